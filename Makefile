@@ -1,0 +1,34 @@
+# Entry points for people and CI. `make test` is the one CI runs (.ci/run).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: test services venv k8s-tools lint lock
+
+## Run the whole test suite on this machine, setting up everything it needs first.
+test: venv services k8s-tools lint
+	$(BIN)/pytest
+
+## Create .venv with the project and its dev extras (re-run when the lock changes).
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/venv.sh
+	bash scripts/venv.sh
+
+## Make sure PostgreSQL, Redis and RabbitMQ are running (installs them with apt if missing).
+services:
+	bash scripts/services.sh
+
+## Build or reuse the cached Kubernetes binaries (kube-apiserver, etcd, kubectl, helm, ...).
+k8s-tools:
+	bash scripts/k8s-tools.sh >/dev/null
+
+## Static checks: lint, formatting, import layering, types.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+## Re-resolve requirements.lock from pyproject.toml.
+lock: venv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra airflow --python-version 3.11 -q -o requirements.lock

@@ -1,0 +1,120 @@
+"""Fixtures shared by every tier.
+
+PostgreSQL: the schema is migrated once into a template database per test session; each test
+that asks for `postgres_dsn` gets its own copy (`CREATE DATABASE ... TEMPLATE`), dropped after.
+ClickHouse: the embedded engine allows one data folder per process, so the session has one and
+each test that asks for `clickhouse_database` gets a fresh database in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from clickhouse_connect.driver.client import Client
+
+from reach.common import clickhouse
+from reach.common.migrations import migrate_clickhouse, migrate_postgres
+from reach.common.settings import StoreSettings
+
+
+def _with_database(dsn: str, database: str) -> str:
+    base, _, _ = dsn.rpartition("/")
+    return f"{base}/{database}"
+
+
+async def _admin(dsn: str, *statements: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def base_settings() -> StoreSettings:
+    """The servers `make services` started (or the REACH_* variables of the environment)."""
+    return StoreSettings()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(base_settings: StoreSettings) -> Iterator[str]:
+    admin = str(base_settings.postgres_dsn)
+    name = f"reach_template_{os.getpid()}"
+
+    async def build() -> None:
+        await _admin(admin, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+        conn = await asyncpg.connect(_with_database(admin, name))
+        try:
+            await migrate_postgres(conn)
+        finally:
+            await conn.close()
+
+    asyncio.run(build())
+    yield name
+    asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def empty_postgres_dsn(base_settings: StoreSettings) -> Iterator[str]:
+    """A DSN to a new database with nothing in it."""
+    admin = str(base_settings.postgres_dsn)
+    name = f"reach_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(admin, f"CREATE DATABASE {name}"))
+    yield _with_database(admin, name)
+    asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def postgres_dsn(base_settings: StoreSettings, postgres_template: str) -> Iterator[str]:
+    """A DSN to a new database holding the migrated schema and no rows."""
+    admin = str(base_settings.postgres_dsn)
+    name = f"reach_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(admin, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
+    yield _with_database(admin, name)
+    asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def clickhouse_dsn(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The session's embedded ClickHouse, with the base schema migrated."""
+    dsn = f"chdb://{tmp_path_factory.mktemp('clickhouse')}"
+    client = clickhouse.get_client(dsn=dsn)
+    try:
+        migrate_clickhouse(client)
+    finally:
+        client.close()
+    return dsn
+
+
+@pytest.fixture
+def clickhouse_client(clickhouse_dsn: str) -> Iterator[Client]:
+    client = clickhouse.get_client(dsn=clickhouse_dsn)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def clickhouse_database(clickhouse_client: Client) -> Iterator[str]:
+    """A fresh, empty ClickHouse database in the session's engine, dropped after the test."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    clickhouse_client.command(f"CREATE DATABASE {name}")
+    yield name
+    clickhouse_client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+
+
+@pytest.fixture
+def settings(postgres_dsn: str, clickhouse_dsn: str) -> StoreSettings:
+    """Store settings pointing at this test's own PostgreSQL database and the session's engine."""
+    return StoreSettings(postgres_dsn=postgres_dsn, clickhouse_url=clickhouse_dsn)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent

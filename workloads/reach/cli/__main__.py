@@ -1,0 +1,5 @@
+"""`python -m reach.cli` runs the `reach` command."""
+
+from reach.cli.main import app
+
+app()

@@ -1,0 +1,24 @@
+"""The `reach` command: composes each workload's verbs. Imports stay inside the verbs so that
+`reach --help` and a probe-less verb start fast and a workload's dependencies load only when
+that workload runs."""
+
+from __future__ import annotations
+
+from importlib.metadata import version as dist_version
+
+import typer
+
+from reach.cli import db
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Reach: influencer-marketing analytics. One verb per workload.",
+)
+app.add_typer(db.app, name="db")
+
+
+@app.command()
+def version() -> None:
+    """Print the installed version of Reach."""
+    typer.echo(dist_version("reach"))

@@ -1,0 +1,1 @@
+"""Shared building blocks every Reach workload uses: settings, clients, logging, probes."""
