@@ -1,0 +1,1 @@
+"""The event wire format (events.proto) shared by the ingestion service and its publishers."""

@@ -1,0 +1,462 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Events(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[Event]
+    def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log")
+    class ParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_MS_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    DEVICE_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    OS_FIELD_NUMBER: _ClassVar[int]
+    APP_VERSION_FIELD_NUMBER: _ClassVar[int]
+    UTM_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    UTM_MEDIUM_FIELD_NUMBER: _ClassVar[int]
+    UTM_CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
+    UTM_TERM_FIELD_NUMBER: _ClassVar[int]
+    UTM_CONTENT_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    LAUNCH_FIELD_NUMBER: _ClassVar[int]
+    APP_INIT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_OPENED_FIELD_NUMBER: _ClassVar[int]
+    WIDGET_VIEW_FIELD_NUMBER: _ClassVar[int]
+    WIDGET_CTA_CLICK_FIELD_NUMBER: _ClassVar[int]
+    ADD_TO_CART_FIELD_NUMBER: _ClassVar[int]
+    INITIATE_PURCHASE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_PURCHASE_FIELD_NUMBER: _ClassVar[int]
+    STREAMING_FIELD_NUMBER: _ClassVar[int]
+    VERIFICATION_FIELD_NUMBER: _ClassVar[int]
+    CLICK_FIELD_NUMBER: _ClassVar[int]
+    AB_ASSIGNMENT_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_METRIC_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_TRACKER_FIELD_NUMBER: _ClassVar[int]
+    AFFILIATE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_LOG_FIELD_NUMBER: _ClassVar[int]
+    POST_LOG_FIELD_NUMBER: _ClassVar[int]
+    ASSET_LOG_FIELD_NUMBER: _ClassVar[int]
+    SENTIMENT_LOG_FIELD_NUMBER: _ClassVar[int]
+    SCRAPE_REQUEST_LOG_FIELD_NUMBER: _ClassVar[int]
+    TRACE_LOG_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_RELATIONSHIP_LOG_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    name: str
+    timestamp_ms: int
+    session_id: str
+    user_id: str
+    device_id: str
+    channel: str
+    os: str
+    app_version: str
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_term: str
+    utm_content: str
+    params: _containers.ScalarMap[str, str]
+    launch: Launch
+    app_init: AppInit
+    page_opened: PageOpened
+    widget_view: WidgetView
+    widget_cta_click: WidgetCtaClick
+    add_to_cart: AddToCart
+    initiate_purchase: InitiatePurchase
+    complete_purchase: CompletePurchase
+    streaming: Streaming
+    verification: Verification
+    click: Click
+    ab_assignment: AbAssignment
+    entity_metric: EntityMetric
+    activity_tracker: ActivityTracker
+    affiliate_order: AffiliateOrder
+    profile_log: ProfileLog
+    post_log: PostLog
+    asset_log: AssetLog
+    sentiment_log: SentimentLog
+    scrape_request_log: ScrapeRequestLog
+    trace_log: TraceLog
+    profile_relationship_log: ProfileRelationshipLog
+    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ...) -> None: ...
+
+class Launch(_message.Message):
+    __slots__ = ("is_first_launch", "referrer")
+    IS_FIRST_LAUNCH_FIELD_NUMBER: _ClassVar[int]
+    REFERRER_FIELD_NUMBER: _ClassVar[int]
+    is_first_launch: bool
+    referrer: str
+    def __init__(self, is_first_launch: _Optional[bool] = ..., referrer: _Optional[str] = ...) -> None: ...
+
+class AppInit(_message.Message):
+    __slots__ = ("device_model", "os_version", "locale", "screen_width", "screen_height", "init_duration_ms")
+    DEVICE_MODEL_FIELD_NUMBER: _ClassVar[int]
+    OS_VERSION_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    SCREEN_WIDTH_FIELD_NUMBER: _ClassVar[int]
+    SCREEN_HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    INIT_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    device_model: str
+    os_version: str
+    locale: str
+    screen_width: int
+    screen_height: int
+    init_duration_ms: int
+    def __init__(self, device_model: _Optional[str] = ..., os_version: _Optional[str] = ..., locale: _Optional[str] = ..., screen_width: _Optional[int] = ..., screen_height: _Optional[int] = ..., init_duration_ms: _Optional[int] = ...) -> None: ...
+
+class PageOpened(_message.Message):
+    __slots__ = ("page", "previous_page", "source")
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_PAGE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    page: str
+    previous_page: str
+    source: str
+    def __init__(self, page: _Optional[str] = ..., previous_page: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class WidgetView(_message.Message):
+    __slots__ = ("widget_id", "widget_type", "page", "position")
+    WIDGET_ID_FIELD_NUMBER: _ClassVar[int]
+    WIDGET_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    widget_id: str
+    widget_type: str
+    page: str
+    position: int
+    def __init__(self, widget_id: _Optional[str] = ..., widget_type: _Optional[str] = ..., page: _Optional[str] = ..., position: _Optional[int] = ...) -> None: ...
+
+class WidgetCtaClick(_message.Message):
+    __slots__ = ("widget_id", "widget_type", "page", "cta", "target_url")
+    WIDGET_ID_FIELD_NUMBER: _ClassVar[int]
+    WIDGET_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    CTA_FIELD_NUMBER: _ClassVar[int]
+    TARGET_URL_FIELD_NUMBER: _ClassVar[int]
+    widget_id: str
+    widget_type: str
+    page: str
+    cta: str
+    target_url: str
+    def __init__(self, widget_id: _Optional[str] = ..., widget_type: _Optional[str] = ..., page: _Optional[str] = ..., cta: _Optional[str] = ..., target_url: _Optional[str] = ...) -> None: ...
+
+class AddToCart(_message.Message):
+    __slots__ = ("product_id", "variant_id", "quantity", "price", "currency")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_ID_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    variant_id: str
+    quantity: int
+    price: float
+    currency: str
+    def __init__(self, product_id: _Optional[str] = ..., variant_id: _Optional[str] = ..., quantity: _Optional[int] = ..., price: _Optional[float] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class InitiatePurchase(_message.Message):
+    __slots__ = ("cart_id", "item_count", "amount", "currency")
+    CART_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_COUNT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    cart_id: str
+    item_count: int
+    amount: float
+    currency: str
+    def __init__(self, cart_id: _Optional[str] = ..., item_count: _Optional[int] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class CompletePurchase(_message.Message):
+    __slots__ = ("order_id", "cart_id", "amount", "currency", "payment_method")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CART_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_METHOD_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    cart_id: str
+    amount: float
+    currency: str
+    payment_method: str
+    def __init__(self, order_id: _Optional[str] = ..., cart_id: _Optional[str] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ..., payment_method: _Optional[str] = ...) -> None: ...
+
+class Streaming(_message.Message):
+    __slots__ = ("stream_id", "action", "position_s", "watched_s")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    POSITION_S_FIELD_NUMBER: _ClassVar[int]
+    WATCHED_S_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    action: str
+    position_s: int
+    watched_s: int
+    def __init__(self, stream_id: _Optional[str] = ..., action: _Optional[str] = ..., position_s: _Optional[int] = ..., watched_s: _Optional[int] = ...) -> None: ...
+
+class Verification(_message.Message):
+    __slots__ = ("method", "status", "reason")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    status: str
+    reason: str
+    def __init__(self, method: _Optional[str] = ..., status: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class Click(_message.Message):
+    __slots__ = ("page", "element", "action", "target", "x", "y")
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    ELEMENT_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    X_FIELD_NUMBER: _ClassVar[int]
+    Y_FIELD_NUMBER: _ClassVar[int]
+    page: str
+    element: str
+    action: str
+    target: str
+    x: int
+    y: int
+    def __init__(self, page: _Optional[str] = ..., element: _Optional[str] = ..., action: _Optional[str] = ..., target: _Optional[str] = ..., x: _Optional[int] = ..., y: _Optional[int] = ...) -> None: ...
+
+class AbAssignment(_message.Message):
+    __slots__ = ("experiment", "variant", "unit_id")
+    EXPERIMENT_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_FIELD_NUMBER: _ClassVar[int]
+    UNIT_ID_FIELD_NUMBER: _ClassVar[int]
+    experiment: str
+    variant: str
+    unit_id: str
+    def __init__(self, experiment: _Optional[str] = ..., variant: _Optional[str] = ..., unit_id: _Optional[str] = ...) -> None: ...
+
+class EntityMetric(_message.Message):
+    __slots__ = ("entity_type", "entity_id", "metric", "value")
+    ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    entity_type: str
+    entity_id: str
+    metric: str
+    value: float
+    def __init__(self, entity_type: _Optional[str] = ..., entity_id: _Optional[str] = ..., metric: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+
+class ActivityTracker(_message.Message):
+    __slots__ = ("partner_id", "activity_type", "entity_type", "entity_id")
+    PARTNER_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    partner_id: str
+    activity_type: str
+    entity_type: str
+    entity_id: str
+    def __init__(self, partner_id: _Optional[str] = ..., activity_type: _Optional[str] = ..., entity_type: _Optional[str] = ..., entity_id: _Optional[str] = ...) -> None: ...
+
+class AffiliateOrder(_message.Message):
+    __slots__ = ("order_id", "affiliate_id", "product_id", "amount", "currency", "commission", "status")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    AFFILIATE_ID_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    COMMISSION_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    affiliate_id: str
+    product_id: str
+    amount: float
+    currency: str
+    commission: float
+    status: str
+    def __init__(self, order_id: _Optional[str] = ..., affiliate_id: _Optional[str] = ..., product_id: _Optional[str] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ..., commission: _Optional[float] = ..., status: _Optional[str] = ...) -> None: ...
+
+class ProfileLog(_message.Message):
+    __slots__ = ("platform", "profile_id", "handle", "dimensions", "metrics", "source")
+    class DimensionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class MetricsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    HANDLE_FIELD_NUMBER: _ClassVar[int]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    profile_id: str
+    handle: str
+    dimensions: _containers.ScalarMap[str, str]
+    metrics: _containers.ScalarMap[str, float]
+    source: str
+    def __init__(self, platform: _Optional[str] = ..., profile_id: _Optional[str] = ..., handle: _Optional[str] = ..., dimensions: _Optional[_Mapping[str, str]] = ..., metrics: _Optional[_Mapping[str, float]] = ..., source: _Optional[str] = ...) -> None: ...
+
+class PostLog(_message.Message):
+    __slots__ = ("platform", "post_id", "profile_id", "shortcode", "dimensions", "metrics", "source")
+    class DimensionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class MetricsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: float
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    SHORTCODE_FIELD_NUMBER: _ClassVar[int]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    post_id: str
+    profile_id: str
+    shortcode: str
+    dimensions: _containers.ScalarMap[str, str]
+    metrics: _containers.ScalarMap[str, float]
+    source: str
+    def __init__(self, platform: _Optional[str] = ..., post_id: _Optional[str] = ..., profile_id: _Optional[str] = ..., shortcode: _Optional[str] = ..., dimensions: _Optional[_Mapping[str, str]] = ..., metrics: _Optional[_Mapping[str, float]] = ..., source: _Optional[str] = ...) -> None: ...
+
+class AssetLog(_message.Message):
+    __slots__ = ("platform", "entity_type", "entity_id", "asset_type", "source_url", "storage_url", "content_type", "size_bytes", "sha256")
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSET_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_URL_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_URL_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    entity_type: str
+    entity_id: str
+    asset_type: str
+    source_url: str
+    storage_url: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    def __init__(self, platform: _Optional[str] = ..., entity_type: _Optional[str] = ..., entity_id: _Optional[str] = ..., asset_type: _Optional[str] = ..., source_url: _Optional[str] = ..., storage_url: _Optional[str] = ..., content_type: _Optional[str] = ..., size_bytes: _Optional[int] = ..., sha256: _Optional[str] = ...) -> None: ...
+
+class SentimentLog(_message.Message):
+    __slots__ = ("platform", "post_id", "comment_id", "text", "score", "positive", "negative", "neutral")
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SCORE_FIELD_NUMBER: _ClassVar[int]
+    POSITIVE_FIELD_NUMBER: _ClassVar[int]
+    NEGATIVE_FIELD_NUMBER: _ClassVar[int]
+    NEUTRAL_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    post_id: str
+    comment_id: str
+    text: str
+    score: float
+    positive: float
+    negative: float
+    neutral: float
+    def __init__(self, platform: _Optional[str] = ..., post_id: _Optional[str] = ..., comment_id: _Optional[str] = ..., text: _Optional[str] = ..., score: _Optional[float] = ..., positive: _Optional[float] = ..., negative: _Optional[float] = ..., neutral: _Optional[float] = ...) -> None: ...
+
+class ScrapeRequestLog(_message.Message):
+    __slots__ = ("task_id", "flow", "status", "source", "retry_count", "error", "duration_ms")
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    FLOW_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RETRY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    task_id: int
+    flow: str
+    status: str
+    source: str
+    retry_count: int
+    error: str
+    duration_ms: int
+    def __init__(self, task_id: _Optional[int] = ..., flow: _Optional[str] = ..., status: _Optional[str] = ..., source: _Optional[str] = ..., retry_count: _Optional[int] = ..., error: _Optional[str] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class TraceLog(_message.Message):
+    __slots__ = ("host_name", "service_name", "method", "path", "status_code", "time_taken_ms")
+    HOST_NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_NAME_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
+    TIME_TAKEN_MS_FIELD_NUMBER: _ClassVar[int]
+    host_name: str
+    service_name: str
+    method: str
+    path: str
+    status_code: int
+    time_taken_ms: int
+    def __init__(self, host_name: _Optional[str] = ..., service_name: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., status_code: _Optional[int] = ..., time_taken_ms: _Optional[int] = ...) -> None: ...
+
+class ProfileRelationshipLog(_message.Message):
+    __slots__ = ("platform", "source_profile_id", "target_profile_id", "target_handle", "target_full_name", "relationship_type", "source")
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_HANDLE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FULL_NAME_FIELD_NUMBER: _ClassVar[int]
+    RELATIONSHIP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    source_profile_id: str
+    target_profile_id: str
+    target_handle: str
+    target_full_name: str
+    relationship_type: str
+    source: str
+    def __init__(self, platform: _Optional[str] = ..., source_profile_id: _Optional[str] = ..., target_profile_id: _Optional[str] = ..., target_handle: _Optional[str] = ..., target_full_name: _Optional[str] = ..., relationship_type: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class Rejection(_message.Message):
+    __slots__ = ("index", "event_id", "reason")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    event_id: str
+    reason: str
+    def __init__(self, index: _Optional[int] = ..., event_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DispatchResponse(_message.Message):
+    __slots__ = ("accepted", "rejected")
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    accepted: int
+    rejected: _containers.RepeatedCompositeFieldContainer[Rejection]
+    def __init__(self, accepted: _Optional[int] = ..., rejected: _Optional[_Iterable[_Union[Rejection, _Mapping]]] = ...) -> None: ...
