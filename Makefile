@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test services venv k8s-tools lint lock
+.PHONY: test services venv k8s-tools cluster lint lock
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
 test: venv services k8s-tools lint
@@ -21,6 +21,10 @@ services:
 ## Build or reuse the cached Kubernetes binaries (kube-apiserver, etcd, kubectl, helm, ...).
 k8s-tools:
 	bash scripts/k8s-tools.sh >/dev/null
+
+## Start a local control plane (etcd, kube-apiserver, kube-controller-manager) until Ctrl-C.
+cluster: venv
+	$(BIN)/python -m reach.testing.cluster --bin "$$(bash scripts/k8s-tools.sh)"
 
 ## Static checks: lint, formatting, import layering, types.
 lint: venv

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from clickhouse_connect.driver.client import Client
 from reach.common import clickhouse
 from reach.common.migrations import migrate_clickhouse, migrate_postgres
 from reach.common.settings import StoreSettings
+from reach.testing.cluster import LocalCluster
 
 
 def _with_database(dsn: str, database: str) -> str:
@@ -116,5 +118,29 @@ def settings(postgres_dsn: str, clickhouse_dsn: str) -> StoreSettings:
 
 
 @pytest.fixture
-def repo_root() -> Path:
+def repo_root(repo_root_session: Path) -> Path:
+    return repo_root_session
+
+
+@pytest.fixture(scope="session")
+def k8s_bin(repo_root_session: Path) -> Path:
+    """The cached Kubernetes binaries, built by `scripts/k8s-tools.sh` if missing."""
+    out = subprocess.run(
+        ["bash", str(repo_root_session / "scripts" / "k8s-tools.sh")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def k8s_cluster(k8s_bin: Path) -> Iterator[LocalCluster]:
+    """A real control plane (etcd, kube-apiserver, kube-controller-manager) for the session."""
+    with LocalCluster(k8s_bin) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def repo_root_session() -> Path:
     return Path(__file__).resolve().parent.parent

@@ -1,0 +1,1 @@
+"""Tools for testing Reach against real components: a local Kubernetes control plane."""
