@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test services venv k8s-tools cluster lint lock
+.PHONY: test services venv k8s-tools cluster crds lint lock
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
 test: venv services k8s-tools lint
@@ -26,6 +26,10 @@ k8s-tools:
 cluster: venv
 	$(BIN)/python -m reach.testing.cluster --bin "$$(bash scripts/k8s-tools.sh)"
 
+## Regenerate crds/ from the operator's API models (a test fails when they are stale).
+crds: venv
+	$(BIN)/python -m reach.operator.crds crds
+
 ## Static checks: lint, formatting, import layering, types.
 lint: venv
 	$(BIN)/ruff check .
@@ -36,3 +40,9 @@ lint: venv
 ## Re-resolve requirements.lock from pyproject.toml.
 lock: venv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra airflow --python-version 3.11 -q -o requirements.lock
+
+.PHONY: protos
+## Regenerate the checked-in protobuf/gRPC stubs from events.proto (tests fail when they are stale).
+protos: venv
+	$(BIN)/python -m grpc_tools.protoc -Iworkloads --python_out=workloads --pyi_out=workloads \
+		--grpc_python_out=workloads workloads/reach/common/events/events.proto

@@ -68,9 +68,11 @@ def test_readyz_answers(k8s_cluster: LocalCluster) -> None:
 def test_crd_becomes_established_and_validates(k8s_cluster: LocalCluster, namespace: str) -> None:
     k8s_cluster.kubectl("apply", "--server-side", "-f", "-", input=CRD)
     k8s_cluster.kubectl(
-        "wait", "--for=condition=Established", "--timeout=30s",
+        "wait",
+        "--for=condition=Established",
+        "--timeout=30s",
         "crd/widgets.test.reach.goodcreator.co",
-    )  # fmt: skip
+    )
 
     def widget(spec: dict[str, int]) -> str:
         doc = {
@@ -101,9 +103,14 @@ def test_crd_becomes_established_and_validates(k8s_cluster: LocalCluster, namesp
 
 def test_deployment_gets_a_replicaset(k8s_cluster: LocalCluster, namespace: str) -> None:
     k8s_cluster.kubectl(
-        "-n", namespace, "create", "deployment", "web", "--image=registry.invalid/web:1",
+        "-n",
+        namespace,
+        "create",
+        "deployment",
+        "web",
+        "--image=registry.invalid/web:1",
         "--replicas=2",
-    )  # fmt: skip
+    )
 
     def replicasets() -> list[dict[str, object]]:
         out = k8s_cluster.kubectl("-n", namespace, "get", "replicasets", "-o", "json")
@@ -149,9 +156,13 @@ def test_service_account_is_confined_to_its_role(k8s_cluster: LocalCluster, name
         *ns, "create", "role", "cm-reader", "--verb=get,list", "--resource=configmaps"
     )
     k8s_cluster.kubectl(
-        *ns, "create", "rolebinding", "reader", "--role=cm-reader",
+        *ns,
+        "create",
+        "rolebinding",
+        "reader",
+        "--role=cm-reader",
         f"--serviceaccount={namespace}:reader",
-    )  # fmt: skip
+    )
     subject = f"system:serviceaccount:{namespace}:reader"
 
     def can(*args: str) -> str:

@@ -8,7 +8,7 @@ from importlib.metadata import version as dist_version
 
 import typer
 
-from reach.cli import db
+from reach.cli import db, operator
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -16,6 +16,7 @@ app = typer.Typer(
     help="Reach: influencer-marketing analytics. One verb per workload.",
 )
 app.add_typer(db.app, name="db")
+app.add_typer(operator.app, name="operator")
 
 
 @app.command()

@@ -1,0 +1,242 @@
+"""Pieces every kind shares: the base of a custom resource, store references, autoscaling,
+conditions and schedules.
+
+Field names are camelCase on the wire (Kubernetes API conventions) and snake_case in Python.
+`json_schema_extra` carries what only a CRD can say: CEL rules (`x-kubernetes-validations`),
+list types, printer columns and defaults for nested objects.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+GROUP = "reach.goodcreator.co"
+VERSION = "v1alpha1"
+API_VERSION = f"{GROUP}/{VERSION}"
+CATEGORY = "reach"
+
+# A Kubernetes object name (DNS-1123 subdomain), or label value.
+NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+# Five-field cron, or one of the @-shortcuts CronJob accepts. Each field: numbers, *, ranges,
+# lists, steps and month/day names.
+_CRON_FIELD = (
+    r"(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*"
+)
+CRON_PATTERN = (
+    r"^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|"
+    + rf"{_CRON_FIELD}( {_CRON_FIELD}){{4}})$"
+)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+
+def cel(rule: str, message: str, **extra: str) -> dict[str, Any]:
+    return {"rule": rule, "message": message, **extra}
+
+
+def immutable(what: str) -> dict[str, Any]:
+    return {"x-kubernetes-validations": [cel("self == oldSelf", f"{what} is immutable")]}
+
+
+class SecretKeyRef(Model):
+    """A key of a Secret in the resource's namespace."""
+
+    name: str = Field(max_length=253, pattern=NAME_PATTERN)
+    key: str = Field(max_length=253, pattern=r"^[-._a-zA-Z0-9]+$")
+
+
+class StoreRef(Model):
+    """Where a store's connection URL lives."""
+
+    secret_key_ref: SecretKeyRef
+
+
+class ClickHouseRef(StoreRef):
+    cluster: str | None = Field(
+        default=None,
+        max_length=63,
+        description="A ClickHouse cluster name: DDL runs ON CLUSTER with replicated engines.",
+    )
+
+
+class RabbitMQRef(StoreRef):
+    replicated: bool = Field(
+        default=False,
+        description="Declare quorum queues (replicated across the RabbitMQ cluster).",
+    )
+
+
+class Stores(Model):
+    """Connection URLs of the four stores, each from a Secret key; workloads get them as
+    REACH_POSTGRES_DSN, REACH_CLICKHOUSE_URL, REACH_REDIS_URL and REACH_AMQP_URL."""
+
+    postgres: StoreRef
+    clickhouse: ClickHouseRef
+    redis: StoreRef
+    rabbitmq: RabbitMQRef
+
+
+class PlatformBound(Model):
+    """A resource that runs against a Platform (by name) or against stores of its own."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                cel(
+                    "!(has(self.platformRef) && has(self.stores))",
+                    "set platformRef or stores, not both",
+                )
+            ]
+        }
+    )
+
+    platform_ref: str | None = Field(
+        default=None,
+        max_length=253,
+        pattern=NAME_PATTERN,
+        description="The Platform in this namespace to run against; `default` when neither "
+        "this nor stores is set.",
+    )
+    stores: Stores | None = Field(
+        default=None, description="Stores of its own instead of a Platform's."
+    )
+
+    @property
+    def platform_name(self) -> str:
+        return self.platform_ref or "default"
+
+
+class Autoscaling(Model):
+    """Scale workers toward `targetQueueLength` messages per worker."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                cel(
+                    "self.minReplicas <= self.maxReplicas",
+                    "minReplicas must not exceed maxReplicas",
+                )
+            ]
+        }
+    )
+
+    min_replicas: int = Field(default=1, ge=0, le=500)
+    max_replicas: int = Field(default=10, ge=1, le=500)
+    target_queue_length: int = Field(
+        default=1000, ge=1, le=10_000_000, description="Waiting messages/tasks per worker."
+    )
+    cooldown_seconds: int = Field(
+        default=300,
+        ge=0,
+        le=86_400,
+        description="Seconds after a change before scaling down again; scaling up never waits.",
+    )
+
+
+DeletionPolicy = Literal["Retain", "Delete"]
+
+
+class ConditionStatus(Model):
+    type: str = Field(max_length=64)
+    status: Literal["True", "False", "Unknown"]
+    reason: str = Field(max_length=64)
+    message: str = Field(default="", max_length=1024)
+    observed_generation: int | None = None
+    last_transition_time: datetime | None = None
+
+
+class Status(Model):
+    """What every kind reports."""
+
+    model_config = ConfigDict(extra="allow")
+
+    observed_generation: int | None = None
+    applied_hash: str | None = Field(
+        default=None, max_length=64, description="Hash of the manifests last applied."
+    )
+    conditions: list[ConditionStatus] = Field(
+        default_factory=list,
+        max_length=16,
+        json_schema_extra={
+            "x-kubernetes-list-type": "map",
+            "x-kubernetes-list-map-keys": ["type"],
+        },
+    )
+
+
+class Run(Model):
+    """One run of a scheduled kind's Job."""
+
+    job: str = Field(max_length=253)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    succeeded: bool | None = None
+
+
+class ScheduledStatus(Status):
+    last_schedule_time: datetime | None = None
+    last_successful_time: datetime | None = None
+    recent_runs: list[Run] = Field(default_factory=list, max_length=5)
+    last_run_now: str | None = Field(
+        default=None, max_length=63, description="The last run-now request acted on."
+    )
+
+
+class ScaledStatus(Status):
+    replicas: int | None = None
+    selector: str | None = Field(default=None, max_length=1024)
+    queue_depth: int | None = None
+    consumers: int | None = None
+    last_scale_time: datetime | None = None
+    bound_routing_keys: list[str] = Field(default_factory=list, max_length=50)
+
+
+class Column(Model):
+    """A printer column of `kubectl get`."""
+
+    name: str
+    type: Literal["string", "integer", "number", "boolean", "date"]
+    json_path: str
+    priority: int = 0
+    description: str = ""
+
+
+READY_COLUMN = Column(
+    name="Ready", type="string", json_path='.status.conditions[?(@.type=="Ready")].status'
+)
+REASON_COLUMN = Column(
+    name="Reason",
+    type="string",
+    json_path='.status.conditions[?(@.type=="Ready")].reason',
+    priority=1,
+)
+AGE_COLUMN = Column(name="Age", type="date", json_path=".metadata.creationTimestamp")
+
+
+class CustomResource:
+    """A kind: its names, how `kubectl get` shows it, and its spec and status models."""
+
+    kind: ClassVar[str]
+    plural: ClassVar[str]
+    short_names: ClassVar[tuple[str, ...]]
+    description: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    spec_model: ClassVar[type[Model]]
+    status_model: ClassVar[type[Status]] = Status
+    scalable: ClassVar[bool] = False
+
+    @classmethod
+    def singular(cls) -> str:
+        return cls.kind.lower()
+
+    @classmethod
+    def crd_name(cls) -> str:
+        return f"{cls.plural}.{GROUP}"

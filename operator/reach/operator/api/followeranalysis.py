@@ -1,0 +1,72 @@
+"""FollowerAnalysis: score one creator's followers for authenticity in parallel shards."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from reach.operator.api.common import (
+    AGE_COLUMN,
+    READY_COLUMN,
+    Column,
+    CustomResource,
+    Model,
+    PlatformBound,
+    Status,
+    immutable,
+)
+
+
+class FollowerAnalysisSpec(PlatformBound):
+    platform: Literal["instagram", "youtube"] = Field(
+        default="instagram", json_schema_extra=immutable("platform")
+    )
+    profile_id: str = Field(
+        max_length=128,
+        description="The creator whose followers are scored.",
+        json_schema_extra=immutable("profileId"),
+    )
+    parallelism: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Shards, each scored by one pod of an indexed Job.",
+        json_schema_extra=immutable("parallelism"),
+    )
+
+
+class AnalysisResult(Model):
+    followers: int = 0
+    real: int = 0
+    weak_fake: int = 0
+    fake: int = 0
+    fake_percent: float = 0.0
+
+
+class FollowerAnalysisStatus(Status):
+    shards: int | None = None
+    shards_succeeded: int | None = None
+    progress: str | None = Field(default=None, max_length=32)
+    result: AnalysisResult | None = None
+
+
+class FollowerAnalysis(CustomResource):
+    kind = "FollowerAnalysis"
+    plural = "followeranalyses"
+    short_names = ("fanalysis",)
+    description = "Scores a creator's followers for authenticity in parallel shards."
+    spec_model = FollowerAnalysisSpec
+    status_model = FollowerAnalysisStatus
+    columns: ClassVar[tuple[Column, ...]] = (
+        Column(name="Profile", type="string", json_path=".spec.profileId"),
+        Column(name="Progress", type="string", json_path=".status.progress"),
+        Column(name="Fake %", type="number", json_path=".status.result.fakePercent"),
+        Column(
+            name="Succeeded",
+            type="string",
+            json_path='.status.conditions[?(@.type=="Succeeded")].status',
+        ),
+        READY_COLUMN,
+        AGE_COLUMN,
+    )

@@ -1,0 +1,51 @@
+"""Leaderboard: a ranking rebuilt by dbt on a schedule and synced to PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from reach.operator.api.common import (
+    AGE_COLUMN,
+    CRON_PATTERN,
+    READY_COLUMN,
+    Column,
+    CustomResource,
+    PlatformBound,
+    ScheduledStatus,
+)
+
+
+class LeaderboardSpec(PlatformBound):
+    platform: Literal["instagram", "youtube", "cross_platform"]
+    metric: Literal["followers", "engagement_rate", "views"] = "followers"
+    dimensions: list[Literal["category", "language", "country"]] = Field(
+        default_factory=list, max_length=3, json_schema_extra={"x-kubernetes-list-type": "set"}
+    )
+    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
+    suspend: bool = False
+    target_table: str = Field(
+        default="leaderboard",
+        max_length=63,
+        pattern=r"^[a-z_][a-z0-9_]*$",
+        description="The PostgreSQL table the ranking is synced into.",
+    )
+
+
+class Leaderboard(CustomResource):
+    kind = "Leaderboard"
+    plural = "leaderboards"
+    short_names = ("lboard",)
+    description = "A ranking rebuilt by dbt on a schedule and synced to PostgreSQL."
+    spec_model = LeaderboardSpec
+    status_model = ScheduledStatus
+    columns: ClassVar[tuple[Column, ...]] = (
+        Column(name="Platform", type="string", json_path=".spec.platform"),
+        Column(name="Metric", type="string", json_path=".spec.metric"),
+        Column(name="Schedule", type="string", json_path=".spec.schedule"),
+        Column(name="Suspend", type="boolean", json_path=".spec.suspend"),
+        Column(name="Last Success", type="date", json_path=".status.lastSuccessfulTime"),
+        READY_COLUMN,
+        AGE_COLUMN,
+    )

@@ -1,0 +1,102 @@
+"""Leaderboard and TableSync -> a CronJob that runs dbt, then a sync into PostgreSQL; and the
+one-off Job a run-now annotation starts from it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from reach.operator.api.leaderboard import LeaderboardSpec
+from reach.operator.api.tablesync import TableSyncSpec
+from reach.operator.builders.common import (
+    Manifest,
+    Owner,
+    Runtime,
+    config_map,
+    config_volume,
+    container,
+    cron_job,
+    job,
+    job_spec,
+    pod_spec,
+)
+
+TABLESYNC_CONFIG_PATH = "/etc/reach/tablesync"
+
+
+def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[Manifest]:
+    """dbt builds the leaderboard models (an init container, so the sync only runs after a
+    successful build), then the sync swaps the result into `targetTable`."""
+    dbt_vars = {
+        "leaderboard_platform": spec.platform,
+        "leaderboard_metric": spec.metric,
+        "leaderboard_dimensions": list(spec.dimensions),
+    }
+    build = container(
+        "dbt",
+        runtime,
+        [
+            "pipelines",
+            "dbt",
+            "build",
+            "--select",
+            "+mart_leaderboard",
+            "--vars",
+            json.dumps(dbt_vars, sort_keys=True),
+        ],
+    )
+    sync = container(
+        "sync", runtime, ["pipelines", "sync", "leaderboard", "--target", spec.target_table]
+    )
+    pod = pod_spec([sync], init_containers=[build], restart_policy="Never")
+    return [
+        cron_job(
+            owner,
+            f"{owner.name}-leaderboard",
+            "leaderboard",
+            spec.schedule,
+            spec.suspend,
+            job_spec(pod, backoffLimit=1),
+        )
+    ]
+
+
+def sync_config(spec: TableSyncSpec) -> dict[str, Any]:
+    return {
+        "source": spec.source.model_dump(by_alias=True, exclude_none=True),
+        "target": spec.target.model_dump(by_alias=True),
+    }
+
+
+def tablesync(owner: Owner, spec: TableSyncSpec, runtime: Runtime) -> list[Manifest]:
+    config_name = f"{owner.name}-tablesync"
+    volume, mount = config_volume(config_name, TABLESYNC_CONFIG_PATH)
+    sync = container(
+        "sync",
+        runtime,
+        ["pipelines", "sync", owner.name, "--config", f"{TABLESYNC_CONFIG_PATH}/sync.yaml"],
+        mounts=[mount],
+    )
+    pod = pod_spec([sync], volumes=[volume], restart_policy="Never")
+    return [
+        config_map(owner, config_name, "sync", {"sync.yaml": yaml.safe_dump(sync_config(spec))}),
+        cron_job(
+            owner,
+            f"{owner.name}-sync",
+            "sync",
+            spec.schedule,
+            spec.suspend,
+            job_spec(pod, backoffLimit=1),
+        ),
+    ]
+
+
+def run_now(owner: Owner, cron: Manifest, token: str) -> Manifest:
+    """The Job `kubectl create job --from=cronjob/...` would make, named after the request."""
+    template = cron["spec"]["jobTemplate"]
+    component = cron["metadata"]["labels"]["app.kubernetes.io/component"]
+    made = job(owner, f"{cron['metadata']['name']}-now-{token}", component, template["spec"])
+    made["metadata"]["annotations"] = {"cronjob.kubernetes.io/instantiate": "manual"}
+    return made

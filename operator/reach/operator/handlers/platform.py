@@ -1,0 +1,45 @@
+"""Platform: Ready once the schema Job has succeeded and the three services are available."""
+
+from __future__ import annotations
+
+from reach.operator.api.platform import Platform, PlatformSpec
+from reach.operator.builders import platform as build
+from reach.operator.builders.common import Manifest
+from reach.operator.conditions import Condition
+from reach.operator.handlers.reconciling import Report, Request, deployment_available
+
+
+class PlatformHandler:
+    kind = Platform
+    needs_platform = False
+
+    def manifests(self, request: Request) -> list[Manifest]:
+        return build.build(request.owner, request.spec)
+
+    async def observe(self, request: Request, applied: bool) -> Report:
+        spec: PlatformSpec = request.spec
+        job = request.child("Job", build.migrate_job_name(request.owner, spec))
+        if job and job.get("complete"):
+            migrated = Condition.of("MigrationsApplied", True, "JobSucceeded")
+        elif job and job.get("failedCondition"):
+            migrated = Condition.of(
+                "MigrationsApplied", False, "JobFailed", "reach db migrate failed"
+            )
+        else:
+            migrated = Condition.of(
+                "MigrationsApplied", False, "JobRunning", "reach db migrate running"
+            )
+        waiting = []
+        for component in build.SERVICES:
+            ok, detail = deployment_available(
+                request.child("Deployment", f"{request.owner.name}-{component}")
+            )
+            if not ok:
+                waiting.append(f"{component}: {detail}")
+        services = Condition.of(
+            "ServicesAvailable",
+            not waiting,
+            "Available" if not waiting else "Unavailable",
+            "; ".join(waiting),
+        )
+        return Report(conditions=[migrated, services])

@@ -1,0 +1,46 @@
+"""Applies an autoscaling decision to a worker Deployment and reports it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from reach.operator import autoscaling
+from reach.operator.api.common import Autoscaling
+from reach.operator.handlers.reconciling import Report, Request
+
+AUTOSCALER_FIELD_MANAGER = "reach-autoscaler"
+
+
+async def scale(
+    request: Request,
+    report: Report,
+    deployment_name: str,
+    spec: Autoscaling,
+    depth: int | None,
+    deployment: dict[str, Any],
+) -> None:
+    """Sets the Deployment's replicas toward the backlog, under its own field manager so the
+    operator's apply (which leaves replicas out while autoscaling) never fights it."""
+    if depth is None:
+        return
+    current = int(deployment.get("replicas") or 0)
+    last = request.status.get("lastScaleTime")
+    last_time = datetime.fromisoformat(last) if isinstance(last, str) else None
+    decision = autoscaling.desired_replicas(spec, current, depth, last_time, request.now)
+    if not decision.changed(current):
+        return
+    await request.kube.apply_as(
+        AUTOSCALER_FIELD_MANAGER,
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": deployment_name, "namespace": request.owner.namespace},
+            "spec": {"replicas": decision.replicas},
+        },
+    )
+    report.status["replicas"] = decision.replicas
+    report.status["lastScaleTime"] = request.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    report.events.append(
+        ("Normal", "Scaled", f"workers {current} -> {decision.replicas}: {decision.reason}")
+    )

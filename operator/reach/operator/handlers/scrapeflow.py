@@ -1,0 +1,56 @@
+"""ScrapeFlow: Ready once its workers are available; scales them on the flow's pending tasks."""
+
+from __future__ import annotations
+
+from reach.operator.api.scrapeflow import ScrapeFlow, ScrapeFlowSpec
+from reach.operator.builders import scrapeflow as build
+from reach.operator.builders.common import Manifest, selector
+from reach.operator.conditions import Condition
+from reach.operator.handlers.reconciling import Report, Request, deployment_available
+from reach.operator.handlers.scaling import scale
+
+
+class ScrapeFlowHandler:
+    kind = ScrapeFlow
+    needs_platform = True
+
+    def manifests(self, request: Request) -> list[Manifest]:
+        return build.build(request.owner, request.spec, request.runtime())
+
+    async def observe(self, request: Request, applied: bool) -> Report:
+        spec: ScrapeFlowSpec = request.spec
+        name = f"{request.owner.name}-worker"
+        deployment = request.child("Deployment", name)
+        report = Report(
+            status={
+                "selector": ",".join(
+                    f"{k}={v}" for k, v in selector(request.owner, "worker").items()
+                ),
+                "replicas": (deployment or {}).get("replicas"),
+            }
+        )
+        dsn = await request.secret(request.runtime().stores.postgres)
+        depth = await _pending(request, dsn, spec.flow)
+        report.status["queueDepth"] = depth
+        if spec.autoscaling and deployment is not None:
+            await scale(request, report, name, spec.autoscaling, depth, deployment)
+        wanted = (deployment or {}).get("replicas") or 0
+        ok, detail = deployment_available(deployment)
+        report.conditions.append(
+            Condition.of(
+                "WorkersAvailable",
+                ok or (deployment is not None and wanted == 0),
+                "Available" if ok else "Unavailable",
+                detail,
+            )
+        )
+        return report
+
+
+async def _pending(request: Request, dsn: str, flow: str) -> int | None:
+    from reach.operator.topology import pending_tasks
+
+    try:
+        return await pending_tasks(request.conns, dsn, flow)
+    except OSError:
+        return None

@@ -1,0 +1,73 @@
+"""Runs the operator: Kopf's settings, the shared clients in its memo, the handlers.
+
+`reach operator run` calls `run()`; tests call `operator()` in a task with a stop flag.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import kopf
+
+from reach.operator.api.common import GROUP
+from reach.operator.handlers import register
+from reach.operator.kube import Kube
+from reach.operator.settings import OperatorSettings
+from reach.operator.topology import Connections
+
+
+def build_registry(settings: OperatorSettings) -> kopf.OperatorRegistry:
+    registry = kopf.OperatorRegistry()
+
+    @kopf.on.startup(registry=registry)
+    async def configure(settings: kopf.OperatorSettings, memo: kopf.Memo, **_: Any) -> None:
+        # Progress in annotations: our status schema is strict and would prune Kopf's field.
+        settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix=GROUP)
+        settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
+            prefix=GROUP, key="last-handled-configuration"
+        )
+        settings.persistence.finalizer = f"{GROUP}/kopf"
+        # Our own Events say what changed; Kopf's per-handler chatter would drown them.
+        settings.posting.level = logging.WARNING
+        settings.watching.server_timeout = 300
+        settings.batching.worker_limit = 64
+        memo["kube"] = Kube(operator_settings.field_manager, operator_settings.api_workers)
+        memo["conns"] = Connections()
+
+    @kopf.on.login(registry=registry)
+    def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
+        # In a pod: the ServiceAccount token; elsewhere: $KUBECONFIG.
+        return kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
+
+    @kopf.on.cleanup(registry=registry)
+    async def close(memo: kopf.Memo, **_: Any) -> None:
+        await memo["conns"].close()
+        memo["kube"].close()
+
+    operator_settings = settings
+    register(registry, settings)
+    return registry
+
+
+async def operator(
+    settings: OperatorSettings,
+    stop_flag: asyncio.Event | None = None,
+    ready_flag: asyncio.Event | None = None,
+) -> None:
+    registry = build_registry(settings)
+    await kopf.operator(
+        registry=registry,
+        clusterwide=not settings.namespaces,
+        namespaces=settings.namespaces,
+        standalone=True,
+        stop_flag=stop_flag,
+        ready_flag=ready_flag,
+        liveness_endpoint=f"http://0.0.0.0:{settings.liveness_port}/healthz",
+        memo=kopf.Memo(),
+    )
+
+
+def run(settings: OperatorSettings) -> None:
+    asyncio.run(operator(settings))

@@ -1,0 +1,32 @@
+"""Fixtures for the operator's tests: the samples as parsed specs, and the owner they get."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from reach.operator.builders.common import Owner
+
+SAMPLES = Path(__file__).resolve().parents[2] / "crds" / "samples"
+
+
+def load_samples() -> dict[str, dict[str, Any]]:
+    """kind -> the sample custom resource of that kind (Secrets in the files skipped)."""
+    found = {}
+    for path in sorted(SAMPLES.glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc["apiVersion"].startswith("reach.goodcreator.co/"):
+                found[doc["kind"]] = doc
+    return found
+
+
+@pytest.fixture(scope="session")
+def samples() -> dict[str, dict[str, Any]]:
+    return load_samples()
+
+
+def owner_of(doc: dict[str, Any], namespace: str = "team-a") -> Owner:
+    return Owner(doc["kind"], doc["metadata"]["name"], namespace, f"uid-{doc['metadata']['name']}")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reach.operator.api import KINDS
+from reach.operator.crds import rendered, structural_schema
+
+from .conftest import load_samples
+
+pytestmark = pytest.mark.unit
+CRDS = Path(__file__).resolve().parents[2] / "crds"
+
+
+def test_checked_in_crds_match_the_models() -> None:
+    stale = [
+        name
+        for name, text in rendered().items()
+        if not (CRDS / name).exists() or (CRDS / name).read_text() != text
+    ]
+    assert not stale, f"crds/ is stale for {stale}: run `make crds`"
+
+
+def test_every_kind_has_a_sample_that_its_model_accepts() -> None:
+    samples = load_samples()
+    for kind in KINDS:
+        assert kind.kind in samples, f"no sample for {kind.kind} in crds/samples"
+        kind.spec_model.model_validate(samples[kind.kind]["spec"])
+
+
+def test_schema_is_structural() -> None:
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            assert "$ref" not in node and "anyOf" not in node and "title" not in node, path
+            if node.get("type") == "object" and "properties" in node:
+                assert node.get("additionalProperties") is not False, path
+            for key, value in node.items():
+                walk(value, f"{path}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+
+    for kind in KINDS:
+        walk(structural_schema(kind.spec_model), kind.kind)
+        walk(structural_schema(kind.status_model), kind.kind)
+
+
+def test_nested_objects_default_to_empty_so_their_defaults_apply() -> None:
+    from reach.operator.api.platform import PlatformSpec
+
+    schema = structural_schema(PlatformSpec)
+    assert schema["properties"]["api"]["default"] == {}
+    assert schema["properties"]["api"]["properties"]["replicas"]["default"] == 2
+    # Optional objects stay absent.
+    from reach.operator.api.scrapeflow import ScrapeFlowSpec
+
+    assert "default" not in structural_schema(ScrapeFlowSpec)["properties"]["autoscaling"]

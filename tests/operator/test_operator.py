@@ -1,0 +1,562 @@
+"""The operator against a real API server, RabbitMQ, PostgreSQL and embedded ClickHouse.
+
+One operator process serves the module, running as `reach operator run` under a ServiceAccount
+token bound only to the RBAC in kustomize/base: every test here is also proof that the RBAC is
+enough. The fake kubelet reports pods as running or completed, so readiness is real controller
+output."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import pytest
+import yaml
+
+from reach.testing.cluster import LocalCluster, free_port
+from reach.testing.kubelet import FakeKubelet
+
+from .conftest import load_samples
+
+pytestmark = pytest.mark.cluster
+REPO = Path(__file__).resolve().parents[2]
+GROUP = "reach.goodcreator.co"
+
+
+def eventually(check: Callable[[], Any], timeout: float = 60, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.3)
+    raise AssertionError(f"not true after {timeout} s: {what} (last: {last!r})")
+
+
+class Operator:
+    """`reach operator run` as a subprocess, restartable."""
+
+    def __init__(self, cluster: LocalCluster, kubeconfig: Path, workdir: Path) -> None:
+        self.cluster = cluster
+        self.kubeconfig = kubeconfig
+        self.log = workdir / "operator.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "KUBECONFIG": str(self.kubeconfig),
+            "REACH_OPERATOR_RESYNC_SECONDS": "1",
+            "REACH_OPERATOR_LIVENESS_PORT": str(free_port()),
+        }
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "reach.cli", "operator", "run"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Env:
+    def __init__(self, cluster: LocalCluster, operator: Operator, chdb: str) -> None:
+        self.cluster = cluster
+        self.operator = operator
+        self.chdb = chdb
+
+    def kubectl(self, *args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+        return self.cluster.kubectl(*args, **kw)
+
+    def apply(
+        self, doc: dict[str, Any], namespace: str, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        doc = copy.deepcopy(doc)
+        doc["metadata"]["namespace"] = namespace
+        return self.kubectl(
+            "apply", "--server-side", "-f", "-", input=yaml.safe_dump(doc), check=check
+        )
+
+    def get(self, resource: str, name: str, namespace: str) -> dict[str, Any] | None:
+        out = self.kubectl("-n", namespace, "get", resource, name, "-o", "json", check=False)
+        return json.loads(out.stdout) if out.returncode == 0 else None
+
+    def condition(
+        self, resource: str, name: str, namespace: str, type_: str = "Ready"
+    ) -> dict[str, Any]:
+        body = self.get(resource, name, namespace) or {}
+        for c in body.get("status", {}).get("conditions", []):
+            if c["type"] == type_:
+                return dict(c)
+        return {}
+
+    def wait_condition(
+        self,
+        resource: str,
+        name: str,
+        namespace: str,
+        type_: str = "Ready",
+        status: str = "True",
+        timeout: float = 60,
+    ) -> dict[str, Any]:
+        return dict(
+            eventually(
+                lambda: (
+                    (c := self.condition(resource, name, namespace, type_)).get("status") == status
+                    and c
+                ),
+                timeout,
+                f"{resource}/{name} {type_}={status}; operator log: {self.operator.log}",
+            )
+        )
+
+
+@pytest.fixture(scope="module")
+def env(k8s_cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    cluster = k8s_cluster
+    cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
+    cluster.kubectl(
+        "wait",
+        "--for=condition=Established",
+        "--timeout=30s",
+        "crd",
+        "-l",
+        "app.kubernetes.io/part-of=reach",
+    )
+    cluster.kubectl("create", "namespace", "reach-system", check=False)
+    rbac = subprocess.run(
+        [cluster.binary("kustomize"), "build", str(REPO / "kustomize" / "base" / "rbac")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    cluster.kubectl("-n", "reach-system", "apply", "-f", "-", input=rbac)
+    token = cluster.kubectl(
+        "-n", "reach-system", "create", "token", "reach-operator", "--duration=2h"
+    ).stdout.strip()
+    workdir = tmp_path_factory.mktemp("operator")
+    kubeconfig = workdir / "kubeconfig"
+    kubeconfig.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [
+                    {
+                        "name": "c",
+                        "cluster": {
+                            "server": cluster.server,
+                            "certificate-authority": str(cluster.credentials.ca_cert),
+                        },
+                    }
+                ],
+                "users": [{"name": "operator", "user": {"token": token}}],
+                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "operator"}}],
+                "current-context": "c",
+            }
+        )
+    )
+    operator = Operator(cluster, kubeconfig, workdir)
+    operator.start()
+    with FakeKubelet(cluster.kubeconfig_path, fail=lambda pod: "fail-me" in pod.metadata.name):
+        yield Env(cluster, operator, f"chdb://{workdir / 'clickhouse'}")
+    operator.stop()
+
+
+@pytest.fixture
+def ns(env: Env, postgres_dsn: str) -> str:
+    """A namespace with the stores Secret: this test's PostgreSQL, local RabbitMQ and Redis,
+    and an embedded ClickHouse folder that belongs to the operator process."""
+    name = f"t-{uuid.uuid4().hex[:8]}"
+    env.kubectl("create", "namespace", name)
+    env.kubectl(
+        "-n",
+        name,
+        "create",
+        "secret",
+        "generic",
+        "reach-stores",
+        f"--from-literal=postgres={postgres_dsn}",
+        f"--from-literal=clickhouse={env.chdb}",
+        "--from-literal=redis=redis://127.0.0.1:6379/0",
+        "--from-literal=rabbitmq=amqp://guest:guest@127.0.0.1:5672/",
+    )
+    return name
+
+
+@pytest.fixture
+def samples() -> dict[str, dict[str, Any]]:
+    return load_samples()
+
+
+def unique_route(doc: dict[str, Any]) -> dict[str, Any]:
+    """The EventSink sample with its own queue and table, so tests don't share broker state."""
+    doc = copy.deepcopy(doc)
+    suffix = uuid.uuid4().hex[:8]
+    doc["spec"]["queue"]["name"] = f"test_{suffix}_q"
+    doc["spec"]["table"]["name"] = f"test_{suffix}"
+    return doc
+
+
+def queue_exists(name: str) -> bool:
+    import asyncio
+
+    async def check() -> bool:
+        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+        try:
+            channel = await connection.channel()
+            await channel.declare_queue(name, passive=True)
+            return True
+        except aio_pika.exceptions.ChannelNotFoundEntity:
+            return False
+        finally:
+            await connection.close()
+
+    return asyncio.run(check())
+
+
+def publish(queue: str, count: int) -> None:
+    import asyncio
+
+    async def send() -> None:
+        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+        try:
+            channel = await connection.channel()
+            for i in range(count):
+                await channel.default_exchange.publish(aio_pika.Message(str(i).encode()), queue)
+        finally:
+            await connection.close()
+
+    asyncio.run(send())
+
+
+def purge(queue: str) -> None:
+    import asyncio
+
+    async def run() -> None:
+        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+        try:
+            channel = await connection.channel()
+            declared = await channel.declare_queue(queue, passive=True)
+            await declared.purge()
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+def test_every_sample_becomes_ready_with_its_children(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    samples["EventSink"] = unique_route(samples["EventSink"])
+    for doc in samples.values():
+        env.apply(doc, ns)
+    for kind, doc in samples.items():
+        env.wait_condition(kind.lower(), doc["metadata"]["name"], ns)
+
+    names = lambda resource: sorted(  # noqa: E731
+        i["metadata"]["name"]
+        for i in json.loads(env.kubectl("-n", ns, "get", resource, "-o", "json").stdout)["items"]
+    )
+    assert names("deployments") == [
+        "click-events-sink",
+        "default-api",
+        "default-gateway",
+        "default-ingest",
+        "instagram-refresh-profile-worker",
+    ]
+    assert names("cronjobs") == [
+        "instagram-monthly-leaderboard",
+        "instagram-refresh-profile-enqueue",
+        "social-profile-time-series-sync",
+    ]
+    worker = env.get("deployment", "instagram-refresh-profile-worker", ns)
+    assert worker is not None
+    args = worker["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[:4] == ["scraper", "worker", "--flow", "refresh_profile_by_handle"]
+    sink = env.get("eventsink", "click-events", ns)
+    assert sink is not None and sink["status"]["queueDepth"] == 0
+    assert queue_exists(samples["EventSink"]["spec"]["queue"]["name"])
+    analysis = env.wait_condition("followeranalysis", "creator-17841400000000001", ns, "Succeeded")
+    assert analysis["reason"] == "JobSucceeded"
+    assert (
+        env.get("followeranalysis", "creator-17841400000000001", ns)["status"]["progress"] == "4/4"
+    )  # type: ignore[index]
+    events = env.kubectl("-n", ns, "get", "events", "-o", "json").stdout
+    reasons = {e["reason"] for e in json.loads(events)["items"]}
+    assert {"Applied", "QueueDeclared", "TableReady", "Ready"} <= reasons
+
+
+def test_spec_change_patches_children_and_is_observed(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    platform = samples["Platform"]
+    env.apply(platform, ns)
+    env.wait_condition("platform", "default", ns)
+    platform["spec"]["api"]["replicas"] = 3
+    env.apply(platform, ns)
+    eventually(
+        lambda: (env.get("deployment", "default-api", ns) or {})["spec"]["replicas"] == 3,
+        what="api replicas 3",
+    )
+    body = env.wait_condition("platform", "default", ns)
+    generation = env.get("platform", "default", ns)["metadata"]["generation"]  # type: ignore[index]
+    eventually(
+        lambda: env.condition("platform", "default", ns).get("observedGeneration") == generation,
+        what="generation observed",
+    )
+    assert body["status"] == "True"
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "message"),
+    [
+        (
+            "ScrapeFlow",
+            {"autoscaling": {"minReplicas": 5, "maxReplicas": 2}},
+            "minReplicas must not exceed maxReplicas",
+        ),
+        (
+            "ScrapeFlow",
+            {
+                "platformRef": "default",
+                "stores": {
+                    k: {"secretKeyRef": {"name": "s", "key": k}}
+                    for k in ("postgres", "clickhouse", "redis", "rabbitmq")
+                },
+            },
+            "set platformRef or stores, not both",
+        ),
+        ("ScrapeFlow", {"schedule": "every 5 minutes"}, "spec.schedule"),
+        (
+            "ScrapeFlow",
+            {"rateLimits": [{"limit": 0, "per": "minute"}]},
+            "should be greater than or equal to 1",
+        ),
+        (
+            "TableSync",
+            {"source": {"table": "a", "query": "SELECT 1"}},
+            "set exactly one of query and table",
+        ),
+    ],
+)
+def test_invalid_objects_are_rejected_by_the_server(
+    env: Env, ns: str, samples: dict[str, Any], kind: str, change: dict[str, Any], message: str
+) -> None:
+    doc = copy.deepcopy(samples[kind])
+    doc["spec"].update(change)
+    result = env.apply(doc, ns, check=False)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_queue_and_table_names_are_immutable(env: Env, ns: str, samples: dict[str, Any]) -> None:
+    doc = unique_route(samples["EventSink"])
+    env.apply(doc, ns)
+    renamed = copy.deepcopy(doc)
+    renamed["spec"]["queue"]["name"] = "other_q"
+    result = env.apply(renamed, ns, check=False)
+    assert "queue name is immutable" in result.stderr
+    renamed = copy.deepcopy(doc)
+    renamed["spec"]["table"]["name"] = "other_table"
+    result = env.apply(renamed, ns, check=False)
+    assert "table name is immutable" in result.stderr
+
+
+def test_a_spec_the_schema_cannot_judge_is_reported_as_invalid(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = unique_route(samples["EventSink"])
+    doc["spec"]["table"]["orderBy"] = ["no_such_column"]
+    env.apply(doc, ns)
+    ready = env.wait_condition("eventsink", "click-events", ns, status="False")
+    eventually(
+        lambda: env.condition("eventsink", "click-events", ns).get("reason") == "InvalidSpec"
+    )
+    ready = env.condition("eventsink", "click-events", ns)
+    assert "not among the table's columns: no_such_column" in ready["message"]
+    assert env.get("deployment", "click-events-sink", ns) is None
+
+
+@pytest.mark.parametrize("policy", ["Delete", "Retain"])
+def test_deletion_follows_the_policy(
+    env: Env, ns: str, samples: dict[str, Any], policy: str
+) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = unique_route(samples["EventSink"])
+    doc["spec"]["deletionPolicy"] = policy
+    queue = doc["spec"]["queue"]["name"]
+    env.apply(doc, ns)
+    env.wait_condition("eventsink", "click-events", ns)
+    body = env.get("eventsink", "click-events", ns)
+    assert body is not None
+    held = "reach.goodcreator.co/eventsink-cleanup" in body["metadata"].get("finalizers", [])
+    assert held == (policy == "Delete")
+    env.kubectl("-n", ns, "delete", "eventsink", "click-events", "--timeout=60s")
+    eventually(lambda: env.get("deployment", "click-events-sink", ns) is None, what="sink GC")
+    assert queue_exists(queue) == (policy == "Retain")
+
+
+def test_deletion_does_not_deadlock_when_the_platform_is_gone(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = unique_route(samples["EventSink"])
+    doc["spec"]["deletionPolicy"] = "Delete"
+    env.apply(doc, ns)
+    env.wait_condition("eventsink", "click-events", ns)
+    env.kubectl("-n", ns, "delete", "platform", "default", "--timeout=60s")
+    env.kubectl("-n", ns, "delete", "eventsink", "click-events", "--timeout=60s")
+    events = json.loads(env.kubectl("-n", ns, "get", "events", "-o", "json").stdout)["items"]
+    assert any(e["reason"] == "CleanupSkipped" and e["type"] == "Warning" for e in events)
+
+
+def test_workers_follow_queue_depth(env: Env, ns: str, samples: dict[str, Any]) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = unique_route(samples["EventSink"])
+    doc["spec"]["autoscaling"] = {
+        "minReplicas": 1,
+        "maxReplicas": 3,
+        "targetQueueLength": 10,
+        "cooldownSeconds": 3,
+    }
+    queue = doc["spec"]["queue"]["name"]
+    env.apply(doc, ns)
+    env.wait_condition("eventsink", "click-events", ns)
+    def replicas():
+        return (
+            (env.get("deployment", "click-events-sink", ns) or {}).get("spec", {}).get("replicas")
+        )
+    assert replicas() == 1
+    publish(queue, 25)
+    eventually(lambda: replicas() == 3, what="scaled up to 3")
+    purge(queue)
+    eventually(lambda: replicas() == 1, what="back to 1 after the cooldown")
+    events = json.loads(env.kubectl("-n", ns, "get", "events", "-o", "json").stdout)["items"]
+    assert sum(e["reason"] == "Scaled" for e in events) >= 2
+
+
+def test_scale_subresource_sets_workers_when_not_autoscaled(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = copy.deepcopy(samples["ScrapeFlow"])
+    del doc["spec"]["autoscaling"]
+    env.apply(doc, ns)
+    env.wait_condition("scrapeflow", doc["metadata"]["name"], ns)
+    env.kubectl("-n", ns, "scale", "scrapeflow", doc["metadata"]["name"], "--replicas=4")
+    eventually(
+        lambda: (
+            (env.get("deployment", "instagram-refresh-profile-worker", ns) or {})["spec"][
+                "replicas"
+            ]
+            == 4
+        ),
+        what="kubectl scale reached the Deployment",
+    )
+
+
+def test_paused_resources_are_left_alone_until_resumed(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    platform = samples["Platform"]
+    env.apply(platform, ns)
+    env.wait_condition("platform", "default", ns)
+    env.kubectl("-n", ns, "annotate", "platform", "default", f"{GROUP}/paused=true")
+    env.wait_condition("platform", "default", ns, "ReconciliationPaused")
+    platform["spec"]["gateway"]["replicas"] = 5
+    env.apply(platform, ns)
+    time.sleep(3)
+    assert (env.get("deployment", "default-gateway", ns) or {})["spec"]["replicas"] == 2
+    env.kubectl("-n", ns, "annotate", "platform", "default", f"{GROUP}/paused-")
+    eventually(
+        lambda: (env.get("deployment", "default-gateway", ns) or {})["spec"]["replicas"] == 5
+    )
+    env.wait_condition("platform", "default", ns, "ReconciliationPaused", status="False")
+
+
+def test_run_now_starts_a_job_and_records_the_run(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = samples["TableSync"]
+    env.apply(doc, ns)
+    env.wait_condition("tablesync", doc["metadata"]["name"], ns)
+    env.kubectl(
+        "-n", ns, "annotate", "tablesync", doc["metadata"]["name"], f"{GROUP}/run-now=first"
+    )
+    last = env.wait_condition("tablesync", doc["metadata"]["name"], ns, "LastRunSucceeded")
+    assert last["message"].startswith("social-profile-time-series-sync-now-")
+    status = (env.get("tablesync", doc["metadata"]["name"], ns) or {})["status"]
+    assert status["lastRunNow"] == "first"
+    assert status["recentRuns"][0]["succeeded"] is True
+
+
+def test_a_failed_run_is_reported(env: Env, ns: str, samples: dict[str, Any]) -> None:
+    env.apply(samples["Platform"], ns)
+    doc = copy.deepcopy(samples["TableSync"])
+    doc["metadata"]["name"] = "fail-me"
+    env.apply(doc, ns)
+    env.wait_condition("tablesync", "fail-me", ns)
+    env.kubectl("-n", ns, "annotate", "tablesync", "fail-me", f"{GROUP}/run-now=1")
+    last = env.wait_condition(
+        "tablesync", "fail-me", ns, "LastRunSucceeded", status="False", timeout=90
+    )
+    assert last["reason"] == "JobFailed"
+
+
+def test_killed_operator_converges_without_duplicates(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    env.apply(samples["Platform"], ns)
+    flows = []
+    for i in range(6):
+        doc = copy.deepcopy(samples["ScrapeFlow"])
+        doc["metadata"]["name"] = f"flow-{i}"
+        doc["spec"]["flow"] = f"flow_{i}"
+        flows.append(doc)
+    env.operator.kill()
+    try:
+        for doc in flows:
+            env.apply(doc, ns)
+        env.operator.start()
+        time.sleep(1.5)
+        env.operator.kill()
+    finally:
+        env.operator.start()
+    for doc in flows:
+        env.wait_condition("scrapeflow", doc["metadata"]["name"], ns, timeout=90)
+    deployments = json.loads(env.kubectl("-n", ns, "get", "deployments", "-o", "json").stdout)[
+        "items"
+    ]
+    workers = sorted(
+        d["metadata"]["name"] for d in deployments if d["metadata"]["name"].startswith("flow-")
+    )
+    assert workers == [f"flow-{i}-worker" for i in range(6)]
+    jobs = json.loads(env.kubectl("-n", ns, "get", "jobs", "-o", "json").stdout)["items"]
+    assert len([j for j in jobs if j["metadata"]["name"].startswith("default-migrate-")]) == 1
