@@ -448,10 +448,12 @@ def test_workers_follow_queue_depth(env: Env, ns: str, samples: dict[str, Any]) 
     queue = doc["spec"]["queue"]["name"]
     env.apply(doc, ns)
     env.wait_condition("eventsink", "click-events", ns)
+
     def replicas():
         return (
             (env.get("deployment", "click-events-sink", ns) or {}).get("spec", {}).get("replicas")
         )
+
     assert replicas() == 1
     publish(queue, 25)
     eventually(lambda: replicas() == 3, what="scaled up to 3")

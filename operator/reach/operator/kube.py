@@ -1,93 +1,166 @@
-"""The Kubernetes API edge: server-side apply of the manifests builders return, and deletes.
+"""The Kubernetes API edge: server-side apply of the manifests builders return, deletes, and
+Secret reads, over one async HTTP client.
 
-Calls go through the official client's DynamicClient in a small thread pool (the client is
-blocking). Every apply uses one field manager and forces conflicts: the operator owns the
-fields it sets, and fields it leaves out (such as `replicas` under autoscaling) stay with
-whoever set them.
+Credentials come from Kopf's own login functions (ServiceAccount in a pod, $KUBECONFIG
+elsewhere) and are renewed when the API server answers 401, as bound ServiceAccount tokens
+expire. Every apply uses one field manager and forces conflicts: the operator owns the fields
+it sets, and fields it leaves out (such as `replicas` under autoscaling) stay with whoever set
+them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import os
-from concurrent.futures import ThreadPoolExecutor
+import base64
+import json
+import ssl
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from kubernetes import client, config
-from kubernetes.client.exceptions import ApiException
-from kubernetes.dynamic import DynamicClient
-from kubernetes.dynamic.exceptions import NotFoundError
+import httpx
+import kopf
 
 Manifest = dict[str, Any]
 
+# The kinds the operator writes: apiVersion + kind -> their collection in the REST API.
+PLURALS = {
+    ("apps/v1", "Deployment"): "deployments",
+    ("batch/v1", "Job"): "jobs",
+    ("batch/v1", "CronJob"): "cronjobs",
+    ("v1", "Service"): "services",
+    ("v1", "ConfigMap"): "configmaps",
+    ("v1", "Secret"): "secrets",
+    ("networking.k8s.io/v1", "Ingress"): "ingresses",
+}
+
+
+class KubeError(RuntimeError):
+    pass
+
+
+def object_path(api_version: str, kind: str, namespace: str, name: str) -> str:
+    try:
+        plural = PLURALS[(api_version, kind)]
+    except KeyError:
+        raise KubeError(f"the operator does not manage {api_version} {kind}") from None
+    root = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
+    return f"{root}/namespaces/{namespace}/{plural}/{name}"
+
+
+def _client(info: kopf.ConnectionInfo) -> httpx.AsyncClient:
+    if info.insecure:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    else:
+        cadata = info.ca_data.decode() if isinstance(info.ca_data, bytes) else info.ca_data
+        context = ssl.create_default_context(
+            cafile=str(info.ca_path) if info.ca_path else None, cadata=cadata
+        )
+    certificate, key = info.certificate_path, info.private_key_path
+    if info.certificate_data and info.private_key_data:
+        # The ssl module loads client certificates only from files.
+        folder = Path(tempfile.mkdtemp(prefix="reach-operator-"))
+        certificate, key = folder / "client.crt", folder / "client.key"
+        for path, data in ((certificate, info.certificate_data), (key, info.private_key_data)):
+            path.write_bytes(data if isinstance(data, bytes) else data.encode())
+            path.chmod(0o600)
+    if certificate and key:
+        context.load_cert_chain(str(certificate), str(key))
+    headers = {"Authorization": f"Bearer {info.token}"} if info.token else {}
+    return httpx.AsyncClient(
+        base_url=info.server,
+        verify=context,
+        headers=headers,
+        timeout=httpx.Timeout(30),
+        limits=httpx.Limits(max_connections=16),
+    )
+
+
+Login = Callable[[], kopf.ConnectionInfo | None]
+
+
+def login() -> kopf.ConnectionInfo | None:
+    """In a pod: the ServiceAccount token; elsewhere: $KUBECONFIG (as Kopf itself logs in)."""
+    settings = kopf.OperatorSettings()
+    return kopf.login_with_service_account(settings=settings) or kopf.login_with_kubeconfig(
+        settings=settings
+    )
+
 
 class Kube:
-    def __init__(self, field_manager: str, workers: int = 8) -> None:
-        try:
-            config.load_incluster_config()
-            api = client.ApiClient()
-        except config.ConfigException:
-            # Read KUBECONFIG now: the client library reads it once, at its import.
-            api = config.new_client_from_config(config_file=os.environ.get("KUBECONFIG"))
-        self._dynamic = DynamicClient(api)
+    def __init__(self, login: Login, field_manager: str) -> None:
+        self._login = login
         self._field_manager = field_manager
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kube")
+        self._http = self._connect()
 
-    async def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+    def _connect(self) -> httpx.AsyncClient:
+        info = self._login()
+        if info is None:
+            raise KubeError("no Kubernetes credentials: neither a ServiceAccount nor $KUBECONFIG")
+        return _client(info)
 
-    def _resource(self, api_version: str, kind: str) -> Any:
-        return self._dynamic.resources.get(api_version=api_version, kind=kind)
-
-    def _apply(self, manifest: Manifest, field_manager: str) -> Any:
-        resource = self._resource(manifest["apiVersion"], manifest["kind"])
-        return resource.server_side_apply(
-            body=manifest,
-            name=manifest["metadata"]["name"],
-            namespace=manifest["metadata"].get("namespace"),
-            field_manager=field_manager,
-            force_conflicts=True,
-        )
-
-    async def apply(self, manifests: list[Manifest]) -> None:
-        await asyncio.gather(*(self._call(self._apply, m, self._field_manager) for m in manifests))
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        response = await self._http.request(method, path, **kwargs)
+        if response.status_code == 401:
+            old, self._http = self._http, self._connect()
+            await old.aclose()
+            response = await self._http.request(method, path, **kwargs)
+        return response
 
     async def apply_as(self, field_manager: str, manifest: Manifest) -> None:
-        """Applies under another field manager: for fields someone else than the operator's
-        reconcile owns, such as the replicas the autoscaler sets."""
-        await self._call(self._apply, manifest, field_manager)
-
-    def _delete(self, api_version: str, kind: str, namespace: str, name: str) -> bool:
-        try:
-            self._resource(api_version, kind).delete(
-                name=name, namespace=namespace, body={"propagationPolicy": "Background"}
+        meta = manifest["metadata"]
+        path = object_path(
+            manifest["apiVersion"], manifest["kind"], meta["namespace"], meta["name"]
+        )
+        response = await self._request(
+            "PATCH",
+            path,
+            params={"fieldManager": field_manager, "force": "true"},
+            content=json.dumps(manifest),
+            headers={"Content-Type": "application/apply-patch+yaml"},
+        )
+        if response.is_error:
+            raise kopf.TemporaryError(
+                f"apply {manifest['kind']}/{meta['name']}: {response.status_code} "
+                f"{_reason(response)}",
+                delay=10,
             )
-        except NotFoundError:
-            return False
-        return True
+
+    async def apply(self, manifests: list[Manifest]) -> None:
+        await asyncio.gather(*(self.apply_as(self._field_manager, m) for m in manifests))
 
     async def delete(self, api_version: str, kind: str, namespace: str, name: str) -> bool:
         """Deletes one object; False when it was already gone."""
-        return bool(await self._call(self._delete, api_version, kind, namespace, name))
-
-    def _read_secret_key(self, namespace: str, name: str, key: str) -> str | None:
-        import base64
-
-        try:
-            secret = client.CoreV1Api(self._dynamic.client).read_namespaced_secret(name, namespace)
-        except ApiException as exc:
-            if exc.status == 404:
-                return None
-            raise
-        value = (secret.data or {}).get(key)
-        return base64.b64decode(value).decode() if value is not None else None
+        response = await self._request(
+            "DELETE",
+            object_path(api_version, kind, namespace, name),
+            params={"propagationPolicy": "Background"},
+        )
+        if response.status_code == 404:
+            return False
+        if response.is_error:
+            raise kopf.TemporaryError(f"delete {kind}/{name}: {_reason(response)}", delay=10)
+        return True
 
     async def read_secret_key(self, namespace: str, name: str, key: str) -> str | None:
         """A Secret's value, or None when the Secret or the key is missing."""
-        result = await self._call(self._read_secret_key, namespace, name, key)
-        return str(result) if result is not None else None
+        response = await self._request("GET", object_path("v1", "Secret", namespace, name))
+        if response.status_code == 404:
+            return None
+        if response.is_error:
+            raise kopf.TemporaryError(f"read Secret {name}: {_reason(response)}", delay=10)
+        value = (response.json().get("data") or {}).get(key)
+        return base64.b64decode(value).decode() if value is not None else None
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=False)
+    async def close(self) -> None:
+        await self._http.aclose()
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("message", response.text))[:500]
+    except ValueError:
+        return response.text[:500]

@@ -11,6 +11,7 @@ from typing import Any
 
 import kopf
 
+from reach.operator import kube
 from reach.operator.api.common import GROUP
 from reach.operator.handlers import register
 from reach.operator.kube import Kube
@@ -33,18 +34,17 @@ def build_registry(settings: OperatorSettings) -> kopf.OperatorRegistry:
         settings.posting.level = logging.WARNING
         settings.watching.server_timeout = 300
         settings.batching.worker_limit = 64
-        memo["kube"] = Kube(operator_settings.field_manager, operator_settings.api_workers)
+        memo["kube"] = Kube(kube.login, operator_settings.field_manager)
         memo["conns"] = Connections()
 
     @kopf.on.login(registry=registry)
-    def login(**kwargs: Any) -> kopf.ConnectionInfo | None:
-        # In a pod: the ServiceAccount token; elsewhere: $KUBECONFIG.
-        return kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
+    def login(**_: Any) -> kopf.ConnectionInfo | None:
+        return kube.login()
 
     @kopf.on.cleanup(registry=registry)
     async def close(memo: kopf.Memo, **_: Any) -> None:
         await memo["conns"].close()
-        memo["kube"].close()
+        await memo["kube"].close()
 
     operator_settings = settings
     register(registry, settings)

@@ -22,9 +22,4 @@ class OperatorSettings(BaseSettings):
     field_manager: str = Field(
         default="reach-operator", description="Server-side apply field manager of all children."
     )
-    api_workers: int = Field(
-        default=8,
-        ge=1,
-        description="Threads for Kubernetes API calls; apply is a blocking client call.",
-    )
     liveness_port: int = Field(default=8080, description="Port of /healthz.")

@@ -16,9 +16,9 @@ import aiormq
 import asyncpg
 from aio_pika.abc import AbstractRobustConnection
 
-from reach.common import clickhouse
 from reach.operator.api.eventsink import EventSinkSpec
 from reach.operator.builders.eventsink import drop_table_ddl, table_ddl
+from reach.operator.clickhousing import ClickHouse, ClickHouseError
 
 
 class TopologyError(RuntimeError):
@@ -53,6 +53,7 @@ def queue_arguments(spec: EventSinkSpec, replicated: bool) -> dict[str, Any]:
 class Connections:
     """Connections to the stores the resources name, opened on first use."""
 
+    clickhouse: ClickHouse = field(default_factory=ClickHouse)
     _amqp: dict[str, AbstractRobustConnection] = field(default_factory=dict)
     _postgres: dict[str, asyncpg.Pool] = field(default_factory=dict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -152,26 +153,24 @@ async def queue_state(conns: Connections, url: str, queue: str) -> QueueState | 
     return QueueState(depth=result.message_count or 0, consumers=result.consumer_count or 0)
 
 
-def _run_clickhouse(url: str, statement: str) -> None:
-    client = clickhouse.get_client(dsn=url)
+async def create_table(
+    conns: Connections, url: str, spec: EventSinkSpec, cluster: str | None
+) -> None:
+    on_cluster = f" ON CLUSTER `{cluster}`" if cluster else ""
+    statements = [
+        f"CREATE DATABASE IF NOT EXISTS `{spec.table.database}`{on_cluster}",
+        table_ddl(spec.table, cluster),
+    ]
     try:
-        client.command(statement)
-    finally:
-        client.close()
-
-
-async def create_table(url: str, spec: EventSinkSpec, cluster: str | None) -> None:
-    try:
-        await asyncio.to_thread(
-            _run_clickhouse, url, f"CREATE DATABASE IF NOT EXISTS `{spec.table.database}`"
-        )
-        await asyncio.to_thread(_run_clickhouse, url, table_ddl(spec.table, cluster))
-    except Exception as exc:  # clickhouse-connect raises several unrelated types
+        await conns.clickhouse.run(url, statements)
+    except ClickHouseError as exc:
         raise TopologyError(f"ClickHouse refused table {spec.table.name!r}: {exc}") from exc
 
 
-async def drop_table(url: str, spec: EventSinkSpec, cluster: str | None) -> None:
-    await asyncio.to_thread(_run_clickhouse, url, drop_table_ddl(spec.table, cluster))
+async def drop_table(
+    conns: Connections, url: str, spec: EventSinkSpec, cluster: str | None
+) -> None:
+    await conns.clickhouse.run(url, [drop_table_ddl(spec.table, cluster)])
 
 
 async def pending_tasks(conns: Connections, dsn: str, flow: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import typer
 
@@ -44,6 +45,51 @@ def migrate(
     except MigrationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+
+
+@app.command()
+def sql(
+    statements: Annotated[list[str] | None, typer.Argument(help="Statements to run.")] = None,
+    url: Annotated[str | None, typer.Option(help="ClickHouse URL (default: settings).")] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Read a JSON array of statements from stdin; print a JSON array of "
+            '{"rows": [...]} or {"error": "..."}, one per statement.',
+        ),
+    ] = False,
+) -> None:
+    """Run ClickHouse statements and print their rows (tab-separated unless --json)."""
+    import json
+    import sys
+
+    from reach.common import clickhouse as ch
+    from reach.common.settings import StoreSettings
+
+    dsn = url or settings_or_exit(StoreSettings).clickhouse_dsn
+    todo = json.load(sys.stdin) if as_json else list(statements or [])
+    client = ch.get_client(dsn=dsn)
+    results: list[dict[str, object]] = []
+    try:
+        for statement in todo:
+            try:
+                rows = [list(r) for r in client.query(statement).result_rows]
+            except Exception as exc:  # every failure is reported per statement
+                results.append({"error": str(exc).strip().splitlines()[0][:1000]})
+            else:
+                results.append({"rows": rows})
+    finally:
+        client.close()
+    if as_json:
+        typer.echo(json.dumps(results, default=str))
+        return
+    for result in results:
+        if "error" in result:
+            typer.echo(f"error: {result['error']}", err=True)
+            raise typer.Exit(1)
+        for row in result["rows"]:  # type: ignore[attr-defined]
+            typer.echo("\t".join(str(v) for v in row))
 
 
 def _report(store: str, applied: list[str]) -> None:

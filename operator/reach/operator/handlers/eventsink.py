@@ -64,7 +64,9 @@ class EventSinkHandler:
         report.conditions.append(Condition.of("QueueDeclared", True, "Declared"))
         if not _done(request, "TableReady"):
             clickhouse_url = await request.secret(stores.clickhouse)
-            await topology.create_table(clickhouse_url, spec, stores.clickhouse.cluster)
+            await topology.create_table(
+                request.conns, clickhouse_url, spec, stores.clickhouse.cluster
+            )
             report.events.append(
                 ("Normal", "TableReady", f"table {spec.table.database}.{spec.table.name} exists")
             )
@@ -147,7 +149,7 @@ class EventSinkHandler:
             )
             return
         await topology.delete_route(memo["conns"], amqp_url, spec)
-        await topology.drop_table(clickhouse_url, spec, stores.clickhouse.cluster)
+        await topology.drop_table(memo["conns"], clickhouse_url, spec, stores.clickhouse.cluster)
         kopf.event(
             body,
             type="Normal",

@@ -3,21 +3,21 @@ summary read from the scores table."""
 
 from __future__ import annotations
 
-import asyncio
-
-from reach.common import clickhouse
 from reach.operator.api.followeranalysis import AnalysisResult, FollowerAnalysis
 from reach.operator.builders import followeranalysis as build
 from reach.operator.builders.common import Manifest
+from reach.operator.clickhousing import ClickHouseError
 from reach.operator.conditions import Condition
 from reach.operator.handlers.reconciling import Report, Request
 
-RESULT_QUERY = """
-SELECT count(), countIf(fake_class < 0.1), countIf(fake_class >= 0.1 AND fake_class < 0.5),
-       countIf(fake_class >= 0.5)
-FROM _e.follower_score FINAL
-WHERE analysis = {analysis:String}
-"""
+
+def result_query(analysis: str) -> str:
+    quoted = analysis.replace("\\", "\\\\").replace("'", "\\'")
+    return (
+        "SELECT count(), countIf(fake_class < 0.1),"
+        " countIf(fake_class >= 0.1 AND fake_class < 0.5), countIf(fake_class >= 0.5)"
+        f" FROM _e.follower_score FINAL WHERE analysis = '{quoted}'"
+    )
 
 
 def summarize(followers: int, real: int, weak: int, fake: int) -> AnalysisResult:
@@ -25,15 +25,6 @@ def summarize(followers: int, real: int, weak: int, fake: int) -> AnalysisResult
     return AnalysisResult(
         followers=followers, real=real, weak_fake=weak, fake=fake, fake_percent=percent
     )
-
-
-def _read_result(url: str, analysis: str) -> AnalysisResult:
-    client = clickhouse.get_client(dsn=url)
-    try:
-        row = client.query(RESULT_QUERY, parameters={"analysis": analysis}).result_rows[0]
-    finally:
-        client.close()
-    return summarize(*(int(v) for v in row))
 
 
 class FollowerAnalysisHandler:
@@ -58,8 +49,11 @@ class FollowerAnalysisHandler:
             if not request.status.get("result"):
                 url = await request.secret(request.runtime().stores.clickhouse)
                 try:
-                    result = await asyncio.to_thread(_read_result, url, request.owner.name)
-                except Exception as exc:  # the driver raises several unrelated types
+                    rows = await request.conns.clickhouse.run(
+                        url, [result_query(request.owner.name)]
+                    )
+                    result = summarize(*(int(v) for v in rows[0][0]))
+                except ClickHouseError as exc:
                     report.conditions.append(
                         Condition.of("ResultRecorded", False, "ScoresUnreadable", str(exc)[:500])
                     )
