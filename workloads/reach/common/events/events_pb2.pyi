@@ -13,7 +13,7 @@ class Events(_message.Message):
     def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log")
+    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "payload_type", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "graphy", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log", "branch", "webengage", "shopify", "vidooly", "rejected")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +36,7 @@ class Event(_message.Message):
     UTM_TERM_FIELD_NUMBER: _ClassVar[int]
     UTM_CONTENT_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_TYPE_FIELD_NUMBER: _ClassVar[int]
     LAUNCH_FIELD_NUMBER: _ClassVar[int]
     APP_INIT_FIELD_NUMBER: _ClassVar[int]
     PAGE_OPENED_FIELD_NUMBER: _ClassVar[int]
@@ -51,6 +52,7 @@ class Event(_message.Message):
     ENTITY_METRIC_FIELD_NUMBER: _ClassVar[int]
     ACTIVITY_TRACKER_FIELD_NUMBER: _ClassVar[int]
     AFFILIATE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    GRAPHY_FIELD_NUMBER: _ClassVar[int]
     PROFILE_LOG_FIELD_NUMBER: _ClassVar[int]
     POST_LOG_FIELD_NUMBER: _ClassVar[int]
     ASSET_LOG_FIELD_NUMBER: _ClassVar[int]
@@ -58,6 +60,11 @@ class Event(_message.Message):
     SCRAPE_REQUEST_LOG_FIELD_NUMBER: _ClassVar[int]
     TRACE_LOG_FIELD_NUMBER: _ClassVar[int]
     PROFILE_RELATIONSHIP_LOG_FIELD_NUMBER: _ClassVar[int]
+    BRANCH_FIELD_NUMBER: _ClassVar[int]
+    WEBENGAGE_FIELD_NUMBER: _ClassVar[int]
+    SHOPIFY_FIELD_NUMBER: _ClassVar[int]
+    VIDOOLY_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     name: str
     timestamp_ms: int
@@ -73,6 +80,7 @@ class Event(_message.Message):
     utm_term: str
     utm_content: str
     params: _containers.ScalarMap[str, str]
+    payload_type: str
     launch: Launch
     app_init: AppInit
     page_opened: PageOpened
@@ -88,6 +96,7 @@ class Event(_message.Message):
     entity_metric: EntityMetric
     activity_tracker: ActivityTracker
     affiliate_order: AffiliateOrder
+    graphy: GraphyEvent
     profile_log: ProfileLog
     post_log: PostLog
     asset_log: AssetLog
@@ -95,7 +104,12 @@ class Event(_message.Message):
     scrape_request_log: ScrapeRequestLog
     trace_log: TraceLog
     profile_relationship_log: ProfileRelationshipLog
-    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ...) -> None: ...
+    branch: BranchEvent
+    webengage: WebengageEvent
+    shopify: ShopifyEvent
+    vidooly: VidoolyEvent
+    rejected: RejectedEvent
+    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., payload_type: _Optional[str] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., graphy: _Optional[_Union[GraphyEvent, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ..., branch: _Optional[_Union[BranchEvent, _Mapping]] = ..., webengage: _Optional[_Union[WebengageEvent, _Mapping]] = ..., shopify: _Optional[_Union[ShopifyEvent, _Mapping]] = ..., vidooly: _Optional[_Union[VidoolyEvent, _Mapping]] = ..., rejected: _Optional[_Union[RejectedEvent, _Mapping]] = ...) -> None: ...
 
 class Launch(_message.Message):
     __slots__ = ("is_first_launch", "referrer")
@@ -442,6 +456,101 @@ class ProfileRelationshipLog(_message.Message):
     relationship_type: str
     source: str
     def __init__(self, platform: _Optional[str] = ..., source_profile_id: _Optional[str] = ..., target_profile_id: _Optional[str] = ..., target_handle: _Optional[str] = ..., target_full_name: _Optional[str] = ..., relationship_type: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class GraphyEvent(_message.Message):
+    __slots__ = ("event_type", "learner_id", "course_id", "amount", "currency")
+    EVENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    LEARNER_ID_FIELD_NUMBER: _ClassVar[int]
+    COURSE_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    event_type: str
+    learner_id: str
+    course_id: str
+    amount: float
+    currency: str
+    def __init__(self, event_type: _Optional[str] = ..., learner_id: _Optional[str] = ..., course_id: _Optional[str] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class BranchEvent(_message.Message):
+    __slots__ = ("event_name", "developer_identity", "os", "campaign", "channel", "feature", "country", "city", "body")
+    EVENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    DEVELOPER_IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    OS_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    event_name: str
+    developer_identity: str
+    os: str
+    campaign: str
+    channel: str
+    feature: str
+    country: str
+    city: str
+    body: str
+    def __init__(self, event_name: _Optional[str] = ..., developer_identity: _Optional[str] = ..., os: _Optional[str] = ..., campaign: _Optional[str] = ..., channel: _Optional[str] = ..., feature: _Optional[str] = ..., country: _Optional[str] = ..., city: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class WebengageEvent(_message.Message):
+    __slots__ = ("user_id", "event_name", "event_data", "body")
+    class EventDataEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    EVENT_DATA_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    event_name: str
+    event_data: _containers.ScalarMap[str, str]
+    body: str
+    def __init__(self, user_id: _Optional[str] = ..., event_name: _Optional[str] = ..., event_data: _Optional[_Mapping[str, str]] = ..., body: _Optional[str] = ...) -> None: ...
+
+class ShopifyEvent(_message.Message):
+    __slots__ = ("topic", "shop_domain", "webhook_id", "order_id", "total_price", "currency", "body")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    SHOP_DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    WEBHOOK_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_PRICE_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    shop_domain: str
+    webhook_id: str
+    order_id: str
+    total_price: float
+    currency: str
+    body: str
+    def __init__(self, topic: _Optional[str] = ..., shop_domain: _Optional[str] = ..., webhook_id: _Optional[str] = ..., order_id: _Optional[str] = ..., total_price: _Optional[float] = ..., currency: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class VidoolyEvent(_message.Message):
+    __slots__ = ("event_name", "channel_id", "video_id", "body")
+    EVENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    VIDEO_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    event_name: str
+    channel_id: str
+    video_id: str
+    body: str
+    def __init__(self, event_name: _Optional[str] = ..., channel_id: _Optional[str] = ..., video_id: _Optional[str] = ..., body: _Optional[str] = ...) -> None: ...
+
+class RejectedEvent(_message.Message):
+    __slots__ = ("reason", "payload_type", "original")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    payload_type: str
+    original: bytes
+    def __init__(self, reason: _Optional[str] = ..., payload_type: _Optional[str] = ..., original: _Optional[bytes] = ...) -> None: ...
 
 class Rejection(_message.Message):
     __slots__ = ("index", "event_id", "reason")

@@ -1,0 +1,290 @@
+"""End-to-end ingestion throughput: gRPC Dispatch -> RabbitMQ -> sink -> embedded ClickHouse.
+
+Starts `reach ingest serve` and `reach ingest sink --sink event` as separate processes (the sink
+with its own chdb folder), then runs gRPC clients in this process that dispatch batches of
+100-500 app events (a mix of the nine payloads the `event` table holds, every event unique) for
+`--seconds`. Afterwards it waits for the sink to land everything, stops both processes, opens
+the sink's folder and counts rows with FINAL (duplicates from redelivery removed).
+
+Prints one JSON line: `events_per_s` (rows landed / seconds from first dispatch to last row
+landed), `accepted_per_s`, `dispatch_p50_ms`/`dispatch_p99_ms` (client side), `sink_rss_mb`
+(peak VmRSS of the sink process; `sink_rss_anon_mb` its private part), `lost` (accepted events
+missing from the table). Needs the local RabbitMQ (`make services`); it purges the `event`
+sink's queue first. Run: .venv/bin/python bench/ingest_e2e.py [--seconds 60] [--clients 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import grpc
+import httpx
+
+from reach.common import clickhouse
+from reach.common.events import events_pb2 as pb
+from reach.ingest.inserting import varint
+
+REACH = str(Path(sys.executable).with_name("reach"))
+SINK = "event"
+DISPATCH = "/reach.events.v1.EventService/Dispatch"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def templates() -> list[bytes]:
+    """Serialized events of each payload kind without event_id and timestamp; a batch is built
+    by prefixing those two fields to a template (protobuf fields may come in any order)."""
+    kinds: list[pb.Event] = []
+    base = dict(
+        session_id=uuid.uuid4().hex,
+        user_id="user-42",
+        device_id="device-7",
+        channel="android",
+        os="android",
+        app_version="5.12.0",
+        utm_source="instagram",
+        utm_medium="social",
+        utm_campaign="diwali",
+        params={"experiment": "b", "screen": "feed"},
+    )
+    e = pb.Event(name="launch", **base)
+    e.launch.is_first_launch = False
+    e.launch.referrer = "push"
+    kinds.append(e)
+    e = pb.Event(name="page_opened", **base)
+    e.page_opened.page = "creator/123"
+    e.page_opened.previous_page = "search"
+    kinds.append(e)
+    e = pb.Event(name="widget_view", **base)
+    e.widget_view.widget_id = "w-17"
+    e.widget_view.widget_type = "carousel"
+    e.widget_view.position = 3
+    kinds.append(e)
+    e = pb.Event(name="widget_cta_click", **base)
+    e.widget_cta_click.widget_id = "w-17"
+    e.widget_cta_click.cta = "follow"
+    kinds.append(e)
+    e = pb.Event(name="add_to_cart", **base)
+    e.add_to_cart.product_id = "sku-9"
+    e.add_to_cart.quantity = 2
+    e.add_to_cart.price = 499.0
+    e.add_to_cart.currency = "INR"
+    kinds.append(e)
+    e = pb.Event(name="initiate_purchase", **base)
+    e.initiate_purchase.cart_id = "cart-1"
+    e.initiate_purchase.amount = 998.0
+    kinds.append(e)
+    e = pb.Event(name="complete_purchase", **base)
+    e.complete_purchase.order_id = "order-1"
+    e.complete_purchase.amount = 998.0
+    kinds.append(e)
+    e = pb.Event(name="streaming", **base)
+    e.streaming.stream_id = "live-5"
+    e.streaming.action = "start"
+    kinds.append(e)
+    e = pb.Event(name="verification", **base)
+    e.verification.method = "otp"
+    e.verification.status = "verified"
+    kinds.append(e)
+    return [k.SerializeToString() for k in kinds]
+
+
+# Page views and widget views dominate app traffic; commerce is rarer.
+WEIGHTS = [2, 30, 30, 10, 5, 2, 1, 15, 5]
+
+
+class Client:
+    def __init__(self, channel: grpc.aio.Channel, kinds: list[bytes]) -> None:
+        self._call = channel.unary_unary(
+            DISPATCH, request_serializer=None, response_deserializer=pb.DispatchResponse.FromString
+        )
+        self._kinds = kinds
+        self._prefix = uuid.uuid4().hex[:16]
+        self._n = 0
+        self.accepted = 0
+        self.latencies: list[float] = []
+
+    def batch(self, size: int) -> bytes:
+        ts = b"\x18" + varint(int(time.time() * 1000))
+        parts = []
+        for kind in random.choices(self._kinds, WEIGHTS, k=size):
+            self._n += 1
+            event = b"\x0a\x20" + f"{self._prefix}{self._n:016x}".encode() + ts + kind
+            parts.append(b"\x0a" + varint(len(event)) + event)
+        return b"".join(parts)
+
+    async def run(self, until: float) -> None:
+        while time.monotonic() < until:
+            body = self.batch(random.randint(100, 500))
+            started = time.perf_counter()
+            try:
+                response = await self._call(body, timeout=30)
+            except grpc.aio.AioRpcError as exc:
+                print(f"dispatch failed: {exc.code()} {exc.details()}", file=sys.stderr)
+                continue
+            self.latencies.append(time.perf_counter() - started)
+            self.accepted += response.accepted
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kb(pid: int) -> tuple[int, int]:
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]), int(fields["RssAnon"].split()[0])
+
+
+async def flushed_rows(http: httpx.AsyncClient, url: str) -> float:
+    text = (await http.get(url)).text
+    match = re.search(rf'reach_ingest_sink_rows_flushed_total{{sink="{SINK}"}} ([0-9.e+]+)', text)
+    return float(match[1]) if match else 0.0
+
+
+async def wait_ready(http: httpx.AsyncClient, url: str, proc: asyncio.subprocess.Process) -> None:
+    for _ in range(300):
+        if proc.returncode is not None:
+            raise RuntimeError(f"process {proc.pid} exited with {proc.returncode}")
+        try:
+            if (await http.get(url)).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} never became ready")
+
+
+def purge_queue(env: dict[str, str]) -> None:
+    code = (
+        "import asyncio\n"
+        "from reach.common import amqp\n"
+        "from reach.ingest.settings import IngestSettings\n"
+        "from reach.ingest.routing import SINKS\n"
+        "from reach.ingest.topology import declare_sink\n"
+        "async def main():\n"
+        "    conn = await amqp.connect(IngestSettings(), 'bench-purge')\n"
+        "    ch = await conn.channel()\n"
+        f"    q = await declare_sink(ch, SINKS['{SINK}'])\n"
+        "    await q.purge()\n"
+        "    await conn.close()\n"
+        "asyncio.run(main())\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    work = Path(tempfile.mkdtemp(prefix="reach-bench-ingest-"))
+    grpc_port, http_port, probe_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "REACH_INGEST_HOST": "127.0.0.1",
+        "REACH_INGEST_GRPC_PORT": str(grpc_port),
+        "REACH_INGEST_HTTP_PORT": str(http_port),
+        "REACH_SINK_PROBE_PORT": str(probe_port),
+    }
+    purge_queue(env)
+    serve = await asyncio.create_subprocess_exec(
+        REACH, "ingest", "serve", env={**env, "REACH_DATA_DIR": str(work / "serve")}
+    )
+    sink = await asyncio.create_subprocess_exec(
+        REACH, "ingest", "sink", "--sink", SINK, "--batch-rows", str(args.batch_rows),
+        "--flush-seconds", str(args.flush_seconds),
+        env={**env, "REACH_DATA_DIR": str(work / "sink")},
+    )  # fmt: skip
+    metrics_url = f"http://127.0.0.1:{probe_port}/metrics"
+    rss_peak = anon_peak = 0
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            await wait_ready(http, f"http://127.0.0.1:{http_port}/readyz", serve)
+            await wait_ready(http, f"http://127.0.0.1:{probe_port}/readyz", sink)
+            kinds = templates()
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
+                clients = [Client(channel, kinds) for _ in range(args.clients)]
+                cpu_before = {p.pid: cpu_seconds(p.pid) for p in (serve, sink)}
+                own_before = time.process_time()
+                started = time.monotonic()
+                until = started + args.seconds
+                runs = [asyncio.create_task(c.run(until)) for c in clients]
+                while not all(r.done() for r in runs):
+                    await asyncio.sleep(0.5)
+                    rss, anon = rss_kb(sink.pid)
+                    rss_peak, anon_peak = max(rss_peak, rss), max(anon_peak, anon)
+                await asyncio.gather(*runs)
+                sent_for = time.monotonic() - started
+                cores = {p.pid: (cpu_seconds(p.pid) - cpu_before[p.pid]) / sent_for
+                         for p in (serve, sink)}  # fmt: skip
+                client_cores = (time.process_time() - own_before) / sent_for
+            accepted = sum(c.accepted for c in clients)
+            landed_at = time.monotonic()
+            deadline = landed_at + 120
+            while time.monotonic() < deadline:
+                rss, anon = rss_kb(sink.pid)
+                rss_peak, anon_peak = max(rss_peak, rss), max(anon_peak, anon)
+                if await flushed_rows(http, metrics_url) >= accepted:
+                    landed_at = time.monotonic()
+                    break
+                await asyncio.sleep(0.1)
+            landed_for = landed_at - started
+    finally:
+        for proc in (serve, sink):
+            proc.send_signal(signal.SIGTERM)
+        for proc in (serve, sink):
+            await asyncio.wait_for(proc.wait(), 60)
+    client = clickhouse.get_client(dsn=f"chdb://{work / 'sink' / 'clickhouse'}")
+    try:
+        landed = int(client.query(f"SELECT count() FROM _e.{SINK} FINAL").result_rows[0][0])
+    finally:
+        client.close()
+    shutil.rmtree(work, ignore_errors=True)
+    latencies = sorted(x for c in clients for x in c.latencies)
+    return {
+        "bench": "ingest_e2e",
+        "measured": "gRPC Dispatch -> RabbitMQ -> sink -> embedded ClickHouse, rows counted FINAL",
+        "peer": "seed event-grpc claimed 10,000 events/s",
+        "events_per_s": round(landed / landed_for),
+        "accepted_per_s": round(accepted / sent_for),
+        "dispatch_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+        "dispatch_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1),
+        "sink_rss_mb": round(rss_peak / 1024),
+        "sink_rss_anon_mb": round(anon_peak / 1024),
+        "lost": accepted - landed,
+        "serve_cpu_cores": round(cores[serve.pid], 2),
+        "sink_cpu_cores": round(cores[sink.pid], 2),
+        "client_cpu_cores": round(client_cores, 2),
+        "accepted": accepted,
+        "landed": landed,
+        "seconds": args.seconds,
+        "clients": args.clients,
+        "batch_rows": args.batch_rows,
+        "cores": os.cpu_count(),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=12)
+    parser.add_argument("--batch-rows", type=int, default=50_000)
+    parser.add_argument("--flush-seconds", type=float, default=1.0)
+    print(json.dumps(asyncio.run(main(parser.parse_args()))))

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+
+from reach.common.events import events_pb2 as pb
+from reach.ingest.routing import BEAT, BY_PAYLOAD, EXCHANGES, ROUTES, SINKS, ExchangeType
+from reach.ingest.tables import TABLES
+
+pytestmark = pytest.mark.unit
+
+PAYLOADS = [f.name for f in pb.Event.DESCRIPTOR.oneofs_by_name["payload"].fields]
+SCRAPER_LOGS = [
+    "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log",
+    "profile_relationship_log",
+]  # fmt: skip
+
+
+def test_every_payload_has_exactly_one_route() -> None:
+    assert sorted(r.payload for r in ROUTES) == sorted(PAYLOADS)
+    assert set(BY_PAYLOAD) == set(PAYLOADS)
+
+
+def test_every_route_lands_in_a_declared_table_through_a_sink() -> None:
+    for route in ROUTES:
+        assert route.table in TABLES, route
+        sink = SINKS[route.table]
+        assert (sink.queue, sink.exchange) == (route.queue, route.exchange)
+        assert route.routing_key in sink.routing_keys
+
+
+def test_scraper_logs_come_from_beat_with_the_payload_name_as_routing_key() -> None:
+    assert BEAT.type is ExchangeType.DIRECT
+    for payload in SCRAPER_LOGS:
+        route = BY_PAYLOAD[payload]
+        assert (route.exchange, route.routing_key) == (BEAT, payload)
+
+
+def test_exchanges_are_the_seeds() -> None:
+    names = {e.name: e.type for e in EXCHANGES}
+    assert names["grpc_event.tx"] is ExchangeType.TOPIC
+    assert names["branch_event.tx"] is ExchangeType.TOPIC
+    for direct in ("grpc_event_error.dx", "webengage_event.dx", "shopify_event.dx", "beat.dx"):
+        assert names[direct] is ExchangeType.DIRECT
+
+
+def test_webengage_events_also_go_to_the_forwarding_sink() -> None:
+    forward = SINKS["webengage_api"]
+    assert forward.table is None
+    assert forward.exchange == BY_PAYLOAD["webengage"].exchange
+    assert forward.queue != SINKS["webengage_event"].queue

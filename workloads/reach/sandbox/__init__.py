@@ -1,0 +1,1 @@
+"""Sandbox upstreams: fake partner and platform APIs that tests and standalone mode call."""
