@@ -26,6 +26,7 @@ from reach.testing.cluster import LocalCluster, free_port
 from reach.testing.kubelet import FakeKubelet
 
 REPO = Path(__file__).resolve().parents[1]
+EVENT_SINKS = ("click_event", "app_init_event", "profile_log", "post_log_event")
 NAMESPACES = 10
 PER_NAMESPACE = {
     "ScrapeFlow": 6,
@@ -57,8 +58,7 @@ def resources(namespace: str, base: dict[str, dict[str, Any]]) -> list[dict[str,
             if kind == "ScrapeFlow":
                 doc["spec"]["flow"] = f"flow_{i}"
             if kind == "EventSink":
-                doc["spec"]["queue"]["name"] = f"bench_{namespace}_{i}_q"
-                doc["spec"]["table"]["name"] = f"bench_{namespace.replace('-', '_')}_{i}"
+                doc["spec"]["sink"] = EVENT_SINKS[i]
             out.append(doc)
     return out
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from reach.operator.api.eventsink import EventSinkSpec, Table
+from reach.operator.api.eventsink import EventSinkSpec
 from reach.operator.api.platform import PlatformSpec
 from reach.operator.builders import eventsink, followeranalysis, platform, scheduled, scrapeflow
 from reach.operator.builders.common import Manifest, Runtime
@@ -88,25 +88,31 @@ def test_a_new_image_gets_a_new_schema_job(samples: dict[str, dict[str, Any]]) -
     assert platform.migrate_job_name(owner, spec) != platform.migrate_job_name(owner, newer)
 
 
-def test_table_ddl_local_and_on_cluster(samples: dict[str, dict[str, Any]]) -> None:
-    table = EventSinkSpec.model_validate(samples["EventSink"]["spec"]).table
-    local = eventsink.table_ddl(table)
-    assert local.startswith("CREATE TABLE IF NOT EXISTS `_e`.`click_event` (")
-    assert "ENGINE = ReplacingMergeTree(insert_timestamp)" in local
-    assert "PARTITION BY toYYYYMM(event_timestamp)" in local
-    clustered = eventsink.table_ddl(table, cluster="main")
-    assert "ON CLUSTER `main`" in clustered
-    assert (
-        "ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/_e/click_event', '{replica}', "
-        "insert_timestamp)" in clustered
-    )
+def test_sink_table_statements_local_and_on_cluster(samples: dict[str, dict[str, Any]]) -> None:
+    spec = EventSinkSpec.model_validate(samples["EventSink"]["spec"])
+    create_db, create_table = eventsink.table_statements(spec)
+    assert create_db == "CREATE DATABASE IF NOT EXISTS _e"
+    assert create_table.startswith("CREATE TABLE IF NOT EXISTS _e.`click_event`")
+    assert "ENGINE = ReplacingMergeTree(insert_timestamp)" in create_table
+    clustered = eventsink.table_statements(spec, cluster="main")
+    assert clustered[0].endswith("ON CLUSTER `main`")
+    assert "ON CLUSTER `main`" in clustered[1]
+    assert "ReplicatedReplacingMergeTree" in clustered[1]
 
 
-def test_table_must_order_by_its_own_columns() -> None:
-    with pytest.raises(ValueError, match="not among the table's columns: nope"):
-        Table.model_validate(
-            {"name": "t", "columns": [{"name": "a", "type": "String"}], "orderBy": ["nope"]}
-        )
+def test_sink_runs_the_ingestion_sink_it_names(samples: dict[str, dict[str, Any]]) -> None:
+    (sink,) = _build("EventSink", samples)
+    args = sink["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[:4] == ["ingest", "sink", "--sink", "click_event"]
+
+
+def test_sync_query_must_be_one_select() -> None:
+    from reach.operator.api.tablesync import SyncSource
+
+    SyncSource(query="WITH x AS (SELECT 1) SELECT * FROM x")
+    for bad in ("DROP TABLE t", "SELECT 1; DROP TABLE t"):
+        with pytest.raises(ValueError, match="single SELECT"):
+            SyncSource(query=bad)
 
 
 def test_run_now_job_copies_the_cron_template(samples: dict[str, dict[str, Any]]) -> None:

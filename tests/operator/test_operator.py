@@ -213,13 +213,18 @@ def samples() -> dict[str, dict[str, Any]]:
     return load_samples()
 
 
-def unique_route(doc: dict[str, Any]) -> dict[str, Any]:
-    """The EventSink sample with its own queue and table, so tests don't share broker state."""
+def with_sink(doc: dict[str, Any], sink: str) -> dict[str, Any]:
+    """The EventSink sample running `sink`: each test takes a sink of its own, so tests don't
+    share queues."""
     doc = copy.deepcopy(doc)
-    suffix = uuid.uuid4().hex[:8]
-    doc["spec"]["queue"]["name"] = f"test_{suffix}_q"
-    doc["spec"]["table"]["name"] = f"test_{suffix}"
+    doc["spec"]["sink"] = sink
     return doc
+
+
+def queue_of(sink: str) -> str:
+    from reach.ingest.routing import SINKS
+
+    return SINKS[sink].queue
 
 
 def queue_exists(name: str) -> bool:
@@ -272,7 +277,7 @@ def purge(queue: str) -> None:
 def test_every_sample_becomes_ready_with_its_children(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
-    samples["EventSink"] = unique_route(samples["EventSink"])
+    samples["EventSink"] = with_sink(samples["EventSink"], "app_init_event")
     for doc in samples.values():
         env.apply(doc, ns)
     for kind, doc in samples.items():
@@ -300,7 +305,8 @@ def test_every_sample_becomes_ready_with_its_children(
     assert args[:4] == ["scraper", "worker", "--flow", "refresh_profile_by_handle"]
     sink = env.get("eventsink", "click-events", ns)
     assert sink is not None and sink["status"]["queueDepth"] == 0
-    assert queue_exists(samples["EventSink"]["spec"]["queue"]["name"])
+    assert sink is not None and sink["status"]["queue"] == queue_of("app_init_event")
+    assert queue_exists(queue_of("app_init_event"))
     analysis = env.wait_condition("followeranalysis", "creator-17841400000000001", ns, "Succeeded")
     assert analysis["reason"] == "JobSucceeded"
     assert (
@@ -374,33 +380,28 @@ def test_invalid_objects_are_rejected_by_the_server(
     assert message in result.stderr
 
 
-def test_queue_and_table_names_are_immutable(env: Env, ns: str, samples: dict[str, Any]) -> None:
-    doc = unique_route(samples["EventSink"])
+def test_the_sink_of_an_event_sink_is_immutable(env: Env, ns: str, samples: dict[str, Any]) -> None:
+    doc = with_sink(samples["EventSink"], "ab_assignment")
     env.apply(doc, ns)
-    renamed = copy.deepcopy(doc)
-    renamed["spec"]["queue"]["name"] = "other_q"
-    result = env.apply(renamed, ns, check=False)
-    assert "queue name is immutable" in result.stderr
-    renamed = copy.deepcopy(doc)
-    renamed["spec"]["table"]["name"] = "other_table"
-    result = env.apply(renamed, ns, check=False)
-    assert "table name is immutable" in result.stderr
+    result = env.apply(with_sink(doc, "entity_metric"), ns, check=False)
+    assert "sink is immutable" in result.stderr
+    unknown = env.apply(with_sink(doc, "no_such_sink"), ns, check=False)
+    assert "spec.sink: Unsupported value" in unknown.stderr
 
 
 def test_a_spec_the_schema_cannot_judge_is_reported_as_invalid(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
     env.apply(samples["Platform"], ns)
-    doc = unique_route(samples["EventSink"])
-    doc["spec"]["table"]["orderBy"] = ["no_such_column"]
+    doc = copy.deepcopy(samples["TableSync"])
+    doc["spec"]["source"] = {"query": "SELECT 1; DROP TABLE dbt.mart_time_series"}
     env.apply(doc, ns)
-    ready = env.wait_condition("eventsink", "click-events", ns, status="False")
-    eventually(
-        lambda: env.condition("eventsink", "click-events", ns).get("reason") == "InvalidSpec"
-    )
-    ready = env.condition("eventsink", "click-events", ns)
-    assert "not among the table's columns: no_such_column" in ready["message"]
-    assert env.get("deployment", "click-events-sink", ns) is None
+    name = doc["metadata"]["name"]
+    eventually(lambda: env.condition("tablesync", name, ns).get("reason") == "InvalidSpec")
+    ready = env.condition("tablesync", name, ns)
+    assert ready["status"] == "False"
+    assert "query must be a single SELECT" in ready["message"]
+    assert env.get("cronjob", f"{name}-sync", ns) is None
 
 
 @pytest.mark.parametrize("policy", ["Delete", "Retain"])
@@ -408,9 +409,10 @@ def test_deletion_follows_the_policy(
     env: Env, ns: str, samples: dict[str, Any], policy: str
 ) -> None:
     env.apply(samples["Platform"], ns)
-    doc = unique_route(samples["EventSink"])
+    sink = {"Delete": "entity_metric", "Retain": "activity_tracker"}[policy]
+    doc = with_sink(samples["EventSink"], sink)
     doc["spec"]["deletionPolicy"] = policy
-    queue = doc["spec"]["queue"]["name"]
+    queue = queue_of(sink)
     env.apply(doc, ns)
     env.wait_condition("eventsink", "click-events", ns)
     body = env.get("eventsink", "click-events", ns)
@@ -426,7 +428,7 @@ def test_deletion_does_not_deadlock_when_the_platform_is_gone(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
     env.apply(samples["Platform"], ns)
-    doc = unique_route(samples["EventSink"])
+    doc = with_sink(samples["EventSink"], "affiliate_order")
     doc["spec"]["deletionPolicy"] = "Delete"
     env.apply(doc, ns)
     env.wait_condition("eventsink", "click-events", ns)
@@ -438,18 +440,18 @@ def test_deletion_does_not_deadlock_when_the_platform_is_gone(
 
 def test_workers_follow_queue_depth(env: Env, ns: str, samples: dict[str, Any]) -> None:
     env.apply(samples["Platform"], ns)
-    doc = unique_route(samples["EventSink"])
+    doc = with_sink(samples["EventSink"], "graphy_event")
     doc["spec"]["autoscaling"] = {
         "minReplicas": 1,
         "maxReplicas": 3,
         "targetQueueLength": 10,
         "cooldownSeconds": 3,
     }
-    queue = doc["spec"]["queue"]["name"]
+    queue = queue_of("graphy_event")
     env.apply(doc, ns)
     env.wait_condition("eventsink", "click-events", ns)
 
-    def replicas():
+    def replicas() -> int | None:
         return (
             (env.get("deployment", "click-events-sink", ns) or {}).get("spec", {}).get("replicas")
         )

@@ -1,7 +1,7 @@
 """External objects the operator manages outside Kubernetes, and the depth of work queues.
 
-EventSink: the RabbitMQ route (exchange, durable queue with dead-letter exchange and queue,
-bounded redeliveries, bindings) and the ClickHouse table. ScrapeFlow: the pending tasks of its
+EventSink: its sink's RabbitMQ route (exchange, durable queue with its dead-letter queue,
+bindings) and its ClickHouse table. ScrapeFlow: the pending tasks of its
 flow in the PostgreSQL task queue. Connections are cached per URL for the operator's lifetime.
 """
 
@@ -16,8 +16,9 @@ import aiormq
 import asyncpg
 from aio_pika.abc import AbstractRobustConnection
 
+from reach.ingest.routing import DEAD_LETTER, Sink
 from reach.operator.api.eventsink import EventSinkSpec
-from reach.operator.builders.eventsink import drop_table_ddl, table_ddl
+from reach.operator.builders.eventsink import drop_table_statement, table_statements
 from reach.operator.clickhousing import ClickHouse, ClickHouseError
 
 
@@ -31,21 +32,15 @@ class QueueState:
     consumers: int
 
 
-def dead_letter_names(queue: str) -> tuple[str, str]:
-    """The dead-letter exchange and queue of `queue`."""
-    return f"{queue}.dlx", f"{queue}.dead"
-
-
-def queue_arguments(spec: EventSinkSpec, replicated: bool) -> dict[str, Any]:
-    dlx, _ = dead_letter_names(spec.queue.name)
+def queue_arguments(sink: Sink, replicated: bool) -> dict[str, Any]:
+    """The sink's queue arguments, exactly as the ingestion service declares them: messages the
+    broker dead-letters go where the sink's own give-ups go."""
     args: dict[str, Any] = {
-        "x-dead-letter-exchange": dlx,
-        "x-dead-letter-routing-key": spec.queue.name,
+        "x-dead-letter-exchange": DEAD_LETTER.name,
+        "x-dead-letter-routing-key": sink.queue,
     }
     if replicated:
-        # Quorum queues count redeliveries themselves and dead-letter past the limit.
         args["x-queue-type"] = "quorum"
-        args["x-delivery-limit"] = spec.queue.max_retries
     return args
 
 
@@ -88,51 +83,43 @@ class Connections:
             await pool.close()
 
 
-async def declare_route(
-    conns: Connections, url: str, spec: EventSinkSpec, replicated: bool, unbind: list[str]
-) -> None:
-    """Declares exchange, dead-letter exchange and queue, the queue and its bindings (adding the
-    spec's routing keys, removing `unbind`). Idempotent."""
+async def declare_route(conns: Connections, url: str, sink: Sink, replicated: bool) -> None:
+    """The sink's exchange, dead-letter exchange and queue, its queue and bindings. Idempotent,
+    and identical to what the sink itself declares on start."""
     connection = await conns.amqp(url)
     channel = await connection.channel()
     try:
-        exchange = await channel.declare_exchange(
-            spec.exchange.name, aio_pika.ExchangeType(spec.exchange.type), durable=True
-        )
-        dlx_name, dead_name = dead_letter_names(spec.queue.name)
-        dlx = await channel.declare_exchange(dlx_name, aio_pika.ExchangeType.DIRECT, durable=True)
+        for exchange in (sink.exchange, DEAD_LETTER):
+            await channel.declare_exchange(
+                exchange.name, aio_pika.ExchangeType(exchange.type.value), durable=True
+            )
         dead = await channel.declare_queue(
-            dead_name,
+            sink.dead_letter_queue,
             durable=True,
             arguments={"x-queue-type": "quorum"} if replicated else None,
         )
-        await dead.bind(dlx, routing_key=spec.queue.name)
+        await dead.bind(DEAD_LETTER.name, routing_key=sink.queue)
         queue = await channel.declare_queue(
-            spec.queue.name, durable=True, arguments=queue_arguments(spec, replicated)
+            sink.queue, durable=True, arguments=queue_arguments(sink, replicated)
         )
-        for key in spec.routing_keys:
-            await queue.bind(exchange, routing_key=key)
-        for key in unbind:
-            if key not in spec.routing_keys:
-                await queue.unbind(exchange, routing_key=key)
+        for key in sink.routing_keys:
+            await queue.bind(sink.exchange.name, routing_key=key)
     except aiormq.exceptions.ChannelPreconditionFailed as exc:
         raise TopologyError(
-            f"queue {spec.queue.name!r} exists with other arguments ({exc}); "
-            "delete it or keep maxRetries and replication as they were"
+            f"queue {sink.queue!r} exists with other arguments ({exc}); "
+            "a queue keeps the type it was made with"
         ) from exc
     finally:
         if not channel.is_closed:
             await channel.close()
 
 
-async def delete_route(conns: Connections, url: str, spec: EventSinkSpec) -> None:
+async def delete_route(conns: Connections, url: str, sink: Sink) -> None:
     connection = await conns.amqp(url)
     channel = await connection.channel()
     try:
-        dlx_name, dead_name = dead_letter_names(spec.queue.name)
-        await channel.queue_delete(spec.queue.name)
-        await channel.queue_delete(dead_name)
-        await channel.exchange_delete(dlx_name)
+        await channel.queue_delete(sink.queue)
+        await channel.queue_delete(sink.dead_letter_queue)
     finally:
         if not channel.is_closed:
             await channel.close()
@@ -156,21 +143,16 @@ async def queue_state(conns: Connections, url: str, queue: str) -> QueueState | 
 async def create_table(
     conns: Connections, url: str, spec: EventSinkSpec, cluster: str | None
 ) -> None:
-    on_cluster = f" ON CLUSTER `{cluster}`" if cluster else ""
-    statements = [
-        f"CREATE DATABASE IF NOT EXISTS `{spec.table.database}`{on_cluster}",
-        table_ddl(spec.table, cluster),
-    ]
     try:
-        await conns.clickhouse.run(url, statements)
+        await conns.clickhouse.run(url, table_statements(spec, cluster))
     except ClickHouseError as exc:
-        raise TopologyError(f"ClickHouse refused table {spec.table.name!r}: {exc}") from exc
+        raise TopologyError(f"ClickHouse refused table {spec.sink!r}: {exc}") from exc
 
 
 async def drop_table(
     conns: Connections, url: str, spec: EventSinkSpec, cluster: str | None
 ) -> None:
-    await conns.clickhouse.run(url, [drop_table_ddl(spec.table, cluster)])
+    await conns.clickhouse.run(url, [drop_table_statement(spec, cluster)])
 
 
 async def pending_tasks(conns: Connections, dsn: str, flow: str) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from reach.operator.api.common import (
     AGE_COLUMN,
@@ -20,6 +21,9 @@ from reach.operator.api.common import (
 )
 
 PG_IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'")
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_READ = re.compile(r"^\(?\s*(SELECT|WITH)\b", re.IGNORECASE)
 PgIdentifier = Annotated[str, Field(max_length=63, pattern=PG_IDENTIFIER)]
 
 
@@ -32,10 +36,20 @@ class SyncSource(Model):
         }
     )
 
-    query: str | None = Field(default=None, max_length=65_536, description="A ClickHouse SELECT.")
+    query: str | None = Field(
+        default=None, max_length=65_536, description="One ClickHouse SELECT (or WITH ... SELECT)."
+    )
     table: str | None = Field(
         default=None, max_length=256, pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
     )
+
+    @model_validator(mode="after")
+    def _one_select(self) -> SyncSource:
+        if self.query is not None:
+            code = _COMMENTS.sub(" ", _STRINGS.sub("''", self.query)).strip().rstrip(";")
+            if not _READ.match(code) or ";" in code:
+                raise ValueError("query must be a single SELECT (or WITH ... SELECT) statement")
+        return self
 
 
 class SyncTarget(Model):

@@ -1,42 +1,28 @@
-"""EventSink -> its sink config and the sink Deployment, plus the ClickHouse DDL of its table
-(the queue and table themselves are declared by `reach.operator.topology`)."""
+"""EventSink -> the Deployment running its ingestion sink, and the statements that make its
+ClickHouse table (the queue is declared by `reach.operator.topology`)."""
 
 from __future__ import annotations
 
-import yaml
-
-from reach.operator.api.eventsink import EventSinkSpec, Table
+from reach.ingest.routing import SINKS, Sink
+from reach.ingest.tables import DATABASE, TABLES
+from reach.operator.api.eventsink import EventSinkSpec
 from reach.operator.builders.common import (
-    ANNOTATION_CONFIG_HASH,
     PROBE_PORT,
     Manifest,
     Owner,
     Runtime,
-    config_map,
-    config_volume,
     container,
     deployment,
-    digest,
     pod_spec,
 )
 
-CONFIG_PATH = "/etc/reach/eventsink"
 
-
-def sink_config(spec: EventSinkSpec) -> dict[str, object]:
-    return {
-        "exchange": spec.exchange.model_dump(by_alias=True),
-        "routingKeys": list(spec.routing_keys),
-        "queue": spec.queue.model_dump(by_alias=True),
-        "table": spec.table.model_dump(by_alias=True, exclude_none=True),
-        "batch": spec.batch.model_dump(by_alias=True),
-    }
+def sink_of(spec: EventSinkSpec) -> Sink:
+    return SINKS[spec.sink]
 
 
 def build(owner: Owner, spec: EventSinkSpec, runtime: Runtime) -> list[Manifest]:
-    config = sink_config(spec)
-    config_name = f"{owner.name}-eventsink"
-    volume, mount = config_volume(config_name, CONFIG_PATH)
+    queue_type = "quorum" if runtime.stores.rabbitmq.replicated else "classic"
     sink = container(
         "sink",
         runtime,
@@ -44,59 +30,44 @@ def build(owner: Owner, spec: EventSinkSpec, runtime: Runtime) -> list[Manifest]
             "ingest",
             "sink",
             "--sink",
-            owner.name,
-            "--config",
-            f"{CONFIG_PATH}/sink.yaml",
-            "--probe-port",
-            str(PROBE_PORT),
+            spec.sink,
+            "--mode",
+            spec.batch.mode,
+            "--batch-rows",
+            str(spec.batch.max_rows),
+            "--flush-seconds",
+            str(spec.batch.flush_interval_seconds),
         ],
         ports={"probes": PROBE_PORT},
         probe_port="probes",
-        mounts=[mount],
+        env=[
+            {"name": "REACH_SINK_PROBE_PORT", "value": str(PROBE_PORT)},
+            {"name": "REACH_SINK_RETRIES", "value": str(spec.max_retries)},
+            {"name": "REACH_INGEST_QUEUE_TYPE", "value": queue_type},
+        ],
     )
     return [
-        config_map(owner, config_name, "sink", {"sink.yaml": yaml.safe_dump(config)}),
         deployment(
             owner,
             f"{owner.name}-sink",
             "sink",
-            pod_spec([sink], volumes=[volume]),
+            pod_spec([sink]),
             replicas=None if spec.autoscaling else spec.workers,
-            annotations={ANNOTATION_CONFIG_HASH: digest(config)},
-        ),
+        )
     ]
 
 
-def _engine(table: Table, cluster: str | None) -> str:
-    if cluster:
-        path = f"'/clickhouse/tables/{{shard}}/{table.database}/{table.name}'"
-        args = [path, "'{replica}'"]
-        if table.engine == "ReplacingMergeTree" and table.version_column:
-            args.append(table.version_column)
-        return f"Replicated{table.engine}({', '.join(args)})"
-    if table.engine == "ReplacingMergeTree" and table.version_column:
-        return f"ReplacingMergeTree({table.version_column})"
-    return f"{table.engine}()"
-
-
-def table_ddl(table: Table, cluster: str | None = None) -> str:
-    """CREATE TABLE IF NOT EXISTS for the sink's table; ON CLUSTER with a replicated engine
-    when the Platform names a ClickHouse cluster."""
-    columns = ",\n    ".join(f"`{c.name}` {c.type}" for c in table.columns)
+def table_statements(spec: EventSinkSpec, cluster: str | None = None) -> list[str]:
+    """The sink's database and table; ON CLUSTER with a replicated engine when the Platform
+    names a ClickHouse cluster."""
+    table = TABLES[sink_of(spec).table or ""]
     on_cluster = f" ON CLUSTER `{cluster}`" if cluster else ""
-    lines = [
-        f"CREATE TABLE IF NOT EXISTS `{table.database}`.`{table.name}`{on_cluster} (",
-        f"    {columns}",
-        f") ENGINE = {_engine(table, cluster)}",
+    return [
+        f"CREATE DATABASE IF NOT EXISTS {DATABASE}{on_cluster}",
+        table.create_sql(on_cluster=cluster, replicated=cluster is not None),
     ]
-    if table.partition_by:
-        lines.append(f"PARTITION BY {table.partition_by}")
-    lines.append(f"ORDER BY ({', '.join(table.order_by)})")
-    if table.ttl_days:
-        lines.append(f"TTL toDateTime(event_timestamp) + INTERVAL {table.ttl_days} DAY")
-    return "\n".join(lines)
 
 
-def drop_table_ddl(table: Table, cluster: str | None = None) -> str:
+def drop_table_statement(spec: EventSinkSpec, cluster: str | None = None) -> str:
     on_cluster = f" ON CLUSTER `{cluster}`" if cluster else ""
-    return f"DROP TABLE IF EXISTS `{table.database}`.`{table.name}`{on_cluster} SYNC"
+    return f"DROP TABLE IF EXISTS {DATABASE}.`{sink_of(spec).table}`{on_cluster} SYNC"

@@ -18,14 +18,19 @@ from reach.operator.builders.common import (
     service,
 )
 
-# component: (CLI args, ports; the first port also serves the probes)
+# component: (CLI args, ports by name; `http` also serves the probes)
 SERVICES: dict[str, tuple[list[str], dict[str, int]]] = {
     "api": (["api", "serve", "--port", "7179"], {"http": 7179}),
     "gateway": (["gateway", "serve", "--port", "8009"], {"http": 8009}),
-    "ingest": (
-        ["ingest", "serve", "--grpc-port", "8017", "--http-port", "8019"],
-        {"http": 8019, "grpc": 8017},
-    ),
+    "ingest": (["ingest", "serve"], {"http": 8019, "grpc": 8017}),
+}
+# The ingestion service reads its ports from settings; stating them keeps Service and server
+# in step should a default ever change.
+ENV = {
+    "ingest": [
+        {"name": "REACH_INGEST_HTTP_PORT", "value": "8019"},
+        {"name": "REACH_INGEST_GRPC_PORT", "value": "8017"},
+    ]
 }
 
 
@@ -48,6 +53,7 @@ def build(owner: Owner, spec: PlatformSpec) -> list[Manifest]:
                     args,
                     ports=ports,
                     probe_port="http",
+                    env=ENV.get(component),
                     resource_spec=settings.resources,
                 )
             ]

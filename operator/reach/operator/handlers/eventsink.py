@@ -8,6 +8,7 @@ from typing import Any
 
 import kopf
 
+from reach.ingest.tables import DATABASE
 from reach.operator import topology
 from reach.operator.api.common import GROUP, VERSION
 from reach.operator.api.eventsink import EventSink, EventSinkSpec
@@ -36,45 +37,42 @@ class EventSinkHandler:
 
     async def observe(self, request: Request, applied: bool) -> Report:
         spec: EventSinkSpec = request.spec
+        sink = build.sink_of(spec)
         stores = request.runtime().stores
         amqp_url = await request.secret(stores.rabbitmq)
         report = Report(
             status={
-                "selector": ",".join(f"{k}={v}" for k, v in selector(request.owner, "sink").items())
+                "selector": ",".join(
+                    f"{k}={v}" for k, v in selector(request.owner, "sink").items()
+                ),
+                "queue": sink.queue,
+                "table": f"{DATABASE}.{sink.table}",
             },
             finalizer=FINALIZER if spec.deletion_policy == "Delete" else None,
         )
         if not _done(request, "QueueDeclared"):
-            bound = list(request.status.get("boundRoutingKeys") or [])
             try:
                 await topology.declare_route(
-                    request.conns, amqp_url, spec, stores.rabbitmq.replicated, unbind=bound
+                    request.conns, amqp_url, sink, stores.rabbitmq.replicated
                 )
             except OSError as exc:
                 raise kopf.TemporaryError(f"RabbitMQ unreachable: {exc}", delay=15) from exc
+            keys = ", ".join(sink.routing_keys)
             report.events.append(
-                (
-                    "Normal",
-                    "QueueDeclared",
-                    f"queue {spec.queue.name} bound to "
-                    f"{spec.exchange.name} with {', '.join(spec.routing_keys)}",
-                )
+                ("Normal", "QueueDeclared", f"{sink.queue} bound to {sink.exchange.name}: {keys}")
             )
-        report.status["boundRoutingKeys"] = list(spec.routing_keys)
         report.conditions.append(Condition.of("QueueDeclared", True, "Declared"))
         if not _done(request, "TableReady"):
             clickhouse_url = await request.secret(stores.clickhouse)
             await topology.create_table(
                 request.conns, clickhouse_url, spec, stores.clickhouse.cluster
             )
-            report.events.append(
-                ("Normal", "TableReady", f"table {spec.table.database}.{spec.table.name} exists")
-            )
+            report.events.append(("Normal", "TableReady", f"{DATABASE}.{sink.table} exists"))
         report.conditions.append(Condition.of("TableReady", True, "Created"))
 
         name = f"{request.owner.name}-sink"
         deployment = request.child("Deployment", name)
-        state = await topology.queue_state(request.conns, amqp_url, spec.queue.name)
+        state = await topology.queue_state(request.conns, amqp_url, sink.queue)
         report.status["replicas"] = (deployment or {}).get("replicas")
         if state is not None:
             report.status["queueDepth"] = state.depth
@@ -148,11 +146,11 @@ class EventSinkHandler:
                 message="connection Secret is gone: queue and table kept",
             )
             return
-        await topology.delete_route(memo["conns"], amqp_url, spec)
+        await topology.delete_route(memo["conns"], amqp_url, build.sink_of(spec))
         await topology.drop_table(memo["conns"], clickhouse_url, spec, stores.clickhouse.cluster)
         kopf.event(
             body,
             type="Normal",
             reason="CleanedUp",
-            message=f"deleted queue {spec.queue.name} and table {spec.table.name}",
+            message=f"deleted the queue and table of sink {spec.sink}",
         )
