@@ -26,9 +26,7 @@ def command_lines(samples: dict[str, dict[str, Any]]) -> list[tuple[str, list[st
     for kind in KINDS:
         for manifest in _build(kind, samples):
             spec = manifest.get("spec", {})
-            pod = (
-                spec.get("jobTemplate", {}).get("spec", spec).get("template", {}).get("spec", {})
-            )
+            pod = spec.get("jobTemplate", {}).get("spec", spec).get("template", {}).get("spec", {})
             for c in pod.get("initContainers", []) + pod.get("containers", []):
                 lines.append((f"{kind}/{manifest['metadata']['name']}/{c['name']}", c["args"]))
     return lines
