@@ -250,26 +250,27 @@ def job_spec(pod: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"backoffLimit": 3, "template": {"spec": pod}, **extra}
 
 
-def job(owner: Owner, name: str, component: str, spec: dict[str, Any]) -> Manifest:
-    spec = {
+def _labelled_pods(spec: dict[str, Any], owner: Owner, component: str) -> dict[str, Any]:
+    """A Job spec whose pods carry the component's labels."""
+    return {
         **spec,
         "template": {**spec["template"], "metadata": {"labels": labels(owner, component)}},
     }
+
+
+def job(owner: Owner, name: str, component: str, spec: dict[str, Any]) -> Manifest:
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
         "metadata": metadata(owner, name, component),
-        "spec": spec,
+        "spec": _labelled_pods(spec, owner, component),
     }
 
 
 def cron_job(
     owner: Owner, name: str, component: str, schedule: str, suspend: bool, job: dict[str, Any]
 ) -> Manifest:
-    template = {
-        **job,
-        "template": {**job["template"], "metadata": {"labels": labels(owner, component)}},
-    }
+    template = _labelled_pods(job, owner, component)
     return {
         "apiVersion": "batch/v1",
         "kind": "CronJob",

@@ -13,10 +13,10 @@ from reach.operator import topology
 from reach.operator.api.common import GROUP, VERSION
 from reach.operator.api.eventsink import EventSink, EventSinkSpec
 from reach.operator.builders import eventsink as build
-from reach.operator.builders.common import Manifest, Runtime, selector
+from reach.operator.builders.common import Manifest, Runtime
 from reach.operator.conditions import Condition, get
-from reach.operator.handlers.reconciling import Driver, Report, Request, deployment_available
-from reach.operator.handlers.scaling import scale
+from reach.operator.handlers.reconciling import Driver, Report, Request
+from reach.operator.handlers.scaling import label_selector, scale, workers_condition
 
 FINALIZER = f"{GROUP}/eventsink-cleanup"
 
@@ -42,9 +42,7 @@ class EventSinkHandler:
         amqp_url = await request.secret(stores.rabbitmq)
         report = Report(
             status={
-                "selector": ",".join(
-                    f"{k}={v}" for k, v in selector(request.owner, "sink").items()
-                ),
+                "selector": label_selector(request.owner, "sink"),
                 "queue": sink.queue,
                 "table": f"{DATABASE}.{sink.table}",
             },
@@ -79,16 +77,7 @@ class EventSinkHandler:
             report.status["consumers"] = state.consumers
         if spec.autoscaling and deployment is not None and state is not None:
             await scale(request, report, name, spec.autoscaling, state.depth, deployment)
-        ok, detail = deployment_available(deployment)
-        wanted = (deployment or {}).get("replicas") or 0
-        report.conditions.append(
-            Condition.of(
-                "ConsumersAvailable",
-                ok or (deployment is not None and wanted == 0),
-                "Available" if ok else "Unavailable",
-                detail,
-            )
-        )
+        report.conditions.append(workers_condition("ConsumersAvailable", deployment))
         return report
 
     def register(self, registry: kopf.OperatorRegistry, driver: Driver) -> None:

@@ -1,4 +1,5 @@
-"""Applies an autoscaling decision to a worker Deployment and reports it."""
+"""What the scaled kinds (ScrapeFlow, EventSink) share: their workers' readiness, the selector
+for `/scale`, and applying an autoscaling decision to the worker Deployment."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from reach.operator import autoscaling
 from reach.operator.api.common import Autoscaling
-from reach.operator.handlers.reconciling import Report, Request
+from reach.operator.builders.common import Owner, selector
+from reach.operator.conditions import Condition
+from reach.operator.handlers.reconciling import Report, Request, deployment_available
 
 AUTOSCALER_FIELD_MANAGER = "reach-autoscaler"
 
@@ -44,3 +47,15 @@ async def scale(
     report.events.append(
         ("Normal", "Scaled", f"workers {current} -> {decision.replicas}: {decision.reason}")
     )
+
+
+def label_selector(owner: Owner, component: str) -> str:
+    """The `/scale` subresource's selector of the workers' pods."""
+    return ",".join(f"{k}={v}" for k, v in selector(owner, component).items())
+
+
+def workers_condition(type_: str, deployment: dict[str, Any] | None) -> Condition:
+    """True when the workers are available, or deliberately scaled to zero."""
+    ok, detail = deployment_available(deployment)
+    scaled_to_zero = deployment is not None and not deployment.get("replicas")
+    return Condition.of(type_, ok or scaled_to_zero, "Available" if ok else "Unavailable", detail)

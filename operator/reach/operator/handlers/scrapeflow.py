@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from reach.operator.api.scrapeflow import ScrapeFlow, ScrapeFlowSpec
 from reach.operator.builders import scrapeflow as build
-from reach.operator.builders.common import Manifest, selector
-from reach.operator.conditions import Condition
-from reach.operator.handlers.reconciling import Report, Request, deployment_available
-from reach.operator.handlers.scaling import scale
+from reach.operator.builders.common import Manifest
+from reach.operator.handlers.reconciling import Report, Request
+from reach.operator.handlers.scaling import label_selector, scale, workers_condition
 
 
 class ScrapeFlowHandler:
@@ -23,9 +22,7 @@ class ScrapeFlowHandler:
         deployment = request.child("Deployment", name)
         report = Report(
             status={
-                "selector": ",".join(
-                    f"{k}={v}" for k, v in selector(request.owner, "worker").items()
-                ),
+                "selector": label_selector(request.owner, "worker"),
                 "replicas": (deployment or {}).get("replicas"),
             }
         )
@@ -34,16 +31,7 @@ class ScrapeFlowHandler:
         report.status["queueDepth"] = depth
         if spec.autoscaling and deployment is not None:
             await scale(request, report, name, spec.autoscaling, depth, deployment)
-        wanted = (deployment or {}).get("replicas") or 0
-        ok, detail = deployment_available(deployment)
-        report.conditions.append(
-            Condition.of(
-                "WorkersAvailable",
-                ok or (deployment is not None and wanted == 0),
-                "Available" if ok else "Unavailable",
-                detail,
-            )
-        )
+        report.conditions.append(workers_condition("WorkersAvailable", deployment))
         return report
 
 
