@@ -8,7 +8,7 @@ from importlib.metadata import version as dist_version
 
 import typer
 
-from reach.cli import db, followers, ingest, operator
+from reach.cli import db, followers, ingest, operator, sandbox, scraper
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,6 +18,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(operator.app, name="operator")
 app.add_typer(ingest.app, name="ingest")
+app.add_typer(scraper.app, name="scraper")
+app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(followers.app, name="followers")
 
 

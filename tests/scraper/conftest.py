@@ -1,0 +1,229 @@
+"""Fixtures for the scraper tests: a pool on the test's own PostgreSQL database, the queue
+manager over it, a Redis key prefix of the test's own, the sandbox served on a free port, and
+a RabbitMQ vhost of the session's own (made with rabbitmqctl) so events published to `beat.dx`
+here meet no other package's queues."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import subprocess
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import aio_pika
+import asyncpg
+import pytest
+from aio_pika.abc import AbstractIncomingMessage
+
+from reach.common.events import events_pb2 as pb
+from reach.common.lifecycle import Shutdown
+from reach.common.postgres import create_pool
+from reach.common.settings import StoreSettings
+from reach.common.webserver import serve_http
+from reach.sandbox.app import create_app
+from reach.sandbox.state import DEFAULT_TOKEN, SandboxState
+from reach.sandbox.universe import Universe
+from reach.scraper.enqueueing import new_task
+from reach.scraper.flowconfig import resolve
+from reach.scraper.flows import get_flow
+from reach.scraper.flows.base import handle_task
+from reach.scraper.publishing import EXCHANGE
+from reach.scraper.queue.manager import TaskManager
+from reach.scraper.queue.models import Outcome
+from reach.scraper.ratelimiting import RateLimit
+from reach.scraper.running import Runtime, open_runtime
+from reach.scraper.settings import ScraperSettings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
+    vhost = f"reach-scraper-test-{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", vhost)
+    try:
+        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield f"{str(base_settings.amqp_url).rstrip('/')}/{vhost}"
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture
+async def pool(postgres_dsn: str, base_settings: StoreSettings) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(base_settings, "reach-scraper-test", dsn=postgres_dsn, max_size=12)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+def manager(pool: asyncpg.Pool) -> TaskManager:
+    return TaskManager(pool)
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    return f"reach-test:{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def universe() -> Universe:
+    return Universe(seed=7, creators=40)
+
+
+@pytest.fixture
+async def sandbox(universe: Universe) -> AsyncIterator[tuple[str, SandboxState]]:
+    """The sandbox upstreams on a free port: (base URL, its state for faults and counts)."""
+    state = SandboxState(universe=universe, timeout_seconds=3.0)
+    port = free_port()
+    shutdown = Shutdown()
+    server = asyncio.create_task(
+        serve_http(create_app(state), host="127.0.0.1", port=port, shutdown=shutdown)
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            break
+        await asyncio.sleep(0.02)
+    yield base, state
+    shutdown.request()
+    await server
+
+
+@pytest.fixture
+def scraper_settings(
+    settings: StoreSettings,
+    sandbox: tuple[str, SandboxState],
+    amqp_url: str,
+    redis_prefix: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> ScraperSettings:
+    """Settings with every upstream pointed at the sandbox and quick queue timings."""
+    base, _ = sandbox
+    return ScraperSettings(
+        postgres_dsn=settings.postgres_dsn,
+        clickhouse_url=settings.clickhouse_url,
+        amqp_url=amqp_url,
+        data_dir=tmp_path_factory.mktemp("scraper"),
+        scraper_rate_limit_prefix=redis_prefix,
+        scraper_http_timeout_seconds=2.0,
+        scraper_poll_seconds=0.5,
+        scraper_retry_backoff_seconds=0.0,
+        instagram_graph_url=f"{base}/graph/v15.0",
+        rapidapi_instagram_url=f"{base}/rapidapi/instagram",
+        instagram_web_url=f"{base}/instagram-web",
+        youtube_api_url=f"{base}/youtube/v3",
+        llm_url=f"{base}/openai/v1",
+    )
+
+
+# Credentials the sandbox accepts, one per source that takes one.
+SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
+    "graphapi": {"access_token": DEFAULT_TOKEN, "user_id": "17841499999999999"},
+    "rapidapi-instagram": {"key": DEFAULT_TOKEN},
+    "youtube": {"key": DEFAULT_TOKEN},
+    "openai": {"api_key": DEFAULT_TOKEN},
+}
+
+
+@pytest.fixture
+async def runtime(
+    scraper_settings: ScraperSettings, beat_events: EventTap
+) -> AsyncIterator[Runtime]:
+    """A scraper process's runtime against the sandbox, with working credentials stored and
+    a queue taking every event it publishes (without one, publishes are refused)."""
+    async with open_runtime(scraper_settings, "reach-scraper-test") as rt:
+        for source, secrets in SANDBOX_CREDENTIALS.items():
+            await rt.credentials.put(source, "sandbox", secrets)
+        yield rt
+
+
+class EventTap:
+    """Everything published to `beat.dx` while the test runs, decoded."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, pb.Events]] = []
+        self._arrived = asyncio.Event()
+
+    def events(self, payload: str) -> list[pb.Event]:
+        return [e for key, batch in self.messages if key == payload for e in batch.events]
+
+    async def on_message(self, message: AbstractIncomingMessage) -> None:
+        batch = pb.Events()
+        batch.ParseFromString(message.body)
+        self.messages.append((message.routing_key or "", batch))
+        self._arrived.set()
+        await message.ack()
+
+    async def wait_for(self, payload: str, count: int, seconds: float = 30.0) -> list[pb.Event]:
+        async def enough() -> None:
+            while len(self.events(payload)) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        await asyncio.wait_for(enough(), seconds)
+        return self.events(payload)
+
+
+@pytest.fixture
+async def beat_events(amqp_url: str) -> AsyncIterator[EventTap]:
+    """A temporary queue bound to `beat.dx` for every payload the scraper publishes."""
+    connection = await aio_pika.connect(amqp_url)
+    tap = EventTap()
+    try:
+        channel = await connection.channel()
+        exchange = await channel.declare_exchange(
+            EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        for payload in PAYLOADS:
+            await queue.bind(exchange, routing_key=payload)
+        await queue.consume(tap.on_message)
+        yield tap
+    finally:
+        await connection.close()
+
+
+PAYLOADS = (
+    "profile_log",
+    "post_log",
+    "asset_log",
+    "sentiment_log",
+    "profile_relationship_log",
+    "scrape_request_log",
+)
+
+
+async def run_task(
+    rt: Runtime,
+    flow_name: str,
+    params: dict[str, Any],
+    *,
+    sources: list[str] | None = None,
+    source_limits: dict[str, list[RateLimit]] | None = None,
+    flow_limits: list[RateLimit] | None = None,
+) -> tuple[int, Outcome]:
+    """Enqueues one task of `flow_name`, claims it and runs it as a worker would."""
+    flow = get_flow(flow_name)
+    enqueued = await rt.manager.enqueue(new_task(flow_name, params))
+    tasks, _ = await rt.manager.claim(flow_name, "test-worker", 1, 60)
+    assert [t.id for t in tasks] == [enqueued.id]
+    resolved = resolve(flow, None, list(rt.sources))
+    ctx = rt.context(
+        resolved.sources if sources is None else sources,
+        resolved.source_limits if source_limits is None else source_limits,
+    )
+    limits = resolved.flow_limits if flow_limits is None else flow_limits
+    return enqueued.id, await handle_task(flow, ctx, tasks[0], limits)

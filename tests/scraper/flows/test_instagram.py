@@ -1,0 +1,275 @@
+"""Instagram flows end to end against the sandbox: rows land in PostgreSQL, events on
+`beat.dx`, and the source that answered is recorded; the fallback order holds when sources
+fail."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+
+from reach.sandbox.state import SandboxState
+from reach.sandbox.universe import Universe
+from reach.scraper.enqueueing import new_task
+from reach.scraper.events import event_id
+from reach.scraper.flows import get_flow
+from reach.scraper.flows.base import handle_task
+from reach.scraper.queue.models import Complete, Defer, Fail, Retry
+from reach.scraper.ratelimiting import RateLimit
+from reach.scraper.running import Runtime, open_runtime
+from reach.scraper.settings import ScraperSettings
+
+from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_task
+
+pytestmark = pytest.mark.service
+
+
+def business_handle(universe: Universe, n: int = 0) -> str:
+    return [c.handle for i in range(universe.size) if (c := universe.creator(i)) and c.is_business][
+        n
+    ]
+
+
+def personal_handle(universe: Universe) -> str:
+    return next(
+        c.handle for i in range(universe.size) if (c := universe.creator(i)) and not c.is_business
+    )
+
+
+async def test_refresh_profile_lands_the_account_and_a_profile_log(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    handle = business_handle(universe)
+    creator = universe.by_handle(handle)
+    assert creator is not None
+    task_id, outcome = await run_task(
+        runtime, "refresh_profile_by_handle", {"handle": f"@{handle}"}
+    )
+    assert outcome == Complete(
+        source="graphapi", result={"profile_id": creator.profile_id, "followers": creator.followers}
+    )
+    row = await pool.fetchrow("SELECT * FROM instagram_account WHERE handle = $1", handle)
+    assert row is not None
+    assert (row["profile_id"], row["followers"], row["source"]) == (
+        creator.profile_id,
+        creator.followers,
+        "graphapi",
+    )
+    assert row["avg_likes"] > 0 and row["engagement_rate"] > 0
+    assert await pool.fetchval("SELECT count(*) FROM profile_log") == 1
+    (event,) = await beat_events.wait_for("profile_log", 1)
+    log = event.profile_log
+    assert (log.platform, log.profile_id, log.handle, log.source) == (
+        "instagram",
+        creator.profile_id,
+        handle,
+        "graphapi",
+    )
+    assert log.metrics["followers"] == creator.followers
+    assert log.dimensions["is_business"] == "1"
+    assert event.name == "profile_log"
+    assert event.event_id == event_id(task_id, "profile_log", f"instagram:{creator.profile_id}")
+
+
+async def test_a_personal_account_falls_back_past_the_graph_api(
+    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState]
+) -> None:
+    _, outcome = await run_task(
+        runtime, "refresh_profile_by_handle", {"handle": personal_handle(universe)}
+    )
+    assert isinstance(outcome, Complete) and outcome.source == "rapidapi-instagram"
+    assert sandbox[1].calls["graph"] == 1
+
+
+@pytest.mark.parametrize(
+    ("faults", "answered_by"),
+    [
+        ({"graph": "429"}, "rapidapi-instagram"),
+        ({"graph": "503", "rapidapi": "500"}, "lastresort"),
+        ({"graph": "garbage", "rapidapi": "shape"}, "lastresort"),
+        ({"graph": "timeout"}, "rapidapi-instagram"),
+    ],
+)
+async def test_fallback_order_when_sources_fail(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    pool: asyncpg.Pool,
+    faults: dict[str, str],
+    answered_by: str,
+) -> None:
+    state = sandbox[1]
+    for upstream, mode in faults.items():
+        state.set_fault(upstream, mode)  # type: ignore[arg-type]
+    _, outcome = await run_task(
+        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 1)}
+    )
+    assert isinstance(outcome, Complete) and outcome.source == answered_by
+    assert await pool.fetchval("SELECT source FROM instagram_account") == answered_by
+    tried = ["graph", "rapidapi", "web"][
+        : ["graphapi", "rapidapi-instagram", "lastresort"].index(answered_by) + 1
+    ]
+    assert {k: v for k, v in state.calls.items() if v} == dict.fromkeys(tried, 1) | (
+        {"rapidapi": 2} if answered_by == "rapidapi-instagram" else {}
+    )
+
+
+async def test_every_source_failing_retries_the_task(
+    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState]
+) -> None:
+    for upstream in ("graph", "rapidapi", "web"):
+        sandbox[1].set_fault(upstream, "503")  # type: ignore[arg-type]
+    _, outcome = await run_task(
+        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 2)}
+    )
+    assert isinstance(outcome, Retry)
+    assert outcome.source == "lastresort"
+    assert "graphapi: unavailable" in outcome.error and "lastresort: unavailable" in outcome.error
+
+
+async def test_an_unknown_profile_fails_for_good(runtime: Runtime) -> None:
+    _, outcome = await run_task(runtime, "refresh_profile_by_handle", {"handle": "nobody.here"})
+    assert isinstance(outcome, Fail) and "not_found" in outcome.error
+
+
+async def test_a_refused_credential_rests_and_the_next_one_is_used(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    await runtime.credentials.put("graphapi", "revoked", {"access_token": "bad", "user_id": "1"})
+    # The revoked token is the least recently used, so it is taken first.
+    await pool.execute("UPDATE credential SET last_used_at = now() WHERE name = 'sandbox'")
+    _, outcome = await run_task(
+        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 3)}
+    )
+    assert isinstance(outcome, Complete) and outcome.source == "rapidapi-instagram"
+    revoked = await pool.fetchrow("SELECT * FROM credential WHERE name = 'revoked'")
+    assert revoked["disabled_till"] is not None and "code 190" in revoked["disabled_reason"]
+    _, outcome = await run_task(
+        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 4)}
+    )
+    assert isinstance(outcome, Complete) and outcome.source == "graphapi"
+
+
+async def test_recent_posts_page_through_one_source(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    handle = business_handle(universe, 5)
+    _, outcome = await run_task(runtime, "refresh_recent_posts", {"handle": handle, "limit": 60})
+    assert outcome == Complete(source="graphapi", result={"posts": 60})
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 60
+    assert await pool.fetchval("SELECT count(*) FROM post_log") == 60
+    row = await pool.fetchrow("SELECT * FROM instagram_post ORDER BY publish_time DESC LIMIT 1")
+    post = universe.post(universe.by_handle(handle), 0)  # type: ignore[arg-type]
+    assert post is not None
+    assert (row["shortcode"], row["likes"], row["hashtags"]) == (
+        post.shortcode,
+        post.likes,
+        [t.lstrip("#") for t in post.caption.split() if t.startswith("#")],
+    )
+    events = await beat_events.wait_for("post_log", 60)
+    assert {e.post_log.shortcode for e in events} == set(
+        await pool.fetchval("SELECT array_agg(shortcode) FROM instagram_post")
+    )
+
+
+async def test_post_by_shortcode(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
+    post = universe.post(universe.creator(2), 3)  # type: ignore[arg-type]
+    assert post is not None
+    _, outcome = await run_task(runtime, "refresh_post_by_shortcode", {"shortcode": post.shortcode})
+    assert outcome == Complete(source="rapidapi-instagram", result={"post_id": post.post_id})
+    assert (
+        await pool.fetchval("SELECT likes FROM instagram_post WHERE shortcode = $1", post.shortcode)
+        == post.likes
+    )
+
+
+async def test_followers_feed_relationship_events(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    handle = business_handle(universe, 6)
+    creator = universe.by_handle(handle)
+    assert creator is not None
+    _, outcome = await run_task(runtime, "fetch_followers", {"handle": handle, "limit": 120})
+    assert outcome == Complete(
+        source="rapidapi-instagram", result={"profile_id": creator.profile_id, "followers": 120}
+    )
+    # The creator was unknown, so it was refreshed first.
+    assert await pool.fetchval("SELECT handle FROM instagram_account") == handle
+    events = await beat_events.wait_for("profile_relationship_log", 120)
+    edge = events[0].profile_relationship_log
+    assert (edge.source_profile_id, edge.relationship_type, edge.platform) == (
+        creator.profile_id,
+        "FOLLOWER",
+        "instagram",
+    )
+    assert edge.target_handle == universe.follower(creator, 0).handle
+    # All followers of one task travel in one message.
+    assert [k for k, _ in beat_events.messages].count("profile_relationship_log") == 1
+
+
+async def test_comments_are_scored_and_logged(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    post = next(
+        p
+        for i in range(universe.size)
+        if (c := universe.creator(i)) and (p := universe.post(c, 0)) and p.comments >= 30
+    )
+    _, outcome = await run_task(
+        runtime, "fetch_post_comments", {"shortcode": post.shortcode, "limit": 30}
+    )
+    assert isinstance(outcome, Complete) and outcome.result["comments"] == 30
+    assert outcome.result["scored_by"] == "openai"
+    rows = await pool.fetch("SELECT text, score FROM sentiment_log")
+    assert len(rows) == 30
+    for row in rows:
+        expected = 0.8 if "love this" in row["text"] or "amazing" in row["text"] else None
+        if expected is not None:
+            assert row["score"] == pytest.approx(expected)
+    events = await beat_events.wait_for("sentiment_log", 30)
+    assert {e.sentiment_log.post_id for e in events} == {post.shortcode}
+
+
+async def test_rate_limits_hold_under_concurrency(
+    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
+) -> None:
+    """20 tasks at once against a source allowed 5 calls a minute: 5 real calls, the rest
+    deferred (PENDING with a later run_after), none dropped."""
+    handles = [business_handle(universe, n) for n in range(20)]
+    flow = "refresh_profile_by_handle"
+    enqueued = [await runtime.manager.enqueue(new_task(flow, {"handle": h})) for h in handles]
+    tasks, _ = await runtime.manager.claim(flow, "w", 50, 60)
+    ctx = runtime.context(["rapidapi-instagram"], {"rapidapi-instagram": [RateLimit(5, "minute")]})
+    outcomes = await asyncio.gather(
+        *(handle_task(get_flow(flow), ctx, t, [RateLimit(1000, "minute")]) for t in tasks)
+    )
+    done = [o for o in outcomes if isinstance(o, Complete)]
+    deferred = [o for o in outcomes if isinstance(o, Defer)]
+    assert (len(done), len(deferred)) == (5, 15)
+    # Each refresh through the RapidAPI source costs two calls (profile, posts).
+    assert sandbox[1].calls["rapidapi"] == 10
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        if isinstance(outcome, Defer):
+            await runtime.manager.defer(task.id, "w", outcome.until, outcome.reason)
+    assert (
+        await pool.fetchval(
+            "SELECT count(*) FROM scrape_request_log WHERE status = 'PENDING' AND run_after > now()"
+        )
+        == 15
+    )
+    assert len(enqueued) == 20
+
+
+async def test_an_event_nobody_takes_retries_the_task(
+    scraper_settings: ScraperSettings, universe: Universe
+) -> None:
+    """Without a queue bound to `beat.dx` for profile_log, the publish is refused and the task
+    is retried rather than completed with its event lost."""
+    async with open_runtime(scraper_settings, "reach-scraper-test-unbound") as rt:
+        for source, secrets in SANDBOX_CREDENTIALS.items():
+            await rt.credentials.put(source, "sandbox", secrets)
+        _, outcome = await run_task(
+            rt, "refresh_profile_by_handle", {"handle": business_handle(universe, 7)}
+        )
+    assert isinstance(outcome, Retry) and "NO_ROUTE" in outcome.error

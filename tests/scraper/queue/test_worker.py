@@ -1,0 +1,273 @@
+"""Workers against a real PostgreSQL: every task done exactly once across workers, a killed
+worker's task retried after its lease, SIGTERM releasing or finishing held tasks, NOTIFY
+waking idle workers, crashes of a flow costing retries."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import textwrap
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+
+import asyncpg
+import pytest
+
+from reach.common.lifecycle import Shutdown
+from reach.scraper.queue.manager import TaskManager
+from reach.scraper.queue.models import Complete, Finished, NewTask, Outcome, Task, TaskStatus
+from reach.scraper.queue.waking import Waker
+from reach.scraper.queue.worker import Worker, WorkerConfig, retry_delay
+
+pytestmark = pytest.mark.service
+
+
+async def wait_until(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
+    async with asyncio.timeout(seconds):
+        while True:
+            if await check():
+                return
+            await asyncio.sleep(0.05)
+
+
+async def count(pool: asyncpg.Pool, status: str) -> int:
+    return int(
+        await pool.fetchval("SELECT count(*) FROM scrape_request_log WHERE status = $1", status)
+    )
+
+
+def config(**overrides: float) -> WorkerConfig:
+    values: dict[str, float] = {
+        "concurrency": 8,
+        "claim_batch": 10,
+        "lease_seconds": 30,
+        "heartbeat_seconds": 0.2,
+        "poll_seconds": 0.2,
+        "drain_seconds": 5,
+        "retry_backoff_seconds": 0,
+    }
+    values.update(overrides)
+    return WorkerConfig(flow="f", **values)  # type: ignore[arg-type]
+
+
+async def test_n_workers_process_m_tasks_exactly_once(
+    manager: TaskManager, pool: asyncpg.Pool
+) -> None:
+    ids = await manager.enqueue_many([NewTask("f", {"i": i}) for i in range(400)])
+    seen: Counter[int] = Counter()
+
+    async def handler(task: Task) -> Outcome:
+        seen[task.id] += 1
+        await asyncio.sleep(0)
+        return Complete(source="test", result={"i": task.params["i"]})
+
+    shutdown = Shutdown()
+    workers = [Worker(manager, config(), handler, worker_id=f"w{n}") for n in range(4)]
+    running = [asyncio.create_task(w.run(shutdown)) for w in workers]
+
+    async def all_done() -> bool:
+        return await count(pool, "COMPLETE") == len(ids)
+
+    await wait_until(all_done)
+    shutdown.request()
+    await asyncio.gather(*running)
+    assert sorted(seen) == sorted(ids)
+    assert set(seen.values()) == {1}
+    by_worker = await pool.fetch("SELECT worker_id, count(*) FROM scrape_request_log GROUP BY 1")
+    assert sum(r["count"] for r in by_worker) == 400
+
+
+_CRASHING = textwrap.dedent(
+    """
+    import asyncio, sys
+    from reach.common.lifecycle import Shutdown
+    from reach.common.postgres import create_pool
+    from reach.common.settings import StoreSettings
+    from reach.scraper.queue.manager import TaskManager
+    from reach.scraper.queue.worker import Worker, WorkerConfig
+
+    async def main() -> None:
+        pool = await create_pool(StoreSettings(), "crashing", dsn=sys.argv[1])
+        async def hang(task):
+            print("started", task.id, flush=True)
+            await asyncio.sleep(3600)
+        config = WorkerConfig(flow="f", lease_seconds=1.0, heartbeat_seconds=0.3, poll_seconds=0.2)
+        await Worker(TaskManager(pool), config, hang, worker_id="doomed").run(Shutdown())
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_a_killed_workers_task_is_retried_after_its_lease(
+    manager: TaskManager, pool: asyncpg.Pool, postgres_dsn: str
+) -> None:
+    task = await manager.enqueue(NewTask("f", {"n": 1}))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _CRASHING,
+        postgres_dsn,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 60)
+        assert line.decode().split() == ["started", str(task.id)]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+    row = await manager.get(task.id)
+    assert row is not None and row["status"] == "PROCESSING" and row["worker_id"] == "doomed"
+
+    done: list[Task] = []
+
+    async def handler(t: Task) -> Outcome:
+        done.append(t)
+        return Complete(source="test")
+
+    shutdown = Shutdown()
+    worker = Worker(manager, config(), handler, worker_id="survivor")
+    running = asyncio.create_task(worker.run(shutdown))
+
+    async def completed() -> bool:
+        return await count(pool, "COMPLETE") == 1
+
+    await wait_until(completed)
+    shutdown.request()
+    await running
+    row = await manager.get(task.id)
+    assert row is not None
+    assert (row["status"], row["worker_id"], row["retry_count"]) == ("COMPLETE", "survivor", 1)
+    assert [t.id for t in done] == [task.id]
+
+
+async def test_sigterm_releases_what_does_not_finish_in_the_drain(
+    manager: TaskManager, pool: asyncpg.Pool
+) -> None:
+    task = await manager.enqueue(NewTask("f", {}))
+    started = asyncio.Event()
+
+    async def hang(_: Task) -> Outcome:
+        started.set()
+        await asyncio.sleep(3600)
+        return Complete()
+
+    shutdown = Shutdown()
+    running = asyncio.create_task(Worker(manager, config(drain_seconds=0.1), hang).run(shutdown))
+    await asyncio.wait_for(started.wait(), 30)
+    shutdown.request()
+    await running
+    row = await manager.get(task.id)
+    assert row is not None and (row["status"], row["retry_count"]) == ("PENDING", 0)
+
+
+async def test_sigterm_lets_running_tasks_finish(manager: TaskManager) -> None:
+    task = await manager.enqueue(NewTask("f", {}))
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(_: Task) -> Outcome:
+        started.set()
+        await release.wait()
+        return Complete(source="test")
+
+    shutdown = Shutdown()
+    running = asyncio.create_task(Worker(manager, config(drain_seconds=30), slow).run(shutdown))
+    await asyncio.wait_for(started.wait(), 30)
+    shutdown.request()
+    release.set()
+    await running
+    row = await manager.get(task.id)
+    assert row is not None and row["status"] == "COMPLETE"
+
+
+async def test_notify_wakes_an_idle_worker(
+    manager: TaskManager, pool: asyncpg.Pool, postgres_dsn: str
+) -> None:
+    shutdown = Shutdown()
+    waker = Waker(postgres_dsn)
+    done = asyncio.Event()
+
+    async def handler(_: Task) -> Outcome:
+        done.set()
+        return Complete()
+
+    # The fallback poll is far longer than the wait below: only the NOTIFY can wake it.
+    worker = Worker(manager, config(poll_seconds=600, heartbeat_seconds=600), handler, waker=waker)
+    listening = asyncio.create_task(waker.run(shutdown))
+    await asyncio.wait_for(waker.listening.wait(), 30)
+    running = asyncio.create_task(worker.run(shutdown))
+    await asyncio.sleep(0.2)  # let it claim nothing and go idle
+    # A plain INSERT, as an Airflow DAG would write: the trigger notifies.
+    await pool.execute("INSERT INTO scrape_request_log (flow) VALUES ('f')")
+    await asyncio.wait_for(done.wait(), 30)
+    shutdown.request()
+    await asyncio.gather(running, listening)
+
+
+async def test_a_crashing_flow_costs_retries_then_fails_and_is_reported(
+    manager: TaskManager, pool: asyncpg.Pool
+) -> None:
+    task = await manager.enqueue(NewTask("f", {}, max_retries=1))
+    reported: list[Finished] = []
+
+    async def broken(_: Task) -> Outcome:
+        raise ValueError("bug in a flow")
+
+    async def report(finished: Sequence[Finished]) -> None:
+        reported.extend(finished)
+
+    shutdown = Shutdown()
+    worker = Worker(manager, config(), broken, on_finished=report)
+    running = asyncio.create_task(worker.run(shutdown))
+
+    async def failed() -> bool:
+        return await count(pool, "FAILED") == 1
+
+    await wait_until(failed)
+    shutdown.request()
+    await running
+    assert [(f.id, f.status) for f in reported] == [
+        (task.id, TaskStatus.PENDING),
+        (task.id, TaskStatus.FAILED),
+    ]
+    row = await manager.get(task.id)
+    assert row is not None and row["error"] == "gave up after 1 retries: ValueError: bug in a flow"
+
+
+def test_retry_delay_doubles_and_is_capped() -> None:
+    assert [retry_delay(10, n) for n in range(4)] == [10, 20, 40, 80]
+    assert retry_delay(10, 30) == 3600
+
+
+async def test_a_worker_abandons_a_task_another_worker_took(manager: TaskManager) -> None:
+    task = await manager.enqueue(NewTask("f", {}))
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def hang(_: Task) -> Outcome:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return Complete()
+
+    shutdown = Shutdown()
+    worker = Worker(manager, config(heartbeat_seconds=600, drain_seconds=0.1), hang)
+    running = asyncio.create_task(worker.run(shutdown))
+    await asyncio.wait_for(started.wait(), 30)
+    # As if its lease had run out and another worker had reclaimed and claimed the task.
+    await manager.pool.execute(
+        "UPDATE scrape_request_log SET worker_id = 'other' WHERE id = $1", task.id
+    )
+    await worker.beat()
+    await asyncio.wait_for(cancelled.wait(), 30)
+    assert worker.held == []
+    shutdown.request()
+    await running
+    row = await manager.get(task.id)
+    assert row is not None and (row["status"], row["worker_id"]) == ("PROCESSING", "other")

@@ -1,0 +1,91 @@
+"""`reach scraper` and `reach sandbox` command lines: the ones the operator writes parse, bad
+input exits 2 with the reason, the scheduled enqueuer fans out over stale accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import pytest
+from typer.testing import CliRunner
+
+from reach.cli.main import app
+
+BAD_SETTINGS = {"REACH_REDIS_URL": "not-a-url"}
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "args",
+    [
+        [
+            "scraper",
+            "worker",
+            "--flow",
+            "refresh_profile_by_handle",
+            "--concurrency",
+            "8",
+            "--config",
+            "/etc/reach/scrapeflow/flow.yaml",
+            "--probe-port",
+            "8080",
+        ],
+        [
+            "scraper",
+            "enqueue",
+            "--flow",
+            "refresh_profile_by_handle",
+            "--params",
+            '{"stale_after_hours": 24}',
+        ],
+        ["scraper", "api"],
+        ["scraper", "listen"],
+        ["scraper", "stats"],
+        ["scraper", "credentials", "add", "youtube", "k", "--secrets", "{}"],
+    ],
+)
+def test_command_lines_parse(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args, env=BAD_SETTINGS)
+    assert result.exit_code == 2 and "invalid settings" in result.output, result.output
+
+
+@pytest.mark.unit
+def test_sandbox_serve_parses() -> None:
+    result = CliRunner().invoke(app, ["sandbox", "serve"], env={"REACH_SANDBOX_PORT": "x"})
+    assert result.exit_code == 2 and "REACH_SANDBOX_PORT" in result.output
+
+
+@pytest.mark.unit
+def test_unknown_flow_exits_2() -> None:
+    result = CliRunner().invoke(app, ["scraper", "worker", "--flow", "nope"])
+    assert result.exit_code == 2 and "unknown flow 'nope'" in result.output
+
+
+@pytest.mark.service
+def test_enqueue_fans_out_over_stale_accounts(postgres_dsn: str) -> None:
+    async def seed() -> None:
+        conn = await asyncpg.connect(postgres_dsn)
+        try:
+            await conn.execute(
+                "INSERT INTO instagram_account (profile_id, handle, refreshed_at) VALUES "
+                "('1', 'fresh.one', now()), ('2', 'stale.one', now() - interval '2 days'), "
+                "('3', 'never.seen', NULL)"
+            )
+        finally:
+            await conn.close()
+
+    asyncio.run(seed())
+    env = {"REACH_POSTGRES_DSN": postgres_dsn}
+    args = ["scraper", "enqueue", "--flow", "refresh_profile_by_handle"]
+    result = CliRunner().invoke(app, [*args, "--params", '{"stale_after_hours": 24}'], env=env)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "flow": "refresh_profile_by_handle",
+        "tasks": 2,
+        "created": 2,
+    }
+    again = CliRunner().invoke(app, [*args, "--params", '{"stale_after_hours": 24}'], env=env)
+    assert json.loads(again.output)["created"] == 0
+    bad = CliRunner().invoke(app, [*args, "--params", '{"handle": "x y"}'], env=env)
+    assert bad.exit_code == 2 and "handle" in bad.output

@@ -1,0 +1,86 @@
+"""Resolving a worker's sources and limits from a flow's defaults or a ScrapeFlow's file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from reach.scraper.credentials import CredentialStore
+from reach.scraper.flowconfig import FlowConfig, FlowConfigError, load, resolve
+from reach.scraper.flows import FLOWS, get_flow
+from reach.scraper.ratelimiting import RateLimit
+from reach.scraper.running import build_sources
+from reach.scraper.settings import ScraperSettings
+
+pytestmark = pytest.mark.unit
+KNOWN = ["graphapi", "rapidapi-instagram", "lastresort", "youtube", "openai", "cdn"]
+
+# The file the operator renders for its sample ScrapeFlow (tests/operator/golden/scrapeflow.yaml).
+OPERATOR_FILE = """\
+flow: refresh_profile_by_handle
+platform: instagram
+rateLimits:
+- limit: 20000
+  per: day
+  scope: global
+- limit: 1
+  per: second
+  scope: handle
+sources:
+- name: graphapi
+  rateLimits:
+  - limit: 200
+    per: hour
+    scope: global
+- name: lastresort
+  rateLimits: []
+"""
+
+
+def test_defaults_come_from_the_flow() -> None:
+    resolved = resolve(get_flow("refresh_profile_by_handle"), None, KNOWN)
+    assert resolved.sources == ["graphapi", "rapidapi-instagram", "lastresort"]
+    assert resolved.source_limits["graphapi"] == [RateLimit(200, "hour")]
+    assert RateLimit(1, "second", "handle") in resolved.flow_limits
+
+
+def test_the_operators_file_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text(OPERATOR_FILE)
+    resolved = resolve(get_flow("refresh_profile_by_handle"), load(path), KNOWN)
+    assert resolved.sources == ["graphapi", "lastresort"]
+    assert resolved.source_limits == {"graphapi": [RateLimit(200, "hour")], "lastresort": []}
+    assert resolved.flow_limits == [RateLimit(20000, "day"), RateLimit(1, "second", "handle")]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        FlowConfig(flow="refresh_yt_channel"),
+        FlowConfig.model_validate(
+            {"flow": "refresh_profile_by_handle", "sources": [{"name": "x"}]}
+        ),
+    ],
+)
+def test_mismatches_are_errors(config: FlowConfig) -> None:
+    with pytest.raises(FlowConfigError):
+        resolve(get_flow("refresh_profile_by_handle"), config, KNOWN)
+
+
+def test_unreadable_files_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("flow: [")
+    with pytest.raises(FlowConfigError):
+        load(tmp_path / "bad.yaml")
+    with pytest.raises(FlowConfigError):
+        load(tmp_path / "missing.yaml")
+
+
+async def test_every_flows_default_sources_exist() -> None:
+    credentials = CredentialStore(None, quota_cooldown_s=1, auth_cooldown_s=1)  # type: ignore[arg-type]
+    async with httpx.AsyncClient() as client:
+        built = build_sources(ScraperSettings(), client, credentials)
+    assert sorted(built) == sorted(KNOWN)
+    for flow in FLOWS.values():
+        assert set(flow.sources) <= set(built), flow.name

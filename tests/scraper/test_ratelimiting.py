@@ -1,0 +1,66 @@
+"""Stacked limits in a real Redis under concurrency: no window lets more calls through than its
+amount, a full window says when it frees, keys are per prefix and per handle."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from reach.common.redis import create_redis
+from reach.common.settings import StoreSettings
+from reach.scraper.ratelimiting import RateLimit, StackedLimiter, narrowest_first
+
+pytestmark = pytest.mark.service
+
+
+@pytest.fixture
+async def redis(base_settings: StoreSettings) -> AsyncIterator[Redis]:
+    client = create_redis(base_settings)
+    yield client
+    await client.aclose()
+
+
+async def test_a_stack_holds_under_concurrency(redis: Redis, redis_prefix: str) -> None:
+    limiter = StackedLimiter.over(redis, redis_prefix)
+    stack = [RateLimit(7, "minute"), RateLimit(1, "minute", "handle")]
+    handles = [f"h{i % 10}" for i in range(60)]
+    verdicts = await asyncio.gather(*(limiter.acquire("flow", stack, h) for h in handles))
+    allowed = Counter(h for h, v in zip(handles, verdicts, strict=True) if v is None)
+    assert sum(allowed.values()) == 7
+    assert set(allowed.values()) == {1}
+    refused = [v for v in verdicts if v is not None]
+    assert all(time.time() < v.until <= time.time() + 61 for v in refused)
+    assert {v.limit.label for v in refused} <= {"7/minute", "1/minute/handle"}
+
+
+async def test_prefixes_and_names_keep_counts_apart(redis: Redis, redis_prefix: str) -> None:
+    stack = [RateLimit(1, "minute")]
+    first = StackedLimiter.over(redis, redis_prefix)
+    other = StackedLimiter.over(redis, f"{redis_prefix}-other")
+    assert await first.acquire("a", stack) is None
+    assert await first.acquire("a", stack) is not None
+    assert await first.acquire("b", stack) is None
+    assert await other.acquire("a", stack) is None
+
+
+async def test_disabled_limits_allow_everything(redis: Redis, redis_prefix: str) -> None:
+    limiter = StackedLimiter.over(redis, redis_prefix, enabled=False)
+    assert all(
+        v is None for v in [await limiter.acquire("a", [RateLimit(1, "day")]) for _ in range(5)]
+    )
+
+
+@pytest.mark.unit
+def test_narrowest_windows_are_taken_first() -> None:
+    day, minute, handle = (
+        RateLimit(20_000, "day"),
+        RateLimit(60, "minute"),
+        RateLimit(1, "second", "handle"),
+    )
+    assert narrowest_first([day, minute, handle]) == [handle, minute, day]
+    assert handle.label == "1/second/handle" and day.label == "20000/day"

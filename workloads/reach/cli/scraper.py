@@ -1,0 +1,204 @@
+"""`reach scraper`: queue workers (`worker`), the HTTP API (`api`), the AMQP listeners
+(`listen`), the scheduled enqueuer (`enqueue`), queue statistics (`stats`) and source
+credentials (`credentials`)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reach.cli.running import settings_or_exit
+
+app = typer.Typer(no_args_is_help=True, help="Scraping: task queue, flows, sources, API.")
+credentials_app = typer.Typer(no_args_is_help=True, help="Credentials of the upstream sources.")
+app.add_typer(credentials_app, name="credentials")
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        typer.echo(f"error: {what} is not JSON: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not isinstance(value, dict):
+        typer.echo(f"error: {what} must be a JSON object", err=True)
+        raise typer.Exit(2)
+    return value
+
+
+@app.command()
+def worker(
+    flow: Annotated[str, typer.Option(help="The flow this worker runs.")],
+    concurrency: Annotated[
+        int | None, typer.Option(min=1, help="Tasks in flight [REACH_SCRAPER_CONCURRENCY].")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Flow config (sources, rate limits), as a ScrapeFlow mounts."),
+    ] = None,
+    probe_port: Annotated[
+        int | None,
+        typer.Option(help="Port of /healthz, /readyz, /metrics [REACH_SCRAPER_PROBE_PORT]."),
+    ] = None,
+) -> None:
+    """Run one flow's tasks until SIGTERM; running tasks finish or are released."""
+    from reach.common.lifecycle import run_until_shutdown
+    from reach.common.logs import configure_logging
+    from reach.scraper.flowconfig import FlowConfigError
+    from reach.scraper.flows import UnknownFlow, get_flow
+    from reach.scraper.running import run_worker
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
+    try:
+        get_flow(flow)
+    except UnknownFlow as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    configure_logging()
+    port = settings.scraper_probe_port if probe_port is None else probe_port
+    try:
+        asyncio.run(
+            run_until_shutdown(
+                lambda shutdown: run_worker(
+                    settings,
+                    flow,
+                    shutdown,
+                    concurrency=concurrency,
+                    config_path=config,
+                    probe_port=port,
+                )
+            )
+        )
+    except FlowConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def api(
+    port: Annotated[int | None, typer.Option(help="Port [REACH_SCRAPER_API_PORT].")] = None,
+) -> None:
+    """Serve the scraper API: enqueue tasks, read them, queue statistics."""
+    from reach.common.lifecycle import run_until_shutdown
+    from reach.common.logs import configure_logging
+    from reach.scraper.running import serve_api
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
+    configure_logging()
+    asyncio.run(run_until_shutdown(lambda shutdown: serve_api(settings, shutdown, port=port)))
+
+
+@app.command()
+def listen(
+    probe_port: Annotated[
+        int | None, typer.Option(help="Port of the probes [REACH_SCRAPER_PROBE_PORT].")
+    ] = None,
+) -> None:
+    """Turn credential, keyword-collection and sentiment requests from RabbitMQ into tasks."""
+    from reach.common.lifecycle import run_until_shutdown
+    from reach.common.logs import configure_logging
+    from reach.scraper.running import run_listeners
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
+    configure_logging()
+    port = settings.scraper_probe_port if probe_port is None else probe_port
+    asyncio.run(
+        run_until_shutdown(lambda shutdown: run_listeners(settings, shutdown, probe_port=port))
+    )
+
+
+@app.command()
+def enqueue(
+    flow: Annotated[str, typer.Option(help="The flow to add tasks to.")],
+    params: Annotated[
+        str,
+        typer.Option(
+            help="The task's params as JSON; with stale_after_hours (profile and channel "
+            "refreshes) one task per stored account not refreshed for that long."
+        ),
+    ] = "{}",
+    priority: Annotated[int, typer.Option(min=-100, max=100)] = 0,
+) -> None:
+    """Add tasks (what a ScrapeFlow's schedule runs); prints how many were new."""
+    from reach.common.postgres import create_pool
+    from reach.scraper.enqueueing import BadRequest, scheduled_tasks
+    from reach.scraper.flows import UnknownFlow
+    from reach.scraper.queue.manager import TaskManager
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
+    values = _json_object(params, "--params")
+
+    async def run() -> tuple[int, int]:
+        pool = await create_pool(settings, "reach-scraper-enqueue", max_size=2)
+        try:
+            tasks = await scheduled_tasks(pool, flow, values, priority=priority)
+            created = await TaskManager(pool).enqueue_many(tasks)
+            return len(tasks), len(created)
+        finally:
+            await pool.close()
+
+    try:
+        asked, created = asyncio.run(run())
+    except (UnknownFlow, BadRequest) as exc:
+        detail = getattr(exc, "errors", None)
+        typer.echo(f"error: {exc}{f' {detail}' if detail else ''}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps({"flow": flow, "tasks": asked, "created": created}))
+
+
+@app.command()
+def stats() -> None:
+    """Tasks by flow and status, with the oldest due pending task's age (JSON lines)."""
+    from reach.common.postgres import create_pool
+    from reach.scraper.queue.manager import TaskManager
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
+
+    async def run() -> list[dict[str, Any]]:
+        pool = await create_pool(settings, "reach-scraper-stats", max_size=1)
+        try:
+            return [dataclasses.asdict(s) for s in await TaskManager(pool).stats()]
+        finally:
+            await pool.close()
+
+    for row in asyncio.run(run()):
+        typer.echo(json.dumps(row, default=str))
+
+
+@credentials_app.command("add")
+def add_credential(
+    source: Annotated[str, typer.Argument(help="graphapi, rapidapi-instagram, youtube, openai")],
+    name: Annotated[str, typer.Argument(help="A name unique within the source.")],
+    secrets: Annotated[str, typer.Option(help='The secrets as JSON, e.g. {"key": "..."}')],
+) -> None:
+    """Store a credential (enabled) without checking it; `validate_credential` tasks check."""
+    from reach.common.postgres import create_pool
+    from reach.scraper.credentials import CredentialStore
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
+    values = _json_object(secrets, "--secrets")
+
+    async def run() -> int:
+        pool = await create_pool(settings, "reach-scraper-credentials", max_size=1)
+        try:
+            store = CredentialStore(
+                pool,
+                quota_cooldown_s=settings.credential_quota_cooldown_seconds,
+                auth_cooldown_s=settings.credential_auth_cooldown_seconds,
+            )
+            return await store.put(source, name, values)
+        finally:
+            await pool.close()
+
+    typer.echo(json.dumps({"source": source, "name": name, "id": asyncio.run(run())}))

@@ -1,0 +1,50 @@
+"""A sandbox media CDN under `/cdn/{platform}/{kind}/{id}.png`: a small valid PNG whose colour
+is derived from the path, so the same URL always serves the same bytes (and asset keys, being
+content hashes, are stable)."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from reach.sandbox.state import SandboxState
+
+SIDE = 16
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(seed: str) -> bytes:
+    """A SIDE x SIDE RGB image in one colour picked by `seed`."""
+    r, g, b = hashlib.sha256(seed.encode()).digest()[:3]
+    row = b"\x00" + bytes((r, g, b)) * SIDE
+    header = struct.pack(">IIBBBBB", SIDE, SIDE, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(row * SIDE))
+        + _chunk(b"IEND", b"")
+    )
+
+
+def routes(state: SandboxState) -> list[Route]:
+    async def media(request: Request) -> Response:
+        if (faulted := await state.intercept("cdn")) is not None:
+            return faulted
+        path = request.path_params["path"]
+        if not path.endswith(".png"):
+            return Response("not found", 404, media_type="text/plain")
+        return Response(
+            png(path),
+            media_type="image/png",
+            headers={"cache-control": "public, max-age=31536000, immutable"},
+        )
+
+    return [Route("/cdn/{path:path}", media, methods=["GET"])]

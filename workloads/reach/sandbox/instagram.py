@@ -1,0 +1,343 @@
+"""Sandbox Instagram upstreams over the synthetic universe, in their documented shapes:
+
+- `/graph/v15.0/{ig-user-id}?fields=business_discovery.username(H){...}&access_token=`: the
+  Graph API's business discovery, honouring the requested fields and media paging
+  (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
+  business account or unknown);
+- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/post_info`, `/v1/followers`,
+  `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
+- `/instagram-web/api/v1/users/web_profile_info/?username=`: the web profile JSON.
+Media URLs point at the sandbox CDN on the same server.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from reach.sandbox.state import SandboxState
+from reach.sandbox.universe import Creator, Post, Remark
+
+GRAPH_PAGE = 25
+RAPID_POSTS_PAGE = 12
+RAPID_FOLLOWERS_PAGE = 50
+RAPID_COMMENTS_PAGE = 20
+WEB_POSTS = 12
+_DISCOVERY = re.compile(r"^business_discovery\.username\(([^)]*)\)\{(.*)\}$", re.DOTALL)
+_MODIFIER = re.compile(r"\.(after|before|limit)\(([^)]*)\)")
+
+
+def cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
+
+
+def offset_of(token: str | None) -> int:
+    if not token:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        return max(0, int(raw.removeprefix("offset:")))
+    except ValueError:
+        return 0
+
+
+def split_fields(text: str) -> list[str]:
+    """Top-level comma-separated fields of a Graph API `fields` expression."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "{(":
+            depth += 1
+        elif ch in "})":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def cdn(request: Request, platform: str, kind: str, ident: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/cdn/{platform}/{kind}/{ident}.png"
+
+
+def _graph_error(code: int, message: str, subcode: int | None = None) -> Response:
+    error: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code}
+    if subcode:
+        error["error_subcode"] = subcode
+    error["fbtrace_id"] = "AsandboxTrace"
+    return JSONResponse({"error": error}, 400)
+
+
+def graph_media(request: Request, post: Post, fields: list[str]) -> dict[str, Any]:
+    video = post.kind == "video"
+    full: dict[str, Any] = {
+        "id": post.post_id,
+        "caption": post.caption,
+        "like_count": post.likes,
+        "comments_count": post.comments,
+        "media_type": {"video": "VIDEO", "image": "IMAGE", "carousel": "CAROUSEL_ALBUM"}[post.kind],
+        "media_product_type": "REELS" if video else "FEED",
+        "media_url": cdn(request, "instagram", "post", post.post_id),
+        "thumbnail_url": cdn(request, "instagram", "thumb", post.post_id) if video else None,
+        "permalink": f"https://www.instagram.com/{'reel' if video else 'p'}/{post.shortcode}/",
+        "timestamp": post.taken_at.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+    }
+    return {k: full[k] for k in fields if k in full and full[k] is not None}
+
+
+def graph_discovery(
+    request: Request, state: SandboxState, user_id: str, c: Creator, fields: list[str]
+) -> dict[str, Any]:
+    full: dict[str, Any] = {
+        "id": c.profile_id,
+        "ig_id": c.index,
+        "username": c.handle,
+        "name": c.full_name,
+        "biography": c.biography,
+        "website": f"https://{c.handle.replace('.', '')}.example",
+        "profile_picture_url": cdn(request, "instagram", "profile", c.profile_id),
+        "followers_count": c.followers,
+        "follows_count": c.following,
+        "media_count": c.media_count,
+    }
+    out: dict[str, Any] = {}
+    for field in fields:
+        if not (field == "media" or field.startswith(("media.", "media{"))):
+            if field in full:
+                out[field] = full[field]
+            continue
+        sub = field[field.index("{") + 1 : -1] if "{" in field else "id"
+        mods = dict(_MODIFIER.findall(field.split("{", 1)[0]))
+        limit = min(int(mods.get("limit", GRAPH_PAGE) or GRAPH_PAGE), 100)
+        start = offset_of(mods.get("after"))
+        total = state.universe.post_count(c)
+        posts = [
+            p for i in range(start, min(start + limit, total)) if (p := state.universe.post(c, i))
+        ]
+        page: dict[str, Any] = {"data": [graph_media(request, p, split_fields(sub)) for p in posts]}
+        if posts:
+            page["paging"] = {
+                "cursors": {"before": cursor(start), "after": cursor(start + len(posts))}
+            }
+            if start + len(posts) < total:
+                after = cursor(start + len(posts))
+                page["paging"]["next"] = (
+                    f"{str(request.base_url).rstrip('/')}{request.url.path}?fields="
+                    f"business_discovery.username({c.handle})"
+                    f"{{media.after({after}).limit({limit}){{{sub}}}}}"
+                )
+        out["media"] = page
+    return out
+
+
+def rapid_user(request: Request, c: Creator) -> dict[str, Any]:
+    return {
+        "id": c.profile_id,
+        "username": c.handle,
+        "full_name": c.full_name,
+        "biography": c.biography,
+        "category": c.category.title(),
+        "follower_count": c.followers,
+        "following_count": c.following,
+        "media_count": c.media_count,
+        "is_verified": c.is_verified,
+        "is_business": c.is_business,
+        "is_private": False,
+        "profile_pic_url": cdn(request, "instagram", "profile", c.profile_id),
+        "external_url": f"https://{c.handle.replace('.', '')}.example",
+    }
+
+
+def rapid_post(request: Request, p: Post) -> dict[str, Any]:
+    return {
+        "id": p.post_id,
+        "code": p.shortcode,
+        "user": {"id": p.creator.profile_id, "username": p.creator.handle},
+        "caption": {"text": p.caption},
+        "like_count": p.likes,
+        "comment_count": p.comments,
+        "play_count": p.plays,
+        "media_type": {"image": 1, "video": 2, "carousel": 8}[p.kind],
+        "product_type": "clips" if p.kind == "video" else "feed",
+        "thumbnail_url": cdn(request, "instagram", "thumb", p.post_id),
+        "display_url": cdn(request, "instagram", "post", p.post_id),
+        "taken_at": int(p.taken_at.timestamp()),
+    }
+
+
+def rapid_comment(r: Remark) -> dict[str, Any]:
+    return {
+        "id": r.comment_id,
+        "text": r.text,
+        "created_at": int(r.created_at.timestamp()),
+        "user": {"id": r.author.profile_id, "username": r.author.handle},
+        "like_count": 0,
+    }
+
+
+def _listing(items: list[dict[str, Any]], total: int, start: int) -> Response:
+    end = start + len(items)
+    return JSONResponse(
+        {
+            "data": {"count": total, "items": items},
+            "pagination_token": cursor(end) if items and end < total else None,
+        }
+    )
+
+
+def routes(state: SandboxState) -> list[Route]:
+    u = state.universe
+
+    async def graph_user(request: Request) -> Response:
+        if (faulted := await state.intercept("graph")) is not None:
+            return faulted
+        if request.query_params.get("access_token") not in state.tokens:
+            return _graph_error(190, "Invalid OAuth access token - Cannot parse access token")
+        user_id = request.path_params["user_id"]
+        fields = request.query_params.get("fields", "id")
+        match = _DISCOVERY.match(fields)
+        if match is None:
+            return JSONResponse({"id": user_id, "username": "sandbox_business"})
+        creator = u.by_handle(match.group(1))
+        if creator is None or not creator.is_business:
+            return _graph_error(110, "Invalid user id", 2207013)
+        discovery = graph_discovery(request, state, user_id, creator, split_fields(match.group(2)))
+        return JSONResponse({"business_discovery": discovery, "id": user_id})
+
+    def rapid_refusal(request: Request) -> Response | None:
+        if request.headers.get("x-rapidapi-key") not in state.tokens:
+            return JSONResponse({"message": "You are not subscribed to this API."}, 403)
+        return None
+
+    def not_found() -> Response:
+        return JSONResponse({"detail": "Not found"}, 404)
+
+    async def rapid_info(request: Request) -> Response:
+        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
+            return early
+        creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
+        return (
+            not_found() if creator is None else JSONResponse({"data": rapid_user(request, creator)})
+        )
+
+    async def rapid_posts(request: Request) -> Response:
+        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
+            return early
+        creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
+        if creator is None:
+            return not_found()
+        start, total = (
+            offset_of(request.query_params.get("pagination_token")),
+            u.post_count(creator),
+        )
+        posts = [u.post(creator, i) for i in range(start, min(start + RAPID_POSTS_PAGE, total))]
+        return _listing([rapid_post(request, p) for p in posts if p], total, start)
+
+    async def rapid_post_info(request: Request) -> Response:
+        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
+            return early
+        post = u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
+        return not_found() if post is None else JSONResponse({"data": rapid_post(request, post)})
+
+    async def rapid_followers(request: Request) -> Response:
+        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
+            return early
+        creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
+        if creator is None:
+            return not_found()
+        start, total = (
+            offset_of(request.query_params.get("pagination_token")),
+            u.follower_count(creator),
+        )
+        people = [
+            u.follower(creator, i) for i in range(start, min(start + RAPID_FOLLOWERS_PAGE, total))
+        ]
+        items = [
+            {
+                "id": f.profile_id,
+                "username": f.handle,
+                "full_name": f.full_name,
+                "is_private": False,
+            }
+            for f in people
+        ]
+        return _listing(items, total, start)
+
+    async def rapid_comments(request: Request) -> Response:
+        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
+            return early
+        post = u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
+        if post is None:
+            return not_found()
+        start, total = (
+            offset_of(request.query_params.get("pagination_token")),
+            u.comment_count(post),
+        )
+        remarks = [
+            u.comment(post.shortcode, i)
+            for i in range(start, min(start + RAPID_COMMENTS_PAGE, total))
+        ]
+        return _listing([rapid_comment(r) for r in remarks], total, start)
+
+    async def web_profile(request: Request) -> Response:
+        if (faulted := await state.intercept("web")) is not None:
+            return faulted
+        creator = u.by_handle(request.query_params.get("username", ""))
+        if creator is None:
+            return JSONResponse({"message": "User not found", "status": "fail"}, 404)
+        posts = [
+            p for i in range(min(WEB_POSTS, u.post_count(creator))) if (p := u.post(creator, i))
+        ]
+        edges = [
+            {
+                "node": {
+                    "id": p.post_id,
+                    "shortcode": p.shortcode,
+                    "is_video": p.kind == "video",
+                    "product_type": "clips" if p.kind == "video" else None,
+                    "edge_media_to_caption": {"edges": [{"node": {"text": p.caption}}]},
+                    "edge_liked_by": {"count": p.likes},
+                    "edge_media_to_comment": {"count": p.comments},
+                    "video_view_count": p.plays,
+                    "display_url": cdn(request, "instagram", "post", p.post_id),
+                    "thumbnail_src": cdn(request, "instagram", "thumb", p.post_id),
+                    "taken_at_timestamp": int(p.taken_at.timestamp()),
+                }
+            }
+            for p in posts
+        ]
+        user = {
+            "id": creator.profile_id,
+            "username": creator.handle,
+            "full_name": creator.full_name,
+            "biography": creator.biography,
+            "category_name": creator.category.title(),
+            "is_verified": creator.is_verified,
+            "is_business_account": creator.is_business,
+            "is_private": False,
+            "profile_pic_url_hd": cdn(request, "instagram", "profile", creator.profile_id),
+            "external_url": None,
+            "edge_followed_by": {"count": creator.followers},
+            "edge_follow": {"count": creator.following},
+            "edge_owner_to_timeline_media": {
+                "count": creator.media_count,
+                "page_info": {"has_next_page": creator.media_count > WEB_POSTS, "end_cursor": None},
+                "edges": edges,
+            },
+        }
+        return JSONResponse({"data": {"user": user}, "status": "ok"})
+
+    return [
+        Route("/graph/v15.0/{user_id}", graph_user, methods=["GET"]),
+        Route("/rapidapi/instagram/v1/info", rapid_info, methods=["GET"]),
+        Route("/rapidapi/instagram/v1.2/posts", rapid_posts, methods=["GET"]),
+        Route("/rapidapi/instagram/v1/post_info", rapid_post_info, methods=["GET"]),
+        Route("/rapidapi/instagram/v1/followers", rapid_followers, methods=["GET"]),
+        Route("/rapidapi/instagram/v1/comments", rapid_comments, methods=["GET"]),
+        Route("/instagram-web/api/v1/users/web_profile_info/", web_profile, methods=["GET"]),
+    ]

@@ -1,0 +1,388 @@
+"""Deterministic synthetic creators for the sandbox upstreams: Instagram accounts with posts,
+followers and comments, YouTube channels with videos and comments. Everything is derived from
+(seed, index) on demand, so a universe of any size costs no memory and the same seed gives the
+same creators in every process (tests, benchmarks, standalone).
+
+Ids encode their indexes, so any id or handle resolves back in O(1): handles end in the
+creator's index, shortcodes and video ids carry the creator's and the post's. Every fourth
+Instagram account is personal (not business): the Graph API cannot see it, the other sources
+can. Some followers look fake (digit-heavy handles, names in another script than the handle),
+which is what follower analysis scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import string
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+_B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+EPOCH = datetime(2026, 6, 1, tzinfo=UTC)
+MAX_POSTS = 500
+MAX_FOLLOWERS = 5000
+MAX_COMMENTS = 500
+
+FIRST_FEMALE = [
+    "priya",
+    "ananya",
+    "kavya",
+    "isha",
+    "meera",
+    "sneha",
+    "diya",
+    "riya",
+    "sara",
+    "nisha",
+]
+FIRST_MALE = [
+    "arjun",
+    "rohan",
+    "vikram",
+    "rahul",
+    "aditya",
+    "karan",
+    "nikhil",
+    "dev",
+    "amit",
+    "sameer",
+]
+LAST = ["sharma", "verma", "iyer", "reddy", "gupta", "nair", "patel", "singh", "das", "menon"]
+CATEGORIES = [
+    "food",
+    "travel",
+    "fashion",
+    "fitness",
+    "tech",
+    "beauty",
+    "comedy",
+    "music",
+    "finance",
+]
+CITIES = [
+    ("Mumbai", "IN"),
+    ("Delhi", "IN"),
+    ("Bengaluru", "IN"),
+    ("Chennai", "IN"),
+    ("Kolkata", "IN"),
+    ("Hyderabad", "IN"),
+    ("Pune", "IN"),
+    ("Dubai", "AE"),
+    ("London", "GB"),
+]
+# Follower display names in Indic scripts (Devanagari, Tamil, Bengali).
+SCRIPT_NAMES = ["राहुल शर्मा", "प्रिया वर्मा", "அருண் குமார்", "প্রিয়া দাস", "अमित सिंह"]
+POSITIVE = ["love this", "amazing", "so beautiful", "great work", "awesome", "best ever"]
+NEGATIVE = ["worst", "boring", "hate this", "so bad", "fake", "disappointing"]
+NEUTRAL = ["where is this", "what camera", "first", "when is the next one", "ok", "seen"]
+TAGS = {
+    "food": ["foodie", "streetfood", "recipe"],
+    "travel": ["wanderlust", "travelgram", "mountains"],
+    "fashion": ["ootd", "style", "streetstyle"],
+    "fitness": ["workout", "gym", "yoga"],
+    "tech": ["gadgets", "unboxing", "review"],
+    "beauty": ["makeup", "skincare", "glow"],
+    "comedy": ["funny", "memes", "standup"],
+    "music": ["cover", "singing", "guitar"],
+    "finance": ["investing", "money", "stocks"],
+}
+
+
+def b62(n: int, width: int) -> str:
+    digits = []
+    while n:
+        n, r = divmod(n, 62)
+        digits.append(_B62[r])
+    return "".join(reversed(digits)).rjust(width, "0")
+
+
+def unb62(text: str) -> int:
+    n = 0
+    for ch in text:
+        n = n * 62 + _B62.index(ch)
+    return n
+
+
+@dataclass(frozen=True)
+class Creator:
+    index: int
+    handle: str
+    profile_id: str
+    full_name: str
+    gender: str
+    category: str
+    city: str
+    country: str
+    followers: int
+    following: int
+    media_count: int
+    is_business: bool
+    is_verified: bool
+    engagement: float
+
+    @property
+    def biography(self) -> str:
+        return f"{self.category.title()} creator from {self.city}. Collabs: {self.handle}@mail.com"
+
+
+@dataclass(frozen=True)
+class Post:
+    creator: Creator
+    index: int
+    post_id: str
+    shortcode: str
+    caption: str
+    kind: str  # image, video, carousel
+    likes: int
+    comments: int
+    plays: int | None
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class Person:
+    profile_id: str
+    handle: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class Remark:
+    comment_id: str
+    text: str
+    author: Person
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Channel:
+    index: int
+    channel_id: str
+    handle: str
+    title: str
+    category: str
+    country: str
+    subscribers: int
+    total_views: int
+    video_count: int
+
+
+@dataclass(frozen=True)
+class Video:
+    channel: Channel
+    index: int
+    video_id: str
+    title: str
+    tags: list[str]
+    duration_s: int
+    views: int
+    likes: int
+    comments: int
+    published_at: datetime
+
+
+class Universe:
+    def __init__(self, seed: int = 1, creators: int = 1000) -> None:
+        self.seed = seed
+        self.size = creators
+
+    def _rng(self, *key: object) -> random.Random:
+        return random.Random(f"{self.seed}:" + ":".join(str(k) for k in key))
+
+    # Instagram -------------------------------------------------------------------------------
+
+    def creator(self, index: int) -> Creator | None:
+        if not 0 <= index < self.size:
+            return None
+        rng = self._rng("ig", index)
+        gender = rng.choice(["female", "male"])
+        first = rng.choice(FIRST_FEMALE if gender == "female" else FIRST_MALE)
+        last = rng.choice(LAST)
+        city, country = rng.choice(CITIES)
+        followers = int(10 ** rng.uniform(3.5, 6.5))
+        return Creator(
+            index=index,
+            handle=f"{first}.{last}{index}",
+            profile_id=str(17_841_400_000_000_000 + index),
+            full_name=f"{first.title()} {last.title()}",
+            gender=gender,
+            category=CATEGORIES[index % len(CATEGORIES)],
+            city=city,
+            country=country,
+            followers=followers,
+            following=rng.randint(50, 2000),
+            media_count=rng.randint(20, 800),
+            is_business=index % 4 != 3,
+            is_verified=followers > 1_000_000,
+            engagement=rng.uniform(0.01, 0.06),
+        )
+
+    def handles(self, limit: int | None = None) -> list[str]:
+        count = self.size if limit is None else min(limit, self.size)
+        return [c.handle for i in range(count) if (c := self.creator(i))]
+
+    def by_handle(self, handle: str) -> Creator | None:
+        digits = len(handle) - len(handle.rstrip(string.digits))
+        if not digits:
+            return None
+        creator = self.creator(int(handle[-digits:]))
+        return creator if creator and creator.handle == handle.lower() else None
+
+    def by_profile_id(self, profile_id: str) -> Creator | None:
+        if not profile_id.isdigit():
+            return None
+        return self.creator(int(profile_id) - 17_841_400_000_000_000)
+
+    def post_count(self, creator: Creator) -> int:
+        return min(creator.media_count, MAX_POSTS)
+
+    def post(self, creator: Creator, index: int) -> Post | None:
+        if not 0 <= index < self.post_count(creator):
+            return None
+        rng = self._rng("post", creator.index, index)
+        tags = rng.sample(TAGS[creator.category], 2)
+        likes = max(0, int(creator.followers * creator.engagement * rng.uniform(0.5, 1.5)))
+        kind = ("video", "image", "carousel")[index % 3]
+        return Post(
+            creator=creator,
+            index=index,
+            post_id=str(30_000_000_000_000 + creator.index * 1000 + index),
+            shortcode="C" + b62(creator.index, 4) + b62(index, 6),
+            caption=(
+                f"{rng.choice(POSITIVE).capitalize()} day in {creator.city} #{tags[0]} #{tags[1]}"
+            ),
+            kind=kind,
+            likes=likes,
+            comments=max(0, int(likes * rng.uniform(0.005, 0.03))),
+            plays=likes * rng.randint(5, 20) if kind == "video" else None,
+            taken_at=EPOCH - timedelta(days=2 * index, hours=rng.randint(0, 40)),
+        )
+
+    def by_shortcode(self, shortcode: str) -> Post | None:
+        if len(shortcode) != 11 or not shortcode.startswith("C"):
+            return None
+        try:
+            creator = self.creator(unb62(shortcode[1:5]))
+            return self.post(creator, unb62(shortcode[5:])) if creator else None
+        except ValueError:
+            return None
+
+    def follower_count(self, creator: Creator) -> int:
+        return min(creator.followers, MAX_FOLLOWERS)
+
+    def follower(self, creator: Creator, index: int) -> Person:
+        rng = self._rng("follower", creator.index, index)
+        pid = str(60_000_000_000 + creator.index * 100_000 + index)
+        kind = index % 5
+        if kind == 0:  # a bot-like account: digits and no name
+            return Person(pid, f"user{rng.randint(10**7, 10**9)}", "")
+        if kind == 1:  # a name in an Indic script, a Latin handle
+            return Person(
+                pid,
+                f"{rng.choice(FIRST_MALE + FIRST_FEMALE)}_{rng.randint(1, 99)}",
+                rng.choice(SCRIPT_NAMES),
+            )
+        first, last = rng.choice(FIRST_FEMALE + FIRST_MALE), rng.choice(LAST)
+        return Person(
+            pid, f"{first}.{last}{rng.randint(1, 999)}", f"{first.title()} {last.title()}"
+        )
+
+    def comment_count(self, post: Post) -> int:
+        return min(post.comments, MAX_COMMENTS)
+
+    def comment(self, post_key: str, index: int) -> Remark:
+        rng = self._rng("comment", post_key, index)
+        text = rng.choice([rng.choice(POSITIVE), rng.choice(NEGATIVE), rng.choice(NEUTRAL)])
+        first, last = rng.choice(FIRST_FEMALE + FIRST_MALE), rng.choice(LAST)
+        digest = hashlib.sha1(f"{self.seed}:{post_key}:{index}".encode()).hexdigest()
+        return Remark(
+            comment_id=str(int(digest[:15], 16)),
+            text=text,
+            author=Person(
+                str(int(digest[15:25], 16)), f"{first}_{last}", f"{first.title()} {last.title()}"
+            ),
+            created_at=EPOCH - timedelta(minutes=index * 7 + rng.randint(0, 6)),
+        )
+
+    # YouTube ---------------------------------------------------------------------------------
+
+    def channel(self, index: int) -> Channel | None:
+        if not 0 <= index < self.size:
+            return None
+        rng = self._rng("yt", index)
+        first, last = rng.choice(FIRST_FEMALE + FIRST_MALE), rng.choice(LAST)
+        category = CATEGORIES[(index * 7) % len(CATEGORIES)]
+        tail = hashlib.sha256(f"{self.seed}:yt:{index}".encode()).digest()
+        filler = "".join(_B62[b % 62] for b in tail[:16])
+        subscribers = int(10 ** rng.uniform(3, 7))
+        return Channel(
+            index=index,
+            channel_id="UC" + b62(index, 6) + filler,
+            handle=f"{first}{last}{index}",
+            title=f"{first.title()} {last.title()} {category.title()}",
+            category=category,
+            country=rng.choice(CITIES)[1],
+            subscribers=subscribers,
+            total_views=subscribers * rng.randint(20, 300),
+            video_count=rng.randint(10, 400),
+        )
+
+    def channel_ids(self, limit: int | None = None) -> list[str]:
+        count = self.size if limit is None else min(limit, self.size)
+        return [c.channel_id for i in range(count) if (c := self.channel(i))]
+
+    def by_channel_id(self, channel_id: str) -> Channel | None:
+        if len(channel_id) != 24 or not channel_id.startswith("UC"):
+            return None
+        try:
+            channel = self.channel(unb62(channel_id[2:8]))
+        except ValueError:
+            return None
+        return channel if channel and channel.channel_id == channel_id else None
+
+    def by_channel_handle(self, handle: str) -> Channel | None:
+        handle = handle.lstrip("@").lower()
+        digits = len(handle) - len(handle.rstrip(string.digits))
+        if not digits:
+            return None
+        channel = self.channel(int(handle[-digits:]))
+        return channel if channel and channel.handle == handle else None
+
+    def video(self, channel: Channel, index: int) -> Video | None:
+        if not 0 <= index < min(channel.video_count, MAX_POSTS):
+            return None
+        rng = self._rng("video", channel.index, index)
+        views = int(channel.subscribers * rng.uniform(0.02, 0.5))
+        likes = int(views * rng.uniform(0.01, 0.06))
+        return Video(
+            channel=channel,
+            index=index,
+            video_id="v" + b62(channel.index, 4) + b62(index, 6),
+            title=f"{rng.choice(POSITIVE).title()} {channel.category} vlog #{index}",
+            tags=rng.sample(TAGS[channel.category], 2),
+            duration_s=rng.randint(15, 59) if index % 4 == 0 else rng.randint(240, 1800),
+            views=views,
+            likes=likes,
+            comments=int(likes * rng.uniform(0.01, 0.05)),
+            published_at=EPOCH - timedelta(days=3 * index, hours=rng.randint(0, 60)),
+        )
+
+    def by_video_id(self, video_id: str) -> Video | None:
+        if len(video_id) != 11 or not video_id.startswith("v"):
+            return None
+        try:
+            channel = self.channel(unb62(video_id[1:5]))
+            return self.video(channel, unb62(video_id[5:])) if channel else None
+        except ValueError:
+            return None
+
+    def search_channels(self, keyword: str) -> list[Channel]:
+        """Channels whose title or category holds `keyword` (case-insensitive), by index."""
+        word = keyword.lower()
+        found = []
+        for i in range(self.size):
+            channel = self.channel(i)
+            if channel and (word in channel.title.lower() or word == channel.category):
+                found.append(channel)
+        return found

@@ -1,0 +1,252 @@
+"""Sandbox YouTube Data API v3 under `/youtube/v3`: channels (by id or forHandle), playlistItems
+(a channel's uploads, `UU` + the channel id's tail), videos, commentThreads, search and
+i18nLanguages, with counts as strings, ISO 8601 durations, pageToken paging, and errors in
+Google's shape: a bad key is 400 `badRequest` ("API key not valid"), a key past its daily
+units is 403 `quotaExceeded` (search costs 100 units, the rest 1, as in the real API).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from reach.sandbox.instagram import cdn, cursor, offset_of
+from reach.sandbox.state import SandboxState
+from reach.sandbox.universe import Channel, Video
+
+COSTS = {"search": 100}
+MAX_RESULTS = 50
+
+
+def google_error(status: int, reason: str, message: str, domain: str = "youtube.api") -> Response:
+    return JSONResponse(
+        {
+            "error": {
+                "code": status,
+                "message": message,
+                "errors": [{"message": message, "domain": domain, "reason": reason}],
+                "status": {400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND"}.get(
+                    status, "UNKNOWN"
+                ),
+            }
+        },
+        status,
+    )
+
+
+def iso_duration(seconds: int) -> str:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m else "") + f"{s}S"
+
+
+def channel_resource(request: Request, c: Channel) -> dict[str, Any]:
+    thumb = cdn(request, "youtube", "channel", c.channel_id)
+    return {
+        "kind": "youtube#channel",
+        "etag": c.channel_id[-8:],
+        "id": c.channel_id,
+        "snippet": {
+            "title": c.title,
+            "description": f"{c.category.title()} videos every week.",
+            "customUrl": f"@{c.handle}",
+            "publishedAt": "2019-01-01T00:00:00Z",
+            "country": c.country,
+            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+        },
+        "statistics": {
+            "viewCount": str(c.total_views),
+            "subscriberCount": str(c.subscribers),
+            "hiddenSubscriberCount": False,
+            "videoCount": str(c.video_count),
+        },
+        "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UU" + c.channel_id[2:]}},
+    }
+
+
+def video_resource(request: Request, v: Video) -> dict[str, Any]:
+    thumb = cdn(request, "youtube", "video", v.video_id)
+    return {
+        "kind": "youtube#video",
+        "id": v.video_id,
+        "snippet": {
+            "publishedAt": v.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "channelId": v.channel.channel_id,
+            "title": v.title,
+            "description": f"{v.title}. Subscribe!",
+            "tags": v.tags,
+            "categoryId": "22",
+            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+        },
+        "statistics": {
+            "viewCount": str(v.views),
+            "likeCount": str(v.likes),
+            "favoriteCount": "0",
+            "commentCount": str(v.comments),
+        },
+        "contentDetails": {"duration": iso_duration(v.duration_s), "definition": "hd"},
+    }
+
+
+def _page(kind: str, items: list[dict[str, Any]], start: int, total: int) -> Response:
+    body: dict[str, Any] = {
+        "kind": kind,
+        "pageInfo": {"totalResults": total, "resultsPerPage": len(items)},
+    }
+    if items:
+        body["items"] = items
+    if items and start + len(items) < total:
+        body["nextPageToken"] = cursor(start + len(items))
+    return JSONResponse(body)
+
+
+def routes(state: SandboxState) -> list[Route]:
+    u = state.universe
+
+    async def guard(request: Request, resource: str) -> Response | None:
+        if (faulted := await state.intercept("youtube")) is not None:
+            return faulted
+        key = request.query_params.get("key", "")
+        if key not in state.tokens:
+            return google_error(
+                400, "badRequest", "API key not valid. Please pass a valid API key.", "global"
+            )
+        cost = COSTS.get(resource, 1)
+        if state.youtube_units[key] + cost > state.youtube_daily_units:
+            return google_error(
+                403,
+                "quotaExceeded",
+                "The request cannot be completed because you have exceeded your quota.",
+                "youtube.quota",
+            )
+        state.youtube_units[key] += cost
+        return None
+
+    def size(request: Request, default: int = 5, top: int = MAX_RESULTS) -> int:
+        try:
+            return max(1, min(int(request.query_params.get("maxResults", default)), top))
+        except ValueError:
+            return default
+
+    async def channels(request: Request) -> Response:
+        if (early := await guard(request, "channels")) is not None:
+            return early
+        ids = request.query_params.get("id")
+        handle = request.query_params.get("forHandle")
+        if ids:
+            found = [c for i in ids.split(",") if (c := u.by_channel_id(i.strip()))]
+        elif handle:
+            found = [c for c in [u.by_channel_handle(handle)] if c]
+        else:
+            return google_error(400, "missingRequiredParameter", "No filter selected.")
+        items = [channel_resource(request, c) for c in found]
+        return _page("youtube#channelListResponse", items, 0, len(items))
+
+    async def playlist_items(request: Request) -> Response:
+        if (early := await guard(request, "playlistItems")) is not None:
+            return early
+        playlist = request.query_params.get("playlistId", "")
+        channel = u.by_channel_id("UC" + playlist[2:]) if playlist.startswith("UU") else None
+        if channel is None:
+            return google_error(404, "playlistNotFound", "The playlist cannot be found.")
+        start, total = (
+            offset_of(request.query_params.get("pageToken")),
+            min(channel.video_count, 500),
+        )
+        videos = [u.video(channel, i) for i in range(start, min(start + size(request), total))]
+        items = [
+            {
+                "kind": "youtube#playlistItem",
+                "id": f"{playlist}.{v.video_id}",
+                "contentDetails": {
+                    "videoId": v.video_id,
+                    "videoPublishedAt": v.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+            }
+            for v in videos
+            if v
+        ]
+        return _page("youtube#playlistItemListResponse", items, start, total)
+
+    async def videos(request: Request) -> Response:
+        if (early := await guard(request, "videos")) is not None:
+            return early
+        ids = [i.strip() for i in request.query_params.get("id", "").split(",") if i.strip()]
+        if len(ids) > MAX_RESULTS:
+            return google_error(400, "badRequest", "Too many ids.")
+        items = [video_resource(request, v) for i in ids if (v := u.by_video_id(i))]
+        return _page("youtube#videoListResponse", items, 0, len(items))
+
+    async def comment_threads(request: Request) -> Response:
+        if (early := await guard(request, "commentThreads")) is not None:
+            return early
+        video = u.by_video_id(request.query_params.get("videoId", ""))
+        if video is None:
+            return google_error(404, "videoNotFound", "The video identified could not be found.")
+        start = offset_of(request.query_params.get("pageToken"))
+        total = min(video.comments, 500)
+        remarks = [
+            u.comment(video.video_id, i)
+            for i in range(start, min(start + size(request, 20, 100), total))
+        ]
+        items = [
+            {
+                "kind": "youtube#commentThread",
+                "id": r.comment_id,
+                "snippet": {
+                    "videoId": video.video_id,
+                    "topLevelComment": {
+                        "kind": "youtube#comment",
+                        "id": r.comment_id,
+                        "snippet": {
+                            "textDisplay": r.text,
+                            "textOriginal": r.text,
+                            "authorDisplayName": f"@{r.author.handle}",
+                            "likeCount": 0,
+                            "publishedAt": r.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        },
+                    },
+                    "totalReplyCount": 0,
+                },
+            }
+            for r in remarks
+        ]
+        return _page("youtube#commentThreadListResponse", items, start, total)
+
+    async def search(request: Request) -> Response:
+        if (early := await guard(request, "search")) is not None:
+            return early
+        if request.query_params.get("type", "video") != "channel":
+            return google_error(400, "invalidSearchFilter", "Only type=channel is served here.")
+        found = u.search_channels(request.query_params.get("q", ""))
+        start = offset_of(request.query_params.get("pageToken"))
+        chunk = found[start : start + size(request)]
+        items = [
+            {
+                "kind": "youtube#searchResult",
+                "id": {"kind": "youtube#channel", "channelId": c.channel_id},
+                "snippet": {"title": c.title, "channelId": c.channel_id},
+            }
+            for c in chunk
+        ]
+        return _page("youtube#searchListResponse", items, start, len(found))
+
+    async def languages(request: Request) -> Response:
+        if (early := await guard(request, "i18nLanguages")) is not None:
+            return early
+        items = [
+            {"kind": "youtube#i18nLanguage", "id": "en", "snippet": {"hl": "en", "name": "English"}}
+        ]
+        return _page("youtube#i18nLanguageListResponse", items, 0, 1)
+
+    return [
+        Route("/youtube/v3/channels", channels, methods=["GET"]),
+        Route("/youtube/v3/playlistItems", playlist_items, methods=["GET"]),
+        Route("/youtube/v3/videos", videos, methods=["GET"]),
+        Route("/youtube/v3/commentThreads", comment_threads, methods=["GET"]),
+        Route("/youtube/v3/search", search, methods=["GET"]),
+        Route("/youtube/v3/i18nLanguages", languages, methods=["GET"]),
+    ]

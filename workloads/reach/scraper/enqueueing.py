@@ -1,0 +1,89 @@
+"""Turning a request for work into queue tasks: validation of a flow's params (shared by the API,
+the listeners and the CLI) and the scheduled enqueuer's fan-out (`reach scraper enqueue` run by
+a ScrapeFlow's CronJob), which with `stale_after_hours` enqueues a refresh of every stored
+account not refreshed for that long."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from pydantic import ValidationError
+
+from reach.scraper.flows import get_flow
+from reach.scraper.processing import P
+from reach.scraper.queue.models import NewTask
+
+# Flows the scheduled enqueuer can fan out over stored accounts: the query of stale ones and
+# the param each row fills.
+STALE = {
+    "refresh_profile_by_handle": ("stale_instagram_handles", "handle"),
+    "refresh_yt_channel": ("stale_youtube_channels", "channel_id"),
+}
+DEFAULT_FANOUT = 10_000
+
+
+class BadRequest(ValueError):
+    """The request is not a valid task; `errors` are pydantic's, with locations."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+def new_task(
+    flow_name: str,
+    params: Mapping[str, Any],
+    *,
+    priority: int = 0,
+    max_retries: int | None = None,
+    run_after: datetime | None = None,
+    expires_at: datetime | None = None,
+    dedup_key: str | None = None,
+    default_max_retries: int = 3,
+) -> NewTask:
+    """A task of `flow_name` with validated, normalized params; raises BadRequest (and
+    UnknownFlow) otherwise."""
+    flow = get_flow(flow_name)
+    try:
+        valid = flow.validate(params)
+    except ValidationError as exc:
+        raise BadRequest(
+            f"bad params for {flow_name}",
+            [dict(e) for e in exc.errors(include_url=False, include_context=False)],
+        ) from None
+    return NewTask(
+        flow=flow.name,
+        params=valid.model_dump(mode="json", exclude_none=True),
+        dedup_key=dedup_key or valid.dedup_key(),
+        priority=priority,
+        max_retries=(
+            max_retries
+            if max_retries is not None
+            else flow.max_retries
+            if flow.max_retries is not None
+            else default_max_retries
+        ),
+        run_after=run_after,
+        expires_at=expires_at,
+    )
+
+
+async def scheduled_tasks(
+    pool: asyncpg.Pool, flow_name: str, params: Mapping[str, Any], *, priority: int = 0
+) -> list[NewTask]:
+    """What one run of a ScrapeFlow's schedule enqueues."""
+    params = dict(params)
+    stale_hours = params.pop("stale_after_hours", None)
+    if stale_hours is None:
+        return [new_task(flow_name, params, priority=priority)]
+    if flow_name not in STALE:
+        raise BadRequest(f"stale_after_hours works for {sorted(STALE)}, not {flow_name}")
+    if not isinstance(stale_hours, int) or stale_hours < 0:
+        raise BadRequest("stale_after_hours must be a non-negative integer")
+    fanout = params.pop("max_tasks", DEFAULT_FANOUT)
+    query, key = STALE[flow_name]
+    rows = await pool.fetch(P[query], stale_hours, fanout)
+    return [new_task(flow_name, {**params, key: r[0]}, priority=priority) for r in rows]

@@ -1,0 +1,89 @@
+"""A worker's flow configuration: the fallback order of sources and the rate limits, from the
+flow's defaults, or from the file the operator mounts for a ScrapeFlow (`--config flow.yaml`,
+the ScrapeFlow spec's camelCase keys: `sources[{name, rateLimits}]`, `rateLimits`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reach.scraper.flows.base import Flow
+from reach.scraper.ratelimiting import Per, RateLimit, Scope
+
+# Each source's own windows unless a ScrapeFlow says otherwise: the Graph API's 200 calls an
+# hour per user token, the RapidAPI plan's per-minute rate, the web endpoint's tolerance.
+DEFAULT_SOURCE_LIMITS: Mapping[str, tuple[RateLimit, ...]] = {
+    "graphapi": (RateLimit(200, "hour"),),
+    "rapidapi-instagram": (RateLimit(60, "minute"),),
+    "lastresort": (RateLimit(10, "minute"),),
+    "openai": (RateLimit(60, "minute"),),
+}
+
+
+class FlowConfigError(ValueError):
+    pass
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
+
+
+class RateLimitConfig(_Model):
+    limit: int = Field(ge=1)
+    per: Per
+    scope: Scope = "global"
+
+    def to_limit(self) -> RateLimit:
+        return RateLimit(self.limit, self.per, self.scope)
+
+
+class SourceConfig(_Model):
+    name: str
+    rate_limits: list[RateLimitConfig] = Field(default_factory=list, alias="rateLimits")
+
+
+class FlowConfig(_Model):
+    flow: str
+    platform: str | None = None
+    sources: list[SourceConfig] = Field(default_factory=list)
+    rate_limits: list[RateLimitConfig] = Field(default_factory=list, alias="rateLimits")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    sources: list[str]
+    source_limits: dict[str, list[RateLimit]]
+    flow_limits: list[RateLimit]
+
+
+def load(path: Path) -> FlowConfig:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return FlowConfig.model_validate(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise FlowConfigError(f"{path}: {exc}") from None
+
+
+def resolve(flow: Flow[Any], config: FlowConfig | None, known: Sequence[str]) -> Resolved:
+    """The sources (in order) and limits a worker of `flow` uses."""
+    if config is not None and config.flow != flow.name:
+        raise FlowConfigError(f"config is for flow {config.flow!r}, not {flow.name!r}")
+    if config is not None and config.sources:
+        names = [s.name for s in config.sources]
+        limits = {s.name: [r.to_limit() for r in s.rate_limits] for s in config.sources}
+    else:
+        names = list(flow.sources)
+        limits = {n: list(DEFAULT_SOURCE_LIMITS.get(n, ())) for n in names}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise FlowConfigError(f"unknown source(s) {unknown}; known: {sorted(known)}")
+    if config is not None and config.rate_limits:
+        flow_limits = [r.to_limit() for r in config.rate_limits]
+    else:
+        flow_limits = list(flow.rate_limits)
+    return Resolved(sources=names, source_limits=limits, flow_limits=flow_limits)

@@ -1,0 +1,187 @@
+"""What a flow is and how a worker runs one task of it.
+
+A `Flow` names its parameters (a pydantic model: the API validates requests against it and the
+worker validates claimed tasks), its platform, its default source order and rate limits, and
+`run`, which does retrieval (through the fallback chain), parsing (the sources' own), processing
+(PostgreSQL) and events (published after the commit). `handle_task` wraps `run` with the
+flow-level rate limits and maps every failure onto a queue outcome, so no task can stop a
+worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+import aio_pika.exceptions
+import asyncpg
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from reach.common.events import events_pb2 as pb
+from reach.scraper import metrics
+from reach.scraper.credentials import CredentialStore
+from reach.scraper.models import Page
+from reach.scraper.publishing import EventPublisher
+from reach.scraper.queue.manager import TaskManager
+from reach.scraper.queue.models import Complete, Defer, Fail, Outcome, Retry, Task
+from reach.scraper.ratelimiting import RateLimit, StackedLimiter
+from reach.scraper.settings import ScraperSettings
+from reach.scraper.sources.capabilities import Source
+from reach.scraper.sources.chain import Chain, ChainFailed
+from reach.scraper.sources.errors import SourceError
+from reach.scraper.storage import AssetStore
+
+log = logging.getLogger(__name__)
+
+Platform = Literal["instagram", "youtube", "any"]
+P = TypeVar("P", bound="FlowParams")
+T = TypeVar("T")
+
+
+class FlowParams(BaseModel):
+    """Parameters of a task; unknown keys are refused so a typo fails at enqueue, not later."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def rate_key(self) -> str | None:
+        """What per-handle limits count by (the handle, channel, shortcode...)."""
+        return None
+
+    def dedup_key(self) -> str | None:
+        """What makes two pending tasks of the flow the same work."""
+        return self.rate_key()
+
+
+class RateLimited(Exception):
+    def __init__(self, name: str, until: float) -> None:
+        super().__init__(f"rate limit {name} full until {until:.0f}")
+        self.name = name
+        self.until = until
+
+
+@dataclass
+class FlowContext:
+    """Everything a flow's run may use; built once per worker, with the task set per run."""
+
+    settings: ScraperSettings
+    pool: asyncpg.Pool
+    manager: TaskManager
+    chain: Chain
+    limiter: StackedLimiter
+    publisher: EventPublisher
+    credentials: CredentialStore
+    store: AssetStore
+    sources: Mapping[str, Source]
+    task: Task | None = None
+
+    @property
+    def task_id(self) -> int:
+        assert self.task is not None, "a flow runs with its task set"
+        return self.task.id
+
+    def for_task(self, task: Task) -> FlowContext:
+        return FlowContext(
+            settings=self.settings,
+            pool=self.pool,
+            manager=self.manager,
+            chain=self.chain,
+            limiter=self.limiter,
+            publisher=self.publisher,
+            credentials=self.credentials,
+            store=self.store,
+            sources=self.sources,
+            task=task,
+        )
+
+    async def publish(self, *groups: Sequence[pb.Event]) -> None:
+        by_payload: dict[str, list[pb.Event]] = {}
+        for group in groups:
+            for event in group:
+                by_payload.setdefault(event.name, []).append(event)
+        if by_payload:
+            await self.publisher.publish(by_payload)
+
+    async def limit(
+        self, name: str, limits: Sequence[RateLimit], handle: str | None = None
+    ) -> None:
+        """Takes one call from stack `name`, sleeping while a window frees within the wait
+        allowed; raises RateLimited (the task is deferred) when it frees later than that."""
+        while True:
+            full = await self.limiter.acquire(name, limits, handle)
+            if full is None:
+                return
+            wait = full.until - time.time()
+            if wait > self.settings.scraper_rate_limit_max_wait_seconds:
+                metrics.RATE_LIMITED.labels(name, "defer").inc()
+                raise RateLimited(f"{name} {full.limit.label}", full.until)
+            metrics.RATE_LIMITED.labels(name, "wait").inc()
+            await asyncio.sleep(max(wait, 0.0))
+
+
+Run = Callable[[FlowContext, P], Awaitable[Complete]]
+
+
+@dataclass(frozen=True)
+class Flow(Generic[P]):
+    name: str
+    platform: Platform
+    params: type[P]
+    run: Run[P]
+    description: str
+    sources: tuple[str, ...] = ()
+    rate_limits: tuple[RateLimit, ...] = ()
+    max_retries: int | None = None
+
+    def validate(self, params: Mapping[str, Any]) -> P:
+        return self.params.model_validate(dict(params))
+
+
+async def collect_pages(fetch: Callable[[str | None], Awaitable[Page[T]]], limit: int) -> list[T]:
+    """Items of consecutive pages (cursor to cursor) until `limit` or the last page."""
+    found: list[T] = []
+    cursor: str | None = None
+    while len(found) < limit:
+        page = await fetch(cursor)
+        found.extend(page.items)
+        cursor = page.next_cursor
+        if not cursor or not page.items:
+            break
+    return found[:limit]
+
+
+def _defer_until(until: float) -> datetime:
+    return datetime.fromtimestamp(until, UTC)
+
+
+async def handle_task(
+    flow: Flow[Any], ctx: FlowContext, task: Task, limits: Sequence[RateLimit]
+) -> Outcome:
+    """Runs one task of `flow` and says what became of it."""
+    try:
+        params = flow.validate(task.params)
+    except ValidationError as exc:
+        return Fail(error=f"bad params: {exc.errors(include_url=False)}")
+    try:
+        await ctx.limit(f"flow:{flow.name}", limits, params.rate_key())
+        return await flow.run(ctx.for_task(task), params)
+    except RateLimited as exc:
+        return Defer(until=_defer_until(exc.until), reason=str(exc))
+    except ChainFailed as exc:
+        if exc.only_rate_limited and exc.limited_until is not None:
+            return Defer(until=_defer_until(exc.limited_until), reason=str(exc))
+        if exc.retryable or exc.limited_until is not None:
+            return Retry(error=str(exc), source=exc.last_source)
+        return Fail(error=str(exc), source=exc.last_source)
+    except SourceError as exc:
+        if exc.retryable:
+            return Retry(error=str(exc), source=exc.source)
+        return Fail(error=str(exc), source=exc.source)
+    except (aio_pika.exceptions.AMQPError, ConnectionError) as exc:
+        return Retry(error=f"publishing events failed: {type(exc).__name__}: {exc}")
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        return Retry(error=f"database: {type(exc).__name__}: {exc}")

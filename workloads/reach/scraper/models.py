@@ -1,0 +1,155 @@
+"""What the scraper knows about profiles, posts, followers and comments, whichever source said
+it. Sources parse their own wire shapes into these (the parsing stage); processing writes them
+to PostgreSQL and turns them into events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Snapshot(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Page(Snapshot, Generic[T]):
+    """One page of a paged listing, and the cursor of the next (None at the end)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class InstagramProfile(Snapshot):
+    profile_id: str
+    handle: str
+    full_name: str | None = None
+    biography: str | None = None
+    category: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    media_count: int | None = None
+    is_verified: bool = False
+    is_business: bool = False
+    is_private: bool = False
+    profile_pic_url: str | None = None
+    external_url: str | None = None
+
+
+class InstagramPost(Snapshot):
+    post_id: str
+    shortcode: str
+    profile_id: str
+    post_type: str | None = None
+    caption: str | None = None
+    likes: int | None = None
+    comments: int | None = None
+    plays: int | None = None
+    views: int | None = None
+    thumbnail_url: str | None = None
+    display_url: str | None = None
+    publish_time: datetime | None = None
+
+    @property
+    def hashtags(self) -> list[str]:
+        return hashtags(self.caption)
+
+
+class Follower(Snapshot):
+    profile_id: str
+    handle: str
+    full_name: str = ""
+
+
+class Comment(Snapshot):
+    comment_id: str
+    post_id: str
+    text: str
+    author: str | None = None
+    published_at: datetime | None = None
+
+
+class YouTubeChannel(Snapshot):
+    channel_id: str
+    handle: str | None = None
+    title: str | None = None
+    description: str | None = None
+    country: str | None = None
+    subscribers: int | None = None
+    total_views: int | None = None
+    video_count: int | None = None
+    uploads_playlist_id: str | None = None
+    thumbnail_url: str | None = None
+
+
+class YouTubeVideo(Snapshot):
+    video_id: str
+    channel_id: str
+    title: str | None = None
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    category_id: str | None = None
+    duration_s: int | None = None
+    views: int | None = None
+    likes: int | None = None
+    comments: int | None = None
+    thumbnail_url: str | None = None
+    publish_time: datetime | None = None
+
+    @property
+    def is_short(self) -> bool:
+        # YouTube's own rule for Shorts is a vertical video of at most 3 minutes; the API
+        # exposes no flag, and duration is what the seed used.
+        return self.duration_s is not None and self.duration_s <= 180
+
+
+class Sentiment(Snapshot):
+    """Probabilities of a comment's tone; `score` is positive minus negative (-1..1)."""
+
+    comment_id: str
+    positive: float = Field(ge=0, le=1)
+    negative: float = Field(ge=0, le=1)
+    neutral: float = Field(ge=0, le=1)
+
+    @property
+    def score(self) -> float:
+        return round(self.positive - self.negative, 6)
+
+
+class Enrichment(Snapshot):
+    """What the LLM inferred about a creator (the strict JSON schema of the answer)."""
+
+    gender: str = Field(description="male, female, or unknown")
+    country: str | None = Field(description="ISO 3166-1 alpha-2 code, or null")
+    city: str | None = Field(description="City name, or null")
+    language: str | None = Field(description="ISO 639-1 code of the content's language, or null")
+    category: str = Field(description="The creator's main content category")
+    topics: list[str] = Field(description="Up to five topics, lowercase")
+
+
+def hashtags(caption: str | None) -> list[str]:
+    if not caption:
+        return []
+    seen: dict[str, None] = {}
+    for word in caption.split():
+        if word.startswith("#") and len(word) > 1:
+            seen.setdefault(word[1:].strip(".,!?").lower(), None)
+    return [tag for tag in seen if tag]
+
+
+def engagement(
+    followers: int | None, likes: Sequence[int | None], comments: Sequence[int | None]
+) -> tuple[float | None, float | None, float | None]:
+    """Average likes, average comments and engagement rate (% of followers) over posts."""
+    known_likes = [x for x in likes if x is not None]
+    known_comments = [x for x in comments if x is not None]
+    avg_likes = sum(known_likes) / len(known_likes) if known_likes else None
+    avg_comments = sum(known_comments) / len(known_comments) if known_comments else None
+    if not followers or avg_likes is None:
+        return avg_likes, avg_comments, None
+    rate = (avg_likes + (avg_comments or 0.0)) / followers * 100
+    return avg_likes, avg_comments, round(rate, 4)

@@ -1,0 +1,114 @@
+"""Stacked rate limits in Redis, shared by every worker: the seed's 20K/day global, 60/minute,
+1/second per handle, and each source's own windows.
+
+Each limit is a moving window kept by `limits` (its Redis storage runs one Lua script per hit,
+so a window never lets more calls through than its amount, whatever the concurrency). A stack
+is taken narrowest window first; a call is allowed only once every window of the stack took
+it. A stack is looked at (`test`) before it is taken, so a full window costs the others
+nothing; only a race lost between the look and the take can leave a narrower window charged
+for a call that did not happen, which errs on the safe side: capacity is lost, never exceeded.
+
+`acquire` answers when the first full window frees; callers wait for a short time or defer the
+task (never drop it): see `reach.scraper.flows.base`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+from limits import (
+    RateLimitItem,
+    RateLimitItemPerDay,
+    RateLimitItemPerHour,
+    RateLimitItemPerMinute,
+    RateLimitItemPerSecond,
+)
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
+
+Per = Literal["second", "minute", "hour", "day"]
+Scope = Literal["global", "handle"]
+
+_ITEMS: dict[Per, type[RateLimitItem]] = {
+    "second": RateLimitItemPerSecond,
+    "minute": RateLimitItemPerMinute,
+    "hour": RateLimitItemPerHour,
+    "day": RateLimitItemPerDay,
+}
+_SECONDS: dict[Per, int] = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` calls per `per`, over all workers, or per handle (the task's rate key)."""
+
+    limit: int
+    per: Per
+    scope: Scope = "global"
+
+    def item(self) -> RateLimitItem:
+        return _ITEMS[self.per](self.limit)
+
+    @property
+    def label(self) -> str:
+        return f"{self.limit}/{self.per}" + ("/handle" if self.scope == "handle" else "")
+
+
+def narrowest_first(limits: Sequence[RateLimit]) -> list[RateLimit]:
+    return sorted(limits, key=lambda lim: (lim.scope != "handle", _SECONDS[lim.per], lim.limit))
+
+
+@dataclass(frozen=True)
+class Full:
+    """The stack is full: `limit` of `name` frees at `until` (Unix seconds)."""
+
+    name: str
+    limit: RateLimit
+    until: float
+
+
+class StackedLimiter:
+    def __init__(self, storage: RedisStorage, *, enabled: bool = True) -> None:
+        self._limiter = MovingWindowRateLimiter(storage)
+        self.enabled = enabled
+
+    @classmethod
+    def over(cls, redis: Redis, prefix: str, *, enabled: bool = True) -> StackedLimiter:
+        """A limiter on the connections of `redis` (the workload's client, which it closes)."""
+        pool = cast(Any, redis.connection_pool)  # limits types its options as scalars
+        storage = RedisStorage(
+            "async+redis://", implementation="redispy", key_prefix=prefix, connection_pool=pool
+        )
+        return cls(storage, enabled=enabled)
+
+    async def acquire(
+        self, name: str, limits: Sequence[RateLimit], handle: str | None = None
+    ) -> Full | None:
+        """Takes one call from each limit of stack `name`; None when taken, else which window
+        is full and when it frees. `handle` keys the per-handle limits."""
+        if not self.enabled or not limits:
+            return None
+        stack = [(lim, self._ids(name, lim, handle)) for lim in narrowest_first(limits)]
+        for lim, ids in stack:
+            if not await self._limiter.test(lim.item(), *ids):
+                return await self._full(name, lim, ids)
+        for lim, ids in stack:
+            if not await self._limiter.hit(lim.item(), *ids):
+                return await self._full(name, lim, ids)
+        return None
+
+    async def _full(self, name: str, lim: RateLimit, ids: Sequence[str]) -> Full:
+        stats = await self._limiter.get_window_stats(lim.item(), *ids)
+        # The window's oldest call may already be leaving it; never answer "now or earlier".
+        until = max(float(stats.reset_time), time.time() + 0.05)
+        return Full(name=name, limit=lim, until=until)
+
+    @staticmethod
+    def _ids(name: str, lim: RateLimit, handle: str | None) -> tuple[str, ...]:
+        if lim.scope == "handle":
+            return (name, "handle", (handle or "").lower())
+        return (name, "global")

@@ -1,0 +1,101 @@
+"""What a source can do, one Protocol per capability. A flow asks the fallback chain for a
+capability; the chain tries, in the flow's order, the sources that have it."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from pydantic import BaseModel
+
+from reach.scraper.models import (
+    Comment,
+    Follower,
+    InstagramPost,
+    InstagramProfile,
+    Page,
+    YouTubeChannel,
+    YouTubeVideo,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@runtime_checkable
+class Source(Protocol):
+    name: str
+
+
+@runtime_checkable
+class InstagramProfiles(Source, Protocol):
+    async def instagram_profile(self, handle: str) -> tuple[InstagramProfile, list[InstagramPost]]:
+        """The profile and its most recent posts (for averages)."""
+        ...
+
+
+@runtime_checkable
+class InstagramPosts(Source, Protocol):
+    async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]: ...
+
+
+@runtime_checkable
+class InstagramPostLookup(Source, Protocol):
+    async def instagram_post(self, shortcode: str) -> InstagramPost: ...
+
+
+@runtime_checkable
+class InstagramFollowers(Source, Protocol):
+    async def instagram_followers(self, handle: str, cursor: str | None) -> Page[Follower]: ...
+
+
+@runtime_checkable
+class InstagramComments(Source, Protocol):
+    async def instagram_comments(self, shortcode: str, cursor: str | None) -> Page[Comment]: ...
+
+
+@runtime_checkable
+class YouTubeChannels(Source, Protocol):
+    async def youtube_channel(
+        self, *, channel_id: str | None = None, handle: str | None = None
+    ) -> YouTubeChannel: ...
+
+
+@runtime_checkable
+class YouTubeVideos(Source, Protocol):
+    async def youtube_videos(self, video_ids: list[str]) -> list[YouTubeVideo]: ...
+
+    async def youtube_playlist(self, playlist_id: str, cursor: str | None) -> Page[str]:
+        """Video ids of a playlist (a channel's uploads), newest first."""
+        ...
+
+
+@runtime_checkable
+class YouTubeComments(Source, Protocol):
+    async def youtube_comments(self, video_id: str, cursor: str | None) -> Page[Comment]: ...
+
+
+@runtime_checkable
+class YouTubeSearch(Source, Protocol):
+    async def youtube_search(self, query: str, kind: str, cursor: str | None) -> Page[str]:
+        """Ids of channels or videos (`kind`) matching `query`."""
+        ...
+
+
+@runtime_checkable
+class StructuredChat(Source, Protocol):
+    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> M:
+        """The model's answer to `user`, constrained to `model`'s JSON schema."""
+        ...
+
+
+@runtime_checkable
+class Media(Source, Protocol):
+    async def download(self, url: str, max_bytes: int) -> tuple[bytes, str]:
+        """The file's bytes and content type."""
+        ...
+
+
+@runtime_checkable
+class CredentialCheck(Source, Protocol):
+    async def check_credential(self, secrets: dict[str, Any]) -> None:
+        """Returns when the upstream accepts `secrets`; raises AuthFailed when it refuses."""
+        ...
