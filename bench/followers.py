@@ -5,10 +5,14 @@ Builds a temporary chdb folder, migrates it, fills `_e.profile_relationship_log`
 `--followers` synthetic followers of one creator (a mix of Latin names, names in the Indic
 scripts, fancy letters, bot handles with digits, non-Indic scripts and brand accounts, made
 with ClickHouse's numbers()), then times `run_shard` over shard 0/1 and, separately,
-`score_batch` over the same rows already in memory.
+`score_batch` over the same rows already in memory. Those rows repeat ten names, which the
+scorer's caches favour, so `score_batch` is also timed on followers whose names and handles
+are all different (pairs from the first-name list, a third of first names misspelled so the
+list is searched rather than hit).
 
-Prints one JSON line last: `followers_per_s_e2e`, `followers_per_s_scorer`, `followers`,
-`e2e_seconds`, `scorer_seconds`, `measured`. Run: .venv/bin/python bench/followers.py
+Prints one JSON line last: `followers_per_s_e2e`, `followers_per_s_scorer`,
+`followers_per_s_scorer_distinct`, `followers`, `e2e_seconds`, `scorer_seconds`, `measured`.
+Run: .venv/bin/python bench/followers.py
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import time
 
 from reach.common.clickhouse import get_client
 from reach.common.migrations import migrate_clickhouse
+from reach.followers.names import indian_first_names
 from reach.followers.scorer import Follower, score_batch
 from reach.followers.shard import Shard, run_shard
 
@@ -49,6 +54,18 @@ NAMES = [
     "'स्नेहा'",
     "'Bitcoin Trader'",
 ]
+
+
+def distinct_followers(count: int) -> list[Follower]:
+    """`count` followers with different names and handles, from the first-name list."""
+    names = indian_first_names()
+    followers = []
+    for i in range(count):
+        first, last = names[i * 7919 % len(names)], names[i * 104_729 % len(names)]
+        if i % 3 == 0:
+            first = first[:-1] + "xq"[i % 2]
+        followers.append(Follower(f"{first}_{last}{i}", f"{first.title()} {last.title()}"))
+    return followers
 
 
 def main() -> None:
@@ -82,6 +99,10 @@ def main() -> None:
         started = time.perf_counter()
         score_batch(followers)
         scorer_seconds = time.perf_counter() - started
+        distinct = distinct_followers(args.followers // 4)
+        started = time.perf_counter()
+        score_batch(distinct)
+        distinct_seconds = time.perf_counter() - started
         client.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -90,6 +111,7 @@ def main() -> None:
             {
                 "followers_per_s_e2e": round(summary["followers"] / e2e_seconds),
                 "followers_per_s_scorer": round(len(followers) / scorer_seconds),
+                "followers_per_s_scorer_distinct": round(len(distinct) / distinct_seconds),
                 "followers": summary["followers"],
                 "e2e_seconds": round(e2e_seconds, 2),
                 "scorer_seconds": round(scorer_seconds, 2),

@@ -73,6 +73,8 @@ def test_shards_cover_every_follower_once_and_reruns_replace(clickhouse_client: 
     assert dict(first)["bot_1234567"] == 1.0
     assert dict(first)["ivan_p"] == 1.0
     assert dict(first)["promo_deals"] == 0.33
+    # A separated handle unlike a one-word name is fake under the seed's correlation rule.
+    assert dict(first)["mallu_fan"] == 1.0
 
     for i in range(3):
         run_shard(clickhouse_client, analysis, Shard(i, 3), source_profile_id=creator)
@@ -80,7 +82,7 @@ def test_shards_cover_every_follower_once_and_reruns_replace(clickhouse_client: 
 
     summary = analysis_summary(clickhouse_client, analysis)
     assert summary["followers"] == len(FOLLOWERS)
-    assert summary["counts"]["fake"] == 2
+    assert summary["counts"]["fake"] == 3
 
 
 def test_other_creators_are_not_scored(clickhouse_client: Client) -> None:
@@ -109,3 +111,25 @@ def test_shard_parse_rejects(text: str) -> None:
 
 def test_shard_parse() -> None:
     assert Shard.parse("2/8") == Shard(2, 8)
+
+
+def test_invalid_utf8_from_the_source_is_scored(clickhouse_client: Client) -> None:
+    creator = f"creator-{uuid.uuid4().hex}"
+    analysis = f"analysis-{uuid.uuid4().hex}"
+    clickhouse_client.command(
+        "INSERT INTO _e.profile_relationship_log (event_id, event_timestamp, platform,"
+        " source_profile_id, target_profile_id, target_handle, target_full_name,"
+        " relationship_type, source) VALUES"
+        f" ('{creator}-1', now64(3), 'instagram', '{creator}', 'f1',"
+        " concat('rahul', unhex('FF')), concat('Rahul ', unhex('C328')), 'FOLLOWER', 'test')"
+    )
+    summary = run_shard(clickhouse_client, analysis, Shard(0, 1), source_profile_id=creator)
+    assert summary["followers"] == 1
+    result = clickhouse_client.query(
+        "SELECT fake_class, reasons FROM _e.follower_score WHERE analysis = {a:String}",
+        parameters={"a": analysis},
+    )
+    [(fake_class, reasons)] = result.result_rows
+    # Decoded with replacement characters: "rahul" against "Rahul", one reason for two fields.
+    assert round(float(fake_class), 2) == 0.0
+    assert reasons == ["invalid_utf8"]

@@ -1,11 +1,22 @@
-"""The five-feature follower scorer (pure, no I/O). Called by the tests and the shard runner.
+"""The five-feature follower scorer (pure, no I/O). Called by the shard runner and the tests.
 
-Pipeline per follower: NFKC, script detection by Unicode block on the NFKC text, then anyascii
-folds every fancy-letter family and transliterates the Indic scripts to Latin, then lowercase.
-Features follow the seed: non-Indic script (0/1), digits in the handle (fake above 4),
-handle/name correlation (0/1/2), fuzzy handle/name similarity (0-100) and the best match of the
-first name against the Indian first-name list (0-100). Batches go through rapidfuzz's
-vectorized `cdist`/`cpdist` so a batch costs a few C loops, not a Python loop per pair.
+Per follower: NFKC; script detection by Unicode block; the 10 Indic scripts romanized with ICU
+(`transliteration`); every other fancy letter folded to ASCII by anyascii; then the seed's
+cleaning (separators to spaces, letters only, lowercase). The features and the ensemble are the
+seed's, rule for rule:
+
+- non-Indic script in the name (0/1);
+- digits in the raw handle, fake above 4;
+- similarity (0-100): the best, over the orderings of the name's words (each word alone past
+  4 words), of (2*partial_ratio + token_sort_ratio + token_set_ratio)/4 against the handle,
+  both without spaces;
+- handle/name correlation: a handle with `_`, `-` or `.` and a one-word name is 0 when the
+  similarity is above 80, else 1; with a longer name 0; a handle without them 2;
+- the Indian first-name score (0-100; `names`), reported but not in the ensemble, as in the seed.
+
+Ensemble, first rule wins: non-Indic -> fake; 0 < similarity <= 40 -> weak fake; more than 4
+digits -> fake; correlation 1 -> fake; else real. Batches go through rapidfuzz's `cpdist`, so a
+batch costs a few C loops rather than a Python loop per pair.
 """
 
 from __future__ import annotations
@@ -13,13 +24,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
-from typing import Final
+from functools import cache, lru_cache
+from itertools import permutations
+from typing import Final, NamedTuple
 
 import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
+
+from reach.followers.names import NameMatcher
+from reach.followers.transliteration import romanize
 
 REAL: Final = 0.0
 WEAK_FAKE: Final = 0.33
@@ -28,8 +42,11 @@ FAKE: Final = 1.0
 # Longer names are display-name spam; cutting them bounds the cost of one follower.
 MAX_FIELD_CHARS: Final = 256
 MAX_DIGITS: Final = 4
-SIMILARITY_REAL: Final = 70
-NAME_MATCH_REAL: Final = 85
+WEAK_SIMILARITY: Final = 40
+CORRELATED_SIMILARITY: Final = 80
+# 4 words make 24 orderings; past that the seed compares each word alone.
+MAX_PERMUTED_WORDS: Final = 4
+SEPARATORS: Final = frozenset("_-.")
 
 INDIC_BLOCKS: Final[tuple[tuple[str, int, int], ...]] = (
     ("devanagari", 0x0900, 0x097F),
@@ -47,6 +64,8 @@ INDIC_BLOCKS: Final[tuple[tuple[str, int, int], ...]] = (
     ("urdu", 0xFE70, 0xFEFF),
 )
 INDIC_SCRIPTS: Final = frozenset(script for script, _, _ in INDIC_BLOCKS)
+# The seed flagged Greek, Armenian, Georgian, CJK and Hangul; the issue widens this to the other
+# non-Latin scripts a follower from India would not write a name in.
 NON_INDIC_BLOCKS: Final[tuple[tuple[str, int, int], ...]] = (
     ("greek", 0x0370, 0x03FF),
     ("greek", 0x1F00, 0x1FFF),
@@ -63,17 +82,19 @@ NON_INDIC_BLOCKS: Final[tuple[tuple[str, int, int], ...]] = (
     ("cjk", 0x3400, 0x4DBF),
     ("cjk", 0x4E00, 0x9FFF),
 )
-_LETTERS = re.compile(r"[a-z]+")
-_DIGITS = re.compile(r"[0-9]")
+_BLOCKS: Final = INDIC_BLOCKS + NON_INDIC_BLOCKS
+_INDIC_CHARS: Final = (
+    "".join(f"{chr(low)}-{chr(high)}" for _, low, high in INDIC_BLOCKS) + "\u200c\u200d"
+)
+# A run of Indic words is romanized as one piece so ICU sees word ends.
+_INDIC_RUN: Final = re.compile(f"[{_INDIC_CHARS}]+(?:\\s+[{_INDIC_CHARS}]+)*")
 # anyascii spells emoji as ":slightly_smiling_face:"; those words are not part of a name.
-_EMOJI_WORD = re.compile(r":[a-z0-9_]+:")
+_EMOJI_WORD: Final = re.compile(r":[a-z0-9_]+:")
 # Parenthesized letters fold to "(r)(a)"; dropping the brackets keeps the word whole.
-_ASPIRATE = re.compile(r"([kgcjtdpbs])h")
-_NASAL_M = re.compile(r"m(?=[kgcjtd])")
-_SKELETON_FOLD = str.maketrans({"c": "s", "g": "k", "z": "j"})
-_SKELETON_DROP = re.compile(r"[aeiouvwy`']")
-_REPEATS = re.compile(r"(.)\1+")
-_PARENTHESIZED = re.compile(r"\(([a-z0-9])\)")
+_PARENTHESIZED: Final = re.compile(r"\(([a-z0-9])\)")
+_SEPARATOR: Final = re.compile(r"[_.\-]")
+_NOT_LETTER: Final = re.compile(r"[^a-z\s]+")
+_ASCII_DIGIT: Final = re.compile(r"[0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +105,11 @@ class Follower:
     name: str | bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Score:
-    """The features, the seed's class, a continuous score and the reasons that fired."""
+class Score(NamedTuple):
+    """The seed's class and features, a continuous score and the reasons that fired.
+
+    `reasons` lists input problems first, then every ensemble rule that held, in rule order:
+    the first of those decided `fake_class`. A named tuple, because a shard builds millions."""
 
     fake_class: float
     score: float
@@ -94,63 +117,26 @@ class Score:
     non_indic_script: int
     digit_count: int
     handle_name_correlation: int
-    similarity: int
-    indian_name_score: int
+    similarity: float
+    indian_name_score: float
     scripts: frozenset[str]
 
 
-def consonant_skeleton(word: str) -> str:
-    """The consonants of a romanized name, with the distinctions Indic romanization blurs
-    folded away: Urdu writes few vowels and anyascii drops the inherent vowel of the Brahmic
-    scripts ("दीपक" -> "dipk"), Tamil does not tell k/g or s/c apart, aspiration is written
-    or not, and an anusvara comes out as "m" before a stop ("vemktes")."""
-    folded = _ASPIRATE.sub(r"\1", word).translate(_SKELETON_FOLD)
-    return _NASAL_M.sub("n", _REPEATS.sub(r"\1", _SKELETON_DROP.sub("", folded)))
-
-
 @cache
-def _name_skeletons() -> tuple[str, ...]:
-    return tuple(sorted({consonant_skeleton(name) for name in indian_first_names()} - {""}))
-
-
-def _best_matches(words: set[str], choices: tuple[str, ...]) -> dict[str, int]:
-    unique = sorted(word for word in words if word)
-    if not unique:
-        return {}
-    matrix = process.cdist(unique, choices, scorer=fuzz.ratio, dtype=np.uint8)
-    return dict(zip(unique, (int(v) for v in matrix.max(axis=1)), strict=True))
-
-
-@cache
-def indian_first_names() -> tuple[str, ...]:
-    """The bundled first-name list (see data/README.md for its origin), loaded once."""
-    text = files("reach.followers").joinpath("data/indian_first_names.txt").read_text("utf-8")
-    return tuple(line for line in text.splitlines() if line)
-
-
-def _decode(value: str | bytes, reasons: list[str]) -> str:
-    if isinstance(value, bytes):
-        try:
-            text = value.decode("utf-8")
-        except UnicodeDecodeError:
-            reasons.append("invalid_utf8")
-            text = value.decode("utf-8", errors="replace")
-    else:
-        text = value
-    if len(text) > MAX_FIELD_CHARS:
-        reasons.append("truncated")
-        text = text[:MAX_FIELD_CHARS]
-    return text
+def _matcher() -> NameMatcher:
+    return NameMatcher()
 
 
 def detect_scripts(text: str) -> frozenset[str]:
     """Names of the Indic and non-Indic scripts present in `text` (Latin is not reported)."""
+    if text.isascii():
+        return frozenset()
     found: set[str] = set()
     for char in text:
         code = ord(char)
         if code < 0x0370:
             continue
-        for script, low, high in INDIC_BLOCKS + NON_INDIC_BLOCKS:
+        for script, low, high in _BLOCKS:
             if low <= code <= high:
                 found.add(script)
                 break
@@ -162,96 +148,156 @@ def is_non_indic(scripts: frozenset[str]) -> bool:
     return bool(scripts - INDIC_SCRIPTS)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """NFKC, fancy-letter folding and Indic transliteration to ASCII, then lowercase."""
-    folded = anyascii(unicodedata.normalize("NFKC", text)).lower()
+    """NFKC, the Indic scripts romanized, every other fancy letter folded, lowercase ASCII."""
+    if text.isascii():
+        # Most handles and names: NFKC and the folding leave ASCII as it is.
+        return text.lower()
+    nfkc = unicodedata.normalize("NFKC", text)
+    romanized = _INDIC_RUN.sub(lambda run: f" {romanize(run.group())} ", nfkc)
+    folded = anyascii(romanized).lower()
     return _PARENTHESIZED.sub(r"\1", _EMOJI_WORD.sub(" ", folded))
 
 
-def _correlation(handle_letters: str, tokens: list[str]) -> int:
-    compact = "".join(tokens)
-    long_enough = len(compact) >= 3 and len(handle_letters) >= 3
-    if long_enough and (compact in handle_letters or handle_letters in compact):
+def clean(text: str) -> tuple[str, ...]:
+    """The seed's cleaning of a normalized handle or name, as its words: separators split
+    words, anything but a-z goes."""
+    return tuple(_NOT_LETTER.sub("", _SEPARATOR.sub(" ", text)).split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _candidates(words: tuple[str, ...]) -> tuple[str, ...]:
+    if not words:
+        return ("",)
+    if len(words) > MAX_PERMUTED_WORDS:
+        return tuple(dict.fromkeys(words))
+    return tuple(dict.fromkeys("".join(order) for order in permutations(words)))
+
+
+def similarities(handles: list[str], names: list[tuple[str, ...]]) -> list[float]:
+    """The seed's similarity of each compact handle to its name's words (0-100)."""
+    owners: list[int] = []
+    queries: list[str] = []
+    choices: list[str] = []
+    for i, (handle, words) in enumerate(zip(handles, names, strict=True)):
+        for candidate in _candidates(words):
+            owners.append(i)
+            queries.append(handle)
+            choices.append(candidate)
+    if not queries:
+        return []
+    partial, token_sort, token_set = (
+        process.cpdist(queries, choices, scorer=scorer, dtype=np.float64)
+        for scorer in (fuzz.partial_ratio, fuzz.token_sort_ratio, fuzz.token_set_ratio)
+    )
+    combined = (2 * partial + token_sort + token_set) / 4
+    starts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
+    return [float(v) for v in np.maximum.reduceat(combined, starts)]
+
+
+def correlation(raw_handle: str, name_words: tuple[str, ...], similarity: float) -> int:
+    """The seed's handle/name correlation: 0 agree, 1 disagree, 2 cannot tell."""
+    if SEPARATORS.isdisjoint(raw_handle):
         return 2
-    if any(len(token) >= 3 and token in handle_letters for token in tokens):
-        return 1
-    return 0
+    if len(name_words) > 1:
+        return 0
+    return 0 if similarity > CORRELATED_SIMILARITY else 1
 
 
-def _ensemble(
-    non_indic: int, digits: int, correlation: int, similarity: int, name_score: int
-) -> tuple[float, float, list[str]]:
-    reasons: list[str] = []
+def ensemble(
+    non_indic: int, similarity: float, digits: int, handle_name_correlation: int
+) -> tuple[float, list[str]]:
+    """The seed's class and the rules that held, in the order the seed applies them."""
+    fired = []
     if non_indic:
-        reasons.append("non_indic_script")
+        fired.append("non_indic_script")
+    if 0 < similarity <= WEAK_SIMILARITY:
+        fired.append("low_similarity")
     if digits > MAX_DIGITS:
-        reasons.append("many_digits")
-    if reasons:
-        return FAKE, 1.0, reasons
-    # Below the hard rules the continuous score is the missing evidence of a real person: the
-    # stronger of the handle/name agreement and the first-name match, scaled into the
-    # weak-fake band so it never exceeds a hard-rule fake.
-    evidence = max(similarity, name_score, correlation * 50)
-    score = round(WEAK_FAKE * (100 - evidence) / 100, 4)
-    if correlation >= 1 or similarity >= SIMILARITY_REAL or name_score >= NAME_MATCH_REAL:
-        return REAL, score, reasons
-    if correlation == 0:
-        reasons.append("handle_name_mismatch")
-    if similarity < SIMILARITY_REAL:
-        reasons.append("low_similarity")
-    if name_score < NAME_MATCH_REAL:
-        reasons.append("not_indian_name")
-    return WEAK_FAKE, score, reasons
+        fired.append("many_digits")
+    if handle_name_correlation == 1:
+        fired.append("handle_name_mismatch")
+    if not fired:
+        return REAL, fired
+    return (WEAK_FAKE if fired[0] == "low_similarity" else FAKE), fired
+
+
+def continuous_score(fake_class: float, similarity: float, name_score: float) -> float:
+    """A score in [0, 1] that ranks followers within a class: fakes are 1.0, weak fakes fill
+    [0.33, 0.66] and real followers [0, 0.33], higher the less the handle looks like the name
+    and the less the name looks like an Indian first name."""
+    if fake_class == FAKE:
+        return 1.0
+    doubt = (200 - similarity - name_score) / 200
+    return round(fake_class + WEAK_FAKE * doubt, 4)
+
+
+def _decode(value: str | bytes, notes: list[str]) -> str:
+    if isinstance(value, bytes):
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            if "invalid_utf8" not in notes:
+                notes.append("invalid_utf8")
+            text = value.decode("utf-8", errors="replace")
+    else:
+        text = value
+    if len(text) > MAX_FIELD_CHARS:
+        if "truncated" not in notes:
+            notes.append("truncated")
+        text = text[:MAX_FIELD_CHARS]
+    return text
+
+
+@lru_cache(maxsize=1 << 16)
+def _read_name(raw_name: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    # Display names repeat across followers (and across creators), so they are read once.
+    return detect_scripts(unicodedata.normalize("NFKC", raw_name)), clean(normalize(raw_name))
+
+
+def _digit_count(raw_handle: str) -> int:
+    if raw_handle.isascii():
+        return len(_ASCII_DIGIT.findall(raw_handle))
+    # The seed counts whatever str.isdigit accepts (Arabic-Indic, Devanagari, superscripts).
+    return sum(char.isdigit() for char in raw_handle)
 
 
 def score_batch(followers: list[Follower]) -> list[Score]:
     """Score a batch; each follower gets a Score, garbage input included (with a reason)."""
     notes: list[list[str]] = [[] for _ in followers]
-    handles: list[str] = []
-    names: list[str] = []
+    raw_handles: list[str] = []
     scripts: list[frozenset[str]] = []
+    handles: list[str] = []
+    names: list[tuple[str, ...]] = []
     for follower, note in zip(followers, notes, strict=True):
         raw_handle = _decode(follower.handle, note)
         raw_name = _decode(follower.name, note)
-        scripts.append(detect_scripts(unicodedata.normalize("NFKC", raw_name)))
-        handles.append(normalize(raw_handle))
-        names.append(normalize(raw_name))
-        if not raw_name.strip():
-            note.append("empty_name")
-        elif not _LETTERS.search(names[-1]):
-            note.append("no_letters_in_name")
-    handle_letters = ["".join(_LETTERS.findall(handle)) for handle in handles]
-    tokens = [_LETTERS.findall(name) for name in names]
-    compact = ["".join(parts) for parts in tokens]
-    similarity = process.cpdist(handle_letters, compact, scorer=fuzz.ratio, dtype=np.uint8)
-    firsts = [parts[0] if parts else "" for parts in tokens]
-    # Names written in an Indic script also match by consonant skeleton; Urdu only by it, since
-    # its romanization has almost no vowels to compare.
-    indic = [not found.isdisjoint(INDIC_SCRIPTS) for found in scripts]
-    urdu = ["urdu" in found for found in scripts]
-    best = _best_matches(
-        {f for f, u in zip(firsts, urdu, strict=True) if not u}, indian_first_names()
-    )
-    skeleton_of = [consonant_skeleton(f) if i else "" for f, i in zip(firsts, indic, strict=True)]
-    best_skeleton = _best_matches(set(skeleton_of), _name_skeletons())
+        raw_handles.append(raw_handle)
+        handles.append("".join(clean(normalize(raw_handle))))
+        found, words = _read_name(raw_name)
+        scripts.append(found)
+        names.append(words)
+        if not words:
+            note.append("no_letters_in_name" if raw_name.strip() else "empty_name")
+    similarity = similarities(handles, names)
+    word_scores = _matcher().scores(word for words in names for word in words[:2])
     results: list[Score] = []
     for i, note in enumerate(notes):
         non_indic = int(is_non_indic(scripts[i]))
-        digits = min(len(_DIGITS.findall(handles[i])), 255)
-        correlation = _correlation(handle_letters[i], tokens[i])
-        sim = int(similarity[i]) if handle_letters[i] and compact[i] else 0
-        direct = 0 if urdu[i] else best.get(firsts[i], 0)
-        name_score = max(direct, best_skeleton.get(skeleton_of[i], 0))
-        fake_class, score, reasons = _ensemble(non_indic, digits, correlation, sim, name_score)
+        digits = _digit_count(raw_handles[i])
+        corr = correlation(raw_handles[i], names[i], similarity[i])
+        name_score = max([word_scores[word] for word in names[i][:2]], default=0.0)
+        fake_class, fired = ensemble(non_indic, similarity[i], digits, corr)
         results.append(
             Score(
                 fake_class=fake_class,
-                score=score,
-                reasons=tuple(note + reasons),
+                score=continuous_score(fake_class, similarity[i], name_score),
+                reasons=(*note, *fired),
                 non_indic_script=non_indic,
                 digit_count=digits,
-                handle_name_correlation=correlation,
-                similarity=sim,
+                handle_name_correlation=corr,
+                similarity=round(similarity[i], 2),
                 indian_name_score=name_score,
                 scripts=scripts[i],
             )

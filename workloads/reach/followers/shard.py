@@ -88,19 +88,25 @@ def _filters(
 
 def _followers(
     client: Client, shard: Shard, source_profile_id: str | None, platform: str | None
-) -> list[tuple[str, str, str, str, str]]:
+) -> list[tuple[str, str, str, bytes, bytes]]:
     where, params = _filters(shard, source_profile_id, platform)
     # The latest handle and name per follower; the log keeps every observation.
     sql = f"""
         SELECT platform, source_profile_id, target_profile_id AS follower_profile_id,
-               argMax(target_handle, event_timestamp), argMax(target_full_name, event_timestamp)
+               argMax(target_handle, event_timestamp) AS handle,
+               argMax(target_full_name, event_timestamp) AS name
         FROM _e.profile_relationship_log
         WHERE relationship_type = 'FOLLOWER' AND {where}
         GROUP BY platform, source_profile_id, follower_profile_id
     """
     # Read whole, not streamed: embedded chdb cannot insert while a stream is open on the
     # connection, and a shard is sized (by N) to fit in memory.
-    return [tuple(row) for row in client.query(sql, parameters=params).result_rows]
+    # Handle and name come as bytes: the client would turn a value that is not UTF-8 into its
+    # hex digits, which the scorer would read as a handle full of digits.
+    result = client.query(
+        sql, parameters=params, column_formats={"handle": "bytes", "name": "bytes"}
+    )
+    return [tuple(row) for row in result.result_rows]
 
 
 def run_shard(
@@ -131,7 +137,7 @@ def run_shard(
 def _write(
     client: Client,
     analysis: str,
-    batch: list[tuple[str, str, str, str, str]],
+    batch: list[tuple[str, str, str, bytes, bytes]],
     counts: dict[float, int],
 ) -> None:
     scores = score_batch([Follower(handle, name) for _, _, _, handle, name in batch])
@@ -153,8 +159,9 @@ def _write(
                 s.non_indic_script,
                 s.digit_count,
                 s.handle_name_correlation,
-                s.similarity,
-                s.indian_name_score,
+                # The table keeps whole points; the ensemble used the exact value.
+                round(s.similarity),
+                round(s.indian_name_score),
                 now,
             )
         )
