@@ -36,9 +36,29 @@ def _by_length() -> dict[int, list[str]]:
     return groups
 
 
+@cache
+def _neighbours() -> dict[str, tuple[str, ...]]:
+    """Each name and each of its one-letter deletions -> the names it comes from: two words at
+    edit distance one share an entry, so a word's nearest names are a few lookups away."""
+    index: dict[str, list[str]] = {}
+    for name in indian_first_names():
+        for key in {name, *_deletions(name)}:
+            index.setdefault(key, []).append(name)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def _ceiling(length: int, other: int) -> float:
-    # fuzz.ratio is 200 * matches / (len_a + len_b) and matches <= the shorter length.
-    return 200 * min(length, other) / (length + other)
+    """The best fuzz.ratio a word of `length` can reach with a name of length `other` that is
+    not its neighbour. fuzz.ratio is 100 * (1 - indel / (length + other)); a non-neighbour is
+    at least two insertions or deletions away, at least the length difference, and indel has
+    the parity of length + other."""
+    indel = max(2, abs(length - other))
+    indel += (indel + length + other) % 2
+    return 100 * (1 - indel / (length + other))
 
 
 class NameMatcher:
@@ -67,11 +87,16 @@ class NameMatcher:
 
     @staticmethod
     def _best(length: int, words: list[str]) -> list[float]:
+        neighbours = _neighbours()
         best = np.zeros(len(words), dtype=np.float32)
+        for i, word in enumerate(words):
+            near = {name for key in _deletions(word) | {word} for name in neighbours.get(key, ())}
+            if near:
+                best[i] = max(fuzz.ratio(word, name) for name in near)
         pending = np.asarray(words, dtype=object)
         groups = _by_length()
-        # Lengths in falling order of the best ratio they allow: a word stops being compared
-        # once that ceiling cannot beat its best so far, since no later length can.
+        # Lengths in falling order of the best ratio a non-neighbour allows: a word stops being
+        # compared once that ceiling cannot beat its best so far, since no later length can.
         for other in sorted(groups, key=lambda o: -_ceiling(length, o)):
             active = np.flatnonzero(best < _ceiling(length, other))
             if not active.size:
