@@ -8,7 +8,7 @@ from importlib.metadata import version as dist_version
 
 import typer
 
-from reach.cli import db, followers, ingest, operator, sandbox, scraper
+from reach.cli import db, followers, ingest, operator, pipelines, sandbox, scraper
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -21,6 +21,7 @@ app.add_typer(ingest.app, name="ingest")
 app.add_typer(scraper.app, name="scraper")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(followers.app, name="followers")
+app.add_typer(pipelines.app, name="pipelines")
 
 
 @app.command()

@@ -1,0 +1,56 @@
+{# The metric definitions every mart shares; the plain-Python reference in
+   tests/pipelines/reference.py mirrors each one. #}
+
+{# Interactions per 100 followers (or views); NULL when the base is missing or zero. #}
+{% macro engagement_rate(interactions, base) -%}
+    if(({{ base }}) > 0, ({{ interactions }}) / ({{ base }}) * 100, NULL)
+{%- endmacro %}
+
+{# The mean of element `field` over an array of tuples, NULLs left out as avg() leaves them;
+   NULL when no element has a value. #}
+{% macro array_mean(tuples, field) -%}
+    if(
+        arrayCount(item -> isNotNull(item.{{ field }}), {{ tuples }}) > 0,
+        arraySum(item -> ifNull(item.{{ field }}, 0), {{ tuples }})
+            / arrayCount(item -> isNotNull(item.{{ field }}), {{ tuples }}),
+        NULL
+    )
+{%- endmacro %}
+
+{# Relative change against the previous value; NULL without a previous non-zero value. #}
+{% macro growth_rate(current, previous) -%}
+    if(({{ previous }}) > 0, (({{ current }}) - ({{ previous }})) / ({{ previous }}), NULL)
+{%- endmacro %}
+
+{# The seed's size tiers, used to grade engagement against peers of similar reach. #}
+{% macro follower_tier(followers) -%}
+    multiIf(
+        ({{ followers }}) IS NULL, NULL,
+        ({{ followers }}) >= 1000000, 'mega',
+        ({{ followers }}) >= 100000, 'macro',
+        ({{ followers }}) >= 10000, 'micro',
+        'nano'
+    )
+{%- endmacro %}
+
+{#
+    rank() semantics (ties share a rank, the next rank skips: 1, 1, 3), highest value first,
+    within the groups of `within` (always-present keys such as platform and month) and of
+    `dimensions` (optional text attributes such as category). Rows whose metric is NULL, or any
+    of whose dimensions is NULL or empty, get NULL: they are not part of that ranking.
+#}
+{% macro rank_desc(metric, within=[], dimensions=[]) -%}
+    {%- set excluded = ["(" ~ metric ~ ") IS NULL"] -%}
+    {%- for column in dimensions -%}
+        {%- do excluded.append("coalesce(" ~ column ~ ", '') = ''") -%}
+    {%- endfor -%}
+    {%- set is_excluded = excluded | join(" OR ") -%}
+    if(
+        {{ is_excluded }},
+        NULL,
+        rank() OVER (
+            PARTITION BY {{ (within + dimensions + [is_excluded]) | join(", ") }}
+            ORDER BY {{ metric }} DESC
+        )
+    )
+{%- endmacro %}

@@ -1,0 +1,118 @@
+{{ config(
+    tags=["core"],
+    engine="MergeTree()",
+    order_by="channel_id",
+) }}
+
+with
+
+channels as (
+    select
+        channel_id,
+        handle,
+        title,
+        category,
+        language,
+        country,
+        subscribers,
+        total_views,
+        video_count,
+        thumbnail_url,
+        is_verified,
+        refreshed_at
+    from {{ ref('stg_beat_youtube_account') }}
+),
+
+videos as (
+    select
+        channel_id,
+        video_id,
+        views,
+        likes,
+        comments,
+        published_at
+    from {{ ref('stg_beat_youtube_post') }}
+),
+
+-- As for Instagram accounts: the channel's most recent videos, averaged.
+recent_videos as (
+    select
+        channel_id,
+        arraySlice(
+            arrayReverseSort(
+                video -> (isNotNull(video.1), assumeNotNull(video.1), video.2),
+                groupArray((published_at, video_id, views, likes, comments))
+            ),
+            1,
+            {{ var('recent_posts') }}
+        ) as recent
+    from videos
+    group by channel_id
+),
+
+video_averages as (
+    select
+        channel_id,
+        length(recent) as recent_videos,
+        {{ array_mean('recent', 3) }} as avg_views,
+        {{ array_mean('recent', 4) }} as avg_likes,
+        {{ array_mean('recent', 5) }} as avg_comments
+    from recent_videos
+),
+
+measured as (
+    select
+        channels.channel_id as channel_id,
+        channels.handle as handle,
+        channels.title as title,
+        channels.category as category,
+        channels.language as language,
+        channels.country as country,
+        channels.subscribers as subscribers,
+        channels.total_views as total_views,
+        channels.video_count as video_count,
+        channels.thumbnail_url as thumbnail_url,
+        coalesce(video_averages.recent_videos, 0) as recent_videos,
+        video_averages.avg_views as avg_views,
+        video_averages.avg_likes as avg_likes,
+        video_averages.avg_comments as avg_comments,
+        -- Per subscriber, as the scraper computes it, so both platforms rank on one scale.
+        {{ engagement_rate('video_averages.avg_likes + video_averages.avg_comments', 'channels.subscribers') }}
+            as engagement_rate,
+        {{ follower_tier('channels.subscribers') }} as follower_tier,
+        channels.is_verified as is_verified,
+        channels.refreshed_at as refreshed_at
+    from channels
+    left join video_averages on channels.channel_id = video_averages.channel_id
+),
+
+ranked as (
+    select
+        channel_id,
+        handle,
+        title,
+        category,
+        language,
+        country,
+        subscribers,
+        total_views,
+        video_count,
+        thumbnail_url,
+        recent_videos,
+        avg_views,
+        avg_likes,
+        avg_comments,
+        engagement_rate,
+        follower_tier,
+        {{ rank_desc('subscribers') }} as subscribers_rank,
+        {{ rank_desc('engagement_rate') }} as engagement_rate_rank,
+        {{ rank_desc('subscribers', dimensions=['category']) }} as subscribers_rank_by_cat,
+        {{ rank_desc('engagement_rate', dimensions=['category']) }} as engagement_rate_rank_by_cat,
+        {{ rank_desc('subscribers', dimensions=['language']) }} as subscribers_rank_by_lang,
+        {{ rank_desc('engagement_rate', dimensions=['language']) }} as engagement_rate_rank_by_lang,
+        is_verified,
+        refreshed_at
+    from measured
+)
+
+select * from ranked

@@ -1,0 +1,214 @@
+{{ config(
+    tags=["core"],
+    engine="MergeTree()",
+    order_by="(platform, month, profile_id)",
+) }}
+
+{#
+    Monthly rankings per platform and across platforms. The fixed rank columns are the serving
+    table's; `rank` and `rank_change` are the ranking a Leaderboard resource asks for through
+    the vars (see macros/leaderboard.sql), and its platform limits the rows built. Without vars
+    every platform is built and `rank` is the rank by followers.
+#}
+{%- set request = leaderboard_request() %}
+
+with
+
+snapshots as (
+    select
+        platform,
+        profile_id,
+        date,
+        followers,
+        engagement_rate,
+        views
+    from {{ ref('mart_time_series') }} final
+),
+
+instagram_accounts as (
+    select
+        profile_id,
+        handle,
+        category,
+        language,
+        country
+    from {{ ref('mart_instagram_account') }}
+),
+
+youtube_channels as (
+    select
+        channel_id,
+        handle,
+        category,
+        language,
+        country
+    from {{ ref('mart_youtube_account') }}
+),
+
+attributes as (
+    select
+        'instagram' as platform,
+        profile_id,
+        handle,
+        category,
+        language,
+        country
+    from instagram_accounts
+    union all
+    select
+        'youtube' as platform,
+        channel_id as profile_id,
+        handle,
+        category,
+        language,
+        country
+    from youtube_channels
+),
+
+-- A month's standing is the profile's last snapshot of that month.
+monthly as (
+    select
+        platform,
+        profile_id,
+        toStartOfMonth(date) as month,
+        argMax(
+            (snapshots.followers, snapshots.engagement_rate, snapshots.views), snapshots.date
+        ) as last_snapshot,
+        tupleElement(last_snapshot, 1) as followers,
+        tupleElement(last_snapshot, 2) as engagement_rate,
+        tupleElement(last_snapshot, 3) as views
+    from snapshots
+    group by platform, profile_id, month
+),
+
+standings as (
+    select
+        monthly.platform as platform,
+        monthly.profile_id as profile_id,
+        monthly.month as month,
+        attributes.handle as handle,
+        attributes.category as category,
+        attributes.language as language,
+        attributes.country as country,
+        monthly.followers as followers,
+        monthly.engagement_rate as engagement_rate,
+        monthly.views as views
+    from monthly
+    left join attributes
+        on monthly.platform = attributes.platform
+        and monthly.profile_id = attributes.profile_id
+),
+
+-- Each standing twice: under its platform, and under cross_platform where Instagram followers
+-- and YouTube subscribers rank together. An array join rather than a union, so the standings
+-- are computed once.
+all_standings as (
+    select
+        ranking_platform as platform,
+        standings.platform as profile_platform,
+        profile_id,
+        month,
+        handle,
+        category,
+        language,
+        country,
+        followers,
+        engagement_rate,
+        views
+    from standings
+    array join [platform, 'cross_platform'] as ranking_platform
+    where ranking_platform in ('{{ request.platforms | join("', '") }}')
+),
+
+{#- The serving table's rankings: metric x dimensions, named <metric>_rank<suffix>. #}
+{%- set rankings = {} -%}
+{%- for metric in ["followers", "engagement_rate"] -%}
+    {%- for suffix, dimensions in [
+        ("", []),
+        ("_by_cat", ["category"]),
+        ("_by_lang", ["language"]),
+        ("_by_cat_lang", ["category", "language"]),
+    ] -%}
+        {%- do rankings.update({metric ~ "_rank" ~ suffix: (metric, dimensions)}) -%}
+    {%- endfor -%}
+{%- endfor -%}
+{#- The requested ranking reuses a serving column when it is one of them, instead of ranking
+    every row once more. #}
+{%- set requested = namespace(column=none) -%}
+{%- for column, (metric, dimensions) in rankings.items() -%}
+    {%- if metric == request.metric and dimensions | sort == request.dimensions | sort -%}
+        {%- set requested.column = column -%}
+    {%- endif -%}
+{%- endfor %}
+
+ranked as (
+    select
+        platform,
+        profile_platform,
+        profile_id,
+        month,
+        handle,
+        category,
+        language,
+        country,
+        followers,
+        engagement_rate,
+        views,
+        {%- for column, (metric, dimensions) in rankings.items() %}
+        {{ rank_desc(metric, within=['platform', 'month'], dimensions=dimensions) }} as {{ column }},
+        {%- endfor %}
+        {% if requested.column -%}
+            {{ requested.column }}
+        {%- else -%}
+            {{ rank_desc(request.metric, within=['platform', 'month'], dimensions=request.dimensions) }}
+        {%- endif %} as rank
+    from all_standings
+),
+
+-- Positive change = climbed since the previous calendar month; NULL if not ranked then. The
+-- profile's previous row comes from a window rather than a self-join, which would rank
+-- every row twice.
+with_change as (
+    select
+        platform,
+        profile_platform,
+        profile_id,
+        month,
+        handle,
+        category,
+        language,
+        country,
+        followers,
+        engagement_rate,
+        views,
+        {%- for column in rankings %}
+        {{ column }},
+        {%- endfor %}
+        rank,
+        lagInFrame(toNullable(month)) over profile_months = addMonths(month, -1)
+            as has_previous_month,
+        if(
+            has_previous_month,
+            toInt64(lagInFrame(followers_rank) over profile_months) - toInt64(followers_rank),
+            NULL
+        ) as followers_rank_change,
+        if(
+            has_previous_month,
+            toInt64(lagInFrame(engagement_rate_rank) over profile_months)
+            - toInt64(engagement_rate_rank),
+            NULL
+        ) as engagement_rate_rank_change,
+        if(
+            has_previous_month,
+            toInt64(lagInFrame(rank) over profile_months) - toInt64(rank),
+            NULL
+        ) as rank_change
+    from ranked
+    window profile_months as (
+        partition by platform, profile_id
+        order by month
+        rows between 1 preceding and current row
+    )
+)
+
+select * except (has_previous_month) from with_change

@@ -1,0 +1,49 @@
+with
+
+source as (
+    select
+        profile_id,
+        handle,
+        full_name,
+        category,
+        language,
+        country,
+        city,
+        followers,
+        following,
+        media_count,
+        is_verified,
+        is_business,
+        is_private,
+        profile_pic_url,
+        audience_gender,
+        audience_age,
+        audience_location,
+        refreshed_at
+    from {{ source('beat_replica', 'instagram_account') }}
+),
+
+renamed as (
+    select
+        profile_id,
+        handle,
+        full_name,
+        nullIf(lower(trim(category)), '') as category,
+        nullIf(lower(trim(language)), '') as language,
+        nullIf(upper(trim(country)), '') as country,
+        nullIf(city, '') as city,
+        followers,
+        following,
+        media_count,
+        profile_pic_url,
+        audience_gender as audience_gender_json,
+        audience_age as audience_age_json,
+        audience_location as audience_location_json,
+        is_verified = 1 as is_verified,
+        is_business = 1 as is_business,
+        is_private = 1 as is_private,
+        toTimeZone(refreshed_at, 'UTC') as refreshed_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,43 @@
+with
+
+source as (
+    select
+        post_id,
+        shortcode,
+        profile_id,
+        post_type,
+        caption,
+        hashtags,
+        likes,
+        comments,
+        plays,
+        views,
+        reach,
+        shares,
+        saved,
+        thumbnail_url,
+        publish_time
+    from {{ source('beat_replica', 'instagram_post') }}
+),
+
+renamed as (
+    select
+        post_id,
+        shortcode,
+        profile_id,
+        nullIf(lower(post_type), '') as post_type,
+        coalesce(caption, '') as caption,
+        hashtags,
+        likes,
+        comments,
+        plays,
+        views,
+        reach,
+        shares,
+        saved,
+        thumbnail_url,
+        toTimeZone(publish_time, 'UTC') as published_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,213 @@
+"""The metric math of the dbt marts written again in plain Python, over `SyntheticData`: what
+the marts must hold, computed without ClickHouse. Mirrors dbt/macros/metrics.sql and the CTEs of
+mart_instagram_account, mart_time_series and mart_leaderboard; floats are computed in the same
+order as the SQL so that results compare exactly."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from reach.pipelines.synthetic import Row, SyntheticData
+
+RECENT_POSTS = 12
+RANK_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "": (),
+    "_by_cat": ("category",),
+    "_by_lang": ("language",),
+    "_by_cat_lang": ("category", "language"),
+}
+
+
+def engagement_rate(interactions: float | None, base: float | None) -> float | None:
+    if interactions is None or base is None or base <= 0:
+        return None
+    return interactions / base * 100
+
+
+def growth_rate(current: float | None, previous: float | None) -> float | None:
+    if current is None or previous is None or previous <= 0:
+        return None
+    return (current - previous) / previous
+
+
+def _attribute(value: str | None, *, upper: bool = False) -> str | None:
+    if value is None:
+        return None
+    text = value.strip(" ")
+    text = text.upper() if upper else text.lower()
+    return text or None
+
+
+def ranks(rows: Sequence[dict[str, Any]], metric: str, group: Sequence[str]) -> list[int | None]:
+    """rank() semantics, highest first, within `group`; rows missing the metric or a group
+    value get None."""
+    values: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    keys: list[tuple[Any, ...] | None] = []
+    for row in rows:
+        key = tuple(row[column] for column in group)
+        if row[metric] is None or any(part is None or part == "" for part in key):
+            keys.append(None)
+            continue
+        keys.append(key)
+        values[key].append(row[metric])
+    out: list[int | None] = []
+    for row, key in zip(rows, keys, strict=True):
+        if key is None:
+            out.append(None)
+        else:
+            out.append(1 + sum(1 for other in values[key] if other > row[metric]))
+    return out
+
+
+def _mean(values: Iterable[int | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return sum(present) / len(present) if present else None
+
+
+def instagram_accounts(data: SyntheticData) -> dict[str, dict[str, Any]]:
+    """mart_instagram_account's metrics by profile id."""
+    posts: dict[str, list[Row]] = defaultdict(list)
+    for post in data.postgres["instagram_post"]:
+        posts[post["profile_id"]].append(post)
+    rows = []
+    for account in data.postgres["instagram_account"]:
+        # Newest first, unknown dates last, the larger post id first among equals.
+        mine = sorted(posts[account["profile_id"]], key=lambda p: p["post_id"], reverse=True)
+        mine.sort(key=lambda p: (p["publish_time"] is None, _negated(p["publish_time"])))
+        recent = mine[:RECENT_POSTS]
+        avg_likes = _mean(p["likes"] for p in recent)
+        avg_comments = _mean(p["comments"] for p in recent)
+        interactions = (
+            None if avg_likes is None or avg_comments is None else avg_likes + avg_comments
+        )
+        rows.append(
+            {
+                "profile_id": account["profile_id"],
+                "category": _attribute(account["category"]),
+                "language": _attribute(account["language"]),
+                "country": _attribute(account["country"], upper=True),
+                "handle": account["handle"],
+                "followers": account["followers"],
+                "recent_posts": len(recent),
+                "avg_likes": avg_likes,
+                "avg_comments": avg_comments,
+                "engagement_rate": engagement_rate(interactions, account["followers"]),
+            }
+        )
+    _add_ranks(rows, ("followers", "engagement_rate"), ())
+    return {row["profile_id"]: row for row in rows}
+
+
+def youtube_attributes(data: SyntheticData) -> dict[str, dict[str, Any]]:
+    return {
+        channel["channel_id"]: {
+            "handle": channel["handle"],
+            "category": _attribute(channel["category"]),
+            "language": _attribute(channel["language"]),
+            "country": _attribute(channel["country"], upper=True),
+        }
+        for channel in data.postgres["youtube_account"]
+    }
+
+
+def _negated(moment: datetime | None) -> float:
+    return -moment.timestamp() if moment is not None else 0.0
+
+
+def _add_ranks(rows: list[dict[str, Any]], metrics: Sequence[str], within: Sequence[str]) -> None:
+    for metric in metrics:
+        for suffix, dimensions in RANK_DIMENSIONS.items():
+            column = f"{metric}_rank{suffix}"
+            for row, rank in zip(rows, ranks(rows, metric, [*within, *dimensions]), strict=True):
+                row[column] = rank
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    followers: float | None
+    avg_likes: float | None
+    avg_comments: float | None
+
+
+def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, Any]]:
+    """mart_time_series by (platform, profile_id, date): the day's last snapshot (latest time,
+    then the larger event id), its engagement rate and the growth against the previous day."""
+    latest: dict[tuple[str, str, date], tuple[tuple[datetime, str], Snapshot]] = {}
+    for event in events:
+        key = (event["platform"], event["profile_id"], event["event_timestamp"].date())
+        order = (event["event_timestamp"], event["event_id"])
+        metrics = event["metrics"]
+        followers_key = "subscribers" if event["platform"] == "youtube" else "followers"
+        snapshot = Snapshot(
+            metrics.get(followers_key), metrics.get("avg_likes"), metrics.get("avg_comments")
+        )
+        if key not in latest or order > latest[key][0]:
+            latest[key] = (order, snapshot)
+    series: dict[tuple[str, str, date], dict[str, Any]] = {}
+    previous: dict[tuple[str, str], float | None] = {}
+    for key in sorted(latest):
+        snapshot = latest[key][1]
+        profile = key[:2]
+        interactions = (
+            None
+            if snapshot.avg_likes is None or snapshot.avg_comments is None
+            else snapshot.avg_likes + snapshot.avg_comments
+        )
+        series[key] = {
+            "followers": None if snapshot.followers is None else int(snapshot.followers),
+            "engagement_rate": engagement_rate(interactions, snapshot.followers),
+            "followers_growth": (
+                growth_rate(snapshot.followers, previous[profile]) if profile in previous else None
+            ),
+        }
+        previous[profile] = snapshot.followers
+    return series
+
+
+def leaderboard(
+    data: SyntheticData, events: Iterable[Row]
+) -> dict[tuple[str, date, str], dict[str, Any]]:
+    """mart_leaderboard by (platform, month, profile_id): each profile's last snapshot of the
+    month, ranked per platform and across platforms, with the change since the previous month."""
+    attributes: dict[tuple[str, str], dict[str, Any]] = {
+        ("instagram", profile_id): row for profile_id, row in instagram_accounts(data).items()
+    }
+    attributes |= {
+        ("youtube", channel_id): row for channel_id, row in youtube_attributes(data).items()
+    }
+    last_of_month: dict[tuple[str, str, date], tuple[date, dict[str, Any]]] = {}
+    for (platform, profile_id, day), snapshot in time_series(events).items():
+        key = (platform, profile_id, day.replace(day=1))
+        if key not in last_of_month or day > last_of_month[key][0]:
+            last_of_month[key] = (day, snapshot)
+    standings: dict[tuple[str, date], list[dict[str, Any]]] = defaultdict(list)
+    for (platform, profile_id, month), (_, snapshot) in last_of_month.items():
+        known = attributes.get((platform, profile_id), {})
+        row = {
+            "profile_id": profile_id,
+            "followers": snapshot["followers"],
+            "engagement_rate": snapshot["engagement_rate"],
+            "category": known.get("category"),
+            "language": known.get("language"),
+        }
+        standings[(platform, month)].append(row)
+        standings[("cross_platform", month)].append(dict(row))
+    board: dict[tuple[str, date, str], dict[str, Any]] = {}
+    for (platform, month), rows in standings.items():
+        _add_ranks(rows, ("followers", "engagement_rate"), ())
+        for row in rows:
+            board[(platform, month, row["profile_id"])] = row
+    for (platform, month, profile_id), row in board.items():
+        before = (month - timedelta(days=1)).replace(day=1)
+        previous = board.get((platform, before, profile_id))
+        for metric in ("followers", "engagement_rate"):
+            now_rank = row[f"{metric}_rank"]
+            then_rank = previous[f"{metric}_rank"] if previous else None
+            row[f"{metric}_rank_change"] = (
+                None if now_rank is None or then_rank is None else then_rank - now_rank
+            )
+    return board

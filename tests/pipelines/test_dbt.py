@@ -1,0 +1,330 @@
+"""Service tests of the dbt project: the whole `dbt build` over synthetic sources in PostgreSQL
+and the embedded ClickHouse with every dbt test passing, the marts against a plain-Python
+reference (tests/pipelines/reference.py) before and after an incremental run, the Leaderboard
+resource's vars, and `dbt docs generate`. Each test has its own PostgreSQL database, its own
+events database and its own dbt schema in the session's engine."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import yaml
+from clickhouse_connect.driver.client import Client
+from typer.testing import CliRunner
+
+from reach.cli.main import app
+from reach.pipelines import synthetic
+from reach.pipelines.settings import PipelinesSettings
+from reach.pipelines.transforming import run_dbt, work_dir
+
+from . import reference
+
+pytestmark = [
+    pytest.mark.service,
+    # dbt-core imports click's deprecated parser; not ours to fix.
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:dbt.*"),
+]
+
+EVENT_TABLES = ("profile_log", "post_log_event", "profile_relationship_log", "follower_score")
+
+
+@pytest.fixture
+def today() -> date:
+    # The hashtag mart keeps the posts of the last days before now(), so the data is anchored
+    # on the real date.
+    return datetime.now(UTC).date()
+
+
+@pytest.fixture
+def data(today: date) -> synthetic.SyntheticData:
+    return synthetic.generate(today)
+
+
+@pytest.fixture
+def events_database(clickhouse_client: Client) -> Iterator[str]:
+    """A database with the raw event tables of `_e` (same columns and engines), empty."""
+    name = f"events_{uuid.uuid4().hex[:12]}"
+    clickhouse_client.command(f"CREATE DATABASE {name}")
+    for table in EVENT_TABLES:
+        clickhouse_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
+    yield name
+    clickhouse_client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+
+
+@pytest.fixture
+def pipelines_settings(
+    postgres_dsn: str, clickhouse_dsn: str, clickhouse_client: Client, tmp_path: Path
+) -> Iterator[PipelinesSettings]:
+    settings = PipelinesSettings(
+        postgres_dsn=postgres_dsn,
+        clickhouse_url=clickhouse_dsn,
+        data_dir=tmp_path,
+        dbt_schema=f"dbt_{uuid.uuid4().hex[:12]}",
+    )
+    yield settings
+    clickhouse_client.command(f"DROP DATABASE IF EXISTS {settings.dbt_schema} SYNC")
+
+
+@pytest.fixture
+def loaded(
+    data: synthetic.SyntheticData,
+    postgres_dsn: str,
+    clickhouse_client: Client,
+    events_database: str,
+) -> synthetic.SyntheticData:
+    async def write() -> None:
+        conn = await asyncpg.connect(postgres_dsn)
+        try:
+            await synthetic.write_postgres(conn, data)
+        finally:
+            await conn.close()
+
+    asyncio.run(write())
+    synthetic.write_clickhouse(clickhouse_client, data, events_database)
+    return data
+
+
+def dbt(settings: PipelinesSettings, events_database: str, *args: str, **dbt_vars: Any) -> None:
+    dbt_vars["events_database"] = events_database
+    outcome = run_dbt([*args, "--vars", json.dumps(dbt_vars)], settings)
+    assert outcome.success, outcome
+
+
+def rows(client: Client, sql: str) -> list[dict[str, Any]]:
+    result = client.query(sql)
+    return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
+
+
+def test_build_passes_every_test(
+    loaded: synthetic.SyntheticData,
+    pipelines_settings: PipelinesSettings,
+    events_database: str,
+    clickhouse_client: Client,
+) -> None:
+    dbt(pipelines_settings, events_database, "build")
+
+    schema = pipelines_settings.dbt_schema
+    results = json.loads((work_dir(pipelines_settings) / "target" / "run_results.json").read_text())
+    statuses = {result["unique_id"]: result["status"] for result in results["results"]}
+    assert all(status in ("success", "pass") for status in statuses.values()), statuses
+    assert sum(1 for unique_id in statuses if unique_id.startswith("test.")) >= 30
+    counts = {
+        model: clickhouse_client.query(f"SELECT count() FROM {schema}.{model}").result_rows[0][0]
+        for model in (
+            "mart_instagram_account",
+            "mart_youtube_account",
+            "mart_leaderboard",
+            "mart_time_series",
+            "mart_genre_overview",
+            "mart_instagram_post_hashtag",
+            "mart_collection_post",
+            "mart_collection_post_time_series",
+            "mart_audience_info",
+            "mart_instagram_creators_followers_fake_analysis",
+        )
+    }
+    assert all(count > 0 for count in counts.values()), counts
+    assert counts["mart_instagram_account"] == len(loaded.postgres["instagram_account"])
+    assert counts["mart_collection_post"] == len(loaded.postgres["post_collection_item"])
+
+
+def _check_time_series(client: Client, schema: str, events: list[synthetic.Row]) -> None:
+    expected = reference.time_series(events)
+    stored = {
+        (row["platform"], row["profile_id"], row["date"]): row
+        for row in rows(
+            client,
+            "SELECT platform, profile_id, date, followers, engagement_rate, followers_growth"
+            f" FROM {schema}.mart_time_series FINAL",
+        )
+    }
+    assert stored.keys() == expected.keys()
+    for key, want in expected.items():
+        got = {name: stored[key][name] for name in want}
+        assert got == want, key
+    growths = [row["followers_growth"] for row in expected.values()]
+    assert any(growth is None for growth in growths)
+    assert any(growth is not None and growth != 0 for growth in growths)
+
+
+def _check_leaderboard(
+    client: Client, schema: str, data: synthetic.SyntheticData, events: list[synthetic.Row]
+) -> None:
+    expected = reference.leaderboard(data, events)
+    columns = [
+        f"{metric}_rank{suffix}"
+        for metric in ("followers", "engagement_rate")
+        for suffix in reference.RANK_DIMENSIONS
+    ]
+    columns += ["followers_rank_change", "engagement_rate_rank_change"]
+    stored = {
+        (row.pop("platform"), row.pop("month"), row.pop("profile_id")): row
+        for row in rows(
+            client,
+            f"SELECT platform, month, profile_id, followers, engagement_rate, {', '.join(columns)}"
+            f" FROM {schema}.mart_leaderboard",
+        )
+    }
+    assert stored.keys() == expected.keys()
+    for key, want in expected.items():
+        got = stored[key]
+        assert {name: got[name] for name in ["followers", "engagement_rate", *columns]} == {
+            name: want[name] for name in ["followers", "engagement_rate", *columns]
+        }, key
+    # The data exercises what the ranks must get right: shared ranks and moves both ways.
+    ranks = [(key[0], key[1], row["followers_rank"]) for key, row in expected.items()]
+    assert len(ranks) > len(set(ranks))
+    changes = {row["followers_rank_change"] for row in expected.values()}
+    assert any(change is not None and change > 0 for change in changes)
+    assert any(change is not None and change < 0 for change in changes)
+    assert None in changes
+
+
+def test_marts_match_the_reference(
+    loaded: synthetic.SyntheticData,
+    pipelines_settings: PipelinesSettings,
+    events_database: str,
+    clickhouse_client: Client,
+    today: date,
+) -> None:
+    dbt(pipelines_settings, events_database, "build")
+    schema = pipelines_settings.dbt_schema
+
+    expected_accounts = reference.instagram_accounts(loaded)
+    account_columns = ["recent_posts", "avg_likes", "avg_comments", "engagement_rate"]
+    account_columns += [
+        f"{metric}_rank{suffix}"
+        for metric in ("followers", "engagement_rate")
+        for suffix in reference.RANK_DIMENSIONS
+    ]
+    stored_accounts = {
+        row.pop("profile_id"): row
+        for row in rows(
+            clickhouse_client,
+            f"SELECT profile_id, {', '.join(account_columns)} FROM {schema}.mart_instagram_account",
+        )
+    }
+    assert stored_accounts.keys() == expected_accounts.keys()
+    for profile_id, want in expected_accounts.items():
+        assert stored_accounts[profile_id] == {name: want[name] for name in account_columns}, (
+            profile_id
+        )
+    engagement_ranks = [row["engagement_rate_rank"] for row in expected_accounts.values()]
+    assert len({rank for rank in engagement_ranks if rank is not None}) < len(
+        [rank for rank in engagement_ranks if rank is not None]
+    ), "the synthetic data should tie on engagement rate"
+
+    events = list(loaded.clickhouse["profile_log"])
+    _check_time_series(clickhouse_client, schema, events)
+    _check_leaderboard(clickhouse_client, schema, loaded, events)
+
+    # Later days and a late event of the last stored day: the incremental run recomputes the
+    # recent days and grows the first new day from the snapshot stored before it.
+    later = synthetic.snapshots_after(loaded, today)
+    synthetic.insert_events(clickhouse_client, events_database, "profile_log", later)
+    dbt(pipelines_settings, events_database, "build", "--select", "mart_time_series+")
+    events += later
+    _check_time_series(clickhouse_client, schema, events)
+    _check_leaderboard(clickhouse_client, schema, loaded, events)
+
+
+def test_leaderboard_honours_the_resource_vars(
+    loaded: synthetic.SyntheticData,
+    pipelines_settings: PipelinesSettings,
+    events_database: str,
+    clickhouse_client: Client,
+) -> None:
+    schema = pipelines_settings.dbt_schema
+    # A ranking the serving table has no column for: by views within country.
+    dbt(
+        pipelines_settings,
+        events_database,
+        "build",
+        "--select",
+        "+mart_leaderboard",
+        leaderboard_platform="youtube",
+        leaderboard_metric="views",
+        leaderboard_dimensions=["country"],
+    )
+    board = rows(
+        clickhouse_client,
+        "SELECT platform, month, profile_id, country, views, rank, rank_change"
+        f" FROM {schema}.mart_leaderboard ORDER BY month, profile_id",
+    )
+    assert {row["platform"] for row in board} == {"youtube"}
+    expected_ranks = reference.ranks(board, "views", ["month", "country"])
+    assert [row["rank"] for row in board] == expected_ranks
+    assert any(rank is not None for rank in expected_ranks)
+    by_key = {(row["month"], row["profile_id"]): row for row in board}
+    for row in board:
+        month_before = (row["month"] - timedelta(days=1)).replace(day=1)
+        previous = by_key.get((month_before, row["profile_id"]))
+        then = previous["rank"] if previous else None
+        now = row["rank"]
+        assert row["rank_change"] == (None if then is None or now is None else then - now)
+
+    outcome = run_dbt(
+        [
+            "build",
+            "--select",
+            "mart_leaderboard",
+            "--vars",
+            json.dumps({"events_database": events_database, "leaderboard_metric": "likes"}),
+        ],
+        pipelines_settings,
+    )
+    assert not outcome.success
+
+
+def test_docs_generate(pipelines_settings: PipelinesSettings, events_database: str) -> None:
+    # The catalog describes the relations that exist, so the models are built (empty) first.
+    dbt(pipelines_settings, events_database, "build")
+    dbt(pipelines_settings, events_database, "docs", "generate")
+    target = work_dir(pipelines_settings) / "target"
+    catalog = json.loads((target / "catalog.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert "model.reach.mart_leaderboard" in catalog["nodes"]
+    assert "source.reach.beat_replica.instagram_account" in manifest["sources"]
+    assert (target / "index.html").exists()
+
+
+def test_the_operators_leaderboard_command_runs(
+    loaded: synthetic.SyntheticData,
+    pipelines_settings: PipelinesSettings,
+    clickhouse_client: Client,
+    repo_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The command exactly as the operator's Leaderboard CronJob runs it (its golden manifest,
+    # which the operator's tests keep equal to the builder's output).
+    manifest = yaml.safe_load((repo_root / "tests/operator/golden/leaderboard.yaml").read_text())
+    pod = manifest["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    build = next(c for c in pod["initContainers"] if c["args"][:2] == ["pipelines", "dbt"])
+    dbt_vars = json.loads(build["args"][build["args"].index("--vars") + 1])
+    for name, value in {
+        "REACH_POSTGRES_DSN": str(pipelines_settings.postgres_dsn),
+        "REACH_CLICKHOUSE_URL": pipelines_settings.clickhouse_dsn,
+        "REACH_DATA_DIR": str(pipelines_settings.data_dir),
+        "REACH_DBT_SCHEMA": pipelines_settings.dbt_schema,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    result = CliRunner().invoke(app, build["args"])
+
+    assert result.exit_code == 0, result.output
+    board = rows(
+        clickhouse_client,
+        "SELECT DISTINCT platform, rank = followers_rank_by_cat_lang AS same"
+        f" FROM {pipelines_settings.dbt_schema}.mart_leaderboard",
+    )
+    assert dbt_vars["leaderboard_dimensions"] == ["category", "language"]
+    assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_platform"]}
+    assert all(row["same"] is not False for row in board)

@@ -1,0 +1,422 @@
+"""`reach pipelines sync`: ClickHouse -> PostgreSQL copies with an atomic swap, against the real
+PostgreSQL and the session's embedded ClickHouse."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import decimal
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+import yaml
+from clickhouse_connect.driver.client import Client
+
+from reach.common import clickhouse
+from reach.pipelines import syncing
+from reach.pipelines.definitions import LEADERBOARD
+from reach.pipelines.settings import PipelinesSettings
+from reach.pipelines.syncing import SyncError, sync, whole_rows
+from reach.pipelines.tables import SyncSpec, spec_from_config
+
+pytestmark = pytest.mark.service
+
+ROWS = 5_000
+
+MART_LEADERBOARD = """
+CREATE TABLE {db}.mart_leaderboard (
+    platform LowCardinality(String), profile_id String, month Date,
+    handle Nullable(String), category LowCardinality(Nullable(String)),
+    language Nullable(String), country Nullable(String),
+    followers UInt64, engagement_rate Float64,
+    followers_rank UInt64, engagement_rate_rank UInt64,
+    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
+    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
+    followers_rank_by_cat_lang UInt64,
+    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
+) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
+"""
+# `offset` shifts the follower counts, so each generation of the source is recognizable.
+FILL_LEADERBOARD = """
+INSERT INTO {db}.mart_leaderboard
+SELECT if(number % 2 = 0, 'instagram', 'youtube'), concat('p', toString(number)),
+       toDate('2026-01-01') + toIntervalMonth(number % 3),
+       if(number % 10 = 0, NULL, concat('handle\\t', toString(number))),
+       ['beauty', 'food', NULL][number % 3 + 1], 'en', 'IN',
+       number * 10 + {offset}, number / 1000, number + 1, number + 1, number + 1, number + 1,
+       number + 1, number + 1, number + 1, if(number % 5 = 0, NULL, toInt64(number % 7) - 3), 0
+FROM numbers({rows})
+"""
+
+
+def _fill(client: Client, db: str, rows: int = ROWS, offset: int = 0) -> None:
+    client.command(f"TRUNCATE TABLE IF EXISTS {db}.mart_leaderboard")
+    client.command(FILL_LEADERBOARD.format(db=db, rows=rows, offset=offset))
+
+
+@pytest.fixture
+def pipelines_settings(postgres_dsn: str, clickhouse_dsn: str) -> PipelinesSettings:
+    return PipelinesSettings(postgres_dsn=postgres_dsn, clickhouse_url=clickhouse_dsn)
+
+
+@pytest.fixture
+def leaderboard(clickhouse_client: Client, clickhouse_database: str) -> SyncSpec:
+    """The declared leaderboard sync, reading a mart filled with ROWS rows in its own database."""
+    clickhouse_client.command(MART_LEADERBOARD.format(db=clickhouse_database))
+    _fill(clickhouse_client, clickhouse_database)
+    return dataclasses.replace(LEADERBOARD, source_table=f"{clickhouse_database}.mart_leaderboard")
+
+
+async def _fetch(dsn: str, sql: str) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return list(await conn.fetch(sql))
+    finally:
+        await conn.close()
+
+
+async def _leftovers(dsn: str) -> list[str]:
+    rows = await _fetch(dsn, "SELECT relname FROM pg_class WHERE relname LIKE '%\\_\\_sync\\_%'")
+    return [r["relname"] for r in rows]
+
+
+def test_whole_rows_recuts_chunks_at_row_ends() -> None:
+    chunks = [b"a\tb\nc", b"\td", b"\ne\\nf\n", b"g\th"]
+
+    assert list(whole_rows(iter(chunks))) == [b"a\tb\n", b"c\td\ne\\nf\n", b"g\th"]
+
+
+async def test_sync_copies_rows_with_their_types_and_indexes(
+    leaderboard: SyncSpec,
+    pipelines_settings: PipelinesSettings,
+    clickhouse_client: Client,
+    postgres_dsn: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Small chunks, so rows are cut between chunks and both COPY connections get some.
+    monkeypatch.setattr(syncing, "_CHUNK_BYTES", 4096)
+
+    result = await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+
+    assert result.rows == ROWS
+    rows = await _fetch(postgres_dsn, "SELECT * FROM leaderboard ORDER BY followers")
+    assert len(rows) == ROWS
+    first, second = rows[0], rows[1]
+    assert dict(first) == {
+        "platform": "instagram",
+        "profile_id": "p0",
+        "month": dt.date(2026, 1, 1),
+        "handle": None,
+        "category": "beauty",
+        "language": "en",
+        "country": "IN",
+        "followers": 0,
+        "engagement_rate": 0.0,
+        "followers_rank": 1,
+        "engagement_rate_rank": 1,
+        "followers_rank_by_cat": 1,
+        "engagement_rate_rank_by_cat": 1,
+        "followers_rank_by_lang": 1,
+        "engagement_rate_rank_by_lang": 1,
+        "followers_rank_by_cat_lang": 1,
+        "followers_rank_change": None,
+        "engagement_rate_rank_change": 0,
+    }
+    assert (second["handle"], second["category"], second["followers_rank_change"]) == (
+        "handle\t1",
+        "food",
+        -2,
+    )
+    assert second["month"] == dt.date(2026, 2, 1)
+    assert second["engagement_rate"] == 0.001
+    indexes = await _fetch(
+        postgres_dsn,
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'leaderboard' "
+        "ORDER BY indexname",
+    )
+    assert [r["indexname"] for r in indexes] == ["leaderboard_category_idx", "leaderboard_pkey"]
+    assert "(platform, month, category, followers_rank_by_cat)" in indexes[0]["indexdef"]
+    assert "UNIQUE" in indexes[1]["indexdef"]
+    # The migration's column types survive the replacement, so the API's queries keep working.
+    types = await _fetch(
+        postgres_dsn,
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_name = 'leaderboard' ORDER BY ordinal_position",
+    )
+    assert [(r["column_name"], r["data_type"]) for r in types][:4] == [
+        ("platform", "text"),
+        ("profile_id", "text"),
+        ("month", "date"),
+        ("handle", "text"),
+    ]
+    assert {r["column_name"] for r in types if r["is_nullable"] == "NO"} == {
+        "platform",
+        "profile_id",
+        "month",
+    }
+    assert await _leftovers(postgres_dsn) == []
+
+
+async def test_inferred_types_round_trip_through_text_copy(
+    pipelines_settings: PipelinesSettings, clickhouse_client: Client, postgres_dsn: str
+) -> None:
+    query = r"""
+        SELECT toUInt32(1) AS id,
+               'quote " backslash \\ tab	end' AS text_value,
+               CAST(NULL, 'Nullable(String)') AS missing,
+               ['a"b', 'c\\d', '', 'x,y'] AS tags,
+               [CAST(1, 'Nullable(Int32)'), NULL, 3] AS numbers,
+               CAST([], 'Array(String)') AS no_tags,
+               toDateTime('2026-03-04 05:06:07', 'Asia/Kolkata') AS seen_at,
+               toDateTime64('2026-03-04 05:06:07.125', 3, 'UTC') AS precise_at,
+               map('k', 1) AS attributes,
+               true AS flag,
+               toDecimal64(12.345, 3) AS amount,
+               toUUID('8a7c1f6e-1b2a-4c3d-9e8f-0a1b2c3d4e5f') AS ref,
+               toFloat64(inf) AS ratio
+    """
+    spec = spec_from_config(
+        "probe", {"source": {"query": query}, "target": {"table": "probe", "primaryKey": ["id"]}}
+    )
+
+    result = await sync(spec, pipelines_settings, client=clickhouse_client)
+
+    assert result.rows == 1
+    (row,) = await _fetch(postgres_dsn, "SELECT * FROM probe")
+    assert json.loads(row["attributes"]) == {"k": 1}
+    assert dict(row) | {"attributes": None} == {
+        "id": 1,
+        "text_value": 'quote " backslash \\ tab\tend',
+        "missing": None,
+        "tags": ['a"b', "c\\d", "", "x,y"],
+        "numbers": [1, None, 3],
+        "no_tags": [],
+        "seen_at": dt.datetime(2026, 3, 3, 23, 36, 7, tzinfo=dt.UTC),
+        "precise_at": dt.datetime(2026, 3, 4, 5, 6, 7, 125000, tzinfo=dt.UTC),
+        "attributes": None,
+        "flag": True,
+        "amount": decimal.Decimal("12.345"),
+        "ref": uuid.UUID("8a7c1f6e-1b2a-4c3d-9e8f-0a1b2c3d4e5f"),
+        "ratio": float("inf"),
+    }
+
+
+async def test_readers_never_see_an_error_a_missing_or_an_empty_table_during_ten_syncs(
+    leaderboard: SyncSpec,
+    pipelines_settings: PipelinesSettings,
+    clickhouse_client: Client,
+    clickhouse_database: str,
+    postgres_dsn: str,
+) -> None:
+    await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+    done = asyncio.Event()
+    failures: list[str] = []
+    seen_offsets: set[int] = set()
+    reads = 0
+
+    async def reader() -> None:
+        nonlocal reads
+        conn = await asyncpg.connect(postgres_dsn)
+        try:
+            while not done.is_set():
+                try:
+                    # One statement, so each read sees a single version of the table; the
+                    # second query goes through the secondary index.
+                    count, offset = await conn.fetchrow(
+                        "SELECT count(*), min(followers) FROM leaderboard"
+                    )
+                    top = await conn.fetchval(
+                        "SELECT profile_id FROM leaderboard WHERE platform = 'instagram' "
+                        "AND month = '2026-01-01' AND category = 'beauty' "
+                        "ORDER BY followers_rank_by_cat LIMIT 1"
+                    )
+                except asyncpg.PostgresError as exc:
+                    failures.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                reads += 1
+                if count != ROWS or top != "p0":
+                    failures.append(f"saw {count} rows, top {top!r}")
+                seen_offsets.add(offset)
+                await asyncio.sleep(0)
+        finally:
+            await conn.close()
+
+    readers = [asyncio.create_task(reader()) for _ in range(4)]
+    try:
+        for generation in range(1, 11):
+            await asyncio.to_thread(_fill, clickhouse_client, clickhouse_database, ROWS, generation)
+            result = await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+            assert result.rows == ROWS
+    finally:
+        done.set()
+        await asyncio.gather(*readers)
+
+    assert failures == []
+    assert reads > 0
+    # Readers saw more than one generation, so they really overlapped with swaps.
+    assert len(seen_offsets) > 1
+    (final,) = await _fetch(postgres_dsn, "SELECT min(followers) AS offset FROM leaderboard")
+    assert final["offset"] == 10
+    assert await _leftovers(postgres_dsn) == []
+
+
+async def test_failed_syncs_leave_the_old_table_serving(
+    leaderboard: SyncSpec,
+    pipelines_settings: PipelinesSettings,
+    clickhouse_client: Client,
+    clickhouse_database: str,
+    postgres_dsn: str,
+) -> None:
+    await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+    before = await _fetch(postgres_dsn, "SELECT * FROM leaderboard ORDER BY profile_id")
+    db = clickhouse_database
+
+    bad_query = dataclasses.replace(
+        leaderboard, source_table=None, source_query="SELECT nope FROM no_such_table"
+    )
+    # Row 3,000 of 5,000 overflows bigint, so COPY fails after streaming most of the rows.
+    overflow = dataclasses.replace(
+        leaderboard,
+        source_table=None,
+        source_query=f"SELECT * REPLACE (if(profile_id = 'p3000', toUInt64(18446744073709551615), "
+        f"followers) AS followers) FROM {db}.mart_leaderboard",
+    )
+    # Every row is copied and the failure comes from building the primary key.
+    duplicates = dataclasses.replace(
+        leaderboard,
+        source_table=None,
+        source_query=f"SELECT * REPLACE ('same' AS profile_id) FROM {db}.mart_leaderboard",
+    )
+    for failing in (bad_query, overflow, duplicates):
+        with pytest.raises(SyncError, match="old table still serves"):
+            await sync(failing, pipelines_settings, client=clickhouse_client)
+        assert await _fetch(postgres_dsn, "SELECT * FROM leaderboard ORDER BY profile_id") == (
+            before
+        )
+        assert await _leftovers(postgres_dsn) == []
+
+    # An empty source does not wipe a filled table unless asked to.
+    clickhouse_client.command(f"TRUNCATE TABLE {db}.mart_leaderboard")
+    with pytest.raises(SyncError, match="returned no rows"):
+        await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+    assert len(await _fetch(postgres_dsn, "SELECT 1 FROM leaderboard")) == ROWS
+
+
+def test_cli_syncs_a_tablesync_config_and_a_declared_sync_into_another_target(
+    clickhouse_dsn: str, postgres_dsn: str, tmp_path: Path
+) -> None:
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    # The command runs in its own process, which can only open the embedded engine once this
+    # process has closed every client on it.
+    client = clickhouse.get_client(dsn=clickhouse_dsn)
+    try:
+        client.command(f"CREATE DATABASE {database}")
+        client.command(MART_LEADERBOARD.format(db=database))
+        _fill(client, database, rows=300)
+    finally:
+        client.close()
+    config = tmp_path / "sync.yaml"
+    # What the operator mounts for a TableSync (builders.scheduled.sync_config).
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "source": {
+                    "query": f"SELECT profile_id, platform, followers, category "
+                    f"FROM {database}.mart_leaderboard WHERE platform = 'instagram'"
+                },
+                "target": {
+                    "table": "instagram_followers",
+                    "primaryKey": ["profile_id"],
+                    "indexes": [["category", "followers"]],
+                },
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        "REACH_POSTGRES_DSN": postgres_dsn,
+        "REACH_CLICKHOUSE_URL": clickhouse_dsn,
+        "REACH_DBT_SCHEMA": database,
+    }
+    reach = [str(Path(sys.executable).parent / "reach"), "pipelines", "sync"]
+    try:
+        by_config = subprocess.run(
+            [*reach, "followers-of-instagram", "--config", str(config)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        declared = subprocess.run(
+            [*reach, "leaderboard", "--target", "leaderboard_tenant_a"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        unknown = subprocess.run(
+            [*reach, "no_such_sync"], env=env, capture_output=True, text=True, timeout=120
+        )
+        bad_config = tmp_path / "bad.yaml"
+        bad_config.write_text(
+            yaml.safe_dump(
+                {
+                    "source": {"table": f"{database}.mart_leaderboard"},
+                    "target": {"table": "leaderboard_b", "primaryKey": ["no_such_column"]},
+                }
+            )
+        )
+        bad_key = subprocess.run(
+            [*reach, "bad-key", "--config", str(bad_config)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        client = clickhouse.get_client(dsn=clickhouse_dsn)
+        try:
+            client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
+        finally:
+            client.close()
+
+    assert by_config.returncode == 0, by_config.stderr
+    assert json.loads(by_config.stdout.splitlines()[-1]) | {"seconds": 0} == {
+        "sync": "followers-of-instagram",
+        "target": "instagram_followers",
+        "rows": 150,
+        "seconds": 0,
+    }
+    assert declared.returncode == 0, declared.stderr
+    assert json.loads(declared.stdout.splitlines()[-1])["rows"] == 300
+    assert unknown.returncode == 2
+    assert "no sync named 'no_such_sync'" in unknown.stderr
+    assert bad_key.returncode == 2
+    assert "key or index columns not in the source: ['no_such_column']" in bad_key.stderr
+
+    async def check() -> None:
+        conn = await asyncpg.connect(postgres_dsn)
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM instagram_followers") == 150
+            assert await conn.fetchval("SELECT count(*) FROM leaderboard_tenant_a") == 300
+            # The declared target itself was not touched.
+            assert await conn.fetchval("SELECT count(*) FROM leaderboard") == 0
+            indexes = await conn.fetch(
+                "SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname",
+                "instagram_followers",
+            )
+            assert [r[0] for r in indexes] == [
+                "instagram_followers_category_followers_idx",
+                "instagram_followers_pkey",
+            ]
+        finally:
+            await conn.close()
+
+    asyncio.run(check())

@@ -1,0 +1,145 @@
+"""`reach pipelines`: the analytics pipelines. `dbt ARGS` runs the dbt project in this process,
+`sync NAME` copies a ClickHouse mart into its PostgreSQL serving table with an atomic swap, and
+`enqueue KIND` asks the scraper API for periodic work. Airflow's DAGs and the operator's
+Leaderboard and TableSync CronJobs run these commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reach.cli.running import settings_or_exit
+
+app = typer.Typer(
+    no_args_is_help=True, help="dbt builds, ClickHouse -> PostgreSQL syncs, enqueues."
+)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def dbt(ctx: typer.Context) -> None:
+    """Run dbt with the given arguments against the configured ClickHouse and PostgreSQL, e.g.
+    `reach pipelines dbt build --select tag:core`. Exits with dbt's exit code."""
+    from reach.pipelines.settings import PipelinesSettings
+    from reach.pipelines.transforming import run_dbt
+
+    settings = settings_or_exit(PipelinesSettings)
+    outcome = run_dbt(ctx.args, settings)
+    if outcome.error:
+        typer.echo(f"error: {outcome.error}", err=True)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def sync(
+    name: Annotated[str, typer.Argument(help="A declared sync, or any name with --config.")],
+    target: Annotated[
+        str | None, typer.Option(help="PostgreSQL table to replace instead of the declared one.")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="A TableSync's sync.yaml (source query/table, target table, keys)."),
+    ] = None,
+    allow_empty: Annotated[
+        bool, typer.Option(help="Replace a table that has rows even when the source has none.")
+    ] = False,
+) -> None:
+    """Copy a ClickHouse table or query into a PostgreSQL table and swap it in atomically; print
+    the rows copied and the time taken as JSON."""
+    import yaml
+
+    from reach.common.logs import configure_logging
+    from reach.pipelines.definitions import SYNCS
+    from reach.pipelines.settings import PipelinesSettings
+    from reach.pipelines.syncing import SyncError
+    from reach.pipelines.syncing import sync as run_sync
+    from reach.pipelines.tables import SpecError, spec_from_config
+
+    settings = settings_or_exit(PipelinesSettings)
+    configure_logging()
+    try:
+        if config is not None:
+            spec = spec_from_config(name, yaml.safe_load(config.read_text()))
+        elif name in SYNCS:
+            spec = SYNCS[name]
+        else:
+            raise typer.BadParameter(
+                f"no sync named {name!r} (declared: {', '.join(sorted(SYNCS))}); "
+                "give --config for another",
+                param_hint="NAME",
+            )
+        if target is not None:
+            spec = spec.with_target(target)
+    except (SpecError, OSError, yaml.YAMLError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        result = asyncio.run(run_sync(spec, settings, allow_empty=allow_empty))
+    except SpecError as exc:
+        # Found once the source's columns are known: a key column it lacks, a type with no
+        # PostgreSQL counterpart. Retrying will not help, hence the usage exit code.
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except SyncError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        json.dumps(
+            {
+                "sync": result.name,
+                "target": result.target,
+                "rows": result.rows,
+                "seconds": round(result.seconds, 3),
+            }
+        )
+    )
+
+
+@app.command()
+def enqueue(
+    kind: Annotated[
+        str, typer.Argument(help="refresh: stale profiles; assets: media not yet stored.")
+    ],
+    scraper_url: Annotated[
+        str | None, typer.Option(help="Scraper API base URL (default REACH_SCRAPER_API_URL).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Most tasks per platform and kind.")] = 1000,
+    stale_hours: Annotated[
+        float, typer.Option(min=0, help="refresh: profiles not refreshed for this long.")
+    ] = 24.0,
+) -> None:
+    """Enqueue periodic scraper tasks through the scraper API; print the counts per flow as
+    JSON. Exits 1 if any request failed (the DAG's retry then re-asks; duplicates are absorbed)."""
+    import asyncpg
+    import httpx
+
+    from reach.pipelines import enqueueing
+    from reach.pipelines.settings import PipelinesSettings
+
+    if kind not in ("refresh", "assets"):
+        raise typer.BadParameter("refresh or assets", param_hint="KIND")
+    settings = settings_or_exit(PipelinesSettings)
+
+    async def main() -> enqueueing.EnqueueSummary:
+        conn = await asyncpg.connect(str(settings.postgres_dsn))
+        try:
+            if kind == "refresh":
+                requests = await enqueueing.stale_profiles(conn, stale_hours * 3600, limit)
+            else:
+                requests = await enqueueing.missing_assets(conn, limit)
+        finally:
+            await conn.close()
+        base_url = scraper_url or str(settings.scraper_api_url)
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+            return await enqueueing.post_requests(client, requests, settings.enqueue_concurrency)
+
+    summary = asyncio.run(main())
+    typer.echo(json.dumps({"kind": kind, **summary.as_dict()}))
+    if summary.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,176 @@
+"""The serving tables `reach pipelines sync NAME` keeps in PostgreSQL, declared as data: which dbt
+mart fills each, its columns and types, primary key and indexes. The API reads these tables; the
+columns of `leaderboard`, `social_profile_time_series` and `collection_post_metrics` are those of
+the PostgreSQL migration `0001_initial.sql`, which creates them before the first sync."""
+
+from __future__ import annotations
+
+from reach.pipelines.tables import Column, Index, SyncSpec
+
+
+def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(name, pg_type) for name, pg_type in pairs)
+
+
+_RANKS = ("followers_rank", "engagement_rate_rank")
+
+LEADERBOARD = SyncSpec(
+    name="leaderboard",
+    source_table="mart_leaderboard",
+    target="leaderboard",
+    columns=_columns(
+        ("platform", "text"),
+        ("profile_id", "text"),
+        ("month", "date"),
+        ("handle", "text"),
+        ("category", "text"),
+        ("language", "text"),
+        ("country", "text"),
+        ("followers", "bigint"),
+        ("engagement_rate", "double precision"),
+        ("followers_rank", "bigint"),
+        ("engagement_rate_rank", "bigint"),
+        ("followers_rank_by_cat", "bigint"),
+        ("engagement_rate_rank_by_cat", "bigint"),
+        ("followers_rank_by_lang", "bigint"),
+        ("engagement_rate_rank_by_lang", "bigint"),
+        ("followers_rank_by_cat_lang", "bigint"),
+        ("followers_rank_change", "bigint"),
+        ("engagement_rate_rank_change", "bigint"),
+    ),
+    primary_key=("platform", "month", "profile_id"),
+    indexes=(
+        Index(
+            ("platform", "month", "category", "followers_rank_by_cat"),
+            name="leaderboard_category_idx",
+        ),
+    ),
+)
+
+SOCIAL_PROFILE_TIME_SERIES = SyncSpec(
+    name="social_profile_time_series",
+    source_table="mart_time_series",
+    target="social_profile_time_series",
+    columns=_columns(
+        ("platform", "text"),
+        ("profile_id", "text"),
+        ("date", "date"),
+        ("followers", "bigint"),
+        ("following", "bigint"),
+        ("posts", "bigint"),
+        ("engagement_rate", "double precision"),
+        ("avg_likes", "double precision"),
+        ("avg_comments", "double precision"),
+        ("followers_growth", "double precision"),
+    ),
+    primary_key=("platform", "profile_id", "date"),
+)
+
+COLLECTION_POST_METRICS = SyncSpec(
+    name="collection_post_metrics",
+    source_table="mart_collection_post",
+    target="collection_post_metrics",
+    columns=(
+        *_columns(
+            ("collection_id", "bigint"),
+            ("platform", "text"),
+            ("post_shortcode", "text"),
+            ("profile_id", "text"),
+            ("likes", "bigint"),
+            ("comments", "bigint"),
+            ("views", "bigint"),
+            ("reach", "bigint"),
+            ("engagement_rate", "double precision"),
+        ),
+        Column("publish_time", "timestamptz", "toTimeZone(publish_time, 'UTC')"),
+    ),
+    primary_key=("collection_id", "platform", "post_shortcode"),
+)
+
+_ACCOUNT_ATTRIBUTES = (
+    ("handle", "text"),
+    ("category", "text"),
+    ("language", "text"),
+    ("country", "text"),
+)
+
+INSTAGRAM_ACCOUNTS = SyncSpec(
+    name="instagram_accounts",
+    source_table="mart_instagram_account",
+    target="mart_instagram_account",
+    columns=(
+        *_columns(
+            ("profile_id", "text"),
+            *_ACCOUNT_ATTRIBUTES,
+            ("full_name", "text"),
+            ("followers", "bigint"),
+            ("following", "bigint"),
+            ("media_count", "bigint"),
+            ("recent_posts", "integer"),
+            ("avg_likes", "double precision"),
+            ("avg_comments", "double precision"),
+            ("engagement_rate", "double precision"),
+            ("follower_tier", "text"),
+            ("engagement_grade", "text"),
+            *((rank, "bigint") for rank in _RANKS),
+            *((f"{rank}_by_cat", "bigint") for rank in _RANKS),
+            *((f"{rank}_by_lang", "bigint") for rank in _RANKS),
+            *((f"{rank}_by_cat_lang", "bigint") for rank in _RANKS),
+            ("is_verified", "boolean"),
+            ("is_business", "boolean"),
+        ),
+        Column("refreshed_at", "timestamptz", "toTimeZone(refreshed_at, 'UTC')"),
+    ),
+    primary_key=("profile_id",),
+    indexes=(
+        Index(("followers_rank",)),
+        Index(("category", "followers_rank_by_cat")),
+        Index(("language", "followers_rank_by_lang")),
+    ),
+)
+
+YOUTUBE_ACCOUNTS = SyncSpec(
+    name="youtube_accounts",
+    source_table="mart_youtube_account",
+    target="mart_youtube_account",
+    columns=(
+        *_columns(
+            ("channel_id", "text"),
+            *_ACCOUNT_ATTRIBUTES,
+            ("title", "text"),
+            ("subscribers", "bigint"),
+            ("total_views", "bigint"),
+            ("video_count", "bigint"),
+            ("recent_videos", "integer"),
+            ("avg_views", "double precision"),
+            ("avg_likes", "double precision"),
+            ("avg_comments", "double precision"),
+            ("engagement_rate", "double precision"),
+            ("follower_tier", "text"),
+            ("subscribers_rank", "bigint"),
+            ("engagement_rate_rank", "bigint"),
+            ("subscribers_rank_by_cat", "bigint"),
+            ("engagement_rate_rank_by_cat", "bigint"),
+            ("subscribers_rank_by_lang", "bigint"),
+            ("engagement_rate_rank_by_lang", "bigint"),
+            ("is_verified", "boolean"),
+        ),
+        Column("refreshed_at", "timestamptz", "toTimeZone(refreshed_at, 'UTC')"),
+    ),
+    primary_key=("channel_id",),
+    indexes=(
+        Index(("subscribers_rank",)),
+        Index(("category", "subscribers_rank_by_cat")),
+    ),
+)
+
+SYNCS: dict[str, SyncSpec] = {
+    spec.name: spec
+    for spec in (
+        LEADERBOARD,
+        SOCIAL_PROFILE_TIME_SERIES,
+        COLLECTION_POST_METRICS,
+        INSTAGRAM_ACCOUNTS,
+        YOUTUBE_ACCOUNTS,
+    )
+}

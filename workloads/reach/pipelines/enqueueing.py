@@ -1,0 +1,180 @@
+"""Periodic scraper work asked of the scraper API (`reach pipelines enqueue refresh|assets`, run by
+the Airflow DAGs `refresh_profiles` and `upload_assets`): pick the profiles whose data is stale
+and the media not yet in object storage from PostgreSQL, and POST one task each to
+`/scrape_request_log/flow/{flow}`. The API deduplicates pending tasks (one per flow and handle or
+asset), so a rerun or an overlapping run enqueues nothing twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import httpx
+
+# Largest accounts first: they are what leaderboards and searches show. Handles a rename freed
+# ("...#moved-<id>") wait for their own refresh to learn the new one.
+STALE_INSTAGRAM = """
+SELECT handle FROM instagram_account
+WHERE position('#moved-' IN handle) = 0
+  AND (refreshed_at IS NULL OR refreshed_at < now() - make_interval(secs => $1))
+ORDER BY followers DESC NULLS LAST, profile_id
+LIMIT $2
+"""
+STALE_YOUTUBE = """
+SELECT channel_id FROM youtube_account
+WHERE refreshed_at IS NULL OR refreshed_at < now() - make_interval(secs => $1)
+ORDER BY subscribers DESC NULLS LAST, channel_id
+LIMIT $2
+"""
+# Media whose current URL has no stored copy (a changed picture has a new URL). Only http(s)
+# URLs: the upload flow rejects anything else, and a rejected request fails the run every time.
+MISSING_ASSETS = """
+SELECT * FROM (
+    (SELECT 'instagram' AS platform, 'profile' AS entity_type, a.profile_id AS entity_id,
+            'profile_pic' AS asset_type, a.profile_pic_url AS url
+     FROM instagram_account AS a
+     WHERE a.profile_pic_url ~ '^https?://' AND NOT EXISTS (
+        SELECT 1 FROM asset_log AS l
+        WHERE l.platform = 'instagram' AND l.entity_type = 'profile'
+          AND l.entity_id = a.profile_id AND l.asset_type = 'profile_pic'
+          AND l.source_url = a.profile_pic_url)
+     ORDER BY a.followers DESC NULLS LAST LIMIT $1)
+    UNION ALL
+    (SELECT 'instagram', 'post', p.post_id, 'thumbnail', p.thumbnail_url
+     FROM instagram_post AS p
+     WHERE p.thumbnail_url ~ '^https?://' AND NOT EXISTS (
+        SELECT 1 FROM asset_log AS l
+        WHERE l.platform = 'instagram' AND l.entity_type = 'post'
+          AND l.entity_id = p.post_id AND l.asset_type = 'thumbnail'
+          AND l.source_url = p.thumbnail_url)
+     ORDER BY p.publish_time DESC NULLS LAST LIMIT $1)
+    UNION ALL
+    (SELECT 'youtube', 'profile', c.channel_id, 'profile_pic', c.thumbnail_url
+     FROM youtube_account AS c
+     WHERE c.thumbnail_url ~ '^https?://' AND NOT EXISTS (
+        SELECT 1 FROM asset_log AS l
+        WHERE l.platform = 'youtube' AND l.entity_type = 'profile'
+          AND l.entity_id = c.channel_id AND l.asset_type = 'profile_pic'
+          AND l.source_url = c.thumbnail_url)
+     ORDER BY c.subscribers DESC NULLS LAST LIMIT $1)
+    UNION ALL
+    (SELECT 'youtube', 'post', v.video_id, 'thumbnail', v.thumbnail_url
+     FROM youtube_post AS v
+     WHERE v.thumbnail_url ~ '^https?://' AND NOT EXISTS (
+        SELECT 1 FROM asset_log AS l
+        WHERE l.platform = 'youtube' AND l.entity_type = 'post'
+          AND l.entity_id = v.video_id AND l.asset_type = 'thumbnail'
+          AND l.source_url = v.thumbnail_url)
+     ORDER BY v.publish_time DESC NULLS LAST LIMIT $1)
+) AS missing
+"""
+
+
+@dataclass(frozen=True)
+class TaskRequest:
+    """One POST to the scraper API's enqueue route."""
+
+    flow: str
+    params: dict[str, Any]
+    priority: int = 0
+
+    def body(self) -> dict[str, Any]:
+        return {"params": self.params, "priority": self.priority}
+
+
+@dataclass
+class EnqueueSummary:
+    """Per flow: tasks created, requests a pending task absorbed, requests that failed."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    duplicate: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        flows = sorted(set(self.created) | set(self.duplicate) | set(self.failed))
+        return {
+            "flows": {
+                flow: {
+                    "created": self.created[flow],
+                    "duplicate": self.duplicate[flow],
+                    "failed": self.failed[flow],
+                }
+                for flow in flows
+            },
+            "errors": self.errors[:10],
+        }
+
+
+def refresh_requests(
+    instagram_handles: Iterable[str], youtube_channels: Iterable[str]
+) -> list[TaskRequest]:
+    return [
+        *(TaskRequest("refresh_profile_by_handle", {"handle": h}) for h in instagram_handles),
+        *(TaskRequest("refresh_yt_channel", {"channel_id": c}) for c in youtube_channels),
+    ]
+
+
+def asset_requests(rows: Iterable[Sequence[str]]) -> list[TaskRequest]:
+    """Rows of (platform, entity_type, entity_id, asset_type, url) as asset upload tasks."""
+    return [
+        TaskRequest(
+            "asset_upload_flow",
+            {
+                "platform": platform,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "asset_type": asset_type,
+                "url": url,
+            },
+        )
+        for platform, entity_type, entity_id, asset_type, url in rows
+    ]
+
+
+async def stale_profiles(
+    conn: asyncpg.Connection, stale_after_s: float, limit: int
+) -> list[TaskRequest]:
+    handles = [r[0] for r in await conn.fetch(STALE_INSTAGRAM, stale_after_s, limit)]
+    channels = [r[0] for r in await conn.fetch(STALE_YOUTUBE, stale_after_s, limit)]
+    return refresh_requests(handles, channels)
+
+
+async def missing_assets(conn: asyncpg.Connection, limit: int) -> list[TaskRequest]:
+    return asset_requests(tuple(r) for r in await conn.fetch(MISSING_ASSETS, limit))
+
+
+async def post_requests(
+    client: httpx.AsyncClient, requests: Sequence[TaskRequest], concurrency: int
+) -> EnqueueSummary:
+    """POSTs every request with at most `concurrency` in flight; 201 is a new task, 200 a
+    pending duplicate, anything else (or no answer) a failure recorded with its reason."""
+    summary = EnqueueSummary()
+    gate = asyncio.Semaphore(concurrency)
+
+    async def post(request: TaskRequest) -> None:
+        async with gate:
+            try:
+                response = await client.post(
+                    f"/scrape_request_log/flow/{request.flow}", json=request.body()
+                )
+            except httpx.HTTPError as exc:
+                summary.failed[request.flow] += 1
+                summary.errors.append(f"{request.flow}: {type(exc).__name__}: {exc}")
+                return
+        if response.status_code == 201:
+            summary.created[request.flow] += 1
+        elif response.status_code == 200:
+            summary.duplicate[request.flow] += 1
+        else:
+            summary.failed[request.flow] += 1
+            summary.errors.append(f"{request.flow}: HTTP {response.status_code}: {response.text}")
+
+    async with asyncio.TaskGroup() as group:
+        for request in requests:
+            group.create_task(post(request))
+    return summary

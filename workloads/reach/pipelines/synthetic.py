@@ -1,0 +1,375 @@
+"""Synthetic source data for the dbt project: the scraper's and the API's PostgreSQL tables and
+the raw event tables in ClickHouse, small enough to check by hand and shaped to hit the edge
+cases of the metric math (ties in followers and rates, missing counters, zero followers, profiles
+without posts, several snapshots a day with equal timestamps, empty and mis-cased attributes).
+
+`generate` is pure (a seed and an anchor day in, rows out); `write_postgres` and
+`write_clickhouse` load the rows. The tests compare the marts with a plain-Python computation
+over the same `SyntheticData`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import asyncpg
+from clickhouse_connect.driver.client import Client
+
+Row = dict[str, Any]
+
+# Raw spellings on purpose: the staging models trim and case-fold them, '' means unknown.
+CATEGORIES = ("fashion", " Fashion ", "food", "travel", "TECH", "", None)
+LANGUAGES = ("hi", "en", "EN", "ta", "", None)
+COUNTRIES = ("IN", "in", "US", None)
+# Few distinct values so that ranks tie.
+FOLLOWER_STEPS = (0, 500, 1_000, 5_000, 20_000, 150_000, 1_200_000)
+HASHTAGS = ("ootd", "Food", "travel", "#tech", "reels", "OOTD")
+
+
+@dataclass
+class SyntheticData:
+    """Rows per source table: `postgres` by table name (insertion order respects foreign keys),
+    `clickhouse` by table name in the events database."""
+
+    postgres: dict[str, list[Row]] = field(default_factory=dict)
+    clickhouse: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def _timestamp(day: date, rng: random.Random) -> datetime:
+    # Whole seconds from a small set, so that two snapshots of a day sometimes share a time.
+    moment = time(hour=rng.choice((6, 12, 18)), minute=rng.choice((0, 30)))
+    return datetime.combine(day, moment, tzinfo=UTC)
+
+
+def _maybe(rng: random.Random, value: Any, missing: float = 0.1) -> Any:
+    return None if rng.random() < missing else value
+
+
+def generate(
+    today: date,
+    *,
+    seed: int = 7,
+    instagram_profiles: int = 60,
+    youtube_channels: int = 20,
+    days: int = 75,
+) -> SyntheticData:
+    """Profiles, posts, daily snapshots over the `days` before `today`, collections, follower
+    fetches and follower scores, all from `seed`."""
+    rng = random.Random(seed)
+    data = SyntheticData()
+    pg = data.postgres
+    ch = data.clickhouse
+    for table in (
+        "instagram_account",
+        "instagram_post",
+        "youtube_account",
+        "youtube_post",
+        "partner",
+        "post_collection",
+        "post_collection_item",
+        "profile_collection",
+        "profile_collection_item",
+    ):
+        pg[table] = []
+    for table in ("profile_log", "post_log_event", "profile_relationship_log", "follower_score"):
+        ch[table] = []
+    first_day = today - timedelta(days=days)
+
+    instagram_ids = [f"ig{n:04d}" for n in range(instagram_profiles)]
+    for n, profile_id in enumerate(instagram_ids):
+        pg["instagram_account"].append(
+            {
+                "profile_id": profile_id,
+                "handle": f"creator_{n}",
+                "full_name": f"Creator {n}",
+                "category": rng.choice(CATEGORIES),
+                "language": rng.choice(LANGUAGES),
+                "country": rng.choice(COUNTRIES),
+                # Unknown for some: never refreshed successfully.
+                "followers": _maybe(rng, rng.choice(FOLLOWER_STEPS)),
+                "following": rng.randrange(0, 2_000),
+                "media_count": rng.randrange(0, 500),
+                "is_verified": rng.random() < 0.2,
+                "is_business": rng.random() < 0.3,
+                "audience_gender": _maybe(
+                    rng, '{"male": 0.6, "female": 0.4}' if n % 2 else '{"female": 0.7}', 0.3
+                ),
+                "audience_age": _maybe(rng, '{"18-24": 0.5, "25-34": 0.5, "35-44": 0.0}', 0.3),
+                "audience_location": _maybe(rng, '{"IN": 0.8, "US": 0.2}', 0.3),
+                "refreshed_at": datetime.combine(today, time(1), tzinfo=UTC),
+            }
+        )
+        # Every tenth profile is a twin of the one before (same followers, same post counters
+        # under other ids), so engagement rates tie exactly and not only by chance.
+        if n % 10 == 1:
+            original = instagram_ids[n - 1]
+            pg["instagram_account"][-1]["followers"] = pg["instagram_account"][-2]["followers"]
+            twins = [post for post in pg["instagram_post"] if post["profile_id"] == original]
+            for post in twins:
+                pg["instagram_post"].append(
+                    post
+                    | {
+                        "post_id": post["post_id"].replace(original, profile_id),
+                        "shortcode": post["shortcode"].replace(original, profile_id),
+                        "profile_id": profile_id,
+                    }
+                )
+            continue
+        # Some profiles have no posts at all; others more than the averaging window.
+        for k in range(rng.choice((0, 3, 12, 15))):
+            tags = rng.sample(HASHTAGS, rng.randrange(0, 3))
+            day = today - timedelta(days=rng.randrange(0, 120))
+            published = _maybe(rng, datetime.combine(day, time(9), tzinfo=UTC))
+            pg["instagram_post"].append(
+                {
+                    "post_id": f"{profile_id}-p{k:02d}",
+                    "shortcode": f"sc{profile_id}{k:02d}",
+                    "profile_id": profile_id,
+                    "post_type": rng.choice(("image", "reel", "carousel")),
+                    "caption": _maybe(rng, f"day {k} #{rng.choice(HASHTAGS).lstrip('#')} here"),
+                    "hashtags": tags,
+                    "likes": _maybe(rng, rng.choice((0, 10, 50, 100, 250))),
+                    "comments": _maybe(rng, rng.choice((0, 1, 5, 20))),
+                    "plays": _maybe(rng, rng.randrange(0, 10_000), 0.5),
+                    "views": _maybe(rng, rng.randrange(0, 10_000), 0.5),
+                    "reach": _maybe(rng, rng.randrange(0, 10_000), 0.3),
+                    "shares": rng.randrange(0, 50),
+                    "saved": rng.randrange(0, 50),
+                    "publish_time": published,
+                }
+            )
+
+    youtube_ids = [f"UC{n:04d}" for n in range(youtube_channels)]
+    for n, channel_id in enumerate(youtube_ids):
+        pg["youtube_account"].append(
+            {
+                "channel_id": channel_id,
+                "handle": f"channel_{n}",
+                "title": f"Channel {n}",
+                "category": rng.choice(CATEGORIES),
+                "language": rng.choice(LANGUAGES),
+                "country": rng.choice(COUNTRIES),
+                "subscribers": _maybe(rng, rng.choice(FOLLOWER_STEPS)),
+                "total_views": rng.randrange(0, 10_000_000),
+                "video_count": rng.randrange(0, 300),
+                "is_verified": rng.random() < 0.2,
+                "refreshed_at": datetime.combine(today, time(2), tzinfo=UTC),
+            }
+        )
+        for k in range(rng.choice((0, 5, 14))):
+            pg["youtube_post"].append(
+                {
+                    "video_id": f"{channel_id}-v{k:02d}",
+                    "channel_id": channel_id,
+                    "title": f"Video {k}",
+                    "tags": [],
+                    "is_short": k % 3 == 0,
+                    "views": _maybe(rng, rng.choice((100, 1_000, 5_000))),
+                    "likes": _maybe(rng, rng.choice((0, 10, 80))),
+                    "comments": _maybe(rng, rng.choice((0, 2, 9))),
+                    "publish_time": datetime.combine(
+                        today - timedelta(days=rng.randrange(0, 60)), time(10), tzinfo=UTC
+                    ),
+                }
+            )
+
+    # Daily snapshots; most days are scraped, some twice or more, and a few counters missing.
+    event_number = 0
+    for platform, ids in (("instagram", instagram_ids), ("youtube", youtube_ids)):
+        followers_key = "subscribers" if platform == "youtube" else "followers"
+        posts_key = "video_count" if platform == "youtube" else "media_count"
+        # Two profiles the snapshots know of but PostgreSQL does not (yet).
+        for profile_id in [*ids, f"{ids[0]}-new", f"{ids[-1]}-new"]:
+            level = rng.choice(FOLLOWER_STEPS[1:])
+            for offset in range(days + 1):
+                day = first_day + timedelta(days=offset)
+                if rng.random() < 0.3:
+                    continue
+                for _ in range(rng.choice((1, 1, 2, 3))):
+                    level = max(0, level + rng.choice((-500, 0, 0, 500, 1_000)))
+                    metrics: dict[str, float] = {
+                        "following": float(rng.randrange(0, 1_000)),
+                        posts_key: float(rng.randrange(0, 400)),
+                        "avg_likes": float(rng.choice((10, 25, 40))),
+                        "avg_comments": rng.choice((0.5, 1.0, 2.5)),
+                    }
+                    if rng.random() > 0.05:
+                        metrics[followers_key] = float(rng.choice((level, level, 0)))
+                    if platform == "youtube":
+                        metrics["total_views"] = float(rng.choice((10_000, 50_000, 90_000)))
+                    ch["profile_log"].append(
+                        {
+                            "event_id": f"pl{event_number:07d}",
+                            "event_timestamp": _timestamp(day, rng),
+                            "platform": platform,
+                            "profile_id": profile_id,
+                            "handle": profile_id,
+                            "dimensions": {},
+                            "metrics": metrics,
+                            "source": "synthetic",
+                        }
+                    )
+                    event_number += 1
+
+    pg["partner"].append({"id": 1, "name": "Partner One"})
+    pg["post_collection"] += [
+        {"id": 1, "partner_id": 1, "name": "Launch", "share_id": "share-1"},
+        {"id": 2, "partner_id": 1, "name": "Diwali", "share_id": "share-2"},
+    ]
+    instagram_posts = pg["instagram_post"]
+    youtube_posts = pg["youtube_post"]
+    picked_instagram = rng.sample(instagram_posts, min(8, len(instagram_posts)))
+    picked_youtube = rng.sample(youtube_posts, min(4, len(youtube_posts)))
+    items = [("instagram", post["shortcode"]) for post in picked_instagram]
+    items += [("youtube", video["video_id"]) for video in picked_youtube]
+    # A post added to a collection before the scraper fetched it.
+    items.append(("instagram", "sc-not-scraped-yet"))
+    for n, (platform, shortcode) in enumerate(items):
+        pg["post_collection_item"].append(
+            {
+                "collection_id": 1 + n % 2,
+                "platform": platform,
+                "post_shortcode": shortcode,
+                "show_in_report": n % 5 != 0,
+            }
+        )
+        for offset in range(0, 10, 2):
+            day = today - timedelta(days=offset)
+            for _ in range(rng.choice((1, 2))):
+                ch["post_log_event"].append(
+                    {
+                        "event_id": f"po{event_number:07d}",
+                        "event_timestamp": _timestamp(day, rng),
+                        "platform": platform,
+                        "post_id": shortcode,
+                        "profile_id": "",
+                        "shortcode": shortcode if platform == "instagram" else "",
+                        "dimensions": {},
+                        "metrics": {"likes": float(rng.randrange(0, 900)), "comments": 3.0},
+                        "source": "synthetic",
+                    }
+                )
+                event_number += 1
+    pg["profile_collection"].append(
+        {"id": 1, "partner_id": 1, "name": "Shortlist", "share_id": "share-p1"}
+    )
+    for profile_id in rng.sample(instagram_ids, 5):
+        pg["profile_collection_item"].append(
+            {"collection_id": 1, "platform": "instagram", "platform_profile_id": profile_id}
+        )
+
+    # Follower fetches and the scorer's verdicts for a few creators, two analyses for one.
+    classes = (0.0, 0.0, 0.0, 0.33, 1.0)
+    reasons = ("digits", "non_indic_script", "handle_name_mismatch")
+    for creator in instagram_ids[:4]:
+        for k in range(25):
+            follower = f"{creator}-f{k}"
+            ch["profile_relationship_log"].append(
+                {
+                    "event_id": f"rl{event_number:07d}",
+                    "event_timestamp": datetime.combine(today, time(3), tzinfo=UTC),
+                    "platform": "instagram",
+                    "source_profile_id": creator,
+                    "target_profile_id": follower,
+                    "target_handle": follower,
+                    "target_full_name": "",
+                    "relationship_type": "FOLLOWER",
+                    "source": "synthetic",
+                }
+            )
+            event_number += 1
+            for analysis, hour in (("a1", 4), ("a2", 5))[: 2 if creator == instagram_ids[0] else 1]:
+                fake_class = rng.choice(classes)
+                ch["follower_score"].append(
+                    {
+                        "analysis": f"{analysis}-{creator}",
+                        "platform": "instagram",
+                        "source_profile_id": creator,
+                        "follower_profile_id": follower,
+                        "follower_handle": follower,
+                        "follower_name": "",
+                        "fake_class": fake_class,
+                        "score": fake_class,
+                        "reasons": list(rng.sample(reasons, 1)) if fake_class else [],
+                        "scored_at": datetime.combine(today, time(hour), tzinfo=UTC),
+                    }
+                )
+    return data
+
+
+def snapshots_after(data: SyntheticData, today: date, *, seed: int = 8, days: int = 3) -> list[Row]:
+    """Profile snapshots of the `days` after `today` and one more of `today` (a late event),
+    for every profile `data` has snapshots of: what an incremental run picks up."""
+    rng = random.Random(seed)
+    profiles = sorted({(r["platform"], r["profile_id"]) for r in data.clickhouse["profile_log"]})
+    rows = []
+    for n, (platform, profile_id) in enumerate(profiles):
+        key = "subscribers" if platform == "youtube" else "followers"
+        for offset in range(days + 1):
+            day = today + timedelta(days=offset)
+            rows.append(
+                {
+                    "event_id": f"late{n:05d}-{offset}",
+                    "event_timestamp": datetime.combine(day, time(23), tzinfo=UTC),
+                    "platform": platform,
+                    "profile_id": profile_id,
+                    "handle": profile_id,
+                    "dimensions": {},
+                    "metrics": {
+                        key: float(rng.choice(FOLLOWER_STEPS)),
+                        "avg_likes": 10.0,
+                        "avg_comments": 1.0,
+                    },
+                    "source": "synthetic",
+                }
+            )
+    return rows
+
+
+def _columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return list(names)
+
+
+async def write_postgres(conn: asyncpg.Connection, data: SyntheticData) -> None:
+    """Inserts the PostgreSQL rows (given ids kept, identity columns moved past them)."""
+    async with conn.transaction():
+        for table, rows in data.postgres.items():
+            if not rows:
+                continue
+            names = _columns(rows)
+            placeholders = ", ".join(f"${i}" for i in range(1, len(names) + 1))
+            await conn.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) OVERRIDING SYSTEM VALUE"
+                f" VALUES ({placeholders})",
+                [tuple(row.get(name) for name in names) for row in rows],
+            )
+            if "id" in names:
+                await conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT max(id) FROM {table}))"
+                )
+
+
+def write_clickhouse(client: Client, data: SyntheticData, database: str) -> None:
+    """Inserts the event rows into the tables of `database` (the `_e` schema)."""
+    for table, rows in data.clickhouse.items():
+        insert_events(client, database, table, rows)
+
+
+def insert_events(client: Client, database: str, table: str, rows: Sequence[Row]) -> None:
+    if not rows:
+        return
+    names = _columns(rows)
+    client.insert(
+        table,
+        [[row.get(name) for name in names] for row in rows],
+        column_names=names,
+        database=database,
+    )
