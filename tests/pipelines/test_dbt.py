@@ -298,6 +298,7 @@ def test_docs_generate(pipelines_settings: PipelinesSettings, events_database: s
 
 def test_the_operators_leaderboard_command_runs(
     loaded: synthetic.SyntheticData,
+    events_database: str,
     pipelines_settings: PipelinesSettings,
     clickhouse_client: Client,
     repo_root: Path,
@@ -308,7 +309,11 @@ def test_the_operators_leaderboard_command_runs(
     manifest = yaml.safe_load((repo_root / "tests/operator/golden/leaderboard.yaml").read_text())
     pod = manifest["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     build = next(c for c in pod["initContainers"] if c["args"][:2] == ["pipelines", "dbt"])
-    dbt_vars = json.loads(build["args"][build["args"].index("--vars") + 1])
+    args = list(build["args"])
+    at = args.index("--vars") + 1
+    dbt_vars = json.loads(args[at])
+    # Other tests of the session write the shared `_e`; this one reads its own synthetic events.
+    args[at] = json.dumps({**dbt_vars, "events_database": events_database})
     for name, value in {
         "REACH_POSTGRES_DSN": str(pipelines_settings.postgres_dsn),
         "REACH_CLICKHOUSE_URL": pipelines_settings.clickhouse_dsn,
@@ -317,7 +322,7 @@ def test_the_operators_leaderboard_command_runs(
     }.items():
         monkeypatch.setenv(name, value)
 
-    result = CliRunner().invoke(app, build["args"])
+    result = CliRunner().invoke(app, args)
 
     assert result.exit_code == 0, result.output
     board = rows(
@@ -326,5 +331,6 @@ def test_the_operators_leaderboard_command_runs(
         f" FROM {pipelines_settings.dbt_schema}.mart_leaderboard",
     )
     assert dbt_vars["leaderboard_dimensions"] == ["category", "language"]
+    assert board
     assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_platform"]}
     assert all(row["same"] is not False for row in board)
