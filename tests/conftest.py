@@ -144,3 +144,19 @@ def k8s_cluster(k8s_bin: Path) -> Iterator[LocalCluster]:
 @pytest.fixture(scope="session")
 def repo_root_session() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
+    """A RabbitMQ virtual host of its own for the session's tests, deleted at the end."""
+    vhost = f"reach-test-{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", vhost)
+    try:
+        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield f"{str(base_settings.amqp_url).rstrip('/')}/{vhost}"
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)

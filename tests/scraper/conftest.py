@@ -8,9 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-import subprocess
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aio_pika
@@ -42,21 +41,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
-@pytest.fixture(scope="session")
-def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
-    vhost = f"reach-scraper-test-{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", vhost)
-    try:
-        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        yield f"{str(base_settings.amqp_url).rstrip('/')}/{vhost}"
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from importlib.metadata import version as dist_version
 
 import typer
 
-from reach.cli import db, followers, ingest, operator, pipelines, sandbox, scraper
+from reach.cli import api, db, followers, ingest, operator, pipelines, sandbox, scraper
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -22,6 +22,7 @@ app.add_typer(scraper.app, name="scraper")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(followers.app, name="followers")
 app.add_typer(pipelines.app, name="pipelines")
+app.add_typer(api.app, name="api")
 
 
 @app.command()

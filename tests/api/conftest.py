@@ -1,0 +1,210 @@
+"""The API in-process over real PostgreSQL, Redis and RabbitMQ, with the scraper's own API
+(in-process too) behind the 202 path. Two partners (FREE and PRO) exist in each test's database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aio_pika
+import asyncpg
+import httpx
+import pytest
+from aio_pika.abc import AbstractRobustConnection
+from clickhouse_connect.driver.client import Client
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from reach.api.app import Services, build_services, create_app
+from reach.api.events import CollectionEvents, consume_profile_updates
+from reach.api.repositories.analytics import ClickHouse
+from reach.api.settings import ApiSettings
+from reach.common.events import events_pb2 as pb
+from reach.common.postgres import create_pool
+from reach.common.probes import Readiness
+from reach.common.redis import create_redis
+from reach.common.settings import StoreSettings
+from reach.scraper.api import create_app as create_scraper_app
+from reach.scraper.queue.manager import TaskManager
+
+from .marts import create_marts
+
+
+@dataclass(frozen=True)
+class Tenants:
+    free: int
+    pro: int
+    other: int
+
+    def headers(self, partner_id: int, plan: str) -> dict[str, str]:
+        return {"x-bb-partner-id": str(partner_id), "x-bb-plan-type": plan}
+
+
+@pytest.fixture
+def api_settings(settings: StoreSettings, amqp_url: str, clickhouse_database: str) -> ApiSettings:
+    return ApiSettings(
+        postgres_dsn=settings.postgres_dsn,
+        clickhouse_url=settings.clickhouse_url,
+        amqp_url=amqp_url,
+        analytics_database=clickhouse_database,
+        cache_prefix=f"reach-test:{uuid.uuid4().hex[:12]}",
+        plan_limits={"FREE": {"discovery": 1000, "leaderboard": 1000}},
+    )
+
+
+@pytest.fixture
+async def pool(api_settings: ApiSettings) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(api_settings, "reach-api-test", max_size=8)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def redis(api_settings: ApiSettings) -> AsyncIterator[Redis]:
+    redis = create_redis(api_settings)
+    yield redis
+    keys = [k async for k in redis.scan_iter(f"{api_settings.cache_prefix}:*", count=10_000)]
+    if keys:
+        await redis.delete(*keys)
+    await redis.aclose()
+
+
+@pytest.fixture
+async def amqp(api_settings: ApiSettings) -> AsyncIterator[AbstractRobustConnection]:
+    connection = await aio_pika.connect_robust(str(api_settings.amqp_url))
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture
+async def tenants(pool: asyncpg.Pool) -> Tenants:
+    ids = [
+        await pool.fetchval(
+            "INSERT INTO partner (name, plan_type) VALUES ($1, $2) RETURNING id", name, plan
+        )
+        for name, plan in (("Free brand", "FREE"), ("Pro brand", "PRO"), ("Rival", "PRO"))
+    ]
+    return Tenants(*ids)
+
+
+@pytest.fixture
+async def services(
+    api_settings: ApiSettings,
+    pool: asyncpg.Pool,
+    redis: Redis,
+    amqp: AbstractRobustConnection,
+    clickhouse_client: Client,
+) -> AsyncIterator[Services]:
+    scraper_app = create_scraper_app(TaskManager(pool), Readiness())
+    scraper = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=scraper_app), base_url="http://scraper"
+    )
+    channel = await amqp.channel(publisher_confirms=True)
+    events = await CollectionEvents.declare(channel)
+    marts = ClickHouse(lambda: clickhouse_client, api_settings.analytics_database)
+    built = build_services(api_settings, pool, redis, scraper, events, marts)
+    consumer = await amqp.channel()
+    await consume_profile_updates(consumer, built.profiles.cache.invalidate)
+    yield built
+    await scraper.aclose()
+
+
+@pytest.fixture
+def app(services: Services) -> FastAPI:
+    return create_app(services, Readiness())
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def add_instagram(pool: asyncpg.Pool) -> Callable[..., Any]:
+    """Inserts an Instagram account (fresh unless refreshed_at says otherwise)."""
+
+    async def add(handle: str, **columns: Any) -> str:
+        values = {
+            "profile_id": f"ig-{handle}",
+            "handle": handle,
+            "full_name": handle.title(),
+            "followers": 1000,
+            "engagement_rate": 2.5,
+            "refreshed_at": datetime.now(UTC),
+            "audience_gender": {"female": 0.6, "male": 0.4},
+            **columns,
+        }
+        names = ", ".join(values)
+        params = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        await pool.execute(
+            f"INSERT INTO instagram_account ({names}) VALUES ({params})", *values.values()
+        )
+        return str(values["profile_id"])
+
+    return add
+
+
+async def publish_profile_log(connection: AbstractRobustConnection, handle: str) -> None:
+    """What the scraper publishes after it upserted a profile."""
+    event = pb.Event(event_id=uuid.uuid4().hex, name="profile_log")
+    event.profile_log.platform = "instagram"
+    event.profile_log.profile_id = f"ig-{handle}"
+    event.profile_log.handle = handle
+    channel = await connection.channel(publisher_confirms=True)
+    exchange = await channel.get_exchange("beat.dx")
+    await exchange.publish(
+        aio_pika.Message(pb.Events(events=[event]).SerializeToString()), routing_key="profile_log"
+    )
+    await channel.close()
+
+
+async def eventually(check: Callable[[], Any]) -> None:
+    """Waits (10 s at most) until `check()` answers true."""
+    async with asyncio.timeout(10):
+        while True:
+            if await check():
+                return
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def marts(clickhouse_client: Client, clickhouse_database: str) -> Client:
+    """The analytics marts, empty, in this test's ClickHouse database."""
+    create_marts(clickhouse_client, clickhouse_database)
+    return clickhouse_client
+
+
+@pytest.fixture
+def add_post(pool: asyncpg.Pool) -> Callable[..., Any]:
+    """Inserts an Instagram post (`shortcode`, by `profile_id`) or, with platform="youtube", a
+    video (`shortcode` is its id, `profile_id` its channel)."""
+
+    async def add(
+        shortcode: str, profile_id: str, platform: str = "instagram", **columns: Any
+    ) -> None:
+        values: dict[str, Any] = (
+            {"post_id": f"p-{shortcode}", "shortcode": shortcode, "profile_id": profile_id}
+            if platform == "instagram"
+            else {"video_id": shortcode, "channel_id": profile_id}
+        )
+        values = {
+            "likes": 10,
+            "comments": 1,
+            "publish_time": datetime.now(UTC),
+            **values,
+            **columns,
+        }
+        table = "instagram_post" if platform == "instagram" else "youtube_post"
+        params = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        await pool.execute(
+            f"INSERT INTO {table} ({', '.join(values)}) VALUES ({params})", *values.values()
+        )
+
+    return add

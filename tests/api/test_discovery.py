@@ -1,0 +1,198 @@
+"""discovery: profile lookups through the caches, the 202 + enqueue path, invalidation by
+profile_log events, plan gating, and search with filters, sorting and cursors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aio_pika.abc import AbstractRobustConnection
+
+from reach.api.app import Services
+from reach.api.cache import profile_key
+
+from .conftest import Tenants, eventually, publish_profile_log
+
+pytestmark = pytest.mark.service
+Add = Callable[..., Any]
+
+
+async def test_lookup_is_cached_until_a_profile_log_event_invalidates_it(
+    client: httpx.AsyncClient,
+    tenants: Tenants,
+    add_instagram: Add,
+    pool: asyncpg.Pool,
+    services: Services,
+    amqp: AbstractRobustConnection,
+) -> None:
+    await add_instagram("asha.cooks", followers=1000)
+    headers = tenants.headers(tenants.pro, "PRO")
+    url = "/discovery-service/api/profile/instagram/Asha.Cooks"
+
+    first = await client.get(url, headers=headers)
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "SUCCESS"
+    assert first.json()["data"]["profile"]["followers"] == 1000
+    assert profile_key("instagram", "asha.cooks") in services.profiles.cache
+
+    # The scraper updates the row; until its event arrives the cache answers (a hit).
+    await pool.execute("UPDATE instagram_account SET followers = 2000 WHERE handle = 'asha.cooks'")
+    cached = await client.get(url, headers=headers)
+    assert cached.json()["data"]["profile"]["followers"] == 1000
+
+    await publish_profile_log(amqp, "asha.cooks")
+
+    async def invalidated() -> bool:
+        return profile_key("instagram", "asha.cooks") not in services.profiles.cache
+
+    await eventually(invalidated)
+    fresh = await client.get(url, headers=headers)
+    assert fresh.json()["data"]["profile"]["followers"] == 2000
+
+
+async def test_redis_serves_a_process_that_has_not_seen_the_profile(
+    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add, services: Services
+) -> None:
+    await add_instagram("l2.only")
+    headers = tenants.headers(tenants.pro, "PRO")
+    await client.get("/discovery-service/api/profile/instagram/l2.only", headers=headers)
+    cache = services.profiles.cache
+    key = profile_key("instagram", "l2.only")
+    cache._l1.clear()
+    profile, _ = await cache.get(key)
+    assert profile is not None and profile.handle == "l2.only"
+
+
+async def test_a_fill_that_read_before_an_update_never_enters_the_cache(
+    services: Services, add_instagram: Add
+) -> None:
+    await add_instagram("racer")
+    cache = services.profiles.cache
+    key = profile_key("instagram", "racer")
+    _, generation = await cache.get(key)
+    stale = await services.profiles.repository.by_handle("instagram", "racer")
+    assert stale is not None
+    await cache.invalidate(key)
+    await cache.fill(key, generation, stale)
+    assert key not in cache
+    assert (await cache.get(key))[0] is None
+
+
+async def test_a_missing_profile_is_scraped_once_and_answered_202(
+    client: httpx.AsyncClient, tenants: Tenants, pool: asyncpg.Pool
+) -> None:
+    headers = tenants.headers(tenants.free, "FREE")
+    url = "/discovery-service/api/profile/instagram/new.creator"
+    first = await client.get(url, headers=headers)
+    again = await client.get(url, headers=headers)
+    assert first.status_code == again.status_code == 202
+    assert first.headers["retry-after"] == "30"
+    body = first.json()
+    assert body["status"] == "ACCEPTED"
+    assert body["data"]["profile"] is None
+    assert body["data"]["refresh"]["flow"] == "refresh_profile_by_handle"
+    assert again.json()["data"]["refresh"]["task_id"] == body["data"]["refresh"]["task_id"]
+    tasks = await pool.fetch("SELECT flow, params, status FROM scrape_request_log")
+    assert [(t["flow"], t["params"]["handle"], t["status"]) for t in tasks] == [
+        ("refresh_profile_by_handle", "new.creator", "PENDING")
+    ]
+
+
+async def test_a_stale_profile_is_served_and_refreshed(
+    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add, pool: asyncpg.Pool
+) -> None:
+    await add_instagram("old.news", refreshed_at=datetime.now(UTC) - timedelta(days=30))
+    response = await client.get(
+        "/discovery-service/api/profile/instagram/old.news",
+        headers=tenants.headers(tenants.pro, "PRO"),
+    )
+    assert response.status_code == 202
+    assert response.json()["data"]["profile"]["handle"] == "old.news"
+    assert await pool.fetchval("SELECT count(*) FROM scrape_request_log") == 1
+
+
+async def test_free_plans_do_not_see_audience_demographics(
+    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add
+) -> None:
+    await add_instagram("gated")
+    url = "/discovery-service/api/profile/instagram/gated"
+    pro = (await client.get(url, headers=tenants.headers(tenants.pro, "PRO"))).json()
+    free = (await client.get(url, headers=tenants.headers(tenants.free, "FREE"))).json()
+    assert pro["data"]["profile"]["audience_gender"] == {"female": 0.6, "male": 0.4}
+    assert free["data"]["profile"]["audience_gender"] is None
+    assert free["data"]["profile"]["followers"] == pro["data"]["profile"]["followers"]
+
+
+async def test_bad_input_is_422_with_the_field(client: httpx.AsyncClient, tenants: Tenants) -> None:
+    headers = tenants.headers(tenants.pro, "PRO")
+    bad_platform = await client.post(
+        "/discovery-service/api/profile/tiktok/search", json={}, headers=headers
+    )
+    assert bad_platform.status_code == 422
+    assert bad_platform.json()["error"]["fields"][0]["field"] == "path.platform"
+    bad_handle = await client.get("/discovery-service/api/profile/youtube/ab", headers=headers)
+    assert bad_handle.status_code == 422
+    assert bad_handle.json()["error"]["fields"][0]["field"] == "path.handle"
+    bad_filter = await client.post(
+        "/discovery-service/api/profile/instagram/search",
+        json={"followers_min": -1},
+        headers=headers,
+    )
+    assert bad_filter.status_code == 422
+    assert bad_filter.json()["error"]["code"] == "VALIDATION_FAILED"
+    assert [f["field"] for f in bad_filter.json()["error"]["fields"]] == ["body.followers_min"]
+
+
+async def test_search_filters_sorts_and_pages_through_every_match_once(
+    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add
+) -> None:
+    for i in range(25):
+        await add_instagram(
+            f"food{i:02d}",
+            followers=1000 + (i % 7) * 100,
+            category="Food" if i % 5 else "Travel",
+            is_verified=i % 2 == 0,
+        )
+    headers = tenants.headers(tenants.free, "FREE")
+    query: dict[str, Any] = {"category": "food", "followers_min": 1100, "size": 4}
+    seen: list[dict[str, Any]] = []
+    while True:
+        page = await client.post(
+            "/discovery-service/api/profile/instagram/search", json=query, headers=headers
+        )
+        assert page.status_code == 200, page.text
+        seen += page.json()["data"]["profiles"]
+        cursor = page.json()["data"]["next_cursor"]
+        if cursor is None:
+            break
+        query["cursor"] = cursor
+    expected = [i for i in range(25) if i % 5 and 1000 + (i % 7) * 100 >= 1100]
+    assert sorted(p["handle"] for p in seen) == sorted(f"food{i:02d}" for i in expected)
+    followers = [p["followers"] for p in seen]
+    assert followers == sorted(followers, reverse=True)
+    assert all(p["audience_gender"] is None for p in seen)
+
+    await add_instagram("pune.eats", city="Pune", is_business=True)
+    located = await client.post(
+        "/discovery-service/api/profile/instagram/search",
+        json={"city": "pune", "business": True},
+        headers=headers,
+    )
+    assert [p["handle"] for p in located.json()["data"]["profiles"]] == ["pune.eats"]
+    # YouTube has no cities: the filter matches no channel rather than being ignored.
+    youtube = await client.post(
+        "/discovery-service/api/profile/youtube/search", json={"city": "pune"}, headers=headers
+    )
+    assert youtube.status_code == 200 and youtube.json()["data"]["profiles"] == []
+
+    bad = await client.post(
+        "/discovery-service/api/profile/instagram/search",
+        json={"cursor": "garbage"},
+        headers=headers,
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "BAD_CURSOR"

@@ -1,0 +1,456 @@
+"""Request and response models shared by the routes, services and repositories."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from reach.api.tenancy import plan_field
+
+
+def _storable(value: Any) -> Any:
+    """`value` if PostgreSQL can store it: its text cannot hold NUL, and lone surrogates (valid
+    in JSON escapes) have no UTF-8 form."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode (no lone surrogates)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item)
+    return value
+
+
+# Every string and JSON object a client sends is one of these.
+Text = Annotated[str, AfterValidator(_storable)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_storable)]
+
+T = TypeVar("T")
+U = TypeVar("U")
+Platform = Literal["instagram", "youtube"]
+Order = Literal["asc", "desc"]
+
+
+class Page(BaseModel):
+    """Offset pagination of a list: `total` rows match, this page starts at `offset`."""
+
+    offset: int
+    size: int
+    total: int
+
+
+class Profile(BaseModel):
+    """A creator's profile on one platform. Audience demographics are for PRO plans."""
+
+    platform: Platform
+    profile_id: str
+    handle: str | None = None
+    name: str | None = None
+    category: str | None = None
+    language: str | None = None
+    country: str | None = None
+    city: str | None = None
+    followers: int | None = Field(default=None, description="Followers or subscribers.")
+    following: int | None = None
+    posts: int | None = None
+    avg_likes: float | None = None
+    avg_comments: float | None = None
+    avg_views: float | None = None
+    engagement_rate: float | None = None
+    is_verified: bool = False
+    is_business: bool | None = None
+    picture_url: str | None = None
+    refreshed_at: datetime | None = None
+    audience_gender: dict[str, Any] | None = plan_field("PRO")
+    audience_age: dict[str, Any] | None = plan_field("PRO")
+    audience_location: dict[str, Any] | None = plan_field("PRO")
+
+
+class CampaignProfile(BaseModel):
+    """A creator in the partner's campaign collections; `profile` is null until scraped."""
+
+    platform: Platform
+    platform_profile_id: str
+    collection_ids: list[int]
+    profile: Profile | None
+
+
+class Refresh(BaseModel):
+    """A scrape asked of the scraper for a missing or stale profile."""
+
+    flow: str
+    task_id: int
+    retry_after_seconds: int
+
+
+class ProfileLookup(BaseModel):
+    """`profile` is null while a missing profile is being scraped; `refresh` is set whenever a
+    scrape was asked for (the profile is then missing or stale)."""
+
+    profile: Profile | None = None
+    refresh: Refresh | None = None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    followers_min: int | None = Field(default=None, ge=0, lt=2**63)
+    followers_max: int | None = Field(default=None, ge=0, lt=2**63)
+    engagement_min: float | None = Field(default=None, ge=0)
+    engagement_max: float | None = Field(default=None, ge=0)
+    category: Text | None = Field(default=None, max_length=100)
+    language: Text | None = Field(default=None, max_length=50)
+    country: Text | None = Field(default=None, max_length=100)
+    city: Text | None = Field(default=None, max_length=100, description="Instagram only.")
+    verified: bool | None = None
+    business: bool | None = Field(default=None, description="Instagram only.")
+    sort: Literal["followers", "engagement_rate", "avg_likes"] = "followers"
+    order: Order = "desc"
+    size: int = Field(default=20, ge=1, le=100)
+    cursor: Text | None = Field(default=None, max_length=200, description="From `next_cursor`.")
+
+
+class SearchResult(BaseModel):
+    profiles: list[Profile]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at end.")
+
+
+class LeaderboardEntry(BaseModel):
+    rank: int
+    overall_rank_change: int | None = Field(
+        description="Change of the platform-wide rank since the previous month (positive: up)."
+    )
+    platform: str
+    profile_id: str
+    handle: str | None
+    category: str | None
+    language: str | None
+    country: str | None
+    followers: int | None
+    engagement_rate: float | None
+
+
+class Leaderboard(BaseModel):
+    platform: str
+    month: date | None
+    metric: str
+    entries: list[LeaderboardEntry]
+    page: Page
+
+
+class Patch(BaseModel):
+    """A partial update: a field left out is kept. Null erases only the fields listed in
+    `nullable`; the others are NOT NULL columns, so null there is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_erasing(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if value is None and name in cls.model_fields and name not in cls.nullable:
+                    raise PydanticCustomError(
+                        "not_nullable", "{field} cannot be removed", {"field": name}
+                    )
+        return data
+
+
+class PageOf(BaseModel, Generic[T]):
+    results: list[T]
+    page: Page
+
+
+class Batch(BaseModel, Generic[T]):
+    """Items added in one request (an item whose key is already there is updated)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[T] = Field(min_length=1, max_length=500)
+
+
+class Shared(BaseModel, Generic[T, U]):
+    """What a public share link shows: the collection and its first items, no tenant data."""
+
+    collection: T
+    items: list[U]
+
+
+Name = Annotated[Text, Field(min_length=1, max_length=200)]
+Source = Literal["SAAS", "CAMPAIGN"]
+Custom = Annotated[JsonObject, Field(description="The partner's own fields for this item.")]
+
+
+class ProfileCollectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    description: Text | None = Field(default=None, max_length=2000)
+    source: Source = "SAAS"
+
+
+class ProfileCollectionPatch(Patch):
+    nullable = frozenset({"description"})
+
+    name: Name | None = None
+    description: Text | None = Field(default=None, max_length=2000)
+
+
+class ProfileCollection(BaseModel):
+    id: int
+    name: str
+    description: str | None
+    share_id: str
+    source: str
+    items: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProfileItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Platform
+    platform_profile_id: Text = Field(min_length=1, max_length=100)
+    custom_data: Custom = Field(default_factory=dict)
+
+
+class ProfileItemPatch(Patch):
+    custom_data: Custom | None = None
+
+
+class ProfileItem(BaseModel):
+    id: int
+    platform: str
+    platform_profile_id: str
+    custom_data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+Frequency = Annotated[
+    timedelta,
+    Field(
+        ge=timedelta(minutes=15),
+        le=timedelta(days=30),
+        description="How often the collection's posts are re-scraped (ISO 8601 duration).",
+    ),
+]
+# Instagram shortcodes and YouTube video ids.
+Shortcode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{5,40}$")]
+
+
+class PostCollectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    source: Source = "SAAS"
+    ingestion_frequency: Frequency | None = None
+    show_in_report: bool = True
+
+
+class PostCollectionPatch(Patch):
+    nullable = frozenset({"ingestion_frequency"})
+
+    name: Name | None = None
+    ingestion_frequency: Frequency | None = None
+    show_in_report: bool | None = None
+
+
+class PostCollection(BaseModel):
+    id: int
+    name: str
+    share_id: str
+    source: str
+    ingestion_frequency: timedelta | None
+    show_in_report: bool
+    items: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PostItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Platform
+    post_shortcode: Shortcode
+    show_in_report: bool = True
+    custom_data: Custom = Field(default_factory=dict)
+
+
+class PostItemPatch(Patch):
+    show_in_report: bool | None = None
+    custom_data: Custom | None = None
+
+
+class PostItem(BaseModel):
+    id: int
+    platform: str
+    post_shortcode: str
+    show_in_report: bool
+    custom_data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+CollectionIds = Annotated[
+    list[Annotated[int, Field(ge=1, lt=2**63)]],
+    Field(max_length=100, description="Ids of the partner's profile collections."),
+]
+
+
+class CollectionGroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    collection_ids: CollectionIds = Field(default_factory=list)
+
+
+class CollectionGroupPatch(Patch):
+    name: Name | None = None
+    collection_ids: CollectionIds | None = None
+
+
+class CollectionGroup(BaseModel):
+    id: int
+    name: str
+    collection_ids: list[int]
+    created_at: datetime
+    updated_at: datetime
+
+
+Keywords = Annotated[
+    list[Annotated[Text, Field(min_length=1, max_length=100, pattern=r"\S")]],
+    Field(min_length=1, max_length=20),
+]
+
+
+class KeywordCollectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    platform: Platform
+    keywords: Keywords
+
+
+class KeywordCollectionPatch(Patch):
+    name: Name | None = None
+    keywords: Keywords | None = None
+
+
+class KeywordCollection(BaseModel):
+    id: int
+    name: str
+    platform: Platform
+    keywords: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class Post(BaseModel):
+    """A post or video, the same shape on both platforms (`shortcode`: a YouTube video id)."""
+
+    platform: Platform
+    post_id: str
+    shortcode: str
+    profile_id: str
+    post_type: str | None
+    text: str | None = Field(description="Caption, or a video's title.")
+    likes: int | None
+    comments: int | None
+    views: int | None
+    thumbnail_url: str | None
+    publish_time: datetime | None
+
+
+class KeywordPosts(BaseModel):
+    """Posts matching any keyword; `refreshes` lists the searches asked of the scraper when
+    none matched."""
+
+    posts: PageOf[Post]
+    refreshes: list[Refresh] = []
+
+
+class TimeSeriesPoint(BaseModel):
+    date: date
+    followers: int | None
+    following: int | None
+    posts: int | None
+    engagement_rate: float | None
+    avg_likes: float | None
+    avg_comments: float | None
+    followers_growth: float | None
+
+
+class CollectionSummary(BaseModel):
+    """A post collection's reach and engagement over the posts the last sync measured."""
+
+    posts: int
+    likes: int
+    comments: int
+    views: int
+    reach: int
+    avg_engagement_rate: float | None
+    first_post_at: datetime | None
+    last_post_at: datetime | None
+
+
+class CollectionDay(BaseModel):
+    """The collection's posts summed on one day (each post at its last snapshot that day)."""
+
+    date: date
+    posts: int
+    likes: int
+    comments: int
+    views: int
+    plays: int
+    reach: int
+    shares: int
+    saved: int
+
+
+class Genre(BaseModel):
+    platform: str
+    category: str
+    creators: int
+    total_followers: int
+    avg_engagement_rate: float | None
+    median_engagement_rate: float | None
+    top_profile_ids: list[str]
+
+
+class Usage(BaseModel):
+    module: str
+    plan_type: str
+    used: int
+    limit: int | None
+    valid_from: datetime
+    valid_to: datetime
+
+
+class ActivityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    activity_type: Text = Field(min_length=1, max_length=100)
+    entity_type: Text | None = Field(default=None, max_length=100)
+    entity_id: Text | None = Field(default=None, max_length=200)
+    user_id: int | None = Field(default=None, ge=0, lt=2**63)
+    metadata: JsonObject = Field(default_factory=dict)
+
+
+class Activity(ActivityIn):
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    created_at: datetime

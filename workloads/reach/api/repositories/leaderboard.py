@@ -1,0 +1,76 @@
+"""The `leaderboard` serving table (replaced as a whole by `reach pipelines sync leaderboard`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import asyncpg
+from cachetools import TTLCache
+
+from reach.api.models import LeaderboardEntry
+
+# (metric, by category, by language) -> the rank column the mart computed for that slice.
+RANK_COLUMNS: Final[dict[tuple[str, bool, bool], str]] = {
+    ("followers", False, False): "followers_rank",
+    ("followers", True, False): "followers_rank_by_cat",
+    ("followers", False, True): "followers_rank_by_lang",
+    ("followers", True, True): "followers_rank_by_cat_lang",
+    ("engagement_rate", False, False): "engagement_rate_rank",
+    ("engagement_rate", True, False): "engagement_rate_rank_by_cat",
+    ("engagement_rate", False, True): "engagement_rate_rank_by_lang",
+}
+CHANGE_COLUMNS: Final = {
+    "followers": "followers_rank_change",
+    "engagement_rate": "engagement_rate_rank_change",
+}
+
+
+class LeaderboardRepository:
+    """Pages of the table, with its latest month and each slice's size kept for `ttl_seconds`:
+    the table changes only when the sync swaps in a new one, while counting a category's rows
+    costs more than reading its page."""
+
+    def __init__(self, pool: asyncpg.Pool, ttl_seconds: float = 60) -> None:
+        self.pool = pool
+        self._months: TTLCache[str, date | None] = TTLCache(maxsize=16, ttl=ttl_seconds)
+        self._totals: TTLCache[tuple[object, ...], int] = TTLCache(maxsize=10_000, ttl=ttl_seconds)
+
+    async def latest_month(self, platform: str) -> date | None:
+        if platform not in self._months:
+            self._months[platform] = await self.pool.fetchval(
+                "SELECT max(month) FROM leaderboard WHERE platform = $1", platform
+            )
+        return self._months[platform]
+
+    async def page(
+        self,
+        platform: str,
+        month: date,
+        rank_column: str,
+        metric: str,
+        category: str | None,
+        language: str | None,
+        offset: int,
+        size: int,
+    ) -> tuple[list[LeaderboardEntry], int]:
+        where = ["platform = $1", "month = $2", f"{rank_column} IS NOT NULL"]
+        args: list[object] = [platform, month]
+        for column, value in (("category", category), ("language", language)):
+            if value is not None:
+                args.append(value)
+                where.append(f"{column} = ${len(args)}")
+        condition = " AND ".join(where)
+        rows = await self.pool.fetch(
+            f"SELECT {rank_column} AS rank, {CHANGE_COLUMNS[metric]} AS overall_rank_change,"
+            " platform, profile_id, handle, category, language, country, followers,"
+            f" engagement_rate FROM leaderboard WHERE {condition}"
+            f" ORDER BY {rank_column}, profile_id OFFSET {offset} LIMIT {size}",
+            *args,
+        )
+        key = (rank_column, *args)
+        if key not in self._totals:
+            self._totals[key] = await self.pool.fetchval(
+                f"SELECT count(*) FROM leaderboard WHERE {condition}", *args
+            )
+        return [LeaderboardEntry.model_validate(dict(r)) for r in rows], self._totals[key]

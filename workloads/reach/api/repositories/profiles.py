@@ -1,0 +1,190 @@
+"""Profiles from `instagram_account` and `youtube_account`, under the one `Profile` shape."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import asyncpg
+
+from reach.api.models import CampaignProfile, Platform, Profile, SearchRequest
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    # The platform's profile id column.
+    key: str
+    select: str
+    # Column of each `SearchRequest` filter and sort key.
+    columns: dict[str, str]
+
+
+_INSTAGRAM: Final = _Table(
+    "instagram_account",
+    "profile_id",
+    """'instagram' AS platform, profile_id, handle, full_name AS name, category, language,
+    country, city, followers, following, media_count AS posts, avg_likes, avg_comments,
+    NULL::double precision AS avg_views, engagement_rate, is_verified, is_business,
+    profile_pic_url AS picture_url, refreshed_at, audience_gender, audience_age,
+    audience_location""",
+    {
+        "followers": "followers",
+        "engagement_rate": "engagement_rate",
+        "avg_likes": "avg_likes",
+        "category": "category",
+        "language": "language",
+        "country": "country",
+        "city": "city",
+        "verified": "is_verified",
+        "business": "is_business",
+    },
+)
+_YOUTUBE: Final = _Table(
+    "youtube_account",
+    "channel_id",
+    """'youtube' AS platform, channel_id AS profile_id, handle, title AS name, category,
+    language, country, NULL AS city, subscribers AS followers, NULL::bigint AS following,
+    video_count AS posts, avg_likes, avg_comments, avg_views, engagement_rate, is_verified,
+    NULL::boolean AS is_business, thumbnail_url AS picture_url, refreshed_at,
+    NULL::jsonb AS audience_gender, NULL::jsonb AS audience_age,
+    NULL::jsonb AS audience_location""",
+    {
+        "followers": "subscribers",
+        "engagement_rate": "engagement_rate",
+        "avg_likes": "avg_likes",
+        "category": "category",
+        "language": "language",
+        "country": "country",
+        "verified": "is_verified",
+    },
+)
+TABLES: Final[dict[str, _Table]] = {"instagram": _INSTAGRAM, "youtube": _YOUTUBE}
+
+
+# The profiles in a partner's campaign collections (source CAMPAIGN) of one platform, each with
+# the collections holding it; a profile not scraped yet is listed without its data.
+_CAMPAIGN_ITEMS: Final = """
+    SELECT i.platform_profile_id, array_agg(DISTINCT c.id ORDER BY c.id) AS collection_ids
+    FROM profile_collection c JOIN profile_collection_item i ON i.collection_id = c.id
+    WHERE c.partner_id = $1 AND c.source = 'CAMPAIGN' AND i.platform = $2
+    GROUP BY i.platform_profile_id"""
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(value: float, row_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value, row_id]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[float, int]:
+    try:
+        value, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        value, row_id = float(value), int(row_id)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise BadCursor("not a cursor this API gave out") from exc
+    if not 0 < row_id < 2**63:
+        raise BadCursor("not a cursor this API gave out")
+    return value, row_id
+
+
+def search_query(platform: Platform, request: SearchRequest) -> tuple[str, list[Any]]:
+    """The keyset-paginated search SQL and its arguments. Rows without the sort value sort as
+    -1 (last in descending order), so every row has a place in the order."""
+    table = TABLES[platform]
+    args: list[Any] = []
+    where: list[str] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    ranges = (
+        ("followers", request.followers_min, ">="),
+        ("followers", request.followers_max, "<="),
+        ("engagement_rate", request.engagement_min, ">="),
+        ("engagement_rate", request.engagement_max, "<="),
+    )
+    for key, value, op in ranges:
+        if value is not None:
+            where.append(f"{table.columns[key]} {op} {arg(value)}")
+    for key in ("category", "language", "country", "city"):
+        value = getattr(request, key)
+        if value is not None:
+            # A filter on what the platform does not have (a YouTube city) matches nothing.
+            column = table.columns.get(key, "NULL::text")
+            where.append(f"lower({column}) = lower({arg(value)})")
+    for key in ("verified", "business"):
+        value = getattr(request, key)
+        if value is not None:
+            where.append(f"{table.columns.get(key, 'NULL::boolean')} = {arg(value)}")
+    sort = f"COALESCE({table.columns[request.sort]}, -1)::double precision"
+    direction, compare = ("DESC", "<") if request.order == "desc" else ("ASC", ">")
+    if request.cursor is not None:
+        value, row_id = decode_cursor(request.cursor)
+        where.append(f"({sort}, id) {compare} ({arg(value)}, {arg(row_id)})")
+    sql = (
+        f"SELECT {table.select}, id AS _id, {sort} AS _sort FROM {table.name}"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + f" ORDER BY {sort} {direction}, id {direction} LIMIT {arg(request.size + 1)}"
+    )
+    return sql, args
+
+
+def _profile(row: asyncpg.Record) -> Profile:
+    return Profile.model_validate({k: v for k, v in dict(row).items() if not k.startswith("_")})
+
+
+class ProfileRepository:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def by_handle(self, platform: Platform, handle: str) -> Profile | None:
+        table = TABLES[platform]
+        row = await self.pool.fetchrow(
+            f"SELECT {table.select} FROM {table.name} WHERE lower(handle) = lower($1)", handle
+        )
+        return None if row is None else _profile(row)
+
+    async def search(
+        self, platform: Platform, request: SearchRequest
+    ) -> tuple[list[Profile], str | None]:
+        sql, args = search_query(platform, request)
+        rows = await self.pool.fetch(sql, *args)
+        more = len(rows) > request.size
+        rows = rows[: request.size]
+        cursor = encode_cursor(rows[-1]["_sort"], rows[-1]["_id"]) if more else None
+        return [_profile(r) for r in rows], cursor
+
+    async def campaign_profiles(
+        self, partner_id: int, platform: Platform, offset: int, size: int
+    ) -> tuple[list[CampaignProfile], int]:
+        table = TABLES[platform]
+        rows = await self.pool.fetch(
+            f"WITH items AS ({_CAMPAIGN_ITEMS}) SELECT items.platform_profile_id AS _key,"
+            f" items.collection_ids AS _collections, a.id AS _found, {table.select}"
+            f" FROM items LEFT JOIN {table.name} a ON a.{table.key} = items.platform_profile_id"
+            f" ORDER BY a.{table.columns['followers']} DESC NULLS LAST,"
+            " items.platform_profile_id OFFSET $3 LIMIT $4",
+            partner_id,
+            platform,
+            offset,
+            size,
+        )
+        total = await self.pool.fetchval(
+            f"WITH items AS ({_CAMPAIGN_ITEMS}) SELECT count(*) FROM items", partner_id, platform
+        )
+        found = [
+            CampaignProfile(
+                platform=platform,
+                platform_profile_id=r["_key"],
+                collection_ids=r["_collections"],
+                profile=None if r["_found"] is None else _profile(r),
+            )
+            for r in rows
+        ]
+        return found, int(total)

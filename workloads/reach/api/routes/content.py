@@ -1,0 +1,47 @@
+"""content: a post by platform and shortcode (a video id on YouTube), and a creator's posts,
+sorted and paged."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+
+from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.models import Page, PageOf, Platform, Post, Shortcode
+from reach.api.repositories.posts import PostFilter, PostSort
+from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.tenancy import CurrentTenant
+
+router = APIRouter(prefix="/content-service/api", tags=["content"], responses=ERROR_RESPONSES)
+ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
+@router.get("/post/{platform}/{shortcode}", response_model=Envelope[Post])
+async def post(
+    platform: Platform,
+    shortcode: Annotated[Shortcode, Path()],
+    tenant: CurrentTenant,
+    services: ServicesDep,
+) -> Envelope[Post]:
+    found = await services.posts.by_shortcode(platform, shortcode)
+    if found is None:
+        raise not_found(f"{platform} post {shortcode}")
+    return Envelope(data=found)
+
+
+@router.get("/profile/{platform}/{profile_id}/posts", response_model=Envelope[PageOf[Post]])
+async def posts(
+    platform: Platform,
+    profile_id: ProfileId,
+    tenant: CurrentTenant,
+    services: ServicesDep,
+    paging: PagingDep,
+    sort: PostSort = "publish_time",
+    order: Literal["asc", "desc"] = "desc",
+) -> Envelope[PageOf[Post]]:
+    found, total = await services.posts.page(
+        platform, PostFilter(profile_id=profile_id), sort, order, paging.offset, paging.size
+    )
+    page = Page(offset=paging.offset, size=paging.size, total=total)
+    return Envelope(data=PageOf[Post](results=found, page=page))

@@ -1,0 +1,73 @@
+"""What routes get injected: the services built at start-up (`reach.api.app.Services`),
+pagination and date ranges. (The tenant comes from `reach.api.tenancy`.)"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Query, Request
+
+from reach.api.envelope import invalid
+
+if TYPE_CHECKING:
+    from reach.api.app import Services
+
+
+async def _services(request: Request) -> Services:
+    # async: FastAPI runs plain functions in a thread pool, a hop a lookup cannot afford.
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated["Services", Depends(_services)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    offset: int
+    size: int
+
+
+async def _paging(
+    offset: Annotated[int, Query(ge=0, le=100_000, description="Rows to skip.")] = 0,
+    size: Annotated[int, Query(ge=1, le=100, description="Rows per page.")] = 20,
+) -> Paging:
+    return Paging(offset=offset, size=size)
+
+
+PagingDep = Annotated[Paging, Depends(_paging)]
+
+
+# A range longer than this is refused: a year of days is what a dashboard chart shows.
+MAX_RANGE = timedelta(days=366)
+DEFAULT_RANGE = timedelta(days=90)
+# No platform has data outside these; bounding them keeps date arithmetic in range.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 1, 1)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    since: date
+    until: date
+
+
+def _date_range(
+    since: Annotated[
+        date | None, Query(ge=EARLIEST, le=LATEST, description="First day; default: 90 days back.")
+    ] = None,
+    until: Annotated[
+        date | None, Query(ge=EARLIEST, le=LATEST, description="Last day; default: today (UTC).")
+    ] = None,
+) -> DateRange:
+    until = until or datetime.now(UTC).date()
+    since = since or until - DEFAULT_RANGE
+    if since > until:
+        raise invalid("query.since", "must not be after until")
+    if until - since > MAX_RANGE:
+        raise invalid("query.since", f"the range is at most {MAX_RANGE.days} days")
+    return DateRange(since=since, until=until)
+
+
+DateRangeDep = Annotated[DateRange, Depends(_date_range)]

@@ -1,0 +1,63 @@
+"""discovery: a profile by platform and handle (cached; 202 while a scrape fetches it) and a
+filtered, sorted search with cursor pagination."""
+
+from __future__ import annotations
+
+from typing import Annotated, get_args
+
+from fastapi import APIRouter, Body, Path, Response
+
+from reach.api.envelope import ERROR_RESPONSES, Envelope, render
+from reach.api.models import Platform, ProfileLookup, SearchRequest, SearchResult
+from reach.api.routes.deps import ServicesDep
+from reach.api.tenancy import CurrentTenant, redact
+
+router = APIRouter(prefix="/discovery-service/api", tags=["discovery"], responses=ERROR_RESPONSES)
+# The handles each platform's scraper flow accepts (an @ in front is dropped): one route per
+# platform, so the spec states exactly what is valid.
+HANDLE_PATTERNS: dict[str, str] = {
+    "instagram": r"^@?[A-Za-z0-9._]{1,30}$",
+    "youtube": r"^@?[A-Za-z0-9._-]{3,30}$",
+}
+
+
+def _add_profile_route(platform: Platform) -> None:
+    async def profile(handle: str, tenant: CurrentTenant, services: ServicesDep) -> Response:
+        await services.usage.charge(tenant, "discovery")
+        found = redact(await services.profiles.lookup(platform, handle.lstrip("@")), tenant.plan)
+        if found.refresh is None:
+            return render(Envelope[ProfileLookup](data=found))
+        return render(
+            Envelope[ProfileLookup](data=found, status="ACCEPTED"),
+            status_code=202,
+            headers={"Retry-After": str(found.refresh.retry_after_seconds)},
+        )
+
+    # Set after the fact: the pattern depends on `platform`, and this module's annotations are
+    # strings that cannot name a local.
+    profile.__annotations__["handle"] = Annotated[str, Path(pattern=HANDLE_PATTERNS[platform])]
+    router.add_api_route(
+        f"/profile/{platform}/{{handle}}",
+        profile,
+        methods=["GET"],
+        name=f"{platform}_profile",
+        summary=f"A {platform} profile by handle",
+        response_model=Envelope[ProfileLookup],
+        responses={202: {"model": Envelope[ProfileLookup], "description": "Being refreshed."}},
+    )
+
+
+for _platform in get_args(Platform):
+    _add_profile_route(_platform)
+
+
+@router.post("/profile/{platform}/search", response_model=Envelope[SearchResult])
+async def search(
+    platform: Platform,
+    request: Annotated[SearchRequest, Body()],
+    tenant: CurrentTenant,
+    services: ServicesDep,
+) -> Envelope[SearchResult]:
+    await services.usage.charge(tenant, "discovery")
+    profiles, cursor = await services.profiles.search(platform, request)
+    return Envelope(data=redact(SearchResult(profiles=profiles, next_cursor=cursor), tenant.plan))

@@ -1,0 +1,62 @@
+"""genre insights: each genre's creators, followers and engagement (the weekly ClickHouse mart),
+and a genre's trending content: its creators' most engaging recent posts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.models import Genre, Page, PageOf, Platform, Post
+from reach.api.repositories.analytics import GenreSort
+from reach.api.repositories.posts import PostFilter
+from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.tenancy import CurrentTenant
+
+router = APIRouter(
+    prefix="/genre-insights-service/api", tags=["genre insights"], responses=ERROR_RESPONSES
+)
+Category = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^/\x00]+$")]
+
+
+@router.get("/genre/{platform}", response_model=Envelope[PageOf[Genre]])
+async def genres(
+    platform: Platform,
+    tenant: CurrentTenant,
+    services: ServicesDep,
+    paging: PagingDep,
+    sort: GenreSort = "creators",
+    order: Literal["asc", "desc"] = "desc",
+) -> Envelope[PageOf[Genre]]:
+    found, total = await services.genres.page(platform, sort, order, paging.offset, paging.size)
+    page = Page(offset=paging.offset, size=paging.size, total=total)
+    return Envelope(data=PageOf[Genre](results=found, page=page))
+
+
+@router.get("/genre/{platform}/{category}", response_model=Envelope[Genre])
+async def genre(
+    platform: Platform, category: Category, tenant: CurrentTenant, services: ServicesDep
+) -> Envelope[Genre]:
+    found = await services.genres.get(platform, category)
+    if found is None:
+        raise not_found(f"{platform} genre {category}")
+    return Envelope(data=found)
+
+
+@router.get("/genre/{platform}/{category}/trending", response_model=Envelope[PageOf[Post]])
+async def trending(
+    platform: Platform,
+    category: Category,
+    tenant: CurrentTenant,
+    services: ServicesDep,
+    paging: PagingDep,
+    days: Annotated[int, Query(ge=1, le=90, description="Posts of the last `days` days.")] = 7,
+) -> Envelope[PageOf[Post]]:
+    where = PostFilter(category=category, since=datetime.now(UTC) - timedelta(days=days))
+    found, total = await services.posts.page(
+        platform, where, "engagement", "desc", paging.offset, paging.size
+    )
+    page = Page(offset=paging.offset, size=paging.size, total=total)
+    return Envelope(data=PageOf[Post](results=found, page=page))

@@ -1,0 +1,188 @@
+"""CRUD routes of a partner-owned resource (see `reach.api.resources`), its items and its public
+share link, built from the resource's declaration: one router per resource, the same routes for
+each, typed with that resource's own models so the OpenAPI spec is exact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path
+
+from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.models import Batch, Page, PageOf, Shared
+from reach.api.resources import Resource
+from reach.api.routes.deps import Paging, PagingDep, ServicesDep
+from reach.api.tenancy import CurrentTenant
+
+Id = Annotated[int, Path(ge=1, lt=2**63)]
+# What a share link shows at most: a shortlist, not a data export.
+SHARED_ITEMS = 500
+
+
+def _typed(func: Callable[..., Any], **annotations: Any) -> Callable[..., Any]:
+    # The body and response types differ per resource, and this module's annotations are
+    # strings that cannot name a local, so the resource's own types are set here.
+    func.__annotations__.update(annotations)
+    return func
+
+
+def _page(paging: Paging, total: int) -> Page:
+    return Page(offset=paging.offset, size=paging.size, total=total)
+
+
+def resource_router(resource: Resource) -> APIRouter:
+    name = resource.table.name
+    stored = resource.table.stored
+    router = APIRouter(prefix=resource.prefix, tags=[resource.tag], responses=ERROR_RESPONSES)
+
+    async def create(body: Any, tenant: CurrentTenant, services: ServicesDep) -> Any:
+        return Envelope(data=await services.resources[name].create(tenant.partner_id, body))
+
+    async def listing(
+        tenant: CurrentTenant,
+        services: ServicesDep,
+        paging: PagingDep,
+        sort: Any = "created_at",
+        order: Literal["asc", "desc"] = "desc",
+    ) -> Any:
+        found, total = await services.resources[name].page(
+            tenant.partner_id, sort, order, paging.offset, paging.size
+        )
+        return Envelope(data=PageOf[stored](results=found, page=_page(paging, total)))  # type: ignore[valid-type]
+
+    async def get(row_id: Id, tenant: CurrentTenant, services: ServicesDep) -> Any:
+        return Envelope(data=await services.resources[name].get(tenant.partner_id, row_id))
+
+    async def update(row_id: Id, patch: Any, tenant: CurrentTenant, services: ServicesDep) -> Any:
+        service = services.resources[name]
+        return Envelope(data=await service.update(tenant.partner_id, row_id, patch))
+
+    async def delete(row_id: Id, tenant: CurrentTenant, services: ServicesDep) -> Envelope[None]:
+        await services.resources[name].delete(tenant.partner_id, row_id)
+        return Envelope()
+
+    one = Envelope[stored]  # type: ignore[valid-type]
+    if resource.shared and resource.items is not None:
+        _add_shared(router, resource)
+    router.add_api_route(
+        "",
+        _typed(create, body=Annotated[resource.create, Body()]),
+        methods=["POST"],
+        status_code=201,
+        response_model=one,
+        name=f"create_{name}",
+        summary=f"Create a {resource.title}",
+    )
+    router.add_api_route(
+        "",
+        _typed(listing, sort=Literal[resource.table.sorts]),
+        methods=["GET"],
+        response_model=Envelope[PageOf[stored]],  # type: ignore[valid-type]
+        name=f"list_{name}",
+        summary=f"The partner's {resource.title}s, sorted and paged",
+    )
+    router.add_api_route("/{row_id}", get, methods=["GET"], response_model=one, name=f"get_{name}")
+    router.add_api_route(
+        "/{row_id}",
+        _typed(update, patch=Annotated[resource.patch, Body()]),
+        methods=["PATCH"],
+        response_model=one,
+        name=f"update_{name}",
+    )
+    router.add_api_route(
+        "/{row_id}",
+        delete,
+        methods=["DELETE"],
+        response_model=Envelope[None],
+        name=f"delete_{name}",
+    )
+    if resource.items is not None:
+        _add_items(router, resource)
+    return router
+
+
+def _add_items(router: APIRouter, resource: Resource) -> None:
+    assert resource.items is not None
+    name = resource.items.table.name
+    stored = resource.items.table.stored
+
+    async def add(row_id: Id, body: Any, tenant: CurrentTenant, services: ServicesDep) -> Any:
+        added = await services.items[name].add(tenant.partner_id, row_id, body.items)
+        return Envelope(data=added)
+
+    async def listing(
+        row_id: Id, tenant: CurrentTenant, services: ServicesDep, paging: PagingDep
+    ) -> Any:
+        found, total = await services.items[name].page(
+            tenant.partner_id, row_id, paging.offset, paging.size
+        )
+        return Envelope(data=PageOf[stored](results=found, page=_page(paging, total)))  # type: ignore[valid-type]
+
+    async def update(
+        row_id: Id, item_id: Id, patch: Any, tenant: CurrentTenant, services: ServicesDep
+    ) -> Any:
+        item = await services.items[name].update(tenant.partner_id, row_id, item_id, patch)
+        return Envelope(data=item)
+
+    async def remove(
+        row_id: Id, item_id: Id, tenant: CurrentTenant, services: ServicesDep
+    ) -> Envelope[None]:
+        await services.items[name].remove(tenant.partner_id, row_id, item_id)
+        return Envelope()
+
+    router.add_api_route(
+        "/{row_id}/items",
+        _typed(add, body=Annotated[Batch[resource.items.create], Body()]),  # type: ignore[name-defined]
+        methods=["POST"],
+        status_code=201,
+        response_model=Envelope[list[stored]],  # type: ignore[valid-type]
+        name=f"add_{name}s",
+    )
+    router.add_api_route(
+        "/{row_id}/items",
+        listing,
+        methods=["GET"],
+        response_model=Envelope[PageOf[stored]],  # type: ignore[valid-type]
+        name=f"list_{name}s",
+    )
+    router.add_api_route(
+        "/{row_id}/items/{item_id}",
+        _typed(update, patch=Annotated[resource.items.patch, Body()]),
+        methods=["PATCH"],
+        response_model=Envelope[stored],  # type: ignore[valid-type]
+        name=f"update_{name}",
+    )
+    router.add_api_route(
+        "/{row_id}/items/{item_id}",
+        remove,
+        methods=["DELETE"],
+        response_model=Envelope[None],
+        name=f"remove_{name}",
+    )
+
+
+def _add_shared(router: APIRouter, resource: Resource) -> None:
+    assert resource.items is not None
+    name, items = resource.table.name, resource.items.table.name
+    shared_model = Shared[resource.table.stored, resource.items.table.stored]  # type: ignore[name-defined]
+
+    async def shared(
+        share_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")],
+        services: ServicesDep,
+    ) -> Any:
+        # No tenant: whoever holds the link may read the collection, and nothing else.
+        collection = await services.resources[name].rows.find("share_id", share_id)
+        if collection is None:
+            raise not_found(f"shared {resource.title}")
+        found = await services.items[items].items.of_owner(collection.id, SHARED_ITEMS)
+        return Envelope(data=shared_model(collection=collection, items=found))
+
+    router.add_api_route(
+        "/shared/{share_id}",
+        shared,
+        methods=["GET"],
+        response_model=Envelope[shared_model],
+        name=f"shared_{name}",
+        summary=f"A shared {resource.title} (public: no tenant headers)",
+    )

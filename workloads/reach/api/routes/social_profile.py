@@ -1,0 +1,32 @@
+"""social profile time series: a creator's daily followers, engagement and growth over a date
+range (synced from the `mart_time_series` model)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.models import Platform, TimeSeriesPoint
+from reach.api.routes.content import ProfileId
+from reach.api.routes.deps import DateRangeDep, ServicesDep
+from reach.api.tenancy import CurrentTenant
+
+router = APIRouter(
+    prefix="/social-profile-service/api", tags=["social profile"], responses=ERROR_RESPONSES
+)
+
+
+@router.get(
+    "/profile/{platform}/{profile_id}/time-series", response_model=Envelope[list[TimeSeriesPoint]]
+)
+async def time_series(
+    platform: Platform,
+    profile_id: ProfileId,
+    dates: DateRangeDep,
+    tenant: CurrentTenant,
+    services: ServicesDep,
+) -> Envelope[list[TimeSeriesPoint]]:
+    points = await services.time_series.points(platform, profile_id, dates.since, dates.until)
+    if points is None:
+        raise not_found(f"time series of {platform} profile {profile_id}")
+    return Envelope(data=points)

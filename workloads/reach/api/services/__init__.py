@@ -1,0 +1,1 @@
+"""The rules of each module, between the routes and the repositories."""

@@ -1,0 +1,65 @@
+"""Profile lookups: cache first, then PostgreSQL; a missing or stale profile is sent to the
+scraper (its API deduplicates per handle, so asking again while it works is free) and answered
+with 202 and a retry hint."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from reach.api.cache import ProfileCache, profile_key
+from reach.api.envelope import ApiError
+from reach.api.models import Platform, Profile, ProfileLookup, Refresh, SearchRequest
+from reach.api.repositories.profiles import BadCursor, ProfileRepository
+from reach.api.services.scraping import Scraper
+
+# The scraper flow that refreshes a profile of each platform, and its parameter.
+REFRESH_FLOWS: Final[dict[str, str]] = {
+    "instagram": "refresh_profile_by_handle",
+    "youtube": "refresh_yt_channel",
+}
+# Lookups by people waiting on a dashboard go before periodic refreshes.
+REFRESH_PRIORITY: Final = 50
+
+
+class ProfileService:
+    def __init__(
+        self,
+        repository: ProfileRepository,
+        cache: ProfileCache,
+        scraper: Scraper,
+        *,
+        stale_after: timedelta,
+    ) -> None:
+        self.repository = repository
+        self.cache = cache
+        self.scraper = scraper
+        self.stale_after = stale_after
+
+    async def lookup(self, platform: Platform, handle: str) -> ProfileLookup:
+        key = profile_key(platform, handle)
+        cached, generation = await self.cache.get(key)
+        if cached is not None:
+            return ProfileLookup(profile=cached)
+        profile = await self.repository.by_handle(platform, handle)
+        if profile is not None and not self._stale(profile):
+            await self.cache.fill(key, generation, profile)
+            return ProfileLookup(profile=profile)
+        return ProfileLookup(profile=profile, refresh=await self._refresh(platform, handle))
+
+    async def search(
+        self, platform: Platform, request: SearchRequest
+    ) -> tuple[list[Profile], str | None]:
+        try:
+            return await self.repository.search(platform, request)
+        except BadCursor as exc:
+            raise ApiError(400, str(exc), code="BAD_CURSOR") from None
+
+    def _stale(self, profile: Profile) -> bool:
+        refreshed = profile.refreshed_at
+        return refreshed is None or datetime.now(UTC) - refreshed > self.stale_after
+
+    async def _refresh(self, platform: Platform, handle: str) -> Refresh:
+        return await self.scraper.enqueue(
+            REFRESH_FLOWS[platform], {"handle": handle}, REFRESH_PRIORITY
+        )

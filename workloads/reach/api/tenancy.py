@@ -1,0 +1,94 @@
+"""Who is asking: the partner and plan the gateway puts in `x-bb-partner-id` and
+`x-bb-plan-type` (the API trusts them because only the gateway can reach it), and what that plan
+may see.
+
+What a plan sees is declared on the response models: a field marked `plan_field("PRO")` is
+emptied for lower plans by `redact`, so no route decides visibility itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Annotated, Any, TypeVar
+
+import asyncpg
+from cachetools import TTLCache
+from fastapi import Depends, Header, Request
+from pydantic import BaseModel, Field
+
+from reach.api.envelope import ApiError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Plan(IntEnum):
+    """Plans in rising order of what they see."""
+
+    FREE = 0
+    SAAS = 1
+    PRO = 2
+
+
+def plan_field(minimum: str, **kwargs: Any) -> Any:
+    """A response field only plans >= `minimum` see; lower plans get null."""
+    return Field(default=None, json_schema_extra={"x-min-plan": minimum}, **kwargs)
+
+
+def redact(model: M, plan: Plan) -> M:
+    """`model` with the fields `plan` may not see emptied (nested models included)."""
+    updates: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        extra = info.json_schema_extra
+        minimum = extra.get("x-min-plan") if isinstance(extra, dict) else None
+        if isinstance(minimum, str) and plan < Plan[minimum]:
+            updates[name] = None
+            continue
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            updates[name] = redact(value, plan)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            updates[name] = [redact(v, plan) for v in value]
+    return model.model_copy(update=updates) if updates else model
+
+
+@dataclass(frozen=True)
+class Tenant:
+    partner_id: int
+    plan: Plan
+
+
+class Partners:
+    """Whether a partner exists and is active, cached briefly (every request asks)."""
+
+    def __init__(self, pool: asyncpg.Pool, ttl_seconds: float = 30) -> None:
+        self._pool = pool
+        self._status: TTLCache[int, str | None] = TTLCache(maxsize=10_000, ttl=ttl_seconds)
+
+    async def status(self, partner_id: int) -> str | None:
+        if partner_id not in self._status:
+            self._status[partner_id] = await self._pool.fetchval(
+                "SELECT status FROM partner WHERE id = $1", partner_id
+            )
+        return self._status[partner_id]
+
+
+async def _tenant(
+    request: Request,
+    partner_id: Annotated[
+        int, Header(alias="x-bb-partner-id", gt=0, lt=2**63, description="Set by the gateway.")
+    ],
+    plan_type: Annotated[
+        str, Header(alias="x-bb-plan-type", pattern="^(FREE|SAAS|PRO)$", description="The plan.")
+    ],
+) -> Tenant:
+    partners: Partners = request.app.state.partners
+    status = await partners.status(partner_id)
+    if status is None:
+        raise ApiError(403, f"unknown partner {partner_id}", code="UNKNOWN_PARTNER")
+    if status != "ACTIVE":
+        raise ApiError(403, f"partner {partner_id} is {status.lower()}", code="PARTNER_SUSPENDED")
+    return Tenant(partner_id=partner_id, plan=Plan[plan_type])
+
+
+CurrentTenant = Annotated[Tenant, Depends(_tenant)]
