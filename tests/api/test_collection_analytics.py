@@ -10,6 +10,8 @@ import httpx
 import pytest
 from clickhouse_connect.driver.client import Client
 
+from reach.api.envelope import ApiError
+from reach.api.repositories.analytics import ClickHouse
 from reach.api.settings import ApiSettings
 
 from .conftest import Tenants
@@ -103,3 +105,12 @@ async def test_missing_marts_are_503_not_a_crash(
     response = await client.get(f"{URL}/{collection_id}/time-series", headers=headers)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "ANALYTICS_UNAVAILABLE"
+
+
+async def test_an_unreachable_clickhouse_is_503_not_a_crash() -> None:
+    def refuse() -> Client:
+        raise RuntimeError("Cannot lock file: another process holds the folder")
+
+    with pytest.raises(ApiError) as refused:
+        await ClickHouse(refuse, "dbt").rows("SELECT 1", {})
+    assert (refused.value.status, refused.value.code) == (503, "ANALYTICS_UNAVAILABLE")

@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import redis
 import schemathesis
 import schemathesis.checks
 from hypothesis import HealthCheck, given, settings
@@ -83,6 +84,7 @@ def served(settings: StoreSettings, amqp_url: str, tmp_path: Path) -> Iterator[t
         timeout=120,
     )
     scraper_port, api_port = _free_port(), _free_port()
+    prefix = f"reach-test:schema:{api_port}"
     env = {
         **os.environ,
         "REACH_POSTGRES_DSN": str(settings.postgres_dsn),
@@ -90,7 +92,7 @@ def served(settings: StoreSettings, amqp_url: str, tmp_path: Path) -> Iterator[t
         "REACH_DATA_DIR": str(tmp_path),
         "REACH_CLICKHOUSE_URL": clickhouse_dsn,
         "REACH_SCRAPER_API_URL": f"http://127.0.0.1:{scraper_port}",
-        "REACH_CACHE_PREFIX": f"reach-test:schema:{api_port}",
+        "REACH_CACHE_PREFIX": prefix,
     }
     processes = [
         subprocess.Popen([REACH, "scraper", "api", "--port", str(scraper_port)], env=env),
@@ -105,6 +107,10 @@ def served(settings: StoreSettings, amqp_url: str, tmp_path: Path) -> Iterator[t
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+        with redis.Redis.from_url(str(settings.redis_url)) as cache:
+            keys = list(cache.scan_iter(f"{prefix}:*", count=10_000))
+            if keys:
+                cache.delete(*keys)
 
 
 def test_no_5xx_and_no_schema_violation(served: tuple[str, int]) -> None:
