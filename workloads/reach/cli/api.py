@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import run_on_uvloop, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="The REST API (discovery, leaderboards, collections).")
 
@@ -17,8 +16,6 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port [REACH_API_PORT, 7179].")] = None,
 ) -> None:
     """Serve the API until SIGTERM; in-flight requests finish first."""
-    import uvloop
-
     from reach.api.running import serve as run
     from reach.api.settings import ApiSettings
     from reach.common.lifecycle import run_until_shutdown
@@ -26,6 +23,5 @@ def serve(
 
     settings = settings_or_exit(ApiSettings)
     configure_logging()
-    # uvloop: the cached profile lookup is mostly event-loop and HTTP work.
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(run_until_shutdown(lambda shutdown: run(settings, shutdown, port=port)))
+    # The cached profile lookup is mostly event-loop and HTTP work.
+    run_on_uvloop(run_until_shutdown(lambda shutdown: run(settings, shutdown, port=port)))

@@ -4,24 +4,14 @@ topology (`declare`) and the DDL of its tables (`ddl`)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import run_on_uvloop, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="Event ingestion: gRPC + webhooks -> ClickHouse.")
-
-
-def _run(main: Coroutine[Any, Any, None]) -> None:
-    """Runs a workload on uvloop: its faster event loop is worth ~10% more requests/s on the
-    HTTP side and serves grpc.aio as well."""
-    import uvloop
-
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(main)
 
 
 class Mode(StrEnum):
@@ -39,7 +29,7 @@ def serve() -> None:
 
     settings = settings_or_exit(IngestSettings)
     configure_logging()
-    _run(run_until_shutdown(lambda shutdown: serve_ingest(settings, shutdown)))
+    run_on_uvloop(run_until_shutdown(lambda shutdown: serve_ingest(settings, shutdown)))
 
 
 @app.command()
@@ -78,7 +68,7 @@ def sink(
         max_messages=settings.amqp_prefetch,
     )
     configure_logging()
-    _run(run_until_shutdown(lambda shutdown: run_sinks(settings, names, policy, shutdown)))
+    run_on_uvloop(run_until_shutdown(lambda shutdown: run_sinks(settings, names, policy, shutdown)))
 
 
 @app.command()
