@@ -1,22 +1,25 @@
-"""End-to-end ingestion throughput: gRPC Dispatch -> RabbitMQ -> sink -> embedded ClickHouse.
+"""End-to-end ingestion throughput: gRPC Dispatch -> RabbitMQ -> sink -> ClickHouse.
 
-Starts `reach ingest serve` and `reach ingest sink --sink event` as separate processes (the sink
-with its own chdb folder), then runs gRPC clients in this process that dispatch batches of
-100-500 app events (a mix of the nine payloads the `event` table holds, every event unique) for
-`--seconds`. Afterwards it waits for the sink to land everything, stops both processes, opens
-the sink's folder and counts rows with FINAL (duplicates from redelivery removed).
+Starts three processes laid out as in Kubernetes: a ClickHouse server (`reach clickhouse serve`,
+the embedded engine behind ClickHouse's HTTP interface, its tables from `reach db migrate`),
+`reach ingest serve`, and `reach ingest sink --sink event` talking to the server over HTTP.
+gRPC clients in this process dispatch batches of 100-500 app events (a mix of the nine payloads
+the `event` table holds, every event unique) for `--seconds`. Afterwards it waits for the sink
+to land everything and counts rows with FINAL (duplicates from redelivery removed).
 
 Prints one JSON line: `events_per_s` (rows landed / seconds from first dispatch to last row
 landed), `accepted_per_s`, `dispatch_p50_ms`/`dispatch_p99_ms` (client side), `sink_rss_mb`
-(peak VmRSS of the sink process; `sink_rss_anon_mb` its private part), `lost` (accepted events
-missing from the table). Needs the local RabbitMQ (`make services`); it purges the `event`
-sink's queue first. Run: .venv/bin/python bench/ingest_e2e.py [--seconds 60] [--clients 12]
+(peak VmRSS of the sink process; `sink_rss_anon_mb` its private part), `clickhouse_rss_mb` (the
+server's peak), `lost` (accepted events missing from the table). Needs the local RabbitMQ
+(`make services`); it purges the `event` sink's queue first.
+Run: .venv/bin/python bench/ingest_e2e.py [--seconds 60] [--clients 12]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -163,7 +166,7 @@ async def flushed_rows(http: httpx.AsyncClient, url: str) -> float:
 
 
 async def wait_ready(http: httpx.AsyncClient, url: str, proc: asyncio.subprocess.Process) -> None:
-    for _ in range(300):
+    for _ in range(600):
         if proc.returncode is not None:
             raise RuntimeError(f"process {proc.pid} exited with {proc.returncode}")
         try:
@@ -173,6 +176,21 @@ async def wait_ready(http: httpx.AsyncClient, url: str, proc: asyncio.subprocess
             pass
         await asyncio.sleep(0.1)
     raise RuntimeError(f"{url} never became ready")
+
+
+async def start(
+    stack: contextlib.AsyncExitStack, *command: str, env: dict[str, str]
+) -> asyncio.subprocess.Process:
+    """Starts `command`, to be stopped when `stack` unwinds (if it is still running then)."""
+    proc = await asyncio.create_subprocess_exec(*command, env=env)
+    stack.push_async_callback(stop, proc)
+    return proc
+
+
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), 60)
 
 
 def purge_queue(env: dict[str, str]) -> None:
@@ -195,72 +213,90 @@ def purge_queue(env: dict[str, str]) -> None:
 
 async def main(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="reach-bench-ingest-"))
-    grpc_port, http_port, probe_port = free_port(), free_port(), free_port()
+    grpc_port, http_port, probe_port, ch_port = free_port(), free_port(), free_port(), free_port()
+    clickhouse_url = f"http://127.0.0.1:{ch_port}"
     env = {
         **os.environ,
         "REACH_INGEST_HOST": "127.0.0.1",
         "REACH_INGEST_GRPC_PORT": str(grpc_port),
         "REACH_INGEST_HTTP_PORT": str(http_port),
         "REACH_SINK_PROBE_PORT": str(probe_port),
+        "REACH_CLICKHOUSE_URL": clickhouse_url,
     }
     purge_queue(env)
-    serve = await asyncio.create_subprocess_exec(
-        REACH, "ingest", "serve", env={**env, "REACH_DATA_DIR": str(work / "serve")}
-    )
-    sink = await asyncio.create_subprocess_exec(
-        REACH, "ingest", "sink", "--sink", SINK, "--batch-rows", str(args.batch_rows),
-        "--flush-seconds", str(args.flush_seconds),
-        env={**env, "REACH_DATA_DIR": str(work / "sink")},
-    )  # fmt: skip
-    metrics_url = f"http://127.0.0.1:{probe_port}/metrics"
-    rss_peak = anon_peak = 0
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        stack.callback(shutil.rmtree, work, ignore_errors=True)
+        server = await start(
+            stack, REACH, "clickhouse", "serve",
+            env={**env, "REACH_DATA_DIR": str(work / "clickhouse"),
+                 "REACH_CLICKHOUSE_SERVER_PORT": str(ch_port)},
+        )  # fmt: skip
+        async with httpx.AsyncClient(timeout=5) as http:
+            await wait_ready(http, f"{clickhouse_url}/ping", server)
+        migrate = await asyncio.create_subprocess_exec(
+            REACH, "db", "migrate", "--no-postgres", env=env
+        )
+        if await migrate.wait():
+            raise RuntimeError("reach db migrate failed")
+        serve = await start(
+            stack, REACH, "ingest", "serve", env={**env, "REACH_DATA_DIR": str(work / "serve")}
+        )
+        sink = await start(
+            stack, REACH, "ingest", "sink", "--sink", SINK, "--batch-rows", str(args.batch_rows),
+            "--flush-seconds", str(args.flush_seconds),
+            env={**env, "REACH_DATA_DIR": str(work / "sink")},
+        )  # fmt: skip
+        metrics_url = f"http://127.0.0.1:{probe_port}/metrics"
+        rss_peak = anon_peak = server_peak = 0
+
+        def sample() -> None:
+            nonlocal rss_peak, anon_peak, server_peak
+            rss, anon = rss_kb(sink.pid)
+            rss_peak, anon_peak = max(rss_peak, rss), max(anon_peak, anon)
+            server_peak = max(server_peak, rss_kb(server.pid)[0])
+
         async with httpx.AsyncClient(timeout=5) as http:
             await wait_ready(http, f"http://127.0.0.1:{http_port}/readyz", serve)
             await wait_ready(http, f"http://127.0.0.1:{probe_port}/readyz", sink)
             kinds = templates()
+            processes = (serve, sink, server)
             async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
                 clients = [Client(channel, kinds) for _ in range(args.clients)]
-                cpu_before = {p.pid: cpu_seconds(p.pid) for p in (serve, sink)}
+                cpu_before = {p.pid: cpu_seconds(p.pid) for p in processes}
                 own_before = time.process_time()
                 started = time.monotonic()
                 until = started + args.seconds
                 runs = [asyncio.create_task(c.run(until)) for c in clients]
                 while not all(r.done() for r in runs):
                     await asyncio.sleep(0.5)
-                    rss, anon = rss_kb(sink.pid)
-                    rss_peak, anon_peak = max(rss_peak, rss), max(anon_peak, anon)
+                    sample()
                 await asyncio.gather(*runs)
                 sent_for = time.monotonic() - started
                 cores = {p.pid: (cpu_seconds(p.pid) - cpu_before[p.pid]) / sent_for
-                         for p in (serve, sink)}  # fmt: skip
+                         for p in processes}  # fmt: skip
                 client_cores = (time.process_time() - own_before) / sent_for
             accepted = sum(c.accepted for c in clients)
             landed_at = time.monotonic()
             deadline = landed_at + 120
             while time.monotonic() < deadline:
-                rss, anon = rss_kb(sink.pid)
-                rss_peak, anon_peak = max(rss_peak, rss), max(anon_peak, anon)
+                sample()
                 if await flushed_rows(http, metrics_url) >= accepted:
                     landed_at = time.monotonic()
                     break
                 await asyncio.sleep(0.1)
             landed_for = landed_at - started
-    finally:
         for proc in (serve, sink):
-            proc.send_signal(signal.SIGTERM)
-        for proc in (serve, sink):
-            await asyncio.wait_for(proc.wait(), 60)
-    client = clickhouse.get_client(dsn=f"chdb://{work / 'sink' / 'clickhouse'}")
-    try:
-        landed = int(client.query(f"SELECT count() FROM _e.{SINK} FINAL").result_rows[0][0])
-    finally:
-        client.close()
-    shutil.rmtree(work, ignore_errors=True)
+            await stop(proc)
+        client = clickhouse.get_client(dsn=clickhouse_url)
+        try:
+            landed = int(client.query(f"SELECT count() FROM _e.{SINK} FINAL").result_rows[0][0])
+        finally:
+            client.close()
     latencies = sorted(x for c in clients for x in c.latencies)
     return {
         "bench": "ingest_e2e",
-        "measured": "gRPC Dispatch -> RabbitMQ -> sink -> embedded ClickHouse, rows counted FINAL",
+        "measured": "gRPC Dispatch -> RabbitMQ -> sink -> ClickHouse over HTTP (the embedded "
+        "engine in its own process), rows counted FINAL",
         "peer": "seed event-grpc claimed 10,000 events/s",
         "events_per_s": round(landed / landed_for),
         "accepted_per_s": round(accepted / sent_for),
@@ -268,9 +304,11 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         "dispatch_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1),
         "sink_rss_mb": round(rss_peak / 1024),
         "sink_rss_anon_mb": round(anon_peak / 1024),
+        "clickhouse_rss_mb": round(server_peak / 1024),
         "lost": accepted - landed,
         "serve_cpu_cores": round(cores[serve.pid], 2),
         "sink_cpu_cores": round(cores[sink.pid], 2),
+        "clickhouse_cpu_cores": round(cores[server.pid], 2),
         "client_cpu_cores": round(client_cores, 2),
         "accepted": accepted,
         "landed": landed,

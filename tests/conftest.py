@@ -3,7 +3,8 @@
 PostgreSQL: the schema is migrated once into a template database per test session; each test
 that asks for `postgres_dsn` gets its own copy (`CREATE DATABASE ... TEMPLATE`), dropped after.
 ClickHouse: the embedded engine allows one data folder per process, so the session has one and
-each test that asks for `clickhouse_database` gets a fresh database in it.
+each test that asks for `clickhouse_database` gets a fresh database in it; `clickhouse_server`
+is a `reach clickhouse serve` process for what must go over ClickHouse's HTTP interface.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from clickhouse_connect.driver.client import Client
 from reach.common import clickhouse
 from reach.common.migrations import migrate_clickhouse, migrate_postgres
 from reach.common.settings import StoreSettings
+from reach.testing.clickhouse import ClickHouseServer, free_port
 from reach.testing.cluster import LocalCluster
 
 
@@ -160,3 +162,19 @@ def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
         yield f"{str(base_settings.amqp_url).rstrip('/')}/{vhost}"
     finally:
         _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def clickhouse_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClickHouseServer]:
+    """One ClickHouse server for the session, with the base schema migrated over HTTP."""
+    server = ClickHouseServer(tmp_path_factory.mktemp("clickhouse-server"), free_port())
+    server.start()
+    try:
+        client = clickhouse.get_client(dsn=server.url)
+        try:
+            migrate_clickhouse(client)
+        finally:
+            client.close()
+        yield server
+    finally:
+        server.stop()

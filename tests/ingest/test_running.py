@@ -1,5 +1,6 @@
 """`reach ingest sink` as its own process: killed with SIGKILL mid-batch and restarted, it
-lands every event exactly once (as counted with FINAL)."""
+lands every event exactly once (as counted with FINAL); and sinks writing a ClickHouse server
+over HTTP that starts late and is killed mid-stream."""
 
 from __future__ import annotations
 
@@ -18,10 +19,16 @@ import httpx
 import pytest
 from aio_pika.abc import AbstractRobustConnection
 
+from reach.common import clickhouse
 from reach.common.events import events_pb2 as pb
+from reach.common.lifecycle import Shutdown
+from reach.common.migrations import migrate_clickhouse
+from reach.ingest import metrics
 from reach.ingest.routing import SINKS
-from reach.ingest.running import UnknownSink, check_names
+from reach.ingest.running import UnknownSink, check_names, run_sinks
 from reach.ingest.settings import IngestSettings
+from reach.ingest.sinking import FlushPolicy
+from reach.testing.clickhouse import ClickHouseServer, free_port
 
 SINK = SINKS["profile_log"]
 MESSAGES, EVENTS_PER_MESSAGE = 40, 250
@@ -86,17 +93,7 @@ async def test_sink_killed_mid_batch_and_restarted_lands_every_event_once(
         # A small prefetch keeps several batches in flight, so the kill lands mid-stream.
         "REACH_AMQP_PREFETCH": "8",
     }
-    channel = await amqp.channel(publisher_confirms=True)
-    exchange = await channel.get_exchange(SINK.exchange.name)
-    ids: list[str] = []
-    for _ in range(MESSAGES):
-        events = pb.Events()
-        for _ in range(EVENTS_PER_MESSAGE):
-            event = events.events.add(event_id=uuid.uuid4().hex, timestamp_ms=1_800_000_000_000)
-            event.profile_log.profile_id = "p1"
-            ids.append(event.event_id)
-        message = aio_pika.Message(events.SerializeToString(), message_id=uuid.uuid4().hex)
-        await exchange.publish(message, routing_key=SINK.routing_keys[0])
+    ids = await _publish(amqp, MESSAGES)
 
     first = _start(env)
     try:
@@ -130,3 +127,82 @@ async def test_sink_killed_mid_batch_and_restarted_lands_every_event_once(
         text=True,
     )
     assert counted.stdout.split() == [str(len(ids)), str(len(ids))]
+
+
+async def _publish(amqp: AbstractRobustConnection, messages: int) -> list[str]:
+    channel = await amqp.channel(publisher_confirms=True)
+    exchange = await channel.get_exchange(SINK.exchange.name)
+    ids: list[str] = []
+    for _ in range(messages):
+        events = pb.Events()
+        for _ in range(EVENTS_PER_MESSAGE):
+            event = events.events.add(event_id=uuid.uuid4().hex, timestamp_ms=1_800_000_000_000)
+            event.profile_log.profile_id = "p1"
+            ids.append(event.event_id)
+        message = aio_pika.Message(events.SerializeToString(), message_id=uuid.uuid4().hex)
+        await exchange.publish(message, routing_key=SINK.routing_keys[0])
+    await channel.close()
+    return ids
+
+
+@pytest.mark.service
+async def test_sink_waits_for_a_clickhouse_server_and_rides_out_its_kill(
+    ingest_settings: IngestSettings,
+    amqp: AbstractRobustConnection,
+    tmp_path: Path,
+) -> None:
+    """Over HTTP, as in Kubernetes: the sink starts before the server answers, then the server
+    is killed with SIGKILL while events keep coming; once it is back, every event is there
+    exactly once."""
+    server = ClickHouseServer(tmp_path / "clickhouse", free_port())
+    settings = ingest_settings.model_copy(update={"clickhouse_url": server.url})
+    shutdown = Shutdown()
+    policy = FlushPolicy(batch_rows=500, flush_seconds=0.2)
+    task = asyncio.create_task(run_sinks(settings, [SINK.name], policy, shutdown))
+    try:
+        await asyncio.sleep(1)
+        assert not task.done(), "the sink gave up on a server that was not there yet"
+        await asyncio.to_thread(server.start)
+        client = clickhouse.get_client(dsn=server.url)
+        migrate_clickhouse(client)
+        client.close()
+        ids = await _publish(amqp, 4)
+        await _wait_counted(server, len(ids))
+
+        server.kill()
+        failures = metrics.INSERT_FAILURES.labels(SINK.name, "transient")
+        before = failures._value.get()
+        ids += await _publish(amqp, 4)
+        for _ in range(600):
+            if failures._value.get() > before:
+                break
+            await asyncio.sleep(0.05)
+        assert failures._value.get() > before, "the sink never met the dead server"
+        await asyncio.to_thread(server.start)
+
+        assert await _wait_counted(server, len(ids)) == (len(ids), len(ids))
+        # Schemas sent as text are cached in the server's own folder, not where it was started.
+        assert list((server.data_dir / "clickhouse-server" / "__cache__").iterdir())
+    finally:
+        shutdown.request("test over")
+        await task
+        server.stop()
+
+
+async def _wait_counted(server: ClickHouseServer, expected: int) -> tuple[int, int]:
+    def count() -> tuple[int, int]:
+        client = clickhouse.get_client(dsn=server.url)
+        try:
+            rows = client.query(
+                "SELECT count(), uniqExact(event_id) FROM _e.profile_log FINAL"
+            ).result_rows
+            return int(rows[0][0]), int(rows[0][1])
+        finally:
+            client.close()
+
+    for _ in range(600):
+        counted = await asyncio.to_thread(count)
+        if counted[0] >= expected:
+            return counted
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"only {counted} of {expected} events landed")

@@ -8,7 +8,17 @@ from importlib.metadata import version as dist_version
 
 import typer
 
-from reach.cli import api, db, followers, ingest, operator, pipelines, sandbox, scraper
+from reach.cli import (
+    api,
+    clickhouse,
+    db,
+    followers,
+    ingest,
+    operator,
+    pipelines,
+    sandbox,
+    scraper,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -23,6 +33,7 @@ app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(followers.app, name="followers")
 app.add_typer(pipelines.app, name="pipelines")
 app.add_typer(api.app, name="api")
+app.add_typer(clickhouse.app, name="clickhouse")
 
 
 @app.command()

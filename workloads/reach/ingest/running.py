@@ -2,7 +2,8 @@
 
 All ClickHouse sinks of a process share one client (the embedded engine allows one folder per
 process); with the embedded engine, the sink also creates its table, since no other process can
-reach that folder. Each sink consumes on its own confirming channel with the configured
+reach that folder. A ClickHouse server that does not answer yet is waited for: the queue holds
+the events meanwhile. Each sink consumes on its own confirming channel with the configured
 prefetch, which is what bounds the rows a sink holds.
 """
 
@@ -17,6 +18,9 @@ from typing import Protocol
 
 import httpx
 from aio_pika.abc import AbstractChannel
+from clickhouse_connect.driver.client import Client
+from clickhouse_connect.driver.exceptions import OperationalError
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
 
 from reach.common import amqp, clickhouse
 from reach.common.lifecycle import Shutdown
@@ -42,6 +46,22 @@ class UnknownSink(ValueError):
     pass
 
 
+async def connect_clickhouse(settings: IngestSettings, shutdown: Shutdown) -> Client:
+    """A client once ClickHouse answers, retrying with backoff until then or until shutdown."""
+    retrying = AsyncRetrying(
+        retry=retry_if_exception_type(OperationalError),
+        wait=wait_exponential_jitter(multiplier=0.5, max=10),
+        stop=lambda _: shutdown.requested,
+        before_sleep=lambda state: log.warning(
+            "ClickHouse does not answer yet, retrying: %s",
+            state.outcome.exception() if state.outcome else None,
+        ),
+        reraise=True,
+    )
+    client: Client = await retrying(asyncio.to_thread, clickhouse.get_client, settings)
+    return client
+
+
 def check_names(names: Sequence[str]) -> None:
     unknown = [n for n in names if n not in SINKS]
     if unknown:
@@ -62,7 +82,7 @@ async def run_sinks(
         sinks: list[Runnable] = []
         ch_names = [n for n in names if SINKS[n].table is not None]
         if ch_names:
-            client = await asyncio.to_thread(clickhouse.get_client, settings)
+            client = await connect_clickhouse(settings, shutdown)
             stack.callback(client.close)
             embedded = clickhouse.is_embedded(settings.clickhouse_dsn)
 

@@ -1,0 +1,68 @@
+"""A `reach clickhouse serve` process for tests that need ClickHouse over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ClickHouseServer:
+    """`reach clickhouse serve` as its own process on `data_dir`, startable again after a stop
+    or a kill, on the same port and folder."""
+
+    def __init__(self, data_dir: Path, port: int) -> None:
+        self.data_dir = data_dir
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("REACH_")}
+        env |= {
+            "REACH_DATA_DIR": str(self.data_dir),
+            "REACH_CLICKHOUSE_SERVER_PORT": str(self.port),
+        }
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with (self.data_dir / "server.log").open("ab") as log:
+            self._process = subprocess.Popen(
+                [str(Path(sys.executable).with_name("reach")), "clickhouse", "serve"],
+                env=env,
+                stdout=log,
+                stderr=log,
+            )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"reach clickhouse serve exited: {self.data_dir / 'server.log'}")
+            try:
+                if httpx.get(f"{self.url}/ping", timeout=1).text == "Ok.\n":
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("reach clickhouse serve never answered /ping")
+
+    def kill(self) -> None:
+        """SIGKILL: the server vanishes mid-whatever, as a crashed pod does."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(30)
+            self._process = None
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(60)
+            self._process = None
