@@ -2,7 +2,8 @@
 and the embedded ClickHouse with every dbt test passing, the marts against a plain-Python
 reference (tests/pipelines/reference.py) before and after an incremental run, the Leaderboard
 resource's vars, and `dbt docs generate`. Each test has its own PostgreSQL database, its own
-events database and its own dbt schema in the session's engine."""
+events database and its own dbt schema in the session's engine; the build and the marts also run
+over HTTP against `reach clickhouse serve`."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ from clickhouse_connect.driver.client import Client
 from typer.testing import CliRunner
 
 from reach.cli.main import app
+from reach.common import clickhouse
 from reach.pipelines import synthetic
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
+from reach.testing.clickhouse import ClickHouseServer
 
 from . import reference
 
@@ -49,35 +52,60 @@ def data(today: date) -> synthetic.SyntheticData:
 
 
 @pytest.fixture
-def events_database(clickhouse_client: Client) -> Iterator[str]:
+def store(request: pytest.FixtureRequest) -> str:
+    """Where ClickHouse is: the session's embedded engine, or (parametrized) a ClickHouse server
+    that dbt-clickhouse reaches over HTTP as it would in Kubernetes."""
+    return str(getattr(request, "param", "embedded"))
+
+
+@pytest.fixture
+def store_dsn(store: str, clickhouse_dsn: str, request: pytest.FixtureRequest) -> str:
+    if store == "server":
+        server: ClickHouseServer = request.getfixturevalue("clickhouse_server")
+        return server.url
+    return clickhouse_dsn
+
+
+@pytest.fixture
+def store_client(store_dsn: str, clickhouse_client: Client) -> Iterator[Client]:
+    if clickhouse.is_embedded(store_dsn):
+        yield clickhouse_client
+        return
+    client = clickhouse.get_client(dsn=store_dsn)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def events_database(store_client: Client) -> Iterator[str]:
     """A database with the raw event tables of `_e` (same columns and engines), empty."""
     name = f"events_{uuid.uuid4().hex[:12]}"
-    clickhouse_client.command(f"CREATE DATABASE {name}")
+    store_client.command(f"CREATE DATABASE {name}")
     for table in EVENT_TABLES:
-        clickhouse_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
+        store_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
     yield name
-    clickhouse_client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+    store_client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
 
 
 @pytest.fixture
 def pipelines_settings(
-    postgres_dsn: str, clickhouse_dsn: str, clickhouse_client: Client, tmp_path: Path
+    postgres_dsn: str, store_dsn: str, store_client: Client, tmp_path: Path
 ) -> Iterator[PipelinesSettings]:
     settings = PipelinesSettings(
         postgres_dsn=postgres_dsn,
-        clickhouse_url=clickhouse_dsn,
+        clickhouse_url=store_dsn,
         data_dir=tmp_path,
         dbt_schema=f"dbt_{uuid.uuid4().hex[:12]}",
     )
     yield settings
-    clickhouse_client.command(f"DROP DATABASE IF EXISTS {settings.dbt_schema} SYNC")
+    store_client.command(f"DROP DATABASE IF EXISTS {settings.dbt_schema} SYNC")
 
 
 @pytest.fixture
 def loaded(
     data: synthetic.SyntheticData,
     postgres_dsn: str,
-    clickhouse_client: Client,
+    store_client: Client,
     events_database: str,
 ) -> synthetic.SyntheticData:
     async def write() -> None:
@@ -88,7 +116,7 @@ def loaded(
             await conn.close()
 
     asyncio.run(write())
-    synthetic.write_clickhouse(clickhouse_client, data, events_database)
+    synthetic.write_clickhouse(store_client, data, events_database)
     return data
 
 
@@ -103,11 +131,12 @@ def rows(client: Client, sql: str) -> list[dict[str, Any]]:
     return [dict(zip(result.column_names, row, strict=True)) for row in result.result_rows]
 
 
+@pytest.mark.parametrize("store", ["embedded", "server"], indirect=True)
 def test_build_passes_every_test(
     loaded: synthetic.SyntheticData,
     pipelines_settings: PipelinesSettings,
     events_database: str,
-    clickhouse_client: Client,
+    store_client: Client,
 ) -> None:
     dbt(pipelines_settings, events_database, "build")
 
@@ -117,7 +146,7 @@ def test_build_passes_every_test(
     assert all(status in ("success", "pass") for status in statuses.values()), statuses
     assert sum(1 for unique_id in statuses if unique_id.startswith("test.")) >= 30
     counts = {
-        model: clickhouse_client.query(f"SELECT count() FROM {schema}.{model}").result_rows[0][0]
+        model: store_client.query(f"SELECT count() FROM {schema}.{model}").result_rows[0][0]
         for model in (
             "mart_instagram_account",
             "mart_youtube_account",
@@ -188,11 +217,12 @@ def _check_leaderboard(
     assert None in changes
 
 
+@pytest.mark.parametrize("store", ["embedded", "server"], indirect=True)
 def test_marts_match_the_reference(
     loaded: synthetic.SyntheticData,
     pipelines_settings: PipelinesSettings,
     events_database: str,
-    clickhouse_client: Client,
+    store_client: Client,
     today: date,
 ) -> None:
     dbt(pipelines_settings, events_database, "build")
@@ -208,7 +238,7 @@ def test_marts_match_the_reference(
     stored_accounts = {
         row.pop("profile_id"): row
         for row in rows(
-            clickhouse_client,
+            store_client,
             f"SELECT profile_id, {', '.join(account_columns)} FROM {schema}.mart_instagram_account",
         )
     }
@@ -223,24 +253,24 @@ def test_marts_match_the_reference(
     ), "the synthetic data should tie on engagement rate"
 
     events = list(loaded.clickhouse["profile_log"])
-    _check_time_series(clickhouse_client, schema, events)
-    _check_leaderboard(clickhouse_client, schema, loaded, events)
+    _check_time_series(store_client, schema, events)
+    _check_leaderboard(store_client, schema, loaded, events)
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.
     later = synthetic.snapshots_after(loaded, today)
-    synthetic.insert_events(clickhouse_client, events_database, "profile_log", later)
+    synthetic.insert_events(store_client, events_database, "profile_log", later)
     dbt(pipelines_settings, events_database, "build", "--select", "mart_time_series+")
     events += later
-    _check_time_series(clickhouse_client, schema, events)
-    _check_leaderboard(clickhouse_client, schema, loaded, events)
+    _check_time_series(store_client, schema, events)
+    _check_leaderboard(store_client, schema, loaded, events)
 
 
 def test_leaderboard_honours_the_resource_vars(
     loaded: synthetic.SyntheticData,
     pipelines_settings: PipelinesSettings,
     events_database: str,
-    clickhouse_client: Client,
+    store_client: Client,
 ) -> None:
     schema = pipelines_settings.dbt_schema
     # A ranking the serving table has no column for: by views within country.
@@ -255,7 +285,7 @@ def test_leaderboard_honours_the_resource_vars(
         leaderboard_dimensions=["country"],
     )
     board = rows(
-        clickhouse_client,
+        store_client,
         "SELECT platform, month, profile_id, country, views, rank, rank_change"
         f" FROM {schema}.mart_leaderboard ORDER BY month, profile_id",
     )
@@ -300,7 +330,7 @@ def test_the_operators_leaderboard_command_runs(
     loaded: synthetic.SyntheticData,
     events_database: str,
     pipelines_settings: PipelinesSettings,
-    clickhouse_client: Client,
+    store_client: Client,
     repo_root: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -326,7 +356,7 @@ def test_the_operators_leaderboard_command_runs(
 
     assert result.exit_code == 0, result.output
     board = rows(
-        clickhouse_client,
+        store_client,
         "SELECT DISTINCT platform, rank = followers_rank_by_cat_lang AS same"
         f" FROM {pipelines_settings.dbt_schema}.mart_leaderboard",
     )

@@ -9,8 +9,9 @@ before the engine is taken, so a slow upload never holds other requests.
 Answers follow the interface: the result in the statement's FORMAT (else `default_format`,
 else TabSeparated); `X-ClickHouse-Summary`, `-Query-Id`, `-Format`, `-Timezone` headers; errors
 as `Code: N. DB::Exception: ...` with `X-ClickHouse-Exception-Code` and the status ClickHouse
-gives that code. Not served: sessions (`session_id` is accepted and ignored, every request
-stands alone), response compression (clients get identity encoding) and the native TCP port.
+gives that code. Not served: sessions (`session_id` is accepted and ignored; requests share the
+engine's one session, so a `SET` statement or a temporary table is seen by all), response
+compression (clients get identity encoding) and the native TCP port.
 """
 
 from __future__ import annotations
