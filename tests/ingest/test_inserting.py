@@ -6,7 +6,7 @@ import pytest
 from clickhouse_connect.driver.exceptions import DatabaseError, OperationalError
 
 from reach.common.events import events_pb2 as pb
-from reach.ingest.inserting import Inserter, dedup_token, document, is_data_error, varint
+from reach.ingest.inserting import Inserter, dedup_token, document_parts, is_data_error, varint
 from reach.ingest.tables import TABLES
 
 pytestmark = pytest.mark.unit
@@ -23,7 +23,7 @@ def test_varint(value: int, encoded: bytes) -> None:
 def test_concatenated_bodies_are_one_events_message_behind_its_length() -> None:
     first = pb.Events(events=[pb.Event(event_id="a"), pb.Event(event_id="b")])
     second = pb.Events(events=[pb.Event(event_id="c")])
-    doc = document([first.SerializeToString(), second.SerializeToString()])
+    doc = b"".join(document_parts([first.SerializeToString(), second.SerializeToString()]))
     length = len(first.SerializeToString()) + len(second.SerializeToString())
     assert doc.startswith(varint(length))
     merged = pb.Events.FromString(doc[len(varint(length)) :])
@@ -45,23 +45,26 @@ def test_dedup_token_depends_on_the_messages_and_their_order() -> None:
 
 class _Recorder:
     def __init__(self) -> None:
-        self.calls: list[tuple[str, bytes | None]] = []
+        self.bodies: list[bytes] = []
 
-    def command(self, sql: str, data: bytes | None = None) -> None:
-        self.calls.append((sql, data))
+    def raw_insert(self, table: str, insert_block: bytes) -> None:
+        assert table == ""
+        self.bodies.append(insert_block)
 
 
-def test_a_server_gets_the_document_as_the_body_of_an_insert_from_input(tmp_path: Path) -> None:
+def test_a_server_gets_the_statement_then_the_document_in_the_body(tmp_path: Path) -> None:
     recorder = _Recorder()
     inserter = Inserter(recorder, TABLES["trace_log"], embedded=False, spool_dir=tmp_path)  # type: ignore[arg-type]
     body = pb.Events(events=[pb.Event(event_id="a")]).SerializeToString()
 
     inserter.insert([body], "token-1")
 
-    [(sql, data)] = recorder.calls
-    assert data == document([body])
+    [sent] = recorder.bodies
+    statement, _, data = sent.partition(b" FORMAT ProtobufList\n")
+    assert data == varint(len(body)) + body
+    sql = statement.decode()
     assert sql.startswith("INSERT INTO _e.`trace_log` (`event_id`, `event_timestamp`")
     assert "FROM input('`event_id` String, `timestamp_ms` Int64" in sql
     assert "format_schema_source = 'string'" in sql and "message Events" in sql
-    assert sql.endswith("insert_deduplication_token = 'token-1' FORMAT ProtobufList")
+    assert sql.endswith("insert_deduplication_token = 'token-1'")
     assert list(tmp_path.iterdir()) == []
