@@ -31,7 +31,9 @@ from reach.ingest.sinking import FlushPolicy
 from reach.testing.clickhouse import ClickHouseServer, free_port
 
 SINK = SINKS["profile_log"]
-MESSAGES, EVENTS_PER_MESSAGE = 40, 250
+# Enough backlog that the sink is still draining it when the first flush shows on its probe,
+# which starts only after the consumer: a short backlog could be gone by then.
+MESSAGES, EVENTS_PER_MESSAGE = 400, 250
 REACH = str(Path(sys.executable).with_name("reach"))
 COUNT = (
     "import sys, clickhouse_connect\n"
