@@ -44,9 +44,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a record is emitted: a caller that swaps it for
+    a while (a CLI runner, a test's capture) must not leave the handler on a closed stream."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        """StreamHandler assigns its stream; this handler has none of its own to keep."""
+
+
 def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     """Routes the root logger to stderr, as JSON lines unless a person is reading a terminal."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(
         JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s: %(message)s")
     )
