@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,14 +34,9 @@ import httpx
 from reach.common.migrations import migrate_postgres
 from reach.common.redis import create_redis
 from reach.common.settings import StoreSettings
+from reach.testing.ports import free_port
 
 REACH = str(Path(sys.executable).with_name("reach"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def percentile(values: list[float], q: float) -> float:

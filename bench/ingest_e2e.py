@@ -26,7 +26,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,16 +39,11 @@ import httpx
 from reach.common import clickhouse
 from reach.common.events import events_pb2 as pb
 from reach.ingest.inserting import varint
+from reach.testing.ports import free_port
 
 REACH = str(Path(sys.executable).with_name("reach"))
 SINK = "event"
 DISPATCH = "/reach.events.v1.EventService/Dispatch"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def templates() -> list[bytes]:

@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,17 +30,13 @@ from pathlib import Path
 
 import httpx
 
+from reach.testing.ports import free_port
+
 REACH = str(Path(sys.executable).with_name("reach"))
 SECRET = "bench-shop-secret"
 QUEUES = ["branch_event_q", "vidooly_event_q", "shopify_event_q", "webengage_event_q",
           "webengage_event_api_q"]  # fmt: skip
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def ensure_wrk() -> str:

@@ -22,8 +22,9 @@ from typing import Any
 
 import yaml
 
-from reach.testing.cluster import LocalCluster, free_port
+from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
+from reach.testing.ports import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 EVENT_SINKS = ("click_event", "app_init_event", "profile_log", "post_log_event")

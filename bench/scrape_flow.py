@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import sys
 import time
 import uuid
@@ -36,15 +35,10 @@ from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.running import run_worker
 from reach.scraper.settings import ScraperSettings
+from reach.testing.ports import free_port
 
 FLOW = "refresh_profile_by_handle"
 PAYLOADS = ("profile_log", "scrape_request_log")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def wait_for_port(port: int) -> None:

@@ -23,8 +23,9 @@ from clickhouse_connect.driver.client import Client
 from reach.common import clickhouse
 from reach.common.migrations import migrate_clickhouse, migrate_postgres
 from reach.common.settings import StoreSettings
-from reach.testing.clickhouse import ClickHouseServer, free_port
+from reach.testing.clickhouse import ClickHouseServer
 from reach.testing.cluster import LocalCluster
+from reach.testing.ports import free_port
 
 
 def _with_database(dsn: str, database: str) -> str:

@@ -21,6 +21,7 @@ import schemathesis.checks
 from hypothesis import HealthCheck, given, settings
 
 from reach.common.settings import StoreSettings
+from reach.testing.ports import free_port
 
 pytestmark = pytest.mark.service
 REACH = str(Path(sys.executable).with_name("reach"))
@@ -31,14 +32,6 @@ client = get_client(dsn="{dsn}")
 create_marts(client, "dbt")
 client.close()
 """
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -83,7 +76,7 @@ def served(settings: StoreSettings, amqp_url: str, tmp_path: Path) -> Iterator[t
         cwd=Path(__file__).parent,
         timeout=120,
     )
-    scraper_port, api_port = _free_port(), _free_port()
+    scraper_port, api_port = free_port(), free_port()
     prefix = f"reach-test:schema:{api_port}"
     env = {
         **os.environ,

@@ -3,7 +3,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 
 import httpx
 import pytest
@@ -11,14 +10,9 @@ import pytest
 from reach.common.lifecycle import Shutdown, run_until_shutdown
 from reach.common.probes import Readiness, probe_app
 from reach.common.webserver import serve_http
+from reach.testing.ports import free_port
 
 pytestmark = pytest.mark.unit
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def test_sigterm_drains_then_returns() -> None:
@@ -38,7 +32,7 @@ async def test_sigterm_drains_then_returns() -> None:
 
 async def test_http_server_serves_until_shutdown() -> None:
     shutdown = Shutdown()
-    port = _free_port()
+    port = free_port()
     server = asyncio.create_task(
         serve_http(probe_app(Readiness(shutdown)), host="127.0.0.1", port=port, shutdown=shutdown)
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -36,12 +35,7 @@ from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import Column, Table
 from reach.ingest.topology import declare_all
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from reach.testing.ports import free_port
 
 
 def _rabbitmqctl(*args: str) -> None:

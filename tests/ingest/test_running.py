@@ -28,7 +28,8 @@ from reach.ingest.routing import SINKS
 from reach.ingest.running import UnknownSink, check_names, run_sinks
 from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
-from reach.testing.clickhouse import ClickHouseServer, free_port
+from reach.testing.clickhouse import ClickHouseServer
+from reach.testing.ports import free_port
 
 SINK = SINKS["profile_log"]
 # Enough backlog that the sink is still draining it when the first flush shows on its probe,

@@ -23,8 +23,9 @@ import aio_pika
 import pytest
 import yaml
 
-from reach.testing.cluster import LocalCluster, free_port
+from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
+from reach.testing.ports import free_port
 
 from .conftest import load_samples
 

@@ -17,8 +17,9 @@ from reach.sandbox.universe import Universe
 from reach.scraper.enqueueing import new_task
 from reach.scraper.running import Runtime, run_worker
 from reach.scraper.settings import ScraperSettings
+from reach.testing.ports import free_port
 
-from .conftest import EventTap, free_port
+from .conftest import EventTap
 
 pytestmark = pytest.mark.service
 

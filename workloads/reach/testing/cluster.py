@@ -18,7 +18,6 @@ import ipaddress
 import os
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import tempfile
@@ -33,6 +32,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from reach.testing.ports import free_port
+
 SERVICE_CIDR = "10.96.0.0/24"
 # The first address of SERVICE_CIDR: the `kubernetes` Service, so in-cluster clients trust us.
 SERVICE_IP = "10.96.0.1"
@@ -41,13 +42,6 @@ SA_ISSUER = "https://kubernetes.default.svc.cluster.local"
 
 class ClusterError(RuntimeError):
     pass
-
-
-def free_port() -> int:
-    """A port nothing listens on now; two runs ask the kernel, so they get different ones."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _pem(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
