@@ -21,7 +21,6 @@ import gzip
 import json
 import logging
 import os
-import re
 import tempfile
 import threading
 import time
@@ -45,17 +44,16 @@ from reach.clickhouse_server.statements import (
     Parameters,
     Statement,
     parse,
-    quote,
     split_parameters,
     statement_text,
 )
+from reach.common.clickhouse_sql import error_code, quote_identifier, quote_string
 from reach.common.lifecycle import Shutdown
 from reach.common.webserver import serve_http
 
 log = logging.getLogger(__name__)
 
 READ_VERBS = frozenset({"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN"})
-_CODE = re.compile(r"Code: (\d+)")
 # The statuses ClickHouse's HTTP handler gives these error codes; every other code is a 500.
 _STATUS = {
     **dict.fromkeys((6, 26, 27, 36, 38, 41, 62, 69, 70, 72, 117, 444), 400),
@@ -80,8 +78,8 @@ class Answer:
 class EngineError(RuntimeError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
-        match = _CODE.search(message)
-        self.code = int(match[1]) if match else 1000  # POCO_EXCEPTION, as ClickHouse reports
+        code = error_code(message)
+        self.code = 1000 if code is None else code  # 1000: POCO_EXCEPTION, as ClickHouse reports
 
 
 class Engine:
@@ -143,11 +141,13 @@ class Engine:
 
     def _use(self, database: str) -> None:
         if database != self._database:
-            self._query(f"USE `{database.replace('`', '``')}`", "TabSeparated")
+            self._query(f"USE {quote_identifier(database)}", "TabSeparated")
             self._database = database
 
     def _apply(self, wanted: dict[str, str]) -> None:
-        changes = [f"{k} = {quote(v)}" for k, v in wanted.items() if self._settings.get(k) != v]
+        changes = [
+            f"{k} = {quote_string(v)}" for k, v in wanted.items() if self._settings.get(k) != v
+        ]
         changes += [f"{k} = DEFAULT" for k in self._settings if k not in wanted]
         if not changes:
             return

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from reach.common.clickhouse_sql import quote_string
+
 # Parameters the HTTP interface consumes itself; they never reach the engine as settings.
 TRANSPORT_PARAMETERS = frozenset(
     {
@@ -120,11 +122,7 @@ class Statement:
 
     def sql_for(self, path: str) -> str:
         before, after = self.around_path
-        return f"{before}{quote(path)}{after}"
-
-
-def quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return f"{before}{quote_string(path)}{after}"
 
 
 def statement_text(query_parameter: str | None, body: bytes) -> bytes:
@@ -135,7 +133,7 @@ def statement_text(query_parameter: str | None, body: bytes) -> bytes:
 
 def parse(text: bytes) -> Statement:
     """The statement in `text` (see the module's docstring)."""
-    all_words = list(words(_sql_head(text)))
+    all_words = _statement_words(text)
     if not all_words:
         raise BadRequest("empty query")
     verb = all_words[0].text.upper()
@@ -156,7 +154,7 @@ def parse(text: bytes) -> Statement:
         close = _matching_paren(text, call.end)
         arguments = _decode(text[call.end + 1 : close])
         before = f"{_decode(head[: call.start])}file("
-        after = f", {quote(name.text)}, {arguments}){_decode(head[close + 1 :])}"
+        after = f", {quote_string(name.text)}, {arguments}){_decode(head[close + 1 :])}"
         return Statement(_decode(head), verb, data=data, around_path=(before, after))
     if any(w.depth == 0 and w.text.upper() in ("SELECT", "WITH") for w in head_words[1:]):
         raise BadRequest("INSERT ... SELECT with data must read it through input()")
@@ -171,16 +169,19 @@ def parse(text: bytes) -> Statement:
     )
 
 
-def _sql_head(text: bytes) -> bytes:
-    """The part of `text` worth scanning: an INSERT's data may be binary, so scanning stops at
-    the first line break after its FORMAT clause."""
-    if not text.lstrip()[:6].upper().startswith(b"INSERT"):
-        return text
+def _statement_words(text: bytes) -> list[Word]:
+    """The words of the statement in `text`. An INSERT's data may be binary, so for an INSERT
+    the scan stops at VALUES or at the name after FORMAT."""
+    found: list[Word] = []
     for w in words(text):
-        if w.depth == 0 and w.text.upper() in ("FORMAT", "VALUES"):
-            newline = text.find(b"\n", w.end)
-            return text if newline < 0 else text[:newline]
-    return text
+        found.append(w)
+        if found[0].text.upper() != "INSERT" or w.depth != 0:
+            continue
+        if w.text.upper() == "VALUES" or (
+            len(found) > 2 and found[-2].depth == 0 and found[-2].text.upper() == "FORMAT"
+        ):
+            break
+    return found
 
 
 def _insert_format(ws: list[Word]) -> tuple[Word, Word] | None:

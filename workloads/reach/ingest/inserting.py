@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from importlib import resources
@@ -23,7 +22,8 @@ from pathlib import Path
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import OperationalError
 
-from reach.ingest.tables import DATABASE, Table, quote_string
+from reach.common.clickhouse_sql import error_code, quote_string
+from reach.ingest.tables import DATABASE, Table
 
 _PROTO = resources.files("reach.common.events") / "events.proto"
 SCHEMA = _PROTO.read_text(encoding="utf-8")
@@ -50,15 +50,13 @@ DATA_ERRORS = frozenset(
         444,  # UNKNOWN_PROTOBUF_FORMAT (corrupted or mismatched protobuf)
     }
 )
-_CODE = re.compile(r"Code: (\d+)")
 
 
 def is_data_error(exc: BaseException) -> bool:
     """True when ClickHouse refused the data itself; anything else is worth retrying."""
     if isinstance(exc, OperationalError):
         return False
-    match = _CODE.search(str(exc))
-    return match is not None and int(match[1]) in DATA_ERRORS
+    return error_code(str(exc)) in DATA_ERRORS
 
 
 def varint(value: int) -> bytes:
@@ -82,17 +80,17 @@ def dedup_token(message_ids: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(message_ids).encode()).hexdigest()
 
 
-def _settings(token: str, *, embedded: bool) -> str:
-    # The embedded engine reads the schema file where the package is installed. A server has
-    # no such file, so it gets the text (and caches it in its own format_schema_path; the
-    # embedded engine would cache it under the process's working directory).
-    if embedded:
-        schema = f"format_schema = {quote_string(f'{_PROTO}:Event')}"
-    else:
-        schema = (
-            f"format_schema_source = 'string', format_schema = {quote_string(SCHEMA)}, "
-            "format_schema_message_name = 'Event'"
-        )
+# The embedded engine reads the schema file where the package is installed. A server has no
+# such file, so it gets the text (and caches it in its own format_schema_path; the embedded
+# engine would cache it under the process's working directory).
+_EMBEDDED_SCHEMA = f"format_schema = {quote_string(f'{_PROTO}:Event')}"
+_SERVER_SCHEMA = (
+    f"format_schema_source = 'string', format_schema = {quote_string(SCHEMA)}, "
+    "format_schema_message_name = 'Event'"
+)
+
+
+def _settings(schema: str, token: str) -> str:
     return f" SETTINGS {schema}, insert_deduplication_token = {quote_string(token)}"
 
 
@@ -114,11 +112,11 @@ class Inserter:
         self._spool_dir = spool_dir
         self._database = database
         self._structure = quote_string(table.input_structure())
+        self._server_sql = table.insert_select(f"input({self._structure})", database)
 
     def insert(self, bodies: Sequence[bytes], token: str) -> None:
         if not self._embedded:
-            sql = self._table.insert_select(f"input({self._structure})", self._database)
-            statement = f"{sql}{_settings(token, embedded=False)} FORMAT {FORMAT}\n"
+            statement = f"{self._server_sql}{_settings(_SERVER_SCHEMA, token)} FORMAT {FORMAT}\n"
             # The statement leads the body and the document follows it, as the HTTP interface
             # allows. Through `command(data=...)` clickhouse-connect would decode the whole
             # binary body to text to classify the statement: four times its size in memory.
@@ -132,6 +130,6 @@ class Inserter:
                 spool.writelines(document_parts(bodies))
             source = f"file({quote_string(path)}, '{FORMAT}', {self._structure})"
             sql = self._table.insert_select(source, self._database)
-            self._client.command(sql + _settings(token, embedded=True))
+            self._client.command(sql + _settings(_EMBEDDED_SCHEMA, token))
         finally:
             os.unlink(path)

@@ -16,18 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from reach.common.clickhouse_sql import quote_identifier
+
 DATABASE = "_e"
 TIMESTAMP = "DateTime64(3, 'UTC')"
 LC = "LowCardinality(String)"
-
-
-def quote_string(text: str) -> str:
-    """A ClickHouse single-quoted string literal."""
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def quote_identifier(name: str) -> str:
-    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
 
 
 @dataclass(frozen=True)

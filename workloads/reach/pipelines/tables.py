@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
+from reach.common.clickhouse_sql import quote_identifier
+
 PG_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 CH_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 PG_MAX_IDENTIFIER = 63
@@ -33,7 +35,7 @@ class Column:
     expression: str | None = None
 
     def select_expression(self) -> str:
-        return self.expression or quote_ch(self.name)
+        return self.expression or quote_identifier(self.name)
 
 
 @dataclass(frozen=True)
@@ -95,17 +97,13 @@ def check_pg_identifier(name: str) -> None:
         raise SpecError(f"not a plain PostgreSQL identifier: {name!r}")
 
 
-def quote_ch(identifier: str) -> str:
-    return "`" + identifier.replace("\\", "\\\\").replace("`", "\\`") + "`"
-
-
 def quote_pg(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
 def qualified_source(table: str, default_database: str) -> str:
     database, _, name = table.rpartition(".")
-    return f"{quote_ch(database or default_database)}.{quote_ch(name)}"
+    return f"{quote_identifier(database or default_database)}.{quote_identifier(name)}"
 
 
 # ClickHouse types whose values the sync reads as text, with the PostgreSQL type they map to.
@@ -142,7 +140,7 @@ def inferred_column(name: str, ch_type: str) -> Column:
     expects, maps and tuples as JSON, arrays as PostgreSQL array literals."""
     check_pg_identifier(name)
     base = _unwrap(ch_type)
-    source = quote_ch(name)
+    source = quote_identifier(name)
     if base in _SCALARS:
         return Column(name, _SCALARS[base])
     if base in _AS_TEXT:
@@ -217,7 +215,7 @@ def source_sql(
 ) -> str:
     """The ClickHouse SELECT that yields the target's columns in order, in blocks of at most
     `block_rows` (a query-level setting, so the embedded engine still streams it)."""
-    select = ", ".join(f"{c.select_expression()} AS {quote_ch(c.name)}" for c in columns)
+    select = ", ".join(f"{c.select_expression()} AS {quote_identifier(c.name)}" for c in columns)
     if spec.source_table is not None:
         source = qualified_source(spec.source_table, default_database)
         source += " FINAL" if final else ""
@@ -225,7 +223,7 @@ def source_sql(
         source = f"({(spec.source_query or '').strip().rstrip(';')})"
     order = ""
     if spec.primary_key:
-        order = " ORDER BY " + ", ".join(quote_ch(c) for c in spec.primary_key)
+        order = " ORDER BY " + ", ".join(quote_identifier(c) for c in spec.primary_key)
     return f"SELECT {select} FROM {source}{order} SETTINGS max_block_size = {block_rows}"
 
 
