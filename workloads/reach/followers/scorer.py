@@ -148,7 +148,6 @@ def is_non_indic(scripts: frozenset[str]) -> bool:
     return bool(scripts - INDIC_SCRIPTS)
 
 
-@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """NFKC, the Indic scripts romanized, every other fancy letter folded, lowercase ASCII."""
     if text.isascii():
@@ -177,14 +176,16 @@ def _candidates(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def similarities(handles: list[str], names: list[tuple[str, ...]]) -> list[float]:
     """The seed's similarity of each compact handle to its name's words (0-100)."""
-    owners: list[int] = []
+    # Each follower's candidates are a run in queries/choices (never an empty one); its score
+    # is the best of its run.
+    starts: list[int] = []
     queries: list[str] = []
     choices: list[str] = []
-    for i, (handle, words) in enumerate(zip(handles, names, strict=True)):
-        for candidate in _candidates(words):
-            owners.append(i)
-            queries.append(handle)
-            choices.append(candidate)
+    for handle, words in zip(handles, names, strict=True):
+        candidates = _candidates(words)
+        starts.append(len(choices))
+        queries.extend([handle] * len(candidates))
+        choices.extend(candidates)
     if not queries:
         return []
     partial, token_sort, token_set = (
@@ -192,7 +193,6 @@ def similarities(handles: list[str], names: list[tuple[str, ...]]) -> list[float
         for scorer in (fuzz.partial_ratio, fuzz.token_sort_ratio, fuzz.token_set_ratio)
     )
     combined = (2 * partial + token_sort + token_set) / 4
-    starts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
     return [float(v) for v in np.maximum.reduceat(combined, starts)]
 
 
