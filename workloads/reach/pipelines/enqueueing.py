@@ -32,46 +32,36 @@ LIMIT $2
 """
 # Media whose current URL has no stored copy (a changed picture has a new URL). Only http(s)
 # URLs: the upload flow rejects anything else, and a rejected request fails the run every time.
-MISSING_ASSETS = """
-SELECT * FROM (
-    (SELECT 'instagram' AS platform, 'profile' AS entity_type, a.profile_id AS entity_id,
-            'profile_pic' AS asset_type, a.profile_pic_url AS url
-     FROM instagram_account AS a
-     WHERE a.profile_pic_url ~ '^https?://' AND NOT EXISTS (
+# (platform, entity_type, table, id column, asset_type, url column, biggest-first column)
+_ASSET_SOURCES = (
+    ("instagram", "profile", "instagram_account", "profile_id", "profile_pic", "profile_pic_url",
+     "followers"),
+    ("instagram", "post", "instagram_post", "post_id", "thumbnail", "thumbnail_url",
+     "publish_time"),
+    ("youtube", "profile", "youtube_account", "channel_id", "profile_pic", "thumbnail_url",
+     "subscribers"),
+    ("youtube", "post", "youtube_post", "video_id", "thumbnail", "thumbnail_url", "publish_time"),
+)  # fmt: skip
+
+
+def _missing(
+    platform: str, entity: str, table: str, key: str, asset: str, url: str, order: str
+) -> str:
+    return f"""(SELECT '{platform}' AS platform, '{entity}' AS entity_type, t.{key} AS entity_id,
+            '{asset}' AS asset_type, t.{url} AS url
+     FROM {table} AS t
+     WHERE t.{url} ~ '^https?://' AND NOT EXISTS (
         SELECT 1 FROM asset_log AS l
-        WHERE l.platform = 'instagram' AND l.entity_type = 'profile'
-          AND l.entity_id = a.profile_id AND l.asset_type = 'profile_pic'
-          AND l.source_url = a.profile_pic_url)
-     ORDER BY a.followers DESC NULLS LAST LIMIT $1)
-    UNION ALL
-    (SELECT 'instagram', 'post', p.post_id, 'thumbnail', p.thumbnail_url
-     FROM instagram_post AS p
-     WHERE p.thumbnail_url ~ '^https?://' AND NOT EXISTS (
-        SELECT 1 FROM asset_log AS l
-        WHERE l.platform = 'instagram' AND l.entity_type = 'post'
-          AND l.entity_id = p.post_id AND l.asset_type = 'thumbnail'
-          AND l.source_url = p.thumbnail_url)
-     ORDER BY p.publish_time DESC NULLS LAST LIMIT $1)
-    UNION ALL
-    (SELECT 'youtube', 'profile', c.channel_id, 'profile_pic', c.thumbnail_url
-     FROM youtube_account AS c
-     WHERE c.thumbnail_url ~ '^https?://' AND NOT EXISTS (
-        SELECT 1 FROM asset_log AS l
-        WHERE l.platform = 'youtube' AND l.entity_type = 'profile'
-          AND l.entity_id = c.channel_id AND l.asset_type = 'profile_pic'
-          AND l.source_url = c.thumbnail_url)
-     ORDER BY c.subscribers DESC NULLS LAST LIMIT $1)
-    UNION ALL
-    (SELECT 'youtube', 'post', v.video_id, 'thumbnail', v.thumbnail_url
-     FROM youtube_post AS v
-     WHERE v.thumbnail_url ~ '^https?://' AND NOT EXISTS (
-        SELECT 1 FROM asset_log AS l
-        WHERE l.platform = 'youtube' AND l.entity_type = 'post'
-          AND l.entity_id = v.video_id AND l.asset_type = 'thumbnail'
-          AND l.source_url = v.thumbnail_url)
-     ORDER BY v.publish_time DESC NULLS LAST LIMIT $1)
-) AS missing
-"""
+        WHERE l.platform = '{platform}' AND l.entity_type = '{entity}'
+          AND l.entity_id = t.{key} AND l.asset_type = '{asset}' AND l.source_url = t.{url})
+     ORDER BY t.{order} DESC NULLS LAST LIMIT $1)"""
+
+
+MISSING_ASSETS = (
+    "SELECT * FROM (\n"
+    + "\n    UNION ALL\n".join(_missing(*source) for source in _ASSET_SOURCES)
+    + "\n) AS missing"
+)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from reach.pipelines.tables import (
     qualified_source,
     quote_pg,
     source_sql,
+    staging_index_name,
     staging_name,
 )
 
@@ -186,7 +187,7 @@ def swap_statements(
         )
     for number, index in enumerate(spec.indexes):
         statements.append(
-            f"ALTER INDEX {quote_pg(f'{staging}_i{number}')} "
+            f"ALTER INDEX {quote_pg(staging_index_name(staging, number))} "
             f"RENAME TO {quote_pg(index_name(spec.target, index))}"
         )
     statements.append(f"COMMENT ON TABLE {target} IS {_pg_literal(comment)}")
@@ -414,7 +415,9 @@ def build_statements(spec: SyncSpec, staging: str) -> list[str]:
         )
     for number, index in enumerate(spec.indexes):
         columns = ", ".join(quote_pg(c) for c in index.columns)
-        statements.append(f"CREATE INDEX {quote_pg(f'{staging}_i{number}')} ON {table} ({columns})")
+        statements.append(
+            f"CREATE INDEX {quote_pg(staging_index_name(staging, number))} ON {table} ({columns})"
+        )
     statements.append(f"ANALYZE {table}")
     return statements
 

@@ -184,6 +184,11 @@ def primary_key_name(table: str) -> str:
     return f"{table}_pkey"[:PG_MAX_IDENTIFIER]
 
 
+def staging_index_name(staging: str, number: int) -> str:
+    """The name an index has on the staging table, until the swap renames it."""
+    return f"{staging}_i{number}"
+
+
 def index_name(target: str, index: Index) -> str:
     return index.name or f"{target}_{'_'.join(index.columns)}_idx"[:PG_MAX_IDENTIFIER]
 

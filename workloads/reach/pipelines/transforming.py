@@ -10,6 +10,7 @@ tests call `run_dbt`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -133,11 +134,12 @@ def run_dbt(args: Sequence[str], settings: PipelinesSettings) -> DbtOutcome:
     work_dir(settings).mkdir(parents=True, exist_ok=True)
     dsn = settings.clickhouse_dsn
     with environment(dbt_environment(settings)):
+        # The embedded engine needs dbt-clickhouse's client factory swapped; a server does not.
+        patch = (
+            embedded_clickhouse(dsn) if clickhouse.is_embedded(dsn) else contextlib.nullcontext()
+        )
         try:
-            if clickhouse.is_embedded(dsn):
-                with embedded_clickhouse(dsn):
-                    result = dbtRunner().invoke(list(args))
-            else:
+            with patch:
                 result = dbtRunner().invoke(list(args))
         finally:
             close_dbt_logs()
