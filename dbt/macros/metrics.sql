@@ -54,3 +54,8 @@
         )
     )
 {%- endmacro %}
+
+{# A map's value at `key`, NULL when the key is absent (a map reads a missing key as 0). #}
+{% macro map_value(map, key) -%}
+    if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
+{%- endmacro %}

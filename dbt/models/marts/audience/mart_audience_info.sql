@@ -68,13 +68,8 @@ latest_fake_analysis as (
 audience as (
     select
         demographics.profile_id as profile_id,
-        if(mapContains(demographics.gender_split, 'male'), demographics.gender_split['male'], NULL)
-            as male_share,
-        if(
-            mapContains(demographics.gender_split, 'female'),
-            demographics.gender_split['female'],
-            NULL
-        ) as female_share,
+        {{ map_value('demographics.gender_split', 'male') }} as male_share,
+        {{ map_value('demographics.gender_split', 'female') }} as female_share,
         demographics.age_split as age_split,
         demographics.country_split as country_split,
         -- The largest group, the key breaking ties; NULL when the split is unknown.

@@ -143,17 +143,7 @@ all_standings as (
 
 ranked as (
     select
-        platform,
-        profile_platform,
-        profile_id,
-        month,
-        handle,
-        category,
-        language,
-        country,
-        followers,
-        engagement_rate,
-        views,
+        *,
         {%- for column, (metric, dimensions) in rankings.items() %}
         {{ rank_desc(metric, within=['platform', 'month'], dimensions=dimensions) }} as {{ column }},
         {%- endfor %}
@@ -170,21 +160,7 @@ ranked as (
 -- every row twice.
 with_change as (
     select
-        platform,
-        profile_platform,
-        profile_id,
-        month,
-        handle,
-        category,
-        language,
-        country,
-        followers,
-        engagement_rate,
-        views,
-        {%- for column in rankings %}
-        {{ column }},
-        {%- endfor %}
-        rank,
+        *,
         lagInFrame(toNullable(month)) over profile_months = addMonths(month, -1)
             as has_previous_month,
         if(

@@ -22,13 +22,13 @@ renamed as (
         -- YouTube videos are addressed by their id wherever Instagram uses a shortcode.
         if(shortcode = '', post_id, shortcode) as shortcode,
         source as scrape_source,
-        if(mapContains(metrics, 'likes'), metrics['likes'], NULL) as likes,
-        if(mapContains(metrics, 'comments'), metrics['comments'], NULL) as comments,
-        if(mapContains(metrics, 'views'), metrics['views'], NULL) as views,
-        if(mapContains(metrics, 'plays'), metrics['plays'], NULL) as plays,
-        if(mapContains(metrics, 'reach'), metrics['reach'], NULL) as reach,
-        if(mapContains(metrics, 'shares'), metrics['shares'], NULL) as shares,
-        if(mapContains(metrics, 'saved'), metrics['saved'], NULL) as saved,
+        {{ map_value('metrics', 'likes') }} as likes,
+        {{ map_value('metrics', 'comments') }} as comments,
+        {{ map_value('metrics', 'views') }} as views,
+        {{ map_value('metrics', 'plays') }} as plays,
+        {{ map_value('metrics', 'reach') }} as reach,
+        {{ map_value('metrics', 'shares') }} as shares,
+        {{ map_value('metrics', 'saved') }} as saved,
         event_timestamp as scraped_at
     from source
 )

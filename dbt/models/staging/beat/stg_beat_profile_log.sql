@@ -28,18 +28,18 @@ renamed as (
         -- media_count: one name each from here on.
         if(
             platform = 'youtube',
-            if(mapContains(metrics, 'subscribers'), metrics['subscribers'], NULL),
-            if(mapContains(metrics, 'followers'), metrics['followers'], NULL)
+            {{ map_value('metrics', 'subscribers') }},
+            {{ map_value('metrics', 'followers') }}
         ) as followers,
-        if(mapContains(metrics, 'following'), metrics['following'], NULL) as following,
+        {{ map_value('metrics', 'following') }} as following,
         if(
             platform = 'youtube',
-            if(mapContains(metrics, 'video_count'), metrics['video_count'], NULL),
-            if(mapContains(metrics, 'media_count'), metrics['media_count'], NULL)
+            {{ map_value('metrics', 'video_count') }},
+            {{ map_value('metrics', 'media_count') }}
         ) as posts,
-        if(mapContains(metrics, 'total_views'), metrics['total_views'], NULL) as total_views,
-        if(mapContains(metrics, 'avg_likes'), metrics['avg_likes'], NULL) as avg_likes,
-        if(mapContains(metrics, 'avg_comments'), metrics['avg_comments'], NULL) as avg_comments,
+        {{ map_value('metrics', 'total_views') }} as total_views,
+        {{ map_value('metrics', 'avg_likes') }} as avg_likes,
+        {{ map_value('metrics', 'avg_comments') }} as avg_comments,
         dimensions['is_verified'] = '1' as is_verified,
         dimensions['is_business'] = '1' as is_business,
         event_timestamp as scraped_at
