@@ -157,7 +157,6 @@ def create_app(services: Services, readiness: Readiness) -> FastAPI:
         routes=routes,
     )
     app.state.services = services
-    app.state.partners = services.partners
     for router in routers():
         app.include_router(router)
     install_error_handlers(app)

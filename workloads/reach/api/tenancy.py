@@ -82,7 +82,7 @@ async def _tenant(
         str, Header(alias="x-bb-plan-type", pattern="^(FREE|SAAS|PRO)$", description="The plan.")
     ],
 ) -> Tenant:
-    partners: Partners = request.app.state.partners
+    partners: Partners = request.app.state.services.partners
     status = await partners.status(partner_id)
     if status is None:
         raise ApiError(403, f"unknown partner {partner_id}", code="UNKNOWN_PARTNER")

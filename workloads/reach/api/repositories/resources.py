@@ -176,31 +176,15 @@ class Items(Generic[I]):
             f" WHERE partner_id = ${first_param} AND id = ${first_param + 1})"
         )
 
-    async def page(
-        self, partner_id: int, owner_id: int, offset: int, size: int
-    ) -> tuple[list[I], int]:
+    async def page(self, owner_id: int, offset: int, size: int) -> list[I]:
+        """A page of an owner's items, whoever owns it: callers settle ownership first (the
+        partner's own collection, or a public share link)."""
         rows = await self.pool.fetch(
-            f"SELECT {self._columns} FROM {self.table.name} i WHERE {self._owned(1)}"
-            " ORDER BY i.id OFFSET $3 LIMIT $4",
-            partner_id,
+            f"SELECT {self._columns} FROM {self.table.name} i WHERE i.collection_id = $1"
+            " ORDER BY i.id OFFSET $2 LIMIT $3",
             owner_id,
             offset,
             size,
-        )
-        total = await self.pool.fetchval(
-            f"SELECT count(*) FROM {self.table.name} i WHERE {self._owned(1)}",
-            partner_id,
-            owner_id,
-        )
-        return [self._row(r) for r in rows], int(total)
-
-    async def of_owner(self, owner_id: int, limit: int) -> list[I]:
-        """The first `limit` items of an owner, whoever owns it (for public share links)."""
-        rows = await self.pool.fetch(
-            f"SELECT {self._columns} FROM {self.table.name} i WHERE i.collection_id = $1"
-            " ORDER BY i.id LIMIT $2",
-            owner_id,
-            limit,
         )
         return [self._row(r) for r in rows]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope
-from reach.api.models import Activity, ActivityIn, Page, PageOf, Text
+from reach.api.models import Activity, ActivityIn, PageOf, Text
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
 
@@ -33,5 +33,5 @@ async def activities(
     found, total = await services.activity.page(
         tenant.partner_id, activity_type, paging.offset, paging.size
     )
-    page = Page(offset=paging.offset, size=paging.size, total=total)
+    page = paging.page(total)
     return Envelope(data=PageOf[Activity](results=found, page=page))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope
-from reach.api.models import CampaignProfile, Page, PageOf, Platform
+from reach.api.models import CampaignProfile, PageOf, Platform
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant, redact
 
@@ -22,5 +22,5 @@ async def campaign_profiles(
     found, total = await services.profiles.repository.campaign_profiles(
         tenant.partner_id, platform, paging.offset, paging.size
     )
-    page = Page(offset=paging.offset, size=paging.size, total=total)
+    page = paging.page(total)
     return Envelope(data=redact(PageOf[CampaignProfile](results=found, page=page), tenant.plan))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Page, PageOf, Platform, Post, Shortcode
+from reach.api.models import PageOf, Platform, Post, Shortcode
 from reach.api.repositories.posts import PostFilter, PostSort
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
@@ -43,5 +43,5 @@ async def posts(
     found, total = await services.posts.page(
         platform, PostFilter(profile_id=profile_id), sort, order, paging.offset, paging.size
     )
-    page = Page(offset=paging.offset, size=paging.size, total=total)
+    page = paging.page(total)
     return Envelope(data=PageOf[Post](results=found, page=page))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends, Query, Request
 
 from reach.api.envelope import invalid
+from reach.api.models import Page
 
 if TYPE_CHECKING:
     from reach.api.app import Services
@@ -28,6 +29,9 @@ ServicesDep = Annotated["Services", Depends(_services)]
 class Paging:
     offset: int
     size: int
+
+    def page(self, total: int) -> Page:
+        return Page(offset=self.offset, size=self.size, total=total)
 
 
 async def _paging(

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Genre, Page, PageOf, Platform, Post
+from reach.api.models import Genre, PageOf, Platform, Post
 from reach.api.repositories.analytics import GenreSort
 from reach.api.repositories.posts import PostFilter
 from reach.api.routes.deps import PagingDep, ServicesDep
@@ -31,7 +31,7 @@ async def genres(
     order: Literal["asc", "desc"] = "desc",
 ) -> Envelope[PageOf[Genre]]:
     found, total = await services.genres.page(platform, sort, order, paging.offset, paging.size)
-    page = Page(offset=paging.offset, size=paging.size, total=total)
+    page = paging.page(total)
     return Envelope(data=PageOf[Genre](results=found, page=page))
 
 
@@ -58,5 +58,5 @@ async def trending(
     found, total = await services.posts.page(
         platform, where, "engagement", "desc", paging.offset, paging.size
     )
-    page = Page(offset=paging.offset, size=paging.size, total=total)
+    page = paging.page(total)
     return Envelope(data=PageOf[Post](results=found, page=page))

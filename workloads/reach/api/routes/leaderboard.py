@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from reach.api.envelope import ERROR_RESPONSES, ApiError, Envelope, render
-from reach.api.models import Leaderboard, Page, Text
+from reach.api.models import Leaderboard, Text
 from reach.api.repositories.leaderboard import RANK_COLUMNS
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
@@ -45,6 +45,6 @@ async def leaderboard(
         if month is not None
         else ([], 0)
     )
-    page = Page(offset=paging.offset, size=paging.size, total=total)
+    page = paging.page(total)
     board = Leaderboard(platform=platform, month=month, metric=metric, entries=entries, page=page)
     return render(Envelope[Leaderboard](data=board))

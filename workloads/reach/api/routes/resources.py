@@ -10,9 +10,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Batch, Page, PageOf, Shared
+from reach.api.models import Batch, PageOf, Shared
 from reach.api.resources import Resource
-from reach.api.routes.deps import Paging, PagingDep, ServicesDep
+from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
 
 Id = Annotated[int, Path(ge=1, lt=2**63)]
@@ -25,10 +25,6 @@ def _typed(func: Callable[..., Any], **annotations: Any) -> Callable[..., Any]:
     # strings that cannot name a local, so the resource's own types are set here.
     func.__annotations__.update(annotations)
     return func
-
-
-def _page(paging: Paging, total: int) -> Page:
-    return Page(offset=paging.offset, size=paging.size, total=total)
 
 
 def resource_router(resource: Resource) -> APIRouter:
@@ -49,7 +45,7 @@ def resource_router(resource: Resource) -> APIRouter:
         found, total = await services.resources[name].page(
             tenant.partner_id, sort, order, paging.offset, paging.size
         )
-        return Envelope(data=PageOf[stored](results=found, page=_page(paging, total)))  # type: ignore[valid-type]
+        return Envelope(data=PageOf[stored](results=found, page=paging.page(total)))  # type: ignore[valid-type]
 
     async def get(row_id: Id, tenant: CurrentTenant, services: ServicesDep) -> Any:
         return Envelope(data=await services.resources[name].get(tenant.partner_id, row_id))
@@ -117,7 +113,7 @@ def _add_items(router: APIRouter, resource: Resource) -> None:
         found, total = await services.items[name].page(
             tenant.partner_id, row_id, paging.offset, paging.size
         )
-        return Envelope(data=PageOf[stored](results=found, page=_page(paging, total)))  # type: ignore[valid-type]
+        return Envelope(data=PageOf[stored](results=found, page=paging.page(total)))  # type: ignore[valid-type]
 
     async def update(
         row_id: Id, item_id: Id, patch: Any, tenant: CurrentTenant, services: ServicesDep
@@ -175,7 +171,7 @@ def _add_shared(router: APIRouter, resource: Resource) -> None:
         collection = await services.resources[name].rows.find("share_id", share_id)
         if collection is None:
             raise not_found(f"shared {resource.title}")
-        found = await services.items[items].items.of_owner(collection.id, SHARED_ITEMS)
+        found = await services.items[items].items.page(collection.id, 0, SHARED_ITEMS)
         return Envelope(data=shared_model(collection=collection, items=found))
 
     router.add_api_route(

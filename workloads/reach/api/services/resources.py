@@ -94,8 +94,9 @@ class ItemService(Generic[I]):
     async def page(
         self, partner_id: int, owner_id: int, offset: int, size: int
     ) -> tuple[list[I], int]:
-        await self.owner.get(partner_id, owner_id)
-        return await self.items.page(partner_id, owner_id, offset, size)
+        # The owner's row settles ownership (404 otherwise) and carries the item count.
+        owner = await self.owner.get(partner_id, owner_id)
+        return await self.items.page(owner_id, offset, size), int(owner.items)
 
     async def update(self, partner_id: int, owner_id: int, item_id: int, patch: BaseModel) -> I:
         item = await self.items.update(partner_id, owner_id, item_id, patch)
