@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from reach.api.tenancy import plan_field
+from reach.common.identifiers import INSTAGRAM_SHORTCODE
 
 
 def _storable(value: Any) -> Any:
@@ -248,7 +249,7 @@ Frequency = Annotated[
     ),
 ]
 # Instagram shortcodes and YouTube video ids.
-Shortcode = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{5,40}$")]
+Shortcode = Annotated[str, Field(pattern=INSTAGRAM_SHORTCODE)]
 
 
 class PostCollectionIn(BaseModel):

@@ -11,13 +11,14 @@ from reach.api.envelope import ERROR_RESPONSES, Envelope, render
 from reach.api.models import Platform, ProfileLookup, SearchRequest, SearchResult
 from reach.api.routes.deps import ServicesDep
 from reach.api.tenancy import CurrentTenant, redact
+from reach.common.identifiers import INSTAGRAM_HANDLE, YOUTUBE_HANDLE
 
 router = APIRouter(prefix="/discovery-service/api", tags=["discovery"], responses=ERROR_RESPONSES)
 # The handles each platform's scraper flow accepts (an @ in front is dropped): one route per
 # platform, so the spec states exactly what is valid.
 HANDLE_PATTERNS: dict[str, str] = {
-    "instagram": r"^@?[A-Za-z0-9._]{1,30}$",
-    "youtube": r"^@?[A-Za-z0-9._-]{3,30}$",
+    "instagram": "^@?" + INSTAGRAM_HANDLE.removeprefix("^"),
+    "youtube": YOUTUBE_HANDLE,
 }
 
 

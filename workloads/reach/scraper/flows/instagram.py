@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from reach.common.identifiers import INSTAGRAM_HANDLE, INSTAGRAM_SHORTCODE
 from reach.scraper import events, processing
 from reach.scraper.flows.base import Flow, FlowContext, FlowParams, collect_pages
 from reach.scraper.flows.sentiment import score_comments
@@ -23,8 +24,6 @@ from reach.scraper.sources.capabilities import (
     InstagramProfiles,
 )
 
-HANDLE_PATTERN = r"^[A-Za-z0-9._]{1,30}$"
-SHORTCODE_PATTERN = r"^[A-Za-z0-9_-]{5,40}$"
 # The seed's stack for profile refreshes: 20K/day over all workers, 60/minute, 1/s per handle.
 PROFILE_LIMITS = (
     RateLimit(20_000, "day"),
@@ -36,7 +35,7 @@ RAPID_ONLY = ("rapidapi-instagram",)
 
 
 class HandleParams(FlowParams):
-    handle: str = Field(pattern=HANDLE_PATTERN, description="Instagram handle, without @.")
+    handle: str = Field(pattern=INSTAGRAM_HANDLE, description="Instagram handle, without @.")
 
     @field_validator("handle", mode="before")
     @classmethod
@@ -56,7 +55,7 @@ class FollowersParams(HandleParams):
 
 
 class ShortcodeParams(FlowParams):
-    shortcode: str = Field(pattern=SHORTCODE_PATTERN, description="The post's shortcode.")
+    shortcode: str = Field(pattern=INSTAGRAM_SHORTCODE, description="The post's shortcode.")
 
     def rate_key(self) -> str:
         return self.shortcode

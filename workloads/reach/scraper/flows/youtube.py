@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from reach.common.identifiers import YOUTUBE_HANDLE
 from reach.scraper import processing
 from reach.scraper.flows.base import Flow, FlowContext, FlowParams, collect_pages
 from reach.scraper.flows.sentiment import score_comments
@@ -33,7 +34,7 @@ SOURCES = ("youtube",)
 
 class ChannelParams(FlowParams):
     channel_id: str | None = Field(default=None, pattern=CHANNEL_PATTERN)
-    handle: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9._-]{3,30}$")
+    handle: str | None = Field(default=None, pattern=YOUTUBE_HANDLE)
 
     @model_validator(mode="after")
     def _one_of(self) -> ChannelParams:

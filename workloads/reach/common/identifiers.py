@@ -1,0 +1,9 @@
+"""What the platforms' identifiers look like, as regular expressions: the scraper's flows
+accept these and the API validates against the same ones, so neither refuses what the other
+takes."""
+
+from __future__ import annotations
+
+INSTAGRAM_HANDLE = r"^[A-Za-z0-9._]{1,30}$"
+INSTAGRAM_SHORTCODE = r"^[A-Za-z0-9_-]{5,40}$"
+YOUTUBE_HANDLE = r"^@?[A-Za-z0-9._-]{3,30}$"
