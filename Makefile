@@ -39,7 +39,7 @@ lint: venv
 
 ## Re-resolve requirements.lock from pyproject.toml.
 lock: venv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra airflow --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra airflow --python-version 3.11 -q --generate-hashes -o requirements.lock
 
 .PHONY: protos
 ## Regenerate the checked-in protobuf/gRPC stubs from events.proto (tests fail when they are stale).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates .venv and installs Reach with its dev and airflow extras at the versions pinned in
-# requirements.lock. Called by `make venv` (and so by `make test`) when either file changed.
+# requirements.lock, hashes included. Called by `make venv` (and so by `make test`) when either
+# file changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +20,8 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 # uv installs from the lock in seconds where pip takes minutes; it comes from PyPI like the rest.
 .venv/bin/python -m pip install -q --disable-pip-version-check 'uv==0.13.9'
-.venv/bin/uv pip install --python .venv/bin/python -q -r requirements.lock -e '.[dev,airflow]'
+# Exactly the lock, every artifact checked against its hash (a re-published wheel of the same
+# version is refused, not silently installed); then Reach itself, editable, adding nothing.
+.venv/bin/uv pip sync --python .venv/bin/python -q --require-hashes requirements.lock
+.venv/bin/uv pip install --python .venv/bin/python -q --no-deps -e .
 touch .venv/.installed
