@@ -54,6 +54,7 @@ from reach.api.services.resources import ItemService, ResourceService, owned_ids
 from reach.api.services.scraping import Scraper
 from reach.api.services.usage import UsageMeter
 from reach.api.settings import ApiSettings
+from reach.api.signatures import GatewaySignature
 from reach.api.tenancy import Partners
 from reach.common.probes import Readiness, RequestIdMiddleware, probe_routes
 
@@ -146,7 +147,11 @@ def build_services(
     )
 
 
-def create_app(services: Services, readiness: Readiness) -> FastAPI:
+def create_app(
+    services: Services, readiness: Readiness, signing: tuple[bytes, float] | None = None
+) -> FastAPI:
+    """`signing` (secret, max skew in seconds) makes every route but the probes require the
+    gateway's signature."""
     routes: list[BaseRoute] = [*probe_routes(readiness)]
     app = FastAPI(
         title="Reach API",
@@ -160,5 +165,8 @@ def create_app(services: Services, readiness: Readiness) -> FastAPI:
     for router in routers():
         app.include_router(router)
     install_error_handlers(app)
+    if signing is not None:
+        secret, max_skew = signing
+        app.add_middleware(GatewaySignature, secret=secret, max_skew_seconds=max_skew)
     app.add_middleware(RequestIdMiddleware)
     return app

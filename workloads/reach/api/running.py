@@ -42,7 +42,7 @@ async def serve(settings: ApiSettings, shutdown: Shutdown, *, port: int | None =
         metering = asyncio.create_task(services.usage.run(settings.usage_flush_seconds))
         try:
             await serve_http(
-                create_app(services, readiness),
+                create_app(services, readiness, settings.signing),
                 host=settings.api_host,
                 port=settings.api_port if port is None else port,
                 shutdown=shutdown,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, SecretStr
 
 from reach.common.settings import StoreSettings
 
@@ -46,3 +46,21 @@ class ApiSettings(StoreSettings):
         },
         description="Monthly request limits per plan and module (JSON).",
     )
+    api_signing_secret: SecretStr | None = Field(
+        default=None,
+        description="The gateway's header-signing key (REACH_GATEWAY_SIGNING_SECRET); when set, "
+        "requests without its fresh signature are refused with 401.",
+    )
+    api_signing_max_skew_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="How old a gateway signature may be: covers clock skew between pods and "
+        "bounds how long a captured request can be replayed.",
+    )
+
+    @property
+    def signing(self) -> tuple[bytes, float] | None:
+        secret = self.api_signing_secret
+        if secret is None:
+            return None
+        return secret.get_secret_value().encode(), self.api_signing_max_skew_seconds

@@ -13,6 +13,7 @@ from reach.cli import (
     clickhouse,
     db,
     followers,
+    gateway,
     ingest,
     operator,
     pipelines,
@@ -33,6 +34,7 @@ app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(followers.app, name="followers")
 app.add_typer(pipelines.app, name="pipelines")
 app.add_typer(api.app, name="api")
+app.add_typer(gateway.app, name="gateway")
 app.add_typer(clickhouse.app, name="clickhouse")
 
 

@@ -21,9 +21,17 @@ class _Server(uvicorn.Server):
 
 
 async def serve_http(
-    app: ASGIApp, *, host: str, port: int, shutdown: Shutdown, graceful_seconds: float = 10
+    app: ASGIApp,
+    *,
+    host: str,
+    port: int,
+    shutdown: Shutdown,
+    graceful_seconds: float = 10,
+    server_headers: bool = True,
 ) -> None:
-    """Serves `app` until `shutdown` is requested, then lets in-flight requests finish."""
+    """Serves `app` until `shutdown` is requested, then lets in-flight requests finish.
+    `server_headers=False` leaves out uvicorn's `server` and `date`, for a proxy that passes
+    on its upstream's."""
     config = uvicorn.Config(
         app,
         host=host,
@@ -32,6 +40,8 @@ async def serve_http(
         access_log=False,
         timeout_graceful_shutdown=int(graceful_seconds),
         lifespan="off",
+        server_header=server_headers,
+        date_header=server_headers,
     )
     server = _Server(config)
     serving = asyncio.create_task(server.serve())

@@ -1,0 +1,303 @@
+"""The gateway's request pipeline, in the seed's order: recovery, error reporting, CORS,
+gateway context, request id, access log, auth. Each layer is a small ASGI middleware that does
+one thing; `reach.gateway.app` composes them around the router.
+
+The layers share one `Exchange` per request (in the ASGI scope), which the context layer makes:
+the request id, the start time, the service it is for and, once auth ran, who is calling.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reach.common.logs import new_request_id, request_id
+from reach.gateway import metrics, routes
+from reach.gateway.auth import Authenticator, Identity
+from reach.gateway.errors import send_error
+from reach.gateway.tokens import Refusal
+
+log = logging.getLogger("reach.gateway.access")
+
+EXCHANGE = "reach.gateway"
+# Incoming ids are kept only when they look like ids: they land in logs and upstream headers.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+
+@dataclass
+class Exchange:
+    request_id: str
+    started: float
+    route: str
+    identity: Identity | None = None
+    status: int = 0
+
+
+def exchange_of(scope: Scope) -> Exchange:
+    found: Exchange = scope[EXCHANGE]
+    return found
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _response_started(send: Send, started: list[bool]) -> Send:
+    async def tracking(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            started[0] = True
+        await send(message)
+
+    return tracking
+
+
+class Recovery:
+    """A bug anywhere below answers a 500 JSON body with the request id instead of dropping the
+    connection; once the answer has started, all that is left is to end it and log."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = [False]
+        try:
+            await self.app(scope, receive, _response_started(send, started))
+        except Exception:
+            found = scope.get(EXCHANGE)
+            rid = found.request_id if found is not None else new_request_id()
+            log.exception("unhandled error", extra={"request_id": rid, "path": scope["path"]})
+            if started[0]:
+                raise
+            await send_error(
+                send,
+                500,
+                "INTERNAL",
+                "the gateway failed on this request; quote the request id when reporting it",
+                rid,
+                [(b"x-request-id", rid.encode())],
+            )
+
+
+class ErrorReporting:
+    """Sends unhandled errors to Sentry, then lets recovery answer. Present only when a DSN is
+    set: `reach.gateway.app` leaves the layer out otherwise."""
+
+    def __init__(self, app: ASGIApp, capture: Callable[[BaseException], Any]) -> None:
+        self.app = app
+        self._capture = capture
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception as exc:
+            self._capture(exc)
+            raise
+
+
+@dataclass(frozen=True)
+class CorsPolicy:
+    """Origins allowed to call from a browser: exact ones, or patterns with one `*` standing
+    for a single DNS label (`https://*.example.com` allows `https://app.example.com`, not
+    `https://example.com` nor `https://a.b.example.com`)."""
+
+    origins: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    max_age: int
+
+    @classmethod
+    def of(cls, allowed: Iterable[str], max_age: int) -> CorsPolicy:
+        exact, patterns = set(), []
+        for origin in allowed:
+            if "*" in origin:
+                head, _, tail = origin.partition("*")
+                patterns.append(
+                    re.compile(re.escape(head) + r"[A-Za-z0-9-]{1,63}" + re.escape(tail))
+                )
+            else:
+                exact.add(origin)
+        return cls(frozenset(exact), tuple(patterns), max_age)
+
+    def allows(self, origin: str) -> bool:
+        return origin in self.origins or any(p.fullmatch(origin) for p in self.patterns)
+
+
+class Cors:
+    """Answers preflights of allowed origins, marks their answers, refuses other origins (403)
+    before anything else runs. Requests without an Origin (scripts, servers) pass untouched."""
+
+    methods = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
+
+    def __init__(self, app: ASGIApp, policy: CorsPolicy) -> None:
+        self.app = app
+        self.policy = policy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        origin = header(scope, b"origin") if scope["type"] == "http" else None
+        if origin is None:
+            await self.app(scope, receive, send)
+            return
+        if not self.policy.allows(origin):
+            metrics.REFUSALS.labels("ORIGIN_NOT_ALLOWED").inc()
+            await send_error(
+                send, 403, "ORIGIN_NOT_ALLOWED", f"origin {origin[:200]} may not call", None
+            )
+            return
+        allow = [
+            (b"access-control-allow-origin", origin.encode("latin-1")),
+            (b"access-control-allow-credentials", b"true"),
+            (b"vary", b"Origin"),
+        ]
+        requested = header(scope, b"access-control-request-method")
+        if scope["method"] == "OPTIONS" and requested is not None:
+            asked = header(scope, b"access-control-request-headers") or ""
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [
+                        *allow,
+                        (b"access-control-allow-methods", self.methods),
+                        (b"access-control-allow-headers", asked.encode("latin-1")),
+                        (b"access-control-max-age", str(self.policy.max_age).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        allow.append((b"access-control-expose-headers", b"x-request-id"))
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *allow]
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
+class Context:
+    """Makes the request's `Exchange`: when it started and which service it is for."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            route = routes.service_of(path) or (path if path in routes.LOCAL_PATHS else "other")
+            scope[EXCHANGE] = Exchange("", time.perf_counter(), route)
+        await self.app(scope, receive, send)
+
+
+class RequestId:
+    """Keeps a well-formed incoming `x-request-id`, else mints one; puts it in every log line
+    of the request and echoes it in the answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = header(scope, b"x-request-id")
+        rid = incoming if incoming and _REQUEST_ID.fullmatch(incoming) else new_request_id()
+        exchange_of(scope).request_id = rid
+        token = request_id.set(rid)
+        echo = (b"x-request-id", rid.encode())
+
+        async def echoing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), echo]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, echoing)
+        finally:
+            request_id.reset(token)
+
+
+class AccessLog:
+    """One JSON line per request (probes at debug level) and the request metrics."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exchange = exchange_of(scope)
+
+        async def observing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observing)
+        finally:
+            self._record(scope, exchange)
+
+    @staticmethod
+    def _record(scope: Scope, exchange: Exchange) -> None:
+        seconds = time.perf_counter() - exchange.started
+        status = exchange.status or 500
+        metrics.REQUESTS.labels(exchange.route, f"{status // 100}xx").inc()
+        metrics.LATENCY.labels(exchange.route).observe(seconds)
+        level = logging.DEBUG if exchange.route in routes.LOCAL_PATHS else logging.INFO
+        if log.isEnabledFor(level):
+            identity = exchange.identity
+            log.log(
+                level,
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 3),
+                    "partner_id": identity.partner_id if identity else None,
+                    "client": scope["client"][0] if scope.get("client") else None,
+                },
+            )
+
+
+class Auth:
+    """Refuses requests without a valid token, session and active partner (401/403 with the
+    reason), except the public routes; records who is calling on the exchange."""
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
+        self.app = app
+        self._authenticator = authenticator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or routes.is_public(scope["method"], scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        exchange = exchange_of(scope)
+        try:
+            exchange.identity = await self._authenticator.identify(header(scope, b"authorization"))
+        except Refusal as refusal:
+            metrics.REFUSALS.labels(refusal.code).inc()
+            challenge = [(b"www-authenticate", b'Bearer realm="reach"')]
+            await send_error(
+                send,
+                refusal.status,
+                refusal.code,
+                refusal.message,
+                exchange.request_id,
+                challenge if refusal.status == 401 else (),
+            )
+            return
+        await self.app(scope, receive, send)
