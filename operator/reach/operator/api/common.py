@@ -53,10 +53,15 @@ class SecretKeyRef(Model):
     key: str = Field(max_length=253, pattern=r"^[-._a-zA-Z0-9]+$")
 
 
-class StoreRef(Model):
-    """Where a store's connection URL lives."""
+class SecretValue(Model):
+    """A value kept in a Secret (`{secretKeyRef: {name, key}}`), handed to workloads as an
+    environment variable."""
 
     secret_key_ref: SecretKeyRef
+
+
+class StoreRef(SecretValue):
+    """Where a store's connection URL lives."""
 
 
 class ClickHouseRef(StoreRef):

@@ -13,6 +13,7 @@ from reach.operator.api.common import (
     Column,
     CustomResource,
     Model,
+    SecretValue,
     Status,
     Stores,
 )
@@ -34,6 +35,22 @@ class Service(Model):
     resources: Resources = Field(default_factory=Resources)
 
 
+class GatewayKeys(Model):
+    """The gateway's keys, each from a Secret key."""
+
+    jwt: SecretValue = Field(
+        description="HS256 key (>= 32 bytes) that session tokens are signed with."
+    )
+    signing: SecretValue = Field(
+        description="HMAC key of the x-bb-* headers the gateway sets; the API gets it too and "
+        "refuses requests it did not sign."
+    )
+
+
+class Gateway(Service):
+    keys: GatewayKeys
+
+
 class Ingress(Model):
     enabled: bool = False
     host: str | None = Field(default=None, max_length=253)
@@ -46,7 +63,7 @@ class PlatformSpec(Model):
     image_pull_policy: Literal["Always", "IfNotPresent", "Never"] = "IfNotPresent"
     stores: Stores
     api: Service = Field(default_factory=Service)
-    gateway: Service = Field(default_factory=Service)
+    gateway: Gateway
     ingest: Service = Field(default_factory=Service)
     ingress: Ingress = Field(default_factory=Ingress)
 

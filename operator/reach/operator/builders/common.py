@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from reach.operator.api.common import API_VERSION, GROUP, Stores
+from reach.operator.api.common import API_VERSION, GROUP, SecretValue, Stores
 from reach.operator.api.platform import DEFAULT_IMAGE, PlatformSpec, Resources
 
 Manifest = dict[str, Any]
@@ -101,17 +101,14 @@ def metadata(owner: Owner, name: str, component: str) -> dict[str, Any]:
     }
 
 
+def secret_env(name: str, value: SecretValue) -> dict[str, Any]:
+    """An environment variable read from the Secret key `value` names."""
+    ref = value.secret_key_ref
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}}
+
+
 def store_env(stores: Stores) -> list[dict[str, Any]]:
-    env = []
-    for store, variable in STORE_ENV.items():
-        ref = getattr(stores, store).secret_key_ref
-        env.append(
-            {
-                "name": variable,
-                "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}},
-            }
-        )
-    return env
+    return [secret_env(variable, getattr(stores, store)) for store, variable in STORE_ENV.items()]
 
 
 def resources(spec: Resources) -> dict[str, Any]:

@@ -3,6 +3,8 @@ optional Ingress."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from reach.operator.api.platform import PlatformSpec, Service
 from reach.operator.builders.common import (
     Manifest,
@@ -15,6 +17,7 @@ from reach.operator.builders.common import (
     job_spec,
     metadata,
     pod_spec,
+    secret_env,
     service,
 )
 
@@ -24,14 +27,25 @@ SERVICES: dict[str, tuple[list[str], dict[str, int]]] = {
     "gateway": (["gateway", "serve", "--port", "8009"], {"http": 8009}),
     "ingest": (["ingest", "serve"], {"http": 8019, "grpc": 8017}),
 }
-# The ingestion service reads its ports from settings; stating them keeps Service and server
-# in step should a default ever change.
-ENV = {
-    "ingest": [
+
+
+def component_env(owner: Owner, spec: PlatformSpec, component: str) -> list[dict[str, Any]]:
+    """Settings beyond the stores: the gateway's keys and upstream, the API's copy of the
+    signing key, and the ingestion ports (stated so Service and server stay in step)."""
+    keys = spec.gateway.keys
+    if component == "gateway":
+        return [
+            secret_env("REACH_GATEWAY_JWT_SECRET", keys.jwt),
+            secret_env("REACH_GATEWAY_SIGNING_SECRET", keys.signing),
+            {"name": "REACH_GATEWAY_UPSTREAM_URL", "value": f"http://{owner.name}-api:7179"},
+            {"name": "REACH_GATEWAY_ENVIRONMENT", "value": "production"},
+        ]
+    if component == "api":
+        return [secret_env("REACH_API_SIGNING_SECRET", keys.signing)]
+    return [
         {"name": "REACH_INGEST_HTTP_PORT", "value": "8019"},
         {"name": "REACH_INGEST_GRPC_PORT", "value": "8017"},
     ]
-}
 
 
 def migrate_job_name(owner: Owner, spec: PlatformSpec) -> str:
@@ -53,7 +67,7 @@ def build(owner: Owner, spec: PlatformSpec) -> list[Manifest]:
                     args,
                     ports=ports,
                     probe_port="http",
-                    env=ENV.get(component),
+                    env=component_env(owner, spec, component),
                     resource_spec=settings.resources,
                 )
             ]
