@@ -23,30 +23,19 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import httpx
 
+from reach.testing.loadgen import ensure_wrk, millis
 from reach.testing.ports import free_port
 
 REACH = str(Path(sys.executable).with_name("reach"))
 SECRET = "bench-shop-secret"
 QUEUES = ["branch_event_q", "vidooly_event_q", "shopify_event_q", "webengage_event_q",
           "webengage_event_api_q"]  # fmt: skip
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
-    return shutil.which("wrk") or "wrk"
 
 
 def lua_script() -> str:
@@ -88,13 +77,6 @@ def lua_script() -> str:
         "end",
     ]
     return "\n".join(lines) + "\n"
-
-
-def millis(text: str) -> float:
-    match = re.fullmatch(r"([0-9.]+)(us|ms|s)", text)
-    if not match:
-        raise ValueError(f"unexpected wrk latency {text!r}")
-    return float(match[1]) * UNITS[match[2]]
 
 
 def server_quantile(metrics: str, q: float) -> float:

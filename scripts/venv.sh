@@ -22,6 +22,9 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check 'uv==0.13.9'
 # Exactly the lock, every artifact checked against its hash (a re-published wheel of the same
 # version is refused, not silently installed); then Reach itself, editable, adding nothing.
-.venv/bin/uv pip sync --python .venv/bin/python -q --require-hashes requirements.lock
+# Byte-code is compiled here because environments that set PYTHONDONTWRITEBYTECODE would
+# otherwise compile every module again in every process the tests and standalone mode start.
+.venv/bin/uv pip sync --python .venv/bin/python -q --require-hashes --compile-bytecode \
+  requirements.lock
 .venv/bin/uv pip install --python .venv/bin/python -q --no-deps -e .
 touch .venv/.installed

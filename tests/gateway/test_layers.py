@@ -3,6 +3,8 @@ pieces beside them: CORS matching, the route tables, the headers sent upstream."
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 import pytest
@@ -13,9 +15,11 @@ from reach.gateway import routes
 from reach.gateway.auth import Identity, bearer
 from reach.gateway.layers import (
     EXCHANGE,
+    AccessLog,
     Context,
     Cors,
     CorsPolicy,
+    ErrorReporting,
     Exchange,
     Recovery,
     RequestId,
@@ -86,7 +90,7 @@ async def test_recovery_cannot_rewrite_an_answer_already_started() -> None:
         raise RuntimeError("bug")
 
     with pytest.raises(RuntimeError):
-        await call(Recovery(breaks_midway), scope())
+        await call(Recovery(Context(breaks_midway)), scope())
 
 
 def test_cors_policy_matches_exact_origins_and_one_label_wildcards() -> None:
@@ -239,3 +243,31 @@ def test_a_session_sees_at_most_its_partners_plan() -> None:
     ):
         with pytest.raises(SessionRefused, match=message):
             check_plan(1, partner, plan)
+
+
+async def test_access_log_writes_one_json_line_per_request(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="reach.gateway.access")
+    access = AccessLog(ok, flush_seconds=60)
+    app = Context(RequestId(access))
+    for _ in range(3):
+        await call(app, scope(x_request_id="abc-12345678"))
+    assert capsys.readouterr().err == ""  # gathered, not written yet
+    access.flush()
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["request_id"] == "abc-12345678"
+    assert lines[0]["status"] == 200 and lines[0]["path"] == "/discovery-service/api/x"
+    assert lines[0]["logger"] == "reach.gateway.access" and lines[0]["level"] == "info"
+
+
+async def test_error_reporting_captures_then_recovery_answers() -> None:
+    captured: list[BaseException] = []
+
+    async def broken(scope: Scope, receive: Receive, send: Send) -> None:
+        raise ValueError("bug")
+
+    sent = await call(Recovery(ErrorReporting(Context(broken), captured.append)), scope())
+    assert [type(e) for e in captured] == [ValueError]
+    assert sent[0]["status"] == 500

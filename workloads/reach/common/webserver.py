@@ -40,6 +40,8 @@ async def serve_http(
         access_log=False,
         timeout_graceful_shutdown=int(graceful_seconds),
         lifespan="off",
+        # No workload speaks WebSocket; without this uvicorn imports a WebSocket stack.
+        ws="none",
         server_header=server_headers,
         date_header=server_headers,
     )

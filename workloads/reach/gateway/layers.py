@@ -8,11 +8,15 @@ the request id, the start time, the service it is for and, once auth ran, who is
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,7 +40,10 @@ class Exchange:
     started: float
     route: str
     identity: Identity | None = None
+    # Set when the answer starts; 0 means nothing was sent yet.
     status: int = 0
+    # Headers every answer to this request carries, whoever sends it (the request id).
+    response_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 def exchange_of(scope: Scope) -> Exchange:
@@ -51,18 +58,10 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _response_started(send: Send, started: list[bool]) -> Send:
-    async def tracking(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            started[0] = True
-        await send(message)
-
-    return tracking
-
-
 class Recovery:
     """A bug anywhere below answers a 500 JSON body with the request id instead of dropping the
-    connection; once the answer has started, all that is left is to end it and log."""
+    connection; once the answer has started (the exchange's status is set), all that is left is
+    to log and let the server end the connection."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,14 +70,13 @@ class Recovery:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = [False]
         try:
-            await self.app(scope, receive, _response_started(send, started))
+            await self.app(scope, receive, send)
         except Exception:
-            found = scope.get(EXCHANGE)
-            rid = found.request_id if found is not None else new_request_id()
+            found: Exchange | None = scope.get(EXCHANGE)
+            rid = found.request_id if found is not None and found.request_id else new_request_id()
             log.exception("unhandled error", extra={"request_id": rid, "path": scope["path"]})
-            if started[0]:
+            if found is not None and found.status:
                 raise
             await send_error(
                 send,
@@ -187,17 +185,28 @@ class Cors:
 
 
 class Context:
-    """Makes the request's `Exchange`: when it started and which service it is for."""
+    """Makes the request's `Exchange` (when it started, which service it is for) and watches
+    the answer go out: its status is recorded and the exchange's headers added. The layers
+    inside read and write the exchange instead of each wrapping `send` again."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path = scope["path"]
-            route = routes.service_of(path) or (path if path in routes.LOCAL_PATHS else "other")
-            scope[EXCHANGE] = Exchange("", time.perf_counter(), route)
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        route = routes.service_of(path) or (path if path in routes.LOCAL_PATHS else "other")
+        exchange = scope[EXCHANGE] = Exchange("", time.perf_counter(), route)
+
+        async def watched(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                exchange.status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *exchange.response_headers]
+            await send(message)
+
+        await self.app(scope, receive, watched)
 
 
 class RequestId:
@@ -213,64 +222,77 @@ class RequestId:
             return
         incoming = header(scope, b"x-request-id")
         rid = incoming if incoming and _REQUEST_ID.fullmatch(incoming) else new_request_id()
-        exchange_of(scope).request_id = rid
+        exchange = exchange_of(scope)
+        exchange.request_id = rid
+        exchange.response_headers.append((b"x-request-id", rid.encode()))
         token = request_id.set(rid)
-        echo = (b"x-request-id", rid.encode())
-
-        async def echoing(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), echo]
-            await send(message)
-
         try:
-            await self.app(scope, receive, echoing)
+            await self.app(scope, receive, send)
         finally:
             request_id.reset(token)
 
 
 class AccessLog:
-    """One JSON line per request (probes at debug level) and the request metrics."""
+    """One JSON line per request (probes only at debug level) and the request metrics.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Lines take the shape of every other log line but skip the logging module, which cost about
+    a sixth of a proxied request: they are gathered and written to stderr together within
+    `flush_seconds`, the way nginx buffers its access log."""
+
+    def __init__(self, app: ASGIApp, flush_seconds: float = 0.2) -> None:
         self.app = app
+        self._flush_seconds = flush_seconds
+        self._pending: list[str] = []
+        self._counters: dict[tuple[str, int], Any] = {}
+        self._latencies: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         exchange = exchange_of(scope)
-
-        async def observing(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-            await send(message)
-
         try:
-            await self.app(scope, receive, observing)
+            await self.app(scope, receive, send)
         finally:
             self._record(scope, exchange)
 
-    @staticmethod
-    def _record(scope: Scope, exchange: Exchange) -> None:
+    def _record(self, scope: Scope, exchange: Exchange) -> None:
         seconds = time.perf_counter() - exchange.started
         status = exchange.status or 500
-        metrics.REQUESTS.labels(exchange.route, f"{status // 100}xx").inc()
-        metrics.LATENCY.labels(exchange.route).observe(seconds)
-        level = logging.DEBUG if exchange.route in routes.LOCAL_PATHS else logging.INFO
-        if log.isEnabledFor(level):
-            identity = exchange.identity
-            log.log(
-                level,
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "partner_id": identity.partner_id if identity else None,
-                    "client": scope["client"][0] if scope.get("client") else None,
-                },
-            )
+        route = exchange.route
+        key = (route, status // 100)
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = self._counters[key] = metrics.REQUESTS.labels(route, f"{key[1]}xx")
+            self._latencies.setdefault(route, metrics.LATENCY.labels(route))
+        counter.inc()
+        self._latencies[route].observe(seconds)
+        local = route in routes.LOCAL_PATHS
+        if not log.isEnabledFor(logging.DEBUG if local else logging.INFO):
+            return
+        identity = exchange.identity
+        client = scope.get("client")
+        entry = {
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "level": "debug" if local else "info",
+            "logger": log.name,
+            "msg": "request",
+            "request_id": exchange.request_id,
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round(seconds * 1000, 3),
+            "partner_id": identity.partner_id if identity else None,
+            "client": client[0] if client else None,
+        }
+        if not self._pending:
+            asyncio.get_running_loop().call_later(self._flush_seconds, self.flush)
+        self._pending.append(json.dumps(entry, ensure_ascii=False))
+
+    def flush(self) -> None:
+        if self._pending:
+            lines, self._pending = self._pending, []
+            sys.stderr.write("\n".join(lines) + "\n")
 
 
 class Auth:

@@ -165,9 +165,14 @@ class Proxy:
                     "headers": response_headers(response.headers),
                 }
             )
+            last_sent = False
             async for chunk in response.body:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
+                last_sent = response.finished()
+                await send(
+                    {"type": "http.response.body", "body": chunk, "more_body": not last_sent}
+                )
+            if not last_sent:
+                await send({"type": "http.response.body", "body": b""})
         finally:
             # Closing early (client gone, upstream broke) drops the upstream connection.
             await response.body.aclose()

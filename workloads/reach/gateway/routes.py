@@ -26,26 +26,39 @@ SERVICES = frozenset(
 )
 
 # The gateway's own endpoints, answered without going upstream.
-LOCAL_PATHS = ("/healthz", "/readyz", "/metrics", "/heartbeat")
+LOCAL_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/heartbeat"})
 
 
 @dataclass(frozen=True)
 class PublicRoute:
     methods: frozenset[str]
-    path: re.Pattern[str]
     why: str
+    paths: frozenset[str] = frozenset()
+    pattern: re.Pattern[str] | None = None
+    # A substring of every path `pattern` matches: most requests are ruled out without it.
+    hint: str = ""
+
+    def matches(self, method: str, path: str) -> bool:
+        if method not in self.methods:
+            return False
+        if path in self.paths:
+            return True
+        return self.pattern is not None and self.hint in path and bool(self.pattern.fullmatch(path))
 
 
 PUBLIC_ROUTES = (
     PublicRoute(
         frozenset({"GET", "PUT"}),
-        re.compile(r"/(healthz|readyz|metrics|heartbeat)"),
         "probes and load-balancer drain (PUT only from loopback)",
+        paths=LOCAL_PATHS,
     ),
     PublicRoute(
         frozenset({"GET"}),
-        re.compile(r"/(profile|post)-collection-service/api/collection/shared/[A-Za-z0-9_-]{8,64}"),
         "share links: whoever holds the link reads the collection",
+        pattern=re.compile(
+            r"/(profile|post)-collection-service/api/collection/shared/[A-Za-z0-9_-]{8,64}"
+        ),
+        hint="/shared/",
     ),
 )
 
@@ -57,4 +70,4 @@ def service_of(path: str) -> str | None:
 
 
 def is_public(method: str, path: str) -> bool:
-    return any(method in route.methods and route.path.fullmatch(path) for route in PUBLIC_ROUTES)
+    return any(route.matches(method, path) for route in PUBLIC_ROUTES)

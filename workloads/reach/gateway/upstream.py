@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -40,6 +40,9 @@ class Response:
     status: int
     headers: Headers
     body: AsyncGenerator[bytes, None]
+    # True once the whole body arrived and `body` has yielded all of it: lets the caller mark
+    # its last chunk as last instead of sending an empty one after it.
+    finished: Callable[[], bool]
 
 
 class _Connection(asyncio.Protocol):
@@ -115,6 +118,9 @@ class _Connection(asyncio.Protocol):
     @property
     def complete(self) -> bool:
         return self._complete
+
+    def drained(self) -> bool:
+        return self._complete and not self._chunks
 
     def _fail(self, error: BaseException) -> None:
         self._error = error
@@ -273,7 +279,12 @@ class Pool:
         except BaseException:
             connection.abort()
             raise
-        return Response(status, headers, self._body(connection, expect_body=method != "HEAD"))
+        return Response(
+            status,
+            headers,
+            self._body(connection, expect_body=method != "HEAD"),
+            connection.drained,
+        )
 
     async def _body(
         self, connection: _Connection, *, expect_body: bool
