@@ -11,6 +11,7 @@ from typing import Any, Final, Literal
 import asyncpg
 
 from reach.api.models import Platform, Post
+from reach.api.repositories.assets import served_url
 
 PostSort = Literal["publish_time", "likes", "comments", "views", "engagement"]
 
@@ -32,8 +33,9 @@ _TABLES: Final[dict[str, _PostTable]] = {
     "instagram": _PostTable(
         "instagram_post",
         """'instagram' AS platform, p.post_id, p.shortcode, p.profile_id, p.post_type,
-        p.caption AS text, p.likes, p.comments, COALESCE(p.views, p.plays) AS views,
-        p.thumbnail_url, p.publish_time""",
+        p.caption AS text, p.likes, p.comments, COALESCE(p.views, p.plays) AS views, """
+        + served_url("instagram", "post", "p.post_id", "thumbnail", "p.thumbnail_url")
+        + """ AS thumbnail_url, p.publish_time""",
         "profile_id",
         "instagram_account",
         "profile_id",
@@ -45,8 +47,9 @@ _TABLES: Final[dict[str, _PostTable]] = {
         "youtube_post",
         """'youtube' AS platform, p.video_id AS post_id, p.video_id AS shortcode,
         p.channel_id AS profile_id, CASE WHEN p.is_short THEN 'short' ELSE 'video' END AS
-        post_type, p.title AS text, p.likes, p.comments, p.views, p.thumbnail_url,
-        p.publish_time""",
+        post_type, p.title AS text, p.likes, p.comments, p.views, """
+        + served_url("youtube", "post", "p.video_id", "thumbnail", "p.thumbnail_url")
+        + """ AS thumbnail_url, p.publish_time""",
         "channel_id",
         "youtube_account",
         "channel_id",

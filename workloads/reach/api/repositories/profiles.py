@@ -10,6 +10,7 @@ from typing import Any, Final
 import asyncpg
 
 from reach.api.models import CampaignProfile, Platform, Profile, SearchRequest
+from reach.api.repositories.assets import served_url
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class _Table:
     name: str
     # The platform's profile id column.
     key: str
+    # Columns of a `Profile`, from the table aliased `a`.
     select: str
     # Column of each `SearchRequest` filter and sort key.
     columns: dict[str, str]
@@ -28,8 +30,9 @@ _INSTAGRAM: Final = _Table(
     """'instagram' AS platform, profile_id, handle, full_name AS name, category, language,
     country, city, followers, following, media_count AS posts, avg_likes, avg_comments,
     NULL::double precision AS avg_views, engagement_rate, is_verified, is_business,
-    profile_pic_url AS picture_url, refreshed_at, audience_gender, audience_age,
-    audience_location""",
+    """
+    + served_url("instagram", "profile", "a.profile_id", "profile_pic", "a.profile_pic_url")
+    + """ AS picture_url, refreshed_at, audience_gender, audience_age, audience_location""",
     {
         "followers": "followers",
         "engagement_rate": "engagement_rate",
@@ -48,8 +51,9 @@ _YOUTUBE: Final = _Table(
     """'youtube' AS platform, channel_id AS profile_id, handle, title AS name, category,
     language, country, NULL AS city, subscribers AS followers, NULL::bigint AS following,
     video_count AS posts, avg_likes, avg_comments, avg_views, engagement_rate, is_verified,
-    NULL::boolean AS is_business, thumbnail_url AS picture_url, refreshed_at,
-    NULL::jsonb AS audience_gender, NULL::jsonb AS audience_age,
+    NULL::boolean AS is_business, """
+    + served_url("youtube", "profile", "a.channel_id", "profile_pic", "a.thumbnail_url")
+    + """ AS picture_url, refreshed_at, NULL::jsonb AS audience_gender, NULL::jsonb AS audience_age,
     NULL::jsonb AS audience_location""",
     {
         "followers": "subscribers",
@@ -128,7 +132,7 @@ def search_query(platform: Platform, request: SearchRequest) -> tuple[str, list[
         value, row_id = decode_cursor(request.cursor)
         where.append(f"({sort}, id) {compare} ({arg(value)}, {arg(row_id)})")
     sql = (
-        f"SELECT {table.select}, id AS _id, {sort} AS _sort FROM {table.name}"
+        f"SELECT {table.select}, id AS _id, {sort} AS _sort FROM {table.name} a"
         + (f" WHERE {' AND '.join(where)}" if where else "")
         + f" ORDER BY {sort} {direction}, id {direction} LIMIT {arg(request.size + 1)}"
     )
@@ -146,7 +150,7 @@ class ProfileRepository:
     async def by_handle(self, platform: Platform, handle: str) -> Profile | None:
         table = TABLES[platform]
         row = await self.pool.fetchrow(
-            f"SELECT {table.select} FROM {table.name} WHERE lower(handle) = lower($1)", handle
+            f"SELECT {table.select} FROM {table.name} a WHERE lower(handle) = lower($1)", handle
         )
         return None if row is None else _profile(row)
 
