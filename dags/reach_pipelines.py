@@ -25,6 +25,8 @@ import httpx
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Asset
 
+from reach.pipelines.definitions import syncs_after
+
 log = logging.getLogger(__name__)
 
 SLACK_WEBHOOK_ENV = "REACH_SLACK_WEBHOOK_URL"
@@ -89,15 +91,16 @@ PIPELINES = (
     Pipeline(
         "sync_core",
         "After each dbt_core build: copy its serving marts into PostgreSQL with an atomic swap.",
-        _syncs(
-            "leaderboard",
-            "social_profile_time_series",
-            "collection_post_metrics",
-            "instagram_accounts",
-            "youtube_accounts",
-        ),
+        _syncs(*syncs_after("core")),
         after="dbt_core",
         timeout_minutes=14,
+    ),
+    Pipeline(
+        "sync_daily",
+        "After each dbt_daily build: copy the follower authenticity mart into PostgreSQL.",
+        _syncs(*syncs_after("daily")),
+        after="dbt_daily",
+        timeout_minutes=30,
     ),
     Pipeline(
         "refresh_profiles",

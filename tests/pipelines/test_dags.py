@@ -22,7 +22,9 @@ import asyncpg
 import pytest
 
 from reach.common import clickhouse
-from reach.pipelines.definitions import SYNCS
+from reach.pipelines.definitions import SYNCS, syncs_after
+
+CORE = [SYNCS[name] for name in syncs_after("core")]
 
 pytestmark = pytest.mark.service
 
@@ -156,6 +158,7 @@ def test_dagbag_imports_without_errors(dags: dict[str, Any]) -> None:
         "dbt_weekly",
         "refresh_profiles",
         "sync_core",
+        "sync_daily",
         "upload_assets",
     ]
 
@@ -186,14 +189,19 @@ def test_dbt_dags_build_their_tag_on_schedule_and_announce_it(dags: dict[str, An
 def test_syncs_run_after_the_core_build_and_cover_every_declared_sync(
     dags: dict[str, Any],
 ) -> None:
-    sync_core = dags["dags"]["sync_core"]
-    # Triggered by the Asset dbt_core's build task updates, i.e. after each successful build.
-    assert sync_core["schedule"] == ["reach-dbt://dbt_core/"]
-    assert {task_id: task["command"] for task_id, task in sync_core["tasks"].items()} == {
-        f"sync_{name}": f"reach pipelines sync {name}" for name in SYNCS
-    }
-    for task in sync_core["tasks"].values():
-        assert (task["upstream"], task["retries"], task["alerts"]) == ([], 2, ["slack_alert"])
+    # Each sync DAG is triggered by the Asset its dbt DAG's build updates, i.e. after each
+    # successful build.
+    synced = []
+    for tag in ("core", "daily"):
+        dag = dags["dags"][f"sync_{tag}"]
+        assert dag["schedule"] == [f"reach-dbt://dbt_{tag}/"]
+        assert {task_id: task["command"] for task_id, task in dag["tasks"].items()} == {
+            f"sync_{name}": f"reach pipelines sync {name}" for name in syncs_after(tag)
+        }
+        for task in dag["tasks"].values():
+            assert (task["upstream"], task["retries"], task["alerts"]) == ([], 2, ["slack_alert"])
+        synced += syncs_after(tag)
+    assert sorted(synced) == sorted(SYNCS)
 
 
 def test_enqueue_dags_ask_the_scraper_api(dags: dict[str, Any]) -> None:
@@ -249,7 +257,7 @@ def core_marts(clickhouse_dsn: str) -> Iterator[str]:
     client = clickhouse.get_client(dsn=clickhouse_dsn)
     try:
         client.command(f"CREATE DATABASE {database}")
-        for spec in SYNCS.values():
+        for spec in CORE:
             assert spec.columns is not None and spec.source_table is not None
             columns = ", ".join(f"{c.name} {_CLICKHOUSE_TYPES[c.pg_type]}" for c in spec.columns)
             table = f"{database}.{spec.source_table}"
@@ -283,7 +291,7 @@ def test_sync_core_runs_against_the_local_services(
 
     assert run == {
         "state": "success",
-        "tasks": {f"sync_{name}": "success" for name in SYNCS},
+        "tasks": {f"sync_{spec.name}": "success" for spec in CORE},
     }
 
     async def counts() -> dict[str, int]:
@@ -291,9 +299,9 @@ def test_sync_core_runs_against_the_local_services(
         try:
             return {
                 spec.target: await conn.fetchval(f"SELECT count(*) FROM {spec.target}")
-                for spec in SYNCS.values()
+                for spec in CORE
             }
         finally:
             await conn.close()
 
-    assert asyncio.run(counts()) == {spec.target: 3 for spec in SYNCS.values()}
+    assert asyncio.run(counts()) == {spec.target: 3 for spec in CORE}

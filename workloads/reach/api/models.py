@@ -50,6 +50,19 @@ class Page(BaseModel):
     total: int
 
 
+class FollowerAuthenticity(BaseModel):
+    """How real a creator's followers are, from their latest follower analysis: the shares of
+    the scorer's three classes (real 0.0, weak fake 0.33, fake 1.0) and the reasons seen most
+    among the non-real ones."""
+
+    followers_scored: int
+    real_share: float
+    weak_fake_share: float
+    fake_share: float
+    top_fake_reasons: list[str]
+    analysed_at: datetime
+
+
 class Profile(BaseModel):
     """A creator's profile on one platform. Audience demographics are for PRO plans."""
 
@@ -75,6 +88,9 @@ class Profile(BaseModel):
     audience_gender: dict[str, Any] | None = plan_field("PRO")
     audience_age: dict[str, Any] | None = plan_field("PRO")
     audience_location: dict[str, Any] | None = plan_field("PRO")
+    authenticity: FollowerAuthenticity | None = plan_field(
+        "PRO", description="The latest follower analysis; null until one ran."
+    )
 
 
 class CampaignProfile(BaseModel):

@@ -90,7 +90,7 @@ class Engine:
         spool_dir.mkdir(parents=True, exist_ok=True)
         for stale in spool_dir.glob("*.data"):  # left by a server that was killed mid-insert
             stale.unlink()
-        self._connection = chdb.connect(str(path))
+        self._connection = chdb.connect(str(path))  # type: ignore[no-untyped-call]
         self._spool_dir = spool_dir
         self._lock = threading.Lock()
         self._settings: dict[str, str] = {}

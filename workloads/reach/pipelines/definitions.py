@@ -164,6 +164,26 @@ YOUTUBE_ACCOUNTS = SyncSpec(
     ),
 )
 
+FOLLOWER_AUTHENTICITY = SyncSpec(
+    name="follower_authenticity",
+    source_table="mart_follower_authenticity",
+    target="follower_authenticity",
+    columns=(
+        *_columns(
+            ("platform", "text"),
+            ("profile_id", "text"),
+            ("followers_scored", "bigint"),
+            ("real_share", "double precision"),
+            ("weak_fake_share", "double precision"),
+            ("fake_share", "double precision"),
+            ("top_fake_reasons", "text[]"),
+        ),
+        Column("analysed_at", "timestamptz", "toTimeZone(analysed_at, 'UTC')"),
+    ),
+    primary_key=("platform", "profile_id"),
+    after_tag="daily",
+)
+
 SYNCS: dict[str, SyncSpec] = {
     spec.name: spec
     for spec in (
@@ -172,5 +192,11 @@ SYNCS: dict[str, SyncSpec] = {
         COLLECTION_POST_METRICS,
         INSTAGRAM_ACCOUNTS,
         YOUTUBE_ACCOUNTS,
+        FOLLOWER_AUTHENTICITY,
     )
 }
+
+
+def syncs_after(tag: str) -> tuple[str, ...]:
+    """The syncs to run once a dbt build of `tag` succeeded."""
+    return tuple(name for name, spec in SYNCS.items() if spec.after_tag == tag)

@@ -56,6 +56,8 @@ class SyncSpec:
     columns: tuple[Column, ...] | None = None
     primary_key: tuple[str, ...] = ()
     indexes: tuple[Index, ...] = field(default_factory=tuple)
+    # The dbt tag whose build refreshes the source: the sync is scheduled after that build.
+    after_tag: str = "core"
 
     def __post_init__(self) -> None:
         if (self.source_table is None) == (self.source_query is None):

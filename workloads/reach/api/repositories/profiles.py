@@ -13,6 +13,14 @@ from reach.api.models import CampaignProfile, Platform, Profile, SearchRequest
 from reach.api.repositories.assets import served_url
 
 
+def _authenticity(platform: str, profile_id: str) -> str:
+    """The profile's latest follower analysis as a JSON object, or NULL."""
+    return (
+        "(SELECT to_jsonb(f) - 'platform' - 'profile_id' FROM follower_authenticity f"
+        f" WHERE f.platform = '{platform}' AND f.profile_id = {profile_id}) AS authenticity"
+    )
+
+
 @dataclass(frozen=True)
 class _Table:
     name: str
@@ -32,7 +40,8 @@ _INSTAGRAM: Final = _Table(
     NULL::double precision AS avg_views, engagement_rate, is_verified, is_business,
     """
     + served_url("instagram", "profile", "a.profile_id", "profile_pic", "a.profile_pic_url")
-    + """ AS picture_url, refreshed_at, audience_gender, audience_age, audience_location""",
+    + """ AS picture_url, refreshed_at, audience_gender, audience_age, audience_location, """
+    + _authenticity("instagram", "a.profile_id"),
     {
         "followers": "followers",
         "engagement_rate": "engagement_rate",
@@ -54,7 +63,8 @@ _YOUTUBE: Final = _Table(
     NULL::boolean AS is_business, """
     + served_url("youtube", "profile", "a.channel_id", "profile_pic", "a.thumbnail_url")
     + """ AS picture_url, refreshed_at, NULL::jsonb AS audience_gender, NULL::jsonb AS audience_age,
-    NULL::jsonb AS audience_location""",
+    NULL::jsonb AS audience_location, """
+    + _authenticity("youtube", "a.channel_id"),
     {
         "followers": "subscribers",
         "engagement_rate": "engagement_rate",
