@@ -18,6 +18,7 @@ from reach.cli import (
     pipelines,
     sandbox,
     scraper,
+    standalone,
 )
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(followers.app, name="followers")
 app.add_typer(pipelines.app, name="pipelines")
 app.add_typer(api.app, name="api")
 app.add_typer(clickhouse.app, name="clickhouse")
+app.command("standalone")(standalone.standalone)
 
 
 @app.command()
