@@ -19,7 +19,12 @@ def test_progress_names_who_starts_and_who_waits_on_what() -> None:
             ("gateway", State.WAITING, 0.0, "", ("api", "clickhouse")),
         ]
     )
-    assert line == ("starting: migrate 5 s; api 7 s (not listening yet) | waiting: gateway <- api")
+    assert line == "starting: api 7 s (not listening yet), migrate 5 s | waiting: gateway <- api"
+    many = progress_line(
+        [("migrate", State.STARTING, 1.0, "", ())]
+        + [(f"w{i}", State.WAITING, 0.0, "", ("migrate",)) for i in range(5)]
+    )
+    assert many == "starting: migrate 1 s | waiting: w0, w1, w2 and 2 more <- migrate"
     assert progress_line([("clickhouse", State.READY, 3.0, "", ())]) == ""
 
 

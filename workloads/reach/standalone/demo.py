@@ -96,7 +96,7 @@ async def wait_for_queue(
             for row in stats:
                 if row["flow"] in flows:
                     by_status[row["status"]] = by_status.get(row["status"], 0) + row["tasks"]
-            open_tasks = by_status.get("PENDING", 0) + by_status.get("RUNNING", 0)
+            open_tasks = by_status.get("PENDING", 0) + by_status.get("PROCESSING", 0)
             if open_tasks == 0:
                 return by_status
             now = time.monotonic()

@@ -28,6 +28,7 @@ from reach.standalone.statusing import banner, status_app
 from reach.standalone.supervising import Report, StartError, Supervisor, reach_command
 from reach.standalone.workloads import (
     HOST,
+    TUNING,
     Secrets,
     default_ports,
     resolve_ports,
@@ -118,6 +119,7 @@ async def run(
         ports, flows, sinks, own_clickhouse=own_clickhouse, skip=settings.standalone_skip
     )
     env = {
+        **TUNING,
         **os.environ,
         "REACH_DATA_DIR": str(settings.data_dir.resolve()),
         **shared_environment(ports, load_secrets(folder), clickhouse_url=settings.clickhouse_url),

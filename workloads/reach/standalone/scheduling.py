@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,8 +25,6 @@ from pathlib import Path
 from croniter import croniter
 
 from reach.pipelines.schedules import Pipeline
-
-log = logging.getLogger(__name__)
 
 # Runs `reach <args>`, killed after the given seconds; returns the exit code.
 StepRunner = Callable[[tuple[str, ...], float], Awaitable[int]]
@@ -159,7 +156,10 @@ class Scheduler:
             code = await self.run_step(args, pipeline.timeout_minutes * 60.0)
             if code == 0:
                 return 0
-            log.warning("step %s of %s failed with %s", args, pipeline.dag_id, code)
+            retry = f"; retry in {self.retry_seconds:.0f} s" if attempt < self.retries else ""
+            self.report(
+                f"pipeline {pipeline.dag_id}: `reach {' '.join(args)}` exited {code}{retry}"
+            )
         return code
 
     async def loop(self) -> None:

@@ -104,20 +104,29 @@ def progress_line(
     states = {name: state for name, state, *_ in children}
     starting = [
         f"{name} {seconds:.0f} s{f' ({detail})' if detail else ''}"
-        for name, state, seconds, detail, _ in children
+        for name, state, seconds, detail, _ in sorted(children, key=lambda c: -c[2])
         if state is State.STARTING
     ]
-    waiting = [
-        f"{name} <- {', '.join(n for n in needs if states[n] not in (State.READY, State.DONE))}"
-        for name, state, _, _, needs in children
-        if state is State.WAITING
-    ]
+    # Who waits, by what they wait on: thirteen workers waiting on the same jobs is one entry.
+    waiting: dict[str, list[str]] = {}
+    for name, state, _, _, needs in children:
+        if state is State.WAITING:
+            unmet = ", ".join(n for n in needs if states[n] not in (State.READY, State.DONE))
+            waiting.setdefault(unmet, []).append(name)
     parts = []
     if starting:
-        parts.append(f"starting: {'; '.join(starting)}")
+        parts.append(f"starting: {_some(starting)}")
     if waiting:
-        parts.append(f"waiting: {'; '.join(waiting)}")
+        parts.append(
+            "waiting: "
+            + "; ".join(f"{_some(names)} <- {unmet}" for unmet, names in waiting.items())
+        )
     return " | ".join(parts)
+
+
+def _some(items: Sequence[str], most: int = 3) -> str:
+    shown = ", ".join(items[:most])
+    return f"{shown} and {len(items) - most} more" if len(items) > most else shown
 
 
 def log_tail(path: Path, lines: int = 5) -> str:
