@@ -95,7 +95,9 @@ class Standalone:
             )
         while time.monotonic() - began < timeout:
             if self.process.poll() is not None:
-                raise RuntimeError(f"reach standalone exited {self.process.returncode}:\n{self.log()}")
+                raise RuntimeError(
+                    f"reach standalone exited {self.process.returncode}:\n{self.log()}"
+                )
             if "all workloads ready" in self.log():
                 return time.monotonic() - began
             time.sleep(0.2)
@@ -126,6 +128,36 @@ class Standalone:
                 return pipelines
             time.sleep(0.5)
         raise TimeoutError(f"pipeline {name} still running after {timeout:.0f} s")
+
+    def session_token(self, partner_id: int, plan: str, user: str = "e2e") -> str:
+        """A gateway session for `partner_id` on `plan`, made the way the banner's is."""
+        secrets = json.loads((self.data_dir / "standalone" / "secrets.json").read_text())
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "reach.cli",
+                "gateway",
+                "session",
+                "create",
+                "--partner",
+                str(partner_id),
+                "--user",
+                user,
+                "--plan",
+                plan,
+            ],
+            env={
+                **self.env,
+                "REACH_GATEWAY_JWT_SECRET": secrets["jwt_secret"],
+                "REACH_GATEWAY_SIGNING_SECRET": secrets["signing_secret"],
+            },
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return out.stdout.strip().splitlines()[-1]
 
     def stop(self, timeout: float = 180) -> int:
         """SIGTERM, as Ctrl-C or a service manager would; returns the exit code."""
