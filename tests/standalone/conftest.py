@@ -38,10 +38,16 @@ def dispatch(grpc_port: int, events: pb.Events) -> pb.DispatchResponse:
         return response
 
 
-def branch_webhook(http_url: str, event_id: str) -> None:
+def branch_webhook(http_url: str, event_id: str, timestamp_ms: int) -> None:
+    """One Branch webhook; a partner's retry sends the same body, timestamp included."""
     answer = httpx.post(
         f"{http_url}/branch/event",
-        json={"id": event_id, "name": "PURCHASE", "user_data": {"os": "Android"}},
+        json={
+            "id": event_id,
+            "name": "PURCHASE",
+            "timestamp": timestamp_ms,
+            "user_data": {"os": "Android"},
+        },
         timeout=30,
     )
     assert answer.is_success, answer.text

@@ -249,8 +249,9 @@ def test_flow_2_5_app_events_land_exactly_once_and_show_in_analytics(flows: Flow
     assert dispatch(grpc_port, batch).accepted == 200
     assert dispatch(grpc_port, batch).accepted == 200
     hook_id = f"branch-{uuid.uuid4().hex[:8]}"
-    branch_webhook(webhooks, hook_id)
-    branch_webhook(webhooks, hook_id)
+    sent_at = int(time.time() * 1000)
+    branch_webhook(webhooks, hook_id, sent_at)
+    branch_webhook(webhooks, hook_id, sent_at)
     url = flows.platform.url("clickhouse")
     ids = [e.event_id for e in batch.events]
     wait_until(lambda: count_ids(url, "event", ids) == (200, 200), "the app events")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_kill_restart_and_sigterm_lose_nothing(
         grpc_port, webhooks = platform.ports["ingest-grpc"], platform.url("ingest-http")
         before = launch_events("before-kill", 500)
         assert dispatch(grpc_port, before).accepted == 500
-        branch_webhook(webhooks, "branch-before-kill")
+        branch_webhook(webhooks, "branch-before-kill", int(time.time() * 1000))
 
         sinks = platform.workload("sinks")
         os.kill(sinks["pid"], signal.SIGKILL)
@@ -54,7 +55,7 @@ def test_kill_restart_and_sigterm_lose_nothing(
 
         after = launch_events("after-kill", 500)
         assert dispatch(grpc_port, after).accepted == 500
-        branch_webhook(webhooks, "branch-after-kill")
+        branch_webhook(webhooks, "branch-after-kill", int(time.time() * 1000))
         pids = [w["pid"] for w in platform.status()["workloads"] if w["pid"]]
     finally:
         code = platform.stop()

@@ -62,7 +62,8 @@ def test_start_layers_put_stores_first_and_the_gateway_after_the_api() -> None:
     position = {name: i for i, layer in enumerate(layers) for name in layer}
     assert position["sinks"] < position["ingest"]
     assert position["scraper-api"] < position["api"] < position["gateway"]
-    assert position["credential-youtube"] < position["worker-fetch-followers"]
+    assert position["migrate"] < position["worker-fetch-followers"]
+    assert position["sandbox"] < position["worker-fetch-followers"]
 
 
 def test_a_skipped_workload_is_not_waited_for() -> None:

@@ -200,7 +200,7 @@ def workload_table(
             ("ingest", "sink", *(arg for sink in sinks for arg in ("--sink", sink))),
             Stage.SINK,
             ("sinks",),
-            needs=("migrate", "declare", "sandbox"),
+            needs=("migrate", "declare"),
         ),
         *(
             Workload(
@@ -215,12 +215,8 @@ def workload_table(
                 ),
                 Stage.PROCESSING,
                 (worker_name(flow),),
-                needs=(
-                    "migrate",
-                    "declare",
-                    "sandbox",
-                    *(f"credential-{s}" for s in SANDBOX_CREDENTIALS),
-                ),
+                # Credentials are read per task, so their jobs need not finish first.
+                needs=("migrate", "declare", "sandbox"),
             )
             for flow in flows
         ),
