@@ -135,6 +135,13 @@ def test_flow_2_1_a_missing_profile_is_scraped_modelled_and_served(flows: Flows)
         "the profile_log event in ClickHouse",
     )
 
+    # What a PRO plan sees and a FREE one must not: audience demographics.
+    flows.sql(
+        "UPDATE instagram_account SET audience_gender = $2::jsonb WHERE profile_id = $1",
+        profile_id,
+        '{"female": 0.6, "male": 0.4}',
+    )
+
     pipelines = flows.platform.run_pipeline("dbt_core")
     assert pipelines["dbt_core"]["last_run"]["ok"], flows.platform.log()
     assert pipelines["sync_core"]["last_run"]["ok"], flows.platform.log()
@@ -145,6 +152,7 @@ def test_flow_2_1_a_missing_profile_is_scraped_modelled_and_served(flows: Flows)
     profile: dict[str, Any] = served.json()["data"]["profile"]
     assert profile["profile_id"] == profile_id
     assert profile["engagement_rate"] is not None and profile["engagement_rate"] > 0
+    assert profile["audience_gender"] == {"female": 0.6, "male": 0.4}
     free = flows.get(PROFILE.format(flows.handle), flows.free)
     assert free.status_code == 200, free.text
     gated = ("audience_gender", "audience_age", "audience_location")

@@ -66,7 +66,7 @@ class Standalone:
             "REACH_STANDALONE_SKIP": json.dumps(list(skip)),
             # Pipelines run when a test asks, never in the middle of one.
             "REACH_STANDALONE_SCHEDULE": "false",
-            "REACH_API_CACHE_PREFIX": f"reach-e2e:{uuid.uuid4().hex[:8]}",
+            "REACH_CACHE_PREFIX": f"reach-e2e:{uuid.uuid4().hex[:8]}",
             "REACH_SCRAPER_RATE_LIMIT_PREFIX": f"reach-e2e-rl:{uuid.uuid4().hex[:8]}",
             **(env or {}),
         }
