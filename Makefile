@@ -3,11 +3,16 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test services venv k8s-tools cluster crds lint lock
+.PHONY: test up services venv k8s-tools cluster crds lint lock
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
 test: venv services k8s-tools lint
 	$(BIN)/pytest
+
+## Set up this machine as `make test` does (bar the Kubernetes test binaries, which running
+## does not need), then run the whole platform with a demo universe until Ctrl-C.
+up: venv services
+	$(BIN)/reach standalone --demo
 
 ## Create .venv with the project and its dev extras (re-run when the lock changes).
 venv: $(VENV)/.installed

@@ -1,4 +1,5 @@
-"""The analytics pipelines' Airflow DAGs, built from the table `PIPELINES`.
+"""The analytics pipelines' Airflow DAGs, built from the table `PIPELINES`
+(`reach.pipelines.schedules`, which standalone mode runs on the same schedules).
 
 Every task runs a `reach pipelines ...` command in its own process (BashOperator): dbt runs
 in-process inside `reach pipelines dbt`, so a dbt or embedded-ClickHouse crash ends that process
@@ -18,105 +19,26 @@ import logging
 import os
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Asset
 
-from reach.pipelines.definitions import syncs_after
+from reach.pipelines.schedules import PIPELINES, Pipeline
 
 log = logging.getLogger(__name__)
 
 SLACK_WEBHOOK_ENV = "REACH_SLACK_WEBHOOK_URL"
 
 
-@dataclass(frozen=True)
-class Pipeline:
-    """One DAG: `steps` (task id -> `reach` arguments) run side by side, on `schedule` (cron)
-    or, with `after`, whenever that DAG's dbt build has succeeded."""
-
-    dag_id: str
-    description: str
-    steps: Mapping[str, tuple[str, ...]]
-    schedule: str | None = None
-    after: str | None = None
-    # Minutes a step may run before Airflow fails it (and retries it).
-    timeout_minutes: int = 30
-
-    @property
-    def produces(self) -> Asset | None:
-        """The Asset a dbt DAG marks updated: what the syncs after it wait for."""
-        if not any(args[:2] == ("pipelines", "dbt") for args in self.steps.values()):
-            return None
-        return dbt_asset(self.dag_id)
-
-
 def dbt_asset(dag_id: str) -> Asset:
     return Asset(name=dag_id, uri=f"reach-dbt://{dag_id}")
 
 
-def _dbt(select: str) -> dict[str, tuple[str, ...]]:
-    return {"dbt_build": ("pipelines", "dbt", "build", "--select", select)}
-
-
-def _syncs(*names: str) -> dict[str, tuple[str, ...]]:
-    return {f"sync_{name}": ("pipelines", "sync", name) for name in names}
-
-
-PIPELINES = (
-    Pipeline(
-        "dbt_core",
-        "Every 15 minutes: the marts the API serves (accounts, leaderboard, time series, "
-        "collections).",
-        _dbt("tag:core"),
-        schedule="*/15 * * * *",
-        timeout_minutes=14,
-    ),
-    Pipeline(
-        "dbt_daily",
-        "Daily: hashtags, audience and fake-follower marts.",
-        _dbt("tag:daily"),
-        schedule="30 1 * * *",
-        timeout_minutes=120,
-    ),
-    Pipeline(
-        "dbt_weekly",
-        "Weekly: genre overview.",
-        _dbt("tag:weekly"),
-        schedule="30 2 * * 1",
-        timeout_minutes=240,
-    ),
-    Pipeline(
-        "sync_core",
-        "After each dbt_core build: copy its serving marts into PostgreSQL with an atomic swap.",
-        _syncs(*syncs_after("core")),
-        after="dbt_core",
-        timeout_minutes=14,
-    ),
-    Pipeline(
-        "sync_daily",
-        "After each dbt_daily build: copy the follower authenticity mart into PostgreSQL.",
-        _syncs(*syncs_after("daily")),
-        after="dbt_daily",
-        timeout_minutes=30,
-    ),
-    Pipeline(
-        "refresh_profiles",
-        "Hourly: ask the scraper API to refresh profiles not refreshed for a day.",
-        {"enqueue_refresh": ("pipelines", "enqueue", "refresh")},
-        schedule="5 * * * *",
-        timeout_minutes=10,
-    ),
-    Pipeline(
-        "upload_assets",
-        "Every 30 minutes: ask the scraper API to store media not yet in object storage.",
-        {"enqueue_assets": ("pipelines", "enqueue", "assets")},
-        schedule="10,40 * * * *",
-        timeout_minutes=10,
-    ),
-)
+def produced_asset(pipeline: Pipeline) -> Asset | None:
+    """The Asset a dbt DAG marks updated: what the syncs after it wait for."""
+    return dbt_asset(pipeline.dag_id) if pipeline.runs_dbt else None
 
 
 def slack_alert(context: Mapping[str, Any]) -> None:
@@ -139,7 +61,7 @@ def slack_alert(context: Mapping[str, Any]) -> None:
 
 
 def build(pipeline: Pipeline, reach: str) -> DAG:
-    produced = pipeline.produces
+    produced = produced_asset(pipeline)
     if pipeline.after is not None:
         schedule: str | list[Asset] | None = [dbt_asset(pipeline.after)]
     else:

@@ -165,9 +165,9 @@ def test_dagbag_imports_without_errors(dags: dict[str, Any]) -> None:
 
 def test_dbt_dags_build_their_tag_on_schedule_and_announce_it(dags: dict[str, Any]) -> None:
     for dag_id, schedule, tag in (
-        ("dbt_core", "*/15 * * * *", "tag:core"),
-        ("dbt_daily", "30 1 * * *", "tag:daily"),
-        ("dbt_weekly", "30 2 * * 1", "tag:weekly"),
+        ("dbt_core", "*/15 * * * *", "+tag:core"),
+        ("dbt_daily", "30 1 * * *", "+tag:daily"),
+        ("dbt_weekly", "30 2 * * 1", "+tag:weekly"),
     ):
         dag = dags["dags"][dag_id]
         assert dag["schedule"] == schedule

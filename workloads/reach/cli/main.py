@@ -19,6 +19,7 @@ from reach.cli import (
     pipelines,
     sandbox,
     scraper,
+    standalone,
 )
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ app.add_typer(pipelines.app, name="pipelines")
 app.add_typer(api.app, name="api")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(clickhouse.app, name="clickhouse")
+app.command("standalone")(standalone.standalone)
 
 
 @app.command()
