@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,6 +107,7 @@ def gateway_env(dsn: str, redis_url: str, upstream_url: str, **overrides: str) -
         "REACH_GATEWAY_L2_SECONDS": "1",
         "REACH_GATEWAY_UPSTREAM_RESPONSE_SECONDS": "1",
         "REACH_GATEWAY_CORS_ORIGINS": '["https://app.reach.io", "https://*.brands.example"]',
+        "REACH_GATEWAY_ASSETS_DIR": tempfile.mkdtemp(prefix="reach-gateway-assets-"),
         **overrides,
     }
 

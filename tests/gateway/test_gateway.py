@@ -8,6 +8,7 @@ import asyncio
 import hashlib
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -285,3 +286,16 @@ def test_heartbeat_drains_readiness_and_metrics_count_what_happened(gateway: Gat
         'reach_gateway_refusals_total{reason="MISSING_TOKEN"}',
     ):
         assert name in metrics, name
+
+
+def test_a_local_asset_folder_is_served_publicly_and_nothing_outside_it(
+    gateway: Gateway,
+) -> None:
+    folder = Path(gateway.env["REACH_GATEWAY_ASSETS_DIR"])
+    (folder / "instagram").mkdir(exist_ok=True)
+    (folder / "instagram" / "pic.jpg").write_bytes(b"\xff\xd8jpeg")
+    with gateway.client() as client:
+        answer = client.get("/assets/instagram/pic.jpg")
+        assert answer.status_code == 200 and answer.content == b"\xff\xd8jpeg"
+        assert client.get("/assets/instagram/missing.jpg").status_code == 404
+        assert client.get("/assets/%2e%2e/%2e%2e/etc/passwd").status_code in (401, 404)

@@ -174,11 +174,6 @@ def test_flow_2_2_the_leaderboard_lists_the_creator_with_rank_and_change(flows: 
     assert "overall_rank_change" in entry
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the API answers the platform's picture URL (instagram_account.profile_pic_url); "
-    "it does not read the stored copy from asset_log yet",
-)
 def test_flow_2_3_the_profile_carries_the_stored_picture(flows: Flows) -> None:
     ((profile_id, picture),) = flows.sql(
         "SELECT profile_id, profile_pic_url FROM instagram_account WHERE handle = $1", flows.handle
@@ -201,18 +196,13 @@ def test_flow_2_3_the_profile_carries_the_stored_picture(flows: Flows) -> None:
         lambda: flows.sql("SELECT 1 FROM asset_log WHERE entity_id = $1", profile_id),
         "the stored picture in asset_log",
     )
-    ((stored,),) = flows.sql(
-        "SELECT coalesce(cdn_url, storage_url) FROM asset_log WHERE entity_id = $1", profile_id
-    )
+    ((stored,),) = flows.sql("SELECT cdn_url FROM asset_log WHERE entity_id = $1", profile_id)
     served = flows.get(PROFILE.format(flows.handle), flows.pro).json()["data"]["profile"]
     assert served["picture_url"] == stored
+    # The stored copy is served (by the gateway, in standalone mode) with the picture's bytes.
+    assert httpx.get(stored).content == httpx.get(picture).content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the API's profile answer has no fake-follower share yet (the mart "
-    "mart_instagram_creators_followers_fake_analysis is not served)",
-)
 def test_flow_2_4_followers_are_scored_and_the_profile_shows_the_fake_share(
     flows: Flows,
 ) -> None:
@@ -245,9 +235,11 @@ def test_flow_2_4_followers_are_scored_and_the_profile_shows_the_fake_share(
         capture_output=True,
         timeout=300,
     )
-    assert flows.platform.run_pipeline("dbt_daily")["dbt_daily"]["last_run"]["ok"]
+    pipelines = flows.platform.run_pipeline("dbt_daily")
+    assert pipelines["dbt_daily"]["last_run"]["ok"] and pipelines["sync_daily"]["last_run"]["ok"]
     served = flows.get(PROFILE.format(flows.handle), flows.pro).json()["data"]["profile"]
-    assert served["fake_follower_share"] is not None
+    assert served["authenticity"]["followers_scored"] >= 200
+    assert 0 <= served["authenticity"]["fake_share"] <= 1
 
 
 def test_flow_2_5_app_events_land_exactly_once_and_show_in_analytics(flows: Flows) -> None:

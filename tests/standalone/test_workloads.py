@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reach.standalone.workloads import (
@@ -117,10 +119,14 @@ def test_port_overrides_are_checked() -> None:
 
 def test_every_child_shares_one_clickhouse_and_the_signing_secret() -> None:
     ports = default_ports(FLOWS)
-    env = shared_environment(ports, Secrets("jwt", "sign"), clickhouse_url=None)
+    env = shared_environment(
+        ports, Secrets("jwt", "sign"), clickhouse_url=None, data_dir=Path("/data")
+    )
     assert env["REACH_CLICKHOUSE_URL"] == "http://127.0.0.1:8123"
     assert env["REACH_API_SIGNING_SECRET"] == env["REACH_GATEWAY_SIGNING_SECRET"] == "sign"
     assert env["REACH_GATEWAY_UPSTREAM_URL"] == "http://127.0.0.1:7179"
     assert env["REACH_INSTAGRAM_GRAPH_URL"] == "http://127.0.0.1:8090/graph/v15.0"
-    own = shared_environment(ports, Secrets("j", "s"), clickhouse_url="http://ch:8123")
+    own = shared_environment(
+        ports, Secrets("j", "s"), clickhouse_url="http://ch:8123", data_dir=Path("/data")
+    )
     assert own["REACH_CLICKHOUSE_URL"] == "http://ch:8123"

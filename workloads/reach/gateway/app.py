@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reach.common.logs import request_id
@@ -81,7 +83,7 @@ class Router:
         if scope["type"] != "http":
             return
         path = scope["path"]
-        if path in routes.LOCAL_PATHS:
+        if path in routes.LOCAL_PATHS or path.startswith(routes.ASSETS):
             await self._local(scope, receive, send)
         elif routes.service_of(path) is not None:
             await self._proxy(scope, receive, send)
@@ -99,13 +101,17 @@ def create_app(
     heartbeat: Heartbeat,
     cors: CorsPolicy,
     report_error: Callable[[BaseException], Any] | None = None,
+    assets_dir: Path | None = None,
 ) -> ASGIApp:
-    local = Starlette(
-        routes=[
-            *probe_routes(readiness),
-            Route("/heartbeat", heartbeat.endpoint, methods=["GET", "PUT"]),
-        ]
-    )
+    local_routes: list[BaseRoute] = [
+        *probe_routes(readiness),
+        Route("/heartbeat", heartbeat.endpoint, methods=["GET", "PUT"]),
+    ]
+    if assets_dir is not None:
+        local_routes.append(
+            Mount(routes.ASSETS.rstrip("/"), StaticFiles(directory=assets_dir, check_dir=False))
+        )
+    local = Starlette(routes=local_routes)
     app: ASGIApp = Router(local, proxy)
     app = Auth(app, authenticator)
     app = AccessLog(app)

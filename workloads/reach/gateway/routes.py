@@ -27,6 +27,8 @@ SERVICES = frozenset(
 
 # The gateway's own endpoints, answered without going upstream.
 LOCAL_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/heartbeat"})
+# Stored media, when the gateway serves a local asset folder.
+ASSETS = "/assets/"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ PUBLIC_ROUTES = (
             r"/(profile|post)-collection-service/api/collection/shared/[A-Za-z0-9_-]{8,64}"
         ),
         hint="/shared/",
+    ),
+    PublicRoute(
+        frozenset({"GET", "HEAD"}),
+        "stored media (profile pictures, thumbnails): public, as on a CDN",
+        pattern=re.compile(r"/assets/[A-Za-z0-9._/-]+"),
+        hint=ASSETS,
     ),
 )
 

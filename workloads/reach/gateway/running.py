@@ -67,6 +67,7 @@ async def serve(settings: GatewaySettings, shutdown: Shutdown, *, port: int | No
                 settings.gateway_cors_origins, settings.gateway_cors_max_age_seconds
             ),
             report_error=_error_reporter(settings),
+            assets_dir=settings.gateway_assets_dir,
         )
         await serve_http(
             app,

@@ -99,6 +99,11 @@ class GatewaySettings(StoreSettings):
     gateway_cors_max_age_seconds: int = Field(
         default=600, ge=0, description="How long browsers may cache a preflight answer."
     )
+    gateway_assets_dir: Path | None = Field(
+        default=None,
+        description="A local folder of stored media served at /assets/ (standalone mode, where "
+        "assets are kept on disk); in a cluster a CDN in front of the bucket serves them.",
+    )
     gateway_sentry_dsn: SecretStr | None = Field(
         default=None, description="Report unhandled errors to Sentry; off when unset."
     )

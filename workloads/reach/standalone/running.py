@@ -122,7 +122,12 @@ async def run(
         **TUNING,
         **os.environ,
         "REACH_DATA_DIR": str(settings.data_dir.resolve()),
-        **shared_environment(ports, load_secrets(folder), clickhouse_url=settings.clickhouse_url),
+        **shared_environment(
+            ports,
+            load_secrets(folder),
+            clickhouse_url=settings.clickhouse_url,
+            data_dir=settings.data_dir.resolve(),
+        ),
     }
     command = reach_command()
     supervisor = Supervisor(

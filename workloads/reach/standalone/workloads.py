@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from pathlib import Path
 
 HOST = "127.0.0.1"
 
@@ -117,7 +118,7 @@ def url(ports: Mapping[str, int], name: str) -> str:
 
 
 def shared_environment(
-    ports: Mapping[str, int], secrets: Secrets, *, clickhouse_url: str | None
+    ports: Mapping[str, int], secrets: Secrets, *, clickhouse_url: str | None, data_dir: Path
 ) -> dict[str, str]:
     """What every child gets: one ClickHouse (the local server unless the user named one),
     loopback everywhere, the sandbox as every upstream, the gateway's and the API's shared
@@ -147,6 +148,10 @@ def shared_environment(
         "REACH_GATEWAY_UPSTREAM_URL": url(ports, "api"),
         "REACH_GATEWAY_JWT_SECRET": secrets.jwt_secret,
         "REACH_GATEWAY_SIGNING_SECRET": secrets.signing_secret,
+        # Stored media stay in the data folder; the gateway serves them as a CDN would.
+        "REACH_SCRAPER_ASSET_DIR": str(data_dir / "assets"),
+        "REACH_GATEWAY_ASSETS_DIR": str(data_dir / "assets"),
+        "REACH_SCRAPER_ASSET_CDN_URL": f"{url(ports, 'gateway')}/assets",
     }
 
 
