@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import aio_pika
 import grpc
 import pytest
 from clickhouse_connect.driver.client import Client
@@ -20,12 +23,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reach.common.events import events_pb2 as pb
+from reach.common.lifecycle import Shutdown
 from reach.ingest.decoding import decode_events
 from reach.ingest.dispatching import NOT_DISPATCHABLE, stamp
 from reach.ingest.routing import ROUTES, SINKS
+from reach.ingest.serving import serve
 from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import TABLES
+from reach.testing.ports import free_port
+from reach.testing.rabbitmq import PrivateRabbitMQ
 
 pytestmark = pytest.mark.service
 
@@ -182,8 +189,6 @@ async def test_scraper_logs_published_to_beat_land_in_their_tables(
     sinks: Any, amqp: Any, clickhouse_client: Client, samples: SimpleNamespace
 ) -> None:
     """The scraper publishes `Events` bodies to beat.dx with routing key = payload name."""
-    import aio_pika
-
     beat = [r for r in ROUTES if r.exchange.name == "beat.dx"]
     await sinks([r.table for r in beat], DIRECT)
     channel = await amqp.channel(publisher_confirms=True)
@@ -383,3 +388,99 @@ def _string_fields(event: pb.Event) -> list[tuple[Any, str]]:
             if single_string or is_map:
                 out.append((message, field.name))
     return out
+
+
+async def test_a_broker_killed_and_restarted_loses_no_confirmed_event(
+    tmp_path: Path, clickhouse_dsn: str
+) -> None:
+    """gRPC clients keep dispatching while a private RabbitMQ node is killed and restarted:
+    every event confirmed to a client is in the queue exactly once afterwards, and every event
+    not in it was answered UNAVAILABLE (the client knows to retry), never silently dropped."""
+    broker = PrivateRabbitMQ()
+    try:
+        await asyncio.to_thread(broker.start)
+        await _through_an_outage(broker, tmp_path, clickhouse_dsn)
+    finally:
+        await asyncio.to_thread(broker.close)
+
+
+async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse_dsn: str) -> None:
+    settings = IngestSettings(
+        amqp_url=broker.url, clickhouse_url=clickhouse_dsn, data_dir=tmp_path,
+        ingest_host="127.0.0.1", ingest_grpc_port=free_port(), ingest_http_port=free_port(),
+        sink_probe_port=0, ingest_publish_linger_ms=2,
+    )  # fmt: skip
+    shutdown = Shutdown()
+    serving = asyncio.create_task(serve(settings, shutdown))
+    confirmed: list[str] = []
+    unavailable: list[str] = []
+    sent = 0
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{settings.ingest_grpc_port}") as ch:
+            await ch.channel_ready()
+            call = ch.unary_unary(
+                "/reach.events.v1.EventService/Dispatch",
+                request_serializer=pb.Events.SerializeToString,
+                response_deserializer=pb.DispatchResponse.FromString,
+            )
+
+            async def client(stop: asyncio.Event) -> None:
+                nonlocal sent
+                while not stop.is_set():
+                    batch = pb.Events()
+                    for _ in range(20):
+                        event = batch.events.add(event_id=uuid.uuid4().hex)
+                        event.launch.referrer = "outage"
+                    ids = [e.event_id for e in batch.events]
+                    sent += len(ids)
+                    try:
+                        response = await call(batch, timeout=30)
+                    except grpc.aio.AioRpcError as failure:
+                        assert failure.code() == grpc.StatusCode.UNAVAILABLE, failure
+                        unavailable.extend(ids)
+                        await asyncio.sleep(0.05)
+                        continue
+                    assert response.accepted == len(ids) and not response.rejected
+                    confirmed.extend(ids)
+
+            stop = asyncio.Event()
+            clients = [asyncio.create_task(client(stop)) for _ in range(4)]
+            await wait_until(lambda: len(confirmed) >= 2_000)
+            await asyncio.to_thread(broker.kill)
+            await asyncio.sleep(1)
+            await asyncio.to_thread(broker.start)
+            before = len(confirmed)
+            await wait_until(lambda: len(confirmed) >= before + 2_000, seconds=120)
+            stop.set()
+            await asyncio.gather(*clients)
+    finally:
+        shutdown.request("test over")
+        await serving
+    landed = await _drain(broker.url, SINKS["event"].queue)
+    counts = Counter(landed)
+
+    assert unavailable, "the outage was never seen by a client"
+    assert all(counts[i] == 1 for i in confirmed), "a confirmed event was lost or duplicated"
+    assert set(counts) - set(confirmed) <= set(unavailable)
+    assert len(confirmed) + len(unavailable) == sent
+
+
+async def wait_until(check: Callable[[], bool], seconds: float = 60) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not reached in {seconds} s")
+
+
+async def _drain(url: str, queue: str) -> list[str]:
+    """The event ids of every message in `queue`, consumed and acked."""
+    connection = await aio_pika.connect(url)
+    ids: list[str] = []
+    async with connection:
+        channel = await connection.channel()
+        source = await channel.get_queue(queue)
+        while (message := await source.get(fail=False)) is not None:
+            ids.extend(e.event_id for e in pb.Events.FromString(message.body).events)
+            await message.ack()
+    return ids
