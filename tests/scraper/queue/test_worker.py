@@ -1,7 +1,7 @@
 """Workers against a real PostgreSQL: every task done exactly once across workers, a killed
 worker's task retried after its lease (and a worker killed mid-batch losing none and completing
-none twice; PostgreSQL crashing under working workers losing none), SIGTERM releasing or finishing held tasks, NOTIFY
-waking idle workers, crashes of a flow costing retries."""
+none twice; a private PostgreSQL crashing under working workers losing none), SIGTERM releasing
+or finishing held tasks, NOTIFY waking idle workers, crashes of a flow costing retries."""
 
 from __future__ import annotations
 
