@@ -5,6 +5,8 @@ that asks for `postgres_dsn` gets its own copy (`CREATE DATABASE ... TEMPLATE`),
 ClickHouse: the embedded engine allows one data folder per process, so the session has one and
 each test that asks for `clickhouse_database` gets a fresh database in it; `clickhouse_server`
 is a `reach clickhouse serve` process for what must go over ClickHouse's HTTP interface.
+Hypothesis: one profile, derandomized and without an example database, so every run (CI
+included) tries the same inputs; example counts are set per property.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from clickhouse_connect.driver.client import Client
+from hypothesis import settings as hypothesis_settings
 
 from reach.common import clickhouse
 from reach.common.migrations import migrate_clickhouse, migrate_postgres
@@ -26,6 +29,11 @@ from reach.common.settings import StoreSettings
 from reach.testing.clickhouse import ClickHouseServer
 from reach.testing.cluster import LocalCluster
 from reach.testing.ports import free_port
+
+hypothesis_settings.register_profile(
+    "reach", derandomize=True, database=None, deadline=None, print_blob=False
+)
+hypothesis_settings.load_profile("reach")
 
 
 def _with_database(dsn: str, database: str) -> str:

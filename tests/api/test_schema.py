@@ -1,6 +1,6 @@
 """Schemathesis over the API's own OpenAPI spec, against `reach api serve` (and the scraper API
 it enqueues through) as real processes: no request may get a 5xx or an answer that breaks the
-spec."""
+spec; and whatever the tenancy headers hold, missing ones are 401 and forged ones 403."""
 
 from __future__ import annotations
 
@@ -19,8 +19,10 @@ import redis
 import schemathesis
 import schemathesis.checks
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reach.common.settings import StoreSettings
+from reach.testing import fuzzing
 from reach.testing.ports import free_port
 
 pytestmark = pytest.mark.service
@@ -138,3 +140,44 @@ def test_no_5xx_and_no_schema_violation(served: tuple[str, int]) -> None:
             failures[operation.label] = str(exc)[:2000]
     assert operations >= 40
     assert not failures, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+_TENANT_VALUES = st.one_of(
+    st.none(),
+    st.just(""),
+    fuzzing.HEADER_VALUES,
+    st.integers(min_value=-(2**70), max_value=2**70).map(lambda n: str(n).encode()),
+    st.sampled_from([b"FREE", b"SAAS", b"PRO", b"pro", b"ENTERPRISE", b"1", b"01"]),
+)
+
+
+@given(partner=_TENANT_VALUES, plan=_TENANT_VALUES, real_partner=st.booleans(),
+       path=st.sampled_from(["/profile-collection-service/api/collection",
+                             "/leaderboard-service/api/leaderboard/instagram"]))  # fmt: skip
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_tenancy_headers_missing_are_401_and_forged_are_403(
+    served: tuple[str, int],
+    partner: bytes | None,
+    plan: bytes | None,
+    real_partner: bool,
+    path: str,
+) -> None:
+    url, partner_id = served
+    if real_partner and partner is not None:
+        partner = str(partner_id).encode()
+    headers = [(k, v) for k, v in ((b"x-bb-partner-id", partner), (b"x-bb-plan-type", plan))
+               if v is not None]  # fmt: skip
+
+    response = httpx.get(f"{url}{path}", headers=headers, timeout=30)
+
+    fuzzing.assert_answered_well(response)
+    code = response.json().get("error", {}).get("code") if response.status_code >= 400 else None
+    if not partner or not plan:
+        assert (response.status_code, code) == (401, "UNAUTHENTICATED"), response.text
+    elif partner != str(partner_id).encode():
+        assert response.status_code == 403, response.text
+        assert code in ("INVALID_TENANT", "UNKNOWN_PARTNER"), response.text
+    elif plan not in (b"FREE", b"SAAS", b"PRO"):
+        assert (response.status_code, code) == (403, "INVALID_TENANT"), response.text
+    else:
+        assert response.status_code not in (401, 403), response.text

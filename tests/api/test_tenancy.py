@@ -14,13 +14,44 @@ from .conftest import Tenants
 pytestmark = pytest.mark.service
 
 
-async def test_requests_without_the_gateway_headers_are_refused(
-    client: httpx.AsyncClient,
+async def test_requests_without_the_gateway_headers_are_unauthenticated(
+    client: httpx.AsyncClient, tenants: Tenants
 ) -> None:
-    response = await client.get("/profile-collection-service/api/collection")
-    assert response.status_code == 422
-    fields = {f["field"] for f in response.json()["error"]["fields"]}
-    assert fields == {"header.x-bb-partner-id", "header.x-bb-plan-type"}
+    url = "/profile-collection-service/api/collection"
+    none = await client.get(url)
+    no_plan = await client.get(url, headers={"x-bb-partner-id": str(tenants.pro)})
+    empty = await client.get(url, headers={**tenants.headers(tenants.pro, "PRO"),
+                                           "x-bb-plan-type": ""})  # fmt: skip
+    for response in (none, no_plan, empty):
+        assert (response.status_code, response.json()["error"]["code"]) == (401, "UNAUTHENTICATED")
+    assert "x-bb-partner-id, x-bb-plan-type" in none.json()["error"]["message"]
+    assert "x-bb-plan-type" in no_plan.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("partner_id", "plan", "problem"),
+    [
+        ("abc", "PRO", "x-bb-partner-id"),
+        ("0", "PRO", "x-bb-partner-id"),
+        ("-4", "PRO", "x-bb-partner-id"),
+        ("007", "PRO", "x-bb-partner-id"),
+        ("9" * 5000, "PRO", "x-bb-partner-id"),
+        (str(2**63), "PRO", "x-bb-partner-id"),
+        ("\u0661", "PRO", "x-bb-partner-id"),  # a digit, but not one the gateway writes
+        (None, "ENTERPRISE", "x-bb-plan-type"),
+        (None, "pro", "x-bb-plan-type"),
+    ],
+)
+async def test_headers_the_gateway_never_sets_are_forbidden(
+    client: httpx.AsyncClient, tenants: Tenants, partner_id: str | None, plan: str, problem: str
+) -> None:
+    headers = {"x-bb-partner-id": partner_id or str(tenants.pro), "x-bb-plan-type": plan}
+    response = await client.get(
+        "/profile-collection-service/api/collection",
+        headers={k: v.encode() for k, v in headers.items()},
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "INVALID_TENANT")
+    assert problem in response.json()["error"]["message"]
 
 
 async def test_unknown_and_suspended_partners_are_forbidden(

@@ -21,7 +21,7 @@ def test_accepted_events_are_grouped_by_payload_and_stamped() -> None:
     click.click.page = "home"
     batch = pb.Events(events=[_launch("l1"), click, _launch("l2", name="open")])
 
-    result = sort_batch(batch, NOW)
+    result = sort_batch(batch.events, NOW)
 
     assert result.accepted == 3
     assert {k: [e.event_id for e in v] for k, v in result.groups.items()} == {
@@ -36,7 +36,7 @@ def test_accepted_events_are_grouped_by_payload_and_stamped() -> None:
 
 @pytest.mark.parametrize("timestamp_ms", [NOW + 1, NOW + 86_400_000, 0, -5])
 def test_future_or_missing_timestamps_become_now(timestamp_ms: int) -> None:
-    result = sort_batch(pb.Events(events=[_launch("x", timestamp_ms)]), NOW)
+    result = sort_batch([_launch("x", timestamp_ms)], NOW)
     assert result.groups["launch"][0].timestamp_ms == NOW
 
 
@@ -47,7 +47,7 @@ def test_refusals_name_the_index_and_reason_and_keep_the_event() -> None:
         events=[pb.Event(event_id="none"), _launch(""), shopify, _launch("x" * 129), _launch("ok")]
     )
 
-    result = sort_batch(batch, NOW)
+    result = sort_batch(batch.events, NOW)
 
     assert result.accepted == 1
     assert [(r.index, r.reason) for r in result.rejections] == [

@@ -5,22 +5,34 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import aio_pika
 import grpc
 import pytest
 from clickhouse_connect.driver.client import Client
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reach.common.events import events_pb2 as pb
+from reach.common.lifecycle import Shutdown
+from reach.ingest.decoding import decode_events
 from reach.ingest.dispatching import NOT_DISPATCHABLE, stamp
 from reach.ingest.routing import ROUTES, SINKS
+from reach.ingest.serving import serve
 from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import TABLES
+from reach.testing.ports import free_port
+from reach.testing.rabbitmq import PrivateRabbitMQ
 
 pytestmark = pytest.mark.service
 
@@ -177,8 +189,6 @@ async def test_scraper_logs_published_to_beat_land_in_their_tables(
     sinks: Any, amqp: Any, clickhouse_client: Client, samples: SimpleNamespace
 ) -> None:
     """The scraper publishes `Events` bodies to beat.dx with routing key = payload name."""
-    import aio_pika
-
     beat = [r for r in ROUTES if r.exchange.name == "beat.dx"]
     await sinks([r.table for r in beat], DIRECT)
     channel = await amqp.channel(publisher_confirms=True)
@@ -193,3 +203,284 @@ async def test_scraper_logs_published_to_beat_land_in_their_tables(
         row = await _landed(clickhouse_client, route.table, events[route.payload].event_id)
         assert samples.mismatches(TABLES[route.table], row, events[route.payload]) == {}
     assert {r.table for r in beat} <= set(SINKS)
+
+
+async def test_an_event_with_invalid_utf8_is_refused_alone_and_the_others_land(
+    dispatch: Dispatch, sinks: Any, clickhouse_client: Client
+) -> None:
+    await sinks(["error_event", "event"], DIRECT)
+    events = [pb.Event(event_id=uuid.uuid4().hex) for _ in range(3)]
+    for event in events:
+        event.launch.referrer = "push"
+    events[1].launch.referrer = "MARK"
+    request = events_with_invalid_utf8(pb.Events(events=events), "MARK")
+
+    response = await dispatch(request)
+
+    assert response.accepted == 2
+    assert [(r.index, r.event_id) for r in response.rejected] == [(1, events[1].event_id)]
+    assert response.rejected[0].reason.startswith("launch.referrer is not valid UTF-8")
+    await _landed(clickhouse_client, "event", events[0].event_id)
+    await _landed(clickhouse_client, "event", events[2].event_id)
+
+    def kept() -> list[Any]:
+        return clickhouse_client.query(
+            "SELECT reason, hex(original) FROM _e.error_event FINAL"
+            " WHERE position(original, unhex('FFFFFFFF')) > 0 AND reason LIKE 'launch.referrer%'"
+        ).result_rows
+
+    for _ in range(600):
+        rows = await asyncio.to_thread(kept)
+        if rows:
+            break
+        await asyncio.sleep(0.05)
+    [(reason, original)] = rows
+    assert reason.startswith("launch.referrer is not valid UTF-8")
+    assert events[1].event_id.encode().hex().upper() in original
+
+
+def events_with_invalid_utf8(batch: pb.Events, marker: str) -> bytes:
+    """`batch` serialized with `marker`'s bytes overwritten by as many 0xFF bytes (invalid UTF-8
+    of the same length, so every length prefix still holds)."""
+    data = batch.SerializeToString()
+    raw = marker.encode()
+    return data.replace(raw, b"\xff" * len(raw))
+
+
+# Properties: whatever bytes a client sends, Dispatch answers OK (every element accepted or
+# refused by index) or INVALID_ARGUMENT naming the problem; never INTERNAL or UNKNOWN.
+
+FUZZ = settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_STRINGS = st.text(max_size=12)  # what a client's protobuf library lets it set
+
+
+def _values(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any] | None:
+    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+        key, value = (
+            field.message_type.fields_by_name["key"],
+            field.message_type.fields_by_name["value"],
+        )
+        keys, values = _values(key, depth), _values(value, depth)
+        assert keys is not None and values is not None
+        return st.dictionaries(keys, values, max_size=3)
+    if field.message_type is not None:
+        return _messages(field.message_type, depth + 1) if depth < 2 else None
+    scalars: dict[int, st.SearchStrategy[Any]] = {
+        FieldDescriptor.TYPE_STRING: _STRINGS,
+        FieldDescriptor.TYPE_BYTES: st.binary(max_size=12),
+        FieldDescriptor.TYPE_BOOL: st.booleans(),
+        FieldDescriptor.TYPE_DOUBLE: st.floats(),
+        FieldDescriptor.TYPE_FLOAT: st.floats(width=32),
+        FieldDescriptor.TYPE_INT64: st.integers(-(2**63), 2**63 - 1),
+        FieldDescriptor.TYPE_INT32: st.integers(-(2**31), 2**31 - 1),
+        FieldDescriptor.TYPE_UINT32: st.integers(0, 2**32 - 1),
+        FieldDescriptor.TYPE_UINT64: st.integers(0, 2**64 - 1),
+    }
+    return scalars.get(field.type)
+
+
+def _messages(descriptor: Any, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Any well-typed message of `descriptor`'s type: a random subset of its fields set."""
+    strategies = {f.name: s for f in descriptor.fields if (s := _values(f, depth)) is not None}
+    payloads = [f.name for f in descriptor.fields if f.containing_oneof is not None]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Any:
+        message = descriptor._concrete_class()
+        chosen = draw(st.lists(st.sampled_from(sorted(strategies)), max_size=6, unique=True))
+        if payloads:  # a set oneof is what routes an event: usually one
+            chosen = [n for n in chosen if n not in payloads] + [draw(st.sampled_from(payloads))]
+        for name in chosen:
+            value = draw(strategies[name])
+            target = (
+                getattr(message, name)
+                if not isinstance(value, (str, bytes, bool, int, float))
+                else None
+            )
+            if isinstance(value, dict):
+                getattr(message, name).update(value)
+            elif target is not None:
+                target.CopyFrom(value)
+            else:
+                setattr(message, name, value)
+        return message
+
+    return build()
+
+
+EVENTS = _messages(pb.Event.DESCRIPTOR)
+
+
+def _check(response: pb.DispatchResponse, elements: int) -> None:
+    assert response.accepted + len(response.rejected) == elements
+    assert all(r.reason for r in response.rejected)
+    indices = [r.index for r in response.rejected]
+    assert indices == sorted(set(indices)) and all(0 <= i < elements for i in indices)
+
+
+@FUZZ
+@given(request=st.binary(max_size=300))
+async def test_any_bytes_get_ok_or_invalid_argument(dispatch: Dispatch, request: bytes) -> None:
+    try:
+        response = await dispatch(request)
+    except grpc.aio.AioRpcError as failure:
+        assert failure.code() == grpc.StatusCode.INVALID_ARGUMENT, failure
+        assert failure.details()
+    else:
+        _check(response, _elements(request))
+
+
+def _elements(request: bytes) -> int:
+    """How many events the server sees in `request`: as protobuf parses it, or cut apart."""
+    try:
+        return len(pb.Events.FromString(request).events)
+    except DecodeError:
+        return len(decode_events(request))
+
+
+@FUZZ
+@given(events=st.lists(EVENTS, max_size=6), data=st.data())
+async def test_well_typed_batches_with_invalid_utf8_anywhere_are_refused_by_index(
+    dispatch: Dispatch, events: list[pb.Event], data: st.DataObject
+) -> None:
+    # Some events get a string field set to a marker, whose bytes are then made invalid UTF-8.
+    corrupted = set()
+    for index, event in enumerate(events):
+        paths = _string_fields(event)
+        if paths and data.draw(st.booleans()):
+            message, name = data.draw(st.sampled_from(paths))
+            marker = f"\x01MARK{index:02d}\x01"
+            if isinstance(getattr(message, name), str):
+                setattr(message, name, marker)
+            else:  # a map of strings: the marker as a key
+                getattr(message, name)[marker] = "" if _map_of_strings(message, name) else 0.0
+            corrupted.add(index)
+    request = pb.Events(events=events).SerializeToString()
+    for index in corrupted:
+        request = request.replace(f"\x01MARK{index:02d}\x01".encode(), b"\xff" * 8)
+
+    response = await dispatch(request)
+
+    _check(response, len(events))
+    refused = {r.index: r.reason for r in response.rejected}
+    for index in corrupted:
+        assert "not valid UTF-8" in refused[index], (index, refused)
+
+
+def _repeated(field: FieldDescriptor) -> bool:
+    return field.label == FieldDescriptor.LABEL_REPEATED
+
+
+def _map_of_strings(message: Any, name: str) -> bool:
+    entry = message.DESCRIPTOR.fields_by_name[name].message_type
+    return entry.fields_by_name["value"].type == FieldDescriptor.TYPE_STRING
+
+
+def _string_fields(event: pb.Event) -> list[tuple[Any, str]]:
+    """(message, field name) of every string or string-keyed map field of `event` and of its
+    payload."""
+    out = []
+    payload = event.WhichOneof("payload")
+    for message in [event] + ([getattr(event, payload)] if payload else []):
+        for field in message.DESCRIPTOR.fields:
+            single_string = field.type == FieldDescriptor.TYPE_STRING and not _repeated(field)
+            is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
+            if single_string or is_map:
+                out.append((message, field.name))
+    return out
+
+
+async def test_a_broker_killed_and_restarted_loses_no_confirmed_event(
+    tmp_path: Path, clickhouse_dsn: str
+) -> None:
+    """gRPC clients keep dispatching while a private RabbitMQ node is killed and restarted:
+    every event confirmed to a client is in the queue exactly once afterwards, and every event
+    not in it was answered UNAVAILABLE (the client knows to retry), never silently dropped."""
+    broker = PrivateRabbitMQ()
+    try:
+        await asyncio.to_thread(broker.start)
+        await _through_an_outage(broker, tmp_path, clickhouse_dsn)
+    finally:
+        await asyncio.to_thread(broker.close)
+
+
+async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse_dsn: str) -> None:
+    settings = IngestSettings(
+        amqp_url=broker.url, clickhouse_url=clickhouse_dsn, data_dir=tmp_path,
+        ingest_host="127.0.0.1", ingest_grpc_port=free_port(), ingest_http_port=free_port(),
+        sink_probe_port=0, ingest_publish_linger_ms=2,
+    )  # fmt: skip
+    shutdown = Shutdown()
+    serving = asyncio.create_task(serve(settings, shutdown))
+    confirmed: list[str] = []
+    unavailable: list[str] = []
+    sent = 0
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{settings.ingest_grpc_port}") as ch:
+            await ch.channel_ready()
+            call = ch.unary_unary(
+                "/reach.events.v1.EventService/Dispatch",
+                request_serializer=pb.Events.SerializeToString,
+                response_deserializer=pb.DispatchResponse.FromString,
+            )
+
+            async def client(stop: asyncio.Event) -> None:
+                nonlocal sent
+                while not stop.is_set():
+                    batch = pb.Events()
+                    for _ in range(20):
+                        event = batch.events.add(event_id=uuid.uuid4().hex)
+                        event.launch.referrer = "outage"
+                    ids = [e.event_id for e in batch.events]
+                    sent += len(ids)
+                    try:
+                        response = await call(batch, timeout=30)
+                    except grpc.aio.AioRpcError as failure:
+                        assert failure.code() == grpc.StatusCode.UNAVAILABLE, failure
+                        unavailable.extend(ids)
+                        await asyncio.sleep(0.05)
+                        continue
+                    assert response.accepted == len(ids) and not response.rejected
+                    confirmed.extend(ids)
+
+            stop = asyncio.Event()
+            clients = [asyncio.create_task(client(stop)) for _ in range(4)]
+            await wait_until(lambda: len(confirmed) >= 2_000)
+            await asyncio.to_thread(broker.kill)
+            await asyncio.sleep(1)
+            await asyncio.to_thread(broker.start)
+            before = len(confirmed)
+            await wait_until(lambda: len(confirmed) >= before + 2_000, seconds=120)
+            stop.set()
+            await asyncio.gather(*clients)
+    finally:
+        shutdown.request("test over")
+        await serving
+    landed = await _drain(broker.url, SINKS["event"].queue)
+    counts = Counter(landed)
+
+    assert unavailable, "the outage was never seen by a client"
+    assert all(counts[i] == 1 for i in confirmed), "a confirmed event was lost or duplicated"
+    assert set(counts) - set(confirmed) <= set(unavailable)
+    assert len(confirmed) + len(unavailable) == sent
+
+
+async def wait_until(check: Callable[[], bool], seconds: float = 60) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not reached in {seconds} s")
+
+
+async def _drain(url: str, queue: str) -> list[str]:
+    """The event ids of every message in `queue`, consumed and acked."""
+    connection = await aio_pika.connect(url)
+    ids: list[str] = []
+    async with connection:
+        channel = await connection.channel()
+        source = await channel.get_queue(queue)
+        while (message := await source.get(fail=False)) is not None:
+            ids.extend(e.event_id for e in pb.Events.FromString(message.body).events)
+            await message.ack()
+    return ids

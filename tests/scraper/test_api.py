@@ -3,17 +3,30 @@ it), 422 naming the bad field, 404 for unknown flows and tasks, task status, que
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import quote
 
 import asyncpg
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reach.common.probes import Readiness
 from reach.scraper.api import create_app
+from reach.scraper.flows import FLOWS
 from reach.scraper.queue.manager import TaskManager
+from reach.testing import fuzzing
+from reach.testing.ports import free_port
 
 pytestmark = pytest.mark.service
+REACH = str(Path(sys.executable).with_name("reach"))
 
 
 @pytest.fixture
@@ -74,6 +87,28 @@ async def test_bad_params_are_422_with_the_field(client: httpx.AsyncClient) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    ("flow", "body", "loc"),
+    [
+        ("search_yt_keyword", {"params": {"keyword": "a\x00b"}}, ["body", "params", "keyword"]),
+        ("refresh_profile_by_handle", {"params": {"handle": "priya"}, "dedup_key": "a\x00"},
+         ["body", "dedup_key"]),
+        ("refresh_profile_by_handle",
+         {"params": {"handle": "priya"}, "run_after": "9999-12-31T23:59:59-23:59"},
+         ["body", "run_after"]),
+        ("refresh_profile_by_handle",
+         {"params": {"handle": "priya"}, "expires_at": "0001-01-01T00:00:00+14:00"},
+         ["body", "expires_at"]),
+    ],
+)  # fmt: skip
+async def test_what_postgresql_cannot_store_is_422_with_the_field(
+    client: httpx.AsyncClient, flow: str, body: dict[str, object], loc: list[str]
+) -> None:
+    response = await client.post(f"/scrape_request_log/flow/{flow}", json=body)
+    assert response.status_code == 422, response.text
+    assert [e["loc"] for e in response.json()["detail"]] == [loc]
+
+
 async def test_unknowns_are_404(client: httpx.AsyncClient) -> None:
     response = await client.post("/scrape_request_log/flow/nope", json={"params": {}})
     assert response.status_code == 404 and "unknown flow 'nope'" in response.json()["detail"]
@@ -93,3 +128,84 @@ async def test_flows_list_their_params(client: httpx.AsyncClient) -> None:
 async def test_probes(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     assert (await client.get("/readyz")).status_code == 200
+
+
+@pytest.fixture
+def served(postgres_dsn: str, tmp_path: Path) -> Iterator[str]:
+    """`reach scraper api` as a process of its own, on this test's database."""
+    port = free_port()
+    env = {**os.environ, "REACH_POSTGRES_DSN": postgres_dsn, "REACH_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen([REACH, "scraper", "api", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "reach scraper api exited"
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "reach scraper api never became ready"
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+_FIELDS = st.sampled_from(["params", "priority", "max_retries", "run_after", "expires_at",
+                           "dedup_key", "other"])  # fmt: skip
+_PARAMS = st.dictionaries(
+    st.sampled_from(["handle", "channel_id", "shortcode", "video_id", "keyword", "limit",
+                     "profile_id", "url", "x"]) | fuzzing.TEXT,
+    fuzzing.JSON_VALUES,
+    max_size=4,
+)  # fmt: skip
+_DATES = st.sampled_from(["2026-01-01T00:00:00Z", "0001-01-01T00:00:00", "9999-12-31T23:59:59Z",
+                          "9999-12-31T23:59:59-23:59", "2026-13-01", "now", ""])  # fmt: skip
+_BODIES = st.one_of(
+    st.dictionaries(_FIELDS, fuzzing.JSON_VALUES | _DATES | _PARAMS, max_size=4).map(
+        fuzzing.json_bytes
+    ),
+    st.fixed_dictionaries({"params": _PARAMS}, optional={"dedup_key": fuzzing.TEXT}).map(
+        fuzzing.json_bytes
+    ),
+    # Valid params, so what follows them reaches PostgreSQL.
+    st.fixed_dictionaries(
+        {"params": st.just({"handle": "priya"})},
+        optional={
+            "dedup_key": fuzzing.TEXT,
+            "run_after": _DATES,
+            "expires_at": _DATES,
+            "priority": fuzzing.NUMBERS,
+            "max_retries": fuzzing.NUMBERS,
+        },
+    ).map(fuzzing.json_bytes),
+    st.binary(max_size=100),
+)
+# A URL path carries UTF-8, so no lone surrogates there.
+_FLOW_NAMES = st.sampled_from(sorted(FLOWS)) | st.text(max_size=40)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    flow=_FLOW_NAMES,
+    body=_BODIES,
+    content_type=st.just(b"application/json") | fuzzing.CONTENT_TYPES,
+)
+def test_any_enqueue_request_gets_success_or_a_json_4xx(
+    served: str, flow: str, body: bytes, content_type: bytes
+) -> None:
+    response = httpx.post(
+        f"{served}/scrape_request_log/flow/{quote(flow, safe='')}",
+        content=body,
+        headers={"content-type": content_type},
+        timeout=30,
+    )
+    fuzzing.assert_answered_well(response)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(task_id=st.integers(min_value=-(2**70), max_value=2**70).map(str) | st.text(max_size=30))
+def test_any_task_id_gets_success_or_a_json_4xx(served: str, task_id: str) -> None:
+    response = httpx.get(f"{served}/scrape_request_log/{quote(task_id, safe='')}", timeout=30)
+    fuzzing.assert_answered_well(response)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.flowconfig import FlowConfig, FlowConfigError, load, resolve
@@ -13,6 +15,7 @@ from reach.scraper.flows import FLOWS, get_flow
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import build_sources
 from reach.scraper.settings import ScraperSettings
+from reach.testing import fuzzing
 
 pytestmark = pytest.mark.unit
 KNOWN = ["graphapi", "rapidapi-instagram", "lastresort", "youtube", "openai", "cdn"]
@@ -84,3 +87,32 @@ async def test_every_flows_default_sources_exist() -> None:
     assert sorted(built) == sorted(KNOWN)
     for flow in FLOWS.values():
         assert set(flow.sources) <= set(built), flow.name
+
+
+_KEYS = st.sampled_from(["flow", "platform", "sources", "rateLimits", "name", "limit", "per",
+                         "scope", "other"])  # fmt: skip
+# Documents shaped like a ScrapeFlow's file (its keys, at two levels, any values) and any other.
+_FLOW_FILES = st.one_of(
+    st.dictionaries(
+        _KEYS,
+        fuzzing.JSON_VALUES
+        | st.lists(st.dictionaries(_KEYS, fuzzing.JSON_VALUES | st.lists(
+            st.dictionaries(_KEYS, fuzzing.JSON_VALUES, max_size=3), max_size=3), max_size=3),
+            max_size=3),
+        max_size=5,
+    ),
+    fuzzing.JSON_VALUES,
+).map(fuzzing.json_bytes)  # fmt: skip
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=_FLOW_FILES, flow=st.sampled_from(sorted(FLOWS)))
+def test_any_flow_file_resolves_or_is_refused_with_a_reason(
+    tmp_path: Path, content: bytes, flow: str
+) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_bytes(content)
+    try:
+        resolve(get_flow(flow), load(path), KNOWN)
+    except FlowConfigError as exc:
+        assert str(exc)

@@ -1,19 +1,33 @@
 """Stacked limits in a real Redis under concurrency: no window lets more calls through than its
-amount, a full window says when it frees, keys are per prefix and per handle."""
+amount, a full window says when it frees, keys are per prefix and per handle; with a private
+Redis killed, limits fail closed and tasks are deferred, not failed."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
 from reach.common.redis import create_redis
 from reach.common.settings import StoreSettings
-from reach.scraper.ratelimiting import RateLimit, StackedLimiter, narrowest_first
+from reach.scraper.flows import get_flow
+from reach.scraper.flows.base import FlowContext, handle_task
+from reach.scraper.queue.models import Complete, Defer, Task
+from reach.scraper.ratelimiting import (
+    STORE_DOWN_SECONDS,
+    RateLimit,
+    StackedLimiter,
+    narrowest_first,
+)
+from reach.scraper.settings import ScraperSettings
+from reach.testing.redis import PrivateRedis
 
 pytestmark = pytest.mark.service
 
@@ -64,3 +78,42 @@ def test_narrowest_windows_are_taken_first() -> None:
     )
     assert narrowest_first([day, minute, handle]) == [handle, minute, day]
     assert handle.label == "1/second/handle" and day.label == "20000/day"
+
+
+async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
+    tmp_path: Path,
+) -> None:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    client = create_redis(StoreSettings(redis_url=server.url))
+    limiter = StackedLimiter.over(client, "outage")
+    stack = [RateLimit(100, "minute"), RateLimit(5, "second", "handle")]
+    ran: list[object] = []
+
+    async def run(ctx: FlowContext, params: object) -> Complete:
+        ran.append(params)
+        return Complete(source="test")
+
+    flow = dataclasses.replace(get_flow("refresh_profile_by_handle"), run=run)
+    context = FlowContext(settings=ScraperSettings(), limiter=limiter, pool=None, manager=None,
+                          chain=None, publisher=None, credentials=None, store=None, sources={})  # type: ignore[arg-type]  # fmt: skip
+    task = Task(id=1, flow=flow.name, params={"handle": "priya"}, priority=0, retry_count=0,
+                max_retries=3, dedup_key="priya", created_at=datetime.now(UTC))  # fmt: skip
+    try:
+        assert isinstance(await handle_task(flow, context, task, stack), Complete)
+        server.stop()
+
+        down = await limiter.acquire("flow", stack, "priya")
+        outcome = await handle_task(flow, context, task, stack)
+
+        assert down is not None and down.store_down
+        assert down.until >= time.time() + STORE_DOWN_SECONDS - 5
+        assert isinstance(outcome, Defer), outcome  # not Fail, not Retry: no retry spent
+        assert "rate-limit store unreachable" in outcome.reason
+        assert len(ran) == 1  # no upstream call while the windows could not be taken
+        server.start()
+        assert isinstance(await handle_task(flow, context, task, stack), Complete)
+        assert len(ran) == 2
+    finally:
+        await client.aclose()
+        server.stop()

@@ -151,5 +151,5 @@ def install_error_handlers(app: FastAPI) -> None:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Envelope[None], "description": code}
     for status, code in _CODES.items()
-    if status not in (401, 405)
+    if status != 405
 }

@@ -1,6 +1,7 @@
 """Who is asking: the partner and plan the gateway puts in `x-bb-partner-id` and
 `x-bb-plan-type` (the API trusts them because only the gateway can reach it), and what that plan
-may see.
+may see. Missing headers are 401 and values the gateway never sets are 403, as the gateway
+itself would answer.
 
 What a plan sees is declared on the response models: a field marked `plan_field("PRO")` is
 emptied for lower plans by `redact`, so no route decides visibility itself.
@@ -73,22 +74,42 @@ class Partners:
         return self._status[partner_id]
 
 
+_MAX_PARTNER_ID = 2**63 - 1
+
+
+def tenant_headers(partner_id: str | None, plan_type: str | None) -> tuple[int, Plan]:
+    """The partner id and plan the gateway's headers name, as the gateway would judge them:
+    401 when one is missing (or empty), 403 when one is not a value the gateway sets (forged)."""
+    missing = [name for name, value in (("x-bb-partner-id", partner_id),
+                                        ("x-bb-plan-type", plan_type)) if not value]  # fmt: skip
+    if missing or partner_id is None or plan_type is None:
+        raise ApiError(401, f"missing {', '.join(missing)}: requests come through the gateway")
+    digits = partner_id.isascii() and partner_id.isdigit() and len(partner_id) <= 19
+    number = int(partner_id) if digits else 0
+    if not 0 < number <= _MAX_PARTNER_ID or partner_id != str(number):
+        raise ApiError(403, "x-bb-partner-id is not a partner id", code="INVALID_TENANT")
+    if plan_type not in Plan.__members__:
+        raise ApiError(403, "x-bb-plan-type is not a plan", code="INVALID_TENANT")
+    return number, Plan[plan_type]
+
+
 async def _tenant(
     request: Request,
     partner_id: Annotated[
-        int, Header(alias="x-bb-partner-id", gt=0, lt=2**63, description="Set by the gateway.")
-    ],
+        str | None, Header(alias="x-bb-partner-id", description="Set by the gateway.")
+    ] = None,
     plan_type: Annotated[
-        str, Header(alias="x-bb-plan-type", pattern="^(FREE|SAAS|PRO)$", description="The plan.")
-    ],
+        str | None, Header(alias="x-bb-plan-type", description="FREE, SAAS or PRO; the gateway's.")
+    ] = None,
 ) -> Tenant:
+    number, plan = tenant_headers(partner_id, plan_type)
     partners: Partners = request.app.state.services.partners
-    status = await partners.status(partner_id)
+    status = await partners.status(number)
     if status is None:
-        raise ApiError(403, f"unknown partner {partner_id}", code="UNKNOWN_PARTNER")
+        raise ApiError(403, f"unknown partner {number}", code="UNKNOWN_PARTNER")
     if status != "ACTIVE":
-        raise ApiError(403, f"partner {partner_id} is {status.lower()}", code="PARTNER_SUSPENDED")
-    return Tenant(partner_id=partner_id, plan=Plan[plan_type])
+        raise ApiError(403, f"partner {number} is {status.lower()}", code="PARTNER_SUSPENDED")
+    return Tenant(partner_id=number, plan=plan)
 
 
 CurrentTenant = Annotated[Tenant, Depends(_tenant)]

@@ -52,8 +52,7 @@ def sync(
 ) -> None:
     """Copy a ClickHouse table or query into a PostgreSQL table and swap it in atomically; print
     the rows copied and the time taken as JSON."""
-    import yaml
-
+    from reach.common.configfiles import ConfigFileError, read_yaml
     from reach.common.logs import configure_logging
     from reach.pipelines.definitions import SYNCS
     from reach.pipelines.settings import PipelinesSettings
@@ -65,7 +64,7 @@ def sync(
     configure_logging()
     try:
         if config is not None:
-            spec = spec_from_config(name, yaml.safe_load(config.read_text()))
+            spec = spec_from_config(name, read_yaml(config))
         elif name in SYNCS:
             spec = SYNCS[name]
         else:
@@ -76,7 +75,7 @@ def sync(
             )
         if target is not None:
             spec = spec.with_target(target)
-    except (SpecError, OSError, yaml.YAMLError) as exc:
+    except (SpecError, ConfigFileError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     try:

@@ -9,9 +9,11 @@ name, and a missing or future `timestamp_ms` becomes now (clients' clocks run ah
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reach.common.events import events_pb2 as pb
+from reach.ingest.decoding import Undecodable
 from reach.ingest.routing import BY_PAYLOAD, REJECTED
 
 # Payloads that only partners' webhooks (HTTP, some signed) may produce, and the error route.
@@ -69,11 +71,20 @@ def error_event(
     return error
 
 
-def sort_batch(batch: pb.Events, now_ms: int) -> Sorted:
-    """Validates and stamps each event of `batch`; never fails as a whole."""
+def sort_batch(events: Sequence[pb.Event | Undecodable], now_ms: int) -> Sorted:
+    """Validates and stamps each event of a batch; never fails as a whole. Elements that did
+    not even parse (`decoding`) are refused by index like the rest."""
     out = Sorted()
     groups = out.groups
-    for index, event in enumerate(batch.events):
+    for index, event in enumerate(events):
+        if isinstance(event, Undecodable):
+            out.rejections.append(
+                pb.Rejection(
+                    index=index, event_id=event.event_id[:MAX_EVENT_ID], reason=event.reason
+                )
+            )
+            out.errors.append(error_event(event.reason, event.original, now_ms))
+            continue
         reason = refusal(event)
         if reason is not None:
             out.rejections.append(pb.Rejection(index=index, event_id=event.event_id, reason=reason))

@@ -1,13 +1,16 @@
 """The gRPC side of `reach ingest serve`: `EventService.Dispatch`, health checking, reflection.
 
-Dispatch takes the raw request bytes and parses them itself, so a malformed message gets a clear
-INVALID_ARGUMENT (and is kept on the error route) instead of gRPC's opaque INTERNAL. Sorting is
+Dispatch takes the raw request bytes and parses them itself: a batch with one undecodable event
+(invalid UTF-8 in a string, say) is parsed again event by event (`decoding`) so only that event is
+refused, by index; bytes that are no message at all get a clear INVALID_ARGUMENT (and are kept on
+the error route) instead of gRPC's opaque INTERNAL. Sorting is
 `dispatching.sort_batch`; publishing, with the broker's confirms, is the `Publisher`'s.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import grpc
@@ -18,6 +21,7 @@ from grpc_reflection.v1alpha import reflection
 
 from reach.common.events import events_pb2 as pb
 from reach.ingest import metrics
+from reach.ingest.decoding import Undecodable, WireError, decode_events
 from reach.ingest.dispatching import error_event, sort_batch
 from reach.ingest.publishing import Publisher
 from reach.ingest.routing import REJECTED
@@ -33,20 +37,25 @@ class EventService:
     async def dispatch(self, request: bytes, context: Any) -> pb.DispatchResponse:
         started = time.perf_counter()
         now_ms = int(time.time() * 1000)
+        events: Sequence[pb.Event | Undecodable]
         try:
-            batch = pb.Events.FromString(request)
-        except DecodeError as exc:
-            reason = f"malformed Events message: {exc}"
-            metrics.REJECTED.labels("grpc").inc()
-            await self._publish(context, {REJECTED: [error_event(reason, request, now_ms)]})
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, reason)
-        if len(batch.events) > self._max_events:
+            events = pb.Events.FromString(request).events
+        except DecodeError:
+            # One bad event fails the whole parse: cut the batch apart and parse each alone.
+            try:
+                events = decode_events(request)
+            except WireError as exc:
+                reason = f"malformed Events message: {exc}"
+                metrics.REJECTED.labels("grpc").inc()
+                await self._publish(context, {REJECTED: [error_event(reason, request, now_ms)]})
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, reason)
+        if len(events) > self._max_events:
             await context.abort(
                 grpc.StatusCode.INVALID_ARGUMENT,
-                f"batch of {len(batch.events)} events exceeds the limit of {self._max_events}; "
+                f"batch of {len(events)} events exceeds the limit of {self._max_events}; "
                 "nothing was accepted, split it",
             )
-        result = sort_batch(batch, now_ms)
+        result = sort_batch(events, now_ms)
         groups = dict(result.groups)
         if result.errors:
             groups[REJECTED] = result.errors

@@ -12,6 +12,9 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
+import math
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -28,10 +31,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from reach.common.events import events_pb2 as pb
 from reach.common.probes import Readiness, RequestIdMiddleware, probe_routes
 from reach.ingest import metrics
-from reach.ingest.dispatching import stamp
+from reach.ingest.dispatching import MAX_EVENT_ID, stamp
 from reach.ingest.publishing import Publisher
 
+log = logging.getLogger(__name__)
+
 Builder = Callable[[Mapping[str, Any], Headers, int], pb.Event]
+
+
+class Refused(Exception):
+    """A webhook request refused with an HTTP status and a reason for the partner."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 def _text(value: Any) -> str:
@@ -43,37 +56,47 @@ def _text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _number(value: Any) -> float:
+def _number(value: Any, name: str) -> float:
+    """A partner's number (or numeric string) as a float; 0.0 when it is no number at all. One
+    that is (or overflows to) infinity or NaN is refused: no column can hold it honestly."""
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return 0.0
+    except OverflowError:  # an integer too large for a float
+        number = math.inf
+    if not math.isfinite(number):
+        raise Refused(400, f"{name} is not a finite number: {_text(value)[:40]}")
+    return number
 
 
 def _object(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _millis(value: Any, now_ms: int) -> int:
-    """Epoch milliseconds from a partner's timestamp (ms, s or absent)."""
-    number = _number(value)
+def _millis(value: Any, name: str, now_ms: int) -> int:
+    """Epoch milliseconds from a partner's timestamp (ms, s or absent); a time after now is now,
+    as `stamp` does for every event (clocks run ahead, and int64 ends)."""
+    number = _number(value, name)
     if number <= 0:
         return now_ms
     # Seconds until the year 33658; anything larger is already milliseconds.
-    return int(number * 1000) if number < 1e12 else int(number)
+    return int(min(number * 1000 if number < 1e12 else number, now_ms))
 
 
-def _event_id(body: Mapping[str, Any], id_key: str) -> str:
+def _event_id(value: str, name: str) -> str:
     # The partner's own id makes its retries of one webhook collapse into one row.
-    return _text(body.get(id_key)) or uuid.uuid4().hex
+    if len(value) > MAX_EVENT_ID:
+        raise Refused(400, f"{name} is longer than {MAX_EVENT_ID} characters")
+    return value or uuid.uuid4().hex
 
 
 def branch_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
     user = _object(body.get("user_data"))
     touch = _object(body.get("last_attributed_touch_data"))
     return pb.Event(
-        event_id=_event_id(body, "id"),
-        timestamp_ms=_millis(body.get("timestamp"), now_ms),
+        event_id=_event_id(_text(body.get("id")), "id"),
+        timestamp_ms=_millis(body.get("timestamp"), "timestamp", now_ms),
         branch={
             "event_name": _text(body.get("name")),
             "developer_identity": _text(user.get("developer_identity")),
@@ -90,8 +113,8 @@ def branch_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.E
 def webengage_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
     data = _object(body.get("eventData"))
     return pb.Event(
-        event_id=_event_id(body, "eventId"),
-        timestamp_ms=_millis(body.get("eventTime"), now_ms),
+        event_id=_event_id(_text(body.get("eventId")), "eventId"),
+        timestamp_ms=_millis(body.get("eventTime"), "eventTime", now_ms),
         webengage={
             "user_id": _text(body.get("userId")),
             "event_name": _text(body.get("eventName")),
@@ -103,14 +126,14 @@ def webengage_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> p
 def shopify_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
     webhook_id = headers.get("x-shopify-webhook-id", "")
     return pb.Event(
-        event_id=webhook_id or uuid.uuid4().hex,
+        event_id=_event_id(webhook_id, "X-Shopify-Webhook-Id"),
         timestamp_ms=now_ms,
         shopify={
             "topic": headers.get("x-shopify-topic", ""),
             "shop_domain": headers.get("x-shopify-shop-domain", ""),
             "webhook_id": webhook_id,
             "order_id": _text(body.get("id")),
-            "total_price": _number(body.get("total_price")),
+            "total_price": _number(body.get("total_price"), "total_price"),
             "currency": _text(body.get("currency")),
         },
     )
@@ -118,8 +141,8 @@ def shopify_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.
 
 def vidooly_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
     return pb.Event(
-        event_id=_event_id(body, "id"),
-        timestamp_ms=_millis(body.get("timestamp"), now_ms),
+        event_id=_event_id(_text(body.get("id")), "id"),
+        timestamp_ms=_millis(body.get("timestamp"), "timestamp", now_ms),
         vidooly={
             "event_name": _text(body.get("event")),
             "channel_id": _text(body.get("channel_id")),
@@ -130,8 +153,61 @@ def vidooly_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.
 
 def shopify_signature_valid(secret: bytes, body: bytes, signature: str) -> bool:
     """Shopify signs the raw body: base64(HMAC-SHA256(secret, body)) in X-Shopify-Hmac-Sha256."""
-    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode()
-    return hmac.compare_digest(expected, signature)
+    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest())
+    # Header values are latin-1 text (any byte), so compare bytes: compare_digest refuses
+    # non-ASCII str.
+    return hmac.compare_digest(expected, signature.encode("latin-1", errors="replace"))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The path of the first string (or key) in `value` holding a lone UTF-16 surrogate, which
+    JSON's \\u escapes can spell but no UTF-8 text can carry; None when there is none."""
+    stack: list[tuple[str, Any]] = [("body", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return path
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                if _SURROGATE.search(key):
+                    return f"{path} (a key)"
+                stack.append((f"{path}.{key[:40]}", child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_body(raw: bytes) -> tuple[str, dict[str, Any]]:
+    """A webhook body as text and as a JSON object, or `Refused` naming what is wrong with it.
+
+    Strict where Python's json is lenient: UTF-8 only (RFC 8259 between systems), no
+    NaN/Infinity, no lone surrogates; nesting deeper than the parser's stack is refused too."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise Refused(400, f"body is not UTF-8: {exc}") from None
+    try:
+        body = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as exc:
+        raise Refused(400, f"body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise Refused(400, "body is not valid JSON: nested too deeply") from None
+    if not isinstance(body, dict):
+        raise Refused(400, "body must be a JSON object")
+    # Only a \\u escape can make a surrogate, so bodies without one skip the walk.
+    if "\\ud" in text or "\\uD" in text:
+        where = _lone_surrogate(body)
+        if where is not None:
+            raise Refused(400, f"{where} holds a lone UTF-16 surrogate, which is not text")
+    return text, body
 
 
 @dataclass(frozen=True)
@@ -162,14 +238,6 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-class Refused(Exception):
-    """A webhook request refused with an HTTP status and a reason for the partner."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-
-
 def accept(
     partner: Partner, raw: bytes, headers: Headers, now_ms: int, shopify_secret: bytes | None
 ) -> pb.Event:
@@ -180,16 +248,12 @@ def accept(
         signature = headers.get("x-shopify-hmac-sha256", "")
         if not shopify_signature_valid(shopify_secret, raw, signature):
             raise Refused(401, "X-Shopify-Hmac-Sha256 does not match the body")
+    text, body = parse_body(raw)
     try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise Refused(400, f"body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise Refused(400, "body must be a JSON object")
-    event = partner.build(body, headers, now_ms)
-    # What the partner sent, as it sent it (JSON is UTF-8 in practice; anything else is kept
-    # readable rather than refused).
-    getattr(event, partner.payload).body = raw.decode("utf-8", errors="replace")
+        event = partner.build(body, headers, now_ms)
+    except RecursionError:  # a value nested as deep as the parser allowed, re-encoded
+        raise Refused(400, "body is not valid JSON: nested too deeply") from None
+    getattr(event, partner.payload).body = text
     stamp(event, partner.payload, now_ms)
     return event
 
@@ -234,6 +298,10 @@ class WebhookFront:
                 raise Refused(503, f"event not confirmed by the broker, retry: {exc}") from None
         except Refused as refused:
             await _respond(send, refused.status, json.dumps({"error": str(refused)}))
+            return
+        except Exception:  # a bug: still a JSON answer, and the trace in the log
+            log.exception("webhook failed", extra={"partner": partner.name})
+            await _respond(send, 500, '{"error":"internal error, see the server log"}')
             return
         self._handled[partner.name].observe(time.perf_counter() - started)
         await _respond(send, 200, f'{{"accepted":1,"event_id":{json.dumps(event.event_id)}}}')

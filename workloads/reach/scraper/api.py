@@ -4,12 +4,13 @@ Routes are thin: validation lives in `enqueueing`, SQL in the queue manager."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request, Response
+from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.routing import BaseRoute
 
 from reach.common.probes import Readiness, RequestIdMiddleware, probe_routes
@@ -18,20 +19,38 @@ from reach.scraper.flows import FLOWS, UnknownFlow
 from reach.scraper.queue.manager import TaskManager
 
 
+def _storable_time(value: datetime) -> datetime:
+    """A time PostgreSQL's timestamptz and every client can hold: naive means UTC, and the year
+    (in UTC) between 1970 and 9998."""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    try:
+        year = aware.astimezone(UTC).year
+    except OverflowError:
+        year = 0
+    if not 1970 <= year <= 9998:
+        raise ValueError("must be a time between 1970 and 9998 (UTC)")
+    return aware
+
+
+StorableTime = Annotated[datetime, AfterValidator(_storable_time)]
+
+
 class EnqueueRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     params: dict[str, Any] = Field(default_factory=dict, description="The flow's parameters.")
     priority: int = Field(default=0, ge=-100, le=100, description="Higher runs first.")
     max_retries: int | None = Field(default=None, ge=0, le=20)
-    run_after: datetime | None = Field(default=None, description="Not before this time.")
-    expires_at: datetime | None = Field(
+    run_after: StorableTime | None = Field(default=None, description="Not before this time.")
+    expires_at: StorableTime | None = Field(
         default=None, description="Worthless after this time: closed as EXPIRED if not picked."
     )
     dedup_key: str | None = Field(
         default=None,
         max_length=500,
-        description="One pending task per flow and key; default: the flow's (e.g. the handle).",
+        pattern="^[^\x00]*$",
+        description="One pending task per flow and key; default: the flow's (e.g. the handle). "
+        "No NUL characters (PostgreSQL text cannot hold them).",
     )
 
 
@@ -122,7 +141,10 @@ async def stats(manager: Manager) -> list[FlowStatsView]:
 
 
 @router.get("/{task_id}", response_model=TaskView)
-async def get_task(task_id: int, manager: Manager) -> TaskView:
+async def get_task(
+    task_id: Annotated[int, Path(ge=1, le=2**63 - 1, description="A task's id (bigint).")],
+    manager: Manager,
+) -> TaskView:
     row = await manager.get(task_id)
     if row is None:
         raise HTTPException(404, f"no task {task_id}")
@@ -146,10 +168,19 @@ async def flows() -> list[FlowView]:
     ]
 
 
+async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 without the offending input echoed back: the input may be bytes that are
+    not UTF-8 (which FastAPI's own handler cannot encode, answering 500) or a large body."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
 def create_app(manager: TaskManager, readiness: Readiness) -> FastAPI:
     routes: list[BaseRoute] = [*probe_routes(readiness)]
     app = FastAPI(title="Reach scraper", version="1", routes=routes)
     app.state.manager = manager
+    app.add_exception_handler(RequestValidationError, _on_validation)
     app.include_router(router)
     app.include_router(flows_router)
     app.add_middleware(RequestIdMiddleware)

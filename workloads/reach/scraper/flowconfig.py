@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reach.common.configfiles import ConfigFileError, read_yaml
 from reach.scraper.flows.base import Flow
 from reach.scraper.ratelimiting import Per, RateLimit, Scope
 
@@ -63,9 +63,10 @@ class Resolved:
 
 def load(path: Path) -> FlowConfig:
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return FlowConfig.model_validate(raw)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        return FlowConfig.model_validate(read_yaml(path))
+    except ConfigFileError as exc:
+        raise FlowConfigError(str(exc)) from None
+    except ValidationError as exc:
         raise FlowConfigError(f"{path}: {exc}") from None
 
 

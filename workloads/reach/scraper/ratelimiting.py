@@ -29,6 +29,7 @@ from limits import (
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 Per = Literal["second", "minute", "hour", "day"]
 Scope = Literal["global", "handle"]
@@ -62,13 +63,26 @@ def narrowest_first(limits: Sequence[RateLimit]) -> list[RateLimit]:
     return sorted(limits, key=lambda lim: (lim.scope != "handle", _SECONDS[lim.per], lim.limit))
 
 
+# How long a stack counts as full while Redis cannot be asked: limits fail closed (no upstream
+# call without its window taken), and the task is deferred by this much, not failed.
+STORE_DOWN_SECONDS = 30.0
+
+
 @dataclass(frozen=True)
 class Full:
-    """The stack is full: `limit` of `name` frees at `until` (Unix seconds)."""
+    """The stack is full: `limit` of `name` frees at `until` (Unix seconds); or Redis, which
+    keeps the windows, could not be asked (`store_down`), which counts as full."""
 
     name: str
     limit: RateLimit
     until: float
+    store_down: bool = False
+
+    @property
+    def reason(self) -> str:
+        if self.store_down:
+            return f"{self.name}: rate-limit store unreachable, calls held back"
+        return f"{self.name} {self.limit.label}"
 
 
 class StackedLimiter:
@@ -93,6 +107,14 @@ class StackedLimiter:
         if not self.enabled or not limits:
             return None
         stack = [(lim, self._ids(name, lim, handle)) for lim in narrowest_first(limits)]
+        try:
+            return await self._take(name, stack)
+        except (RedisError, OSError):
+            return Full(name, stack[0][0], time.time() + STORE_DOWN_SECONDS, store_down=True)
+
+    async def _take(
+        self, name: str, stack: Sequence[tuple[RateLimit, tuple[str, ...]]]
+    ) -> Full | None:
         for lim, ids in stack:
             if not await self._limiter.test(lim.item(), *ids):
                 return await self._full(name, lim, ids)

@@ -118,7 +118,7 @@ class FlowContext:
             wait = full.until - time.time()
             if wait > self.settings.scraper_rate_limit_max_wait_seconds:
                 metrics.RATE_LIMITED.labels(name, "defer").inc()
-                raise RateLimited(f"{name} {full.limit.label}", full.until)
+                raise RateLimited(full.reason, full.until)
             metrics.RATE_LIMITED.labels(name, "wait").inc()
             await asyncio.sleep(max(wait, 0.0))
 

@@ -1,0 +1,33 @@
+"""A TableSync's sync.yaml as a sync spec: any document is a spec or a SpecError naming why."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
+from reach.testing import fuzzing
+
+pytestmark = pytest.mark.unit
+
+_KEYS = st.sampled_from(["source", "target", "query", "table", "primaryKey", "primary_key",
+                         "indexes", "other"])  # fmt: skip
+_IDENTIFIERS = st.sampled_from(["id", "handle", "t", "db.t", "", "a b", "x;drop", "Ü"])
+_SECTIONS = st.dictionaries(
+    _KEYS, fuzzing.JSON_VALUES | _IDENTIFIERS | st.lists(_IDENTIFIERS | st.lists(_IDENTIFIERS))
+)
+_DOCUMENTS = (
+    st.dictionaries(_KEYS, _SECTIONS | fuzzing.JSON_VALUES, max_size=4) | fuzzing.JSON_VALUES
+)
+
+
+@settings(max_examples=150)
+@given(document=_DOCUMENTS)
+def test_any_sync_config_is_a_spec_or_a_spec_error(document: object) -> None:
+    try:
+        spec = spec_from_config("fuzzed", document)
+    except SpecError as exc:
+        assert str(exc).startswith("fuzzed: ")
+    else:
+        assert isinstance(spec, SyncSpec)

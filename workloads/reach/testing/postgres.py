@@ -1,0 +1,67 @@
+"""A private PostgreSQL server for tests that stop and restart it (the shared one on 5432 is
+never touched): a cluster made by the installed PostgreSQL's `initdb` in a temp folder, run by
+the `postgres` user on a free loopback port, trust authentication. Its data survives a
+restart, as a real server's disk does."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from reach.testing.ports import free_port
+
+
+def _bin() -> Path:
+    """The newest installed PostgreSQL's programs (Debian keeps them per major version)."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parent.parent.name)
+    )
+    if not versions:
+        raise RuntimeError("no PostgreSQL server is installed (make services installs it)")
+    return versions[-1].parent
+
+
+class PrivatePostgres:
+    def __init__(self) -> None:
+        # Under /tmp itself: the server runs as the postgres user, which cannot enter pytest's
+        # private temp folders.
+        self.folder = Path(tempfile.mkdtemp(prefix="reach-postgres-"))
+        self.port = free_port()
+        self._bin = _bin()
+        shutil.chown(self.folder, "postgres", "postgres")
+        self._as_postgres(self._bin / "initdb", "-D", str(self.folder / "data"), "-U", "reach",
+                          "--auth=trust", "--no-sync")  # fmt: skip
+
+    def dsn(self, database: str = "postgres") -> str:
+        return f"postgresql://reach@127.0.0.1:{self.port}/{database}"
+
+    def _as_postgres(self, *command: str | Path) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *map(str, command)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        """Starts the server and returns once it accepts connections."""
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(self._bin / "pg_ctl", "-D", self.folder / "data", "-o", options,
+                          "-l", self.folder / "server.log", "-w", "start")  # fmt: skip
+
+    def crash(self) -> None:
+        """Stops the server the way a crash does (`immediate`: no checkpoint, every client cut
+        off); it recovers from its WAL on the next start."""
+        self._as_postgres(self._bin / "pg_ctl", "-D", self.folder / "data", "-m", "immediate",
+                          "-w", "stop")  # fmt: skip
+
+    def close(self) -> None:
+        """Stops the server if it runs and removes its folder."""
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", str(self._bin / "pg_ctl"), "-D",
+             str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
+            capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+        shutil.rmtree(self.folder, ignore_errors=True)
