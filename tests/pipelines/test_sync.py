@@ -21,7 +21,7 @@ from clickhouse_connect.driver.client import Client
 
 from reach.common import clickhouse
 from reach.pipelines import syncing
-from reach.pipelines.definitions import LEADERBOARD
+from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import SyncError, sync, whole_rows
 from reach.pipelines.tables import SyncSpec, spec_from_config
@@ -420,3 +420,31 @@ def test_cli_syncs_a_tablesync_config_and_a_declared_sync_into_another_target(
             await conn.close()
 
     asyncio.run(check())
+
+
+async def test_follower_authenticity_syncs_reasons_as_a_text_array(
+    pipelines_settings: PipelinesSettings,
+    clickhouse_client: Client,
+    clickhouse_database: str,
+    postgres_dsn: str,
+) -> None:
+    clickhouse_client.command(
+        f"CREATE TABLE {clickhouse_database}.mart_follower_authenticity (platform String,"
+        " profile_id String, followers_scored UInt64, real_share Float64,"
+        " weak_fake_share Float64, fake_share Float64, top_fake_reasons Array(String),"
+        " analysed_at DateTime64(3)) ENGINE = MergeTree ORDER BY profile_id"
+    )
+    clickhouse_client.command(
+        f"INSERT INTO {clickhouse_database}.mart_follower_authenticity VALUES"
+        " ('instagram', 'ig-1', 10, 0.5, 0.3, 0.2, ['many_digits', 'a \"quoted\" reason'],"
+        " '2026-11-30 10:00:00')"
+    )
+    spec = dataclasses.replace(
+        FOLLOWER_AUTHENTICITY, source_table=f"{clickhouse_database}.mart_follower_authenticity"
+    )
+
+    await sync(spec, pipelines_settings, client=clickhouse_client)
+
+    (row,) = await _fetch(postgres_dsn, "SELECT * FROM follower_authenticity")
+    assert row["top_fake_reasons"] == ["many_digits", 'a "quoted" reason']
+    assert (row["followers_scored"], row["fake_share"]) == (10, 0.2)

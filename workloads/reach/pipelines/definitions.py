@@ -5,7 +5,7 @@ the PostgreSQL migration `0001_initial.sql`, which creates them before the first
 
 from __future__ import annotations
 
-from reach.pipelines.tables import Column, Index, SyncSpec
+from reach.pipelines.tables import Column, Index, SyncSpec, pg_array_expression
 
 
 def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
@@ -176,8 +176,8 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
             ("real_share", "double precision"),
             ("weak_fake_share", "double precision"),
             ("fake_share", "double precision"),
-            ("top_fake_reasons", "text[]"),
         ),
+        Column("top_fake_reasons", "text[]", pg_array_expression("top_fake_reasons")),
         Column("analysed_at", "timestamptz", "toTimeZone(analysed_at, 'UTC')"),
     ),
     primary_key=("platform", "profile_id"),

@@ -149,9 +149,9 @@ def shared_environment(
         "REACH_GATEWAY_JWT_SECRET": secrets.jwt_secret,
         "REACH_GATEWAY_SIGNING_SECRET": secrets.signing_secret,
         # Stored media stay in the data folder; the gateway serves them as a CDN would.
-        "REACH_SCRAPER_ASSET_DIR": str(data_dir / "assets"),
+        "REACH_ASSET_DIR": str(data_dir / "assets"),
         "REACH_GATEWAY_ASSETS_DIR": str(data_dir / "assets"),
-        "REACH_SCRAPER_ASSET_CDN_URL": f"{url(ports, 'gateway')}/assets",
+        "REACH_ASSET_CDN_URL": f"{url(ports, 'gateway')}/assets",
     }
 
 
@@ -164,6 +164,10 @@ TUNING: Mapping[str, str] = {
     "REACH_SCRAPER_POLL_SECONDS": "1",
     # The flows' rate limits guard real platforms' quotas; the sandbox has none to guard.
     "REACH_SCRAPER_RATE_LIMITS_ENABLED": "false",
+    # A profile answer follows a stored picture or a new follower analysis within seconds
+    # (in a cluster the profile cache keeps answers for minutes).
+    "REACH_PROFILE_L1_SECONDS": "5",
+    "REACH_PROFILE_L2_SECONDS": "10",
     "DO_NOT_TRACK": "1",
 }
 
