@@ -94,11 +94,11 @@ async def test_a_missing_profile_is_scraped_once_and_answered_202(
     body = first.json()
     assert body["status"] == "ACCEPTED"
     assert body["data"]["profile"] is None
-    assert body["data"]["refresh"]["flow"] == "refresh_profile_by_handle"
+    assert body["data"]["refresh"]["flow"] == "refresh_instagram_profile"
     assert again.json()["data"]["refresh"]["task_id"] == body["data"]["refresh"]["task_id"]
     tasks = await pool.fetch("SELECT flow, params, status FROM scrape_request_log")
     assert [(t["flow"], t["params"]["handle"], t["status"]) for t in tasks] == [
-        ("refresh_profile_by_handle", "new.creator", "PENDING")
+        ("refresh_instagram_profile", "new.creator", "PENDING")
     ]
 
 

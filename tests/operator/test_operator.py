@@ -303,7 +303,7 @@ def test_every_sample_becomes_ready_with_its_children(
     worker = env.get("deployment", "instagram-refresh-profile-worker", ns)
     assert worker is not None
     args = worker["spec"]["template"]["spec"]["containers"][0]["args"]
-    assert args[:4] == ["scraper", "worker", "--flow", "refresh_profile_by_handle"]
+    assert args[:4] == ["scraper", "worker", "--flow", "refresh_instagram_profile"]
     sink = env.get("eventsink", "click-events", ns)
     assert sink is not None and sink["status"]["queueDepth"] == 0
     assert sink is not None and sink["status"]["queue"] == queue_of("app_init_event")

@@ -280,7 +280,7 @@ def test_leaderboard_honours_the_resource_vars(
         "build",
         "--select",
         "+mart_leaderboard",
-        leaderboard_platform="youtube",
+        leaderboard_network="youtube",
         leaderboard_metric="views",
         leaderboard_dimensions=["country"],
     )
@@ -362,5 +362,5 @@ def test_the_operators_leaderboard_command_runs(
     )
     assert dbt_vars["leaderboard_dimensions"] == ["category", "language"]
     assert board
-    assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_platform"]}
+    assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_network"]}
     assert all(row["same"] is not False for row in board)

@@ -62,9 +62,9 @@ async def test_requests_become_tasks_and_bad_ones_dead_letters(
     rows = await wait_for_rows(pool, 3)
     # Each request kind has its own queue and consumer, so the tasks land in any order.
     assert sorted((r["flow"], r["params"]) for r in rows) == [
-        ("fetch_post_comments", {"shortcode": "C0000000003", "limit": 100}),
+        ("fetch_instagram_post_comments", {"shortcode": "C0000000003", "limit": 100}),
         (
-            "search_yt_keyword",
+            "search_youtube_keyword",
             {"keyword": "street food", "kind": "channel", "limit": 5, "priority": 0},
         ),
         ("validate_credential", {"source": "youtube", "name": "k2", "secrets": {"key": "abc"}}),
@@ -85,7 +85,7 @@ def test_request_bodies_map_to_flows() -> None:
         sentiment_task(SentimentRequest(platform="instagram"))
     yt = sentiment_task(SentimentRequest(platform="youtube", video_id="v0000000001", limit=5))
     assert (yt.flow, yt.params, yt.dedup_key) == (
-        "fetch_yt_video_comments",
+        "fetch_youtube_video_comments",
         {"video_id": "v0000000001", "limit": 5},
         "v0000000001",
     )

@@ -208,16 +208,5 @@ UPDATE youtube_account SET
 WHERE channel_id = $1
 RETURNING handle, title, subscribers, total_views, video_count, is_verified;
 
--- name: stale_instagram_handles
--- Handles of accounts not refreshed for $1 hours, stalest first, at most $2.
-SELECT handle FROM instagram_account
-WHERE refreshed_at IS NULL OR refreshed_at < now() - make_interval(hours => $1::integer)
-ORDER BY refreshed_at NULLS FIRST LIMIT $2;
-
--- name: stale_youtube_channels
-SELECT channel_id FROM youtube_account
-WHERE refreshed_at IS NULL OR refreshed_at < now() - make_interval(hours => $1::integer)
-ORDER BY refreshed_at NULLS FIRST LIMIT $2;
-
 -- name: instagram_post_id_by_shortcode
 SELECT post_id FROM instagram_post WHERE shortcode = $1;

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from limits import (
     RateLimitItem,
@@ -30,8 +30,7 @@ from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
-Per = Literal["second", "minute", "hour", "day"]
-Scope = Literal["global", "handle"]
+from reach.scraper.contract import Per, Scope
 
 _ITEMS: dict[Per, type[RateLimitItem]] = {
     "second": RateLimitItemPerSecond,

@@ -8,6 +8,7 @@ list types, printer columns and defaults for nested objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
@@ -40,6 +41,15 @@ class Model(BaseModel):
 
 def cel(rule: str, message: str, **extra: str) -> dict[str, Any]:
     return {"rule": rule, "message": message, **extra}
+
+
+def cel_list(items: Iterable[str]) -> str:
+    """A CEL list literal of strings."""
+    return "[" + ", ".join(cel_string(item) for item in items) + "]"
+
+
+def cel_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def immutable(what: str) -> dict[str, Any]:
@@ -84,19 +94,16 @@ class Stores(Model):
     rabbitmq: RabbitMQRef
 
 
-class PlatformBound(Model):
-    """A resource that runs against a Platform (by name) or against stores of its own."""
+PLATFORM_OR_STORES = cel(
+    "!(has(self.platformRef) && has(self.stores))", "set platformRef or stores, not both"
+)
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "x-kubernetes-validations": [
-                cel(
-                    "!(has(self.platformRef) && has(self.stores))",
-                    "set platformRef or stores, not both",
-                )
-            ]
-        }
-    )
+
+class PlatformBound(Model):
+    """A resource that runs against a Platform (by name) or against stores of its own. A
+    subclass with rules of its own lists PLATFORM_OR_STORES among them."""
+
+    model_config = ConfigDict(json_schema_extra={"x-kubernetes-validations": [PLATFORM_OR_STORES]})
 
     platform_ref: str | None = Field(
         default=None,
