@@ -14,8 +14,9 @@ from aio_pika.abc import AbstractRobustConnection
 
 from reach.api.app import Services
 from reach.api.cache import profile_key
+from reach.testing.polling import eventually
 
-from .conftest import Tenants, eventually, publish_profile_log
+from .conftest import Tenants, publish_profile_log
 
 pytestmark = pytest.mark.service
 Add = Callable[..., Any]
@@ -49,7 +50,7 @@ async def test_lookup_is_cached_until_a_profile_log_event_invalidates_it(
     async def invalidated() -> bool:
         return profile_key("instagram", "asha.cooks") not in services.profiles.cache
 
-    await eventually(invalidated)
+    await eventually(invalidated, "the cached profile invalidated", seconds=10)
     fresh = await client.get(url, headers=headers)
     assert fresh.json()["data"]["profile"]["followers"] == 2000
 

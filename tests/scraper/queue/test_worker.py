@@ -10,7 +10,7 @@ import signal
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 import asyncpg
 import pytest
@@ -20,16 +20,9 @@ from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import Complete, Finished, NewTask, Outcome, Task, TaskStatus
 from reach.scraper.queue.waking import Waker
 from reach.scraper.queue.worker import Worker, WorkerConfig, retry_delay
+from reach.testing.polling import eventually
 
 pytestmark = pytest.mark.service
-
-
-async def wait_until(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
-    async with asyncio.timeout(seconds):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.05)
 
 
 async def count(pool: asyncpg.Pool, status: str) -> int:
@@ -70,7 +63,7 @@ async def test_n_workers_process_m_tasks_exactly_once(
     async def all_done() -> bool:
         return await count(pool, "COMPLETE") == len(ids)
 
-    await wait_until(all_done)
+    await eventually(all_done, "every task done")
     shutdown.request()
     await asyncio.gather(*running)
     assert sorted(seen) == sorted(ids)
@@ -136,7 +129,7 @@ async def test_a_killed_workers_task_is_retried_after_its_lease(
     async def completed() -> bool:
         return await count(pool, "COMPLETE") == 1
 
-    await wait_until(completed)
+    await eventually(completed, "the task completed")
     shutdown.request()
     await running
     row = await manager.get(task.id)
@@ -227,7 +220,7 @@ async def test_a_crashing_flow_costs_retries_then_fails_and_is_reported(
     async def failed() -> bool:
         return await count(pool, "FAILED") == 1
 
-    await wait_until(failed)
+    await eventually(failed, "the task failed")
     shutdown.request()
     await running
     assert [(f.id, f.status) for f in reported] == [

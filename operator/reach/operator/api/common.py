@@ -121,6 +121,13 @@ class PlatformBound(Model):
         return self.platform_ref or "default"
 
 
+class ScheduledSpec(PlatformBound):
+    """A kind whose work is a CronJob."""
+
+    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
+    suspend: bool = False
+
+
 class Autoscaling(Model):
     """Scale workers toward `targetQueueLength` messages per worker."""
 

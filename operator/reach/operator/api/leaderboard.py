@@ -9,16 +9,15 @@ from pydantic import Field
 from reach.common.networks import SocialNetwork
 from reach.operator.api.common import (
     AGE_COLUMN,
-    CRON_PATTERN,
     READY_COLUMN,
     Column,
     CustomResource,
-    PlatformBound,
+    ScheduledSpec,
     ScheduledStatus,
 )
 
 
-class LeaderboardSpec(PlatformBound):
+class LeaderboardSpec(ScheduledSpec):
     network: Literal[SocialNetwork, "cross_platform"] = Field(
         description="The network ranked, or cross_platform: every creator on both networks."
     )
@@ -26,8 +25,6 @@ class LeaderboardSpec(PlatformBound):
     dimensions: list[Literal["category", "language", "country"]] = Field(
         default_factory=list, max_length=3, json_schema_extra={"x-kubernetes-list-type": "set"}
     )
-    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
-    suspend: bool = False
     target_table: str = Field(
         default="leaderboard",
         max_length=63,

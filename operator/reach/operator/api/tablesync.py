@@ -6,26 +6,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
-
 from reach.operator.api.common import (
     AGE_COLUMN,
-    CRON_PATTERN,
     READY_COLUMN,
     REASON_COLUMN,
     Column,
     CustomResource,
-    PlatformBound,
+    ScheduledSpec,
     ScheduledStatus,
 )
 from reach.pipelines.contract import SyncConfig, SyncSource, SyncTarget
 
 
-class TableSyncSpec(PlatformBound):
+class TableSyncSpec(ScheduledSpec):
     source: SyncSource
     target: SyncTarget
-    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
-    suspend: bool = False
 
     def sync_config(self) -> SyncConfig:
         """What the sync Job reads (`sync.yaml`)."""

@@ -4,22 +4,22 @@ summary read from the scores table (the followers contract's query and formula).
 from __future__ import annotations
 
 from reach.followers.contract import summarize, summary_query
-from reach.operator.api.followeranalysis import FollowerAnalysis
+from reach.operator.api.followeranalysis import FollowerAnalysis, FollowerAnalysisSpec
 from reach.operator.builders import followeranalysis as build
 from reach.operator.builders.common import Manifest
 from reach.operator.clickhousing import ClickHouseError
 from reach.operator.conditions import Condition
-from reach.operator.handlers.reconciling import Report, Request
+from reach.operator.handlers.reconciling import NoExtras, Report, Request
 
 
-class FollowerAnalysisHandler:
+class FollowerAnalysisHandler(NoExtras):
     kind = FollowerAnalysis
     needs_platform = True
 
-    def manifests(self, request: Request) -> list[Manifest]:
+    def manifests(self, request: Request[FollowerAnalysisSpec]) -> list[Manifest]:
         return build.build(request.owner, request.spec, request.runtime())
 
-    async def observe(self, request: Request, applied: bool) -> Report:
+    async def observe(self, request: Request[FollowerAnalysisSpec]) -> Report:
         job = request.child("Job", f"{request.owner.name}-score")
         shards = request.spec.parallelism
         done = int((job or {}).get("succeeded") or 0)
