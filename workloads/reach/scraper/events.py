@@ -1,10 +1,10 @@
 """Builds the events the scraper publishes to `beat.dx` (`reach.common.events` protobuf) from
 what a flow processed. Pure functions: the flows call them after their upserts.
 
-Keys of dimensions and metrics are the ones the ClickHouse models read (see DESIGN.md's shared
-contracts). An event's id is derived from the task and the entity, so a task retried after it
-published (but before it was marked complete) republishes the same ids, which downstream
-deduplicates.
+The dimensions and metrics of profile_log and post_log are declared per network in `networks`
+(their keys are the ones the ClickHouse models read). An event's id is derived from the task and
+the entity, so a task retried after it published (but before it was marked complete)
+republishes the same ids, which downstream deduplicates.
 """
 
 from __future__ import annotations
@@ -14,14 +14,7 @@ import uuid
 from collections.abc import Mapping
 
 from reach.common.events import events_pb2 as pb
-from reach.scraper.models import (
-    Follower,
-    InstagramPost,
-    InstagramProfile,
-    Sentiment,
-    YouTubeChannel,
-    YouTubeVideo,
-)
+from reach.scraper.models import Follower, Sentiment
 from reach.scraper.queue.models import Finished
 
 _NAMESPACE = uuid.UUID("6d1f0c5e-3f7a-4a8e-9b1c-2f6f8a0d4e11")
@@ -35,54 +28,12 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _flag(value: bool) -> str:
-    return "1" if value else "0"
-
-
-def _metrics(values: Mapping[str, float | int | None]) -> dict[str, float]:
-    return {k: float(v) for k, v in values.items() if v is not None}
-
-
-def _dims(values: Mapping[str, str | None]) -> dict[str, str]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
 def _envelope(task_id: int, payload: str, key: str) -> pb.Event:
     return pb.Event(
         event_id=event_id(task_id, payload, key),
         name=payload,
         timestamp_ms=now_ms(),
         payload_type=payload,
-    )
-
-
-def instagram_profile_dimensions(p: InstagramProfile) -> dict[str, str]:
-    return _dims(
-        {
-            "full_name": p.full_name,
-            "category": p.category,
-            "is_verified": _flag(p.is_verified),
-            "is_business": _flag(p.is_business),
-            "is_private": _flag(p.is_private),
-        }
-    )
-
-
-def instagram_profile_metrics(
-    p: InstagramProfile,
-    avg_likes: float | None,
-    avg_comments: float | None,
-    engagement_rate: float | None,
-) -> dict[str, float]:
-    return _metrics(
-        {
-            "followers": p.followers,
-            "following": p.following,
-            "media_count": p.media_count,
-            "avg_likes": avg_likes,
-            "avg_comments": avg_comments,
-            "engagement_rate": engagement_rate,
-        }
     )
 
 
@@ -108,61 +59,6 @@ def profile_log(
         )
     )
     return event
-
-
-def instagram_post_dimensions(p: InstagramPost) -> dict[str, str]:
-    return _dims(
-        {
-            "post_type": p.post_type,
-            "caption": p.caption,
-            "hashtags": ",".join(p.hashtags) or None,
-            "publish_time": p.publish_time.isoformat() if p.publish_time else None,
-        }
-    )
-
-
-def instagram_post_metrics(p: InstagramPost) -> dict[str, float]:
-    return _metrics({"likes": p.likes, "comments": p.comments, "views": p.views, "plays": p.plays})
-
-
-def youtube_channel_dimensions(c: YouTubeChannel) -> dict[str, str]:
-    return _dims({"full_name": c.title, "country": c.country})
-
-
-def youtube_channel_metrics(
-    c: YouTubeChannel,
-    avg_likes: float | None = None,
-    avg_comments: float | None = None,
-    engagement_rate: float | None = None,
-) -> dict[str, float]:
-    return _metrics(
-        {
-            "subscribers": c.subscribers,
-            "total_views": c.total_views,
-            "video_count": c.video_count,
-            "avg_likes": avg_likes,
-            "avg_comments": avg_comments,
-            "engagement_rate": engagement_rate,
-        }
-    )
-
-
-def youtube_video_dimensions(v: YouTubeVideo) -> dict[str, str]:
-    return _dims(
-        {
-            "post_type": "short" if v.is_short else "video",
-            "caption": v.title,
-            "hashtags": ",".join(v.tags) or None,
-            "category_id": v.category_id,
-            "publish_time": v.publish_time.isoformat() if v.publish_time else None,
-        }
-    )
-
-
-def youtube_video_metrics(v: YouTubeVideo) -> dict[str, float]:
-    return _metrics(
-        {"views": v.views, "likes": v.likes, "comments": v.comments, "duration_s": v.duration_s}
-    )
 
 
 def post_log(

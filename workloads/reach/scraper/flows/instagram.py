@@ -19,6 +19,7 @@ from reach.scraper.contract import (
 from reach.scraper.flows.base import Flow, FlowContext, collect_pages
 from reach.scraper.flows.sentiment import score_comments
 from reach.scraper.models import InstagramProfile
+from reach.scraper.networks import INSTAGRAM, instagram_account
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
@@ -44,8 +45,8 @@ async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complet
         InstagramProfiles, lambda s: s.instagram_profile(p.handle), handle=p.rate_key()
     )
     profile, recent = answer.value
-    published = await processing.save_instagram_profile(
-        ctx.pool, ctx.task_id, profile, recent, answer.source
+    published = await processing.save_account(
+        ctx.pool, ctx.task_id, INSTAGRAM, instagram_account(profile, recent), answer.source
     )
     await ctx.publish(published)
     return Complete(
@@ -62,7 +63,7 @@ async def refresh_recent_posts(ctx: FlowContext, p: InstagramPostsParams) -> Com
         handle=p.rate_key(),
     )
     await ctx.publish(
-        await processing.save_instagram_posts(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, answer.value, answer.source)
     )
     return Complete(source=answer.source, result={"posts": len(answer.value)})
 
@@ -72,7 +73,7 @@ async def refresh_post(ctx: FlowContext, p: InstagramShortcodeParams) -> Complet
         InstagramPostLookup, lambda s: s.instagram_post(p.shortcode), handle=p.rate_key()
     )
     await ctx.publish(
-        await processing.save_instagram_posts(ctx.pool, ctx.task_id, [answer.value], answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, [answer.value], answer.source)
     )
     return Complete(source=answer.source, result={"post_id": answer.value.post_id})
 
@@ -87,8 +88,8 @@ async def _creator(ctx: FlowContext, handle: str) -> InstagramProfile | str:
     )
     profile, recent = answer.value
     await ctx.publish(
-        await processing.save_instagram_profile(
-            ctx.pool, ctx.task_id, profile, recent, answer.source
+        await processing.save_account(
+            ctx.pool, ctx.task_id, INSTAGRAM, instagram_account(profile, recent), answer.source
         )
     )
     return profile

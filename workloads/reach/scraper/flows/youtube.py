@@ -20,6 +20,7 @@ from reach.scraper.contract import (
 from reach.scraper.flows.base import Flow, FlowContext, collect_pages
 from reach.scraper.flows.sentiment import score_comments
 from reach.scraper.models import YouTubeChannel, YouTubeVideo
+from reach.scraper.networks import YOUTUBE, Account
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
@@ -42,7 +43,9 @@ async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:
         YouTubeChannels, lambda s: s.youtube_channel(channel_id=channel_id)
     )
     await ctx.publish(
-        await processing.save_youtube_channel(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_account(
+            ctx.pool, ctx.task_id, YOUTUBE, Account(answer.value), answer.source
+        )
     )
     return answer.value
 
@@ -54,7 +57,9 @@ async def refresh_channel(ctx: FlowContext, p: YouTubeChannelParams) -> Complete
         handle=p.rate_key(),
     )
     await ctx.publish(
-        await processing.save_youtube_channel(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_account(
+            ctx.pool, ctx.task_id, YOUTUBE, Account(answer.value), answer.source
+        )
     )
     c = answer.value
     return Complete(
@@ -76,7 +81,7 @@ async def refresh_channel_videos(ctx: FlowContext, p: YouTubeChannelVideosParams
         YouTubeVideos, lambda s: _latest_videos(s, playlist, p.limit), handle=p.rate_key()
     )
     await ctx.publish(
-        await processing.save_youtube_videos(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, answer.value, answer.source)
     )
     return Complete(source=answer.source, result={"videos": len(answer.value)})
 
@@ -93,7 +98,7 @@ async def refresh_video(ctx: FlowContext, p: YouTubeVideoParams) -> Complete:
         YouTubeVideos, lambda s: _one_video(s, p.video_id), handle=p.rate_key()
     )
     await ctx.publish(
-        await processing.save_youtube_videos(ctx.pool, ctx.task_id, [answer.value], answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, [answer.value], answer.source)
     )
     return Complete(source=answer.source, result={"video_id": p.video_id})
 
