@@ -470,6 +470,17 @@ def test_a_failed_run_is_reported(env: Env, ns: str, samples: dict[str, Any]) ->
     assert last["reason"] == "JobFailed"
 
 
+def test_the_api_server_checks_a_scrapeflow_against_its_flow(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    doc = copy.deepcopy(samples["ScrapeFlow"])
+    doc["spec"]["flow"] = "refresh_profile_by_handle"
+    assert "Unsupported value" in env.apply(doc, ns, check=False).stderr
+    doc["spec"]["flow"] = "refresh_youtube_channel"
+    refused = env.apply(doc, ns, check=False)
+    assert "the flow scrapes youtube: network must be youtube" in refused.stderr
+
+
 def test_killed_operator_converges_without_duplicates(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
@@ -478,7 +489,6 @@ def test_killed_operator_converges_without_duplicates(
     for i in range(6):
         doc = copy.deepcopy(samples["ScrapeFlow"])
         doc["metadata"]["name"] = f"flow-{i}"
-        doc["spec"]["flow"] = f"flow_{i}"
         flows.append(doc)
     env.operator.kill()
     try:

@@ -4,6 +4,7 @@ run (pending tasks, stale profiles) against the scraper's own schema."""
 
 from __future__ import annotations
 
+import typing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,11 +25,11 @@ from reach.scraper.queue.models import NewTask
 
 
 @pytest.mark.unit
-def test_every_declared_flow_is_registered_with_its_params() -> None:
+def test_every_declared_flow_is_registered_and_runs_on_its_params() -> None:
     assert set(REGISTERED) == set(FlowName)
     for name, flow in REGISTERED.items():
-        assert flow.params is FLOWS[name].params
-        assert flow.network == FLOWS[name].network
+        hints = typing.get_type_hints(flow.run)
+        assert [t for k, t in hints.items() if k != "return"][-1] is FLOWS[name].params, name
 
 
 @pytest.mark.unit

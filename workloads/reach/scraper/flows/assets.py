@@ -46,7 +46,6 @@ async def upload_asset(ctx: FlowContext, p: AssetParams) -> Complete:
 
 UPLOAD_ASSET = Flow(
     name=FlowName.UPLOAD_ASSET,
-    params=AssetParams,
     run=upload_asset,
     description="Copy a profile picture or post image from the platform CDN to object storage.",
     sources=("cdn",),

@@ -117,22 +117,22 @@ Run = Callable[[FlowContext, P], Awaitable[Complete]]
 @dataclass(frozen=True)
 class Flow(Generic[P]):
     name: FlowName
-    params: type[P]
     run: Run[P]
     description: str
     sources: tuple[str, ...] = ()
     rate_limits: tuple[RateLimit, ...] = ()
     max_retries: int | None = None
 
-    def __post_init__(self) -> None:
-        if FLOWS[self.name].params is not self.params:
-            raise TypeError(f"{self.name} takes {FLOWS[self.name].params.__name__} params")
-
     @property
     def network(self) -> SocialNetwork | None:
         return FLOWS[self.name].network
 
-    def validate(self, params: Mapping[str, Any]) -> P:
+    @property
+    def params(self) -> type[FlowParams]:
+        """The contract's parameters of this flow (`run` takes them)."""
+        return FLOWS[self.name].params
+
+    def validate(self, params: Mapping[str, Any]) -> FlowParams:
         return self.params.model_validate(dict(params))
 
 

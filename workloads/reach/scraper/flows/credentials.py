@@ -26,7 +26,6 @@ async def validate_credential(ctx: FlowContext, p: CredentialParams) -> Complete
 
 VALIDATE_CREDENTIAL = Flow(
     name=FlowName.VALIDATE_CREDENTIAL,
-    params=CredentialParams,
     run=validate_credential,
     description="Check a source credential with its upstream and store it (enabled or not).",
 )

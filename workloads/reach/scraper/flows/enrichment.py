@@ -60,7 +60,6 @@ async def enrich_profile(ctx: FlowContext, p: EnrichParams) -> Complete:
 
 ENRICH_PROFILE = Flow(
     name=FlowName.ENRICH_PROFILE,
-    params=EnrichParams,
     run=enrich_profile,
     description="Infer a stored profile's gender, location, language, category and topics.",
     sources=("openai",),

@@ -141,7 +141,6 @@ async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> C
 
 REFRESH_PROFILE = Flow(
     name=FlowName.REFRESH_INSTAGRAM_PROFILE,
-    params=InstagramHandleParams,
     run=refresh_profile,
     description="Refresh an Instagram profile (and its engagement averages) by handle.",
     sources=PROFILE_SOURCES,
@@ -149,7 +148,6 @@ REFRESH_PROFILE = Flow(
 )
 REFRESH_POSTS = Flow(
     name=FlowName.REFRESH_INSTAGRAM_POSTS,
-    params=InstagramPostsParams,
     run=refresh_recent_posts,
     description="Refresh an Instagram profile's most recent posts.",
     sources=("graphapi", "rapidapi-instagram"),
@@ -157,7 +155,6 @@ REFRESH_POSTS = Flow(
 )
 REFRESH_POST = Flow(
     name=FlowName.REFRESH_INSTAGRAM_POST,
-    params=InstagramShortcodeParams,
     run=refresh_post,
     description="Refresh one Instagram post by its shortcode.",
     sources=RAPID_ONLY,
@@ -165,7 +162,6 @@ REFRESH_POST = Flow(
 )
 FETCH_FOLLOWERS = Flow(
     name=FlowName.FETCH_INSTAGRAM_FOLLOWERS,
-    params=InstagramFollowersParams,
     run=fetch_followers,
     description="Fetch a creator's followers for follower analysis (profile_relationship_log).",
     sources=("graphapi", "rapidapi-instagram", "lastresort"),
@@ -173,7 +169,6 @@ FETCH_FOLLOWERS = Flow(
 )
 FETCH_COMMENTS = Flow(
     name=FlowName.FETCH_INSTAGRAM_POST_COMMENTS,
-    params=InstagramCommentsParams,
     run=fetch_post_comments,
     description="Fetch an Instagram post's comments and score their sentiment.",
     sources=(*RAPID_ONLY, "openai"),

@@ -143,7 +143,6 @@ async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
 
 REFRESH_CHANNEL = Flow(
     name=FlowName.REFRESH_YOUTUBE_CHANNEL,
-    params=YouTubeChannelParams,
     run=refresh_channel,
     description="Refresh a YouTube channel by id or @handle.",
     sources=SOURCES,
@@ -151,7 +150,6 @@ REFRESH_CHANNEL = Flow(
 )
 REFRESH_CHANNEL_VIDEOS = Flow(
     name=FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS,
-    params=YouTubeChannelVideosParams,
     run=refresh_channel_videos,
     description="Refresh a channel's latest uploads (and its averages).",
     sources=SOURCES,
@@ -159,7 +157,6 @@ REFRESH_CHANNEL_VIDEOS = Flow(
 )
 REFRESH_VIDEO = Flow(
     name=FlowName.REFRESH_YOUTUBE_VIDEO,
-    params=YouTubeVideoParams,
     run=refresh_video,
     description="Refresh one YouTube video by id.",
     sources=SOURCES,
@@ -167,7 +164,6 @@ REFRESH_VIDEO = Flow(
 )
 FETCH_VIDEO_COMMENTS = Flow(
     name=FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS,
-    params=YouTubeCommentsParams,
     run=fetch_video_comments,
     description="Fetch a video's comments and score their sentiment.",
     sources=(*SOURCES, "openai"),
@@ -175,7 +171,6 @@ FETCH_VIDEO_COMMENTS = Flow(
 )
 SEARCH_KEYWORD = Flow(
     name=FlowName.SEARCH_YOUTUBE_KEYWORD,
-    params=YouTubeSearchParams,
     run=search_keyword,
     description="Search channels by keyword and enqueue their refresh (keyword collections).",
     sources=SOURCES,
