@@ -17,6 +17,22 @@ from reach.common.events import events_pb2 as pb
 from reach.scraper.models import Follower, Sentiment
 from reach.scraper.queue.models import Finished
 
+Message = (
+    pb.ProfileLog
+    | pb.PostLog
+    | pb.ProfileRelationshipLog
+    | pb.SentimentLog
+    | pb.AssetLog
+    | pb.ScrapeRequestLog
+)
+_PAYLOADS: dict[type[Message], str] = {
+    pb.ProfileLog: "profile_log",
+    pb.PostLog: "post_log",
+    pb.ProfileRelationshipLog: "profile_relationship_log",
+    pb.SentimentLog: "sentiment_log",
+    pb.AssetLog: "asset_log",
+    pb.ScrapeRequestLog: "scrape_request_log",
+}
 _NAMESPACE = uuid.UUID("6d1f0c5e-3f7a-4a8e-9b1c-2f6f8a0d4e11")
 
 
@@ -28,13 +44,18 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _envelope(task_id: int, payload: str, key: str) -> pb.Event:
-    return pb.Event(
+def _event(task_id: int, key: str, message: Message) -> pb.Event:
+    """The event carrying `message` as its payload (named after the payload's field), with an
+    id derived from the task and `key`."""
+    payload = _PAYLOADS[type(message)]
+    event = pb.Event(
         event_id=event_id(task_id, payload, key),
         name=payload,
         timestamp_ms=now_ms(),
         payload_type=payload,
     )
+    getattr(event, payload).CopyFrom(message)
+    return event
 
 
 def profile_log(
@@ -47,8 +68,9 @@ def profile_log(
     metrics: Mapping[str, float],
     source: str,
 ) -> pb.Event:
-    event = _envelope(task_id, "profile_log", f"{platform}:{profile_id}")
-    event.profile_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{profile_id}",
         pb.ProfileLog(
             platform=platform,
             profile_id=profile_id,
@@ -56,9 +78,8 @@ def profile_log(
             dimensions=dict(dimensions),
             metrics=dict(metrics),
             source=source,
-        )
+        ),
     )
-    return event
 
 
 def post_log(
@@ -72,8 +93,9 @@ def post_log(
     metrics: Mapping[str, float],
     source: str,
 ) -> pb.Event:
-    event = _envelope(task_id, "post_log", f"{platform}:{post_id}")
-    event.post_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{post_id}",
         pb.PostLog(
             platform=platform,
             post_id=post_id,
@@ -82,16 +104,16 @@ def post_log(
             dimensions=dict(dimensions),
             metrics=dict(metrics),
             source=source,
-        )
+        ),
     )
-    return event
 
 
 def relationship_log(
     task_id: int, *, platform: str, creator_id: str, follower: Follower, source: str
 ) -> pb.Event:
-    event = _envelope(task_id, "profile_relationship_log", f"{creator_id}:{follower.profile_id}")
-    event.profile_relationship_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{creator_id}:{follower.profile_id}",
         pb.ProfileRelationshipLog(
             platform=platform,
             source_profile_id=creator_id,
@@ -100,16 +122,16 @@ def relationship_log(
             target_full_name=follower.full_name,
             relationship_type="FOLLOWER",
             source=source,
-        )
+        ),
     )
-    return event
 
 
 def sentiment_log(
     task_id: int, *, platform: str, post_id: str, text: str, sentiment: Sentiment
 ) -> pb.Event:
-    event = _envelope(task_id, "sentiment_log", f"{platform}:{sentiment.comment_id}")
-    event.sentiment_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{sentiment.comment_id}",
         pb.SentimentLog(
             platform=platform,
             post_id=post_id,
@@ -119,9 +141,8 @@ def sentiment_log(
             positive=sentiment.positive,
             negative=sentiment.negative,
             neutral=sentiment.neutral,
-        )
+        ),
     )
-    return event
 
 
 def asset_log(
@@ -137,8 +158,9 @@ def asset_log(
     size_bytes: int,
     sha256: str,
 ) -> pb.Event:
-    event = _envelope(task_id, "asset_log", f"{platform}:{entity_type}:{entity_id}:{asset_type}")
-    event.asset_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{entity_type}:{entity_id}:{asset_type}",
         pb.AssetLog(
             platform=platform,
             entity_type=entity_type,
@@ -149,16 +171,14 @@ def asset_log(
             content_type=content_type,
             size_bytes=size_bytes,
             sha256=sha256,
-        )
+        ),
     )
-    return event
 
 
 def scrape_request_log(finished: Finished) -> pb.Event:
-    event = _envelope(
-        finished.id, "scrape_request_log", f"{finished.status}:{finished.retry_count}"
-    )
-    event.scrape_request_log.CopyFrom(
+    return _event(
+        finished.id,
+        f"{finished.status}:{finished.retry_count}",
         pb.ScrapeRequestLog(
             task_id=finished.id,
             flow=finished.flow,
@@ -167,6 +187,5 @@ def scrape_request_log(finished: Finished) -> pb.Event:
             retry_count=finished.retry_count,
             error=(finished.error or "")[:1000],
             duration_ms=int(finished.seconds * 1000),
-        )
+        ),
     )
-    return event
