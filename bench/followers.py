@@ -109,13 +109,13 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "followers_per_s_e2e": round(summary["followers"] / e2e_seconds),
+                "followers_per_s_e2e": round(summary.followers / e2e_seconds),
                 "followers_per_s_scorer": round(len(followers) / scorer_seconds),
                 "followers_per_s_scorer_distinct": round(len(distinct) / distinct_seconds),
-                "followers": summary["followers"],
+                "followers": summary.followers,
                 "e2e_seconds": round(e2e_seconds, 2),
                 "scorer_seconds": round(scorer_seconds, 2),
-                "fake_percent": summary["fake_percent"],
+                "fake_percent": summary.fake_percent,
                 "measured": "run_shard 0/1 (delete, read, score, insert) and score_batch alone, "
                 f"one process, embedded chdb, {os.cpu_count()} CPUs on the box",
             }

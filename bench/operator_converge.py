@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,9 +19,16 @@ from typing import Any
 
 import yaml
 
+from reach.common.networks import SOCIAL_NETWORKS
+from reach.scraper.contract import REFRESH_FLOWS
 from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
-from reach.testing.ports import free_port
+from reach.testing.operating import (
+    OperatorProcess,
+    create_stores_secret,
+    install_crds,
+    load_samples,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EVENT_SINKS = ("click_event", "app_init_event", "profile_log", "post_log_event")
@@ -38,15 +42,6 @@ PER_NAMESPACE = {
 }
 
 
-def samples() -> dict[str, dict[str, Any]]:
-    found = {}
-    for path in sorted((REPO / "crds" / "samples").glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc["apiVersion"].startswith("reach.goodcreator.co/"):
-                found[doc["kind"]] = doc
-    return found
-
-
 def resources(namespace: str, base: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     platform = copy.deepcopy(base["Platform"])
@@ -57,7 +52,10 @@ def resources(namespace: str, base: dict[str, dict[str, Any]]) -> list[dict[str,
             doc = copy.deepcopy(base[kind])
             doc["metadata"] = {"name": f"{kind.lower()}-{i}", "namespace": namespace}
             if kind == "ScrapeFlow":
-                doc["spec"]["flow"] = f"flow_{i}"
+                # Each network's profile refresh in turn: the flows whose schedule fans out.
+                network = SOCIAL_NETWORKS[i % len(SOCIAL_NETWORKS)]
+                doc["spec"]["network"] = network
+                doc["spec"]["flow"] = str(REFRESH_FLOWS[network][0])
             if kind == "EventSink":
                 doc["spec"]["sink"] = EVENT_SINKS[i]
             out.append(doc)
@@ -87,43 +85,23 @@ def main() -> None:
         .strip()
         .splitlines()[-1]
     )
-    base = samples()
+    base = load_samples(REPO / "crds" / "samples")
     workdir = Path(tempfile.mkdtemp(prefix="reach-bench-"))
     with LocalCluster(bin_dir) as cluster:
-        cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
-        cluster.kubectl(
-            "wait", "--for=condition=Established", "crd", "-l", "app.kubernetes.io/part-of=reach"
-        )
+        install_crds(cluster, REPO / "crds")
         docs: list[dict[str, Any]] = []
         for n in range(NAMESPACES):
             namespace = f"bench-{n}"
             cluster.kubectl("create", "namespace", namespace)
-            cluster.kubectl(
-                "-n",
+            create_stores_secret(
+                cluster,
                 namespace,
-                "create",
-                "secret",
-                "generic",
-                "reach-stores",
-                "--from-literal=postgres=postgresql://reach:reach@127.0.0.1:5432/reach",
-                f"--from-literal=clickhouse=chdb://{workdir / 'clickhouse'}",
-                "--from-literal=redis=redis://127.0.0.1:6379/0",
-                "--from-literal=rabbitmq=amqp://guest:guest@127.0.0.1:5672/",
+                postgres="postgresql://reach:reach@127.0.0.1:5432/reach",
+                clickhouse=f"chdb://{workdir / 'clickhouse'}",
             )
             docs.extend(resources(namespace, base))
-        env = {
-            **os.environ,
-            "KUBECONFIG": str(cluster.kubeconfig_path),
-            "REACH_OPERATOR_LIVENESS_PORT": str(free_port()),
-        }
-        log = (workdir / "operator.log").open("wb")
-        operator = subprocess.Popen(
-            [sys.executable, "-m", "reach.cli", "operator", "run"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        operator = OperatorProcess(cluster.kubeconfig_path, workdir / "operator.log")
+        operator.start()
         try:
             with FakeKubelet(cluster.kubeconfig_path):
                 started = time.monotonic()
@@ -134,8 +112,7 @@ def main() -> None:
                 remaining = not_ready(cluster)
             rss = peak_rss_mb(operator.pid)
         finally:
-            os.killpg(operator.pid, signal.SIGTERM)
-            operator.wait(30)
+            operator.stop()
     print(
         json.dumps(
             {

@@ -1,4 +1,4 @@
-"""Profiles refreshed per second: one `refresh_profile_by_handle` worker process's wiring
+"""Profiles refreshed per second: one `refresh_instagram_profile` worker process's wiring
 (run_worker: queue, fallback chain, PostgreSQL upserts, events to RabbitMQ with confirms)
 against the sandbox upstreams served by `reach sandbox serve` in another process, rate limits
 off. A quarter of the synthetic accounts are personal, so they fall back from the Graph API to
@@ -37,7 +37,7 @@ from reach.scraper.running import run_worker
 from reach.scraper.settings import ScraperSettings
 from reach.testing.ports import free_port
 
-FLOW = "refresh_profile_by_handle"
+FLOW = "refresh_instagram_profile"
 PAYLOADS = ("profile_log", "scrape_request_log")
 
 
@@ -146,7 +146,7 @@ async def main(profiles: int, concurrency: int) -> dict[str, object]:
         "profiles": len(handles),
         "concurrency": concurrency,
         "answered_by": {r["source"]: r["count"] for r in rows},
-        "measured": "refresh_profile_by_handle tasks, one worker process (claim, Graph API "
+        "measured": "refresh_instagram_profile tasks, one worker process (claim, Graph API "
         "or RapidAPI fallback over HTTP, PostgreSQL upserts, profile_log + scrape_request_log "
         "events with confirms) against `reach sandbox serve` in another process, rate "
         "limits off, 2 cores shared by everything",

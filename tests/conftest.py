@@ -26,7 +26,7 @@ from hypothesis import settings as hypothesis_settings
 from reach.common import clickhouse
 from reach.common.migrations import migrate_clickhouse, migrate_postgres
 from reach.common.settings import StoreSettings
-from reach.testing.clickhouse import ClickHouseServer
+from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
 from reach.testing.cluster import LocalCluster
 from reach.testing.ports import free_port
 
@@ -108,18 +108,15 @@ def clickhouse_dsn(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture
 def clickhouse_client(clickhouse_dsn: str) -> Iterator[Client]:
-    client = clickhouse.get_client(dsn=clickhouse_dsn)
-    yield client
-    client.close()
+    with connected(clickhouse_dsn) as client:
+        yield client
 
 
 @pytest.fixture
 def clickhouse_database(clickhouse_client: Client) -> Iterator[str]:
     """A fresh, empty ClickHouse database in the session's engine, dropped after the test."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    clickhouse_client.command(f"CREATE DATABASE {name}")
-    yield name
-    clickhouse_client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+    with fresh_database(clickhouse_client) as name:
+        yield name
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 {#
     The ranking a Leaderboard resource asks for, from the vars its CronJob passes
-    (`--vars '{"leaderboard_platform": ..., "leaderboard_metric": ..., "leaderboard_dimensions": [...]}'`),
+    (`--vars '{"leaderboard_network": ..., "leaderboard_metric": ..., "leaderboard_dimensions": [...]}'`),
     checked against the values the resource's schema allows so that a typo fails the build
     instead of serving a ranking nobody asked for. Returns the platforms to build rows for, the
     metric and the dimensions the `rank` column groups by.
@@ -9,12 +9,12 @@
     {%- set platforms = ["instagram", "youtube", "cross_platform"] -%}
     {%- set metrics = ["followers", "engagement_rate", "views"] -%}
     {%- set allowed_dimensions = ["category", "language", "country"] -%}
-    {%- set platform = var("leaderboard_platform") -%}
+    {%- set platform = var("leaderboard_network") -%}
     {%- set metric = var("leaderboard_metric") -%}
     {%- set dimensions = var("leaderboard_dimensions") -%}
     {%- if platform != "all" and platform not in platforms -%}
         {{ exceptions.raise_compiler_error(
-            "leaderboard_platform must be all or one of " ~ platforms ~ ", not " ~ platform) }}
+            "leaderboard_network must be all or one of " ~ platforms ~ ", not " ~ platform) }}
     {%- endif -%}
     {%- if metric not in metrics -%}
         {{ exceptions.raise_compiler_error(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -163,15 +162,6 @@ async def publish_profile_log(connection: AbstractRobustConnection, handle: str)
         aio_pika.Message(pb.Events(events=[event]).SerializeToString()), routing_key="profile_log"
     )
     await channel.close()
-
-
-async def eventually(check: Callable[[], Any]) -> None:
-    """Waits (10 s at most) until `check()` answers true."""
-    async with asyncio.timeout(10):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.02)
 
 
 @pytest.fixture

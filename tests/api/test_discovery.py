@@ -14,8 +14,9 @@ from aio_pika.abc import AbstractRobustConnection
 
 from reach.api.app import Services
 from reach.api.cache import profile_key
+from reach.testing.polling import eventually
 
-from .conftest import Tenants, eventually, publish_profile_log
+from .conftest import Tenants, publish_profile_log
 
 pytestmark = pytest.mark.service
 Add = Callable[..., Any]
@@ -49,7 +50,7 @@ async def test_lookup_is_cached_until_a_profile_log_event_invalidates_it(
     async def invalidated() -> bool:
         return profile_key("instagram", "asha.cooks") not in services.profiles.cache
 
-    await eventually(invalidated)
+    await eventually(invalidated, "the cached profile invalidated", seconds=10)
     fresh = await client.get(url, headers=headers)
     assert fresh.json()["data"]["profile"]["followers"] == 2000
 
@@ -94,11 +95,11 @@ async def test_a_missing_profile_is_scraped_once_and_answered_202(
     body = first.json()
     assert body["status"] == "ACCEPTED"
     assert body["data"]["profile"] is None
-    assert body["data"]["refresh"]["flow"] == "refresh_profile_by_handle"
+    assert body["data"]["refresh"]["flow"] == "refresh_instagram_profile"
     assert again.json()["data"]["refresh"]["task_id"] == body["data"]["refresh"]["task_id"]
     tasks = await pool.fetch("SELECT flow, params, status FROM scrape_request_log")
     assert [(t["flow"], t["params"]["handle"], t["status"]) for t in tasks] == [
-        ("refresh_profile_by_handle", "new.creator", "PENDING")
+        ("refresh_instagram_profile", "new.creator", "PENDING")
     ]
 
 

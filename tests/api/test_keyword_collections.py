@@ -58,11 +58,11 @@ async def test_unmatched_youtube_keywords_are_searched_once(
     again = await client.get(url, headers=headers)
     assert first.status_code == again.status_code == 202
     assert first.json()["status"] == "ACCEPTED" and first.headers["retry-after"] == "30"
-    assert [r["flow"] for r in first.json()["data"]["refreshes"]] == ["search_yt_keyword"] * 2
+    assert [r["flow"] for r in first.json()["data"]["refreshes"]] == ["search_youtube_keyword"] * 2
     tasks = await pool.fetch("SELECT flow, params FROM scrape_request_log ORDER BY id")
     assert [(t["flow"], t["params"]["keyword"]) for t in tasks] == [
-        ("search_yt_keyword", "ipl final"),
-        ("search_yt_keyword", "Kohli"),
+        ("search_youtube_keyword", "ipl final"),
+        ("search_youtube_keyword", "Kohli"),
     ]
 
 

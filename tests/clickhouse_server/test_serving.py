@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import gzip
-import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -14,24 +13,21 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError
 
 from reach.common import clickhouse
-from reach.testing.clickhouse import ClickHouseServer
+from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
 
 pytestmark = pytest.mark.service
 
 
 @pytest.fixture
 def client(clickhouse_server: ClickHouseServer) -> Iterator[Client]:
-    client = clickhouse.get_client(dsn=clickhouse_server.url)
-    yield client
-    client.close()
+    with connected(clickhouse_server.url) as client:
+        yield client
 
 
 @pytest.fixture
 def database(client: Client) -> Iterator[str]:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    client.command(f"CREATE DATABASE {name}")
-    yield name
-    client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+    with fresh_database(client) as name:
+        yield name
 
 
 def test_clickhouse_connect_inserts_and_reads_back_typed_rows(

@@ -53,7 +53,7 @@ def test_a_missing_file_is_refused_with_its_path(tmp_path: Path) -> None:
     "command",
     [
         ["pipelines", "sync", "fuzzed", "--config", "{path}"],
-        ["scraper", "worker", "--flow", "refresh_profile_by_handle", "--config", "{path}"],
+        ["scraper", "worker", "--flow", "refresh_instagram_profile", "--config", "{path}"],
     ],
 )
 @pytest.mark.parametrize(

@@ -39,16 +39,16 @@ def test_score_prints_the_shard_summary(
             "cli-test",
             "--shard",
             "0/1",
-            "--source-profile-id",
+            "--creator-id",
             creator,
-            "--platform",
+            "--network",
             "instagram",
         ],
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["followers"] == 2
-    assert summary["counts"] == {"real": 1, "weak_fake": 0, "fake": 1}
+    assert (summary["real"], summary["weak_fake"], summary["fake"]) == (1, 0, 1)
     assert summary["fake_percent"] == 50.0
 
 

@@ -1,5 +1,5 @@
 """Service tests for reach.followers.shard against the session's embedded ClickHouse: a sharded
-run, a rerun that must not duplicate, garbage rows, and the pure summary."""
+run, a rerun that must not duplicate, garbage rows, and the contract's summary query."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from reach.followers.shard import Shard, analysis_summary, run_shard, summarize
+from reach.followers.shard import Shard, analysis_summary, run_shard
 
 pytestmark = pytest.mark.service
 
@@ -63,10 +63,10 @@ def test_shards_cover_every_follower_once_and_reruns_replace(clickhouse_client: 
     analysis = f"analysis-{uuid.uuid4().hex}"
     _insert_followers(clickhouse_client, creator)
     summaries = [
-        run_shard(clickhouse_client, analysis, Shard(i, 3), source_profile_id=creator, batch_rows=2)
+        run_shard(clickhouse_client, analysis, Shard(i, 3), creator_id=creator, batch_rows=2)
         for i in range(3)
     ]
-    assert sum(s["followers"] for s in summaries) == len(FOLLOWERS)
+    assert sum(s.followers for s in summaries) == len(FOLLOWERS)
     first = _rows(clickhouse_client, analysis)
     assert sorted(h for h, _ in first) == sorted(h for h, _ in FOLLOWERS)
     assert dict(first)["rahul_sharma"] == 0.0
@@ -77,12 +77,22 @@ def test_shards_cover_every_follower_once_and_reruns_replace(clickhouse_client: 
     assert dict(first)["mallu_fan"] == 1.0
 
     for i in range(3):
-        run_shard(clickhouse_client, analysis, Shard(i, 3), source_profile_id=creator)
+        run_shard(clickhouse_client, analysis, Shard(i, 3), creator_id=creator)
     assert _rows(clickhouse_client, analysis) == first
 
     summary = analysis_summary(clickhouse_client, analysis)
-    assert summary["followers"] == len(FOLLOWERS)
-    assert summary["counts"]["fake"] == 3
+    assert summary.followers == len(FOLLOWERS)
+    assert summary.fake == 3
+
+
+def test_the_summary_query_reads_back_what_the_shards_counted(clickhouse_client: Client) -> None:
+    creator = f"creator-{uuid.uuid4().hex}"
+    # The operator sends the query as text: a quote in the analysis name must stay a literal.
+    analysis = f"it's \\ {uuid.uuid4().hex}"
+    _insert_followers(clickhouse_client, creator)
+    counted = run_shard(clickhouse_client, analysis, Shard(0, 1), creator_id=creator)
+    assert analysis_summary(clickhouse_client, analysis) == counted
+    assert counted.real and counted.weak_fake and counted.fake
 
 
 def test_other_creators_are_not_scored(clickhouse_client: Client) -> None:
@@ -90,17 +100,8 @@ def test_other_creators_are_not_scored(clickhouse_client: Client) -> None:
     analysis = f"analysis-{uuid.uuid4().hex}"
     _insert_followers(clickhouse_client, mine)
     _insert_followers(clickhouse_client, other)
-    summary = run_shard(clickhouse_client, analysis, Shard(0, 1), source_profile_id=mine)
-    assert summary["followers"] == len(FOLLOWERS)
-
-
-def test_summarize() -> None:
-    assert summarize({0.0: 6, 0.33: 3, 1.0: 1}) == {
-        "followers": 10,
-        "counts": {"real": 6, "weak_fake": 3, "fake": 1},
-        "fake_percent": 19.9,
-    }
-    assert summarize({})["fake_percent"] == 0.0
+    summary = run_shard(clickhouse_client, analysis, Shard(0, 1), creator_id=mine)
+    assert summary.followers == len(FOLLOWERS)
 
 
 @pytest.mark.parametrize("text", ["", "1", "3/3", "a/b", "-1/2", "0/0"])
@@ -123,8 +124,8 @@ def test_invalid_utf8_from_the_source_is_scored(clickhouse_client: Client) -> No
         f" ('{creator}-1', now64(3), 'instagram', '{creator}', 'f1',"
         " concat('rahul', unhex('FF')), concat('Rahul ', unhex('C328')), 'FOLLOWER', 'test')"
     )
-    summary = run_shard(clickhouse_client, analysis, Shard(0, 1), source_profile_id=creator)
-    assert summary["followers"] == 1
+    summary = run_shard(clickhouse_client, analysis, Shard(0, 1), creator_id=creator)
+    assert summary.followers == 1
     result = clickhouse_client.query(
         "SELECT fake_class, reasons FROM _e.follower_score WHERE analysis = {a:String}",
         parameters={"a": analysis},

@@ -16,8 +16,9 @@ import httpx
 import pytest
 
 from reach.common.signing import verify
+from reach.testing.polling import eventually_sync
 from reach.testing.ports import free_port
-from reach.testing.processes import REACH, wait_until
+from reach.testing.processes import REACH
 from reach.testing.upstream import expected_stream
 
 from .conftest import SIGNING, Gateway, gateway_env, running_gateway
@@ -120,7 +121,12 @@ def test_sessions_are_created_and_revoked_with_the_cli(gateway: Gateway) -> None
             text=True,
         )
         assert revoked.returncode == 0, revoked.stderr
-        wait_until(lambda: client.get(ECHO, headers=auth(token)).status_code == 401, 5, "revoked")
+        eventually_sync(
+            lambda: client.get(ECHO, headers=auth(token)).status_code == 401,
+            "the revoked session refused",
+            seconds=5,
+            interval=0.05,
+        )
         assert error(client.get(ECHO, headers=auth(token)))["code"] == "SESSION_NOT_FOUND"
     refused = subprocess.run(
         [
@@ -156,7 +162,12 @@ def test_suspended_and_unknown_partners_are_forbidden(gateway: Gateway) -> None:
     with gateway.client() as client:
         assert client.get(ECHO, headers=auth(token)).status_code == 200
         asyncio.run(set_status("SUSPENDED"))
-        wait_until(lambda: client.get(ECHO, headers=auth(token)).status_code == 403, 10, "403")
+        eventually_sync(
+            lambda: client.get(ECHO, headers=auth(token)).status_code == 403,
+            "the suspended partner refused",
+            seconds=10,
+            interval=0.05,
+        )
         assert error(client.get(ECHO, headers=auth(token)))["code"] == "PARTNER_SUSPENDED"
         ghost = forge(claims(pid=partner + 1000, sid="ghost-session"))
         assert client.get(ECHO, headers=auth(ghost)).status_code == 401  # no such session

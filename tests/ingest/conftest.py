@@ -35,6 +35,7 @@ from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import Column, Table
 from reach.ingest.topology import declare_all
+from reach.testing.polling import eventually
 from reach.testing.ports import free_port
 
 
@@ -88,17 +89,6 @@ async def amqp(ingest_settings: IngestSettings) -> AsyncIterator[AbstractRobustC
     await connection.close()
 
 
-async def wait_for(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 30) -> None:
-    """Polls `check` until it holds; fails naming `what` after `seconds` (a bound, not a
-    measurement: nothing asserts how fast it got there)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 async def _until_started(task: asyncio.Task[None], port: int) -> None:
     async def listening() -> bool:
         if task.done():
@@ -110,7 +100,7 @@ async def _until_started(task: asyncio.Task[None], port: int) -> None:
             return True
         return False
 
-    await wait_for(listening, f"port {port}")
+    await eventually(listening, f"port {port}")
 
 
 @pytest.fixture
@@ -158,7 +148,7 @@ async def sinks(
                     return False
             return True
 
-        await wait_for(consuming, f"consumers on {names}")
+        await eventually(consuming, f"consumers on {names}")
         await channel.close()
 
     yield start

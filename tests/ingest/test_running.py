@@ -29,6 +29,7 @@ from reach.ingest.running import UnknownSink, check_names, run_sinks
 from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
 from reach.testing.clickhouse import ClickHouseServer
+from reach.testing.polling import eventually
 from reach.testing.ports import free_port
 
 SINK = SINKS["profile_log"]
@@ -203,9 +204,10 @@ async def _wait_counted(server: ClickHouseServer, expected: int) -> tuple[int, i
         finally:
             client.close()
 
-    for _ in range(600):
+    async def landed() -> tuple[int, int] | None:
         counted = await asyncio.to_thread(count)
-        if counted[0] >= expected:
-            return counted
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"only {counted} of {expected} events landed")
+        return counted if counted[0] >= expected else None
+
+    found = await eventually(landed, f"{expected} events landed")
+    assert found is not None
+    return found

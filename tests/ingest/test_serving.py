@@ -31,6 +31,7 @@ from reach.ingest.serving import serve
 from reach.ingest.settings import IngestSettings
 from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import TABLES
+from reach.testing.polling import eventually
 from reach.testing.ports import free_port
 from reach.testing.rabbitmq import PrivateRabbitMQ
 
@@ -445,12 +446,16 @@ async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse
 
             stop = asyncio.Event()
             clients = [asyncio.create_task(client(stop)) for _ in range(4)]
-            await wait_until(lambda: len(confirmed) >= 2_000)
+            await eventually(lambda: _at_least(confirmed, 2_000), "2,000 confirmed events")
             await asyncio.to_thread(broker.kill)
             await asyncio.sleep(1)
             await asyncio.to_thread(broker.start)
             before = len(confirmed)
-            await wait_until(lambda: len(confirmed) >= before + 2_000, seconds=120)
+            await eventually(
+                lambda: _at_least(confirmed, before + 2_000),
+                "2,000 more confirmed after the restart",
+                seconds=120,
+            )
             stop.set()
             await asyncio.gather(*clients)
     finally:
@@ -465,12 +470,8 @@ async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse
     assert len(confirmed) + len(unavailable) == sent
 
 
-async def wait_until(check: Callable[[], bool], seconds: float = 60) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not reached in {seconds} s")
+async def _at_least(items: list[str], count: int) -> bool:
+    return len(items) >= count
 
 
 async def _drain(url: str, queue: str) -> list[str]:

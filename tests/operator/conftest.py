@@ -6,21 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+import reach.testing.operating
 from reach.operator.builders.common import Owner
 
 SAMPLES = Path(__file__).resolve().parents[2] / "crds" / "samples"
 
 
 def load_samples() -> dict[str, dict[str, Any]]:
-    """kind -> the sample custom resource of that kind (Secrets in the files skipped)."""
-    found = {}
-    for path in sorted(SAMPLES.glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc["apiVersion"].startswith("reach.goodcreator.co/"):
-                found[doc["kind"]] = doc
-    return found
+    """kind -> the sample custom resource of that kind."""
+    return reach.testing.operating.load_samples(SAMPLES)
 
 
 @pytest.fixture(scope="session")

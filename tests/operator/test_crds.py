@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from reach.operator.api import KINDS
 from reach.operator.crds import rendered, structural_schema
@@ -56,3 +57,45 @@ def test_nested_objects_default_to_empty_so_their_defaults_apply() -> None:
     from reach.operator.api.scrapeflow import ScrapeFlowSpec
 
     assert "default" not in structural_schema(ScrapeFlowSpec)["properties"]["autoscaling"]
+
+
+def _scrapeflow(**spec: object) -> dict[str, object]:
+    return {"flow": "refresh_instagram_profile", **spec}
+
+
+def test_scrapeflow_flow_is_one_of_the_scrapers() -> None:
+    from reach.operator.api.scrapeflow import ScrapeFlowSpec
+    from reach.scraper.contract import FlowName
+
+    schema = structural_schema(ScrapeFlowSpec)
+    assert schema["properties"]["flow"]["enum"] == [str(f) for f in FlowName]
+    with pytest.raises(ValidationError, match="flow"):
+        ScrapeFlowSpec.model_validate(_scrapeflow(flow="refresh_profile_by_handle"))
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [
+        (_scrapeflow(network="youtube"), "network must be instagram"),
+        (_scrapeflow(schedule="@hourly"), "enqueueParams: handle: Field required"),
+        (_scrapeflow(schedule="@hourly", enqueueParams={"handle": "a", "x": 1}), "x: Extra"),
+        (
+            _scrapeflow(flow="refresh_instagram_post", schedule="@hourly",
+                        enqueueParams={"stale_after_hours": 1}),
+            "stale_after_hours works for",
+        ),
+    ],
+)  # fmt: skip
+def test_scrapeflow_is_checked_against_its_flow(spec: dict[str, object], says: str) -> None:
+    from reach.operator.api.scrapeflow import ScrapeFlowSpec
+
+    with pytest.raises(ValidationError, match=says):
+        ScrapeFlowSpec.model_validate(spec)
+
+
+def test_scrapeflow_network_rule_is_in_the_crd_too() -> None:
+    from reach.operator.api.scrapeflow import ScrapeFlowSpec
+
+    rules = structural_schema(ScrapeFlowSpec)["x-kubernetes-validations"]
+    assert any("network must be youtube" in r["message"] for r in rules)
+    assert any("platformRef" in r["rule"] for r in rules)

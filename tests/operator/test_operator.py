@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,8 @@ import yaml
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
-from reach.testing.ports import free_port
+from reach.testing.operating import OperatorProcess, create_stores_secret, install_crds
+from reach.testing.polling import eventually_sync
 
 from .conftest import load_samples
 
@@ -34,58 +32,8 @@ REPO = Path(__file__).resolve().parents[2]
 GROUP = "reach.goodcreator.co"
 
 
-def eventually(check: Callable[[], Any], timeout: float = 60, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.3)
-    raise AssertionError(f"not true after {timeout} s: {what} (last: {last!r})")
-
-
-class Operator:
-    """`reach operator run` as a subprocess, restartable."""
-
-    def __init__(self, cluster: LocalCluster, kubeconfig: Path, workdir: Path) -> None:
-        self.cluster = cluster
-        self.kubeconfig = kubeconfig
-        self.log = workdir / "operator.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "KUBECONFIG": str(self.kubeconfig),
-            "REACH_OPERATOR_RESYNC_SECONDS": "1",
-            "REACH_OPERATOR_LIVENESS_PORT": str(free_port()),
-        }
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "reach.cli", "operator", "run"],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
 class Env:
-    def __init__(self, cluster: LocalCluster, operator: Operator, chdb: str) -> None:
+    def __init__(self, cluster: LocalCluster, operator: OperatorProcess, chdb: str) -> None:
         self.cluster = cluster
         self.operator = operator
         self.chdb = chdb
@@ -125,13 +73,13 @@ class Env:
         timeout: float = 60,
     ) -> dict[str, Any]:
         return dict(
-            eventually(
+            eventually_sync(
                 lambda: (
                     (c := self.condition(resource, name, namespace, type_)).get("status") == status
                     and c
                 ),
-                timeout,
                 f"{resource}/{name} {type_}={status}; operator log: {self.operator.log}",
+                seconds=timeout,
             )
         )
 
@@ -139,15 +87,7 @@ class Env:
 @pytest.fixture(scope="module")
 def env(k8s_cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     cluster = k8s_cluster
-    cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
-    cluster.kubectl(
-        "wait",
-        "--for=condition=Established",
-        "--timeout=30s",
-        "crd",
-        "-l",
-        "app.kubernetes.io/part-of=reach",
-    )
+    install_crds(cluster, REPO / "crds")
     cluster.kubectl("create", "namespace", "reach-system", check=False)
     rbac = subprocess.run(
         [cluster.binary("kustomize"), "build", str(REPO / "kustomize" / "base" / "rbac")],
@@ -181,7 +121,9 @@ def env(k8s_cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) -> 
             }
         )
     )
-    operator = Operator(cluster, kubeconfig, workdir)
+    operator = OperatorProcess(
+        kubeconfig, workdir / "operator.log", {"REACH_OPERATOR_RESYNC_SECONDS": "1"}
+    )
     operator.start()
     with FakeKubelet(cluster.kubeconfig_path, fail=lambda pod: "fail-me" in pod.metadata.name):
         yield Env(cluster, operator, f"chdb://{workdir / 'clickhouse'}")
@@ -194,18 +136,7 @@ def ns(env: Env, postgres_dsn: str) -> str:
     and an embedded ClickHouse folder that belongs to the operator process."""
     name = f"t-{uuid.uuid4().hex[:8]}"
     env.kubectl("create", "namespace", name)
-    env.kubectl(
-        "-n",
-        name,
-        "create",
-        "secret",
-        "generic",
-        "reach-stores",
-        f"--from-literal=postgres={postgres_dsn}",
-        f"--from-literal=clickhouse={env.chdb}",
-        "--from-literal=redis=redis://127.0.0.1:6379/0",
-        "--from-literal=rabbitmq=amqp://guest:guest@127.0.0.1:5672/",
-    )
+    create_stores_secret(env.cluster, name, postgres=postgres_dsn, clickhouse=env.chdb)
     return name
 
 
@@ -303,7 +234,7 @@ def test_every_sample_becomes_ready_with_its_children(
     worker = env.get("deployment", "instagram-refresh-profile-worker", ns)
     assert worker is not None
     args = worker["spec"]["template"]["spec"]["containers"][0]["args"]
-    assert args[:4] == ["scraper", "worker", "--flow", "refresh_profile_by_handle"]
+    assert args[:4] == ["scraper", "worker", "--flow", "refresh_instagram_profile"]
     sink = env.get("eventsink", "click-events", ns)
     assert sink is not None and sink["status"]["queueDepth"] == 0
     assert sink is not None and sink["status"]["queue"] == queue_of("app_init_event")
@@ -326,13 +257,13 @@ def test_spec_change_patches_children_and_is_observed(
     env.wait_condition("platform", "default", ns)
     platform["spec"]["api"]["replicas"] = 3
     env.apply(platform, ns)
-    eventually(
+    eventually_sync(
         lambda: (env.get("deployment", "default-api", ns) or {})["spec"]["replicas"] == 3,
         what="api replicas 3",
     )
     body = env.wait_condition("platform", "default", ns)
     generation = env.get("platform", "default", ns)["metadata"]["generation"]  # type: ignore[index]
-    eventually(
+    eventually_sync(
         lambda: env.condition("platform", "default", ns).get("observedGeneration") == generation,
         what="generation observed",
     )
@@ -398,7 +329,10 @@ def test_a_spec_the_schema_cannot_judge_is_reported_as_invalid(
     doc["spec"]["source"] = {"query": "SELECT 1; DROP TABLE dbt.mart_time_series"}
     env.apply(doc, ns)
     name = doc["metadata"]["name"]
-    eventually(lambda: env.condition("tablesync", name, ns).get("reason") == "InvalidSpec")
+    eventually_sync(
+        lambda: env.condition("tablesync", name, ns).get("reason") == "InvalidSpec",
+        what="InvalidSpec",
+    )
     ready = env.condition("tablesync", name, ns)
     assert ready["status"] == "False"
     assert "query must be a single SELECT" in ready["message"]
@@ -421,7 +355,7 @@ def test_deletion_follows_the_policy(
     held = "reach.goodcreator.co/eventsink-cleanup" in body["metadata"].get("finalizers", [])
     assert held == (policy == "Delete")
     env.kubectl("-n", ns, "delete", "eventsink", "click-events", "--timeout=60s")
-    eventually(lambda: env.get("deployment", "click-events-sink", ns) is None, what="sink GC")
+    eventually_sync(lambda: env.get("deployment", "click-events-sink", ns) is None, what="sink GC")
     assert queue_exists(queue) == (policy == "Retain")
 
 
@@ -459,9 +393,9 @@ def test_workers_follow_queue_depth(env: Env, ns: str, samples: dict[str, Any]) 
 
     assert replicas() == 1
     publish(queue, 25)
-    eventually(lambda: replicas() == 3, what="scaled up to 3")
+    eventually_sync(lambda: replicas() == 3, what="scaled up to 3")
     purge(queue)
-    eventually(lambda: replicas() == 1, what="back to 1 after the cooldown")
+    eventually_sync(lambda: replicas() == 1, what="back to 1 after the cooldown")
     events = json.loads(env.kubectl("-n", ns, "get", "events", "-o", "json").stdout)["items"]
     assert sum(e["reason"] == "Scaled" for e in events) >= 2
 
@@ -475,7 +409,7 @@ def test_scale_subresource_sets_workers_when_not_autoscaled(
     env.apply(doc, ns)
     env.wait_condition("scrapeflow", doc["metadata"]["name"], ns)
     env.kubectl("-n", ns, "scale", "scrapeflow", doc["metadata"]["name"], "--replicas=4")
-    eventually(
+    eventually_sync(
         lambda: (
             (env.get("deployment", "instagram-refresh-profile-worker", ns) or {})["spec"][
                 "replicas"
@@ -499,8 +433,9 @@ def test_paused_resources_are_left_alone_until_resumed(
     time.sleep(3)
     assert (env.get("deployment", "default-gateway", ns) or {})["spec"]["replicas"] == 2
     env.kubectl("-n", ns, "annotate", "platform", "default", f"{GROUP}/paused-")
-    eventually(
-        lambda: (env.get("deployment", "default-gateway", ns) or {})["spec"]["replicas"] == 5
+    eventually_sync(
+        lambda: (env.get("deployment", "default-gateway", ns) or {})["spec"]["replicas"] == 5,
+        what="gateway replicas 5",
     )
     env.wait_condition("platform", "default", ns, "ReconciliationPaused", status="False")
 
@@ -535,6 +470,17 @@ def test_a_failed_run_is_reported(env: Env, ns: str, samples: dict[str, Any]) ->
     assert last["reason"] == "JobFailed"
 
 
+def test_the_api_server_checks_a_scrapeflow_against_its_flow(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    doc = copy.deepcopy(samples["ScrapeFlow"])
+    doc["spec"]["flow"] = "refresh_profile_by_handle"
+    assert "Unsupported value" in env.apply(doc, ns, check=False).stderr
+    doc["spec"]["flow"] = "refresh_youtube_channel"
+    refused = env.apply(doc, ns, check=False)
+    assert "the flow scrapes youtube: network must be youtube" in refused.stderr
+
+
 def test_killed_operator_converges_without_duplicates(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
@@ -543,7 +489,6 @@ def test_killed_operator_converges_without_duplicates(
     for i in range(6):
         doc = copy.deepcopy(samples["ScrapeFlow"])
         doc["metadata"]["name"] = f"flow-{i}"
-        doc["spec"]["flow"] = f"flow_{i}"
         flows.append(doc)
     env.operator.kill()
     try:

@@ -26,7 +26,7 @@ from reach.common import clickhouse
 from reach.pipelines import synthetic
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
-from reach.testing.clickhouse import ClickHouseServer
+from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
 
 from . import reference
 
@@ -71,20 +71,17 @@ def store_client(store_dsn: str, clickhouse_client: Client) -> Iterator[Client]:
     if clickhouse.is_embedded(store_dsn):
         yield clickhouse_client
         return
-    client = clickhouse.get_client(dsn=store_dsn)
-    yield client
-    client.close()
+    with connected(store_dsn) as client:
+        yield client
 
 
 @pytest.fixture
 def events_database(store_client: Client) -> Iterator[str]:
     """A database with the raw event tables of `_e` (same columns and engines), empty."""
-    name = f"events_{uuid.uuid4().hex[:12]}"
-    store_client.command(f"CREATE DATABASE {name}")
-    for table in EVENT_TABLES:
-        store_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
-    yield name
-    store_client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+    with fresh_database(store_client, "events") as name:
+        for table in EVENT_TABLES:
+            store_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
+        yield name
 
 
 @pytest.fixture
@@ -280,7 +277,7 @@ def test_leaderboard_honours_the_resource_vars(
         "build",
         "--select",
         "+mart_leaderboard",
-        leaderboard_platform="youtube",
+        leaderboard_network="youtube",
         leaderboard_metric="views",
         leaderboard_dimensions=["country"],
     )
@@ -362,5 +359,5 @@ def test_the_operators_leaderboard_command_runs(
     )
     assert dbt_vars["leaderboard_dimensions"] == ["category", "language"]
     assert board
-    assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_platform"]}
+    assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_network"]}
     assert all(row["same"] is not False for row in board)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from reach.pipelines.enqueueing import TaskRequest, missing_assets
+from reach.pipelines.enqueueing import TaskRequest, missing_assets, stale_profiles
 
 pytestmark = pytest.mark.service
 
@@ -28,11 +28,11 @@ INSERT INTO asset_log (platform, entity_type, entity_id, asset_type, source_url)
 """
 
 
-def _asset(platform: str, entity_type: str, entity_id: str, asset_type: str) -> TaskRequest:
+def _asset(network: str, entity_type: str, entity_id: str, asset_type: str) -> TaskRequest:
     url = f"https://cdn/{entity_id}.jpg"
-    params = {"platform": platform, "entity_type": entity_type, "entity_id": entity_id,
+    params = {"network": network, "entity_type": entity_type, "entity_id": entity_id,
               "asset_type": asset_type, "url": url}  # fmt: skip
-    return TaskRequest("asset_upload_flow", params)
+    return TaskRequest("upload_asset", params)
 
 
 async def test_missing_assets_are_current_http_urls_without_a_stored_copy_biggest_first(
@@ -58,3 +58,22 @@ async def test_missing_assets_are_current_http_urls_without_a_stored_copy_bigges
     ]
     # The limit holds per kind of media: the biggest account of each.
     assert ids(limited) == ["ig1", "p1", "v1", "yt1"]
+
+
+async def test_stale_profiles_are_refreshes_of_each_network_largest_first(
+    postgres_dsn: str,
+) -> None:
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        await conn.execute(ROWS)
+        await conn.execute(
+            "UPDATE instagram_account SET handle = 'big#moved-ig1' WHERE handle = 'big'"
+        )
+        requests = await stale_profiles(conn, stale_after_s=3600, limit=2)
+    finally:
+        await conn.close()
+    assert requests == [
+        TaskRequest("refresh_instagram_profile", {"handle": "local"}),
+        TaskRequest("refresh_instagram_profile", {"handle": "stored"}),
+        TaskRequest("refresh_youtube_channel", {"channel_id": "yt1"}),
+    ]

@@ -40,14 +40,14 @@ async def client(pool: asyncpg.Pool) -> AsyncIterator[httpx.AsyncClient]:
 
 async def test_enqueue_dedup_and_status(client: httpx.AsyncClient) -> None:
     body = {"params": {"handle": "@Priya.Sharma1"}, "priority": 3}
-    first = await client.post("/scrape_request_log/flow/refresh_profile_by_handle", json=body)
+    first = await client.post("/scrape_request_log/flow/refresh_instagram_profile", json=body)
     assert first.status_code == 201
     assert first.json() == {
         "id": first.json()["id"],
-        "flow": "refresh_profile_by_handle",
+        "flow": "refresh_instagram_profile",
         "created": True,
     }
-    again = await client.post("/scrape_request_log/flow/refresh_profile_by_handle", json=body)
+    again = await client.post("/scrape_request_log/flow/refresh_instagram_profile", json=body)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     task = (await client.get(f"/scrape_request_log/{first.json()['id']}")).json()
     assert (task["status"], task["priority"], task["params"], task["dedup_key"]) == (
@@ -58,28 +58,29 @@ async def test_enqueue_dedup_and_status(client: httpx.AsyncClient) -> None:
     )
     stats = (await client.get("/scrape_request_log/stats")).json()
     assert [(s["flow"], s["status"], s["tasks"]) for s in stats] == [
-        ("refresh_profile_by_handle", "PENDING", 1)
+        ("refresh_instagram_profile", "PENDING", 1)
     ]
 
 
 async def test_bad_params_are_422_with_the_field(client: httpx.AsyncClient) -> None:
     response = await client.post(
-        "/scrape_request_log/flow/refresh_recent_posts",
+        "/scrape_request_log/flow/refresh_instagram_posts",
         json={"params": {"handle": "ok.handle", "limit": 0}},
     )
     assert response.status_code == 422
     (error,) = response.json()["detail"]
     assert error["loc"] == ["body", "params", "limit"]
     missing = await client.post(
-        "/scrape_request_log/flow/refresh_recent_posts", json={"params": {}}
+        "/scrape_request_log/flow/refresh_instagram_posts", json={"params": {}}
     )
     assert [e["loc"] for e in missing.json()["detail"]] == [["body", "params", "handle"]]
     extra = await client.post(
-        "/scrape_request_log/flow/refresh_yt_video", json={"params": {"video_id": "a" * 11, "x": 1}}
+        "/scrape_request_log/flow/refresh_youtube_video",
+        json={"params": {"video_id": "a" * 11, "x": 1}},
     )
     assert extra.status_code == 422 and extra.json()["detail"][0]["loc"] == ["body", "params", "x"]
     envelope = await client.post(
-        "/scrape_request_log/flow/refresh_yt_video", json={"params": {}, "priority": 1000}
+        "/scrape_request_log/flow/refresh_youtube_video", json={"params": {}, "priority": 1000}
     )
     assert envelope.status_code == 422 and envelope.json()["detail"][0]["loc"] == [
         "body",
@@ -90,13 +91,14 @@ async def test_bad_params_are_422_with_the_field(client: httpx.AsyncClient) -> N
 @pytest.mark.parametrize(
     ("flow", "body", "loc"),
     [
-        ("search_yt_keyword", {"params": {"keyword": "a\x00b"}}, ["body", "params", "keyword"]),
-        ("refresh_profile_by_handle", {"params": {"handle": "priya"}, "dedup_key": "a\x00"},
+        ("search_youtube_keyword", {"params": {"keyword": "a\x00b"}},
+         ["body", "params", "keyword"]),
+        ("refresh_instagram_profile", {"params": {"handle": "priya"}, "dedup_key": "a\x00"},
          ["body", "dedup_key"]),
-        ("refresh_profile_by_handle",
+        ("refresh_instagram_profile",
          {"params": {"handle": "priya"}, "run_after": "9999-12-31T23:59:59-23:59"},
          ["body", "run_after"]),
-        ("refresh_profile_by_handle",
+        ("refresh_instagram_profile",
          {"params": {"handle": "priya"}, "expires_at": "0001-01-01T00:00:00+14:00"},
          ["body", "expires_at"]),
     ],
@@ -117,12 +119,12 @@ async def test_unknowns_are_404(client: httpx.AsyncClient) -> None:
 
 async def test_flows_list_their_params(client: httpx.AsyncClient) -> None:
     flows = {f["name"]: f for f in (await client.get("/flows")).json()}
-    assert flows["refresh_profile_by_handle"]["sources"] == [
+    assert flows["refresh_instagram_profile"]["sources"] == [
         "graphapi",
         "rapidapi-instagram",
         "lastresort",
     ]
-    assert "handle" in flows["refresh_profile_by_handle"]["params_schema"]["properties"]
+    assert "handle" in flows["refresh_instagram_profile"]["params_schema"]["properties"]
 
 
 async def test_probes(client: httpx.AsyncClient) -> None:

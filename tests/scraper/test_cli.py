@@ -23,7 +23,7 @@ BAD_SETTINGS = {"REACH_REDIS_URL": "not-a-url"}
             "scraper",
             "worker",
             "--flow",
-            "refresh_profile_by_handle",
+            "refresh_instagram_profile",
             "--concurrency",
             "8",
             "--config",
@@ -35,7 +35,7 @@ BAD_SETTINGS = {"REACH_REDIS_URL": "not-a-url"}
             "scraper",
             "enqueue",
             "--flow",
-            "refresh_profile_by_handle",
+            "refresh_instagram_profile",
             "--params",
             '{"stale_after_hours": 24}',
         ],
@@ -77,11 +77,11 @@ def test_enqueue_fans_out_over_stale_accounts(postgres_dsn: str) -> None:
 
     asyncio.run(seed())
     env = {"REACH_POSTGRES_DSN": postgres_dsn}
-    args = ["scraper", "enqueue", "--flow", "refresh_profile_by_handle"]
+    args = ["scraper", "enqueue", "--flow", "refresh_instagram_profile"]
     result = CliRunner().invoke(app, [*args, "--params", '{"stale_after_hours": 24}'], env=env)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {
-        "flow": "refresh_profile_by_handle",
+        "flow": "refresh_instagram_profile",
         "tasks": 2,
         "created": 2,
     }

@@ -1,4 +1,5 @@
-"""Event builders: ids stable per task and entity, payload fields and the contract's keys."""
+"""Event builders: ids stable per task and entity, payload fields and the keys the networks'
+declarations give them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from reach.scraper import events
 from reach.scraper.models import Follower, InstagramPost, InstagramProfile
+from reach.scraper.networks import INSTAGRAM, Account, dimensions, metrics
 from reach.scraper.queue.models import Finished, TaskStatus
 
 pytestmark = pytest.mark.unit
@@ -25,8 +27,9 @@ PROFILE = InstagramProfile(
 
 
 def test_profile_log_carries_the_contract_keys() -> None:
-    dims = events.instagram_profile_dimensions(PROFILE)
-    mets = events.instagram_profile_metrics(PROFILE, 20.0, 3.0, None)
+    account = Account(PROFILE, 20.0, 3.0, None)
+    dims = dimensions(INSTAGRAM.account_dimensions, account)
+    mets = metrics(INSTAGRAM.account_metrics, account)
     event = events.profile_log(
         9,
         platform="instagram",
@@ -82,13 +85,13 @@ def test_post_dimensions() -> None:
         plays=9,
         publish_time=datetime(2026, 1, 2, tzinfo=UTC),
     )
-    assert events.instagram_post_dimensions(post) == {
+    assert dimensions(INSTAGRAM.post_dimensions, post) == {
         "post_type": "clips",
         "caption": "hi #a #b",
         "hashtags": "a,b",
         "publish_time": "2026-01-02T00:00:00+00:00",
     }
-    assert events.instagram_post_metrics(post) == {"likes": 3.0, "plays": 9.0}
+    assert metrics(INSTAGRAM.post_metrics, post) == {"likes": 3.0, "plays": 9.0}
 
 
 def test_relationship_and_request_logs() -> None:

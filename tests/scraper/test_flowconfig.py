@@ -22,8 +22,7 @@ KNOWN = ["graphapi", "rapidapi-instagram", "lastresort", "youtube", "openai", "c
 
 # The file the operator renders for its sample ScrapeFlow (tests/operator/golden/scrapeflow.yaml).
 OPERATOR_FILE = """\
-flow: refresh_profile_by_handle
-platform: instagram
+flow: refresh_instagram_profile
 rateLimits:
 - limit: 20000
   per: day
@@ -43,7 +42,7 @@ sources:
 
 
 def test_defaults_come_from_the_flow() -> None:
-    resolved = resolve(get_flow("refresh_profile_by_handle"), None, KNOWN)
+    resolved = resolve(get_flow("refresh_instagram_profile"), None, KNOWN)
     assert resolved.sources == ["graphapi", "rapidapi-instagram", "lastresort"]
     assert resolved.source_limits["graphapi"] == [RateLimit(200, "hour")]
     assert RateLimit(1, "second", "handle") in resolved.flow_limits
@@ -52,7 +51,7 @@ def test_defaults_come_from_the_flow() -> None:
 def test_the_operators_file_overrides(tmp_path: Path) -> None:
     path = tmp_path / "flow.yaml"
     path.write_text(OPERATOR_FILE)
-    resolved = resolve(get_flow("refresh_profile_by_handle"), load(path), KNOWN)
+    resolved = resolve(get_flow("refresh_instagram_profile"), load(path), KNOWN)
     assert resolved.sources == ["graphapi", "lastresort"]
     assert resolved.source_limits == {"graphapi": [RateLimit(200, "hour")], "lastresort": []}
     assert resolved.flow_limits == [RateLimit(20000, "day"), RateLimit(1, "second", "handle")]
@@ -61,15 +60,15 @@ def test_the_operators_file_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "config",
     [
-        FlowConfig(flow="refresh_yt_channel"),
+        FlowConfig(flow="refresh_youtube_channel"),
         FlowConfig.model_validate(
-            {"flow": "refresh_profile_by_handle", "sources": [{"name": "x"}]}
+            {"flow": "refresh_instagram_profile", "sources": [{"name": "x"}]}
         ),
     ],
 )
 def test_mismatches_are_errors(config: FlowConfig) -> None:
     with pytest.raises(FlowConfigError):
-        resolve(get_flow("refresh_profile_by_handle"), config, KNOWN)
+        resolve(get_flow("refresh_instagram_profile"), config, KNOWN)
 
 
 def test_unreadable_files_are_errors(tmp_path: Path) -> None:

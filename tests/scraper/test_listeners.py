@@ -16,6 +16,7 @@ from reach.scraper.enqueueing import BadRequest
 from reach.scraper.listeners import SentimentRequest, consume, sentiment_task
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
+from reach.testing.polling import eventually
 
 pytestmark = pytest.mark.service
 
@@ -31,13 +32,10 @@ async def connection(amqp_url: str) -> AsyncIterator[AbstractRobustConnection]:
     await connection.close()
 
 
-async def wait_for_rows(pool: asyncpg.Pool, count: int) -> list[asyncpg.Record]:
-    async with asyncio.timeout(30):
-        while True:
-            rows = await pool.fetch("SELECT flow, params FROM scrape_request_log ORDER BY id")
-            if len(rows) >= count:
-                return rows
-            await asyncio.sleep(0.05)
+async def tasks(pool: asyncpg.Pool, count: int) -> list[asyncpg.Record]:
+    """The tasks, once there are `count` of them (none before)."""
+    rows = await pool.fetch("SELECT flow, params FROM scrape_request_log ORDER BY id")
+    return rows if len(rows) >= count else []
 
 
 async def test_requests_become_tasks_and_bad_ones_dead_letters(
@@ -59,12 +57,12 @@ async def test_requests_become_tasks_and_bad_ones_dead_letters(
     ]
     for key, body in messages:
         await exchange.publish(aio_pika.Message(json.dumps(body).encode()), routing_key=key)
-    rows = await wait_for_rows(pool, 3)
+    rows = await eventually(lambda: tasks(pool, 3), "3 tasks")
     # Each request kind has its own queue and consumer, so the tasks land in any order.
     assert sorted((r["flow"], r["params"]) for r in rows) == [
-        ("fetch_post_comments", {"shortcode": "C0000000003", "limit": 100}),
+        ("fetch_instagram_post_comments", {"shortcode": "C0000000003", "limit": 100}),
         (
-            "search_yt_keyword",
+            "search_youtube_keyword",
             {"keyword": "street food", "kind": "channel", "limit": 5, "priority": 0},
         ),
         ("validate_credential", {"source": "youtube", "name": "k2", "secrets": {"key": "abc"}}),
@@ -85,7 +83,7 @@ def test_request_bodies_map_to_flows() -> None:
         sentiment_task(SentimentRequest(platform="instagram"))
     yt = sentiment_task(SentimentRequest(platform="youtube", video_id="v0000000001", limit=5))
     assert (yt.flow, yt.params, yt.dedup_key) == (
-        "fetch_yt_video_comments",
+        "fetch_youtube_video_comments",
         {"video_id": "v0000000001", "limit": 5},
         "v0000000001",
     )

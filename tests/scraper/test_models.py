@@ -18,6 +18,8 @@ def test_engagement_over_known_counts() -> None:
     assert engagement(1000, [10, 30, None], [2, None, 4]) == (20.0, 3.0, 2.3)
     assert engagement(None, [10], [1]) == (10.0, 1.0, None)
     assert engagement(1000, [], []) == (None, None, None)
+    # Hidden comment counts: no rate from the likes alone.
+    assert engagement(1000, [10], [None]) == (10.0, None, None)
 
 
 def test_shorts_are_three_minutes_at_most() -> None:

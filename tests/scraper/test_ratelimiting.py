@@ -94,7 +94,7 @@ async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
         ran.append(params)
         return Complete(source="test")
 
-    flow = dataclasses.replace(get_flow("refresh_profile_by_handle"), run=run)
+    flow = dataclasses.replace(get_flow("refresh_instagram_profile"), run=run)
     context = FlowContext(settings=ScraperSettings(), limiter=limiter, pool=None, manager=None,
                           chain=None, publisher=None, credentials=None, store=None, sources={})  # type: ignore[arg-type]  # fmt: skip
     task = Task(id=1, flow=flow.name, params={"handle": "priya"}, priority=0, retry_count=0,

@@ -36,8 +36,7 @@ async def test_a_worker_runs_its_flow_with_the_scrapeflow_config(
     config.write_text(
         yaml.safe_dump(
             {
-                "flow": "refresh_profile_by_handle",
-                "platform": "instagram",
+                "flow": "refresh_instagram_profile",
                 "sources": [
                     {"name": "lastresort", "rateLimits": [{"limit": 100, "per": "minute"}]}
                 ],
@@ -47,13 +46,13 @@ async def test_a_worker_runs_its_flow_with_the_scrapeflow_config(
     )
     handles = universe.handles(3)
     for handle in handles:
-        await runtime.manager.enqueue(new_task("refresh_profile_by_handle", {"handle": handle}))
+        await runtime.manager.enqueue(new_task("refresh_instagram_profile", {"handle": handle}))
     port = free_port()
     shutdown = Shutdown()
     worker = asyncio.create_task(
         run_worker(
             scraper_settings,
-            "refresh_profile_by_handle",
+            "refresh_instagram_profile",
             shutdown,
             concurrency=2,
             config_path=config,
@@ -77,7 +76,7 @@ async def test_a_worker_runs_its_flow_with_the_scrapeflow_config(
                     await asyncio.sleep(0.1)
             metrics = (await probes.get("/metrics")).text
             assert (
-                'reach_scraper_tasks_finished_total{flow="refresh_profile_by_handle",status="COMPLETE"}'
+                'reach_scraper_tasks_finished_total{flow="refresh_instagram_profile",status="COMPLETE"}'
                 in metrics
             )
     finally:

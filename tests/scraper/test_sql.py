@@ -28,4 +28,4 @@ def test_empty_or_repeated_queries_are_errors(text: str) -> None:
 
 def test_the_shipped_files_parse() -> None:
     assert {"enqueue", "claim", "heartbeat", "complete_many", "reclaim", "stats"} <= set(Q)
-    assert {"upsert_instagram_account", "upsert_asset", "upsert_sentiments"} <= set(P)
+    assert {"insert_profile_log", "upsert_asset", "upsert_sentiments"} <= set(P)

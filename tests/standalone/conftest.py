@@ -81,14 +81,5 @@ def count_ids(url: str, table: str, ids: Sequence[str]) -> tuple[int, int]:
     return int(final), int(distinct_ids)  # type: ignore[call-overload]
 
 
-def wait_until(check: object, what: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def chdb_url(data_dir: Path) -> str:
     return f"chdb://{(data_dir / 'clickhouse').resolve()}"

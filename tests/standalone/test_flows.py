@@ -21,6 +21,7 @@ import pytest
 
 from reach.common.events import events_pb2 as pb
 from reach.common.settings import StoreSettings
+from reach.testing.polling import eventually_sync
 from reach.testing.standalone import Standalone
 
 from .conftest import (
@@ -29,7 +30,6 @@ from .conftest import (
     count_ids,
     dispatch,
     launch_events,
-    wait_until,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
@@ -88,7 +88,9 @@ def flows(
     try:
         platform.start()
         flows = Flows(platform, dsn, {}, {}, "")
-        wait_until(lambda: flows.sql("SELECT id FROM partner WHERE name = 'demo'"), "demo partner")
+        eventually_sync(
+            lambda: flows.sql("SELECT id FROM partner WHERE name = 'demo'"), "demo partner"
+        )
         ((pro_id,),) = flows.sql("SELECT id FROM partner WHERE name = 'demo'")
         ((free_id,),) = flows.sql(
             "INSERT INTO partner (name, plan_type) VALUES ('e2e-free', 'FREE') RETURNING id"
@@ -116,7 +118,7 @@ def test_flow_2_1_a_missing_profile_is_scraped_modelled_and_served(flows: Flows)
         assert first.json()["data"]["profile"] is None
         assert first.json()["data"]["refresh"] is not None
 
-        wait_until(
+        eventually_sync(
             lambda: flows.sql("SELECT 1 FROM instagram_account WHERE handle = $1", flows.handle),
             "the scraped profile in PostgreSQL",
         )
@@ -128,7 +130,7 @@ def test_flow_2_1_a_missing_profile_is_scraped_modelled_and_served(flows: Flows)
         "SELECT profile_id, source FROM instagram_account WHERE handle = $1", flows.handle
     )
     assert source != "graphapi"
-    wait_until(
+    eventually_sync(
         lambda: flows.clickhouse(
             f"SELECT count() FROM _e.profile_log FINAL WHERE profile_id = '{profile_id}'"
         )[0][0],
@@ -180,10 +182,10 @@ def test_flow_2_3_the_profile_carries_the_stored_picture(flows: Flows) -> None:
     )
     scraper = flows.platform.url("scraper-api")
     answer = httpx.post(
-        f"{scraper}/scrape_request_log/flow/asset_upload_flow",
+        f"{scraper}/scrape_request_log/flow/upload_asset",
         json={
             "params": {
-                "platform": "instagram",
+                "network": "instagram",
                 "entity_type": "profile",
                 "entity_id": profile_id,
                 "asset_type": "profile_pic",
@@ -192,13 +194,15 @@ def test_flow_2_3_the_profile_carries_the_stored_picture(flows: Flows) -> None:
         },
     )
     assert answer.status_code in (200, 201), answer.text
-    wait_until(
+    eventually_sync(
         lambda: flows.sql("SELECT 1 FROM asset_log WHERE entity_id = $1", profile_id),
         "the stored picture in asset_log",
     )
     ((stored,),) = flows.sql("SELECT cdn_url FROM asset_log WHERE entity_id = $1", profile_id)
     # The answer was cached by flow 2.1: it shows the copy once the profile cache expires.
-    wait_until(lambda: profile(flows)["picture_url"] == stored, "the stored picture in the answer")
+    eventually_sync(
+        lambda: profile(flows)["picture_url"] == stored, "the stored picture in the answer"
+    )
     # The stored copy is served (by the gateway, in standalone mode) with the picture's bytes.
     assert httpx.get(stored).content == httpx.get(picture).content
 
@@ -215,7 +219,7 @@ def test_flow_2_4_followers_are_scored_and_the_profile_shows_the_fake_share(
         json={"params": {"handle": flows.handle, "limit": 200}},
     )
     assert answer.status_code in (200, 201), answer.text
-    wait_until(
+    eventually_sync(
         lambda: (
             flows.clickhouse(
                 "SELECT count() FROM _e.profile_relationship_log FINAL "
@@ -228,7 +232,7 @@ def test_flow_2_4_followers_are_scored_and_the_profile_shows_the_fake_share(
     subprocess.run(
         [
             *(sys.executable, "-m", "reach.cli", "followers", "score", "--analysis", "e2e"),
-            *("--source-profile-id", profile_id),
+            *("--creator-id", profile_id),
         ],
         env={**flows.platform.env, "REACH_CLICKHOUSE_URL": flows.platform.url("clickhouse")},
         check=True,
@@ -237,7 +241,9 @@ def test_flow_2_4_followers_are_scored_and_the_profile_shows_the_fake_share(
     )
     pipelines = flows.platform.run_pipeline("dbt_daily")
     assert pipelines["dbt_daily"]["last_run"]["ok"] and pipelines["sync_daily"]["last_run"]["ok"]
-    wait_until(lambda: profile(flows)["authenticity"] is not None, "the analysis in the answer")
+    eventually_sync(
+        lambda: profile(flows)["authenticity"] is not None, "the analysis in the answer"
+    )
     analysis = profile(flows)["authenticity"]
     assert analysis["followers_scored"] >= 200
     assert 0 <= analysis["fake_share"] <= 1
@@ -262,8 +268,8 @@ def test_flow_2_5_app_events_land_exactly_once_and_show_in_analytics(flows: Flow
     branch_webhook(webhooks, hook_id, sent_at)
     url = flows.platform.url("clickhouse")
     ids = [e.event_id for e in batch.events]
-    wait_until(lambda: count_ids(url, "event", ids) == (200, 200), "the app events")
-    wait_until(lambda: count_ids(url, "branch_event", [hook_id]) == (1, 1), "the webhook")
+    eventually_sync(lambda: count_ids(url, "event", ids) == (200, 200), "the app events")
+    eventually_sync(lambda: count_ids(url, "branch_event", [hook_id]) == (1, 1), "the webhook")
 
     # A profile snapshot sent as an event shows in the creator's time series once modelled.
     ((profile_id,),) = flows.sql(
@@ -277,7 +283,9 @@ def test_flow_2_5_app_events_land_exactly_once_and_show_in_analytics(flows: Flow
     snapshot.profile_log.handle = flows.handle
     snapshot.profile_log.metrics.update({"followers": 123_456_789.0})
     assert dispatch(grpc_port, pb.Events(events=[snapshot])).accepted == 1
-    wait_until(lambda: count_ids(url, "profile_log", [snapshot.event_id]) == (1, 1), "the snapshot")
+    eventually_sync(
+        lambda: count_ids(url, "profile_log", [snapshot.event_id]) == (1, 1), "the snapshot"
+    )
     assert flows.platform.run_pipeline("dbt_core")["sync_core"]["last_run"]["ok"]
     series = flows.get(
         f"/social-profile-service/api/profile/instagram/{profile_id}/time-series", flows.pro

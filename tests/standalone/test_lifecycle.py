@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from reach.testing.polling import eventually_sync
 from reach.testing.standalone import Standalone
 
-from .conftest import branch_webhook, chdb_url, count_ids, dispatch, launch_events, wait_until
+from .conftest import branch_webhook, chdb_url, count_ids, dispatch, launch_events
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -47,7 +48,7 @@ def test_kill_restart_and_sigterm_lose_nothing(
 
         sinks = platform.workload("sinks")
         os.kill(sinks["pid"], signal.SIGKILL)
-        wait_until(
+        eventually_sync(
             lambda: (w := platform.workload("sinks"))["restarts"] == 1 and w["state"] == "ready",
             "the sinks to be restarted",
         )

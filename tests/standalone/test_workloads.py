@@ -23,7 +23,7 @@ from reach.standalone.workloads import (
 
 pytestmark = pytest.mark.unit
 
-FLOWS = ["refresh_profile_by_handle", "fetch_followers"]
+FLOWS = ["refresh_instagram_profile", "fetch_instagram_followers"]
 SINKS = ["event", "profile_log"]
 
 

@@ -4,14 +4,13 @@ garbage collection, RBAC and ServiceAccount tokens all behave as in a cluster.""
 from __future__ import annotations
 
 import json
-import time
 import uuid
-from collections.abc import Callable
 
 import pytest
 import yaml
 
 from reach.testing.cluster import ClusterError, LocalCluster
+from reach.testing.polling import eventually_sync
 
 pytestmark = pytest.mark.cluster
 
@@ -43,15 +42,6 @@ spec:
                 minReplicas: {type: integer, default: 1}
                 maxReplicas: {type: integer, default: 3}
 """
-
-
-def _eventually(check: Callable[[], bool], timeout: float = 30, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not true after {timeout} s: {what}")
 
 
 @pytest.fixture
@@ -116,7 +106,7 @@ def test_deployment_gets_a_replicaset(k8s_cluster: LocalCluster, namespace: str)
         out = k8s_cluster.kubectl("-n", namespace, "get", "replicasets", "-o", "json")
         return list(json.loads(out.stdout)["items"])
 
-    _eventually(lambda: len(replicasets()) == 1, what="a ReplicaSet for the Deployment")
+    eventually_sync(lambda: len(replicasets()) == 1, "a ReplicaSet for the Deployment")
     owner = replicasets()[0]["metadata"]["ownerReferences"][0]  # type: ignore[index]
     assert owner["kind"] == "Deployment" and owner["name"] == "web"
 
@@ -146,7 +136,7 @@ def test_deleting_an_owner_garbage_collects_dependents(
         got = k8s_cluster.kubectl("-n", namespace, "get", "configmap", "dependent", check=False)
         return "NotFound" in got.stderr
 
-    _eventually(gone, what="the dependent ConfigMap garbage-collected")
+    eventually_sync(gone, "the dependent ConfigMap garbage-collected", seconds=30)
 
 
 def test_service_account_is_confined_to_its_role(k8s_cluster: LocalCluster, namespace: str) -> None:

@@ -1,8 +1,9 @@
 """External objects the operator manages outside Kubernetes, and the depth of work queues.
 
 EventSink: its sink's RabbitMQ route (exchange, durable queue with its dead-letter queue,
-bindings) and its ClickHouse table. ScrapeFlow: the pending tasks of its
-flow in the PostgreSQL task queue. Connections are cached per URL for the operator's lifetime.
+bindings) and its ClickHouse table. ScrapeFlow: the pending tasks of its flow in the PostgreSQL
+task queue (the scraper contract's query). Connections are cached per URL for the operator's
+lifetime.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reach.ingest.routing import DEAD_LETTER, Sink
 from reach.operator.api.eventsink import EventSinkSpec
 from reach.operator.builders.eventsink import drop_table_statement, table_statements
 from reach.operator.clickhousing import ClickHouse, ClickHouseError
+from reach.scraper.contract import PENDING_TASKS
 
 
 class TopologyError(RuntimeError):
@@ -157,9 +159,5 @@ async def drop_table(
 
 async def pending_tasks(conns: Connections, dsn: str, flow: str) -> int:
     pool = await conns.postgres(dsn)
-    value = await pool.fetchval(
-        "SELECT count(*) FROM scrape_request_log"
-        " WHERE flow = $1 AND status = 'PENDING' AND run_after <= now()",
-        flow,
-    )
+    value = await pool.fetchval(PENDING_TASKS, flow)
     return int(value or 0)

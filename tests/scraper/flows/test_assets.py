@@ -28,13 +28,13 @@ async def test_a_profile_picture_is_stored_and_logged(
     base, _ = sandbox
     url = f"{base}/cdn/instagram/profile/17841400000000001.png"
     params = {
-        "platform": "instagram",
+        "network": "instagram",
         "entity_type": "profile",
         "entity_id": "17841400000000001",
         "asset_type": "profile_pic",
         "url": url,
     }
-    _, outcome = await run_task(runtime, "asset_upload_flow", params)
+    _, outcome = await run_task(runtime, "upload_asset", params)
     expected = png("instagram/profile/17841400000000001.png")
     digest = hashlib.sha256(expected).hexdigest()
     key = f"media/instagram/17841400000000001/profile_pic/{digest}.png"
@@ -55,11 +55,11 @@ async def test_a_profile_picture_is_stored_and_logged(
 
 async def test_a_missing_file_fails(runtime: Runtime, sandbox: tuple[str, SandboxState]) -> None:
     params = {
-        "platform": "youtube",
+        "network": "youtube",
         "entity_type": "post",
         "entity_id": "v1",
         "asset_type": "thumbnail",
         "url": f"{sandbox[0]}/cdn/youtube/video/v1.gif",
     }
-    _, outcome = await run_task(runtime, "asset_upload_flow", params)
+    _, outcome = await run_task(runtime, "upload_asset", params)
     assert isinstance(outcome, Fail) and "not_found" in outcome.error

@@ -23,10 +23,10 @@ async def test_enrich_a_refreshed_profile(
 ) -> None:
     creator = universe.creator(0)
     assert creator is not None and creator.is_business
-    await run_task(runtime, "refresh_recent_posts", {"handle": creator.handle, "limit": 5})
-    await run_task(runtime, "refresh_profile_by_handle", {"handle": creator.handle})
+    await run_task(runtime, "refresh_instagram_posts", {"handle": creator.handle, "limit": 5})
+    await run_task(runtime, "refresh_instagram_profile", {"handle": creator.handle})
     _, outcome = await run_task(
-        runtime, "enrich_profile", {"platform": "instagram", "profile_id": creator.profile_id}
+        runtime, "enrich_profile", {"network": "instagram", "profile_id": creator.profile_id}
     )
     assert isinstance(outcome, Complete) and outcome.source == "openai"
     assert outcome.result["gender"] == creator.gender
@@ -62,7 +62,7 @@ async def test_an_unknown_profile_is_not_sent_to_the_model(
     runtime: Runtime, sandbox: tuple[str, SandboxState]
 ) -> None:
     _, outcome = await run_task(
-        runtime, "enrich_profile", {"platform": "youtube", "profile_id": "UCnothing"}
+        runtime, "enrich_profile", {"network": "youtube", "profile_id": "UCnothing"}
     )
     assert isinstance(outcome, Fail) and "not stored yet" in outcome.error
     assert sandbox[1].calls["openai"] == 0
@@ -73,9 +73,9 @@ async def test_a_malformed_answer_is_retried(
 ) -> None:
     creator = universe.creator(1)
     assert creator is not None
-    await run_task(runtime, "refresh_profile_by_handle", {"handle": creator.handle})
+    await run_task(runtime, "refresh_instagram_profile", {"handle": creator.handle})
     sandbox[1].set_fault("openai", "garbage", 1)
     _, outcome = await run_task(
-        runtime, "enrich_profile", {"platform": "instagram", "profile_id": creator.profile_id}
+        runtime, "enrich_profile", {"network": "instagram", "profile_id": creator.profile_id}
     )
     assert isinstance(outcome, Retry) and "malformed" in outcome.error

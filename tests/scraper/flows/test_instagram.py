@@ -44,7 +44,7 @@ async def test_refresh_profile_lands_the_account_and_a_profile_log(
     creator = universe.by_handle(handle)
     assert creator is not None
     task_id, outcome = await run_task(
-        runtime, "refresh_profile_by_handle", {"handle": f"@{handle}"}
+        runtime, "refresh_instagram_profile", {"handle": f"@{handle}"}
     )
     assert outcome == Complete(
         source="graphapi", result={"profile_id": creator.profile_id, "followers": creator.followers}
@@ -76,7 +76,7 @@ async def test_a_personal_account_falls_back_past_the_graph_api(
     runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState]
 ) -> None:
     _, outcome = await run_task(
-        runtime, "refresh_profile_by_handle", {"handle": personal_handle(universe)}
+        runtime, "refresh_instagram_profile", {"handle": personal_handle(universe)}
     )
     assert isinstance(outcome, Complete) and outcome.source == "rapidapi-instagram"
     assert sandbox[1].calls["graph"] == 1
@@ -103,7 +103,7 @@ async def test_fallback_order_when_sources_fail(
     for upstream, mode in faults.items():
         state.set_fault(upstream, mode)  # type: ignore[arg-type]
     _, outcome = await run_task(
-        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 1)}
+        runtime, "refresh_instagram_profile", {"handle": business_handle(universe, 1)}
     )
     assert isinstance(outcome, Complete) and outcome.source == answered_by
     assert await pool.fetchval("SELECT source FROM instagram_account") == answered_by
@@ -121,7 +121,7 @@ async def test_every_source_failing_retries_the_task(
     for upstream in ("graph", "rapidapi", "web"):
         sandbox[1].set_fault(upstream, "503")  # type: ignore[arg-type]
     _, outcome = await run_task(
-        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 2)}
+        runtime, "refresh_instagram_profile", {"handle": business_handle(universe, 2)}
     )
     assert isinstance(outcome, Retry)
     assert outcome.source == "lastresort"
@@ -129,7 +129,7 @@ async def test_every_source_failing_retries_the_task(
 
 
 async def test_an_unknown_profile_fails_for_good(runtime: Runtime) -> None:
-    _, outcome = await run_task(runtime, "refresh_profile_by_handle", {"handle": "nobody.here"})
+    _, outcome = await run_task(runtime, "refresh_instagram_profile", {"handle": "nobody.here"})
     assert isinstance(outcome, Fail) and "not_found" in outcome.error
 
 
@@ -140,13 +140,13 @@ async def test_a_refused_credential_rests_and_the_next_one_is_used(
     # The revoked token is the least recently used, so it is taken first.
     await pool.execute("UPDATE credential SET last_used_at = now() WHERE name = 'sandbox'")
     _, outcome = await run_task(
-        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 3)}
+        runtime, "refresh_instagram_profile", {"handle": business_handle(universe, 3)}
     )
     assert isinstance(outcome, Complete) and outcome.source == "rapidapi-instagram"
     revoked = await pool.fetchrow("SELECT * FROM credential WHERE name = 'revoked'")
     assert revoked["disabled_till"] is not None and "code 190" in revoked["disabled_reason"]
     _, outcome = await run_task(
-        runtime, "refresh_profile_by_handle", {"handle": business_handle(universe, 4)}
+        runtime, "refresh_instagram_profile", {"handle": business_handle(universe, 4)}
     )
     assert isinstance(outcome, Complete) and outcome.source == "graphapi"
 
@@ -155,7 +155,7 @@ async def test_recent_posts_page_through_one_source(
     runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
 ) -> None:
     handle = business_handle(universe, 5)
-    _, outcome = await run_task(runtime, "refresh_recent_posts", {"handle": handle, "limit": 60})
+    _, outcome = await run_task(runtime, "refresh_instagram_posts", {"handle": handle, "limit": 60})
     assert outcome == Complete(source="graphapi", result={"posts": 60})
     assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 60
     assert await pool.fetchval("SELECT count(*) FROM post_log") == 60
@@ -176,7 +176,7 @@ async def test_recent_posts_page_through_one_source(
 async def test_post_by_shortcode(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
     post = universe.post(universe.creator(2), 3)  # type: ignore[arg-type]
     assert post is not None
-    _, outcome = await run_task(runtime, "refresh_post_by_shortcode", {"shortcode": post.shortcode})
+    _, outcome = await run_task(runtime, "refresh_instagram_post", {"shortcode": post.shortcode})
     assert outcome == Complete(source="rapidapi-instagram", result={"post_id": post.post_id})
     assert (
         await pool.fetchval("SELECT likes FROM instagram_post WHERE shortcode = $1", post.shortcode)
@@ -190,7 +190,9 @@ async def test_followers_feed_relationship_events(
     handle = business_handle(universe, 6)
     creator = universe.by_handle(handle)
     assert creator is not None
-    _, outcome = await run_task(runtime, "fetch_followers", {"handle": handle, "limit": 120})
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_followers", {"handle": handle, "limit": 120}
+    )
     assert outcome == Complete(
         source="rapidapi-instagram", result={"profile_id": creator.profile_id, "followers": 120}
     )
@@ -217,7 +219,7 @@ async def test_comments_are_scored_and_logged(
         if (c := universe.creator(i)) and (p := universe.post(c, 0)) and p.comments >= 30
     )
     _, outcome = await run_task(
-        runtime, "fetch_post_comments", {"shortcode": post.shortcode, "limit": 30}
+        runtime, "fetch_instagram_post_comments", {"shortcode": post.shortcode, "limit": 30}
     )
     assert isinstance(outcome, Complete) and outcome.result["comments"] == 30
     assert outcome.result["scored_by"] == "openai"
@@ -237,7 +239,7 @@ async def test_rate_limits_hold_under_concurrency(
     """20 tasks at once against a source allowed 5 calls a minute: 5 real calls, the rest
     deferred (PENDING with a later run_after), none dropped."""
     handles = [business_handle(universe, n) for n in range(20)]
-    flow = "refresh_profile_by_handle"
+    flow = "refresh_instagram_profile"
     enqueued = [await runtime.manager.enqueue(new_task(flow, {"handle": h})) for h in handles]
     tasks, _ = await runtime.manager.claim(flow, "w", 50, 60)
     ctx = runtime.context(["rapidapi-instagram"], {"rapidapi-instagram": [RateLimit(5, "minute")]})
@@ -270,6 +272,6 @@ async def test_an_event_nobody_takes_retries_the_task(
         for source, secrets in SANDBOX_CREDENTIALS.items():
             await rt.credentials.put(source, "sandbox", secrets)
         _, outcome = await run_task(
-            rt, "refresh_profile_by_handle", {"handle": business_handle(universe, 7)}
+            rt, "refresh_instagram_profile", {"handle": business_handle(universe, 7)}
         )
     assert isinstance(outcome, Retry) and "NO_ROUTE" in outcome.error

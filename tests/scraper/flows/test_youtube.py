@@ -21,7 +21,9 @@ async def test_refresh_channel_by_handle(
 ) -> None:
     channel = universe.channel(3)
     assert channel is not None
-    _, outcome = await run_task(runtime, "refresh_yt_channel", {"handle": f"@{channel.handle}"})
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel", {"handle": f"@{channel.handle}"}
+    )
     assert outcome == Complete(
         source="youtube",
         result={"channel_id": channel.channel_id, "subscribers": channel.subscribers},
@@ -44,7 +46,7 @@ async def test_channel_videos_through_the_uploads_playlist(
     channel = universe.channel(5)
     assert channel is not None and channel.video_count >= 70
     _, outcome = await run_task(
-        runtime, "refresh_yt_channel_videos", {"channel_id": channel.channel_id, "limit": 70}
+        runtime, "refresh_youtube_channel_videos", {"channel_id": channel.channel_id, "limit": 70}
     )
     assert outcome == Complete(source="youtube", result={"videos": 70})
     assert await pool.fetchval("SELECT count(*) FROM youtube_post") == 70
@@ -63,7 +65,7 @@ async def test_channel_videos_through_the_uploads_playlist(
 
 
 async def test_unknown_video_fails(runtime: Runtime) -> None:
-    _, outcome = await run_task(runtime, "refresh_yt_video", {"video_id": "vzzzzzzzzzz"})
+    _, outcome = await run_task(runtime, "refresh_youtube_video", {"video_id": "vzzzzzzzzzz"})
     assert isinstance(outcome, Fail) and "no video" in outcome.error
 
 
@@ -76,7 +78,7 @@ async def test_video_comments_with_sentiment(
         if (c := universe.channel(i)) and (v := universe.video(c, 1)) and v.comments >= 25
     )
     _, outcome = await run_task(
-        runtime, "fetch_yt_video_comments", {"video_id": video.video_id, "limit": 25}
+        runtime, "fetch_youtube_video_comments", {"video_id": video.video_id, "limit": 25}
     )
     assert isinstance(outcome, Complete) and outcome.result["comments"] == 25
     assert (
@@ -94,13 +96,13 @@ async def test_keyword_search_enqueues_channel_refreshes(
 ) -> None:
     expected = [c.channel_id for c in universe.search_channels("food")]
     assert expected
-    _, outcome = await run_task(runtime, "search_yt_keyword", {"keyword": "food"})
+    _, outcome = await run_task(runtime, "search_youtube_keyword", {"keyword": "food"})
     assert outcome == Complete(
         source="youtube", result={"found": len(expected), "enqueued": len(expected)}
     )
     rows = await pool.fetch(
         "SELECT params->>'channel_id' AS id FROM scrape_request_log "
-        "WHERE flow = 'refresh_yt_channel' AND status = 'PENDING'"
+        "WHERE flow = 'refresh_youtube_channel' AND status = 'PENDING'"
     )
     assert sorted(r["id"] for r in rows) == sorted(expected)
 
@@ -115,13 +117,17 @@ async def test_an_exhausted_key_rests_and_the_next_key_answers(
     state.youtube_units["sandbox-token"] = state.youtube_daily_units
     channel = universe.channel(1)
     assert channel is not None
-    _, outcome = await run_task(runtime, "refresh_yt_channel", {"channel_id": channel.channel_id})
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel", {"channel_id": channel.channel_id}
+    )
     # The exhausted key failed the call; the task retries and the rested key is skipped.
     assert not isinstance(outcome, Complete)
     rested = await pool.fetchrow(
         "SELECT * FROM credential WHERE name = 'sandbox' AND source = 'youtube'"
     )
     assert rested["disabled_till"] is not None and "quotaExceeded" in rested["disabled_reason"]
-    _, outcome = await run_task(runtime, "refresh_yt_channel", {"channel_id": channel.channel_id})
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel", {"channel_id": channel.channel_id}
+    )
     assert isinstance(outcome, Complete)
     assert state.youtube_units["second-key"] == 1

@@ -11,7 +11,7 @@ import signal
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 import asyncpg
 import pytest
@@ -24,17 +24,10 @@ from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import Complete, Finished, NewTask, Outcome, Task, TaskStatus
 from reach.scraper.queue.waking import Waker
 from reach.scraper.queue.worker import Worker, WorkerConfig, retry_delay
+from reach.testing.polling import eventually
 from reach.testing.postgres import PrivatePostgres
 
 pytestmark = pytest.mark.service
-
-
-async def wait_until(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
-    async with asyncio.timeout(seconds):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.05)
 
 
 async def count(pool: asyncpg.Pool, status: str) -> int:
@@ -75,7 +68,7 @@ async def test_n_workers_process_m_tasks_exactly_once(
     async def all_done() -> bool:
         return await count(pool, "COMPLETE") == len(ids)
 
-    await wait_until(all_done)
+    await eventually(all_done, "every task done")
     shutdown.request()
     await asyncio.gather(*running)
     assert sorted(seen) == sorted(ids)
@@ -141,7 +134,7 @@ async def test_a_killed_workers_task_is_retried_after_its_lease(
     async def completed() -> bool:
         return await count(pool, "COMPLETE") == 1
 
-    await wait_until(completed)
+    await eventually(completed, "the task completed")
     shutdown.request()
     await running
     row = await manager.get(task.id)
@@ -214,7 +207,7 @@ async def test_a_worker_killed_mid_batch_loses_no_task_and_completes_none_twice(
     async def all_complete() -> bool:
         return await count(pool, "COMPLETE") == len(ids)
 
-    await wait_until(all_complete)
+    await eventually(all_complete, "every task complete")
     shutdown.request()
     await asyncio.gather(*running)
     rows = await pool.fetch("SELECT id, worker_id, retry_count, status FROM scrape_request_log")
@@ -309,7 +302,7 @@ async def test_a_crashing_flow_costs_retries_then_fails_and_is_reported(
     async def failed() -> bool:
         return await count(pool, "FAILED") == 1
 
-    await wait_until(failed)
+    await eventually(failed, "the task failed")
     shutdown.request()
     await running
     assert [(f.id, f.status) for f in reported] == [
@@ -394,7 +387,7 @@ async def _through_a_crash(server: PrivatePostgres, pool: asyncpg.Pool) -> None:
     async def some_done() -> bool:
         return len(runs) >= 60
 
-    await wait_until(some_done)
+    await eventually(some_done, "60 tasks run")
     await asyncio.to_thread(server.crash)
     assert len(runs) < len(ids)  # the crash came mid-run
     await asyncio.sleep(1)
@@ -406,7 +399,7 @@ async def _through_a_crash(server: PrivatePostgres, pool: asyncpg.Pool) -> None:
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             return False
 
-    await wait_until(all_complete, seconds=120)
+    await eventually(all_complete, "every task complete", seconds=120)
     shutdown.request()
     await asyncio.gather(*running)
     rows = await pool.fetch("SELECT id, status FROM scrape_request_log")

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from reach.api.tenancy import plan_field
 from reach.common.identifiers import INSTAGRAM_SHORTCODE
+from reach.common.networks import SocialNetwork
 
 
 def _storable(value: Any) -> Any:
@@ -38,7 +39,6 @@ JsonObject = Annotated[dict[str, Any], AfterValidator(_storable)]
 
 T = TypeVar("T")
 U = TypeVar("U")
-Platform = Literal["instagram", "youtube"]
 Order = Literal["asc", "desc"]
 
 
@@ -66,7 +66,7 @@ class FollowerAuthenticity(BaseModel):
 class Profile(BaseModel):
     """A creator's profile on one platform. Audience demographics are for PRO plans."""
 
-    platform: Platform
+    platform: SocialNetwork
     profile_id: str
     handle: str | None = None
     name: str | None = None
@@ -96,7 +96,7 @@ class Profile(BaseModel):
 class CampaignProfile(BaseModel):
     """A creator in the partner's campaign collections; `profile` is null until scraped."""
 
-    platform: Platform
+    platform: SocialNetwork
     platform_profile_id: str
     collection_ids: list[int]
     profile: Profile | None
@@ -238,7 +238,7 @@ class ProfileCollection(BaseModel):
 class ProfileItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    platform: Platform
+    platform: SocialNetwork
     platform_profile_id: Text = Field(min_length=1, max_length=100)
     custom_data: Custom = Field(default_factory=dict)
 
@@ -300,7 +300,7 @@ class PostCollection(BaseModel):
 class PostItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    platform: Platform
+    platform: SocialNetwork
     post_shortcode: Shortcode
     show_in_report: bool = True
     custom_data: Custom = Field(default_factory=dict)
@@ -357,7 +357,7 @@ class KeywordCollectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    platform: Platform
+    platform: SocialNetwork
     keywords: Keywords
 
 
@@ -369,7 +369,7 @@ class KeywordCollectionPatch(Patch):
 class KeywordCollection(BaseModel):
     id: int
     name: str
-    platform: Platform
+    platform: SocialNetwork
     keywords: list[str]
     created_at: datetime
     updated_at: datetime
@@ -378,7 +378,7 @@ class KeywordCollection(BaseModel):
 class Post(BaseModel):
     """A post or video, the same shape on both platforms (`shortcode`: a YouTube video id)."""
 
-    platform: Platform
+    platform: SocialNetwork
     post_id: str
     shortcode: str
     profile_id: str

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from reach.cli.running import settings_or_exit
+from reach.common.networks import SocialNetwork
 
 app = typer.Typer(no_args_is_help=True, help="Follower authenticity scoring.")
 
@@ -17,10 +18,8 @@ app = typer.Typer(no_args_is_help=True, help="Follower authenticity scoring.")
 def score(
     analysis: Annotated[str, typer.Option(help="Analysis name; results are keyed by it.")],
     shard: Annotated[str, typer.Option(help="This job's shard, i/N (0 <= i < N).")] = "0/1",
-    source_profile_id: Annotated[
-        str | None, typer.Option(help="Only this creator's followers.")
-    ] = None,
-    platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    creator_id: Annotated[str | None, typer.Option(help="Only this creator's followers.")] = None,
+    network: Annotated[SocialNetwork | None, typer.Option(help="Only this network.")] = None,
 ) -> None:
     """Score one shard and print its summary (counts per class, fake %) as JSON."""
     from reach.common import clickhouse
@@ -40,10 +39,10 @@ def score(
             client,
             analysis,
             parsed,
-            source_profile_id=source_profile_id,
-            platform=platform,
+            creator_id=creator_id,
+            network=network,
             batch_rows=settings.followers_batch_rows,
         )
     finally:
         client.close()
-    typer.echo(json.dumps({"analysis": analysis, "shard": shard, **summary}))
+    typer.echo(json.dumps({"analysis": analysis, "shard": shard, **summary.model_dump()}))

@@ -32,12 +32,9 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
+from reach.followers.contract import FAKE, REAL, WEAK_FAKE
 from reach.followers.names import NameMatcher
 from reach.followers.transliteration import romanize
-
-REAL: Final = 0.0
-WEAK_FAKE: Final = 0.33
-FAKE: Final = 1.0
 
 # Longer names are display-name spam; cutting them bounds the cost of one follower.
 MAX_FIELD_CHARS: Final = 256

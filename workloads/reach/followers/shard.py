@@ -8,14 +8,15 @@ is written, so a rerun replaces rather than duplicates.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from reach.followers.scorer import FAKE, REAL, WEAK_FAKE, Follower, score_batch
+from reach.common.networks import SocialNetwork
+from reach.followers.contract import SCORES_TABLE, AnalysisSummary, summarize, summary_query
+from reach.followers.scorer import Follower, score_batch
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ COLUMNS = (
     "indian_name_score",
     "scored_at",
 )
-_CLASS_NAMES = {REAL: "real", WEAK_FAKE: "weak_fake", FAKE: "fake"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,39 +57,24 @@ class Shard:
         return cls(index, total)
 
 
-def summarize(class_counts: Mapping[float, int]) -> dict[str, Any]:
-    """The aggregate an analysis reports: followers per class and the fake share (weak fakes
-    count as a third, the seed's weight for them)."""
-    counts = {name: 0 for name in _CLASS_NAMES.values()}
-    for fake_class, count in class_counts.items():
-        counts[_CLASS_NAMES[round(fake_class, 2)]] += count
-    total = sum(counts.values())
-    weighted = counts["fake"] + WEAK_FAKE * counts["weak_fake"]
-    return {
-        "followers": total,
-        "counts": counts,
-        "fake_percent": round(100 * weighted / total, 2) if total else 0.0,
-    }
-
-
 def _filters(
-    shard: Shard, source_profile_id: str | None, platform: str | None
+    shard: Shard, creator_id: str | None, network: SocialNetwork | None
 ) -> tuple[str, dict[str, Any]]:
     where = ["cityHash64(follower_profile_id) % {total:UInt64} = {index:UInt64}"]
     params: dict[str, Any] = {"total": shard.total, "index": shard.index}
-    if source_profile_id is not None:
-        where.append("source_profile_id = {source:String}")
-        params["source"] = source_profile_id
-    if platform is not None:
-        where.append("platform = {platform:String}")
-        params["platform"] = platform
+    if creator_id is not None:
+        where.append("source_profile_id = {creator:String}")
+        params["creator"] = creator_id
+    if network is not None:
+        where.append("platform = {network:String}")
+        params["network"] = network
     return " AND ".join(where), params
 
 
 def _followers(
-    client: Client, shard: Shard, source_profile_id: str | None, platform: str | None
+    client: Client, shard: Shard, creator_id: str | None, network: SocialNetwork | None
 ) -> list[tuple[str, str, str, bytes, bytes]]:
-    where, params = _filters(shard, source_profile_id, platform)
+    where, params = _filters(shard, creator_id, network)
     # The latest handle and name per follower; the log keeps every observation.
     sql = f"""
         SELECT platform, source_profile_id, target_profile_id AS follower_profile_id,
@@ -114,18 +99,18 @@ def run_shard(
     analysis: str,
     shard: Shard,
     *,
-    source_profile_id: str | None = None,
-    platform: str | None = None,
+    creator_id: str | None = None,
+    network: SocialNetwork | None = None,
     batch_rows: int = 50_000,
-) -> dict[str, Any]:
+) -> AnalysisSummary:
     """Scores the shard, replaces its earlier rows for `analysis`, returns its summary."""
-    where, params = _filters(shard, source_profile_id, platform)
+    where, params = _filters(shard, creator_id, network)
     client.command(
-        f"DELETE FROM _e.follower_score WHERE analysis = {{analysis:String}} AND {where}",
+        f"DELETE FROM {SCORES_TABLE} WHERE analysis = {{analysis:String}} AND {where}",
         parameters={**params, "analysis": analysis},
     )
     counts: dict[float, int] = {}
-    followers = _followers(client, shard, source_profile_id, platform)
+    followers = _followers(client, shard, creator_id, network)
     log.info("shard %s/%s of %s: %d followers", shard.index, shard.total, analysis, len(followers))
     for start in range(0, len(followers), batch_rows):
         _write(client, analysis, followers[start : start + batch_rows], counts)
@@ -165,15 +150,11 @@ def _write(
                 now,
             )
         )
-    client.insert("_e.follower_score", rows, column_names=COLUMNS)
+    client.insert(SCORES_TABLE, rows, column_names=COLUMNS)
     log.info("scored %d followers for %s", len(rows), analysis)
 
 
-def analysis_summary(client: Client, analysis: str) -> dict[str, Any]:
+def analysis_summary(client: Client, analysis: str) -> AnalysisSummary:
     """The summary of everything scored for `analysis` so far, across shards."""
-    result = client.query(
-        "SELECT fake_class, count() FROM _e.follower_score FINAL"
-        " WHERE analysis = {analysis:String} GROUP BY fake_class",
-        parameters={"analysis": analysis},
-    )
+    result = client.query(summary_query(analysis))
     return summarize({float(c): int(n) for c, n in result.result_rows})

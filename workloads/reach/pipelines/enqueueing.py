@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 import httpx
 
-# Largest accounts first: they are what leaderboards and searches show. Handles a rename freed
-# ("...#moved-<id>") wait for their own refresh to learn the new one.
-STALE_INSTAGRAM = """
-SELECT handle FROM instagram_account
-WHERE position('#moved-' IN handle) = 0
-  AND (refreshed_at IS NULL OR refreshed_at < now() - make_interval(secs => $1))
-ORDER BY followers DESC NULLS LAST, profile_id
-LIMIT $2
-"""
-STALE_YOUTUBE = """
-SELECT channel_id FROM youtube_account
-WHERE refreshed_at IS NULL OR refreshed_at < now() - make_interval(secs => $1)
-ORDER BY subscribers DESC NULLS LAST, channel_id
-LIMIT $2
-"""
+from reach.common.networks import SocialNetwork
+from reach.scraper.contract import REFRESH_FLOWS, STALE_PROFILES, FlowName
+
 # Media whose current URL has no stored copy (a changed picture has a new URL). Only http(s)
 # URLs: the upload flow rejects anything else, and a rejected request fails the run every time.
 # (platform, entity_type, table, id column, asset_type, url column, biggest-first column)
@@ -100,38 +88,42 @@ class EnqueueSummary:
         }
 
 
-def refresh_requests(
-    instagram_handles: Iterable[str], youtube_channels: Iterable[str]
-) -> list[TaskRequest]:
+def refresh_requests(stale: Mapping[SocialNetwork, Iterable[str]]) -> list[TaskRequest]:
+    """One profile refresh per stale profile key, of each network's refresh flow."""
     return [
-        *(TaskRequest("refresh_profile_by_handle", {"handle": h}) for h in instagram_handles),
-        *(TaskRequest("refresh_yt_channel", {"channel_id": c}) for c in youtube_channels),
+        TaskRequest(flow, {key: value})
+        for network, values in stale.items()
+        for flow, key in (REFRESH_FLOWS[network],)
+        for value in values
     ]
 
 
 def asset_requests(rows: Iterable[Sequence[str]]) -> list[TaskRequest]:
-    """Rows of (platform, entity_type, entity_id, asset_type, url) as asset upload tasks."""
+    """Rows of (network, entity_type, entity_id, asset_type, url) as asset upload tasks."""
     return [
         TaskRequest(
-            "asset_upload_flow",
+            FlowName.UPLOAD_ASSET,
             {
-                "platform": platform,
+                "network": network,
                 "entity_type": entity_type,
                 "entity_id": entity_id,
                 "asset_type": asset_type,
                 "url": url,
             },
         )
-        for platform, entity_type, entity_id, asset_type, url in rows
+        for network, entity_type, entity_id, asset_type, url in rows
     ]
 
 
 async def stale_profiles(
     conn: asyncpg.Connection, stale_after_s: float, limit: int
 ) -> list[TaskRequest]:
-    handles = [r[0] for r in await conn.fetch(STALE_INSTAGRAM, stale_after_s, limit)]
-    channels = [r[0] for r in await conn.fetch(STALE_YOUTUBE, stale_after_s, limit)]
-    return refresh_requests(handles, channels)
+    return refresh_requests(
+        {
+            network: [r[0] for r in await conn.fetch(query, stale_after_s, limit)]
+            for network, query in STALE_PROFILES.items()
+        }
+    )
 
 
 async def missing_assets(conn: asyncpg.Connection, limit: int) -> list[TaskRequest]:

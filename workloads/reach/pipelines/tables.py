@@ -11,14 +11,13 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic.alias_generators import to_camel
+from pydantic import ValidationError
 
 from reach.common.clickhouse_sql import quote_identifier
+from reach.pipelines import contract
 
-PG_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-CH_TABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
-PG_MAX_IDENTIFIER = 63
+PG_IDENTIFIER = re.compile(contract.PG_IDENTIFIER)
+CH_TABLE = re.compile(contract.CH_TABLE)
 
 
 class SpecError(ValueError):
@@ -64,6 +63,11 @@ class SyncSpec:
             raise SpecError(f"{self.name}: give exactly one of a source table and a query")
         if self.source_table is not None and not CH_TABLE.match(self.source_table):
             raise SpecError(f"{self.name}: bad source table {self.source_table!r}")
+        if self.source_query is not None:
+            try:
+                contract.check_select(self.source_query)
+            except ValueError as exc:
+                raise SpecError(f"{self.name}: {exc}") from None
         for identifier in (self.target, *self.primary_key, *self._index_columns()):
             check_pg_identifier(identifier)
         if self.columns is not None:
@@ -95,7 +99,7 @@ class SyncSpec:
 
 
 def check_pg_identifier(name: str) -> None:
-    if len(name) > PG_MAX_IDENTIFIER or not PG_IDENTIFIER.match(name):
+    if len(name) > contract.PG_MAX_IDENTIFIER or not PG_IDENTIFIER.match(name):
         raise SpecError(f"not a plain PostgreSQL identifier: {name!r}")
 
 
@@ -183,7 +187,7 @@ def staging_name(target: str, token: str) -> str:
 
 
 def primary_key_name(table: str) -> str:
-    return f"{table}_pkey"[:PG_MAX_IDENTIFIER]
+    return f"{table}_pkey"[: contract.PG_MAX_IDENTIFIER]
 
 
 def staging_index_name(staging: str, number: int) -> str:
@@ -192,7 +196,7 @@ def staging_index_name(staging: str, number: int) -> str:
 
 
 def index_name(target: str, index: Index) -> str:
-    return index.name or f"{target}_{'_'.join(index.columns)}_idx"[:PG_MAX_IDENTIFIER]
+    return index.name or f"{target}_{'_'.join(index.columns)}_idx"[: contract.PG_MAX_IDENTIFIER]
 
 
 _BYTEWISE = ' COLLATE "C"'
@@ -234,31 +238,11 @@ def source_sql(
     return f"SELECT {select} FROM {source}{order} SETTINGS max_block_size = {block_rows}"
 
 
-class _ConfigModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-
-class _ConfigSource(_ConfigModel):
-    query: str | None = None
-    table: str | None = None
-
-
-class _ConfigTarget(_ConfigModel):
-    table: str
-    primary_key: list[str] = Field(default_factory=list)
-    indexes: list[list[str]] = Field(default_factory=list)
-
-
-class _Config(_ConfigModel):
-    source: _ConfigSource
-    target: _ConfigTarget
-
-
 def spec_from_config(name: str, config: object) -> SyncSpec:
-    """A TableSync's config (what the operator mounts as sync.yaml) as a sync with inferred
-    columns."""
+    """A TableSync's config (`contract.SyncConfig`, what the operator mounts as sync.yaml) as a
+    sync with inferred columns."""
     try:
-        parsed = _Config.model_validate(config)
+        parsed = contract.SyncConfig.model_validate(config)
     except ValidationError as exc:
         raise SpecError(f"{name}: bad sync config: {exc}") from None
     return SyncSpec(

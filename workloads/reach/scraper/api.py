@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.routing import BaseRoute
 
+from reach.common.networks import SocialNetwork
 from reach.common.probes import Readiness, RequestIdMiddleware, probe_routes
 from reach.scraper.enqueueing import BadRequest, new_task
 from reach.scraper.flows import FLOWS, UnknownFlow
@@ -90,7 +91,7 @@ class FlowStatsView(BaseModel):
 
 class FlowView(BaseModel):
     name: str
-    platform: str
+    network: SocialNetwork | None
     description: str
     sources: list[str]
     params_schema: dict[str, Any]
@@ -159,7 +160,7 @@ async def flows() -> list[FlowView]:
     return [
         FlowView(
             name=f.name,
-            platform=f.platform,
+            network=f.network,
             description=f.description,
             sources=list(f.sources),
             params_schema=f.params.model_json_schema(),

@@ -1,7 +1,7 @@
 """Turning a request for work into queue tasks: validation of a flow's params (shared by the API,
 the listeners and the CLI) and the scheduled enqueuer's fan-out (`reach scraper enqueue` run by
 a ScrapeFlow's CronJob), which with `stale_after_hours` enqueues a refresh of every stored
-account not refreshed for that long."""
+account not refreshed for that long (the stale-profile query the pipelines' enqueuer runs too)."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ from typing import Any
 import asyncpg
 from pydantic import ValidationError
 
+from reach.scraper.contract import (
+    DEFAULT_FANOUT,
+    MAX_TASKS,
+    REFRESH_FLOWS,
+    STALE_AFTER_HOURS,
+    STALE_PROFILES,
+    EnqueueParamsError,
+    check_enqueue_params,
+)
 from reach.scraper.flows import get_flow
-from reach.scraper.processing import P
 from reach.scraper.queue.models import NewTask
-
-# Flows the scheduled enqueuer can fan out over stored accounts: the query of stale ones and
-# the param each row fills.
-STALE = {
-    "refresh_profile_by_handle": ("stale_instagram_handles", "handle"),
-    "refresh_yt_channel": ("stale_youtube_channels", "channel_id"),
-}
-DEFAULT_FANOUT = 10_000
 
 
 class BadRequest(ValueError):
@@ -100,16 +100,19 @@ def _nul_at(value: Any, loc: tuple[str | int, ...] = ()) -> tuple[str | int, ...
 async def scheduled_tasks(
     pool: asyncpg.Pool, flow_name: str, params: Mapping[str, Any], *, priority: int = 0
 ) -> list[NewTask]:
-    """What one run of a ScrapeFlow's schedule enqueues."""
+    """What one run of a ScrapeFlow's schedule enqueues (checked as the ScrapeFlow was)."""
+    flow = get_flow(flow_name)
+    try:
+        check_enqueue_params(flow.name, params)
+    except EnqueueParamsError as exc:
+        raise BadRequest(f"bad params for {flow.name}: {exc}") from None
     params = dict(params)
-    stale_hours = params.pop("stale_after_hours", None)
+    stale_hours = params.pop(STALE_AFTER_HOURS, None)
     if stale_hours is None:
-        return [new_task(flow_name, params, priority=priority)]
-    if flow_name not in STALE:
-        raise BadRequest(f"stale_after_hours works for {sorted(STALE)}, not {flow_name}")
-    if not isinstance(stale_hours, int) or stale_hours < 0:
-        raise BadRequest("stale_after_hours must be a non-negative integer")
-    fanout = params.pop("max_tasks", DEFAULT_FANOUT)
-    query, key = STALE[flow_name]
-    rows = await pool.fetch(P[query], stale_hours, fanout)
-    return [new_task(flow_name, {**params, key: r[0]}, priority=priority) for r in rows]
+        return [new_task(flow.name, params, priority=priority)]
+    fanout = params.pop(MAX_TASKS, DEFAULT_FANOUT)
+    network = flow.network
+    assert network is not None, "check_enqueue_params lets only profile refreshes fan out"
+    key = REFRESH_FLOWS[network][1]
+    rows = await pool.fetch(STALE_PROFILES[network], stale_hours * 3600.0, fanout)
+    return [new_task(flow.name, {**params, key: r[0]}, priority=priority) for r in rows]

@@ -1,10 +1,10 @@
 """Builds the events the scraper publishes to `beat.dx` (`reach.common.events` protobuf) from
 what a flow processed. Pure functions: the flows call them after their upserts.
 
-Keys of dimensions and metrics are the ones the ClickHouse models read (see DESIGN.md's shared
-contracts). An event's id is derived from the task and the entity, so a task retried after it
-published (but before it was marked complete) republishes the same ids, which downstream
-deduplicates.
+The dimensions and metrics of profile_log and post_log are declared per network in `networks`
+(their keys are the ones the ClickHouse models read). An event's id is derived from the task and
+the entity, so a task retried after it published (but before it was marked complete)
+republishes the same ids, which downstream deduplicates.
 """
 
 from __future__ import annotations
@@ -14,16 +14,25 @@ import uuid
 from collections.abc import Mapping
 
 from reach.common.events import events_pb2 as pb
-from reach.scraper.models import (
-    Follower,
-    InstagramPost,
-    InstagramProfile,
-    Sentiment,
-    YouTubeChannel,
-    YouTubeVideo,
-)
+from reach.scraper.models import Follower, Sentiment
 from reach.scraper.queue.models import Finished
 
+Message = (
+    pb.ProfileLog
+    | pb.PostLog
+    | pb.ProfileRelationshipLog
+    | pb.SentimentLog
+    | pb.AssetLog
+    | pb.ScrapeRequestLog
+)
+_PAYLOADS: dict[type[Message], str] = {
+    pb.ProfileLog: "profile_log",
+    pb.PostLog: "post_log",
+    pb.ProfileRelationshipLog: "profile_relationship_log",
+    pb.SentimentLog: "sentiment_log",
+    pb.AssetLog: "asset_log",
+    pb.ScrapeRequestLog: "scrape_request_log",
+}
 _NAMESPACE = uuid.UUID("6d1f0c5e-3f7a-4a8e-9b1c-2f6f8a0d4e11")
 
 
@@ -35,55 +44,18 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _flag(value: bool) -> str:
-    return "1" if value else "0"
-
-
-def _metrics(values: Mapping[str, float | int | None]) -> dict[str, float]:
-    return {k: float(v) for k, v in values.items() if v is not None}
-
-
-def _dims(values: Mapping[str, str | None]) -> dict[str, str]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def _envelope(task_id: int, payload: str, key: str) -> pb.Event:
-    return pb.Event(
+def _event(task_id: int, key: str, message: Message) -> pb.Event:
+    """The event carrying `message` as its payload (named after the payload's field), with an
+    id derived from the task and `key`."""
+    payload = _PAYLOADS[type(message)]
+    event = pb.Event(
         event_id=event_id(task_id, payload, key),
         name=payload,
         timestamp_ms=now_ms(),
         payload_type=payload,
     )
-
-
-def instagram_profile_dimensions(p: InstagramProfile) -> dict[str, str]:
-    return _dims(
-        {
-            "full_name": p.full_name,
-            "category": p.category,
-            "is_verified": _flag(p.is_verified),
-            "is_business": _flag(p.is_business),
-            "is_private": _flag(p.is_private),
-        }
-    )
-
-
-def instagram_profile_metrics(
-    p: InstagramProfile,
-    avg_likes: float | None,
-    avg_comments: float | None,
-    engagement_rate: float | None,
-) -> dict[str, float]:
-    return _metrics(
-        {
-            "followers": p.followers,
-            "following": p.following,
-            "media_count": p.media_count,
-            "avg_likes": avg_likes,
-            "avg_comments": avg_comments,
-            "engagement_rate": engagement_rate,
-        }
-    )
+    getattr(event, payload).CopyFrom(message)
+    return event
 
 
 def profile_log(
@@ -96,8 +68,9 @@ def profile_log(
     metrics: Mapping[str, float],
     source: str,
 ) -> pb.Event:
-    event = _envelope(task_id, "profile_log", f"{platform}:{profile_id}")
-    event.profile_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{profile_id}",
         pb.ProfileLog(
             platform=platform,
             profile_id=profile_id,
@@ -105,63 +78,7 @@ def profile_log(
             dimensions=dict(dimensions),
             metrics=dict(metrics),
             source=source,
-        )
-    )
-    return event
-
-
-def instagram_post_dimensions(p: InstagramPost) -> dict[str, str]:
-    return _dims(
-        {
-            "post_type": p.post_type,
-            "caption": p.caption,
-            "hashtags": ",".join(p.hashtags) or None,
-            "publish_time": p.publish_time.isoformat() if p.publish_time else None,
-        }
-    )
-
-
-def instagram_post_metrics(p: InstagramPost) -> dict[str, float]:
-    return _metrics({"likes": p.likes, "comments": p.comments, "views": p.views, "plays": p.plays})
-
-
-def youtube_channel_dimensions(c: YouTubeChannel) -> dict[str, str]:
-    return _dims({"full_name": c.title, "country": c.country})
-
-
-def youtube_channel_metrics(
-    c: YouTubeChannel,
-    avg_likes: float | None = None,
-    avg_comments: float | None = None,
-    engagement_rate: float | None = None,
-) -> dict[str, float]:
-    return _metrics(
-        {
-            "subscribers": c.subscribers,
-            "total_views": c.total_views,
-            "video_count": c.video_count,
-            "avg_likes": avg_likes,
-            "avg_comments": avg_comments,
-            "engagement_rate": engagement_rate,
-        }
-    )
-
-
-def youtube_video_dimensions(v: YouTubeVideo) -> dict[str, str]:
-    return _dims(
-        {
-            "post_type": "short" if v.is_short else "video",
-            "caption": v.title,
-            "hashtags": ",".join(v.tags) or None,
-            "category_id": v.category_id,
-            "publish_time": v.publish_time.isoformat() if v.publish_time else None,
-        }
-    )
-
-
-def youtube_video_metrics(v: YouTubeVideo) -> dict[str, float]:
-    return _metrics(
-        {"views": v.views, "likes": v.likes, "comments": v.comments, "duration_s": v.duration_s}
+        ),
     )
 
 
@@ -176,8 +93,9 @@ def post_log(
     metrics: Mapping[str, float],
     source: str,
 ) -> pb.Event:
-    event = _envelope(task_id, "post_log", f"{platform}:{post_id}")
-    event.post_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{post_id}",
         pb.PostLog(
             platform=platform,
             post_id=post_id,
@@ -186,16 +104,16 @@ def post_log(
             dimensions=dict(dimensions),
             metrics=dict(metrics),
             source=source,
-        )
+        ),
     )
-    return event
 
 
 def relationship_log(
     task_id: int, *, platform: str, creator_id: str, follower: Follower, source: str
 ) -> pb.Event:
-    event = _envelope(task_id, "profile_relationship_log", f"{creator_id}:{follower.profile_id}")
-    event.profile_relationship_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{creator_id}:{follower.profile_id}",
         pb.ProfileRelationshipLog(
             platform=platform,
             source_profile_id=creator_id,
@@ -204,16 +122,16 @@ def relationship_log(
             target_full_name=follower.full_name,
             relationship_type="FOLLOWER",
             source=source,
-        )
+        ),
     )
-    return event
 
 
 def sentiment_log(
     task_id: int, *, platform: str, post_id: str, text: str, sentiment: Sentiment
 ) -> pb.Event:
-    event = _envelope(task_id, "sentiment_log", f"{platform}:{sentiment.comment_id}")
-    event.sentiment_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{sentiment.comment_id}",
         pb.SentimentLog(
             platform=platform,
             post_id=post_id,
@@ -223,9 +141,8 @@ def sentiment_log(
             positive=sentiment.positive,
             negative=sentiment.negative,
             neutral=sentiment.neutral,
-        )
+        ),
     )
-    return event
 
 
 def asset_log(
@@ -241,8 +158,9 @@ def asset_log(
     size_bytes: int,
     sha256: str,
 ) -> pb.Event:
-    event = _envelope(task_id, "asset_log", f"{platform}:{entity_type}:{entity_id}:{asset_type}")
-    event.asset_log.CopyFrom(
+    return _event(
+        task_id,
+        f"{platform}:{entity_type}:{entity_id}:{asset_type}",
         pb.AssetLog(
             platform=platform,
             entity_type=entity_type,
@@ -253,16 +171,14 @@ def asset_log(
             content_type=content_type,
             size_bytes=size_bytes,
             sha256=sha256,
-        )
+        ),
     )
-    return event
 
 
 def scrape_request_log(finished: Finished) -> pb.Event:
-    event = _envelope(
-        finished.id, "scrape_request_log", f"{finished.status}:{finished.retry_count}"
-    )
-    event.scrape_request_log.CopyFrom(
+    return _event(
+        finished.id,
+        f"{finished.status}:{finished.retry_count}",
         pb.ScrapeRequestLog(
             task_id=finished.id,
             flow=finished.flow,
@@ -271,6 +187,5 @@ def scrape_request_log(finished: Finished) -> pb.Event:
             retry_count=finished.retry_count,
             error=(finished.error or "")[:1000],
             duration_ms=int(finished.seconds * 1000),
-        )
+        ),
     )
-    return event

@@ -1,6 +1,6 @@
 """A worker's flow configuration: the fallback order of sources and the rate limits, from the
 flow's defaults, or from the file the operator mounts for a ScrapeFlow (`--config flow.yaml`,
-the ScrapeFlow spec's camelCase keys: `sources[{name, rateLimits}]`, `rateLimits`)."""
+`reach.scraper.contract.FlowConfig`, the model the ScrapeFlow spec embeds)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from reach.common.configfiles import ConfigFileError, read_yaml
+from reach.scraper.contract import FlowConfig, RateLimitConfig
 from reach.scraper.flows.base import Flow
-from reach.scraper.ratelimiting import Per, RateLimit, Scope
+from reach.scraper.ratelimiting import RateLimit
 
 # Each source's own windows unless a ScrapeFlow says otherwise: the Graph API's 200 calls an
 # hour per user token, the RapidAPI plan's per-minute rate, the web endpoint's tolerance.
@@ -29,36 +30,15 @@ class FlowConfigError(ValueError):
     pass
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="ignore", frozen=True)
-
-
-class RateLimitConfig(_Model):
-    limit: int = Field(ge=1)
-    per: Per
-    scope: Scope = "global"
-
-    def to_limit(self) -> RateLimit:
-        return RateLimit(self.limit, self.per, self.scope)
-
-
-class SourceConfig(_Model):
-    name: str
-    rate_limits: list[RateLimitConfig] = Field(default_factory=list, alias="rateLimits")
-
-
-class FlowConfig(_Model):
-    flow: str
-    platform: str | None = None
-    sources: list[SourceConfig] = Field(default_factory=list)
-    rate_limits: list[RateLimitConfig] = Field(default_factory=list, alias="rateLimits")
-
-
 @dataclass(frozen=True)
 class Resolved:
     sources: list[str]
     source_limits: dict[str, list[RateLimit]]
     flow_limits: list[RateLimit]
+
+
+def _limit(config: RateLimitConfig) -> RateLimit:
+    return RateLimit(config.limit, config.per, config.scope)
 
 
 def load(path: Path) -> FlowConfig:
@@ -73,10 +53,10 @@ def load(path: Path) -> FlowConfig:
 def resolve(flow: Flow[Any], config: FlowConfig | None, known: Sequence[str]) -> Resolved:
     """The sources (in order) and limits a worker of `flow` uses."""
     if config is not None and config.flow != flow.name:
-        raise FlowConfigError(f"config is for flow {config.flow!r}, not {flow.name!r}")
+        raise FlowConfigError(f"config is for flow {config.flow.value!r}, not {flow.name.value!r}")
     if config is not None and config.sources:
         names = [s.name for s in config.sources]
-        limits = {s.name: [r.to_limit() for r in s.rate_limits] for s in config.sources}
+        limits = {s.name: [_limit(r) for r in s.rate_limits] for s in config.sources}
     else:
         names = list(flow.sources)
         limits = {n: list(DEFAULT_SOURCE_LIMITS.get(n, ())) for n in names}
@@ -84,7 +64,7 @@ def resolve(flow: Flow[Any], config: FlowConfig | None, known: Sequence[str]) ->
     if unknown:
         raise FlowConfigError(f"unknown source(s) {unknown}; known: {sorted(known)}")
     if config is not None and config.rate_limits:
-        flow_limits = [r.to_limit() for r in config.rate_limits]
+        flow_limits = [_limit(r) for r in config.rate_limits]
     else:
         flow_limits = list(flow.rate_limits)
     return Resolved(sources=names, source_limits=limits, flow_limits=flow_limits)

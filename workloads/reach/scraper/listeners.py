@@ -4,9 +4,9 @@ each a JSON message on `beat.dx` turned into a queue task.
 Each listener consumes `scraper.<routing key>_q`, bound to `beat.dx` by its routing key:
 - `credential_validity`: `{source, name, credentials}` -> a `validate_credential` task;
 - `keyword_collection`: `{platform: "youtube", keyword, limit?, priority?}` -> a
-  `search_yt_keyword` task;
+  `search_youtube_keyword` task;
 - `sentiment_request`: `{platform, shortcode (instagram) | video_id (youtube), limit?}` -> a
-  `fetch_post_comments` or `fetch_yt_video_comments` task.
+  `fetch_instagram_post_comments` or `fetch_youtube_video_comments` task.
 
 A message that is not a valid request goes to its queue's `.dlq` with the reason in header
 `x-reach-error` and is acknowledged: retrying it cannot help. A message that could not be
@@ -25,6 +25,8 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reach.common.networks import SocialNetwork
+from reach.scraper.contract import FlowName
 from reach.scraper.enqueueing import BadRequest, new_task
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
@@ -51,7 +53,7 @@ class KeywordCollection(_Body):
 
 
 class SentimentRequest(_Body):
-    platform: Literal["instagram", "youtube"]
+    platform: SocialNetwork
     shortcode: str | None = None
     video_id: str | None = None
     limit: int = Field(default=100, ge=1, le=5000)
@@ -59,14 +61,14 @@ class SentimentRequest(_Body):
 
 def credential_task(body: CredentialValidity) -> NewTask:
     return new_task(
-        "validate_credential",
+        FlowName.VALIDATE_CREDENTIAL,
         {"source": body.source, "name": body.name, "secrets": body.credentials},
     )
 
 
 def keyword_task(body: KeywordCollection) -> NewTask:
     return new_task(
-        "search_yt_keyword",
+        FlowName.SEARCH_YOUTUBE_KEYWORD,
         {"keyword": body.keyword, "limit": body.limit, "priority": body.priority},
         priority=body.priority,
     )
@@ -76,10 +78,15 @@ def sentiment_task(body: SentimentRequest) -> NewTask:
     if body.platform == "instagram":
         if not body.shortcode:
             raise BadRequest("instagram sentiment requests need a shortcode")
-        return new_task("fetch_post_comments", {"shortcode": body.shortcode, "limit": body.limit})
+        return new_task(
+            FlowName.FETCH_INSTAGRAM_POST_COMMENTS,
+            {"shortcode": body.shortcode, "limit": body.limit},
+        )
     if not body.video_id:
         raise BadRequest("youtube sentiment requests need a video_id")
-    return new_task("fetch_yt_video_comments", {"video_id": body.video_id, "limit": body.limit})
+    return new_task(
+        FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS, {"video_id": body.video_id, "limit": body.limit}
+    )
 
 
 @dataclass(frozen=True)

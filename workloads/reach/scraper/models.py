@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reach.common.metrics import RATE_DECIMALS, engagement_rate
+
 T = TypeVar("T")
 
 
@@ -144,12 +146,11 @@ def hashtags(caption: str | None) -> list[str]:
 def engagement(
     followers: int | None, likes: Sequence[int | None], comments: Sequence[int | None]
 ) -> tuple[float | None, float | None, float | None]:
-    """Average likes, average comments and engagement rate (% of followers) over posts."""
+    """Average likes and comments over the posts that show them, and the engagement rate
+    (`reach.common.metrics`) they make."""
     known_likes = [x for x in likes if x is not None]
     known_comments = [x for x in comments if x is not None]
     avg_likes = sum(known_likes) / len(known_likes) if known_likes else None
     avg_comments = sum(known_comments) / len(known_comments) if known_comments else None
-    if not followers or avg_likes is None:
-        return avg_likes, avg_comments, None
-    rate = (avg_likes + (avg_comments or 0.0)) / followers * 100
-    return avg_likes, avg_comments, round(rate, 4)
+    rate = engagement_rate(avg_likes, avg_comments, followers)
+    return avg_likes, avg_comments, None if rate is None else round(rate, RATE_DECIMALS)

@@ -1,79 +1,53 @@
 """The processing stage: writes what a flow parsed to PostgreSQL (upserts of accounts and posts,
-the audit logs, sentiments, assets) in one transaction per call, and returns the events that
-tell the rest of the platform. The flows publish those events after the commit, so an event
-never announces a row that is not there."""
+of any network, from its declaration in `networks`; the audit logs, sentiments, assets) in one
+transaction per call, and returns the events that tell the rest of the platform. The flows
+publish those events after the commit, so an event never announces a row that is not there."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import asyncpg
 
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events
-from reach.scraper.models import (
-    Comment,
-    Enrichment,
-    InstagramPost,
-    InstagramProfile,
-    Sentiment,
-    YouTubeChannel,
-    YouTubeVideo,
-    engagement,
-)
+from reach.scraper.models import Comment, Enrichment, Sentiment
+from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
 from reach.scraper.sql import load_queries
 
 P = load_queries("reach.scraper", "processing.sql")
 INSTAGRAM = "instagram"
-YOUTUBE = "youtube"
+A = TypeVar("A")
+PostT = TypeVar("PostT")
 
 
-async def save_instagram_profile(
+async def save_account(
     pool: asyncpg.Pool,
     task_id: int,
-    profile: InstagramProfile,
-    recent: Sequence[InstagramPost],
+    schema: NetworkSchema[A, Any],
+    account: Account[A],
     source: str,
 ) -> list[pb.Event]:
-    avg_likes, avg_comments, rate = engagement(
-        profile.followers, [p.likes for p in recent], [p.comments for p in recent]
-    )
-    dims = events.instagram_profile_dimensions(profile)
-    mets = events.instagram_profile_metrics(profile, avg_likes, avg_comments, rate)
+    """Upserts the account (taking its handle from any account that held it before) and its
+    profile_log row; returns its profile_log event."""
+    account_id = schema.account_id(account.profile)
+    handle = schema.account_handle(account.profile)
+    dims = dimensions(schema.account_dimensions, account)
+    mets = metrics(schema.account_metrics, account)
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(P["free_instagram_handle"], profile.profile_id, profile.handle)
-        await conn.execute(
-            P["upsert_instagram_account"],
-            profile.profile_id,
-            profile.handle,
-            profile.full_name,
-            profile.biography,
-            profile.category,
-            profile.followers,
-            profile.following,
-            profile.media_count,
-            avg_likes,
-            avg_comments,
-            rate,
-            profile.is_verified,
-            profile.is_business,
-            profile.is_private,
-            profile.profile_pic_url,
-            profile.external_url,
-            source,
-        )
-        await conn.execute(
-            P["insert_profile_log"], INSTAGRAM, profile.profile_id, dims, mets, source
-        )
+        if handle:
+            await conn.execute(schema.free_handle_sql, account_id, handle)
+        await conn.execute(schema.account.upsert_sql, *schema.account.parameters([account], source))
+        await conn.execute(P["insert_profile_log"], schema.network, account_id, dims, mets, source)
     return [
         events.profile_log(
             task_id,
-            platform=INSTAGRAM,
-            profile_id=profile.profile_id,
-            handle=profile.handle,
+            platform=schema.network,
+            profile_id=account_id,
+            handle=handle or "",
             dimensions=dims,
             metrics=mets,
             source=source,
@@ -81,139 +55,39 @@ async def save_instagram_profile(
     ]
 
 
-async def save_instagram_posts(
-    pool: asyncpg.Pool, task_id: int, posts: Sequence[InstagramPost], source: str
+async def save_posts(
+    pool: asyncpg.Pool,
+    task_id: int,
+    schema: NetworkSchema[Any, PostT],
+    posts: Sequence[PostT],
+    source: str,
 ) -> list[pb.Event]:
+    """Upserts the posts and their post_log rows (then what the network derives from stored
+    posts); returns their post_log events."""
     if not posts:
         return []
-    dims = [events.instagram_post_dimensions(p) for p in posts]
-    mets = [events.instagram_post_metrics(p) for p in posts]
+    ids = [schema.post_id(p) for p in posts]
+    owners = [schema.post_owner(p) for p in posts]
+    dims = [dimensions(schema.post_dimensions, p) for p in posts]
+    mets = [metrics(schema.post_metrics, p) for p in posts]
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            P["upsert_instagram_posts"],
-            [p.post_id for p in posts],
-            [p.shortcode for p in posts],
-            [p.profile_id for p in posts],
-            [p.post_type for p in posts],
-            [p.caption for p in posts],
-            [json.dumps(p.hashtags) for p in posts],
-            [p.likes for p in posts],
-            [p.comments for p in posts],
-            [p.plays for p in posts],
-            [p.views for p in posts],
-            [p.thumbnail_url for p in posts],
-            [p.display_url for p in posts],
-            [p.publish_time for p in posts],
-            source,
-        )
-        await conn.execute(
-            P["insert_post_logs"],
-            INSTAGRAM,
-            source,
-            [p.post_id for p in posts],
-            [p.profile_id for p in posts],
-            dims,
-            mets,
-        )
+        await conn.execute(schema.post.upsert_sql, *schema.post.parameters(posts, source))
+        await conn.execute(P["insert_post_logs"], schema.network, source, ids, owners, dims, mets)
+        if schema.after_posts is not None:
+            for owner in sorted(set(owners)):
+                await conn.execute(P[schema.after_posts], owner)
     return [
         events.post_log(
             task_id,
-            platform=INSTAGRAM,
-            post_id=p.post_id,
-            profile_id=p.profile_id,
-            shortcode=p.shortcode,
+            platform=schema.network,
+            post_id=post_id,
+            profile_id=owner,
+            shortcode=schema.post_shortcode(post),
             dimensions=d,
             metrics=m,
             source=source,
         )
-        for p, d, m in zip(posts, dims, mets, strict=True)
-    ]
-
-
-async def save_youtube_channel(
-    pool: asyncpg.Pool, task_id: int, channel: YouTubeChannel, source: str
-) -> list[pb.Event]:
-    dims = events.youtube_channel_dimensions(channel)
-    mets = events.youtube_channel_metrics(channel)
-    async with pool.acquire() as conn, conn.transaction():
-        if channel.handle:
-            await conn.execute(P["free_youtube_handle"], channel.channel_id, channel.handle)
-        await conn.execute(
-            P["upsert_youtube_account"],
-            channel.channel_id,
-            channel.handle,
-            channel.title,
-            channel.description,
-            channel.country,
-            channel.subscribers,
-            channel.total_views,
-            channel.video_count,
-            channel.uploads_playlist_id,
-            channel.thumbnail_url,
-            source,
-        )
-        await conn.execute(P["insert_profile_log"], YOUTUBE, channel.channel_id, dims, mets, source)
-    return [
-        events.profile_log(
-            task_id,
-            platform=YOUTUBE,
-            profile_id=channel.channel_id,
-            handle=channel.handle or "",
-            dimensions=dims,
-            metrics=mets,
-            source=source,
-        )
-    ]
-
-
-async def save_youtube_videos(
-    pool: asyncpg.Pool, task_id: int, videos: Sequence[YouTubeVideo], source: str
-) -> list[pb.Event]:
-    if not videos:
-        return []
-    dims = [events.youtube_video_dimensions(v) for v in videos]
-    mets = [events.youtube_video_metrics(v) for v in videos]
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(
-            P["upsert_youtube_posts"],
-            [v.video_id for v in videos],
-            [v.channel_id for v in videos],
-            [v.title for v in videos],
-            [v.description for v in videos],
-            [json.dumps(v.tags) for v in videos],
-            [v.category_id for v in videos],
-            [v.duration_s for v in videos],
-            [v.is_short for v in videos],
-            [v.views for v in videos],
-            [v.likes for v in videos],
-            [v.comments for v in videos],
-            [v.thumbnail_url for v in videos],
-            [v.publish_time for v in videos],
-            source,
-        )
-        await conn.execute(
-            P["insert_post_logs"],
-            YOUTUBE,
-            source,
-            [v.video_id for v in videos],
-            [v.channel_id for v in videos],
-            dims,
-            mets,
-        )
-        for channel_id in sorted({v.channel_id for v in videos}):
-            await conn.execute(P["update_youtube_averages"], channel_id)
-    return [
-        events.post_log(
-            task_id,
-            platform=YOUTUBE,
-            post_id=v.video_id,
-            profile_id=v.channel_id,
-            shortcode=v.video_id,
-            dimensions=d,
-            metrics=m,
-            source=source,
-        )
-        for v, d, m in zip(videos, dims, mets, strict=True)
+        for post, post_id, owner, d, m in zip(posts, ids, owners, dims, mets, strict=True)
     ]
 
 

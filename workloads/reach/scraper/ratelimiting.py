@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from limits import (
     RateLimitItem,
@@ -31,8 +31,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-Per = Literal["second", "minute", "hour", "day"]
-Scope = Literal["global", "handle"]
+from reach.scraper.contract import Per, Scope
 
 _ITEMS: dict[Per, type[RateLimitItem]] = {
     "second": RateLimitItemPerSecond,

@@ -37,15 +37,15 @@ class Task:
 
 def demo_tasks(handles: Sequence[str], channel_ids: Sequence[str]) -> list[Task]:
     """Profiles and recent posts of every creator, followers of the first few Instagram ones."""
-    tasks = [Task("refresh_profile_by_handle", {"handle": h}) for h in handles]
-    tasks += [Task("refresh_recent_posts", {"handle": h, "limit": 12}) for h in handles]
+    tasks = [Task("refresh_instagram_profile", {"handle": h}) for h in handles]
+    tasks += [Task("refresh_instagram_posts", {"handle": h, "limit": 12}) for h in handles]
     tasks += [
-        Task("fetch_followers", {"handle": h, "limit": FOLLOWERS_EACH})
+        Task("fetch_instagram_followers", {"handle": h, "limit": FOLLOWERS_EACH})
         for h in handles[:FOLLOWER_CREATORS]
     ]
-    tasks += [Task("refresh_yt_channel", {"channel_id": c}) for c in channel_ids]
+    tasks += [Task("refresh_youtube_channel", {"channel_id": c}) for c in channel_ids]
     tasks += [
-        Task("refresh_yt_channel_videos", {"channel_id": c, "limit": 12}) for c in channel_ids
+        Task("refresh_youtube_channel_videos", {"channel_id": c, "limit": 12}) for c in channel_ids
     ]
     return tasks
 

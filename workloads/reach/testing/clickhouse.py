@@ -1,4 +1,5 @@
-"""A `reach clickhouse serve` process for tests that need ClickHouse over HTTP."""
+"""ClickHouse for tests: a client on a DSN, a fresh database per test, and a `reach clickhouse
+serve` process for tests that need ClickHouse over HTTP."""
 
 from __future__ import annotations
 
@@ -6,9 +7,36 @@ import os
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from clickhouse_connect.driver.client import Client
+
+from reach.common import clickhouse
+
+
+@contextmanager
+def connected(dsn: str) -> Iterator[Client]:
+    """A client on `dsn` (embedded `chdb://` or a server), closed after."""
+    client = clickhouse.get_client(dsn=dsn)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@contextmanager
+def fresh_database(client: Client, prefix: str = "test") -> Iterator[str]:
+    """A new, empty database (`<prefix>_<random>`), dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    client.command(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
 
 
 class ClickHouseServer:

@@ -7,22 +7,13 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 REACH = str(Path(sys.executable).with_name("reach"))
-
-
-def wait_until(check: Callable[[], bool], timeout: float = 10, what: str = "condition") -> None:
-    """Returns once `check()` is true (a cache expiring, a process settling)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout:g} s")
-        time.sleep(0.05)
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:

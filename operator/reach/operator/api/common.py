@@ -8,6 +8,7 @@ list types, printer columns and defaults for nested objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
@@ -40,6 +41,15 @@ class Model(BaseModel):
 
 def cel(rule: str, message: str, **extra: str) -> dict[str, Any]:
     return {"rule": rule, "message": message, **extra}
+
+
+def cel_list(items: Iterable[str]) -> str:
+    """A CEL list literal of strings."""
+    return "[" + ", ".join(cel_string(item) for item in items) + "]"
+
+
+def cel_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def immutable(what: str) -> dict[str, Any]:
@@ -89,19 +99,16 @@ class Stores(Model):
     rabbitmq: RabbitMQRef
 
 
-class PlatformBound(Model):
-    """A resource that runs against a Platform (by name) or against stores of its own."""
+PLATFORM_OR_STORES = cel(
+    "!(has(self.platformRef) && has(self.stores))", "set platformRef or stores, not both"
+)
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "x-kubernetes-validations": [
-                cel(
-                    "!(has(self.platformRef) && has(self.stores))",
-                    "set platformRef or stores, not both",
-                )
-            ]
-        }
-    )
+
+class PlatformBound(Model):
+    """A resource that runs against a Platform (by name) or against stores of its own. A
+    subclass with rules of its own lists PLATFORM_OR_STORES among them."""
+
+    model_config = ConfigDict(json_schema_extra={"x-kubernetes-validations": [PLATFORM_OR_STORES]})
 
     platform_ref: str | None = Field(
         default=None,
@@ -117,6 +124,13 @@ class PlatformBound(Model):
     @property
     def platform_name(self) -> str:
         return self.platform_ref or "default"
+
+
+class ScheduledSpec(PlatformBound):
+    """A kind whose work is a CronJob."""
+
+    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
+    suspend: bool = False
 
 
 class Autoscaling(Model):

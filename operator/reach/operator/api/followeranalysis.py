@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import Field
 
+from reach.common.networks import SocialNetwork
+from reach.followers.contract import AnalysisSummary
 from reach.operator.api.common import (
     AGE_COLUMN,
     READY_COLUMN,
     Column,
     CustomResource,
-    Model,
     PlatformBound,
     Status,
     immutable,
@@ -19,13 +20,11 @@ from reach.operator.api.common import (
 
 
 class FollowerAnalysisSpec(PlatformBound):
-    platform: Literal["instagram", "youtube"] = Field(
-        default="instagram", json_schema_extra=immutable("platform")
-    )
-    profile_id: str = Field(
+    network: SocialNetwork = Field(default="instagram", json_schema_extra=immutable("network"))
+    creator_id: str = Field(
         max_length=128,
         description="The creator whose followers are scored.",
-        json_schema_extra=immutable("profileId"),
+        json_schema_extra=immutable("creatorId"),
     )
     parallelism: int = Field(
         default=4,
@@ -36,19 +35,11 @@ class FollowerAnalysisSpec(PlatformBound):
     )
 
 
-class AnalysisResult(Model):
-    followers: int = 0
-    real: int = 0
-    weak_fake: int = 0
-    fake: int = 0
-    fake_percent: float = 0.0
-
-
 class FollowerAnalysisStatus(Status):
     shards: int | None = None
     shards_succeeded: int | None = None
     progress: str | None = Field(default=None, max_length=32)
-    result: AnalysisResult | None = None
+    result: AnalysisSummary | None = None
 
 
 class FollowerAnalysis(CustomResource):
@@ -59,7 +50,7 @@ class FollowerAnalysis(CustomResource):
     spec_model = FollowerAnalysisSpec
     status_model = FollowerAnalysisStatus
     columns: ClassVar[tuple[Column, ...]] = (
-        Column(name="Profile", type="string", json_path=".spec.profileId"),
+        Column(name="Creator", type="string", json_path=".spec.creatorId"),
         Column(name="Progress", type="string", json_path=".status.progress"),
         Column(name="Fake %", type="number", json_path=".status.result.fakePercent"),
         Column(

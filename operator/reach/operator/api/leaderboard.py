@@ -6,25 +6,25 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
+from reach.common.networks import SocialNetwork
 from reach.operator.api.common import (
     AGE_COLUMN,
-    CRON_PATTERN,
     READY_COLUMN,
     Column,
     CustomResource,
-    PlatformBound,
+    ScheduledSpec,
     ScheduledStatus,
 )
 
 
-class LeaderboardSpec(PlatformBound):
-    platform: Literal["instagram", "youtube", "cross_platform"]
+class LeaderboardSpec(ScheduledSpec):
+    network: Literal[SocialNetwork, "cross_platform"] = Field(
+        description="The network ranked, or cross_platform: every creator on both networks."
+    )
     metric: Literal["followers", "engagement_rate", "views"] = "followers"
     dimensions: list[Literal["category", "language", "country"]] = Field(
         default_factory=list, max_length=3, json_schema_extra={"x-kubernetes-list-type": "set"}
     )
-    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
-    suspend: bool = False
     target_table: str = Field(
         default="leaderboard",
         max_length=63,
@@ -41,7 +41,7 @@ class Leaderboard(CustomResource):
     spec_model = LeaderboardSpec
     status_model = ScheduledStatus
     columns: ClassVar[tuple[Column, ...]] = (
-        Column(name="Platform", type="string", json_path=".spec.platform"),
+        Column(name="Network", type="string", json_path=".spec.network"),
         Column(name="Metric", type="string", json_path=".spec.metric"),
         Column(name="Schedule", type="string", json_path=".spec.schedule"),
         Column(name="Suspend", type="boolean", json_path=".spec.suspend"),

@@ -1,53 +1,69 @@
-"""ScrapeFlow: one scraping flow's workers, fallback sources, rate limits and schedule."""
+"""ScrapeFlow: one scraping flow's workers, fallback sources, rate limits and schedule.
+
+The flow names, their parameters and the `flow.yaml` the workers read are the scraper's
+(`reach.scraper.contract`): `flow` is an enum of its flows, `network` must be the flow's, and a
+schedule's `enqueueParams` are checked the way the enqueuer checks them.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, model_validator
 
+from reach.common.networks import SOCIAL_NETWORKS, SocialNetwork
 from reach.operator.api.common import (
     AGE_COLUMN,
     CRON_PATTERN,
+    PLATFORM_OR_STORES,
     READY_COLUMN,
     REASON_COLUMN,
     Autoscaling,
     Column,
     CustomResource,
-    Model,
     PlatformBound,
     ScaledStatus,
+    cel,
+    cel_list,
+    cel_string,
     immutable,
 )
+from reach.scraper.contract import (
+    FLOWS,
+    EnqueueParamsError,
+    FlowConfig,
+    FlowName,
+    RateLimitConfig,
+    SourceConfig,
+    check_enqueue_params,
+)
 
-SocialPlatform = Literal["instagram", "youtube"]
-
-
-class RateLimit(Model):
-    """At most `limit` calls per `per`, counted over all workers (or per handle)."""
-
-    limit: int = Field(ge=1, le=100_000_000)
-    per: Literal["second", "minute", "hour", "day"]
-    scope: Literal["global", "handle"] = "global"
-
-
-class Source(Model):
-    name: str = Field(max_length=63, pattern=r"^[a-z0-9][-a-z0-9_]*$")
-    rate_limits: list[RateLimit] = Field(default_factory=list, max_length=8)
+# The network of each network's flows, as rules the API server checks too.
+_NETWORK_RULES = [
+    cel(
+        f"!has(self.network) || self.network == {cel_string(network)}"
+        f" || !(self.flow in {cel_list(str(n) for n, s in FLOWS.items() if s.network == network)})",
+        f"the flow scrapes {network}: network must be {network}",
+    )
+    for network in SOCIAL_NETWORKS
+]
 
 
 class ScrapeFlowSpec(PlatformBound):
-    platform: SocialPlatform = Field(description="The social platform scraped.")
-    flow: str = Field(
-        max_length=63,
-        pattern=r"^[a-z][a-z0-9_]*$",
-        description="The scraper flow these workers run, e.g. refresh_profile_by_handle.",
-        json_schema_extra=immutable("flow"),
+    model_config = ConfigDict(
+        json_schema_extra={"x-kubernetes-validations": [PLATFORM_OR_STORES, *_NETWORK_RULES]}
     )
-    sources: list[Source] = Field(
+
+    network: SocialNetwork | None = Field(
+        default=None, description="The social network scraped: the flow's own, when it has one."
+    )
+    flow: FlowName = Field(
+        description="The scraper flow these workers run.", json_schema_extra=immutable("flow")
+    )
+    sources: list[SourceConfig] = Field(
         default_factory=list, max_length=10, description="Fallback order: first answers first."
     )
-    rate_limits: list[RateLimit] = Field(
+    rate_limits: list[RateLimitConfig] = Field(
         default_factory=list, max_length=8, description="Limits over all sources."
     )
     workers: int = Field(default=1, ge=0, le=500, description="Replicas when not autoscaled.")
@@ -66,6 +82,22 @@ class ScrapeFlowSpec(PlatformBound):
     suspend: bool = False
     autoscaling: Autoscaling | None = None
 
+    @model_validator(mode="after")
+    def _the_flows_contract(self) -> ScrapeFlowSpec:
+        flow_network = FLOWS[self.flow].network
+        if self.network is not None and flow_network is not None and self.network != flow_network:
+            raise ValueError(f"the flow scrapes {flow_network}: network must be {flow_network}")
+        if self.schedule is not None:
+            try:
+                check_enqueue_params(self.flow, self.enqueue_params)
+            except EnqueueParamsError as exc:
+                raise ValueError(f"enqueueParams: {exc}") from None
+        return self
+
+    def flow_config(self) -> FlowConfig:
+        """What the workers read (`flow.yaml`)."""
+        return FlowConfig(flow=self.flow, sources=self.sources, rate_limits=self.rate_limits)
+
 
 class ScrapeFlow(CustomResource):
     kind = "ScrapeFlow"
@@ -76,7 +108,7 @@ class ScrapeFlow(CustomResource):
     status_model = ScaledStatus
     scalable = True
     columns: ClassVar[tuple[Column, ...]] = (
-        Column(name="Platform", type="string", json_path=".spec.platform"),
+        Column(name="Network", type="string", json_path=".spec.network"),
         Column(name="Flow", type="string", json_path=".spec.flow"),
         Column(name="Workers", type="integer", json_path=".status.replicas"),
         Column(name="Queue", type="integer", json_path=".status.queueDepth"),

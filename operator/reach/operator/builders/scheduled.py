@@ -4,7 +4,6 @@ one-off Job a run-now annotation starts from it."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import yaml
 
@@ -30,7 +29,7 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
     """dbt builds the leaderboard models (an init container, so the sync only runs after a
     successful build), then the sync swaps the result into `targetTable`."""
     dbt_vars = {
-        "leaderboard_platform": spec.platform,
+        "leaderboard_network": spec.network,
         "leaderboard_metric": spec.metric,
         "leaderboard_dimensions": list(spec.dimensions),
     }
@@ -63,14 +62,8 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
     ]
 
 
-def sync_config(spec: TableSyncSpec) -> dict[str, Any]:
-    return {
-        "source": spec.source.model_dump(by_alias=True, exclude_none=True),
-        "target": spec.target.model_dump(by_alias=True),
-    }
-
-
 def tablesync(owner: Owner, spec: TableSyncSpec, runtime: Runtime) -> list[Manifest]:
+    config = spec.sync_config().model_dump(by_alias=True, exclude_none=True)
     config_name = f"{owner.name}-tablesync"
     volume, mount = config_volume(config_name, TABLESYNC_CONFIG_PATH)
     sync = container(
@@ -81,7 +74,7 @@ def tablesync(owner: Owner, spec: TableSyncSpec, runtime: Runtime) -> list[Manif
     )
     pod = pod_spec([sync], volumes=[volume], restart_policy="Never")
     return [
-        config_map(owner, config_name, "sync", {"sync.yaml": yaml.safe_dump(sync_config(spec))}),
+        config_map(owner, config_name, "sync", {"sync.yaml": yaml.safe_dump(config)}),
         cron_job(
             owner,
             f"{owner.name}-sync",

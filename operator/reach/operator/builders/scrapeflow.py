@@ -1,5 +1,5 @@
-"""ScrapeFlow -> its flow config, the worker Deployment and, with a schedule, an enqueuer
-CronJob."""
+"""ScrapeFlow -> its flow config (`reach.scraper.contract.FlowConfig`), the worker Deployment
+and, with a schedule, an enqueuer CronJob."""
 
 from __future__ import annotations
 
@@ -27,19 +27,8 @@ from reach.operator.builders.common import (
 CONFIG_PATH = "/etc/reach/scrapeflow"
 
 
-def flow_config(spec: ScrapeFlowSpec) -> dict[str, object]:
-    """What the workers read: the flow's sources and limits (the parts they can't get from
-    their arguments)."""
-    return {
-        "platform": spec.platform,
-        "flow": spec.flow,
-        "sources": [s.model_dump(by_alias=True) for s in spec.sources],
-        "rateLimits": [r.model_dump(by_alias=True) for r in spec.rate_limits],
-    }
-
-
 def build(owner: Owner, spec: ScrapeFlowSpec, runtime: Runtime) -> list[Manifest]:
-    config = flow_config(spec)
+    config = spec.flow_config().model_dump(by_alias=True, mode="json")
     config_name = f"{owner.name}-scrapeflow"
     volume, mount = config_volume(config_name, CONFIG_PATH)
     worker = container(
@@ -49,7 +38,7 @@ def build(owner: Owner, spec: ScrapeFlowSpec, runtime: Runtime) -> list[Manifest
             "scraper",
             "worker",
             "--flow",
-            spec.flow,
+            spec.flow.value,
             "--concurrency",
             str(spec.concurrency),
             "--config",
@@ -81,7 +70,7 @@ def build(owner: Owner, spec: ScrapeFlowSpec, runtime: Runtime) -> list[Manifest
                 "scraper",
                 "enqueue",
                 "--flow",
-                spec.flow,
+                spec.flow.value,
                 "--params",
                 json.dumps(spec.enqueue_params, sort_keys=True),
             ],

@@ -6,6 +6,8 @@ CLI choose the intervals.
 
 from __future__ import annotations
 
+from typing import Any
+
 import kopf
 
 from reach.operator.handlers import (
@@ -16,18 +18,19 @@ from reach.operator.handlers import (
     scheduled,
     scrapeflow,
 )
-from reach.operator.handlers.reconciling import Driver
+from reach.operator.handlers.reconciling import Driver, KindHandler
 from reach.operator.settings import OperatorSettings
 
 
 def register(registry: kopf.OperatorRegistry, settings: OperatorSettings) -> None:
     indexing.register(registry)
-    for handler in (
+    handlers: tuple[KindHandler[Any], ...] = (
         platform.PlatformHandler(),
         scrapeflow.ScrapeFlowHandler(),
         eventsink.EventSinkHandler(),
         scheduled.leaderboard_handler(),
         scheduled.tablesync_handler(),
         followeranalysis.FollowerAnalysisHandler(),
-    ):
+    )
+    for handler in handlers:
         Driver(handler, settings).register(registry)

@@ -15,13 +15,13 @@ from reach.operator.api.eventsink import EventSink, EventSinkSpec
 from reach.operator.builders import eventsink as build
 from reach.operator.builders.common import Manifest, Runtime
 from reach.operator.conditions import Condition, get
-from reach.operator.handlers.reconciling import Driver, Report, Request
+from reach.operator.handlers.reconciling import Report, Request
 from reach.operator.handlers.scaling import label_selector, scale, workers_condition
 
 FINALIZER = f"{GROUP}/eventsink-cleanup"
 
 
-def _done(request: Request, type_: str) -> bool:
+def _done(request: Request[EventSinkSpec], type_: str) -> bool:
     """Whether a one-time step already succeeded for this generation."""
     found = get(list(request.status.get("conditions", [])), type_) or {}
     return found.get("status") == "True" and found.get("observedGeneration") == request.generation
@@ -32,11 +32,11 @@ class EventSinkHandler:
     needs_platform = True
     finalizer = FINALIZER
 
-    def manifests(self, request: Request) -> list[Manifest]:
+    def manifests(self, request: Request[EventSinkSpec]) -> list[Manifest]:
         return build.build(request.owner, request.spec, request.runtime())
 
-    async def observe(self, request: Request, applied: bool) -> Report:
-        spec: EventSinkSpec = request.spec
+    async def observe(self, request: Request[EventSinkSpec]) -> Report:
+        spec = request.spec
         sink = build.sink_of(spec)
         stores = request.runtime().stores
         amqp_url = await request.secret(stores.rabbitmq)
@@ -80,7 +80,7 @@ class EventSinkHandler:
         report.conditions.append(workers_condition("ConsumersAvailable", deployment))
         return report
 
-    def register(self, registry: kopf.OperatorRegistry, driver: Driver) -> None:
+    def register(self, registry: kopf.OperatorRegistry) -> None:
         @kopf.on.delete(GROUP, VERSION, EventSink.plural, registry=registry, optional=True)
         async def cleanup(
             body: kopf.Body, patch: kopf.Patch, memo: kopf.Memo, **kwargs: Any

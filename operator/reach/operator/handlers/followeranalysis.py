@@ -1,40 +1,25 @@
 """FollowerAnalysis: runs the indexed scoring Job; shows shard progress, then the result
-summary read from the scores table."""
+summary read from the scores table (the followers contract's query and formula)."""
 
 from __future__ import annotations
 
-from reach.operator.api.followeranalysis import AnalysisResult, FollowerAnalysis
+from reach.followers.contract import summarize, summary_query
+from reach.operator.api.followeranalysis import FollowerAnalysis, FollowerAnalysisSpec
 from reach.operator.builders import followeranalysis as build
 from reach.operator.builders.common import Manifest
 from reach.operator.clickhousing import ClickHouseError
 from reach.operator.conditions import Condition
-from reach.operator.handlers.reconciling import Report, Request
+from reach.operator.handlers.reconciling import NoExtras, Report, Request
 
 
-def result_query(analysis: str) -> str:
-    quoted = analysis.replace("\\", "\\\\").replace("'", "\\'")
-    return (
-        "SELECT count(), countIf(fake_class < 0.1),"
-        " countIf(fake_class >= 0.1 AND fake_class < 0.5), countIf(fake_class >= 0.5)"
-        f" FROM _e.follower_score FINAL WHERE analysis = '{quoted}'"
-    )
-
-
-def summarize(followers: int, real: int, weak: int, fake: int) -> AnalysisResult:
-    percent = round(100.0 * fake / followers, 2) if followers else 0.0
-    return AnalysisResult(
-        followers=followers, real=real, weak_fake=weak, fake=fake, fake_percent=percent
-    )
-
-
-class FollowerAnalysisHandler:
+class FollowerAnalysisHandler(NoExtras):
     kind = FollowerAnalysis
     needs_platform = True
 
-    def manifests(self, request: Request) -> list[Manifest]:
+    def manifests(self, request: Request[FollowerAnalysisSpec]) -> list[Manifest]:
         return build.build(request.owner, request.spec, request.runtime())
 
-    async def observe(self, request: Request, applied: bool) -> Report:
+    async def observe(self, request: Request[FollowerAnalysisSpec]) -> Report:
         job = request.child("Job", f"{request.owner.name}-score")
         shards = request.spec.parallelism
         done = int((job or {}).get("succeeded") or 0)
@@ -50,9 +35,9 @@ class FollowerAnalysisHandler:
                 url = await request.secret(request.runtime().stores.clickhouse)
                 try:
                     rows = await request.conns.clickhouse.run(
-                        url, [result_query(request.owner.name)]
+                        url, [summary_query(request.owner.name)]
                     )
-                    result = summarize(*(int(v) for v in rows[0][0]))
+                    result = summarize({float(c): int(n) for c, n in rows[0]})
                 except ClickHouseError as exc:
                     report.conditions.append(
                         Condition.of("ResultRecorded", False, "ScoresUnreadable", str(exc)[:500])

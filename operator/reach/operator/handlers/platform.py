@@ -6,18 +6,23 @@ from reach.operator.api.platform import Platform, PlatformSpec
 from reach.operator.builders import platform as build
 from reach.operator.builders.common import Manifest
 from reach.operator.conditions import Condition
-from reach.operator.handlers.reconciling import Report, Request, deployment_available
+from reach.operator.handlers.reconciling import (
+    NoExtras,
+    Report,
+    Request,
+    deployment_available,
+)
 
 
-class PlatformHandler:
+class PlatformHandler(NoExtras):
     kind = Platform
     needs_platform = False
 
-    def manifests(self, request: Request) -> list[Manifest]:
+    def manifests(self, request: Request[PlatformSpec]) -> list[Manifest]:
         return build.build(request.owner, request.spec)
 
-    async def observe(self, request: Request, applied: bool) -> Report:
-        spec: PlatformSpec = request.spec
+    async def observe(self, request: Request[PlatformSpec]) -> Report:
+        spec = request.spec
         job = request.child("Job", build.migrate_job_name(request.owner, spec))
         if job and job.get("complete"):
             migrated = Condition.of("MigrationsApplied", True, "JobSucceeded")

@@ -1,10 +1,12 @@
 """The level-based driver every kind shares.
 
-On create, update, resume and every `resync_seconds`, the driver parses the spec, resolves the
-Platform, asks the kind's handler for the manifests, applies them when they changed (or a child
-is missing), lets the handler do its external work and compute its conditions from the
-children, then writes status. An invalid spec is reported once (`Ready=False, InvalidSpec`)
-and not retried until it changes; an outage is a temporary error that Kopf retries with backoff.
+On create, update, resume and every `resync_seconds`, the driver runs its steps in order:
+`pause` (a paused resource is left alone), `parse` (an invalid spec is reported once,
+`Ready=False, InvalidSpec`, and not retried until it changes), `resolve` (the Platform a
+resource runs against), `apply` (the handler's manifests, when they changed or a child is
+missing), `observe` (the handler's external work and its conditions from the children) and
+`report` (conditions, status, Events and the finalizer). An outage is a temporary error that
+Kopf retries with backoff.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import kopf
 from pydantic import BaseModel, ValidationError
 
 from reach.operator import conditions as cond
-from reach.operator.api.common import GROUP, VERSION, CustomResource, PlatformBound
+from reach.operator.api.common import GROUP, VERSION, CustomResource, PlatformBound, StoreRef
 from reach.operator.api.platform import PlatformSpec
 from reach.operator.builders.common import Manifest, Owner, Runtime, digest
 from reach.operator.kube import Kube
@@ -29,21 +31,18 @@ from reach.operator.topology import Connections, TopologyError
 log = logging.getLogger(__name__)
 
 ANNOTATION_PAUSED = f"{GROUP}/paused"
-ANNOTATION_APPLIED = f"{GROUP}/applied-hash"
 INDEXED_KINDS = {"Deployment", "Job", "CronJob", "Service", "ConfigMap"}
 
-
-class PlatformMissing(Exception):
-    pass
+SpecT = TypeVar("SpecT", bound=BaseModel)
 
 
 @dataclass
-class Request:
+class Request(Generic[SpecT]):
     """One pass over one resource: what the handler gets."""
 
     owner: Owner
     body: kopf.Body
-    spec: Any
+    spec: SpecT
     generation: int
     platform: PlatformSpec | None
     children: dict[str, dict[str, Any]]  # "Kind/name" -> summary from the indexes
@@ -60,7 +59,7 @@ class Request:
     def child(self, kind: str, name: str) -> dict[str, Any] | None:
         return self.children.get(f"{kind}/{name}")
 
-    async def secret(self, ref: Any) -> str:
+    async def secret(self, ref: StoreRef) -> str:
         """The value of a store's SecretKeyRef; a missing one is a temporary error."""
         value = await self.kube.read_secret_key(
             self.owner.namespace, ref.secret_key_ref.name, ref.secret_key_ref.key
@@ -84,16 +83,65 @@ class Report:
     finalizer: str | None = None  # held while set; released when a pass reports None
 
 
-class KindHandler(Protocol):
+class KindHandler(Protocol[SpecT]):
+    """Everything the driver asks of a kind's handler."""
+
     @property
     def kind(self) -> type[CustomResource]: ...
 
     @property
-    def needs_platform(self) -> bool: ...
+    def needs_platform(self) -> bool:
+        """Whether a resource without stores of its own waits for its Platform."""
+        ...
 
-    def manifests(self, request: Request) -> list[Manifest]: ...
+    @property
+    def finalizer(self) -> str | None:
+        """The finalizer the handler's reports may hold; None when it never holds one."""
+        ...
 
-    async def observe(self, request: Request, applied: bool) -> Report: ...
+    def manifests(self, request: Request[SpecT]) -> list[Manifest]: ...
+
+    async def observe(self, request: Request[SpecT]) -> Report: ...
+
+    def register(self, registry: kopf.OperatorRegistry) -> None:
+        """Kopf handlers of its own beyond the driver's (EventSink's deletion cleanup)."""
+        ...
+
+
+class NoExtras:
+    """The members most handlers leave at their defaults: no finalizer, no handlers of their
+    own."""
+
+    finalizer: str | None = None
+
+    def register(self, registry: kopf.OperatorRegistry) -> None:
+        return None
+
+
+class PassEnded(Exception):
+    """A step ended the pass after writing why into the status (paused, invalid spec, no
+    Platform)."""
+
+
+@dataclass
+class StatusWriter:
+    """Writes one pass's conditions and status fields into Kopf's patch."""
+
+    patch: kopf.Patch
+    current: list[dict[str, Any]]
+    generation: int
+    now: datetime
+
+    def write(self, updates: list[cond.Condition], extra: Mapping[str, Any] | None = None) -> None:
+        self.patch.status["conditions"] = cond.merge(
+            self.current, updates, self.generation, self.now
+        )
+        self.patch.status["observedGeneration"] = self.generation
+        for key, value in (extra or {}).items():
+            self.patch.status[key] = value
+
+    def condition(self, type_: str) -> dict[str, Any]:
+        return cond.get(self.current, type_) or {}
 
 
 def deployment_available(summary: dict[str, Any] | None) -> tuple[bool, str]:
@@ -107,8 +155,8 @@ def deployment_available(summary: dict[str, Any] | None) -> tuple[bool, str]:
     return True, f"{want} replicas available"
 
 
-class Driver:
-    def __init__(self, handler: KindHandler, settings: OperatorSettings) -> None:
+class Driver(Generic[SpecT]):
+    def __init__(self, handler: KindHandler[SpecT], settings: OperatorSettings) -> None:
         self.handler = handler
         self.settings = settings
         self.kind = handler.kind
@@ -132,18 +180,13 @@ class Driver:
             interval=self.settings.resync_seconds,
             initial_delay=self.settings.resync_seconds,
         )(self.on_resync)
-        extra = getattr(self.handler, "register", None)
-        if extra is not None:
-            extra(registry, self)
+        self.handler.register(registry)
 
     async def on_change(self, **kwargs: Any) -> None:
         await self.run(force_apply=True, **kwargs)
 
     async def on_resync(self, **kwargs: Any) -> None:
         await self.run(force_apply=False, **kwargs)
-
-    def parse(self, body: kopf.Body) -> BaseModel:
-        return self.kind.spec_model.model_validate(dict(body.get("spec", {})))
 
     async def run(
         self,
@@ -157,118 +200,153 @@ class Driver:
         meta = body["metadata"]
         if meta.get("deletionTimestamp"):
             return
-        generation = int(meta.get("generation") or 0)
         status = body.get("status", {}) or {}
-        now = datetime.now(UTC)
-        current_conditions = list(status.get("conditions", []))
-
-        def write(updates: list[cond.Condition], extra: dict[str, Any] | None = None) -> None:
-            patch.status["conditions"] = cond.merge(current_conditions, updates, generation, now)
-            patch.status["observedGeneration"] = generation
-            for key, value in (extra or {}).items():
-                patch.status[key] = value
-
-        if (meta.get("annotations") or {}).get(ANNOTATION_PAUSED) == "true":
-            if (cond.get(current_conditions, cond.PAUSED) or {}).get("status") != "True":
-                write([cond.Condition(cond.PAUSED, "True", "Paused", f"{ANNOTATION_PAUSED}=true")])
-                kopf.event(
-                    body,
-                    type="Normal",
-                    reason="Paused",
-                    message="reconciliation paused by annotation",
-                )
-            return
-        paused_before = (cond.get(current_conditions, cond.PAUSED) or {}).get("status") == "True"
-        resume = [cond.Condition(cond.PAUSED, "False", "Resumed")] if paused_before else []
-
+        writer = StatusWriter(
+            patch, list(status.get("conditions", [])), int(meta.get("generation") or 0),
+            datetime.now(UTC),
+        )  # fmt: skip
+        owner = Owner(self.kind.kind, meta["name"], meta["namespace"], meta["uid"])
         try:
-            spec = self.parse(body)
+            self.pause(body, writer)
+            spec = self.parse(body, writer)
+            request = Request(
+                owner=owner,
+                body=body,
+                spec=spec,
+                generation=writer.generation,
+                platform=self.resolve(spec, owner, kwargs, writer),
+                children=self._children(owner, kwargs),
+                status=status,
+                kube=memo["kube"],
+                conns=memo["conns"],
+                now=writer.now,
+                settings=self.settings,
+            )
+            applied_hash = await self.apply(request, force_apply, writer)
+            report = await self.observe(request, applied_hash, writer)
+        except PassEnded:
+            return
+        self.report(request, report, applied_hash, writer, patch)
+
+    def pause(self, body: kopf.Body, writer: StatusWriter) -> None:
+        """Ends the pass while reconciliation is paused by annotation (reported once)."""
+        annotations = body["metadata"].get("annotations") or {}
+        if annotations.get(ANNOTATION_PAUSED) != "true":
+            return
+        if writer.condition(cond.PAUSED).get("status") != "True":
+            writer.write(
+                [cond.Condition(cond.PAUSED, "True", "Paused", f"{ANNOTATION_PAUSED}=true")]
+            )
+            kopf.event(
+                body, type="Normal", reason="Paused", message="reconciliation paused by annotation"
+            )
+        raise PassEnded
+
+    def parse(self, body: kopf.Body, writer: StatusWriter) -> SpecT:
+        """The spec; an invalid one ends the pass (with an Event once per generation)."""
+        try:
+            parsed = self.kind.spec_model.model_validate(dict(body.get("spec", {})))
         except ValidationError as exc:
             message = "; ".join(
                 f"spec.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
             )
-            previous = cond.get(current_conditions, cond.READY) or {}
+            previous = writer.condition(cond.READY)
             if (
                 previous.get("reason") != "InvalidSpec"
-                or previous.get("observedGeneration") != generation
+                or previous.get("observedGeneration") != writer.generation
             ):
                 kopf.event(body, type="Warning", reason="InvalidSpec", message=message)
-            write([cond.Condition(cond.READY, "False", "InvalidSpec", message)])
-            return
+            writer.write([cond.Condition(cond.READY, "False", "InvalidSpec", message)])
+            raise PassEnded from None
+        # The handler was registered for this kind: its spec model is the handler's SpecT.
+        return cast(SpecT, parsed)
 
-        owner = Owner(self.kind.kind, meta["name"], meta["namespace"], meta["uid"])
-        platform = self._platform(spec, owner, kwargs)
-        if platform is None and self.handler.needs_platform and not getattr(spec, "stores", None):
-            name = getattr(spec, "platform_name", "default")
-            write(
+    def resolve(
+        self, spec: SpecT, owner: Owner, kwargs: Mapping[str, Any], writer: StatusWriter
+    ) -> PlatformSpec | None:
+        """The Platform the resource runs against (None: it runs without one); a missing one
+        it needs ends the pass."""
+        if not isinstance(spec, PlatformBound):
+            return None
+        index = kwargs.get("platforms") or {}
+        for raw in index.get((owner.namespace, spec.platform_name)) or ():
+            try:
+                return PlatformSpec.model_validate(raw)
+            except ValidationError:
+                break
+        if self.handler.needs_platform and spec.stores is None:
+            writer.write(
                 [
                     cond.Condition(
                         cond.READY,
                         "False",
                         "PlatformNotFound",
-                        f"Platform {name!r} not found in {owner.namespace}",
+                        f"Platform {spec.platform_name!r} not found in {owner.namespace}",
                     )
                 ]
             )
-            return
+            raise PassEnded
+        return None
 
-        request = Request(
-            owner=owner,
-            body=body,
-            spec=spec,
-            generation=generation,
-            platform=platform,
-            children=self._children(owner, kwargs),
-            status=status,
-            kube=memo["kube"],
-            conns=memo["conns"],
-            now=now,
-            settings=self.settings,
-        )
+    async def apply(self, request: Request[SpecT], force: bool, writer: StatusWriter) -> str:
+        """Applies the manifests when forced, changed or a child is missing; returns their
+        hash. Manifests the handler refuses to build (an invalid spec) end the pass."""
         try:
             manifests = self.handler.manifests(request)
         except ValueError as exc:
-            write([cond.Condition(cond.READY, "False", "InvalidSpec", str(exc))])
-            return
+            writer.write([cond.Condition(cond.READY, "False", "InvalidSpec", str(exc))])
+            raise PassEnded from None
         applied_hash = digest(manifests)
+        changed = request.status.get("appliedHash") != applied_hash
+        names = [f"{m['kind']}/{m['metadata']['name']}" for m in manifests]
         missing = [
-            f"{m['kind']}/{m['metadata']['name']}"
-            for m in manifests
-            if m["kind"] in INDEXED_KINDS
-            and f"{m['kind']}/{m['metadata']['name']}" not in request.children
+            name
+            for name, m in zip(names, manifests, strict=True)
+            if m["kind"] in INDEXED_KINDS and name not in request.children
         ]
-        applied = False
-        if force_apply or missing or status.get("appliedHash") != applied_hash:
-            await request.kube.apply(manifests)
-            applied = True
-            if force_apply or status.get("appliedHash") != applied_hash:
-                names = ", ".join(f"{m['kind']}/{m['metadata']['name']}" for m in manifests)
-                if status.get("appliedHash") != applied_hash:
-                    kopf.event(
-                        body, type="Normal", reason="Applied", message=f"applied {names}"[:1000]
-                    )
-            elif missing:
-                kopf.event(
-                    body,
-                    type="Warning",
-                    reason="Recreated",
-                    message=f"recreated {', '.join(missing)}",
-                )
+        if not (force or missing or changed):
+            return applied_hash
+        await request.kube.apply(manifests)
+        if changed:
+            message = f"applied {', '.join(names)}"[:1000]
+            kopf.event(request.body, type="Normal", reason="Applied", message=message)
+        elif missing and not force:
+            message = f"recreated {', '.join(missing)}"
+            kopf.event(request.body, type="Warning", reason="Recreated", message=message)
+        return applied_hash
+
+    async def observe(
+        self, request: Request[SpecT], applied_hash: str, writer: StatusWriter
+    ) -> Report:
+        """The handler's external work and conditions; a refusal by the broker or database
+        ends the pass as TopologyRejected."""
         try:
-            report = await self.handler.observe(request, applied)
+            return await self.handler.observe(request)
         except TopologyError as exc:
-            write(
+            writer.write(
                 [cond.Condition(cond.READY, "False", "TopologyRejected", str(exc))],
                 {"appliedHash": applied_hash},
             )
-            kopf.event(body, type="Warning", reason="TopologyRejected", message=str(exc))
-            return
-        updates = [*resume, *report.conditions]
+            kopf.event(request.body, type="Warning", reason="TopologyRejected", message=str(exc))
+            raise PassEnded from None
+
+    def report(
+        self,
+        request: Request[SpecT],
+        report: Report,
+        applied_hash: str,
+        writer: StatusWriter,
+        patch: kopf.Patch,
+    ) -> None:
+        """Conditions (Ready derived unless reported), Events, status and the finalizer."""
+        body = request.body
+        updates = list(report.conditions)
+        if writer.condition(cond.PAUSED).get("status") == "True":
+            updates.insert(0, cond.Condition(cond.PAUSED, "False", "Resumed"))
         if not any(c.type == cond.READY for c in updates):
             updates.append(cond.ready_from(report.conditions))
-        before = (cond.get(current_conditions, cond.READY) or {}).get("status")
         ready = next(c for c in updates if c.type == cond.READY)
-        if before != ready.status:
+        if writer.condition(cond.READY).get("status") != ready.status:
             kopf.event(
                 body,
                 type="Normal" if ready.status == "True" else "Warning",
@@ -277,26 +355,14 @@ class Driver:
             )
         for type_, reason, message in report.events:
             kopf.event(body, type=type_, reason=reason, message=message)
-        write(updates, {"appliedHash": applied_hash, **report.status})
-        held = list(meta.get("finalizers") or [])
-        owned = getattr(self.handler, "finalizer", None)
+        writer.write(updates, {"appliedHash": applied_hash, **report.status})
+        held = list(body["metadata"].get("finalizers") or [])
+        owned = self.handler.finalizer
         if owned:
             if report.finalizer and owned not in held:
                 patch.metadata["finalizers"] = [*held, owned]
             elif not report.finalizer and owned in held:
                 patch.metadata["finalizers"] = [f for f in held if f != owned]
-
-    def _platform(self, spec: Any, owner: Owner, kwargs: Mapping[str, Any]) -> PlatformSpec | None:
-        if not isinstance(spec, PlatformBound):
-            return None
-        index = kwargs.get("platforms") or {}
-        found = index.get((owner.namespace, spec.platform_name))
-        for raw in found or ():
-            try:
-                return PlatformSpec.model_validate(raw)
-            except ValidationError:
-                return None
-        return None
 
     @staticmethod
     def _children(owner: Owner, kwargs: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

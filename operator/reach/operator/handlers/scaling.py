@@ -16,7 +16,7 @@ AUTOSCALER_FIELD_MANAGER = "reach-autoscaler"
 
 
 async def scale(
-    request: Request,
+    request: Request[Any],
     report: Report,
     deployment_name: str,
     spec: Autoscaling,

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from reach.operator.api.common import GROUP, CustomResource
-from reach.operator.api.leaderboard import Leaderboard
-from reach.operator.api.tablesync import TableSync
+from reach.operator.api.common import GROUP, CustomResource, ScheduledSpec
+from reach.operator.api.leaderboard import Leaderboard, LeaderboardSpec
+from reach.operator.api.tablesync import TableSync, TableSyncSpec
 from reach.operator.builders import scheduled as build
 from reach.operator.builders.common import Manifest, Owner, Runtime, digest
 from reach.operator.conditions import Condition
-from reach.operator.handlers.reconciling import Report, Request
+from reach.operator.handlers.reconciling import NoExtras, Report, Request
 
 ANNOTATION_RUN_NOW = f"{GROUP}/run-now"
 RECENT_RUNS = 5
-Builder = Callable[[Owner, Any, Runtime], list[Manifest]]
+S = TypeVar("S", bound=ScheduledSpec)
 
 
 def run_history(jobs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Condition | None]:
@@ -40,22 +40,24 @@ def run_history(jobs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Condi
     return runs, Condition.of("LastRunSucceeded", False, "JobFailed", last["name"])
 
 
-class ScheduledHandler:
+class ScheduledHandler(NoExtras, Generic[S]):
     """A kind whose work is a CronJob; `builder` makes its manifests."""
 
     needs_platform = True
 
-    def __init__(self, kind: type[CustomResource], builder: Builder) -> None:
+    def __init__(
+        self, kind: type[CustomResource], builder: Callable[[Owner, S, Runtime], list[Manifest]]
+    ) -> None:
         self.kind = kind
         self._builder = builder
 
-    def manifests(self, request: Request) -> list[Manifest]:
+    def manifests(self, request: Request[S]) -> list[Manifest]:
         return self._builder(request.owner, request.spec, request.runtime())
 
-    def cron(self, request: Request) -> Manifest:
+    def cron(self, request: Request[S]) -> Manifest:
         return next(m for m in self.manifests(request) if m["kind"] == "CronJob")
 
-    async def observe(self, request: Request, applied: bool) -> Report:
+    async def observe(self, request: Request[S]) -> Report:
         cron = self.cron(request)
         found = request.child("CronJob", cron["metadata"]["name"])
         report = Report()
@@ -94,9 +96,9 @@ class ScheduledHandler:
         return report
 
 
-def leaderboard_handler() -> ScheduledHandler:
+def leaderboard_handler() -> ScheduledHandler[LeaderboardSpec]:
     return ScheduledHandler(Leaderboard, build.leaderboard)
 
 
-def tablesync_handler() -> ScheduledHandler:
+def tablesync_handler() -> ScheduledHandler[TableSyncSpec]:
     return ScheduledHandler(TableSync, build.tablesync)

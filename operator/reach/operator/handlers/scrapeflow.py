@@ -5,19 +5,19 @@ from __future__ import annotations
 from reach.operator.api.scrapeflow import ScrapeFlow, ScrapeFlowSpec
 from reach.operator.builders import scrapeflow as build
 from reach.operator.builders.common import Manifest
-from reach.operator.handlers.reconciling import Report, Request
+from reach.operator.handlers.reconciling import NoExtras, Report, Request
 from reach.operator.handlers.scaling import label_selector, scale, workers_condition
 
 
-class ScrapeFlowHandler:
+class ScrapeFlowHandler(NoExtras):
     kind = ScrapeFlow
     needs_platform = True
 
-    def manifests(self, request: Request) -> list[Manifest]:
+    def manifests(self, request: Request[ScrapeFlowSpec]) -> list[Manifest]:
         return build.build(request.owner, request.spec, request.runtime())
 
-    async def observe(self, request: Request, applied: bool) -> Report:
-        spec: ScrapeFlowSpec = request.spec
+    async def observe(self, request: Request[ScrapeFlowSpec]) -> Report:
+        spec = request.spec
         name = f"{request.owner.name}-worker"
         deployment = request.child("Deployment", name)
         report = Report(
@@ -35,7 +35,7 @@ class ScrapeFlowHandler:
         return report
 
 
-async def _pending(request: Request, dsn: str, flow: str) -> int | None:
+async def _pending(request: Request[ScrapeFlowSpec], dsn: str, flow: str) -> int | None:
     from reach.operator.topology import pending_tasks
 
     try:

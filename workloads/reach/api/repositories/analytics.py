@@ -20,7 +20,8 @@ from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import ClickHouseError
 
 from reach.api.envelope import ApiError
-from reach.api.models import CollectionDay, CollectionSummary, Genre, Platform, TimeSeriesPoint
+from reach.api.models import CollectionDay, CollectionSummary, Genre, TimeSeriesPoint
+from reach.common.networks import SocialNetwork
 
 GenreSort = Literal["creators", "total_followers", "avg_engagement_rate"]
 _GENRE_COLUMNS: Final = (
@@ -70,7 +71,7 @@ class GenreRepository:
         self.clickhouse = clickhouse
 
     async def page(
-        self, platform: Platform, sort: GenreSort, order: str, offset: int, size: int
+        self, platform: SocialNetwork, sort: GenreSort, order: str, offset: int, size: int
     ) -> tuple[list[Genre], int]:
         direction = "DESC" if order == "desc" else "ASC"
         rows = await self.clickhouse.rows(
@@ -86,7 +87,7 @@ class GenreRepository:
         )
         return [Genre.model_validate(r) for r in rows], int(total[0]["n"])
 
-    async def get(self, platform: Platform, category: str) -> Genre | None:
+    async def get(self, platform: SocialNetwork, category: str) -> Genre | None:
         rows = await self.clickhouse.rows(
             f"SELECT {_GENRE_COLUMNS} FROM {{db}}.mart_genre_overview"
             " WHERE platform = {platform:String} AND lower(category) = lower({category:String})"
@@ -147,7 +148,7 @@ class TimeSeriesRepository:
         self.pool = pool
 
     async def points(
-        self, platform: Platform, profile_id: str, since: date, until: date
+        self, platform: SocialNetwork, profile_id: str, since: date, until: date
     ) -> list[TimeSeriesPoint] | None:
         """The profile's days in the range; None if the profile has no series at all."""
         rows = await self.pool.fetch(

@@ -10,8 +10,9 @@ from typing import Any, Final, Literal
 
 import asyncpg
 
-from reach.api.models import Platform, Post
+from reach.api.models import Post
 from reach.api.repositories.assets import served_url
+from reach.common.networks import SocialNetwork
 
 PostSort = Literal["publish_time", "likes", "comments", "views", "engagement"]
 
@@ -80,7 +81,7 @@ def _like(keyword: str) -> str:
     return f"%{escaped}%"
 
 
-def posts_query(platform: Platform, where: PostFilter) -> tuple[str, str, list[Any]]:
+def posts_query(platform: SocialNetwork, where: PostFilter) -> tuple[str, str, list[Any]]:
     """The FROM/WHERE of the posts `where` selects, and its arguments."""
     table = _TABLES[platform]
     args: list[Any] = []
@@ -118,7 +119,7 @@ class PostRepository:
 
     async def page(
         self,
-        platform: Platform,
+        platform: SocialNetwork,
         where: PostFilter,
         sort: PostSort,
         order: Literal["asc", "desc"],
@@ -138,7 +139,7 @@ class PostRepository:
         total = await self.pool.fetchval(f"SELECT count(*) {source}", *args)
         return [Post.model_validate(dict(r)) for r in rows], int(total)
 
-    async def by_shortcode(self, platform: Platform, shortcode: str) -> Post | None:
+    async def by_shortcode(self, platform: SocialNetwork, shortcode: str) -> Post | None:
         table = _TABLES[platform]
         row = await self.pool.fetchrow(
             f"SELECT {table.select} FROM {table.name} p WHERE p.{table.key} = $1", shortcode

@@ -9,8 +9,9 @@ from typing import Any, Final
 
 import asyncpg
 
-from reach.api.models import CampaignProfile, Platform, Profile, SearchRequest
+from reach.api.models import CampaignProfile, Profile, SearchRequest
 from reach.api.repositories.assets import served_url
+from reach.common.networks import SocialNetwork
 
 
 def _authenticity(platform: str, profile_id: str) -> str:
@@ -106,7 +107,7 @@ def decode_cursor(cursor: str) -> tuple[float, int]:
     return value, row_id
 
 
-def search_query(platform: Platform, request: SearchRequest) -> tuple[str, list[Any]]:
+def search_query(platform: SocialNetwork, request: SearchRequest) -> tuple[str, list[Any]]:
     """The keyset-paginated search SQL and its arguments. Rows without the sort value sort as
     -1 (last in descending order), so every row has a place in the order."""
     table = TABLES[platform]
@@ -157,7 +158,7 @@ class ProfileRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def by_handle(self, platform: Platform, handle: str) -> Profile | None:
+    async def by_handle(self, platform: SocialNetwork, handle: str) -> Profile | None:
         table = TABLES[platform]
         row = await self.pool.fetchrow(
             f"SELECT {table.select} FROM {table.name} a WHERE lower(handle) = lower($1)", handle
@@ -165,7 +166,7 @@ class ProfileRepository:
         return None if row is None else _profile(row)
 
     async def search(
-        self, platform: Platform, request: SearchRequest
+        self, platform: SocialNetwork, request: SearchRequest
     ) -> tuple[list[Profile], str | None]:
         sql, args = search_query(platform, request)
         rows = await self.pool.fetch(sql, *args)
@@ -175,7 +176,7 @@ class ProfileRepository:
         return [_profile(r) for r in rows], cursor
 
     async def campaign_profiles(
-        self, partner_id: int, platform: Platform, offset: int, size: int
+        self, partner_id: int, platform: SocialNetwork, offset: int, size: int
     ) -> tuple[list[CampaignProfile], int]:
         table = TABLES[platform]
         rows = await self.pool.fetch(

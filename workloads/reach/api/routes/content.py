@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import PageOf, Platform, Post, Shortcode
+from reach.api.models import PageOf, Post, Shortcode
 from reach.api.repositories.posts import PostFilter, PostSort
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
+from reach.common.networks import SocialNetwork
 
 router = APIRouter(prefix="/content-service/api", tags=["content"], responses=ERROR_RESPONSES)
 ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
@@ -19,7 +20,7 @@ ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z
 
 @router.get("/post/{platform}/{shortcode}", response_model=Envelope[Post])
 async def post(
-    platform: Platform,
+    platform: SocialNetwork,
     shortcode: Annotated[Shortcode, Path()],
     tenant: CurrentTenant,
     services: ServicesDep,
@@ -32,7 +33,7 @@ async def post(
 
 @router.get("/profile/{platform}/{profile_id}/posts", response_model=Envelope[PageOf[Post]])
 async def posts(
-    platform: Platform,
+    platform: SocialNetwork,
     profile_id: ProfileId,
     tenant: CurrentTenant,
     services: ServicesDep,

@@ -8,10 +8,11 @@ from typing import Annotated, get_args
 from fastapi import APIRouter, Body, Path, Response
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, render
-from reach.api.models import Platform, ProfileLookup, SearchRequest, SearchResult
+from reach.api.models import ProfileLookup, SearchRequest, SearchResult
 from reach.api.routes.deps import ServicesDep
 from reach.api.tenancy import CurrentTenant, redact
 from reach.common.identifiers import INSTAGRAM_HANDLE, YOUTUBE_HANDLE
+from reach.common.networks import SocialNetwork
 
 router = APIRouter(prefix="/discovery-service/api", tags=["discovery"], responses=ERROR_RESPONSES)
 # The handles each platform's scraper flow accepts (an @ in front is dropped): one route per
@@ -22,7 +23,7 @@ HANDLE_PATTERNS: dict[str, str] = {
 }
 
 
-def _add_profile_route(platform: Platform) -> None:
+def _add_profile_route(platform: SocialNetwork) -> None:
     async def profile(handle: str, tenant: CurrentTenant, services: ServicesDep) -> Response:
         await services.usage.charge(tenant, "discovery")
         found = redact(await services.profiles.lookup(platform, handle.lstrip("@")), tenant.plan)
@@ -48,13 +49,13 @@ def _add_profile_route(platform: Platform) -> None:
     )
 
 
-for _platform in get_args(Platform):
+for _platform in get_args(SocialNetwork):
     _add_profile_route(_platform)
 
 
 @router.post("/profile/{platform}/search", response_model=Envelope[SearchResult])
 async def search(
-    platform: Platform,
+    platform: SocialNetwork,
     request: Annotated[SearchRequest, Body()],
     tenant: CurrentTenant,
     services: ServicesDep,

@@ -9,11 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Genre, PageOf, Platform, Post
+from reach.api.models import Genre, PageOf, Post
 from reach.api.repositories.analytics import GenreSort
 from reach.api.repositories.posts import PostFilter
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
+from reach.common.networks import SocialNetwork
 
 router = APIRouter(
     prefix="/genre-insights-service/api", tags=["genre insights"], responses=ERROR_RESPONSES
@@ -23,7 +24,7 @@ Category = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^/\x00]
 
 @router.get("/genre/{platform}", response_model=Envelope[PageOf[Genre]])
 async def genres(
-    platform: Platform,
+    platform: SocialNetwork,
     tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
@@ -37,7 +38,7 @@ async def genres(
 
 @router.get("/genre/{platform}/{category}", response_model=Envelope[Genre])
 async def genre(
-    platform: Platform, category: Category, tenant: CurrentTenant, services: ServicesDep
+    platform: SocialNetwork, category: Category, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[Genre]:
     found = await services.genres.get(platform, category)
     if found is None:
@@ -47,7 +48,7 @@ async def genre(
 
 @router.get("/genre/{platform}/{category}/trending", response_model=Envelope[PageOf[Post]])
 async def trending(
-    platform: Platform,
+    platform: SocialNetwork,
     category: Category,
     tenant: CurrentTenant,
     services: ServicesDep,

@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Platform, TimeSeriesPoint
+from reach.api.models import TimeSeriesPoint
 from reach.api.routes.content import ProfileId
 from reach.api.routes.deps import DateRangeDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
+from reach.common.networks import SocialNetwork
 
 router = APIRouter(
     prefix="/social-profile-service/api", tags=["social profile"], responses=ERROR_RESPONSES
@@ -20,7 +21,7 @@ router = APIRouter(
     "/profile/{platform}/{profile_id}/time-series", response_model=Envelope[list[TimeSeriesPoint]]
 )
 async def time_series(
-    platform: Platform,
+    platform: SocialNetwork,
     profile_id: ProfileId,
     dates: DateRangeDep,
     tenant: CurrentTenant,

@@ -10,10 +10,11 @@ from reach.api.models import KeywordCollection, KeywordPosts, Page, PageOf, Post
 from reach.api.repositories.posts import PostFilter, PostRepository, PostSort
 from reach.api.services.resources import ResourceService
 from reach.api.services.scraping import Scraper
+from reach.scraper.contract import FlowName
 
 # The scraper flow that searches a platform by keyword (Instagram has none: its keyword
 # collections are answered from stored posts only).
-KEYWORD_FLOWS: Final[dict[str, str]] = {"youtube": "search_yt_keyword"}
+KEYWORD_FLOWS: Final[dict[str, FlowName]] = {"youtube": FlowName.SEARCH_YOUTUBE_KEYWORD}
 KEYWORD_PRIORITY: Final = 20
 
 

@@ -9,15 +9,12 @@ from typing import Final
 
 from reach.api.cache import ProfileCache, profile_key
 from reach.api.envelope import ApiError
-from reach.api.models import Platform, Profile, ProfileLookup, Refresh, SearchRequest
+from reach.api.models import Profile, ProfileLookup, Refresh, SearchRequest
 from reach.api.repositories.profiles import BadCursor, ProfileRepository
 from reach.api.services.scraping import Scraper
+from reach.common.networks import SocialNetwork
+from reach.scraper.contract import REFRESH_FLOWS
 
-# The scraper flow that refreshes a profile of each platform, and its parameter.
-REFRESH_FLOWS: Final[dict[str, str]] = {
-    "instagram": "refresh_profile_by_handle",
-    "youtube": "refresh_yt_channel",
-}
 # Lookups by people waiting on a dashboard go before periodic refreshes.
 REFRESH_PRIORITY: Final = 50
 
@@ -36,7 +33,7 @@ class ProfileService:
         self.scraper = scraper
         self.stale_after = stale_after
 
-    async def lookup(self, platform: Platform, handle: str) -> ProfileLookup:
+    async def lookup(self, platform: SocialNetwork, handle: str) -> ProfileLookup:
         key = profile_key(platform, handle)
         cached, generation = await self.cache.get(key)
         if cached is not None:
@@ -48,7 +45,7 @@ class ProfileService:
         return ProfileLookup(profile=profile, refresh=await self._refresh(platform, handle))
 
     async def search(
-        self, platform: Platform, request: SearchRequest
+        self, platform: SocialNetwork, request: SearchRequest
     ) -> tuple[list[Profile], str | None]:
         try:
             return await self.repository.search(platform, request)
@@ -59,7 +56,7 @@ class ProfileService:
         refreshed = profile.refreshed_at
         return refreshed is None or datetime.now(UTC) - refreshed > self.stale_after
 
-    async def _refresh(self, platform: Platform, handle: str) -> Refresh:
+    async def _refresh(self, platform: SocialNetwork, handle: str) -> Refresh:
         return await self.scraper.enqueue(
-            REFRESH_FLOWS[platform], {"handle": handle}, REFRESH_PRIORITY
+            REFRESH_FLOWS[platform][0], {"handle": handle}, REFRESH_PRIORITY
         )

@@ -1,4 +1,4 @@
-"""Asset upload (`asset_upload_flow`, the seed's name): download a profile picture or post
+"""Asset upload (`upload_asset`, the seed's `asset_upload_flow`): download a profile picture or post
 image from the platform CDN, keep it in object storage, record it in asset_log and publish an
 asset_log event. Platform CDN links expire; the stored copy does not."""
 
@@ -9,26 +9,13 @@ asset_log event. Platform CDN links expire; the stored copy does not."""
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
-
-from pydantic import Field
 
 from reach.scraper import processing
-from reach.scraper.flows.base import Flow, FlowContext, FlowParams
+from reach.scraper.contract import AssetParams, FlowName
+from reach.scraper.flows.base import Flow, FlowContext
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import Media
-
-
-class AssetParams(FlowParams):
-    platform: Literal["instagram", "youtube"]
-    entity_type: Literal["profile", "post"]
-    entity_id: str = Field(min_length=1, max_length=100)
-    asset_type: Literal["profile_pic", "thumbnail", "display"]
-    url: str = Field(pattern=r"^https?://", max_length=4000)
-
-    def rate_key(self) -> str:
-        return f"{self.platform}:{self.entity_type}:{self.entity_id}:{self.asset_type}"
 
 
 def cdn_url(base: str | None, key: str) -> str | None:
@@ -39,10 +26,10 @@ async def upload_asset(ctx: FlowContext, p: AssetParams) -> Complete:
     max_bytes = ctx.settings.asset_max_bytes
     answer = await ctx.chain.first(Media, lambda s: s.download(p.url, max_bytes))
     data, content_type = answer.value
-    key = processing.asset_key(p.platform, p.entity_id, p.asset_type, data, content_type)
+    key = processing.asset_key(p.network, p.entity_id, p.asset_type, data, content_type)
     storage_url = await ctx.store.put(key, data, content_type)
     asset = processing.StoredAsset(
-        platform=p.platform,
+        platform=p.network,
         entity_type=p.entity_type,
         entity_id=p.entity_id,
         asset_type=p.asset_type,
@@ -58,9 +45,7 @@ async def upload_asset(ctx: FlowContext, p: AssetParams) -> Complete:
 
 
 UPLOAD_ASSET = Flow(
-    name="asset_upload_flow",
-    platform="any",
-    params=AssetParams,
+    name=FlowName.UPLOAD_ASSET,
     run=upload_asset,
     description="Copy a profile picture or post image from the platform CDN to object storage.",
     sources=("cdn",),

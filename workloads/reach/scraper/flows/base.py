@@ -1,7 +1,8 @@
 """What a flow is and how a worker runs one task of it.
 
-A `Flow` names its parameters (a pydantic model: the API validates requests against it and the
-worker validates claimed tasks), its platform, its default source order and rate limits, and
+A `Flow` is the code behind one of the names `reach.scraper.contract` declares (with the network
+and the parameters model: the API validates requests against it and the worker validates claimed
+tasks): its default source order and rate limits, and
 `run`, which does retrieval (through the fallback chain), parsing (the sources' own), processing
 (PostgreSQL) and events (published after the commit). `handle_task` wraps `run` with the
 flow-level rate limits and maps every failure onto a queue outcome, so no task can stop a
@@ -16,14 +17,16 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 import aio_pika.exceptions
 import asyncpg
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from reach.common.events import events_pb2 as pb
+from reach.common.networks import SocialNetwork
 from reach.scraper import metrics
+from reach.scraper.contract import FLOWS, FlowName, FlowParams
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.models import Page
 from reach.scraper.publishing import EventPublisher
@@ -38,23 +41,8 @@ from reach.scraper.storage import AssetStore
 
 log = logging.getLogger(__name__)
 
-Platform = Literal["instagram", "youtube", "any"]
-P = TypeVar("P", bound="FlowParams")
+P = TypeVar("P", bound=FlowParams)
 T = TypeVar("T")
-
-
-class FlowParams(BaseModel):
-    """Parameters of a task; unknown keys are refused so a typo fails at enqueue, not later."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def rate_key(self) -> str | None:
-        """What per-handle limits count by (the handle, channel, shortcode...)."""
-        return None
-
-    def dedup_key(self) -> str | None:
-        """What makes two pending tasks of the flow the same work."""
-        return self.rate_key()
 
 
 class RateLimited(Exception):
@@ -128,16 +116,23 @@ Run = Callable[[FlowContext, P], Awaitable[Complete]]
 
 @dataclass(frozen=True)
 class Flow(Generic[P]):
-    name: str
-    platform: Platform
-    params: type[P]
+    name: FlowName
     run: Run[P]
     description: str
     sources: tuple[str, ...] = ()
     rate_limits: tuple[RateLimit, ...] = ()
     max_retries: int | None = None
 
-    def validate(self, params: Mapping[str, Any]) -> P:
+    @property
+    def network(self) -> SocialNetwork | None:
+        return FLOWS[self.name].network
+
+    @property
+    def params(self) -> type[FlowParams]:
+        """The contract's parameters of this flow (`run` takes them)."""
+        return FLOWS[self.name].params
+
+    def validate(self, params: Mapping[str, Any]) -> FlowParams:
         return self.params.model_validate(dict(params))
 
 

@@ -4,23 +4,11 @@ credential-validity listener when another service hands over a new or refreshed 
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import Field
-
-from reach.scraper.flows.base import Flow, FlowContext, FlowParams
+from reach.scraper.contract import CredentialParams, FlowName
+from reach.scraper.flows.base import Flow, FlowContext
 from reach.scraper.queue.models import Complete
 from reach.scraper.sources.capabilities import CredentialCheck
 from reach.scraper.sources.errors import AuthFailed, Refused
-
-
-class CredentialParams(FlowParams):
-    source: str = Field(min_length=1, max_length=63)
-    name: str = Field(min_length=1, max_length=200)
-    secrets: dict[str, Any]
-
-    def rate_key(self) -> str:
-        return f"{self.source}:{self.name}"
 
 
 async def validate_credential(ctx: FlowContext, p: CredentialParams) -> Complete:
@@ -37,9 +25,7 @@ async def validate_credential(ctx: FlowContext, p: CredentialParams) -> Complete
 
 
 VALIDATE_CREDENTIAL = Flow(
-    name="validate_credential",
-    platform="any",
-    params=CredentialParams,
+    name=FlowName.VALIDATE_CREDENTIAL,
     run=validate_credential,
     description="Check a source credential with its upstream and store it (enabled or not).",
 )

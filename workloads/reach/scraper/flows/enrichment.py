@@ -9,12 +9,10 @@ answering in a strict JSON schema; stored on the account and published as a prof
 from __future__ import annotations
 
 import json
-from typing import Literal
-
-from pydantic import Field
 
 from reach.scraper import processing
-from reach.scraper.flows.base import Flow, FlowContext, FlowParams
+from reach.scraper.contract import EnrichParams, FlowName
+from reach.scraper.flows.base import Flow, FlowContext
 from reach.scraper.models import Enrichment
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
@@ -31,24 +29,16 @@ SYSTEM = (
 )
 
 
-class EnrichParams(FlowParams):
-    platform: Literal["instagram", "youtube"]
-    profile_id: str = Field(min_length=1, max_length=100)
-
-    def rate_key(self) -> str:
-        return f"{self.platform}:{self.profile_id}"
-
-
 async def creator_brief(ctx: FlowContext, p: EnrichParams) -> str:
     """The stored facts the model reads; NotFound when the profile was never scraped."""
-    if p.platform == "instagram":
+    if p.network == "instagram":
         row = await ctx.pool.fetchrow(processing.P["instagram_account_by_id"], p.profile_id)
         texts = "recent_instagram_captions"
     else:
         row = await ctx.pool.fetchrow(processing.P["youtube_account_by_id"], p.profile_id)
         texts = "recent_youtube_titles"
     if row is None:
-        raise NotFound("postgres", f"{p.platform} profile {p.profile_id} is not stored yet")
+        raise NotFound("postgres", f"{p.network} profile {p.profile_id} is not stored yet")
     recent = [r[0] for r in await ctx.pool.fetch(processing.P[texts], p.profile_id, RECENT_TEXTS)]
     facts = {k: v for k, v in dict(row).items() if v is not None}
     return json.dumps({"profile": facts, "recent_posts": recent}, ensure_ascii=False, default=str)
@@ -60,18 +50,16 @@ async def enrich_profile(ctx: FlowContext, p: EnrichParams) -> Complete:
         StructuredChat, lambda s: s.answer(SYSTEM, brief, "profile_enrichment", Enrichment)
     )
     published = await processing.save_enrichment(
-        ctx.pool, ctx.task_id, p.platform, p.profile_id, answer.value, answer.source
+        ctx.pool, ctx.task_id, p.network, p.profile_id, answer.value, answer.source
     )
     if not published:
-        raise NotFound("postgres", f"{p.platform} profile {p.profile_id} vanished")
+        raise NotFound("postgres", f"{p.network} profile {p.profile_id} vanished")
     await ctx.publish(published)
     return Complete(source=answer.source, result=answer.value.model_dump())
 
 
 ENRICH_PROFILE = Flow(
-    name="enrich_profile",
-    platform="any",
-    params=EnrichParams,
+    name=FlowName.ENRICH_PROFILE,
     run=enrich_profile,
     description="Infer a stored profile's gender, location, language, category and topics.",
     sources=("openai",),

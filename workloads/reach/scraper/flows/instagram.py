@@ -7,13 +7,19 @@ creator's followers (the input of follower analysis), a post's comments with sen
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
-
-from reach.common.identifiers import INSTAGRAM_HANDLE, INSTAGRAM_SHORTCODE
 from reach.scraper import events, processing
-from reach.scraper.flows.base import Flow, FlowContext, FlowParams, collect_pages
+from reach.scraper.contract import (
+    FlowName,
+    InstagramCommentsParams,
+    InstagramFollowersParams,
+    InstagramHandleParams,
+    InstagramPostsParams,
+    InstagramShortcodeParams,
+)
+from reach.scraper.flows.base import Flow, FlowContext, collect_pages
 from reach.scraper.flows.sentiment import score_comments
 from reach.scraper.models import InstagramProfile
+from reach.scraper.networks import INSTAGRAM, instagram_account
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
@@ -34,44 +40,13 @@ PROFILE_SOURCES = ("graphapi", "rapidapi-instagram", "lastresort")
 RAPID_ONLY = ("rapidapi-instagram",)
 
 
-class HandleParams(FlowParams):
-    handle: str = Field(pattern=INSTAGRAM_HANDLE, description="Instagram handle, without @.")
-
-    @field_validator("handle", mode="before")
-    @classmethod
-    def _strip_at(cls, value: object) -> object:
-        return value.lstrip("@").strip() if isinstance(value, str) else value
-
-    def rate_key(self) -> str:
-        return self.handle.lower()
-
-
-class PostsParams(HandleParams):
-    limit: int = Field(default=50, ge=1, le=1000, description="Most recent posts to fetch.")
-
-
-class FollowersParams(HandleParams):
-    limit: int = Field(default=1000, ge=1, le=100_000, description="Followers to fetch.")
-
-
-class ShortcodeParams(FlowParams):
-    shortcode: str = Field(pattern=INSTAGRAM_SHORTCODE, description="The post's shortcode.")
-
-    def rate_key(self) -> str:
-        return self.shortcode
-
-
-class CommentsParams(ShortcodeParams):
-    limit: int = Field(default=100, ge=1, le=5000, description="Comments to fetch and score.")
-
-
-async def refresh_profile(ctx: FlowContext, p: HandleParams) -> Complete:
+async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     answer = await ctx.chain.first(
         InstagramProfiles, lambda s: s.instagram_profile(p.handle), handle=p.rate_key()
     )
     profile, recent = answer.value
-    published = await processing.save_instagram_profile(
-        ctx.pool, ctx.task_id, profile, recent, answer.source
+    published = await processing.save_account(
+        ctx.pool, ctx.task_id, INSTAGRAM, instagram_account(profile, recent), answer.source
     )
     await ctx.publish(published)
     return Complete(
@@ -80,7 +55,7 @@ async def refresh_profile(ctx: FlowContext, p: HandleParams) -> Complete:
     )
 
 
-async def refresh_recent_posts(ctx: FlowContext, p: PostsParams) -> Complete:
+async def refresh_recent_posts(ctx: FlowContext, p: InstagramPostsParams) -> Complete:
     # Cursors belong to the source that made them: a source pages to the end or fails whole.
     answer = await ctx.chain.first(
         InstagramPosts,
@@ -88,17 +63,17 @@ async def refresh_recent_posts(ctx: FlowContext, p: PostsParams) -> Complete:
         handle=p.rate_key(),
     )
     await ctx.publish(
-        await processing.save_instagram_posts(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, answer.value, answer.source)
     )
     return Complete(source=answer.source, result={"posts": len(answer.value)})
 
 
-async def refresh_post(ctx: FlowContext, p: ShortcodeParams) -> Complete:
+async def refresh_post(ctx: FlowContext, p: InstagramShortcodeParams) -> Complete:
     answer = await ctx.chain.first(
         InstagramPostLookup, lambda s: s.instagram_post(p.shortcode), handle=p.rate_key()
     )
     await ctx.publish(
-        await processing.save_instagram_posts(ctx.pool, ctx.task_id, [answer.value], answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, [answer.value], answer.source)
     )
     return Complete(source=answer.source, result={"post_id": answer.value.post_id})
 
@@ -113,14 +88,14 @@ async def _creator(ctx: FlowContext, handle: str) -> InstagramProfile | str:
     )
     profile, recent = answer.value
     await ctx.publish(
-        await processing.save_instagram_profile(
-            ctx.pool, ctx.task_id, profile, recent, answer.source
+        await processing.save_account(
+            ctx.pool, ctx.task_id, INSTAGRAM, instagram_account(profile, recent), answer.source
         )
     )
     return profile
 
 
-async def fetch_followers(ctx: FlowContext, p: FollowersParams) -> Complete:
+async def fetch_followers(ctx: FlowContext, p: InstagramFollowersParams) -> Complete:
     creator = await _creator(ctx, p.handle)
     creator_id = creator if isinstance(creator, str) else creator.profile_id
     answer = await ctx.chain.first(
@@ -145,7 +120,7 @@ async def fetch_followers(ctx: FlowContext, p: FollowersParams) -> Complete:
     )
 
 
-async def fetch_post_comments(ctx: FlowContext, p: CommentsParams) -> Complete:
+async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> Complete:
     answer = await ctx.chain.first(
         InstagramComments,
         lambda s: collect_pages(lambda c: s.instagram_comments(p.shortcode, c), p.limit),
@@ -165,45 +140,35 @@ async def fetch_post_comments(ctx: FlowContext, p: CommentsParams) -> Complete:
 
 
 REFRESH_PROFILE = Flow(
-    name="refresh_profile_by_handle",
-    platform="instagram",
-    params=HandleParams,
+    name=FlowName.REFRESH_INSTAGRAM_PROFILE,
     run=refresh_profile,
     description="Refresh an Instagram profile (and its engagement averages) by handle.",
     sources=PROFILE_SOURCES,
     rate_limits=PROFILE_LIMITS,
 )
 REFRESH_POSTS = Flow(
-    name="refresh_recent_posts",
-    platform="instagram",
-    params=PostsParams,
+    name=FlowName.REFRESH_INSTAGRAM_POSTS,
     run=refresh_recent_posts,
     description="Refresh an Instagram profile's most recent posts.",
     sources=("graphapi", "rapidapi-instagram"),
     rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
 )
 REFRESH_POST = Flow(
-    name="refresh_post_by_shortcode",
-    platform="instagram",
-    params=ShortcodeParams,
+    name=FlowName.REFRESH_INSTAGRAM_POST,
     run=refresh_post,
     description="Refresh one Instagram post by its shortcode.",
     sources=RAPID_ONLY,
     rate_limits=(RateLimit(60, "minute"),),
 )
 FETCH_FOLLOWERS = Flow(
-    name="fetch_followers",
-    platform="instagram",
-    params=FollowersParams,
+    name=FlowName.FETCH_INSTAGRAM_FOLLOWERS,
     run=fetch_followers,
     description="Fetch a creator's followers for follower analysis (profile_relationship_log).",
     sources=("graphapi", "rapidapi-instagram", "lastresort"),
     rate_limits=(RateLimit(30, "minute"),),
 )
 FETCH_COMMENTS = Flow(
-    name="fetch_post_comments",
-    platform="instagram",
-    params=CommentsParams,
+    name=FlowName.FETCH_INSTAGRAM_POST_COMMENTS,
     run=fetch_post_comments,
     description="Fetch an Instagram post's comments and score their sentiment.",
     sources=(*RAPID_ONLY, "openai"),

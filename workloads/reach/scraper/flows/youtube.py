@@ -8,15 +8,19 @@ by id, a video's comments with sentiment, and a keyword search that enqueues cha
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import Field, model_validator
-
-from reach.common.identifiers import YOUTUBE_HANDLE
 from reach.scraper import processing
-from reach.scraper.flows.base import Flow, FlowContext, FlowParams, collect_pages
+from reach.scraper.contract import (
+    FlowName,
+    YouTubeChannelParams,
+    YouTubeChannelVideosParams,
+    YouTubeCommentsParams,
+    YouTubeSearchParams,
+    YouTubeVideoParams,
+)
+from reach.scraper.flows.base import Flow, FlowContext, collect_pages
 from reach.scraper.flows.sentiment import score_comments
 from reach.scraper.models import YouTubeChannel, YouTubeVideo
+from reach.scraper.networks import YOUTUBE, Account
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
@@ -27,52 +31,7 @@ from reach.scraper.sources.capabilities import (
 )
 from reach.scraper.sources.errors import NotFound
 
-CHANNEL_PATTERN = r"^UC[A-Za-z0-9_-]{22}$"
-VIDEO_PATTERN = r"^[A-Za-z0-9_-]{11}$"
 SOURCES = ("youtube",)
-
-
-class ChannelParams(FlowParams):
-    channel_id: str | None = Field(default=None, pattern=CHANNEL_PATTERN)
-    handle: str | None = Field(default=None, pattern=YOUTUBE_HANDLE)
-
-    @model_validator(mode="after")
-    def _one_of(self) -> ChannelParams:
-        if (self.channel_id is None) == (self.handle is None):
-            raise ValueError("give exactly one of channel_id and handle")
-        return self
-
-    def rate_key(self) -> str:
-        return self.channel_id or (self.handle or "").lstrip("@").lower()
-
-
-class ChannelVideosParams(FlowParams):
-    channel_id: str = Field(pattern=CHANNEL_PATTERN)
-    limit: int = Field(default=50, ge=1, le=5000, description="Latest uploads to refresh.")
-
-    def rate_key(self) -> str:
-        return self.channel_id
-
-
-class VideoParams(FlowParams):
-    video_id: str = Field(pattern=VIDEO_PATTERN)
-
-    def rate_key(self) -> str:
-        return self.video_id
-
-
-class VideoCommentsParams(VideoParams):
-    limit: int = Field(default=100, ge=1, le=5000, description="Comments to fetch and score.")
-
-
-class SearchParams(FlowParams):
-    keyword: str = Field(min_length=1, max_length=200)
-    kind: Literal["channel"] = "channel"
-    limit: int = Field(default=50, ge=1, le=500, description="Channels to enqueue at most.")
-    priority: int = Field(default=0, ge=-100, le=100, description="Of the enqueued refreshes.")
-
-    def rate_key(self) -> str:
-        return self.keyword.lower()
 
 
 async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:
@@ -84,19 +43,23 @@ async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:
         YouTubeChannels, lambda s: s.youtube_channel(channel_id=channel_id)
     )
     await ctx.publish(
-        await processing.save_youtube_channel(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_account(
+            ctx.pool, ctx.task_id, YOUTUBE, Account(answer.value), answer.source
+        )
     )
     return answer.value
 
 
-async def refresh_channel(ctx: FlowContext, p: ChannelParams) -> Complete:
+async def refresh_channel(ctx: FlowContext, p: YouTubeChannelParams) -> Complete:
     answer = await ctx.chain.first(
         YouTubeChannels,
         lambda s: s.youtube_channel(channel_id=p.channel_id, handle=p.handle),
         handle=p.rate_key(),
     )
     await ctx.publish(
-        await processing.save_youtube_channel(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_account(
+            ctx.pool, ctx.task_id, YOUTUBE, Account(answer.value), answer.source
+        )
     )
     c = answer.value
     return Complete(
@@ -109,7 +72,7 @@ async def _latest_videos(source: YouTubeVideos, playlist: str, limit: int) -> li
     return await source.youtube_videos(ids)
 
 
-async def refresh_channel_videos(ctx: FlowContext, p: ChannelVideosParams) -> Complete:
+async def refresh_channel_videos(ctx: FlowContext, p: YouTubeChannelVideosParams) -> Complete:
     channel = await _channel(ctx, p.channel_id)
     if not channel.uploads_playlist_id:
         raise NotFound("youtube", f"channel {p.channel_id} has no uploads playlist")
@@ -118,7 +81,7 @@ async def refresh_channel_videos(ctx: FlowContext, p: ChannelVideosParams) -> Co
         YouTubeVideos, lambda s: _latest_videos(s, playlist, p.limit), handle=p.rate_key()
     )
     await ctx.publish(
-        await processing.save_youtube_videos(ctx.pool, ctx.task_id, answer.value, answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, answer.value, answer.source)
     )
     return Complete(source=answer.source, result={"videos": len(answer.value)})
 
@@ -130,17 +93,17 @@ async def _one_video(source: YouTubeVideos, video_id: str) -> YouTubeVideo:
     return found[0]
 
 
-async def refresh_video(ctx: FlowContext, p: VideoParams) -> Complete:
+async def refresh_video(ctx: FlowContext, p: YouTubeVideoParams) -> Complete:
     answer = await ctx.chain.first(
         YouTubeVideos, lambda s: _one_video(s, p.video_id), handle=p.rate_key()
     )
     await ctx.publish(
-        await processing.save_youtube_videos(ctx.pool, ctx.task_id, [answer.value], answer.source)
+        await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, [answer.value], answer.source)
     )
     return Complete(source=answer.source, result={"video_id": p.video_id})
 
 
-async def fetch_video_comments(ctx: FlowContext, p: VideoCommentsParams) -> Complete:
+async def fetch_video_comments(ctx: FlowContext, p: YouTubeCommentsParams) -> Complete:
     answer = await ctx.chain.first(
         YouTubeComments,
         lambda s: collect_pages(lambda c: s.youtube_comments(p.video_id, c), p.limit),
@@ -159,7 +122,7 @@ async def fetch_video_comments(ctx: FlowContext, p: VideoCommentsParams) -> Comp
     )
 
 
-async def search_keyword(ctx: FlowContext, p: SearchParams) -> Complete:
+async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
     answer = await ctx.chain.first(
         YouTubeSearch,
         lambda s: collect_pages(lambda c: s.youtube_search(p.keyword, p.kind, c), p.limit),
@@ -179,45 +142,35 @@ async def search_keyword(ctx: FlowContext, p: SearchParams) -> Complete:
 
 
 REFRESH_CHANNEL = Flow(
-    name="refresh_yt_channel",
-    platform="youtube",
-    params=ChannelParams,
+    name=FlowName.REFRESH_YOUTUBE_CHANNEL,
     run=refresh_channel,
     description="Refresh a YouTube channel by id or @handle.",
     sources=SOURCES,
     rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
 )
 REFRESH_CHANNEL_VIDEOS = Flow(
-    name="refresh_yt_channel_videos",
-    platform="youtube",
-    params=ChannelVideosParams,
+    name=FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS,
     run=refresh_channel_videos,
     description="Refresh a channel's latest uploads (and its averages).",
     sources=SOURCES,
     rate_limits=(RateLimit(60, "minute"),),
 )
 REFRESH_VIDEO = Flow(
-    name="refresh_yt_video",
-    platform="youtube",
-    params=VideoParams,
+    name=FlowName.REFRESH_YOUTUBE_VIDEO,
     run=refresh_video,
     description="Refresh one YouTube video by id.",
     sources=SOURCES,
     rate_limits=(RateLimit(120, "minute"),),
 )
 FETCH_VIDEO_COMMENTS = Flow(
-    name="fetch_yt_video_comments",
-    platform="youtube",
-    params=VideoCommentsParams,
+    name=FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS,
     run=fetch_video_comments,
     description="Fetch a video's comments and score their sentiment.",
     sources=(*SOURCES, "openai"),
     rate_limits=(RateLimit(30, "minute"),),
 )
 SEARCH_KEYWORD = Flow(
-    name="search_yt_keyword",
-    platform="youtube",
-    params=SearchParams,
+    name=FlowName.SEARCH_YOUTUBE_KEYWORD,
     run=search_keyword,
     description="Search channels by keyword and enqueue their refresh (keyword collections).",
     sources=SOURCES,

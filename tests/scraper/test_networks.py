@@ -1,0 +1,61 @@
+"""The networks' declarations against the migrated PostgreSQL schema: every declared column
+exists with the declared type, and the generated upserts merge as declared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+
+from reach.scraper.models import YouTubeChannel
+from reach.scraper.networks import INSTAGRAM, YOUTUBE, Account, NetworkSchema
+
+# information_schema's names of the declared types.
+TYPES = {
+    "text": "text",
+    "bigint": "bigint",
+    "integer": "integer",
+    "boolean": "boolean",
+    "float8": "double precision",
+    "timestamptz": "timestamp with time zone",
+    "text[]": "ARRAY",
+}
+
+
+@pytest.mark.service
+@pytest.mark.parametrize("schema", [INSTAGRAM, YOUTUBE], ids=lambda s: s.network)
+async def test_declared_columns_are_the_tables(
+    pool: asyncpg.Pool, schema: NetworkSchema[Any, Any]
+) -> None:
+    for table in (schema.account, schema.post):
+        rows = await pool.fetch(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1",
+            table.name,
+        )
+        stored = {r["column_name"]: r["data_type"] for r in rows}
+        declared = {c.name: TYPES[c.pg_type] for c in table.columns}
+        assert {name: stored.get(name) for name in declared} == declared
+        assert {"source", "updated_at"} <= set(stored)
+
+
+@pytest.mark.service
+async def test_a_poorer_source_keeps_what_a_richer_one_found(pool: asyncpg.Pool) -> None:
+    table = YOUTUBE.account
+    rich = YouTubeChannel(channel_id="UC" + "a" * 22, handle="@rich", title="Rich", subscribers=9)
+    poor = YouTubeChannel(channel_id=rich.channel_id, subscribers=10)
+    await pool.execute(table.upsert_sql, *table.parameters([Account(rich)], "youtube"))
+    await pool.execute(table.upsert_sql, *table.parameters([Account(poor)], "other"))
+    row = await pool.fetchrow(
+        "SELECT handle, title, subscribers, source, refreshed_at FROM youtube_account"
+        " WHERE channel_id = $1",
+        rich.channel_id,
+    )
+    assert row is not None
+    assert (row["handle"], row["title"], row["subscribers"], row["source"]) == (
+        "@rich",
+        "Rich",
+        10,
+        "other",
+    )
+    assert row["refreshed_at"] is not None

@@ -1,0 +1,117 @@
+"""The operator under test against a local control plane (`reach.testing.cluster`): the CRDs
+installed, a namespace's stores Secret, the sample custom resources, and `reach operator run` as
+a restartable subprocess. Used by the operator's cluster tests and `bench/operator_converge.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reach.testing.cluster import LocalCluster
+from reach.testing.ports import free_port
+
+GROUP = "reach.goodcreator.co"
+# The shared test services: every test gets its own PostgreSQL database, but Redis and
+# RabbitMQ are the machine's.
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def load_samples(folder: Path) -> dict[str, dict[str, Any]]:
+    """kind -> the sample custom resource of that kind in `folder` (other documents skipped)."""
+    found = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc["apiVersion"].startswith(f"{GROUP}/"):
+                found[doc["kind"]] = doc
+    return found
+
+
+def install_crds(cluster: LocalCluster, crds: Path) -> None:
+    """Applies the generated CRDs (a kustomization) and waits until they are served."""
+    cluster.kubectl("apply", "--server-side", "-k", str(crds))
+    cluster.kubectl(
+        "wait",
+        "--for=condition=Established",
+        "--timeout=30s",
+        "crd",
+        "-l",
+        "app.kubernetes.io/part-of=reach",
+    )
+
+
+def create_stores_secret(
+    cluster: LocalCluster,
+    namespace: str,
+    *,
+    postgres: str,
+    clickhouse: str,
+    redis: str = LOCAL_REDIS,
+    rabbitmq: str = LOCAL_RABBITMQ,
+) -> None:
+    """The `reach-stores` Secret the samples' Platform points its stores at."""
+    cluster.kubectl(
+        "-n",
+        namespace,
+        "create",
+        "secret",
+        "generic",
+        "reach-stores",
+        f"--from-literal=postgres={postgres}",
+        f"--from-literal=clickhouse={clickhouse}",
+        f"--from-literal=redis={redis}",
+        f"--from-literal=rabbitmq={rabbitmq}",
+    )
+
+
+class OperatorProcess:
+    """`reach operator run` as a subprocess in its own session, restartable, logging to
+    `log`."""
+
+    def __init__(self, kubeconfig: Path, log: Path, env: Mapping[str, str] | None = None) -> None:
+        self.kubeconfig = kubeconfig
+        self.log = log
+        self.env = dict(env or {})
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "the operator is not started"
+        return self.process.pid
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "KUBECONFIG": str(self.kubeconfig),
+            "REACH_OPERATOR_LIVENESS_PORT": str(free_port()),
+            **self.env,
+        }
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "reach.cli", "operator", "run"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self) -> None:
+        os.killpg(self.pid, signal.SIGKILL)
+        assert self.process is not None
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
