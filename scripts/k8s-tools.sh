@@ -15,8 +15,22 @@ cache=${REACH_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reach/k8s/$KUBERNETES_V
 bin=$cache/bin
 tools=(kube-apiserver kube-controller-manager kubectl etcd helm kustomize)
 
+k8s_minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+# helm's idea of the cluster's version (for `kubeVersion` constraints and lint's deprecation
+# checks) is compiled in and defaults to v1.20; its own release Makefile sets these four.
+helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+for pkg in chartutil lint/rules; do
+  helm_ldflags+=" -X helm.sh/helm/v3/pkg/$pkg.k8sVersionMajor=1"
+  helm_ldflags+=" -X helm.sh/helm/v3/pkg/$pkg.k8sVersionMinor=$k8s_minor"
+done
+
+# A tool whose build recipe changed since it was cached has a stale stamp and is rebuilt alone.
+declare -A recipe=([helm]=$helm_ldflags)
+stamp() { echo "$bin/.$1.recipe"; }
+fresh() { [ -x "$bin/$1" ] && { [ -z "${recipe[$1]:-}" ] || [ "$(cat "$(stamp "$1")" 2>/dev/null)" == "${recipe[$1]}" ]; }; }
+
 missing=()
-for t in "${tools[@]}"; do [ -x "$bin/$t" ] || missing+=("$t"); done
+for t in "${tools[@]}"; do fresh "$t" || missing+=("$t"); done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "$bin"
   exit 0
@@ -58,7 +72,7 @@ if needs kube-apiserver kube-controller-manager kubectl; then
       -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION \
       -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES_VERSION \
       -X k8s.io/component-base/version.gitMajor=1 \
-      -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" \
+      -X k8s.io/component-base/version.gitMinor=$k8s_minor" \
       -o "$bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
       k8s.io/kubernetes/cmd/kubectl)
 fi
@@ -71,8 +85,8 @@ if needs etcd; then
 fi
 
 if needs helm; then
-  GOBIN=$bin go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    helm.sh/helm/v3/cmd/helm@"$HELM_VERSION"
+  GOBIN=$bin go install -trimpath -ldflags "$helm_ldflags" helm.sh/helm/v3/cmd/helm@"$HELM_VERSION"
+  echo "$helm_ldflags" >"$(stamp helm)"
 fi
 if needs kustomize; then
   GOBIN=$bin go install -trimpath -ldflags "-s -w" sigs.k8s.io/kustomize/kustomize/v5@"$KUSTOMIZE_VERSION"
