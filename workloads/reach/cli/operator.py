@@ -26,9 +26,45 @@ def run() -> None:
 @app.command()
 def crds(
     folder: Annotated[Path, typer.Argument(help="Where to write them.")] = Path("crds"),
+    apply: Annotated[
+        bool,
+        typer.Option(
+            "--apply",
+            help="Apply them server-side to the cluster (in-cluster ServiceAccount, else "
+            "$KUBECONFIG) instead of writing files: the Helm chart's upgrade hook.",
+        ),
+    ] = False,
 ) -> None:
-    """Write the CustomResourceDefinitions generated from the API models."""
+    """Write (or apply) the CustomResourceDefinitions generated from the API models."""
+    if apply:
+        _apply_crds()
+        return
     from reach.operator.crds import write
 
     for path in write(folder):
         typer.echo(path)
+
+
+def _apply_crds() -> None:
+    """Server-side apply, forcing conflicts: the CRDs of this image's version win, as Helm never
+    upgrades a chart's crds/ folder itself."""
+    from kubernetes import client, config
+
+    from reach.operator.api import KINDS
+    from reach.operator.crds import render
+
+    try:
+        config.load_incluster_config()
+    except config.ConfigException:
+        config.load_kube_config()
+    api = client.ApiextensionsV1Api()
+    for kind in KINDS:
+        body = render(kind)
+        api.patch_custom_resource_definition(
+            body["metadata"]["name"],
+            body,
+            field_manager="reach-crds",
+            force=True,
+            _content_type="application/apply-patch+yaml",
+        )
+        typer.echo(f"applied {body['metadata']['name']}")
