@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test services venv k8s-tools cluster crds chart-files lint lock
+.PHONY: test services venv k8s-tools cluster crds chart-files image chart-test lint lock
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
 test: venv services k8s-tools lint
@@ -41,6 +41,14 @@ chart-files:
 	{ echo "# Copied by make chart-files from kustomize/base/rbac/role.yaml: do not edit."; \
 	  sed -n '/^rules:/,$$p' kustomize/base/rbac/role.yaml | tail -n +2 | sed 's/^  //'; \
 	} >charts/reach/files/operator-rules.yaml
+
+## Build the cluster image with docker, buildah or podman (BASE=debootstrap: no registry needed).
+image: venv
+	bash scripts/image.sh
+
+## The chart, overlay and Tiltfile tests (the image tier needs `make image`'s tools: -m image).
+chart-test: venv k8s-tools
+	$(BIN)/pytest tests/packaging -m "not image"
 
 ## Static checks: lint, formatting, import layering, types.
 lint: venv

@@ -398,3 +398,34 @@ def test_helm_knows_the_kubernetes_version_it_was_built_for(k8s_bin: Path, tmp_p
     )
     doc = documents(helm_template(k8s_bin / "helm", chart, folder=tmp_path))[0]
     assert doc["data"]["version"] == f"v1.{minor}.0"
+
+
+@pytest.mark.cluster
+def test_render_applies_server_side_with_strict_validation(
+    k8s_cluster: LocalCluster, render: Any
+) -> None:
+    """Everything the chart can render (but the ServiceMonitor, whose CRD the test cluster lacks)
+    is accepted by a real API server: built-in kinds, the CRDs and their custom resources."""
+    docs = render(EVERYTHING)
+    crds = by_kind(docs, "CustomResourceDefinition")
+    k8s_cluster.kubectl("apply", "--server-side", "-f", "-", input=yaml.safe_dump_all(crds))
+    k8s_cluster.kubectl(
+        "wait",
+        "--for=condition=Established",
+        "--timeout=30s",
+        "crd",
+        "-l",
+        "app.kubernetes.io/part-of=reach",
+    )
+    k8s_cluster.kubectl("create", "namespace", "reach-system", check=False)
+    out = k8s_cluster.kubectl(
+        "apply",
+        "--dry-run=server",
+        "--validate=strict",
+        "--server-side",
+        "--field-manager=reach-test",
+        "-f",
+        "-",
+        input=yaml.safe_dump_all(docs),
+    )
+    assert out.stdout.count("(server dry run)") == len(docs)
