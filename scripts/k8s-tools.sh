@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes binaries the cluster test tier needs (kube-apiserver,
-# kube-controller-manager, kubectl, etcd, helm, kustomize) from Go modules into a cache outside
-# the repo, and reuses them when present. Called by `make k8s-tools` and the test bootstrap.
+# kube-controller-manager, kubectl, etcd, helm, kustomize, kubeconform) from Go modules into a
+# cache outside the repo, and reuses them when present. Called by `make k8s-tools` and the test bootstrap.
 #
 # k8s.io/kubernetes and etcd's server module replace their sibling modules with local paths, so
 # `go install pkg@version` refuses them; each is built inside a throwaway module that requires
@@ -13,7 +13,7 @@ source "$here/k8s-versions.env"
 
 cache=${REACH_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reach/k8s/$KUBERNETES_VERSION-etcd$ETCD_VERSION-helm$HELM_VERSION-kustomize$KUSTOMIZE_VERSION}
 bin=$cache/bin
-tools=(kube-apiserver kube-controller-manager kubectl etcd helm kustomize)
+tools=(kube-apiserver kube-controller-manager kubectl etcd helm kustomize kubeconform)
 
 k8s_minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
 # helm's idea of the cluster's version (for `kubeVersion` constraints and lint's deprecation
@@ -25,7 +25,7 @@ for pkg in chartutil lint/rules; do
 done
 
 # A tool whose build recipe changed since it was cached has a stale stamp and is rebuilt alone.
-declare -A recipe=([helm]=$helm_ldflags)
+declare -A recipe=([helm]=$helm_ldflags [kubeconform]=$KUBECONFORM_VERSION)
 stamp() { echo "$bin/.$1.recipe"; }
 fresh() { [ -x "$bin/$1" ] && { [ -z "${recipe[$1]:-}" ] || [ "$(cat "$(stamp "$1")" 2>/dev/null)" == "${recipe[$1]}" ]; }; }
 
@@ -87,6 +87,10 @@ fi
 if needs helm; then
   GOBIN=$bin go install -trimpath -ldflags "$helm_ldflags" helm.sh/helm/v3/cmd/helm@"$HELM_VERSION"
   echo "$helm_ldflags" >"$(stamp helm)"
+fi
+if needs kubeconform; then
+  GOBIN=$bin go install -trimpath -ldflags "-s -w" github.com/yannh/kubeconform/cmd/kubeconform@"$KUBECONFORM_VERSION"
+  echo "$KUBECONFORM_VERSION" >"$(stamp kubeconform)"
 fi
 if needs kustomize; then
   GOBIN=$bin go install -trimpath -ldflags "-s -w" sigs.k8s.io/kustomize/kustomize/v5@"$KUSTOMIZE_VERSION"

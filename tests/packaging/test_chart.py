@@ -4,9 +4,11 @@ elsewhere (CRDs, samples, RBAC rules) still equal to their sources."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import yaml
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.helm import RenderError, by_kind, documents, helm_template, one
+from reach.testing.kubeconform import cluster_schemas, kubeconform
 
 pytestmark = pytest.mark.unit
 
@@ -429,3 +432,37 @@ def test_render_applies_server_side_with_strict_validation(
         input=yaml.safe_dump_all(docs),
     )
     assert out.stdout.count("(server dry run)") == len(docs)
+
+
+@pytest.mark.cluster
+def test_kubeconform_strict_with_the_test_clusters_schemas(
+    k8s_bin: Path, k8s_cluster: LocalCluster, render: Any, tmp_path: Path
+) -> None:
+    docs = render(EVERYTHING)
+    k8s_cluster.kubectl(
+        "apply",
+        "--server-side",
+        "-f",
+        "-",
+        input=yaml.safe_dump_all(by_kind(docs, "CustomResourceDefinition")),
+    )
+
+    def published() -> bool:
+        status, body = k8s_cluster.get("/openapi/v2")
+        return status == 200 and b'"kind": "Platform"' in body.replace(b'"kind":"', b'"kind": "')
+
+    deadline = time.monotonic() + 60
+    while not published():
+        assert time.monotonic() < deadline, "the CRDs never reached /openapi/v2"
+        time.sleep(0.5)
+    schemas = cluster_schemas(k8s_cluster, tmp_path / "schemas")
+    binary = k8s_bin / "kubeconform"
+    result = kubeconform(binary, schemas, yaml.safe_dump_all(docs))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Valid: {len(docs)}, Invalid: 0, Errors: 0, Skipped: 0" in result.stdout
+    # -strict: a field the schema does not know is refused, in built-in and custom kinds alike.
+    for kind in ("Deployment", "Platform"):
+        doc = copy.deepcopy(one(docs, kind, "main" if kind == "Platform" else None))
+        doc["spec"]["replicaz"] = 1
+        refused = kubeconform(binary, schemas, yaml.safe_dump(doc))
+        assert refused.returncode != 0 and "replicaz" in refused.stdout, kind
