@@ -349,3 +349,8 @@ def test_kind_config_decodes_strictly(kind_decoder: Path, tmp_path: Path) -> Non
     bad.write_text(yaml.safe_dump(config))
     refused = subprocess.run([str(kind_decoder), str(bad)], capture_output=True, text=True)
     assert refused.returncode != 0 and "extraPortMapping" in refused.stderr
+
+
+def test_tilt_deploys_only_to_the_kind_cluster_of_kind_config(tilt: Tilt) -> None:
+    name = yaml.safe_load((REPO / "kind" / "config.yaml").read_text())["name"]
+    assert [c["contexts"] for c in tilt.of("allow_k8s_contexts")] == [f"kind-{name}"]

@@ -6,11 +6,19 @@ Used by the packaging tests (tests/packaging) and bench/image.py.
 
 from __future__ import annotations
 
+import json
 import subprocess
+import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from reach.testing.cluster import LocalCluster
+
+CHART = Path(__file__).resolve().parents[3] / "charts" / "reach"
 
 Document = dict[str, Any]
 
@@ -79,3 +87,96 @@ def one(docs: list[Document], kind: str, name: str | None = None) -> Document:
         names = [d["metadata"]["name"] for d in by_kind(docs, kind)]
         raise AssertionError(f"expected one {kind} {name or ''}, found {names}")
     return found[0]
+
+
+def eventually(check: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.5)
+    raise AssertionError(f"not true after {timeout} s: {what}")
+
+
+class HelmRelease:
+    """The chart, with its samples and `image`, installed by helm into a namespace of its own in
+    the test cluster; the operator watches only that namespace."""
+
+    def __init__(self, cluster: LocalCluster, helm: Path, image: str, workdir: Path) -> None:
+        self.cluster = cluster
+        self.helm = helm
+        self.namespace = f"pk-{uuid.uuid4().hex[:8]}"
+        self.name = "rx"
+        repository, tag = image.rsplit(":", 1)
+        self.values = workdir / "values.yaml"
+        self.values.write_text(
+            yaml.safe_dump(
+                {
+                    "image": {"repository": repository, "tag": tag, "pullPolicy": "Never"},
+                    "samples": {"enabled": True},
+                    "operator": {"watchNamespaces": [self.namespace]},
+                }
+            )
+        )
+
+    def helm_run(self, *args: str, timeout: float = 300) -> str:
+        result = subprocess.run(
+            [
+                str(self.helm),
+                *args,
+                "--kubeconfig",
+                str(self.cluster.kubeconfig_path),
+                "--namespace",
+                self.namespace,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode != 0:
+            raise RenderError(f"helm {args[0]}: {result.stderr.strip()}")
+        return result.stdout
+
+    def install(self) -> None:
+        self.helm_run(
+            "install",
+            self.name,
+            str(CHART),
+            "--values",
+            str(self.values),
+            "--create-namespace",
+            "--wait",
+            "--timeout",
+            "3m",
+        )
+
+    def upgrade(self) -> None:
+        self.helm_run(
+            "upgrade",
+            self.name,
+            str(CHART),
+            "--values",
+            str(self.values),
+            "--wait",
+            "--timeout",
+            "3m",
+        )
+
+    def uninstall(self) -> None:
+        # Not --wait: pods are only ever gone once a kubelet confirms, and the fake one does not.
+        self.helm_run("uninstall", self.name)
+
+    @property
+    def operator_account(self) -> str:
+        return f"{self.name}-reach-operator"
+
+    def condition(self, kind: str, name: str, type_: str = "Ready") -> str | None:
+        out = self.cluster.kubectl(
+            "-n", self.namespace, "get", kind, name, "-o", "json", check=False
+        )
+        if out.returncode != 0:
+            return None
+        for condition in json.loads(out.stdout).get("status", {}).get("conditions", []):
+            if condition["type"] == type_:
+                return str(condition["status"])
+        return None
