@@ -466,3 +466,19 @@ def test_kubeconform_strict_with_the_test_clusters_schemas(
         doc["spec"]["replicaz"] = 1
         refused = kubeconform(binary, schemas, yaml.safe_dump(doc))
         assert refused.returncode != 0 and "replicaz" in refused.stdout, kind
+
+
+def test_pre_delete_hook_selects_exactly_the_releases_resources(render: Any) -> None:
+    assert not [j for j in by_kind(render(), "Job") if j["metadata"]["name"] == "reach-cleanup"]
+    docs = render(EVERYTHING)
+    job = one(docs, "Job", "reach-cleanup")
+    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-delete"
+    args = job["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[:2] == ["operator", "delete-resources"]
+    selector = dict(term.split("=") for term in args[3].removeprefix("--selector=").split(","))
+    crds = by_kind(docs, "CustomResourceDefinition")
+    kinds = {crd["spec"]["names"]["kind"] for crd in crds}
+    owned = [d for d in docs if d["kind"] in kinds]
+    assert owned and all(selector.items() <= d["metadata"]["labels"].items() for d in owned)
+    role = one(docs, "Role", "reach-cleanup")
+    assert set(role["rules"][0]["resources"]) == {crd["spec"]["names"]["plural"] for crd in crds}

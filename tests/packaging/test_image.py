@@ -97,7 +97,9 @@ def release(
         k8s_cluster,
         image,
         tmp_path,
-        select=lambda pod: (pod.metadata.labels or {}).get("app.kubernetes.io/component") == "crds",
+        select=lambda pod: (
+            (pod.metadata.labels or {}).get("app.kubernetes.io/component") in ("crds", "cleanup")
+        ),
     )
     with FakeKubelet(k8s_cluster.kubeconfig_path, run=runner):
         yield HelmRelease(k8s_cluster, k8s_bin / "helm", image, tmp_path), runner
@@ -132,9 +134,11 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
         spec = schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
         assert "ingress" in spec["properties"]
 
-        # The operator still runs while helm deletes its resources (and its RBAC): nothing may
-        # stay behind waiting on a finalizer.
+        # The pre-delete hook Job (from the image) deletes the release's resources while the
+        # operator and its RBAC are still there: nothing stays behind waiting on a finalizer.
+        ran = len(runner.ran)
         chart.uninstall()
+        assert len(runner.ran) == ran + 1 and ": exit 0" in runner.ran[-1], runner.ran
 
         def left() -> str:
             return k8s_cluster.kubectl(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -68,3 +68,49 @@ def _apply_crds() -> None:
             _content_type="application/apply-patch+yaml",
         )
         typer.echo(f"applied {body['metadata']['name']}")
+
+
+@app.command("delete-resources")
+def delete_resources(
+    namespace: Annotated[str, typer.Option(help="Namespace of the resources.")],
+    selector: Annotated[str, typer.Option(help="Label selector of the resources.")],
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for them to be gone.")] = 300,
+) -> None:
+    """Delete Reach's custom resources matching SELECTOR in NAMESPACE and wait until the
+    operator has finalized them: the Helm chart's pre-delete hook, run while the operator and
+    its RBAC still exist, so no resource is left waiting on a finalizer after an uninstall."""
+    import time
+
+    from kubernetes import client, config
+
+    from reach.operator.api import GROUP, KINDS, VERSION
+
+    try:
+        config.load_incluster_config()
+    except config.ConfigException:
+        config.load_kube_config()
+    api = client.CustomObjectsApi()
+
+    def remaining() -> list[str]:
+        names = []
+        for kind in KINDS:
+            listed = cast(
+                "dict[str, Any]",
+                api.list_namespaced_custom_object(
+                    GROUP, VERSION, namespace, kind.plural, label_selector=selector
+                ),
+            )
+            names += [f"{kind.plural}/{item['metadata']['name']}" for item in listed["items"]]
+        return names
+
+    for kind in KINDS:
+        api.delete_collection_namespaced_custom_object(
+            GROUP, VERSION, namespace, kind.plural, label_selector=selector
+        )
+    deadline = time.monotonic() + timeout
+    while left := remaining():
+        if time.monotonic() > deadline:
+            typer.echo(f"still there after {timeout:.0f} s: {', '.join(left)}", err=True)
+            raise typer.Exit(1)
+        time.sleep(1)
+    typer.echo(f"deleted Reach resources in {namespace} ({selector})")
