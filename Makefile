@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test up services venv k8s-tools cluster crds lint lock
+.PHONY: test up services venv k8s-tools cluster crds chart-files image chart-test lint lock
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
 test: venv services k8s-tools lint
@@ -34,6 +34,26 @@ cluster: venv
 ## Regenerate crds/ from the operator's API models (a test fails when they are stale).
 crds: venv
 	$(BIN)/python -m reach.operator.crds crds
+	$(MAKE) chart-files
+
+## Copy into charts/reach what the chart takes from elsewhere: the CRDs, their samples and the
+## operator's RBAC rules (a chart test fails when the copies differ).
+chart-files:
+	rm -f charts/reach/crds/*.yaml charts/reach/samples/*.yaml
+	mkdir -p charts/reach/crds charts/reach/samples charts/reach/files
+	for f in crds/*.yaml; do [ "$${f##*/}" = kustomization.yaml ] || cp "$$f" charts/reach/crds/; done
+	for f in crds/samples/*.yaml; do [ "$${f##*/}" = kustomization.yaml ] || cp "$$f" charts/reach/samples/; done
+	{ echo "# Copied by make chart-files from kustomize/base/rbac/role.yaml: do not edit."; \
+	  sed -n '/^rules:/,$$p' kustomize/base/rbac/role.yaml | tail -n +2 | sed 's/^  //'; \
+	} >charts/reach/files/operator-rules.yaml
+
+## Build the cluster image with docker, buildah or podman (BASE=debootstrap: no registry needed).
+image: venv
+	bash scripts/image.sh
+
+## The chart, overlay and Tiltfile tests (the image tier needs `make image`'s tools: -m image).
+chart-test: venv k8s-tools
+	$(BIN)/pytest tests/packaging -m "not image"
 
 ## Static checks: lint, formatting, import layering, types.
 lint: venv
@@ -42,9 +62,11 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-## Re-resolve requirements.lock from pyproject.toml.
+## Re-resolve requirements.lock from pyproject.toml, and from it the cluster image's subset
+## (no extras: no chdb, no Airflow, no test tools) at the same versions.
 lock: venv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --extra airflow --python-version 3.11 -q --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra airflow --extra embedded --python-version 3.11 -q --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --generate-hashes -c requirements.lock -o requirements-cluster.lock
 
 .PHONY: protos
 ## Regenerate the checked-in protobuf/gRPC stubs from events.proto (tests fail when they are stale).

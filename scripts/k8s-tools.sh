@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes binaries the cluster test tier needs (kube-apiserver,
-# kube-controller-manager, kubectl, etcd, helm, kustomize) from Go modules into a cache outside
-# the repo, and reuses them when present. Called by `make k8s-tools` and the test bootstrap.
+# kube-controller-manager, kubectl, etcd, helm, kustomize, kubeconform) from Go modules into a
+# cache outside the repo, and reuses them when present. Called by `make k8s-tools` and the test bootstrap.
 #
 # k8s.io/kubernetes and etcd's server module replace their sibling modules with local paths, so
 # `go install pkg@version` refuses them; each is built inside a throwaway module that requires
@@ -13,10 +13,24 @@ source "$here/k8s-versions.env"
 
 cache=${REACH_K8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reach/k8s/$KUBERNETES_VERSION-etcd$ETCD_VERSION-helm$HELM_VERSION-kustomize$KUSTOMIZE_VERSION}
 bin=$cache/bin
-tools=(kube-apiserver kube-controller-manager kubectl etcd helm kustomize)
+tools=(kube-apiserver kube-controller-manager kubectl etcd helm kustomize kubeconform)
+
+k8s_minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+# helm's idea of the cluster's version (for `kubeVersion` constraints and lint's deprecation
+# checks) is compiled in and defaults to v1.20; its own release Makefile sets these four.
+helm_ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+for pkg in chartutil lint/rules; do
+  helm_ldflags+=" -X helm.sh/helm/v3/pkg/$pkg.k8sVersionMajor=1"
+  helm_ldflags+=" -X helm.sh/helm/v3/pkg/$pkg.k8sVersionMinor=$k8s_minor"
+done
+
+# A tool whose build recipe changed since it was cached has a stale stamp and is rebuilt alone.
+declare -A recipe=([helm]=$helm_ldflags [kubeconform]=$KUBECONFORM_VERSION)
+stamp() { echo "$bin/.$1.recipe"; }
+fresh() { [ -x "$bin/$1" ] && { [ -z "${recipe[$1]:-}" ] || [ "$(cat "$(stamp "$1")" 2>/dev/null)" == "${recipe[$1]}" ]; }; }
 
 missing=()
-for t in "${tools[@]}"; do [ -x "$bin/$t" ] || missing+=("$t"); done
+for t in "${tools[@]}"; do fresh "$t" || missing+=("$t"); done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "$bin"
   exit 0
@@ -58,7 +72,7 @@ if needs kube-apiserver kube-controller-manager kubectl; then
       -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION \
       -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES_VERSION \
       -X k8s.io/component-base/version.gitMajor=1 \
-      -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)" \
+      -X k8s.io/component-base/version.gitMinor=$k8s_minor" \
       -o "$bin/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
       k8s.io/kubernetes/cmd/kubectl)
 fi
@@ -71,8 +85,12 @@ if needs etcd; then
 fi
 
 if needs helm; then
-  GOBIN=$bin go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    helm.sh/helm/v3/cmd/helm@"$HELM_VERSION"
+  GOBIN=$bin go install -trimpath -ldflags "$helm_ldflags" helm.sh/helm/v3/cmd/helm@"$HELM_VERSION"
+  echo "$helm_ldflags" >"$(stamp helm)"
+fi
+if needs kubeconform; then
+  GOBIN=$bin go install -trimpath -ldflags "-s -w" github.com/yannh/kubeconform/cmd/kubeconform@"$KUBECONFORM_VERSION"
+  echo "$KUBECONFORM_VERSION" >"$(stamp kubeconform)"
 fi
 if needs kustomize; then
   GOBIN=$bin go install -trimpath -ldflags "-s -w" sigs.k8s.io/kustomize/kustomize/v5@"$KUSTOMIZE_VERSION"

@@ -4,7 +4,12 @@ garbage collection, RBAC and ServiceAccount tokens all behave as in a cluster.""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 import yaml
@@ -168,3 +173,41 @@ def test_service_account_is_confined_to_its_role(k8s_cluster: LocalCluster, name
     assert k8s_cluster.kubectl(*ns, "get", "configmaps", token=token).returncode == 0
     with pytest.raises(ClusterError, match="forbidden"):
         k8s_cluster.kubectl(*ns, "get", "secrets", token=token)
+
+
+def test_sigterm_stops_every_server(k8s_bin: Path, tmp_path: Path) -> None:
+    """`make cluster` (`python -m reach.testing.cluster`) takes its servers down on SIGTERM,
+    as a CI runner or process manager sends it, not only on Ctrl-C."""
+    main = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reach.testing.cluster",
+            "--bin",
+            str(k8s_bin),
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert main.stdout is not None
+        for line in main.stdout:
+            if line.startswith("export KUBECONFIG="):
+                break
+        children = Path(f"/proc/{main.pid}/task/{main.pid}/children").read_text().split()
+        names = {
+            Path(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()).name
+            for pid in children
+        }
+        assert names == {"etcd", "kube-apiserver", "kube-controller-manager"}
+        main.send_signal(signal.SIGTERM)
+        assert main.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        main.kill()
+        main.wait()
+        main.stdout.close()  # type: ignore[union-attr]
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid), 0)

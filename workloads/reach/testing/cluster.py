@@ -363,15 +363,26 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="state folder (default: a new temp folder)")
     args = parser.parse_args()
     cluster = LocalCluster(args.bin, workdir=args.dir)
+    # SIGTERM's default action ends Python without running `finally`, which would leave the
+    # servers (each in its own session) behind; raising here unwinds through `stop()` instead,
+    # also while `start()` is still waiting for the API server.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     started = time.monotonic()
-    cluster.start()
-    print(f"cluster ready in {time.monotonic() - started:.1f} s")
-    print(f"export KUBECONFIG={cluster.kubeconfig_path}")
-    print("Ctrl-C stops it.")
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        cluster.start()
+        print(f"cluster ready in {time.monotonic() - started:.1f} s")
+        print(f"export KUBECONFIG={cluster.kubeconfig_path}", flush=True)
+        print("Ctrl-C stops it.", flush=True)
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
     finally:
         cluster.stop()
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

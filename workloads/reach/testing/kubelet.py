@@ -2,8 +2,9 @@
 
 It watches pods and reports them the way a kubelet would once their containers ran: pods of
 ReplicaSets become Running and Ready; pods of Jobs Succeed (or Fail, for the pods `fail`
-selects). The controllers then do the rest for real: ReplicaSets and Deployments count ready
-replicas, Jobs complete, CronJobs record their runs.
+selects). Job pods that `run` accepts are really run first (e.g. by Podman, see
+`reach.testing.containers`) and reported as they ended. The controllers then do the rest for
+real: ReplicaSets and Deployments count ready replicas, Jobs complete, CronJobs record their runs.
 """
 
 from __future__ import annotations
@@ -77,11 +78,18 @@ def pod_status(pod: Any, *, succeed: bool) -> dict[str, Any] | None:
 
 
 class FakeKubelet:
-    """Runs in a thread until `stop()`; `fail(pod)` decides which Job pods fail."""
+    """Runs in a thread until `stop()`; `fail(pod)` decides which Job pods fail; `run(pod)` runs
+    a Job pod for real and returns whether it succeeded, or None to leave it to `fail`."""
 
-    def __init__(self, kubeconfig: Path, fail: Callable[[Any], bool] = lambda _: False) -> None:
+    def __init__(
+        self,
+        kubeconfig: Path,
+        fail: Callable[[Any], bool] = lambda _: False,
+        run: Callable[[Any], bool | None] = lambda _: None,
+    ) -> None:
         self._api = client.CoreV1Api(config.new_client_from_config(str(kubeconfig)))
         self._fail = fail
+        self._run_pod = run
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-kubelet", daemon=True)
 
@@ -117,6 +125,11 @@ class FakeKubelet:
         status = pod_status(pod, succeed=not self._fail(pod))
         if status is None:
             return
+        if status["phase"] in ("Succeeded", "Failed"):
+            ran = self._run_pod(pod)
+            if ran is not None:
+                status = pod_status(pod, succeed=ran)
+                assert status is not None
         try:
             self._api.patch_namespaced_pod_status(
                 pod.metadata.name, pod.metadata.namespace, {"status": status}

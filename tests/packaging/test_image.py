@@ -1,0 +1,151 @@
+"""The cluster image, built with Buildah by scripts/image.sh and run with Podman: every verb
+starts as a non-root user on a read-only root, standalone-only packages are left out, and the
+operator from the image, installed with the Helm chart into the test cluster, drives a sample
+Platform to Ready with the chart's RBAC; `helm upgrade` re-applies a changed CRD from the image
+and `helm uninstall` leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reach.testing.cluster import LocalCluster
+from reach.testing.containers import (
+    PodRunner,
+    build_image,
+    image_size_mb,
+    operator_container,
+    podman,
+    run_args,
+)
+from reach.testing.helm import HelmRelease, eventually
+from reach.testing.kubelet import FakeKubelet
+
+# A cold build (debootstrap base, wheels) takes minutes; warm ones reuse the caches.
+pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
+
+REPO = Path(__file__).resolve().parents[2]
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+MAX_IMAGE_MB = 600
+# Modules only standalone mode (or the tests) use, whose dependencies the image leaves out.
+STANDALONE_ONLY = ("reach.clickhouse_server.serving", "reach.testing")
+
+
+@pytest.fixture(scope="session")
+def image() -> str:
+    return build_image()[0]
+
+
+def run(image: str, *args: str, entrypoint: str | None = None) -> subprocess.CompletedProcess[str]:
+    options = ["--entrypoint", entrypoint] if entrypoint else []
+    return podman("run", "--rm", *run_args(image, None), *options, image, *args, check=False)
+
+
+def test_verbs_start_as_non_root_on_a_read_only_root(image: str) -> None:
+    version = run(image, "version")
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == VERSION
+    for verb in ("operator", "api", "ingest", "scraper", "pipelines", "followers", "db"):
+        result = run(image, verb, "--help")
+        assert result.returncode == 0, f"{verb}: {result.stderr}"
+    assert run(image, "-u", entrypoint="id").stdout.strip() == "10001"
+
+
+def test_every_cluster_module_imports(image: str) -> None:
+    script = (
+        "import importlib, pkgutil, reach\n"
+        f"skip = {STANDALONE_ONLY!r}\n"
+        "for m in pkgutil.walk_packages(reach.__path__, 'reach.'):\n"
+        "    if not m.name.startswith(skip) and not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "print('ok')\n"
+    )
+    result = run(image, "-c", script, entrypoint="python3")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "ok"
+
+
+def test_standalone_only_packages_are_left_out(image: str) -> None:
+    for package in ("chdb", "airflow", "pyarrow", "pytest"):
+        result = run(image, "-c", f"import {package}", entrypoint="python3")
+        assert result.returncode != 0 and "ModuleNotFoundError" in result.stderr, package
+
+
+def test_labels_entrypoint_and_size(image: str) -> None:
+    (inspected,) = json.loads(podman("image", "inspect", image).stdout)
+    labels = inspected["Config"]["Labels"]
+    assert labels["org.opencontainers.image.version"] == VERSION
+    assert labels["org.opencontainers.image.source"]
+    assert labels["org.opencontainers.image.revision"]
+    assert inspected["Config"]["Entrypoint"] == ["tini", "--", "reach"]
+    assert inspected["Config"]["User"] == "10001:10001"
+    assert image_size_mb(image) <= MAX_IMAGE_MB
+
+
+@pytest.fixture
+def release(
+    k8s_cluster: LocalCluster, k8s_bin: Path, image: str, tmp_path: Path
+) -> Iterator[tuple[HelmRelease, PodRunner]]:
+    # The hook Job that applies CRDs really runs, from the image, as its ServiceAccount.
+    runner = PodRunner(
+        k8s_cluster,
+        image,
+        tmp_path,
+        select=lambda pod: (
+            (pod.metadata.labels or {}).get("app.kubernetes.io/component") in ("crds", "cleanup")
+        ),
+    )
+    with FakeKubelet(k8s_cluster.kubeconfig_path, run=runner):
+        yield HelmRelease(k8s_cluster, k8s_bin / "helm", image, tmp_path), runner
+
+
+@pytest.mark.cluster
+def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
+    release: tuple[HelmRelease, PodRunner], k8s_cluster: LocalCluster, image: str, tmp_path: Path
+) -> None:
+    chart, runner = release
+    started = time.monotonic()
+    chart.install()
+    with operator_container(k8s_cluster, image, chart, tmp_path) as operator:
+        try:
+            eventually(
+                lambda: chart.condition("platform", "default") == "True", 120, "Platform Ready"
+            )
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; operator log: {operator.logs()[-3000:]}") from None
+        print(f"helm_install_to_ready_s={time.monotonic() - started:.1f}")
+        assert "forbidden" not in operator.logs().lower()
+
+        # An older CRD in the cluster (here: one property fewer) is replaced on upgrade.
+        crd = "platforms.reach.goodcreator.co"
+        path = "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/ingress"
+        k8s_cluster.kubectl(
+            "patch", "crd", crd, "--type=json", "-p", json.dumps([{"op": "remove", "path": path}])
+        )
+        chart.upgrade()
+        assert runner.ran and all(": exit 0" in line for line in runner.ran), runner.ran
+        schema = json.loads(k8s_cluster.kubectl("get", "crd", crd, "-o", "json").stdout)
+        spec = schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+        assert "ingress" in spec["properties"]
+
+        # The pre-delete hook Job (from the image) deletes the release's resources while the
+        # operator and its RBAC are still there: nothing stays behind waiting on a finalizer.
+        ran = len(runner.ran)
+        chart.uninstall()
+        assert len(runner.ran) == ran + 1 and ": exit 0" in runner.ran[-1], runner.ran
+
+        def left() -> str:
+            return k8s_cluster.kubectl(
+                "-n", chart.namespace, "get", "reach,deployments,jobs,cronjobs", "-o", "name"
+            ).stdout.strip()
+
+        try:
+            eventually(lambda: left() == "", 60, "the release's resources and their children gone")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}: {left()}") from None

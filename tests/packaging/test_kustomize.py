@@ -1,0 +1,114 @@
+"""The kustomize overlays, built by the real `kustomize`: dev runs the locally built image with
+single replicas on in-cluster stores that match the samples' stores Secret; prod pins the image
+and protects the Platform's pods; each applies to a real API server (server-side dry run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from reach.testing.cluster import LocalCluster
+from reach.testing.helm import by_kind, documents, kustomize_build, one
+
+REPO = Path(__file__).resolve().parents[2]
+OVERLAYS = REPO / "kustomize" / "overlays"
+
+
+def _build(k8s_bin: Path, overlay: str) -> list[dict[str, Any]]:
+    return documents(kustomize_build(k8s_bin / "kustomize", OVERLAYS / overlay))
+
+
+@pytest.mark.unit
+def test_samples_kustomization_lists_every_sample() -> None:
+    folder = REPO / "crds" / "samples"
+    listed = yaml.safe_load((folder / "kustomization.yaml").read_text())["resources"]
+    files = sorted(p.name for p in folder.glob("*.yaml") if p.name != "kustomization.yaml")
+    assert sorted(listed) == files
+
+
+@pytest.mark.unit
+def test_dev_runs_the_local_image_on_in_cluster_stores(k8s_bin: Path) -> None:
+    docs = _build(k8s_bin, "dev")
+    operator = one(docs, "Deployment", "reach-operator")["spec"]["template"]["spec"]
+    assert operator["containers"][0]["image"] == "reach/reach:dev"
+    assert operator["containers"][0]["imagePullPolicy"] == "Never"
+    platform = one(docs, "Platform")
+    assert platform["spec"]["image"] == "reach/reach:dev"
+    assert platform["spec"]["imagePullPolicy"] == "Never"
+    assert {platform["spec"][s]["replicas"] for s in ("api", "gateway", "ingest")} == {1}
+    assert all(
+        d["metadata"].get("namespace") == "reach-system"
+        for d in docs
+        if d["kind"] != "Namespace"
+        and d["kind"] not in ("CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding")
+    )
+    # Every store URL of the samples' Secret names a Service (and port) the overlay runs.
+    services = {
+        s["metadata"]["name"]: {p["port"] for p in s["spec"]["ports"]}
+        for s in by_kind(docs, "Service")
+    }
+    secret = one(docs, "Secret", "reach-stores")
+    for store, url in secret["stringData"].items():
+        parts = urlsplit(url)
+        assert parts.hostname in services, store
+        assert parts.port in services[parts.hostname], store
+    deployments = {d["metadata"]["name"] for d in by_kind(docs, "Deployment")}
+    assert {"postgres", "redis", "rabbitmq", "clickhouse"} <= deployments
+    for deployment in by_kind(docs, "Deployment"):
+        assert deployment["spec"]["replicas"] == 1
+
+
+@pytest.mark.unit
+def test_prod_pins_the_image_and_protects_the_platform(k8s_bin: Path) -> None:
+    docs = _build(k8s_bin, "prod")
+    operator = one(docs, "Deployment", "reach-operator")["spec"]["template"]["spec"]
+    assert operator["containers"][0]["image"] == "reach/reach:0.1.0"
+    assert operator["affinity"]["podAntiAffinity"]
+    platform = one(docs, "Platform")
+    assert platform["spec"]["stores"]["clickhouse"]["cluster"]
+    assert platform["spec"]["stores"]["rabbitmq"]["replicated"] is True
+    name = platform["metadata"]["name"]
+    budgets = by_kind(docs, "PodDisruptionBudget")
+    selected = {
+        b["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] for b in budgets
+    }
+    assert selected == {"api", "gateway", "ingest"}
+    for budget in budgets:
+        labels = budget["spec"]["selector"]["matchLabels"]
+        assert labels["app.kubernetes.io/instance"] == name
+        component = labels["app.kubernetes.io/component"]
+        assert budget["spec"]["minAvailable"] < platform["spec"][component]["replicas"]
+
+
+@pytest.mark.cluster
+@pytest.mark.parametrize("overlay", ["dev", "prod"])
+def test_overlay_applies_server_side(
+    k8s_bin: Path, k8s_cluster: LocalCluster, overlay: str
+) -> None:
+    docs = _build(k8s_bin, overlay)
+    # The CRDs and the namespace for real, so the dry run can validate what depends on them.
+    k8s_cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
+    k8s_cluster.kubectl(
+        "wait",
+        "--for=condition=Established",
+        "--timeout=30s",
+        "crd",
+        "-l",
+        "app.kubernetes.io/part-of=reach",
+    )
+    k8s_cluster.kubectl("create", "namespace", "reach-system", check=False)
+    out = k8s_cluster.kubectl(
+        "apply",
+        "--dry-run=server",
+        "--validate=strict",
+        "--server-side",
+        "--field-manager=reach-test",
+        "-f",
+        "-",
+        input=yaml.safe_dump_all(docs),
+    )
+    assert out.stdout.count("serverside-applied (server dry run)") == len(docs)

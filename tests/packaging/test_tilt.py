@@ -1,0 +1,356 @@
+"""The Tiltfile, evaluated in a Starlark interpreter with recording stand-ins for the Tilt
+built-ins it calls (Tilt itself cannot be installed here): every argument is one Tilt accepts,
+every path exists, every image, object and resource it names is in the dev overlay, and the
+ports it forwards are the ones the operator gives the Platform's services. And kind/config.yaml
+decoded strictly by kind's own Go types."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import starlark as sl
+import yaml
+
+from reach.operator.builders.platform import SERVICES
+from reach.testing.helm import documents, kustomize_build
+
+pytestmark = pytest.mark.unit
+
+REPO = Path(__file__).resolve().parents[2]
+KIND_VERSION = "v0.33.0"
+
+
+class Tilt:
+    """Stand-ins for the Tilt built-ins the Tiltfile uses, with Tilt's parameter names (so an
+    argument Tilt does not know fails the call), recording what they were given."""
+
+    def __init__(self, kustomize: Path) -> None:
+        self.kustomize_bin = kustomize
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.objects: list[dict[str, Any]] = []
+
+    def _record(self, builtin: str, /, **args: Any) -> dict[str, Any]:
+        self.calls.append((builtin, args))
+        return {"builtin": builtin, **args}
+
+    def of(self, name: str) -> list[dict[str, Any]]:
+        return [args for called, args in self.calls if called == name]
+
+    def builtins(self) -> dict[str, Callable[..., Any]]:
+        def allow_k8s_contexts(contexts: Any) -> None:
+            self._record("allow_k8s_contexts", contexts=contexts)
+
+        def kustomize(pathToDir: str, kustomize_bin: str | None = None, flags: Any = None) -> str:
+            self._record("kustomize", path=pathToDir)
+            return kustomize_build(self.kustomize_bin, REPO / pathToDir)
+
+        def k8s_yaml(yaml: Any, allow_duplicates: bool = False) -> None:
+            self.objects.extend(documents(yaml))
+
+        def k8s_kind(
+            kind: str,
+            api_version: str | None = None,
+            *,
+            image_json_path: Any = None,
+            image_object: Any = None,
+            pod_readiness: str | None = None,
+        ) -> None:
+            self._record(
+                "k8s_kind", kind=kind, image_json_path=image_json_path, pod_readiness=pod_readiness
+            )
+
+        def k8s_resource(
+            workload: str = "",
+            new_name: str = "",
+            port_forwards: Any = None,
+            extra_pod_selectors: Any = None,
+            trigger_mode: Any = None,
+            resource_deps: Any = None,
+            objects: Any = None,
+            auto_init: bool = True,
+            pod_readiness: str = "",
+            links: Any = None,
+            labels: Any = None,
+            discovery_strategy: str = "",
+        ) -> None:
+            self._record(
+                "k8s_resource",
+                workload=workload,
+                new_name=new_name,
+                objects=list(objects or []),
+                resource_deps=list(resource_deps or []),
+                port_forwards=list(port_forwards or []),
+            )
+
+        def local_resource(
+            name: str,
+            cmd: Any = None,
+            deps: Any = None,
+            trigger_mode: Any = None,
+            resource_deps: Any = None,
+            ignore: Any = None,
+            auto_init: bool = True,
+            serve_cmd: Any = None,
+            cmd_bat: Any = None,
+            serve_cmd_bat: Any = None,
+            allow_parallel: bool = False,
+            links: Any = None,
+            tags: Any = None,
+            env: Any = None,
+            serve_env: Any = None,
+            readiness_probe: Any = None,
+            dir: Any = None,
+            serve_dir: Any = None,
+            labels: Any = None,
+        ) -> None:
+            self._record(
+                "local_resource",
+                name=name,
+                cmd=cmd,
+                serve_cmd=serve_cmd,
+                deps=list(deps or []),
+                resource_deps=list(resource_deps or []),
+            )
+
+        def sync(local_path: str, remote_path: str) -> dict[str, Any]:
+            return self._record("sync", local_path=local_path, remote_path=remote_path)
+
+        def link(url: str, name: str = "") -> dict[str, Any]:
+            return {"url": url, "name": name}
+
+        def port_forward(
+            local_port: int,
+            container_port: int | None = None,
+            name: str = "",
+            link_path: str = "",
+            host: str = "",
+        ) -> dict[str, Any]:
+            return {"local_port": local_port, "container_port": container_port}
+
+        return {
+            f.__name__: f
+            for f in (
+                allow_k8s_contexts,
+                kustomize,
+                k8s_yaml,
+                k8s_kind,
+                k8s_resource,
+                local_resource,
+                sync,
+                link,
+                port_forward,
+            )
+        }
+
+    def restart_process(self) -> dict[str, Callable[..., Any]]:
+        """ext://restart_process, as published in tilt-dev/tilt-extensions."""
+
+        def custom_build_with_restart(
+            ref: str,
+            command: str,
+            deps: Any,
+            entrypoint: Any,
+            trigger: Any = None,
+            live_update: Any = None,
+            base_suffix: str = "-base",
+            restart_file: str = "/tmp/.restart-proc",
+            exit_policy: str = "restart",
+            **kwargs: Any,
+        ) -> None:
+            unknown = set(kwargs) - {"tag", "disable_push", "skips_local_docker", "ignore"}
+            assert not unknown, f"custom_build does not take {unknown}"
+            self._record(
+                "custom_build",
+                ref=ref,
+                command=command,
+                deps=list(deps),
+                entrypoint=list(entrypoint),
+                live_update=list(live_update or []),
+            )
+
+        return {"custom_build_with_restart": custom_build_with_restart}
+
+
+@pytest.fixture(scope="module")
+def tilt(k8s_bin: Path) -> Tilt:
+    recorder = Tilt(k8s_bin / "kustomize")
+    module = sl.Module()
+    for name, function in recorder.builtins().items():
+        module.add_callable(name, function)
+
+    def load(name: str) -> sl.FrozenModule:
+        assert name == "ext://restart_process", f"unexpected load of {name}"
+        extension = sl.Module()
+        for ext_name, function in recorder.restart_process().items():
+            extension.add_callable(ext_name, function)
+        return extension.freeze()
+
+    source = (REPO / "Tiltfile").read_text()
+    sl.eval(
+        module,
+        sl.parse("Tiltfile", source, sl.Dialect.extended()),
+        sl.Globals.standard(),
+        sl.FileLoader(load),
+    )
+    return recorder
+
+
+def _workloads(tilt: Tilt) -> set[str]:
+    """Resource names Tilt derives: Deployments, plus objects of k8s_kind kinds with an image."""
+    kinds = {"Deployment"} | {k["kind"] for k in tilt.of("k8s_kind")}
+    return {o["metadata"]["name"] for o in tilt.objects if o["kind"] in kinds}
+
+
+def test_build_is_the_image_script_and_its_paths_exist(tilt: Tilt) -> None:
+    (build,) = tilt.of("custom_build")
+    assert build["ref"] == "reach/reach"
+    assert "scripts/image.sh" in build["command"] and (REPO / "scripts" / "image.sh").exists()
+    for dep in build["deps"]:
+        assert (REPO / dep).exists(), dep
+    assert build["entrypoint"][:3] == ["tini", "--", "reach"]
+    for step in build["live_update"]:
+        assert (REPO / step["local_path"]).is_dir(), step
+        assert step["remote_path"].startswith("/opt/reach/lib/python3.11/site-packages/reach")
+
+
+def test_the_built_image_is_what_the_overlay_runs(tilt: Tilt) -> None:
+    images = {
+        c["image"].split(":")[0]
+        for o in tilt.objects
+        if o["kind"] == "Deployment"
+        for c in o["spec"]["template"]["spec"]["containers"]
+        if "reach" in c["image"]
+    }
+    assert images == {"reach/reach"}
+    (kind,) = tilt.of("k8s_kind")
+    platform = next(o for o in tilt.objects if o["kind"] == kind["kind"])
+    assert kind["image_json_path"] == "{.spec.image}"
+    assert platform["spec"]["image"].split(":")[0] == "reach/reach"
+
+
+def test_every_named_object_and_resource_exists(tilt: Tilt) -> None:
+    workloads = _workloads(tilt)
+    present = {f"{o['metadata']['name']}:{o['kind']}".lower() for o in tilt.objects} | {
+        f"{o['metadata']['name']}:{o['kind']}".lower() for o in tilt.objects
+    }
+    resources = set(workloads)
+    for resource in tilt.of("k8s_resource"):
+        if resource["workload"]:
+            assert resource["workload"] in workloads, resource["workload"]
+            resources.discard(resource["workload"])
+        for obj in resource["objects"]:
+            assert obj.lower() in present, obj
+        resources.add(resource["new_name"] or resource["workload"])
+    resources |= {r["name"] for r in tilt.of("local_resource")}
+    for resource in [*tilt.of("k8s_resource"), *tilt.of("local_resource")]:
+        for dep in resource["resource_deps"]:
+            assert dep in resources, dep
+    for local in tilt.of("local_resource"):
+        for dep in local["deps"]:
+            assert (REPO / dep).exists(), dep
+
+
+def test_port_forwards_match_the_platform_services(tilt: Tilt) -> None:
+    platform = next(o for o in tilt.objects if o["kind"] == "Platform")["metadata"]["name"]
+    forwards = [r["serve_cmd"] for r in tilt.of("local_resource") if r["serve_cmd"]]
+    assert forwards
+    for command in forwards:
+        service, local, remote = re.fullmatch(
+            r"kubectl -n reach-system port-forward svc/(\S+) (\d+):(\d+)", command
+        ).groups()  # type: ignore[union-attr]
+        component = service.removeprefix(f"{platform}-")
+        assert int(remote) in SERVICES[component][1].values(), command
+        assert local == remote
+
+
+def test_unit_tests_run_as_a_local_resource(tilt: Tilt) -> None:
+    tests = [r for r in tilt.of("local_resource") if r["cmd"]]
+    assert [r["cmd"] for r in tests] == [".venv/bin/pytest -m unit -q"]
+
+
+@pytest.fixture(scope="session")
+def kind_decoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small Go program that decodes a kind config with kind's own types, strictly (unknown
+    fields fail), built from the Go module proxy and cached between runs."""
+    cache = Path(
+        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "reach", f"kind-{KIND_VERSION}"
+    )
+    binary = cache / "kind-config-check"
+    if binary.exists():
+        return binary
+    source = tmp_path_factory.mktemp("kindcheck")
+    (source / "go.mod").write_text(
+        f"module reach.local/kindcheck\n\ngo 1.24\n\nrequire sigs.k8s.io/kind {KIND_VERSION}\n"
+    )
+    (source / "main.go").write_text(
+        """package main
+
+// Decodes a kind cluster config as kind's own loader does: kind's v1alpha4 types, strictly
+// (an unknown field is an error), after checking kind and apiVersion.
+import (
+	"fmt"
+	"os"
+
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	"sigs.k8s.io/yaml"
+)
+
+func main() {
+	raw, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	var cfg v1alpha4.Cluster
+	if err := yaml.UnmarshalStrict(raw, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if cfg.Kind != "Cluster" || cfg.APIVersion != "kind.x-k8s.io/v1alpha4" {
+		fmt.Fprintf(os.Stderr, "not a kind v1alpha4 Cluster: %s %s\\n", cfg.APIVersion, cfg.Kind)
+		os.Exit(1)
+	}
+	v1alpha4.SetDefaultsCluster(&cfg)
+	fmt.Printf("{\\"name\\": %q, \\"nodes\\": %d}\\n", cfg.Name, len(cfg.Nodes))
+}
+"""
+    )
+    env = {**os.environ, "GOFLAGS": "-mod=mod", "CGO_ENABLED": "0"}
+    subprocess.run(["go", "mod", "tidy"], cwd=source, env=env, check=True, capture_output=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["go", "build", "-o", str(binary), "."],
+        cwd=source,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return binary
+
+
+def test_kind_config_decodes_strictly(kind_decoder: Path, tmp_path: Path) -> None:
+    out = subprocess.run(
+        [str(kind_decoder), str(REPO / "kind" / "config.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == {"name": "reach", "nodes": 1}
+    config = yaml.safe_load((REPO / "kind" / "config.yaml").read_text())
+    config["nodes"][0]["extraPortMapping"] = config["nodes"][0].pop("extraPortMappings")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(config))
+    refused = subprocess.run([str(kind_decoder), str(bad)], capture_output=True, text=True)
+    assert refused.returncode != 0 and "extraPortMapping" in refused.stderr
+
+
+def test_tilt_deploys_only_to_the_kind_cluster_of_kind_config(tilt: Tilt) -> None:
+    name = yaml.safe_load((REPO / "kind" / "config.yaml").read_text())["name"]
+    assert [c["contexts"] for c in tilt.of("allow_k8s_contexts")] == [f"kind-{name}"]
