@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -342,6 +343,7 @@ def test_notes_say_what_next_and_print_no_secret(
 ) -> None:
     file = tmp_path / "values.yaml"
     file.write_text(yaml.safe_dump(EVERYTHING))
+    namespace = f"reach-notes-{uuid.uuid4().hex[:8]}"
     # The release's custom resources need their kinds known to the API server.
     k8s_cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
     k8s_cluster.kubectl(
@@ -361,8 +363,10 @@ def test_notes_say_what_next_and_print_no_secret(
             "--dry-run=client",
             "--kubeconfig",
             str(k8s_cluster.kubeconfig_path),
+            # A namespace of its own: helm checks that the release's objects don't exist yet,
+            # and other tests of the session may have installed Reach in reach-system.
             "--namespace",
-            "reach-system",
+            namespace,
             "--values",
             str(file),
         ],
@@ -372,7 +376,7 @@ def test_notes_say_what_next_and_print_no_secret(
     assert result.returncode == 0, result.stderr
     out = result.stdout
     notes = out[out.index("NOTES:") :]
-    assert "kubectl -n reach-system wait platform/main --for=condition=Ready" in notes
+    assert f"kubectl -n {namespace} wait platform/main --for=condition=Ready" in notes
     assert "https://api.example.com/" in notes
     secrets = [
         value

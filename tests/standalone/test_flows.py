@@ -215,7 +215,7 @@ def test_flow_2_4_followers_are_scored_and_the_profile_shows_the_fake_share(
     )
     scraper = flows.platform.url("scraper-api")
     answer = httpx.post(
-        f"{scraper}/scrape_request_log/flow/fetch_followers",
+        f"{scraper}/scrape_request_log/flow/fetch_instagram_followers",
         json={"params": {"handle": flows.handle, "limit": 200}},
     )
     assert answer.status_code in (200, 201), answer.text

@@ -43,8 +43,8 @@ def test_every_workload_of_the_platform_is_in_the_table() -> None:
         "migrate",
         "declare",
         "sinks",
-        "worker-refresh-profile-by-handle",
-        "worker-fetch-followers",
+        "worker-refresh-instagram-profile",
+        "worker-fetch-instagram-followers",
         "listeners",
         "ingest",
         "scraper-api",
@@ -64,8 +64,8 @@ def test_start_layers_put_stores_first_and_the_gateway_after_the_api() -> None:
     position = {name: i for i, layer in enumerate(layers) for name in layer}
     assert position["sinks"] < position["ingest"]
     assert position["scraper-api"] < position["api"] < position["gateway"]
-    assert position["migrate"] < position["worker-fetch-followers"]
-    assert position["sandbox"] < position["worker-fetch-followers"]
+    assert position["migrate"] < position["worker-fetch-instagram-followers"]
+    assert position["sandbox"] < position["worker-fetch-instagram-followers"]
 
 
 def test_a_skipped_workload_is_not_waited_for() -> None:
@@ -97,7 +97,10 @@ def test_cycles_and_unknown_needs_are_refused() -> None:
 def test_stop_stages_go_intake_processing_sinks_stores() -> None:
     stages = names(stop_stages(table()))
     assert set(stages[0]) == {"listeners", "ingest", "scraper-api", "api", "gateway"}
-    assert set(stages[1]) == {"worker-refresh-profile-by-handle", "worker-fetch-followers"}
+    assert set(stages[1]) == {
+        "worker-refresh-instagram-profile",
+        "worker-fetch-instagram-followers",
+    }
     assert stages[2] == ["sinks"]
     assert stages[3] == ["clickhouse", "sandbox"]
 
@@ -110,7 +113,7 @@ def test_restart_delay_doubles_up_to_the_cap() -> None:
 def test_port_overrides_are_checked() -> None:
     defaults = default_ports(FLOWS)
     assert resolve_ports(defaults, {"api": 17179})["api"] == 17179
-    assert default_ports(FLOWS)["worker-fetch-followers"] == 8102
+    assert default_ports(FLOWS)["worker-fetch-instagram-followers"] == 8102
     with pytest.raises(PortError, match=r"unknown port name.*apii"):
         resolve_ports(defaults, {"apii": 1})
     with pytest.raises(PortError, match=r"8009 \(gateway, api\)"):

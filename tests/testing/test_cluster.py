@@ -196,11 +196,13 @@ def test_sigterm_stops_every_server(k8s_bin: Path, tmp_path: Path) -> None:
         for line in main.stdout:
             if line.startswith("export KUBECONFIG="):
                 break
-        children = Path(f"/proc/{main.pid}/task/{main.pid}/children").read_text().split()
-        names = {
-            Path(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()).name
-            for pid in children
+        commands = {
+            pid: Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+            for pid in Path(f"/proc/{main.pid}/task/{main.pid}/children").read_text().split()
         }
+        # A child that already exited (a start-up helper not yet reaped) has no command line.
+        children = [pid for pid, command in commands.items() if command]
+        names = {Path(commands[pid]).name for pid in children}
         assert names == {"etcd", "kube-apiserver", "kube-controller-manager"}
         main.send_signal(signal.SIGTERM)
         assert main.wait(timeout=30) == 128 + signal.SIGTERM
