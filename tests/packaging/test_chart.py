@@ -343,7 +343,8 @@ def test_notes_say_what_next_and_print_no_secret(
 ) -> None:
     file = tmp_path / "values.yaml"
     file.write_text(yaml.safe_dump(EVERYTHING))
-    namespace = f"reach-notes-{uuid.uuid4().hex[:8]}"
+    suffix = uuid.uuid4().hex[:8]
+    namespace = f"reach-notes-{suffix}"
     # The release's custom resources need their kinds known to the API server.
     k8s_cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
     k8s_cluster.kubectl(
@@ -358,13 +359,13 @@ def test_notes_say_what_next_and_print_no_secret(
         [
             str(k8s_bin / "helm"),
             "install",
-            "reach",
+            # A release and namespace of its own: helm refuses objects (cluster-wide ones too)
+            # that exist without its ownership, and other tests may have made Reach's.
+            f"notes-{suffix}",
             str(CHART),
             "--dry-run=client",
             "--kubeconfig",
             str(k8s_cluster.kubeconfig_path),
-            # A namespace of its own: helm checks that the release's objects don't exist yet,
-            # and other tests of the session may have installed Reach in reach-system.
             "--namespace",
             namespace,
             "--values",
