@@ -35,6 +35,7 @@ from reach.gateway.sessions import open_session
 from reach.gateway.settings import GatewaySettings
 from reach.testing.loadgen import vegeta, wrk
 from reach.testing.ports import free_port
+from reach.testing.postgres import admin, with_database
 from reach.testing.processes import REACH, wait_ready
 
 PATH = "/discovery-service/api/profile/instagram/virat.kohli"
@@ -78,27 +79,15 @@ def ensure_nginx() -> str:
     return "/usr/sbin/nginx"
 
 
-async def prepare_database(admin: str, name: str) -> int:
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-    conn = await asyncpg.connect(f"{admin.rpartition('/')[0]}/{name}")
+async def prepare_database(server: str, name: str) -> int:
+    await admin(server, f"CREATE DATABASE {name}")
+    conn = await asyncpg.connect(with_database(server, name))
     try:
         await migrate_postgres(conn)
         partner: int = await conn.fetchval(
             "INSERT INTO partner (name, plan_type) VALUES ('Bench', 'PRO') RETURNING id"
         )
         return partner
-    finally:
-        await conn.close()
-
-
-async def drop_database(admin: str, name: str) -> None:
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         await conn.close()
 
@@ -116,11 +105,11 @@ def main(args: argparse.Namespace) -> dict[str, object]:
     (work / "nginx.conf").write_text(
         NGINX.format(work=work, upstream=upstream, proxy=proxy, body=BODY)
     )
-    admin = str(StoreSettings().postgres_dsn)
+    server = str(StoreSettings().postgres_dsn)
     database = f"reach_bench_gateway_{uuid.uuid4().hex[:8]}"
-    partner = asyncio.run(prepare_database(admin, database))
+    partner = asyncio.run(prepare_database(server, database))
     env = {
-        "REACH_POSTGRES_DSN": f"{admin.rpartition('/')[0]}/{database}",
+        "REACH_POSTGRES_DSN": with_database(server, database),
         "REACH_GATEWAY_UPSTREAM_URL": f"http://127.0.0.1:{upstream}",
         "REACH_GATEWAY_JWT_SECRET": uuid.uuid4().hex * 2,
         "REACH_GATEWAY_SIGNING_SECRET": uuid.uuid4().hex,
@@ -164,7 +153,7 @@ def main(args: argparse.Namespace) -> dict[str, object]:
         gateway.wait(timeout=30)
         nginx.wait(timeout=30)
         log.close()
-        asyncio.run(drop_database(admin, database))
+        asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
         with redis.Redis.from_url(str(StoreSettings().redis_url)) as client:
             keys = list(client.scan_iter(f"{env['REACH_GATEWAY_KEY_PREFIX']}:*"))
             if keys:

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.containers import build_image, image_size_mb, operator_container, podman
-from reach.testing.helm import HelmRelease, eventually
+from reach.testing.helm import HelmRelease
 from reach.testing.kubelet import FakeKubelet
+from reach.testing.polling import eventually_sync
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -51,13 +52,17 @@ def cold_build(workdir: Path) -> tuple[str, float]:
 
 
 def install_to_ready(image: str, workdir: Path) -> float:
-    with LocalCluster(k8s_bin()) as cluster, FakeKubelet(cluster.kubeconfig_path):
-        release = HelmRelease(cluster, k8s_bin() / "helm", image, workdir)
+    binaries = k8s_bin()
+    with LocalCluster(binaries) as cluster, FakeKubelet(cluster.kubeconfig_path):
+        release = HelmRelease(cluster, binaries / "helm", image, workdir)
         started = time.monotonic()
         release.install()
         with operator_container(cluster, image, release, workdir):
-            eventually(
-                lambda: release.condition("platform", "default") == "True", 300, "Platform Ready"
+            eventually_sync(
+                lambda: release.condition("platform", "default") == "True",
+                "Platform Ready",
+                seconds=300,
+                interval=0.5,
             )
         return time.monotonic() - started
 

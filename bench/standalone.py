@@ -25,6 +25,8 @@ import asyncpg
 import httpx
 
 from reach.common.settings import StoreSettings
+from reach.testing.polling import eventually_sync
+from reach.testing.postgres import admin, with_database
 from reach.testing.standalone import Standalone
 
 
@@ -53,23 +55,6 @@ def tree_rss_mb(root: int) -> float:
     return sum(rss.get(p, 0) for p in wanted) / 1024
 
 
-async def admin(dsn: str, statement: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-def wait_for(check: object, what: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    raise TimeoutError(what)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip", action="append", default=[], help="Workloads not to start.")
@@ -84,13 +69,15 @@ def main() -> None:
         ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
         check=True,
     )
-    dsn = f"{admin_dsn.rpartition('/')[0]}/{database}"
+    dsn = with_database(admin_dsn, database)
     amqp = f"{str(base.amqp_url).rstrip('/')}/{vhost}"
     with tempfile.TemporaryDirectory() as tmp:
         platform = Standalone(Path(tmp) / "data", dsn, amqp, skip=tuple(args.skip), demo=True)
         try:
             start_to_ready = platform.start(timeout=300)
-            wait_for(lambda: "demo: seeded" in platform.log(), "the demo", 1200)
+            eventually_sync(
+                lambda: "demo: seeded" in platform.log(), "the demo", seconds=1200, interval=0.2
+            )
             time.sleep(10)  # idle
             assert platform.process is not None
             rss = tree_rss_mb(platform.process.pid)
@@ -143,7 +130,12 @@ def flow_2_1(platform: Standalone, dsn: str, *, via_gateway: bool) -> float:
     began = time.monotonic()
     first = httpx.get(path, headers=headers, timeout=30)
     assert first.status_code == 202, first.text
-    wait_for(lambda: httpx.get(path, headers=headers, timeout=30).status_code == 200, "scraped", 60)
+    eventually_sync(
+        lambda: httpx.get(path, headers=headers, timeout=30).status_code == 200,
+        "scraped",
+        seconds=60,
+        interval=0.2,
+    )
     platform.run_pipeline("dbt_core", timeout=120)
     assert asyncio.run(ranked(handle)), "not ranked after dbt_core and sync_core"
     served = httpx.get(path, headers=headers, timeout=30)

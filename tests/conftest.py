@@ -29,25 +29,12 @@ from reach.common.settings import StoreSettings
 from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
 from reach.testing.cluster import LocalCluster
 from reach.testing.ports import free_port
+from reach.testing.postgres import admin, with_database
 
 hypothesis_settings.register_profile(
     "reach", derandomize=True, database=None, deadline=None, print_blob=False
 )
 hypothesis_settings.load_profile("reach")
-
-
-def _with_database(dsn: str, database: str) -> str:
-    base, _, _ = dsn.rpartition("/")
-    return f"{base}/{database}"
-
-
-async def _admin(dsn: str, *statements: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -58,12 +45,12 @@ def base_settings() -> StoreSettings:
 
 @pytest.fixture(scope="session")
 def postgres_template(base_settings: StoreSettings) -> Iterator[str]:
-    admin = str(base_settings.postgres_dsn)
+    server = str(base_settings.postgres_dsn)
     name = f"reach_template_{os.getpid()}"
 
     async def build() -> None:
-        await _admin(admin, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
-        conn = await asyncpg.connect(_with_database(admin, name))
+        await admin(server, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+        conn = await asyncpg.connect(with_database(server, name))
         try:
             await migrate_postgres(conn)
         finally:
@@ -71,27 +58,27 @@ def postgres_template(base_settings: StoreSettings) -> Iterator[str]:
 
     asyncio.run(build())
     yield name
-    asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture
 def empty_postgres_dsn(base_settings: StoreSettings) -> Iterator[str]:
     """A DSN to a new database with nothing in it."""
-    admin = str(base_settings.postgres_dsn)
+    server = str(base_settings.postgres_dsn)
     name = f"reach_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(admin, f"CREATE DATABASE {name}"))
-    yield _with_database(admin, name)
-    asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(admin(server, f"CREATE DATABASE {name}"))
+    yield with_database(server, name)
+    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture
 def postgres_dsn(base_settings: StoreSettings, postgres_template: str) -> Iterator[str]:
     """A DSN to a new database holding the migrated schema and no rows."""
-    admin = str(base_settings.postgres_dsn)
+    server = str(base_settings.postgres_dsn)
     name = f"reach_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(admin, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
-    yield _with_database(admin, name)
-    asyncio.run(_admin(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(admin(server, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
+    yield with_database(server, name)
+    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture(scope="session")

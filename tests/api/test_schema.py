@@ -8,7 +8,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from hypothesis import strategies as st
 from reach.common.settings import StoreSettings
 from reach.testing import fuzzing
 from reach.testing.ports import free_port
+from reach.testing.processes import REACH, wait_ready
 
 pytestmark = pytest.mark.service
-REACH = str(Path(sys.executable).with_name("reach"))
 _MARTS = """
 from marts import create_marts
 from reach.common.clickhouse import get_client
@@ -34,20 +33,6 @@ client = get_client(dsn="{dsn}")
 create_marts(client, "dbt")
 client.close()
 """
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} never became ready")
 
 
 async def _partner(dsn: str) -> int:
@@ -94,8 +79,8 @@ def served(settings: StoreSettings, amqp_url: str, tmp_path: Path) -> Iterator[t
         subprocess.Popen([REACH, "api", "serve", "--port", str(api_port)], env=env),
     ]
     try:
-        _wait_ready(f"http://127.0.0.1:{scraper_port}", processes[0])
-        _wait_ready(f"http://127.0.0.1:{api_port}", processes[1])
+        wait_ready(f"http://127.0.0.1:{scraper_port}/readyz", processes[0])
+        wait_ready(f"http://127.0.0.1:{api_port}/readyz", processes[1])
         yield f"http://127.0.0.1:{api_port}", partner_id
     finally:
         for process in processes:

@@ -23,6 +23,7 @@ from reach.common.settings import StoreSettings
 from reach.gateway.sessions import open_session
 from reach.gateway.settings import GatewaySettings
 from reach.testing.ports import free_port
+from reach.testing.postgres import admin, with_database
 from reach.testing.processes import REACH, served
 
 from .keys import SECRET
@@ -68,19 +69,11 @@ class Gateway:
 
 @pytest.fixture(scope="module")
 def gateway_database(base_settings: StoreSettings, postgres_template: str) -> Iterator[str]:
-    admin = str(base_settings.postgres_dsn)
+    server = str(base_settings.postgres_dsn)
     name = f"reach_gateway_{uuid.uuid4().hex[:10]}"
-
-    async def run(statement: str) -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    asyncio.run(run(f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
-    yield f"{admin.rpartition('/')[0]}/{name}"
-    asyncio.run(run(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(admin(server, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
+    yield with_database(server, name)
+    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture(scope="module")

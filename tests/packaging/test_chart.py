@@ -8,7 +8,6 @@ import copy
 import json
 import re
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import yaml
 from reach.testing.cluster import LocalCluster
 from reach.testing.helm import RenderError, by_kind, documents, helm_template, one
 from reach.testing.kubeconform import cluster_schemas, kubeconform
+from reach.testing.operating import install_crds, wait_crds_established
 from reach.testing.polling import eventually_sync
 
 pytestmark = pytest.mark.unit
@@ -346,15 +346,7 @@ def test_notes_say_what_next_and_print_no_secret(
     suffix = uuid.uuid4().hex[:8]
     namespace = f"reach-notes-{suffix}"
     # The release's custom resources need their kinds known to the API server.
-    k8s_cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
-    k8s_cluster.kubectl(
-        "wait",
-        "--for=condition=Established",
-        "--timeout=30s",
-        "crd",
-        "-l",
-        "app.kubernetes.io/part-of=reach",
-    )
+    install_crds(k8s_cluster, REPO / "crds")
     result = subprocess.run(
         [
             str(k8s_bin / "helm"),
@@ -421,14 +413,7 @@ def test_render_applies_server_side_with_strict_validation(
     docs = render(EVERYTHING)
     crds = by_kind(docs, "CustomResourceDefinition")
     k8s_cluster.kubectl("apply", "--server-side", "-f", "-", input=yaml.safe_dump_all(crds))
-    k8s_cluster.kubectl(
-        "wait",
-        "--for=condition=Established",
-        "--timeout=30s",
-        "crd",
-        "-l",
-        "app.kubernetes.io/part-of=reach",
-    )
+    wait_crds_established(k8s_cluster)
     k8s_cluster.kubectl("create", "namespace", "reach-system", check=False)
     # Pods are admitted only once the controller manager has given the namespace its default
     # ServiceAccount, which takes a moment after the namespace exists.
@@ -472,10 +457,7 @@ def test_kubeconform_strict_with_the_test_clusters_schemas(
         status, body = k8s_cluster.get("/openapi/v2")
         return status == 200 and b'"kind": "Platform"' in body.replace(b'"kind":"', b'"kind": "')
 
-    deadline = time.monotonic() + 60
-    while not published():
-        assert time.monotonic() < deadline, "the CRDs never reached /openapi/v2"
-        time.sleep(0.5)
+    eventually_sync(published, "the CRDs reached /openapi/v2", seconds=60, interval=0.5)
     schemas = cluster_schemas(k8s_cluster, tmp_path / "schemas")
     binary = k8s_bin / "kubeconform"
     result = kubeconform(binary, schemas, yaml.safe_dump_all(docs))

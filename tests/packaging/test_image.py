@@ -24,8 +24,9 @@ from reach.testing.containers import (
     podman,
     run_args,
 )
-from reach.testing.helm import HelmRelease, eventually
+from reach.testing.helm import HelmRelease
 from reach.testing.kubelet import FakeKubelet
+from reach.testing.polling import eventually_sync
 
 # A cold build (debootstrap base, wheels) takes minutes; warm ones reuse the caches.
 pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
@@ -114,8 +115,11 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
     chart.install()
     with operator_container(k8s_cluster, image, chart, tmp_path) as operator:
         try:
-            eventually(
-                lambda: chart.condition("platform", "default") == "True", 120, "Platform Ready"
+            eventually_sync(
+                lambda: chart.condition("platform", "default") == "True",
+                "Platform Ready",
+                seconds=120,
+                interval=0.5,
             )
         except AssertionError as exc:
             raise AssertionError(f"{exc}; operator log: {operator.logs()[-3000:]}") from None
@@ -146,6 +150,11 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
             ).stdout.strip()
 
         try:
-            eventually(lambda: left() == "", 60, "the release's resources and their children gone")
+            eventually_sync(
+                lambda: left() == "",
+                "the release's resources and their children gone",
+                seconds=60,
+                interval=0.5,
+            )
         except AssertionError as exc:
             raise AssertionError(f"{exc}: {left()}") from None

@@ -13,6 +13,7 @@ import yaml
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.helm import by_kind, documents, kustomize_build, one
+from reach.testing.operating import install_crds
 
 REPO = Path(__file__).resolve().parents[2]
 OVERLAYS = REPO / "kustomize" / "overlays"
@@ -91,15 +92,7 @@ def test_overlay_applies_server_side(
 ) -> None:
     docs = _build(k8s_bin, overlay)
     # The CRDs and the namespace for real, so the dry run can validate what depends on them.
-    k8s_cluster.kubectl("apply", "--server-side", "-k", str(REPO / "crds"))
-    k8s_cluster.kubectl(
-        "wait",
-        "--for=condition=Established",
-        "--timeout=30s",
-        "crd",
-        "-l",
-        "app.kubernetes.io/part-of=reach",
-    )
+    install_crds(k8s_cluster, REPO / "crds")
     k8s_cluster.kubectl("create", "namespace", "reach-system", check=False)
     out = k8s_cluster.kubectl(
         "apply",

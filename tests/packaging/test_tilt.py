@@ -237,9 +237,7 @@ def test_the_built_image_is_what_the_overlay_runs(tilt: Tilt) -> None:
 
 def test_every_named_object_and_resource_exists(tilt: Tilt) -> None:
     workloads = _workloads(tilt)
-    present = {f"{o['metadata']['name']}:{o['kind']}".lower() for o in tilt.objects} | {
-        f"{o['metadata']['name']}:{o['kind']}".lower() for o in tilt.objects
-    }
+    present = {f"{o['metadata']['name']}:{o['kind']}".lower() for o in tilt.objects}
     resources = set(workloads)
     for resource in tilt.of("k8s_resource"):
         if resource["workload"]:

@@ -3,11 +3,6 @@ it), 422 naming the bad field, 404 for unknown flows and tasks, task status, que
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -22,11 +17,10 @@ from reach.common.probes import Readiness
 from reach.scraper.api import create_app
 from reach.scraper.flows import FLOWS
 from reach.scraper.queue.manager import TaskManager
-from reach.testing import fuzzing
+from reach.testing import fuzzing, processes
 from reach.testing.ports import free_port
 
 pytestmark = pytest.mark.service
-REACH = str(Path(sys.executable).with_name("reach"))
 
 
 @pytest.fixture
@@ -136,22 +130,12 @@ async def test_probes(client: httpx.AsyncClient) -> None:
 def served(postgres_dsn: str, tmp_path: Path) -> Iterator[str]:
     """`reach scraper api` as a process of its own, on this test's database."""
     port = free_port()
-    env = {**os.environ, "REACH_POSTGRES_DSN": postgres_dsn, "REACH_DATA_DIR": str(tmp_path)}
-    process = subprocess.Popen([REACH, "scraper", "api", "--port", str(port)], env=env)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "reach scraper api exited"
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "reach scraper api never became ready"
-            time.sleep(0.1)
+    env = {"REACH_POSTGRES_DSN": postgres_dsn, "REACH_DATA_DIR": str(tmp_path)}
+    with processes.served(
+        [processes.REACH, "scraper", "api", "--port", str(port)], env, f"{url}/readyz"
+    ):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 _FIELDS = st.sampled_from(["params", "priority", "max_retries", "run_after", "expires_at",

@@ -22,6 +22,7 @@ import pytest
 from reach.common.events import events_pb2 as pb
 from reach.common.settings import StoreSettings
 from reach.testing.polling import eventually_sync
+from reach.testing.postgres import admin, with_database
 from reach.testing.standalone import Standalone
 
 from .conftest import (
@@ -60,17 +61,6 @@ class Flows:
         return clickhouse_rows(self.platform.url("clickhouse"), statement)
 
 
-async def _database(admin: str, template: str, name: str, drop: bool) -> None:
-    conn = await asyncpg.connect(admin)
-    try:
-        if drop:
-            await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        else:
-            await conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="module")
 def flows(
     tmp_path_factory: pytest.TempPathFactory,
@@ -80,10 +70,10 @@ def flows(
 ) -> Iterator[Flows]:
     """A platform with its own database (one for the module: the flows build on each other),
     a PRO partner (the demo partner) and a FREE one, each with a gateway session."""
-    admin = str(base_settings.postgres_dsn)
+    server = str(base_settings.postgres_dsn)
     name = f"reach_e2e_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_database(admin, postgres_template, name, drop=False))
-    dsn = f"{admin.rpartition('/')[0]}/{name}"
+    asyncio.run(admin(server, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
+    dsn = with_database(server, name)
     platform = Standalone(tmp_path_factory.mktemp("standalone") / "data", dsn, amqp_url)
     try:
         platform.start()
@@ -102,7 +92,7 @@ def flows(
         yield flows
     finally:
         platform.stop()
-        asyncio.run(_database(admin, postgres_template, name, drop=True))
+        asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 PROFILE = "/discovery-service/api/profile/instagram/{}"

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,15 +85,6 @@ def one(docs: list[Document], kind: str, name: str | None = None) -> Document:
         names = [d["metadata"]["name"] for d in by_kind(docs, kind)]
         raise AssertionError(f"expected one {kind} {name or ''}, found {names}")
     return found[0]
-
-
-def eventually(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"not true after {timeout} s: {what}")
 
 
 class HelmRelease:

@@ -38,6 +38,11 @@ def load_samples(folder: Path) -> dict[str, dict[str, Any]]:
 def install_crds(cluster: LocalCluster, crds: Path) -> None:
     """Applies the generated CRDs (a kustomization) and waits until they are served."""
     cluster.kubectl("apply", "--server-side", "-k", str(crds))
+    wait_crds_established(cluster)
+
+
+def wait_crds_established(cluster: LocalCluster) -> None:
+    """Returns once every Reach CRD the cluster has is served."""
     cluster.kubectl(
         "wait",
         "--for=condition=Established",

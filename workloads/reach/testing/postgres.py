@@ -1,6 +1,7 @@
-"""A private PostgreSQL server for tests that stop and restart it (the shared one on 5432 is
-never touched): a cluster made by the installed PostgreSQL's `initdb` in a temp folder, run by
-the `postgres` user on a free loopback port, trust authentication. Its data survives a
+"""PostgreSQL for tests and benches: databases of their own on the shared server (`admin`,
+`with_database`), and a private server for tests that stop and restart it (the shared one on
+5432 is never touched): a cluster made by the installed PostgreSQL's `initdb` in a temp folder,
+run by the `postgres` user on a free loopback port, trust authentication. Its data survives a
 restart, as a real server's disk does."""
 
 from __future__ import annotations
@@ -10,7 +11,25 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import asyncpg
+
 from reach.testing.ports import free_port
+
+
+def with_database(dsn: str, database: str) -> str:
+    """`dsn` pointing at `database` instead."""
+    base, _, _ = dsn.rpartition("/")
+    return f"{base}/{database}"
+
+
+async def admin(dsn: str, *statements: str) -> None:
+    """Runs `statements` (CREATE/DROP DATABASE, which take no transaction) one by one."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
 
 
 def _bin() -> Path:

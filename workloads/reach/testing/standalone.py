@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from reach.scraper.flows import FLOWS
+from reach.standalone.workloads import default_ports
 from reach.testing.ports import free_port
 
 
@@ -31,13 +33,7 @@ def free_ports(names: list[str]) -> dict[str, int]:
 
 def port_names() -> list[str]:
     """The port names of `reach standalone --ports` (the workload table's)."""
-    out = subprocess.run(
-        [sys.executable, "-m", "reach.cli", "standalone", "--ports"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return [line.split("\t")[0] for line in out.stdout.splitlines()]
+    return list(default_ports(list(FLOWS)))
 
 
 class Standalone:
