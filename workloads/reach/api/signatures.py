@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reach.api.envelope import Envelope, Error
@@ -24,14 +25,11 @@ class GatewaySignature:
         if scope["type"] != "http" or scope["path"] in UNSIGNED_PATHS:
             await self.app(scope, receive, send)
             return
-        headers = {
-            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
-        }
         reason = verify(
             self._secret,
             scope["method"],
             request_target(scope),
-            headers,
+            Headers(scope=scope),
             now=time.time(),
             max_skew_seconds=self._max_skew,
         )

@@ -85,16 +85,15 @@ def _problem(data: bytes, descriptor: Descriptor, path: str) -> str | None:
         if field is None or wire_type != _BYTES or not isinstance(value, bytes):
             continue
         name = f"{path}{field.name}"
-        if field.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_MESSAGE):
-            if field.type == FieldDescriptor.TYPE_STRING:
-                try:
-                    value.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    return f"{name} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
-            else:
-                found = _problem(value, field.message_type, f"{name}.")
-                if found is not None:
-                    return found
+        if field.type == FieldDescriptor.TYPE_STRING:
+            try:
+                value.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return f"{name} is not valid UTF-8 ({exc.reason} at byte {exc.start})"
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            found = _problem(value, field.message_type, f"{name}.")
+            if found is not None:
+                return found
     return None
 
 

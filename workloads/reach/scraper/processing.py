@@ -19,7 +19,6 @@ from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
 from reach.scraper.sql import load_queries
 
 P = load_queries("reach.scraper", "processing.sql")
-INSTAGRAM = "instagram"
 A = TypeVar("A")
 PostT = TypeVar("PostT")
 
@@ -191,7 +190,7 @@ async def save_enrichment(
     """Stores what the LLM inferred; returns a profile_log carrying it, or nothing when the
     account is gone."""
     dims = enrichment_dimensions(e)
-    if platform == INSTAGRAM:
+    if platform == "instagram":
         row = await pool.fetchrow(
             P["enrich_instagram_account"],
             profile_id,

@@ -20,6 +20,8 @@ from typing import Any
 import asyncpg
 import httpx
 
+from reach.scraper.contract import FlowName
+
 DEMO_PARTNER = "demo"
 # Creators whose followers the demo fetches and scores, and how many followers each.
 FOLLOWER_CREATORS = 5
@@ -37,15 +39,16 @@ class Task:
 
 def demo_tasks(handles: Sequence[str], channel_ids: Sequence[str]) -> list[Task]:
     """Profiles and recent posts of every creator, followers of the first few Instagram ones."""
-    tasks = [Task("refresh_instagram_profile", {"handle": h}) for h in handles]
-    tasks += [Task("refresh_instagram_posts", {"handle": h, "limit": 12}) for h in handles]
+    tasks = [Task(FlowName.REFRESH_INSTAGRAM_PROFILE, {"handle": h}) for h in handles]
+    tasks += [Task(FlowName.REFRESH_INSTAGRAM_POSTS, {"handle": h, "limit": 12}) for h in handles]
     tasks += [
-        Task("fetch_instagram_followers", {"handle": h, "limit": FOLLOWERS_EACH})
+        Task(FlowName.FETCH_INSTAGRAM_FOLLOWERS, {"handle": h, "limit": FOLLOWERS_EACH})
         for h in handles[:FOLLOWER_CREATORS]
     ]
-    tasks += [Task("refresh_youtube_channel", {"channel_id": c}) for c in channel_ids]
+    tasks += [Task(FlowName.REFRESH_YOUTUBE_CHANNEL, {"channel_id": c}) for c in channel_ids]
     tasks += [
-        Task("refresh_youtube_channel_videos", {"channel_id": c, "limit": 12}) for c in channel_ids
+        Task(FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS, {"channel_id": c, "limit": 12})
+        for c in channel_ids
     ]
     return tasks
 

@@ -182,7 +182,6 @@ def workload_table(
 ) -> list[Workload]:
     """Every workload of the platform. `own_clickhouse=False` when the user points
     REACH_CLICKHOUSE_URL at a ClickHouse of their own: no local server then."""
-    store_needs: tuple[str, ...] = ("migrate",)
     table = [
         Workload("clickhouse", ("clickhouse", "serve"), Stage.STORE, ("clickhouse",), "/ping"),
         Workload("sandbox", ("sandbox", "serve"), Stage.STORE, ("sandbox",), "/_sandbox/calls"),
@@ -190,7 +189,7 @@ def workload_table(
             "migrate",
             ("db", "migrate"),
             Stage.STORE,
-            needs=("clickhouse",) if own_clickhouse else (),
+            needs=("clickhouse",),
             job=True,
         ),
         Workload("declare", ("ingest", "declare"), Stage.STORE, job=True),
@@ -199,7 +198,7 @@ def workload_table(
                 f"credential-{source}",
                 ("scraper", "credentials", "add", source, "sandbox", "--secrets", secrets),
                 Stage.STORE,
-                needs=store_needs,
+                needs=("migrate",),
                 job=True,
             )
             for source, secrets in SANDBOX_CREDENTIALS.items()
