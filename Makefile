@@ -16,7 +16,7 @@ up: venv services
 
 ## Create .venv with the project and its dev extras (re-run when the lock changes).
 venv: $(VENV)/.installed
-$(VENV)/.installed: pyproject.toml requirements.lock scripts/venv.sh
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/venv.sh scripts/uv.lock.txt
 	bash scripts/venv.sh
 
 ## Make sure PostgreSQL, Redis and RabbitMQ are running (installs them with apt if missing).

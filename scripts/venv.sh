@@ -19,7 +19,8 @@ fi
 
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 # uv installs from the lock in seconds where pip takes minutes; it comes from PyPI like the rest.
-.venv/bin/python -m pip install -q --disable-pip-version-check 'uv==0.13.9'
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+  -r scripts/uv.lock.txt
 # Exactly the lock, every artifact checked against its hash (a re-published wheel of the same
 # version is refused, not silently installed); then Reach itself, editable, adding nothing.
 # Byte-code is compiled here because environments that set PYTHONDONTWRITEBYTECODE would
