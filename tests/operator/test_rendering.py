@@ -139,6 +139,7 @@ def test_a_resource_finds_its_platform_by_namespace_and_name() -> None:
         ),
         ("- a\n- b\n", "bad.yaml#0: a document must be a mapping"),
         ("a: [\n", "bad.yaml: not YAML"),
+        ("[" * 100_000, "bad.yaml: not YAML this reader takes: nested too deeply"),
     ],
 )
 def test_invalid_input_exits_2_naming_file_document_and_field(
@@ -152,7 +153,11 @@ def test_invalid_input_exits_2_naming_file_document_and_field(
     assert result.stdout == ""
 
 
-def test_a_missing_file_exits_2(tmp_path: Path) -> None:
+def test_a_missing_or_binary_file_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["operator", "render", "-f", str(tmp_path / "none.yaml")])
     assert result.exit_code == 2
     assert "none.yaml: No such file or directory" in result.stderr
+    (tmp_path / "binary.yaml").write_bytes(b"kind: \xff\xfe")
+    result = CliRunner().invoke(app, ["operator", "render", "-f", str(tmp_path / "binary.yaml")])
+    assert result.exit_code == 2
+    assert "binary.yaml: not UTF-8 text" in result.stderr

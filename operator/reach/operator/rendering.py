@@ -81,6 +81,8 @@ def parse(path: str, text: str, namespace: str = DEFAULT_NAMESPACE) -> list[Reso
         documents = list(yaml.safe_load_all(text))
     except yaml.YAMLError as exc:
         raise RenderError(f"{path}: not YAML: {exc}") from None
+    except RecursionError:
+        raise RenderError(f"{path}: not YAML this reader takes: nested too deeply") from None
     resources = []
     for index, doc in enumerate(documents):
         where = _where(path, index)

@@ -48,9 +48,11 @@ def render(
         resources = []
         for name in files:
             try:
-                text = sys.stdin.read() if name == "-" else Path(name).read_text()
+                text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise RenderError(f"{name}: not UTF-8 text ({exc.reason})") from None
             except OSError as exc:
-                raise RenderError(f"{name}: {exc.strerror}") from None
+                raise RenderError(f"{name}: {exc.strerror or exc}") from None
             resources += parse("<stdin>" if name == "-" else name, text, namespace)
         typer.echo(to_yaml(render_manifests(resources), namespace), nl=False)
     except RenderError as exc:
