@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from reach.testing.operating import (
     operator_kubeconfig,
 )
 from reach.testing.polling import eventually_sync
+from reach.testing.ports import free_port
 
 from .conftest import load_samples
 
@@ -120,9 +122,12 @@ NAMESPACE = "reach-system"
 
 
 class Pair:
-    def __init__(self, cluster: LocalCluster, operators: dict[str, OperatorProcess]) -> None:
+    def __init__(
+        self, cluster: LocalCluster, operators: dict[str, OperatorProcess], kubeconfig: Path
+    ) -> None:
         self.cluster = cluster
         self.operators = operators
+        self.kubeconfig = kubeconfig
 
     def holder(self) -> str:
         out = self.cluster.kubectl(
@@ -146,27 +151,39 @@ def pair(k8s_cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) ->
         k8s_cluster, REPO / "kustomize" / "base" / "rbac", workdir / "kubeconfig"
     )
     operators = {
-        identity: OperatorProcess(
-            kubeconfig,
-            workdir / f"{identity}.log",
-            {
-                "REACH_OPERATOR_LEADER_ELECTION": "true",
-                "REACH_OPERATOR_LEASE_NAMESPACE": NAMESPACE,
-                "REACH_OPERATOR_IDENTITY": identity,
-                "REACH_OPERATOR_LEASE_DURATION_SECONDS": "6",
-                "REACH_OPERATOR_RENEW_DEADLINE_SECONDS": "4",
-                "REACH_OPERATOR_RETRY_PERIOD_SECONDS": "1",
-                "REACH_OPERATOR_RESYNC_SECONDS": "1",
-            },
-        )
+        identity: OperatorProcess(kubeconfig, workdir / f"{identity}.log", elected(identity))
         for identity in ("op-a", "op-b")
     }
     for operator in operators.values():
         operator.start()
     with FakeKubelet(k8s_cluster.kubeconfig_path):
-        yield Pair(k8s_cluster, operators)
+        yield Pair(k8s_cluster, operators, kubeconfig)
     for operator in operators.values():
         operator.stop()
+
+
+def elected(identity: str) -> dict[str, str]:
+    """The environment of a replica with leader election on a short Lease."""
+    return {
+        "REACH_OPERATOR_LEADER_ELECTION": "true",
+        "REACH_OPERATOR_LEASE_NAMESPACE": NAMESPACE,
+        "REACH_OPERATOR_IDENTITY": identity,
+        "REACH_OPERATOR_LEASE_DURATION_SECONDS": "6",
+        "REACH_OPERATOR_RENEW_DEADLINE_SECONDS": "4",
+        "REACH_OPERATOR_RETRY_PERIOD_SECONDS": "1",
+        "REACH_OPERATOR_RESYNC_SECONDS": "1",
+        "REACH_OPERATOR_LIVENESS_PORT": str(free_port()),
+    }
+
+
+def alive(operator: OperatorProcess) -> bool:
+    """Whether the replica answers its liveness probe."""
+    port = operator.env["REACH_OPERATOR_LIVENESS_PORT"]
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def apply(cluster: LocalCluster, doc: dict[str, Any], namespace: str) -> None:
@@ -196,6 +213,8 @@ def test_only_the_lease_holder_reconciles_and_the_standby_takes_over(
     cluster = pair.cluster
     leader = eventually_sync(pair.holder, f"a leader; logs: {pair.logs()}", seconds=60)
     standby = next(name for name in pair.operators if name != leader)
+    # Standing by, it still answers its liveness probe, so Kubernetes leaves it running.
+    eventually_sync(lambda: alive(pair.operators[standby]), "the standby answers /healthz")
     ns = f"t-{uuid.uuid4().hex[:8]}"
     cluster.kubectl("create", "namespace", ns)
     create_stores_secret(cluster, ns, postgres=postgres_dsn, clickhouse=f"chdb://{tmp_path}")
@@ -236,3 +255,31 @@ def test_only_the_lease_holder_reconciles_and_the_standby_takes_over(
     # A graceful stop hands the Lease back at once rather than letting it expire.
     pair.operators[standby].stop()
     assert pair.holder() == ""
+
+
+@pytest.mark.cluster
+def test_a_leader_that_finds_its_lease_taken_stops_and_exits(pair: Pair, tmp_path: Path) -> None:
+    for operator in pair.operators.values():
+        operator.stop()
+    operator = OperatorProcess(pair.kubeconfig, tmp_path / "op-c.log", elected("op-c"))
+    operator.start()
+    try:
+        eventually_sync(lambda: pair.holder() == "op-c", f"op-c leads; {operator.log.read_text()}")
+        lease = json.loads(
+            pair.cluster.kubectl(
+                "-n", NAMESPACE, "get", "lease", "reach-operator", "-o", "json"
+            ).stdout
+        )
+        lease["spec"]["holderIdentity"] = "intruder"
+        lease["spec"]["leaseDurationSeconds"] = 3600
+        pair.cluster.kubectl("replace", "-f", "-", input=json.dumps(lease))
+        process = operator.process
+        assert process is not None
+        eventually_sync(lambda: process.poll() is not None, "op-c exits", seconds=60)
+        assert process.returncode == 1
+        assert "lost the lease (held by intruder)" in operator.log.read_text()
+        # It exited without giving away what it no longer held.
+        assert pair.holder() == "intruder"
+    finally:
+        operator.stop()
+        pair.cluster.kubectl("-n", NAMESPACE, "delete", "lease", "reach-operator")

@@ -1,4 +1,5 @@
-"""Runs the operator: Kopf's settings, the shared clients in its memo, the handlers.
+"""Runs the operator: Kopf's settings, the shared clients in its memo, the handlers, and, with
+leader election, Kopf only while this replica holds the Lease (`reach.operator.leading`).
 
 `reach operator run` calls `run()`; tests call `operator()` in a task with a stop flag.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from typing import Any
 
 import kopf
@@ -64,10 +66,11 @@ async def operator(
         await _reconcile(settings, stop_flag, ready_flag)
         return
     stop = stop_flag or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    # Kopf installs its own handlers once leading; these cover standing by.
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    if threading.current_thread() is threading.main_thread():
+        # Kopf installs its own handlers once leading; these cover standing by.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
     await lead(settings, lambda flag: _reconcile(settings, flag, ready_flag), stop)
 
 
