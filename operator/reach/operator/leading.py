@@ -156,7 +156,13 @@ class Elector:
         renewed = time.monotonic()
         while True:
             await asyncio.sleep(s.retry_period_seconds)
-            if await self._attempt():
+            # A request the API server leaves hanging must not outlast the deadline either.
+            left = s.renew_deadline_seconds - (time.monotonic() - renewed)
+            try:
+                ok = await asyncio.wait_for(self._attempt(), timeout=max(left, 0.1))
+            except TimeoutError:
+                ok = False
+            if ok:
                 renewed = time.monotonic()
             elif (
                 self._observed.holder not in ("", s.identity)
