@@ -22,7 +22,12 @@ import yaml
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
-from reach.testing.operating import OperatorProcess, create_stores_secret, install_crds
+from reach.testing.operating import (
+    OperatorProcess,
+    create_stores_secret,
+    install_crds,
+    operator_kubeconfig,
+)
 from reach.testing.polling import eventually_sync
 
 from .conftest import load_samples
@@ -88,38 +93,9 @@ class Env:
 def env(k8s_cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     cluster = k8s_cluster
     install_crds(cluster, REPO / "crds")
-    cluster.kubectl("create", "namespace", "reach-system", check=False)
-    rbac = subprocess.run(
-        [cluster.binary("kustomize"), "build", str(REPO / "kustomize" / "base" / "rbac")],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    cluster.kubectl("-n", "reach-system", "apply", "-f", "-", input=rbac)
-    token = cluster.kubectl(
-        "-n", "reach-system", "create", "token", "reach-operator", "--duration=2h"
-    ).stdout.strip()
     workdir = tmp_path_factory.mktemp("operator")
-    kubeconfig = workdir / "kubeconfig"
-    kubeconfig.write_text(
-        yaml.safe_dump(
-            {
-                "apiVersion": "v1",
-                "kind": "Config",
-                "clusters": [
-                    {
-                        "name": "c",
-                        "cluster": {
-                            "server": cluster.server,
-                            "certificate-authority": str(cluster.credentials.ca_cert),
-                        },
-                    }
-                ],
-                "users": [{"name": "operator", "user": {"token": token}}],
-                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "operator"}}],
-                "current-context": "c",
-            }
-        )
+    kubeconfig = operator_kubeconfig(
+        cluster, REPO / "kustomize" / "base" / "rbac", workdir / "kubeconfig"
     )
     operator = OperatorProcess(
         kubeconfig, workdir / "operator.log", {"REACH_OPERATOR_RESYNC_SECONDS": "1"}

@@ -81,6 +81,57 @@ def test_rendered_rbac_is_kustomize_base_rbac(render: Any) -> None:
     assert role["rules"] == base["rules"]
 
 
+def test_two_operator_replicas_elect_a_leader(render: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = render()
+    deployment = one(docs, "Deployment", "reach-operator")
+    assert deployment["spec"]["replicas"] == 2
+    assert deployment["spec"]["strategy"] == {"type": "RollingUpdate"}
+    pod = deployment["spec"]["template"]["spec"]
+    env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
+    assert env["REACH_OPERATOR_LEADER_ELECTION"] == "true"
+    assert env["REACH_OPERATOR_LEASE_NAMESPACE"] == "reach-system"
+    # The operator's settings accept what the chart sets, as the process reads it.
+    from reach.operator.settings import OperatorSettings
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = OperatorSettings()
+    assert settings.leader_election and settings.lease_name == "reach-operator"
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    term = pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]
+    assert term["podAffinityTerm"]["labelSelector"]["matchLabels"] == selector
+    budget = one(docs, "PodDisruptionBudget", "reach-operator")
+    assert budget["spec"]["minAvailable"] == 1
+    assert budget["spec"]["selector"]["matchLabels"] == selector
+    role = one(docs, "Role", "reach-operator-leader-election")
+    base = yaml.safe_load(
+        (REPO / "kustomize" / "base" / "rbac" / "leader_election_role.yaml").read_text()
+    )
+    assert role["rules"] == base["rules"]
+    binding = one(docs, "RoleBinding", "reach-operator-leader-election")
+    assert binding["subjects"][0]["name"] == pod["serviceAccountName"]
+
+
+def test_one_operator_without_leader_election(render: Any) -> None:
+    docs = render(
+        {
+            "operator": {
+                "replicas": 1,
+                "leaderElection": {"enabled": False},
+                "podDisruptionBudget": {"enabled": False},
+            }
+        }
+    )
+    deployment = one(docs, "Deployment", "reach-operator")
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+    pod = deployment["spec"]["template"]["spec"]
+    env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
+    assert env["REACH_OPERATOR_LEADER_ELECTION"] == "false"
+    assert "REACH_OPERATOR_LEASE_NAME" not in env
+    assert "affinity" not in pod
+    assert not by_kind(docs, "Role") and not by_kind(docs, "PodDisruptionBudget")
+
+
 def test_copied_files_equal_their_sources() -> None:
     """`make chart-files` (run by `make crds`) refreshes these copies."""
     generated = sorted(p.name for p in (REPO / "crds").glob("*.yaml"))
@@ -121,7 +172,7 @@ def test_everything_enabled(render: Any) -> None:
     assert one(docs, "Platform", "default")["spec"]["image"] == platform["spec"]["image"]
     # PDBs select the pods the operator labels for this Platform.
     pdbs = {d["metadata"]["name"]: d for d in by_kind(docs, "PodDisruptionBudget")}
-    assert set(pdbs) == {"main-api", "main-gateway", "main-ingest"}
+    assert set(pdbs) == {"main-api", "main-gateway", "main-ingest", "reach-operator"}
     assert pdbs["main-api"]["spec"]["selector"]["matchLabels"] == {
         "app.kubernetes.io/instance": "main",
         "app.kubernetes.io/component": "api",
@@ -193,11 +244,16 @@ def test_crd_upgrade_hook_may_patch_only_reach_crds(render: Any) -> None:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"operator": {"replicas": 2}}, "operator.replicas: at most 1"),
         (
-            {"operator": {"podDisruptionBudget": {"enabled": True}}},
-            "needs operator.replicas >= 2",
+            {"operator": {"leaderElection": {"enabled": False}}},
+            "operator.replicas > 1 needs operator.leaderElection.enabled",
         ),
+        (
+            {"operator": {"leaderElection": {"renewDeadlineSeconds": 20}}},
+            "retryPeriodSeconds < renewDeadlineSeconds < leaseDurationSeconds",
+        ),
+        ({"operator": {"leaderElection": {"leaseSeconds": 20}}}, "leaseSeconds"),
+        ({"operator": {"replicas": 1}}, "needs operator.replicas >= 2"),
         ({"platform": {"create": True}}, "platform.spec.stores"),
         ({"platform": {"create": True, "spec": {"stores": STORES}}}, "platform.spec.gateway.keys"),
         (

@@ -125,6 +125,14 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
             raise AssertionError(f"{exc}; operator log: {operator.logs()[-3000:]}") from None
         print(f"helm_install_to_ready_s={time.monotonic() - started:.1f}")
         assert "forbidden" not in operator.logs().lower()
+        # It reconciled as the leader, under the chart's Role for its Lease.
+        lease = json.loads(
+            k8s_cluster.kubectl(
+                "-n", chart.namespace, "get", "lease", chart.operator_account, "-o", "json"
+            ).stdout
+        )
+        assert lease["spec"]["holderIdentity"]
+        assert "leading as" in operator.logs()
 
         # An older CRD in the cluster (here: one property fewer) is replaced on upgrade.
         crd = "platforms.reach.goodcreator.co"

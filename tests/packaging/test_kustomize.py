@@ -66,14 +66,26 @@ def test_dev_runs_the_local_image_on_in_cluster_stores(k8s_bin: Path) -> None:
 @pytest.mark.unit
 def test_prod_pins_the_image_and_protects_the_platform(k8s_bin: Path) -> None:
     docs = _build(k8s_bin, "prod")
-    operator = one(docs, "Deployment", "reach-operator")["spec"]["template"]["spec"]
+    deployment = one(docs, "Deployment", "reach-operator")
+    operator = deployment["spec"]["template"]["spec"]
     assert operator["containers"][0]["image"] == "reach/reach:0.1.0"
     assert operator["affinity"]["podAntiAffinity"]
+    # Two replicas only ever with leader election, and a drain leaves one of them.
+    assert deployment["spec"]["replicas"] == 2
+    assert {"name": "REACH_OPERATOR_LEADER_ELECTION", "value": "true"} in operator["containers"][0][
+        "env"
+    ]
+    operator_budget = one(docs, "PodDisruptionBudget", "reach-operator")
+    assert operator_budget["spec"]["minAvailable"] == 1
+    assert (
+        operator_budget["spec"]["selector"]["matchLabels"]
+        == (deployment["spec"]["selector"]["matchLabels"])
+    )
     platform = one(docs, "Platform")
     assert platform["spec"]["stores"]["clickhouse"]["cluster"]
     assert platform["spec"]["stores"]["rabbitmq"]["replicated"] is True
     name = platform["metadata"]["name"]
-    budgets = by_kind(docs, "PodDisruptionBudget")
+    budgets = [b for b in by_kind(docs, "PodDisruptionBudget") if b is not operator_budget]
     selected = {
         b["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] for b in budgets
     }

@@ -22,6 +22,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
 {{- end -}}
 
+{{/* The operator replicas' Lease: one per release, so two releases never share a leader. */}}
+{{- define "reach.leaseName" -}}
+{{ include "reach.fullname" . }}-operator
+{{- end -}}
+
 {{- define "reach.operatorSelector" -}}
 app.kubernetes.io/name: reach
 app.kubernetes.io/instance: {{ .Release.Name }}

@@ -1,8 +1,12 @@
 {{/* Combinations the schema cannot express; each stops rendering with what to change. */}}
 {{- define "reach.validate" -}}
 {{- $v := .Values -}}
-{{- if gt (int $v.operator.replicas) 1 -}}
-{{- fail "operator.replicas: at most 1; the operator does not elect a leader yet, so a second replica would reconcile every resource twice" -}}
+{{- $election := $v.operator.leaderElection -}}
+{{- if and (gt (int $v.operator.replicas) 1) (not $election.enabled) -}}
+{{- fail "operator.replicas > 1 needs operator.leaderElection.enabled: without it every replica would reconcile every resource" -}}
+{{- end -}}
+{{- if and $election.enabled (not (and (lt (float64 $election.retryPeriodSeconds) (float64 $election.renewDeadlineSeconds)) (lt (float64 $election.renewDeadlineSeconds) (float64 $election.leaseDurationSeconds)))) -}}
+{{- fail "operator.leaderElection: retryPeriodSeconds < renewDeadlineSeconds < leaseDurationSeconds, so a leader stops before a standby may take over" -}}
 {{- end -}}
 {{- if and $v.operator.podDisruptionBudget.enabled (lt (int $v.operator.replicas) 2) -}}
 {{- fail "operator.podDisruptionBudget.enabled needs operator.replicas >= 2: with one replica the budget blocks every node drain" -}}

@@ -13,10 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import ssl
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,6 +30,7 @@ PLURALS = {
     ("v1", "ConfigMap"): "configmaps",
     ("v1", "Secret"): "secrets",
     ("networking.k8s.io/v1", "Ingress"): "ingresses",
+    ("coordination.k8s.io/v1", "Lease"): "leases",
 }
 
 
@@ -40,40 +38,24 @@ class KubeError(RuntimeError):
     pass
 
 
-def object_path(api_version: str, kind: str, namespace: str, name: str) -> str:
+def object_path(api_version: str, kind: str, namespace: str, name: str = "") -> str:
+    """The object's REST path, or its collection's when `name` is empty."""
     try:
         plural = PLURALS[(api_version, kind)]
     except KeyError:
         raise KubeError(f"the operator does not manage {api_version} {kind}") from None
     root = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
-    return f"{root}/namespaces/{namespace}/{plural}/{name}"
+    collection = f"{root}/namespaces/{namespace}/{plural}"
+    return f"{collection}/{name}" if name else collection
 
 
 def _client(info: kopf.ConnectionInfo) -> httpx.AsyncClient:
-    if info.insecure:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    else:
-        cadata = info.ca_data.decode() if isinstance(info.ca_data, bytes) else info.ca_data
-        context = ssl.create_default_context(
-            cafile=str(info.ca_path) if info.ca_path else None, cadata=cadata
-        )
-    certificate, key = info.certificate_path, info.private_key_path
-    if info.certificate_data and info.private_key_data:
-        # The ssl module loads client certificates only from files.
-        folder = Path(tempfile.mkdtemp(prefix="reach-operator-"))
-        certificate, key = folder / "client.crt", folder / "client.key"
-        for path, data in ((certificate, info.certificate_data), (key, info.private_key_data)):
-            path.write_bytes(data if isinstance(data, bytes) else data.encode())
-            path.chmod(0o600)
-    if certificate and key:
-        context.load_cert_chain(str(certificate), str(key))
-    headers = {"Authorization": f"Bearer {info.token}"} if info.token else {}
+    # Kopf's own context: it decodes kubeconfig's base64 `*-data` fields to PEM (as kind writes
+    # them) and keeps client keys on disk only while the context loads them.
     return httpx.AsyncClient(
         base_url=info.server,
-        verify=context,
-        headers=headers,
+        verify=info.as_ssl_context(),
+        headers=info.as_http_headers(),
         timeout=httpx.Timeout(30),
         limits=httpx.Limits(max_connections=16),
     )
@@ -154,6 +136,36 @@ class Kube:
             raise kopf.TemporaryError(f"read Secret {name}: {_reason(response)}", delay=10)
         value = (response.json().get("data") or {}).get(key)
         return base64.b64decode(value).decode() if value is not None else None
+
+    async def read(self, api_version: str, kind: str, namespace: str, name: str) -> Manifest | None:
+        """One object, or None when it does not exist."""
+        response = await self._request("GET", object_path(api_version, kind, namespace, name))
+        if response.status_code == 404:
+            return None
+        if response.is_error:
+            raise KubeError(f"read {kind}/{name}: {response.status_code} {_reason(response)}")
+        return dict(response.json())
+
+    async def write(self, manifest: Manifest, *, create: bool) -> Manifest | None:
+        """Creates the object, or replaces it at the resourceVersion it carries: the written
+        object, or None when another writer got there first (409), as optimistic locking
+        needs."""
+        meta = manifest["metadata"]
+        path = object_path(
+            manifest["apiVersion"],
+            manifest["kind"],
+            meta["namespace"],
+            "" if create else meta["name"],
+        )
+        response = await self._request("POST" if create else "PUT", path, json=manifest)
+        if response.status_code == 409:
+            return None
+        if response.is_error:
+            raise KubeError(
+                f"write {manifest['kind']}/{meta['name']}: {response.status_code} "
+                f"{_reason(response)}"
+            )
+        return dict(response.json())
 
     async def close(self) -> None:
         await self._http.aclose()

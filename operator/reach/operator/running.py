@@ -1,4 +1,5 @@
-"""Runs the operator: Kopf's settings, the shared clients in its memo, the handlers.
+"""Runs the operator: Kopf's settings, the shared clients in its memo, the handlers, and, with
+leader election, Kopf only while this replica holds the Lease (`reach.operator.leading`).
 
 `reach operator run` calls `run()`; tests call `operator()` in a task with a stop flag.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
 from typing import Any
 
 import kopf
@@ -15,6 +18,7 @@ from reach.operator import kube
 from reach.operator.api.common import GROUP
 from reach.operator.handlers import register
 from reach.operator.kube import Kube
+from reach.operator.leading import LeadershipLost, lead
 from reach.operator.settings import OperatorSettings
 from reach.operator.topology import Connections
 
@@ -56,6 +60,25 @@ async def operator(
     stop_flag: asyncio.Event | None = None,
     ready_flag: asyncio.Event | None = None,
 ) -> None:
+    """Reconciles until `stop_flag` is set (or a signal arrives); with leader election, only
+    while this replica holds the Lease."""
+    if not settings.leader_election:
+        await _reconcile(settings, stop_flag, ready_flag)
+        return
+    stop = stop_flag or asyncio.Event()
+    if threading.current_thread() is threading.main_thread():
+        # Kopf installs its own handlers once leading; these cover standing by.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+    await lead(settings, lambda flag: _reconcile(settings, flag, ready_flag), stop)
+
+
+async def _reconcile(
+    settings: OperatorSettings,
+    stop_flag: asyncio.Event | None,
+    ready_flag: asyncio.Event | None,
+) -> None:
     registry = build_registry(settings)
     await kopf.operator(
         registry=registry,
@@ -70,4 +93,8 @@ async def operator(
 
 
 def run(settings: OperatorSettings) -> None:
-    asyncio.run(operator(settings))
+    try:
+        asyncio.run(operator(settings))
+    except LeadershipLost as exc:
+        # Exit rather than stand by again: the pod restarts with a fresh Kopf, as a standby.
+        raise SystemExit(f"{exc}; exiting") from None

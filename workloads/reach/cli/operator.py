@@ -24,6 +24,43 @@ def run() -> None:
 
 
 @app.command()
+def render(
+    files: Annotated[
+        list[str],
+        typer.Option(
+            "--filename",
+            "-f",
+            help="A YAML file of custom resources (repeatable); `-` reads standard input.",
+        ),
+    ],
+    namespace: Annotated[
+        str, typer.Option("--namespace", "-n", help="Namespace of resources that name none.")
+    ] = "default",
+) -> None:
+    """Print the manifests the operator would apply for the given custom resources, as YAML
+    documents (like `helm template`), with no cluster. Exit code 2 on invalid input."""
+    import sys
+
+    from reach.operator.rendering import RenderError, parse, to_yaml
+    from reach.operator.rendering import render as render_manifests
+
+    try:
+        resources = []
+        for name in files:
+            try:
+                text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:
+                raise RenderError(f"{name}: not UTF-8 text ({exc.reason})") from None
+            except OSError as exc:
+                raise RenderError(f"{name}: {exc.strerror or exc}") from None
+            resources += parse("<stdin>" if name == "-" else name, text, namespace)
+        typer.echo(to_yaml(render_manifests(resources), namespace), nl=False)
+    except RenderError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
 def crds(
     folder: Annotated[Path, typer.Argument(help="Where to write them.")] = Path("crds"),
     apply: Annotated[

@@ -203,17 +203,28 @@ class PodRunner:
 def operator_container(
     cluster: LocalCluster, image: str, release: HelmRelease, workdir: Path
 ) -> Container:
-    """`reach operator run` from `image` as the release's operator ServiceAccount, watching the
-    release's namespace: what the chart's Deployment would run in a real cluster."""
+    """`reach operator run` from `image` as the release's operator ServiceAccount, with the
+    environment of the release's operator Deployment (leader election included): what that
+    Deployment runs in a real cluster, but on the host network, so on a port of its own."""
     credentials = service_account_kubeconfig(
         cluster, release.namespace, release.operator_account, workdir / "operator"
     )
+    deployment = json.loads(
+        cluster.kubectl(
+            "-n", release.namespace, "get", "deployment", release.operator_account, "-o", "json"
+        ).stdout
+    )
+    env = {
+        e["name"]: e["value"]
+        for e in deployment["spec"]["template"]["spec"]["containers"][0].get("env", [])
+        if "value" in e
+    }
     return Container(
         image,
         ["operator", "run"],
         credentials=credentials,
         env={
-            "REACH_OPERATOR_NAMESPACES": json.dumps([release.namespace]),
+            **env,
             "REACH_OPERATOR_LIVENESS_PORT": str(free_port()),
             "REACH_OPERATOR_RESYNC_SECONDS": "1",
         },

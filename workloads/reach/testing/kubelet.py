@@ -116,7 +116,10 @@ class FakeKubelet:
                     if event["type"] in ("ADDED", "MODIFIED"):
                         self._report(event["object"])
             except client.ApiException as exc:
-                if exc.status != 410:  # an expired watch is restarted; anything else is a bug
+                # An expired watch (410) is restarted, and so is one the API server ended with
+                # a 500 (etcd's "context deadline exceeded" on a loaded machine), as a real
+                # kubelet's informer re-lists; anything else is a bug.
+                if exc.status not in (410, 500):
                     raise
             finally:
                 stream.stop()

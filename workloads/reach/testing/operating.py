@@ -5,6 +5,7 @@ a restartable subprocess. Used by the operator's cluster tests and `bench/operat
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -51,6 +52,44 @@ def wait_crds_established(cluster: LocalCluster) -> None:
         "-l",
         "app.kubernetes.io/part-of=reach",
     )
+
+
+def operator_kubeconfig(
+    cluster: LocalCluster, rbac: Path, path: Path, *, namespace: str = "reach-system"
+) -> Path:
+    """Applies the operator's RBAC (a kustomization) into `namespace` and writes to `path` a
+    kubeconfig holding a token of its ServiceAccount, with the cluster's CA embedded as
+    base64 `certificate-authority-data`, as kind and cloud providers write it."""
+    cluster.kubectl("create", "namespace", namespace, check=False)
+    manifests = subprocess.run(
+        [cluster.binary("kustomize"), "build", str(rbac)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    cluster.kubectl("-n", namespace, "apply", "-f", "-", input=manifests)
+    token = cluster.kubectl(
+        "-n", namespace, "create", "token", "reach-operator", "--duration=2h"
+    ).stdout.strip()
+    ca = base64.b64encode(cluster.credentials.ca_cert.read_bytes()).decode()
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "clusters": [
+                    {
+                        "name": "c",
+                        "cluster": {"server": cluster.server, "certificate-authority-data": ca},
+                    }
+                ],
+                "users": [{"name": "operator", "user": {"token": token}}],
+                "contexts": [{"name": "c", "context": {"cluster": "c", "user": "operator"}}],
+                "current-context": "c",
+            }
+        )
+    )
+    return path
 
 
 def create_stores_secret(
