@@ -66,3 +66,6 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # httpx logs every request at INFO: one line per Lease renewal or Kubernetes call drowns
+    # the lines a person reads; its warnings still pass.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
