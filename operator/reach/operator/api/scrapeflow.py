@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 from pydantic import ConfigDict, Field, model_validator
 
 from reach.common.networks import SOCIAL_NETWORKS, SocialNetwork
+from reach.operator.api.cel import cel, cel_list, cel_string, immutable
 from reach.operator.api.common import (
     AGE_COLUMN,
-    CRON_PATTERN,
     PLATFORM_OR_STORES,
     READY_COLUMN,
     REASON_COLUMN,
@@ -23,11 +23,8 @@ from reach.operator.api.common import (
     CustomResource,
     PlatformBound,
     ScaledStatus,
-    cel,
-    cel_list,
-    cel_string,
-    immutable,
 )
+from reach.operator.api.cron import Schedule
 from reach.scraper.contract import (
     FLOWS,
     EnqueueParamsError,
@@ -68,10 +65,8 @@ class ScrapeFlowSpec(PlatformBound):
     )
     workers: int = Field(default=1, ge=0, le=500, description="Replicas when not autoscaled.")
     concurrency: int = Field(default=8, ge=1, le=256, description="Tasks in flight per worker.")
-    schedule: str | None = Field(
+    schedule: Schedule | None = Field(
         default=None,
-        max_length=128,
-        pattern=CRON_PATTERN,
         description="Cron schedule of an enqueuer that adds tasks for this flow.",
     )
     enqueue_params: dict[str, Any] = Field(
