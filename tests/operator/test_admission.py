@@ -1,6 +1,7 @@
 """What the real kube-apiserver refuses at admission from the generated CRDs alone (no operator
 runs here): cron schedules field by field, judged against the API server's own CronJob
-validation; ScrapeFlow flows and their network; target tables that may not change."""
+validation; ScrapeFlow flows, their network and a scheduled enqueue's params, judged against the
+scraper's own check; target tables that may not change."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reach.operator.api.cron import problems
+from reach.scraper.contract import EnqueueParamsError, FlowName, check_enqueue_params
 from reach.testing.cluster import LocalCluster
 from reach.testing.operating import install_crds
 
@@ -58,6 +62,8 @@ BAD = [
     ("0 0 * * mon-funday", "the day of week field"),
     ("*/0 * * * *", "steps /n with n >= 1"),
     ("5-1 * * * *", "a range a-b must not run backwards"),
+    ("99999999999999999999-1 * * * *", "the minute field"),
+    ("0 0 * dec-3 *", "a range a-b must not run backwards"),
     ("0 0 1,20-10 * *", "a range a-b must not run backwards"),
     ("0 0 * dec-jan *", "a range a-b must not run backwards"),
     ("0 0 * * sat-SUN", "a range a-b must not run backwards"),
@@ -155,6 +161,43 @@ def test_bad_schedules_are_refused_naming_the_field(
     assert any(says in p for p in problems(schedule)), problems(schedule)
 
 
+# Mostly values near the fields' edges, so both verdicts come up often.
+_NAMES = ["jan", "Feb", "dec", "sun", "MON", "sat", "foo"]
+_VALUE = (
+    st.integers(min_value=0, max_value=8)
+    | st.sampled_from([12, 13, 23, 24, 31, 32, 59, 60, 99999999999999999999])
+).map(str) | st.sampled_from(_NAMES)
+_ITEM = st.builds(
+    lambda base, step: base + (f"/{step}" if step is not None else ""),
+    st.sampled_from(["*", "?"]) | _VALUE | st.builds(lambda a, b: f"{a}-{b}", _VALUE, _VALUE),
+    st.none() | st.integers(min_value=0, max_value=9),
+)
+_FIELD = st.lists(_ITEM, min_size=1, max_size=2).map(",".join)
+_GOOD_FIELDS = ["*/5", "0", "1-5", "jan,jun", "mon-fri"]
+# One field fuzzed among good ones; sometimes a field too many or too few.
+_SCHEDULES = st.builds(
+    lambda at, field, extra: " ".join([*_GOOD_FIELDS[:at], field, *_GOOD_FIELDS[at + 1 :], *extra]),
+    st.integers(min_value=0, max_value=4),
+    _FIELD,
+    st.sampled_from([[], [], [], [], ["*"]]),
+) | st.sampled_from(["@hourly", "@every 2h", "@fortnightly", "@every", "0 0 * *"])
+
+
+@given(schedule=_SCHEDULES)
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_schedule_admitted_is_one_a_cronjob_takes(admission: Admission, schedule: str) -> None:
+    """Never admit what the operator's CronJob would then be refused for; and the operator's
+    own check says what the API server says."""
+    admitted, refusal = admission.apply(
+        admission.sample("Leaderboard", "fuzzed", schedule=schedule), dry_run=True
+    )
+    assert admitted == (not problems(schedule)), refusal
+    if admitted:
+        assert admission.cronjob_accepts(schedule)
+    else:
+        assert "spec.schedule" in refusal, refusal
+
+
 def test_a_flow_no_worker_knows_is_refused(admission: Admission) -> None:
     accepted, refusal = admission.apply(
         admission.sample("ScrapeFlow", "unknown", flow="refresh_profile_by_handle"), dry_run=True
@@ -166,6 +209,63 @@ def test_a_flow_no_worker_knows_is_refused(admission: Admission) -> None:
     )
     assert not accepted
     assert "network must be instagram" in refusal
+
+
+ENQUEUES_GOOD = [
+    ("refresh_instagram_profile", {"stale_after_hours": 24, "max_tasks": 500}),
+    ("refresh_instagram_profile", {"handle": "@Some.One"}),
+    ("refresh_instagram_posts", {"handle": "someone", "limit": 1000}),
+    ("refresh_youtube_channel", {"stale_after_hours": 0}),
+    ("refresh_youtube_channel_videos", {"channel_id": "UC" + "a" * 22, "limit": 5}),
+    ("search_youtube_keyword", {"keyword": "cricket", "kind": "channel", "priority": -3}),
+    ("validate_credential", {"source": "graphapi", "name": "sandbox", "secrets": {"a": {"b": 1}}}),
+]
+ENQUEUES_BAD = [
+    ("refresh_instagram_profile", {}, "need handle (or stale_after_hours)"),
+    ("refresh_instagram_profile", {"handle": "a", "limit": 5}, "take handle; or"),
+    ("refresh_instagram_profile", {"stale_after_hours": 1, "handle": "a"}, "take handle; or"),
+    ("refresh_instagram_profile", {"stale_after_hours": -1}, "stale_after_hours 0.."),
+    ("refresh_instagram_post", {"stale_after_hours": 1}, "take shortcode"),
+    ("refresh_instagram_posts", {"handle": "a", "limit": 0}, "limit 1..1000"),
+    ("refresh_instagram_posts", {"handle": "a", "limit": "ten"}, "spec.enqueueParams.limit"),
+    ("refresh_youtube_channel_videos", {"channel_id": "UCshort"}, "matching ^UC"),
+    ("search_youtube_keyword", {"keyword": "k", "kind": "video"}, "kind one of channel"),
+    ("enrich_profile", {"network": "tiktok", "profile_id": "1"}, "network one of"),
+    ("upload_asset", {"network": "youtube"}, "need network, entity_type"),
+    ("refresh_instagram_profile", {"handle": "a", "typo": 1}, "typo"),
+]
+
+
+def _flow(admission: Admission, flow: str, params: dict[str, Any]) -> dict[str, Any]:
+    from reach.scraper.contract import FLOWS
+
+    doc = admission.sample(
+        "ScrapeFlow", "enqueuer", flow=flow, network=FLOWS[FlowName(flow)].network,
+        sources=[], rateLimits=[], enqueueParams=params, schedule="@hourly",
+    )  # fmt: skip
+    if doc["spec"]["network"] is None:
+        del doc["spec"]["network"]
+    return doc
+
+
+@pytest.mark.parametrize(("flow", "params"), ENQUEUES_GOOD)
+def test_a_scheduled_enqueue_with_its_flows_params_is_admitted(
+    admission: Admission, flow: str, params: dict[str, Any]
+) -> None:
+    check_enqueue_params(FlowName(flow), params)
+    accepted, refusal = admission.apply(_flow(admission, flow, params), dry_run=True)
+    assert accepted, refusal
+
+
+@pytest.mark.parametrize(("flow", "params", "says"), ENQUEUES_BAD)
+def test_a_scheduled_enqueue_is_refused_params_its_flow_does_not_take(
+    admission: Admission, flow: str, params: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(EnqueueParamsError):
+        check_enqueue_params(FlowName(flow), params)
+    accepted, refusal = admission.apply(_flow(admission, flow, params), dry_run=True)
+    assert not accepted
+    assert says in refusal, refusal
 
 
 @pytest.mark.parametrize(

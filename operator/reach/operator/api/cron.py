@@ -112,13 +112,23 @@ RULES = (
     *(_field_rule(i, f) for i, f in enumerate(FIELDS)),
 )
 
-# Ranges must not run backwards ("5-1", "sat-sun"): the parser refuses them. Numeric ends are
-# compared as numbers; named ends by listing every backwards pair of names.
+# Ranges must not run backwards ("5-1", "sat-sun", "dec-3"): the parser refuses them. Numeric
+# ends are compared as numbers; a named end by listing every backwards pair of the named fields.
 _NUMERIC_RANGE = "[0-9]+-[0-9]+"
+
+
+def _either(field: CronField, value: int) -> str:
+    return f"({field.names[value - field.low]}|0*{value})"
+
+
 _BACKWARDS_NAMES = (
     "(?i)(^|[ ,])("
     + "|".join(
-        f"{f.names[i]}-({'|'.join(f.names[:i])})" for f in FIELDS for i in range(1, len(f.names))
+        f"{_either(f, high)}-{_either(f, low)}"
+        for f in FIELDS
+        if f.names
+        for high in range(f.low, f.high + 1)
+        for low in range(f.low, high)
     )
     + ")([/, ]|$)"
 )
