@@ -1,7 +1,7 @@
 """What the real kube-apiserver refuses at admission from the generated CRDs alone (no operator
 runs here): cron schedules field by field, judged against the API server's own CronJob
-validation; ScrapeFlow flows, their network and a scheduled enqueue's params, judged against the
-scraper's own check; target tables that may not change."""
+validation; a scheduled ScrapeFlow's enqueue params, judged against the scraper's own check;
+target tables that may not change. (A flow's name and network: `test_operator.py`.)"""
 
 from __future__ import annotations
 
@@ -196,19 +196,6 @@ def test_any_schedule_admitted_is_one_a_cronjob_takes(admission: Admission, sche
         assert admission.cronjob_accepts(schedule)
     else:
         assert "spec.schedule" in refusal, refusal
-
-
-def test_a_flow_no_worker_knows_is_refused(admission: Admission) -> None:
-    accepted, refusal = admission.apply(
-        admission.sample("ScrapeFlow", "unknown", flow="refresh_profile_by_handle"), dry_run=True
-    )
-    assert not accepted
-    assert "spec.flow: Unsupported value" in refusal
-    accepted, refusal = admission.apply(
-        admission.sample("ScrapeFlow", "wrong-network", network="youtube"), dry_run=True
-    )
-    assert not accepted
-    assert "network must be instagram" in refusal
 
 
 ENQUEUES_GOOD = [
