@@ -1,13 +1,14 @@
 """Cron schedules as a CronJob takes them, checked field by field where a resource is admitted.
 
-The rules are data: each is a regular expression over the whole schedule (RE2 and Python's `re`
-read them alike) with a message naming the field. The CRD generator hands them to the API
-server as CEL `x-kubernetes-validations`, and `Schedule` runs the same rules in Python when the
-operator parses a spec, so `kubectl apply` and the operator refuse the same schedules with the
-same words. The grammar is the one Kubernetes' cron parser accepts: five space-separated fields,
-each a list of `*`, `?`, a value or a range `a-b`, optionally stepped `/n` (n >= 1); month and
-day-of-week names (case-insensitive); or one of the `@` macros. Day of week is 0-6: the API
-server's parser refuses 7 for Sunday.
+`Schedule` is the type of every schedule field (`common.ScheduledSpec`, `ScrapeFlowSpec`). Its
+rules are data: regular expressions over the whole schedule (RE2 and Python's `re` read them
+alike), each with a message naming the field, and one comparison of range ends. The field's
+JSON schema carries them to the CRD as CEL `x-kubernetes-validations`, and the same rules run in
+Python when the operator parses a spec, so `kubectl apply` and the operator refuse the same
+schedules in the same words. The grammar is the one Kubernetes' cron parser accepts: five
+space-separated fields, each a list of `*`, `?`, a value or a range `a-b`, optionally stepped
+`/n` (n >= 1); month and day-of-week names (case-insensitive); the `@` macros and `@every`. Day
+of week is 0-6: the API server's parser refuses 7 for Sunday.
 """
 
 from __future__ import annotations
