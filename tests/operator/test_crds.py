@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,27 @@ def test_scrapeflow_network_rule_is_in_the_crd_too() -> None:
     rules = structural_schema(ScrapeFlowSpec)["x-kubernetes-validations"]
     assert any("network must be youtube" in r["message"] for r in rules)
     assert any("platformRef" in r["rule"] for r in rules)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "says"),
+    [
+        ("0 24 * * *", "the hour field (field 2 of 5) takes 0-23"),
+        ("0 0 * * 7", "the day of week field (field 5 of 5) takes 0-6 or sun-sat"),
+        ("5-1 * * * *", "must not run backwards"),
+        ("every hour", "must be five space-separated cron fields"),
+    ],
+)
+def test_the_operator_refuses_the_schedules_the_api_server_refuses(
+    schedule: str, says: str
+) -> None:
+    """The same rules as the CRD's (the cluster tier checks those on a real API server)."""
+    from reach.operator.api.leaderboard import LeaderboardSpec
+    from reach.operator.api.scrapeflow import ScrapeFlowSpec
+
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        LeaderboardSpec.model_validate({"network": "instagram", "schedule": schedule})
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        ScrapeFlowSpec.model_validate(_scrapeflow(schedule=schedule, enqueueParams={"handle": "a"}))
+    rules = structural_schema(LeaderboardSpec)["properties"]["schedule"]["x-kubernetes-validations"]
+    assert any(says in r["message"] for r in rules)

@@ -8,12 +8,14 @@ list types, printer columns and defaults for nested objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from reach.operator.api.cel import cel
+from reach.operator.api.cron import Schedule
 
 GROUP = "reach.goodcreator.co"
 VERSION = "v1alpha1"
@@ -22,38 +24,12 @@ CATEGORY = "reach"
 
 # A Kubernetes object name (DNS-1123 subdomain), or label value.
 NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
-# Five-field cron, or one of the @-shortcuts CronJob accepts. Each field: numbers, *, ranges,
-# lists, steps and month/day names.
-_CRON_FIELD = (
-    r"(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*"
-)
-CRON_PATTERN = (
-    r"^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|"
-    + rf"{_CRON_FIELD}( {_CRON_FIELD}){{4}})$"
-)
 
 
 class Model(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
     )
-
-
-def cel(rule: str, message: str, **extra: str) -> dict[str, Any]:
-    return {"rule": rule, "message": message, **extra}
-
-
-def cel_list(items: Iterable[str]) -> str:
-    """A CEL list literal of strings."""
-    return "[" + ", ".join(cel_string(item) for item in items) + "]"
-
-
-def cel_string(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def immutable(what: str) -> dict[str, Any]:
-    return {"x-kubernetes-validations": [cel("self == oldSelf", f"{what} is immutable")]}
 
 
 class SecretKeyRef(Model):
@@ -129,7 +105,7 @@ class PlatformBound(Model):
 class ScheduledSpec(PlatformBound):
     """A kind whose work is a CronJob."""
 
-    schedule: str = Field(default="*/15 * * * *", max_length=128, pattern=CRON_PATTERN)
+    schedule: Schedule = "*/15 * * * *"
     suspend: bool = False
 
 

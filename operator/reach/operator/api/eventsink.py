@@ -13,6 +13,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from reach.ingest.routing import SINKS
+from reach.operator.api.cel import immutable
 from reach.operator.api.common import (
     AGE_COLUMN,
     READY_COLUMN,
@@ -24,7 +25,6 @@ from reach.operator.api.common import (
     Model,
     PlatformBound,
     ScaledStatus,
-    immutable,
 )
 
 # Sinks that write ClickHouse tables (the WebEngage forwarder is run by the Platform's config).

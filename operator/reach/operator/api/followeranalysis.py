@@ -8,6 +8,7 @@ from pydantic import Field
 
 from reach.common.networks import SocialNetwork
 from reach.followers.contract import AnalysisSummary
+from reach.operator.api.cel import immutable
 from reach.operator.api.common import (
     AGE_COLUMN,
     READY_COLUMN,
@@ -15,7 +16,6 @@ from reach.operator.api.common import (
     CustomResource,
     PlatformBound,
     Status,
-    immutable,
 )
 
 

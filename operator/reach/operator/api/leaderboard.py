@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from reach.common.networks import SocialNetwork
+from reach.operator.api.cel import cel
 from reach.operator.api.common import (
     AGE_COLUMN,
     READY_COLUMN,
@@ -29,7 +30,17 @@ class LeaderboardSpec(ScheduledSpec):
         default="leaderboard",
         max_length=63,
         pattern=r"^[a-z_][a-z0-9_]*$",
-        description="The PostgreSQL table the ranking is synced into.",
+        description="The PostgreSQL table the ranking is synced into; immutable (a ranking "
+        "under another table is another Leaderboard).",
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                cel(
+                    "self == oldSelf",
+                    "targetTable is immutable: create another Leaderboard for another table "
+                    "(and delete this one)",
+                )
+            ]
+        },
     )
 
 

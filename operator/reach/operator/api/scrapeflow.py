@@ -2,7 +2,8 @@
 
 The flow names, their parameters and the `flow.yaml` the workers read are the scraper's
 (`reach.scraper.contract`): `flow` is an enum of its flows, `network` must be the flow's, and a
-schedule's `enqueueParams` are checked the way the enqueuer checks them.
+schedule's `enqueueParams` are checked the way the enqueuer checks them (at admission too:
+`enqueueing`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any, ClassVar
 from pydantic import ConfigDict, Field, model_validator
 
 from reach.common.networks import SOCIAL_NETWORKS, SocialNetwork
+from reach.operator.api.cel import cel, cel_list, cel_string, immutable
 from reach.operator.api.common import (
     AGE_COLUMN,
-    CRON_PATTERN,
     PLATFORM_OR_STORES,
     READY_COLUMN,
     REASON_COLUMN,
@@ -23,11 +24,9 @@ from reach.operator.api.common import (
     CustomResource,
     PlatformBound,
     ScaledStatus,
-    cel,
-    cel_list,
-    cel_string,
-    immutable,
 )
+from reach.operator.api.cron import Schedule
+from reach.operator.api.enqueueing import enqueue_params_schema, enqueue_rules
 from reach.scraper.contract import (
     FLOWS,
     EnqueueParamsError,
@@ -51,7 +50,13 @@ _NETWORK_RULES = [
 
 class ScrapeFlowSpec(PlatformBound):
     model_config = ConfigDict(
-        json_schema_extra={"x-kubernetes-validations": [PLATFORM_OR_STORES, *_NETWORK_RULES]}
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                PLATFORM_OR_STORES,
+                *_NETWORK_RULES,
+                *(rule for flow in FlowName for rule in enqueue_rules(flow)),
+            ]
+        }
     )
 
     network: SocialNetwork | None = Field(
@@ -68,16 +73,14 @@ class ScrapeFlowSpec(PlatformBound):
     )
     workers: int = Field(default=1, ge=0, le=500, description="Replicas when not autoscaled.")
     concurrency: int = Field(default=8, ge=1, le=256, description="Tasks in flight per worker.")
-    schedule: str | None = Field(
+    schedule: Schedule | None = Field(
         default=None,
-        max_length=128,
-        pattern=CRON_PATTERN,
         description="Cron schedule of an enqueuer that adds tasks for this flow.",
     )
     enqueue_params: dict[str, Any] = Field(
         default_factory=dict,
         description="Parameters of the tasks the scheduled enqueuer adds.",
-        json_schema_extra={"x-kubernetes-preserve-unknown-fields": True},
+        json_schema_extra=enqueue_params_schema,
     )
     suspend: bool = False
     autoscaling: Autoscaling | None = None

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
+from reach.operator.api.cel import cel
 from reach.operator.api.common import (
     AGE_COLUMN,
     READY_COLUMN,
@@ -20,7 +23,19 @@ from reach.pipelines.contract import SyncConfig, SyncSource, SyncTarget
 
 class TableSyncSpec(ScheduledSpec):
     source: SyncSource
-    target: SyncTarget
+    target: SyncTarget = Field(
+        description="The PostgreSQL table written; its name is immutable (a copy into another "
+        "table is another TableSync).",
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                cel(
+                    "self.table == oldSelf.table",
+                    "target.table is immutable: create another TableSync for another table "
+                    "(and delete this one)",
+                )
+            ]
+        },
+    )
 
     def sync_config(self) -> SyncConfig:
         """What the sync Job reads (`sync.yaml`)."""

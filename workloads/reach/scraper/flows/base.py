@@ -176,7 +176,12 @@ async def handle_task(
         if exc.retryable:
             return Retry(error=str(exc), source=exc.source)
         return Fail(error=str(exc), source=exc.source)
-    except (aio_pika.exceptions.AMQPError, ConnectionError) as exc:
+    except (
+        aio_pika.exceptions.AMQPError,
+        # A publish on a channel the broker's loss closed, before the connection is back.
+        aio_pika.exceptions.ChannelInvalidStateError,
+        ConnectionError,
+    ) as exc:
         return Retry(error=f"publishing events failed: {type(exc).__name__}: {exc}")
     except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         return Retry(error=f"database: {type(exc).__name__}: {exc}")
