@@ -15,6 +15,7 @@ from reach.operator.api.common import (
     ScheduledSpec,
     ScheduledStatus,
 )
+from reach.pipelines import contract
 
 
 class LeaderboardSpec(ScheduledSpec):
@@ -26,10 +27,14 @@ class LeaderboardSpec(ScheduledSpec):
         default_factory=list, max_length=3, json_schema_extra={"x-kubernetes-list-type": "set"}
     )
     target_table: str = Field(
-        default="leaderboard",
+        default=contract.LEADERBOARD_TABLE,
         max_length=63,
         pattern=r"^[a-z_][a-z0-9_]*$",
-        description="The PostgreSQL table the ranking is synced into.",
+        description=(
+            "The PostgreSQL table the ranking is synced into. Leaderboards may share one: each"
+            " sync replaces only the rows of its own leaderboard (column `leaderboard`). The API"
+            f" serves the leaderboards of `{contract.LEADERBOARD_TABLE}`."
+        ),
     )
 
 
