@@ -29,6 +29,9 @@ LEADERBOARD_SYNC = "leaderboard_ranking"
 LEADERBOARD_TABLE = "leaderboard_ranking"
 # The column of the model and table that holds the resource's name.
 LEADERBOARD_KEY = "leaderboard"
+# The core schedule's monthly ranks (fixed rank columns, replaced as a whole by its sync): not a
+# table a Leaderboard's rows can go to.
+CORE_LEADERBOARD_TABLE = "leaderboard"
 
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'")
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)

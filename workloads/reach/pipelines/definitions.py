@@ -19,7 +19,7 @@ _RANKS = ("followers_rank", "engagement_rate_rank")
 LEADERBOARD = SyncSpec(
     name="leaderboard",
     source_table="mart_leaderboard",
-    target="leaderboard",
+    target=contract.CORE_LEADERBOARD_TABLE,
     columns=_columns(
         ("platform", "text"),
         ("profile_id", "text"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from reach.common.networks import SocialNetwork
 from reach.operator.api.common import (
@@ -36,6 +36,17 @@ class LeaderboardSpec(ScheduledSpec):
             f" serves the leaderboards of `{contract.LEADERBOARD_TABLE}`."
         ),
     )
+
+    @field_validator("target_table")
+    @classmethod
+    def _not_the_core_table(cls, table: str) -> str:
+        if table == contract.CORE_LEADERBOARD_TABLE:
+            raise ValueError(
+                f"{table} holds the core schedule's monthly ranks, replaced as a whole by its"
+                f" sync; sync this Leaderboard into {contract.LEADERBOARD_TABLE} (the default)"
+                " or a table of its own"
+            )
+        return table
 
 
 class Leaderboard(CustomResource):
