@@ -238,29 +238,33 @@ async def _grants(conn: asyncpg.Connection, target: str) -> list[tuple[str, str]
     return [(str(r["grantee"]), str(r["privilege_type"])) for r in rows]
 
 
-def partition_statements(spec: SyncSpec, staging: str, columns: tuple[Column, ...]) -> list[str]:
-    """The statements of a partitioned sync's transaction, after `SET LOCAL lock_timeout` and
-    the table's advisory lock: create the target if it is new, delete the partition's rows
-    (`$1`: the partition) and insert the new ones from the staging table."""
+def partition_statements(
+    spec: SyncSpec, staging: str, columns: tuple[Column, ...]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The statements (with their arguments) of a partitioned sync's transaction, after
+    `SET LOCAL lock_timeout` and the table's advisory lock: create the target if it is new,
+    delete the partition's rows and insert the new ones from the staging table."""
     target = quote_pg(spec.target)
     names = ", ".join(quote_pg(c.name) for c in columns)
-    statements = [
-        create_table_sql(
-            spec.target,
-            columns,
-            not_null=spec.primary_key,
-            primary_key=spec.primary_key,
-            if_not_exists=True,
-        )
-    ]
+    create = create_table_sql(
+        spec.target, columns, not_null=spec.primary_key, primary_key=spec.primary_key,
+        if_not_exists=True,
+    )  # fmt: skip
+    statements: list[tuple[str, tuple[str, ...]]] = [(create, ())]
     statements += [
-        f"CREATE INDEX IF NOT EXISTS {quote_pg(index_name(spec.target, index))} ON {target} "
-        f"({', '.join(quote_pg(c) for c in index.columns)})"
+        (
+            f"CREATE INDEX IF NOT EXISTS {quote_pg(index_name(spec.target, index))} ON {target} "
+            f"({', '.join(quote_pg(c) for c in index.columns)})",
+            (),
+        )
         for index in spec.indexes
     ]
     statements += [
-        f"DELETE FROM {target} WHERE {quote_pg(spec.partition_column or '')} = $1",
-        f"INSERT INTO {target} ({names}) SELECT {names} FROM {quote_pg(staging)}",
+        (
+            f"DELETE FROM {target} WHERE {quote_pg(spec.partition_column or '')} = $1",
+            (spec.partition or "",),
+        ),
+        (f"INSERT INTO {target} ({names}) SELECT {names} FROM {quote_pg(staging)}", ()),
     ]
     return statements
 
@@ -289,11 +293,8 @@ async def _replace_partition(
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", _table_lock_key(spec.target)
         )
-        for statement in partition_statements(spec, staging, columns):
-            if "$1" in statement:
-                await conn.execute(statement, spec.partition)
-            else:
-                await conn.execute(statement)
+        for statement, args in partition_statements(spec, staging, columns):
+            await conn.execute(statement, *args)
 
     await _with_lock_retries(conn, spec, settings, replace)
 
