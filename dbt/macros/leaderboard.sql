@@ -1,20 +1,28 @@
 {#
     The ranking a Leaderboard resource asks for, from the vars its CronJob passes
-    (`--vars '{"leaderboard_network": ..., "leaderboard_metric": ..., "leaderboard_dimensions": [...]}'`),
-    checked against the values the resource's schema allows so that a typo fails the build
-    instead of serving a ranking nobody asked for. Returns the platforms to build rows for, the
-    metric and the dimensions the `rank` column groups by.
+    (`--vars '{"leaderboard_name": ..., "leaderboard_network": ..., "leaderboard_metric": ...,
+    "leaderboard_dimensions": [...]}'`), checked against the values the resource's schema allows
+    so that a typo fails the build instead of serving a ranking nobody asked for. The name is the
+    resource's (a Kubernetes object name), so it is safe to quote into SQL once it matches that
+    pattern. Returns the name ("" when no Leaderboard asked: the model then builds no rows), the
+    network, the metric and the dimensions the rank is computed within.
 #}
 {% macro leaderboard_request() %}
-    {%- set platforms = ["instagram", "youtube", "cross_platform"] -%}
+    {%- set networks = ["instagram", "youtube", "cross_platform"] -%}
     {%- set metrics = ["followers", "engagement_rate", "views"] -%}
     {%- set allowed_dimensions = ["category", "language", "country"] -%}
-    {%- set platform = var("leaderboard_network") -%}
+    {%- set name = var("leaderboard_name") -%}
+    {%- set network = var("leaderboard_network") -%}
     {%- set metric = var("leaderboard_metric") -%}
     {%- set dimensions = var("leaderboard_dimensions") -%}
-    {%- if platform != "all" and platform not in platforms -%}
+    {%- if name is not string
+        or (name and not modules.re.fullmatch("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?", name)) -%}
         {{ exceptions.raise_compiler_error(
-            "leaderboard_network must be all or one of " ~ platforms ~ ", not " ~ platform) }}
+            "leaderboard_name must be a Kubernetes object name, not " ~ name) }}
+    {%- endif -%}
+    {%- if network not in networks -%}
+        {{ exceptions.raise_compiler_error(
+            "leaderboard_network must be one of " ~ networks ~ ", not " ~ network) }}
     {%- endif -%}
     {%- if metric not in metrics -%}
         {{ exceptions.raise_compiler_error(
@@ -35,7 +43,8 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return({
-        "platforms": platforms if platform == "all" else [platform],
+        "name": name,
+        "network": network,
         "metric": metric,
         "dimensions": chosen,
     }) }}

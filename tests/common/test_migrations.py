@@ -20,7 +20,8 @@ POSTGRES_TABLES = {
     "profile_collection", "profile_collection_item", "post_collection", "post_collection_item",
     "leaderboard", "social_profile_time_series", "collection_post_metrics", "partner_usage",
     "activity_tracker", "collection_group", "partner", "account", "account_user",
-    "partner_profile_page_track", "keyword_collection", "follower_authenticity", LEDGER,
+    "partner_profile_page_track", "keyword_collection", "follower_authenticity",
+    "leaderboard_ranking", LEDGER,
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from reach.operator.api.eventsink import EventSinkSpec
+from reach.operator.api.leaderboard import LeaderboardSpec
 from reach.operator.api.platform import PlatformSpec
 from reach.operator.builders import eventsink, followeranalysis, platform, scheduled, scrapeflow
 from reach.operator.builders.common import Manifest, Runtime
@@ -122,3 +123,12 @@ def test_run_now_job_copies_the_cron_template(samples: dict[str, dict[str, Any]]
     assert (
         job["spec"]["template"]["spec"] == cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     )
+
+
+def test_a_leaderboard_never_syncs_into_the_core_ranks(
+    samples: dict[str, dict[str, Any]],
+) -> None:
+    spec = samples["Leaderboard"]["spec"]
+    assert LeaderboardSpec.model_validate(spec).target_table == "leaderboard_ranking"
+    with pytest.raises(ValueError, match="core schedule's monthly ranks"):
+        LeaderboardSpec.model_validate({**spec, "targetTable": "leaderboard"})

@@ -201,7 +201,9 @@ def test_syncs_run_after_the_core_build_and_cover_every_declared_sync(
         for task in dag["tasks"].values():
             assert (task["upstream"], task["retries"], task["alerts"]) == ([], 2, ["slack_alert"])
         synced += syncs_after(tag)
-    assert sorted(synced) == sorted(SYNCS)
+    # A partitioned sync replaces one Leaderboard resource's rows; its CronJob runs it.
+    whole_tables = [name for name, spec in SYNCS.items() if spec.partition_column is None]
+    assert sorted(synced) == sorted(whole_tables)
 
 
 def test_enqueue_dags_ask_the_scraper_api(dags: dict[str, Any]) -> None:

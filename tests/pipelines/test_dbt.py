@@ -1,6 +1,6 @@
 """Service tests of the dbt project: the whole `dbt build` over synthetic sources in PostgreSQL
 and the embedded ClickHouse with every dbt test passing, the marts against a plain-Python
-reference (tests/pipelines/reference.py) before and after an incremental run, the Leaderboard
+reference (reach.testing.marts) before and after an incremental run, the Leaderboard
 resource's vars, and `dbt docs generate`. Each test has its own PostgreSQL database, its own
 events database and its own dbt schema in the session's engine; the build and the marts also run
 over HTTP against `reach clickhouse serve`."""
@@ -11,7 +11,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,11 @@ from typer.testing import CliRunner
 
 from reach.cli.main import app
 from reach.common import clickhouse
-from reach.pipelines import synthetic
+from reach.pipelines import contract, synthetic
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
+from reach.testing import marts as reference
 from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
-
-from . import reference
 
 pytestmark = [
     pytest.mark.service,
@@ -168,8 +167,8 @@ def _check_time_series(client: Client, schema: str, events: list[synthetic.Row])
         (row["platform"], row["profile_id"], row["date"]): row
         for row in rows(
             client,
-            "SELECT platform, profile_id, date, followers, engagement_rate, followers_growth"
-            f" FROM {schema}.mart_time_series FINAL",
+            "SELECT platform, profile_id, date, followers, views, engagement_rate,"
+            f" followers_growth FROM {schema}.mart_time_series FINAL",
         )
     }
     assert stored.keys() == expected.keys()
@@ -263,52 +262,93 @@ def test_marts_match_the_reference(
     _check_leaderboard(store_client, schema, loaded, events)
 
 
-def test_leaderboard_honours_the_resource_vars(
+def build_leaderboard(
+    settings: PipelinesSettings, events_database: str, name: str, spec: dict[str, Any]
+) -> None:
+    dbt(
+        settings,
+        events_database,
+        "build",
+        "--select",
+        contract.LEADERBOARD_MODEL,
+        **contract.leaderboard_vars(name, spec["network"], spec["metric"], spec["dimensions"]),
+    )
+
+
+def ranking(client: Client, schema: str, name: str) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """A leaderboard's rows of mart_leaderboard_ranking, as `reference.leaderboard_ranking`
+    keys them."""
+    return {
+        (row.pop("month"), row.pop("profile_platform"), row.pop("profile_id")): row
+        for row in rows(
+            client,
+            "SELECT month, profile_platform, profile_id, value, rank, rank_change"
+            f" FROM {schema}.{contract.LEADERBOARD_MODEL} WHERE leaderboard = '{name}'",
+        )
+    }
+
+
+def test_each_leaderboard_builds_and_replaces_only_its_own_ranking(
     loaded: synthetic.SyntheticData,
     pipelines_settings: PipelinesSettings,
     events_database: str,
     store_client: Client,
+    today: date,
 ) -> None:
     schema = pipelines_settings.dbt_schema
-    # A ranking the serving table has no column for: by views within country.
-    dbt(
-        pipelines_settings,
-        events_database,
-        "build",
-        "--select",
-        "+mart_leaderboard",
-        leaderboard_network="youtube",
-        leaderboard_metric="views",
-        leaderboard_dimensions=["country"],
-    )
-    board = rows(
-        store_client,
-        "SELECT platform, month, profile_id, country, views, rank, rank_change"
-        f" FROM {schema}.mart_leaderboard ORDER BY month, profile_id",
-    )
-    assert {row["platform"] for row in board} == {"youtube"}
-    expected_ranks = reference.ranks(board, "views", ["month", "country"])
-    assert [row["rank"] for row in board] == expected_ranks
-    assert any(rank is not None for rank in expected_ranks)
-    by_key = {(row["month"], row["profile_id"]): row for row in board}
-    for row in board:
-        month_before = (row["month"] - timedelta(days=1)).replace(day=1)
-        previous = by_key.get((month_before, row["profile_id"]))
-        then = previous["rank"] if previous else None
-        now = row["rank"]
-        assert row["rank_change"] == (None if then is None or now is None else then - now)
+    dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
+    # Built by the core schedule with no leaderboard asking: the table exists, empty.
+    count = f"SELECT count() AS n FROM {schema}.{contract.LEADERBOARD_MODEL}"
+    assert rows(store_client, count) == [{"n": 0}]
+    for name, spec in reference.LEADERBOARDS.items():
+        build_leaderboard(pipelines_settings, events_database, name, spec)
+    events = list(loaded.clickhouse["profile_log"])
+    board = reference.leaderboard(loaded, events)
+    for name, spec in reference.LEADERBOARDS.items():
+        expected = reference.leaderboard_ranking(
+            board, spec["network"], spec["metric"], spec["dimensions"]
+        )
+        assert expected
+        assert any(row["rank_change"] not in (None, 0) for row in expected.values())
+        assert ranking(store_client, schema, name) == expected, name
 
-    outcome = run_dbt(
-        [
-            "build",
-            "--select",
-            "mart_leaderboard",
-            "--vars",
-            json.dumps({"events_database": events_database, "leaderboard_metric": "likes"}),
-        ],
-        pipelines_settings,
+    # New snapshots, the core marts rebuilt, and one leaderboard rebuilt: its rows follow, the
+    # other's stay as they were.
+    first, second = reference.LEADERBOARDS
+    kept = ranking(store_client, schema, second)
+    later = synthetic.snapshots_after(loaded, today)
+    synthetic.insert_events(store_client, events_database, "profile_log", later)
+    dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
+    build_leaderboard(pipelines_settings, events_database, first, reference.LEADERBOARDS[first])
+    board = reference.leaderboard(loaded, events + later)
+    spec = reference.LEADERBOARDS[first]
+    rebuilt = reference.leaderboard_ranking(
+        board, spec["network"], spec["metric"], spec["dimensions"]
     )
-    assert not outcome.success
+    assert ranking(store_client, schema, first) == rebuilt
+    assert ranking(store_client, schema, second) == kept
+
+
+def test_a_leaderboard_asking_for_something_unknown_fails_its_build(
+    pipelines_settings: PipelinesSettings, events_database: str
+) -> None:
+    for bad in (
+        {"leaderboard_name": "x", "leaderboard_metric": "likes"},
+        {"leaderboard_name": "x", "leaderboard_network": "tiktok"},
+        {"leaderboard_name": "x", "leaderboard_dimensions": ["city"]},
+        {"leaderboard_name": "x'; DROP TABLE y; --"},
+    ):
+        outcome = run_dbt(
+            [
+                "build",
+                "--select",
+                contract.LEADERBOARD_MODEL,
+                "--vars",
+                json.dumps({"events_database": events_database, **bad}),
+            ],
+            pipelines_settings,
+        )
+        assert not outcome.success, bad
 
 
 def test_docs_generate(pipelines_settings: PipelinesSettings, events_database: str) -> None:
@@ -349,15 +389,23 @@ def test_the_operators_leaderboard_command_runs(
     }.items():
         monkeypatch.setenv(name, value)
 
+    # The core marts are the Platform's core schedule's: built before, not by this command.
+    dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
+
     result = CliRunner().invoke(app, args)
 
     assert result.exit_code == 0, result.output
-    board = rows(
-        store_client,
-        "SELECT DISTINCT platform, rank = followers_rank_by_cat_lang AS same"
-        f" FROM {pipelines_settings.dbt_schema}.mart_leaderboard",
+    run_results = json.loads((work_dir(pipelines_settings) / "target/run_results.json").read_text())
+    built = {r["unique_id"] for r in run_results["results"] if r["unique_id"].startswith("model.")}
+    assert built == {f"model.reach.{contract.LEADERBOARD_MODEL}"}
+    name = manifest["metadata"]["ownerReferences"][0]["name"]
+    assert dbt_vars["leaderboard_name"] == name
+    events = list(loaded.clickhouse["profile_log"])
+    expected = reference.leaderboard_ranking(
+        reference.leaderboard(loaded, events),
+        dbt_vars["leaderboard_network"],
+        dbt_vars["leaderboard_metric"],
+        dbt_vars["leaderboard_dimensions"],
     )
-    assert dbt_vars["leaderboard_dimensions"] == ["category", "language"]
-    assert board
-    assert {row["platform"] for row in board} <= {dbt_vars["leaderboard_network"]}
-    assert all(row["same"] is not False for row in board)
+    assert expected
+    assert ranking(store_client, pipelines_settings.dbt_schema, name) == expected

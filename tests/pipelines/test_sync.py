@@ -21,10 +21,10 @@ from clickhouse_connect.driver.client import Client
 
 from reach.common import clickhouse
 from reach.pipelines import syncing
-from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD
+from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD, LEADERBOARD_RANKING
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import SyncError, sync, whole_rows
-from reach.pipelines.tables import SyncSpec, spec_from_config
+from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
 
 pytestmark = pytest.mark.service
 
@@ -448,3 +448,103 @@ async def test_follower_authenticity_syncs_reasons_as_a_text_array(
     (row,) = await _fetch(postgres_dsn, "SELECT * FROM follower_authenticity")
     assert row["top_fake_reasons"] == ["many_digits", 'a "quoted" reason']
     assert (row["followers_scored"], row["fake_share"]) == (10, 0.2)
+
+
+MART_RANKING = """
+CREATE TABLE {db}.mart_leaderboard_ranking (
+    leaderboard String, network String, metric String, dimensions Array(String), month Date,
+    profile_platform String, profile_id String, handle Nullable(String),
+    category Nullable(String), language Nullable(String), country Nullable(String),
+    value Nullable(Float64), rank UInt64, rank_change Nullable(Int64),
+    followers Nullable(Int64), engagement_rate Nullable(Float64), views Nullable(Int64)
+) ENGINE = MergeTree PARTITION BY leaderboard
+ORDER BY (leaderboard, month, profile_platform, profile_id)
+"""
+
+
+def _fill_ranking(client: Client, db: str, name: str, rows: int, value: int) -> None:
+    """`rows` ranked profiles of leaderboard `name`, each with `value` as its metric."""
+    client.command(
+        f"ALTER TABLE {db}.mart_leaderboard_ranking DELETE WHERE leaderboard = '{name}'"
+        " SETTINGS mutations_sync = 1"
+    )
+    client.command(
+        f"INSERT INTO {db}.mart_leaderboard_ranking SELECT '{name}', 'instagram', 'followers',"
+        " ['category'], toDate('2026-10-01'), 'instagram', concat('p', toString(number)), NULL,"
+        f" 'food', NULL, NULL, {value}, number + 1, NULL, {value}, NULL, NULL"
+        f" FROM numbers({rows})"
+    )
+
+
+async def _ranking(
+    dsn: str, target: str = "leaderboard_ranking"
+) -> dict[str, list[tuple[str, float]]]:
+    rows = await _fetch(
+        dsn, f"SELECT leaderboard, profile_id, value FROM {target} ORDER BY leaderboard, rank"
+    )
+    board: dict[str, list[tuple[str, float]]] = {}
+    for row in rows:
+        board.setdefault(row["leaderboard"], []).append((row["profile_id"], row["value"]))
+    return board
+
+
+async def test_partitioned_syncs_replace_only_their_own_rows(
+    pipelines_settings: PipelinesSettings,
+    clickhouse_client: Client,
+    clickhouse_database: str,
+    postgres_dsn: str,
+) -> None:
+    clickhouse_client.command(MART_RANKING.format(db=clickhouse_database))
+    _fill_ranking(clickhouse_client, clickhouse_database, "a", 300, 1)
+    _fill_ranking(clickhouse_client, clickhouse_database, "b", 200, 2)
+    spec = dataclasses.replace(
+        LEADERBOARD_RANKING, source_table=f"{clickhouse_database}.mart_leaderboard_ranking"
+    )
+
+    # Two leaderboards at once, into the table the migration made and into a new one.
+    results = await asyncio.gather(
+        sync(spec.with_partition("a"), pipelines_settings),
+        sync(spec.with_partition("b"), pipelines_settings),
+        sync(spec.with_target("team_board").with_partition("b"), pipelines_settings),
+    )
+
+    assert [r.rows for r in results] == [300, 200, 200]
+    board = await _ranking(postgres_dsn)
+    assert board.keys() == {"a", "b"}
+    assert board["a"] == [(f"p{i}", 1.0) for i in range(300)]
+    assert (await _ranking(postgres_dsn, "team_board")) == {"b": board["b"]}
+    keys = await _fetch(
+        postgres_dsn,
+        "SELECT indexname FROM pg_indexes WHERE tablename = 'team_board' ORDER BY indexname",
+    )
+    assert [r["indexname"] for r in keys] == [
+        "team_board_leaderboard_month_rank_idx",
+        "team_board_pkey",
+    ]
+
+    # A rebuilt leaderboard with fewer profiles: its old rows go, the other's stay.
+    _fill_ranking(clickhouse_client, clickhouse_database, "a", 10, 3)
+    await sync(spec.with_partition("a"), pipelines_settings)
+    after = await _ranking(postgres_dsn)
+    assert after["a"] == [(f"p{i}", 3.0) for i in range(10)]
+    assert after["b"] == board["b"]
+    assert await _leftovers(postgres_dsn) == []
+
+    # A leaderboard whose source has no rows keeps the rows it had (one that had none has
+    # nothing to keep).
+    assert (await sync(spec.with_partition("new"), pipelines_settings)).rows == 0
+    _fill_ranking(clickhouse_client, clickhouse_database, "a", 0, 0)
+    with pytest.raises(SyncError, match=r"leaderboard_ranking \(leaderboard = a\) keeps its rows"):
+        await sync(spec.with_partition("a"), pipelines_settings)
+    assert (await _ranking(postgres_dsn))["a"] == after["a"]
+
+
+def test_a_partitioned_sync_needs_its_partition_and_others_take_none(
+    pipelines_settings: PipelinesSettings,
+) -> None:
+    with pytest.raises(SpecError, match="--partition"):
+        asyncio.run(sync(LEADERBOARD_RANKING, pipelines_settings))
+    with pytest.raises(SpecError, match="takes no partition"):
+        LEADERBOARD.with_partition("a")
+    with pytest.raises(SpecError, match="must lead the primary key"):
+        dataclasses.replace(LEADERBOARD_RANKING, primary_key=("month", "leaderboard"))

@@ -165,6 +165,36 @@ class Leaderboard(BaseModel):
     page: Page
 
 
+class RankingEntry(BaseModel):
+    rank: int
+    rank_change: int | None = Field(
+        description="Change of rank since the previous month (positive: up; null: not ranked)."
+    )
+    platform: str = Field(description="The profile's own platform.")
+    profile_id: str
+    handle: str | None
+    category: str | None
+    language: str | None
+    country: str | None
+    value: float | None = Field(description="The profile's value of the ranked metric.")
+    followers: int | None
+    engagement_rate: float | None
+    views: int | None
+
+
+class LeaderboardRanking(BaseModel):
+    """A Leaderboard resource's own ranking: its network, metric and the dimensions ranks are
+    computed within, for one month."""
+
+    name: str
+    network: str
+    metric: str
+    dimensions: list[str]
+    month: date
+    entries: list[RankingEntry]
+    page: Page
+
+
 class Patch(BaseModel):
     """A partial update: a field left out is kept. Null erases only the fields listed in
     `nullable`; the others are NOT NULL columns, so null there is refused."""

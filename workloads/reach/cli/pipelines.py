@@ -46,6 +46,13 @@ def sync(
         Path | None,
         typer.Option(help="A TableSync's sync.yaml (source query/table, target table, keys)."),
     ] = None,
+    partition: Annotated[
+        str | None,
+        typer.Option(
+            help="Replace only this partition's rows (a Leaderboard's name, for "
+            "leaderboard_ranking); required by the syncs that take one."
+        ),
+    ] = None,
     allow_empty: Annotated[
         bool, typer.Option(help="Replace a table that has rows even when the source has none.")
     ] = False,
@@ -75,6 +82,8 @@ def sync(
             )
         if target is not None:
             spec = spec.with_target(target)
+        if partition is not None:
+            spec = spec.with_partition(partition)
     except (SpecError, ConfigFileError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -1,5 +1,6 @@
 """What the pipelines promise the rest of Reach: the config of one table sync (a ClickHouse query
-or table copied into a PostgreSQL table), with the rule that a query is one SELECT.
+or table copied into a PostgreSQL table), with the rule that a query is one SELECT; and how a
+Leaderboard resource's ranking is built and synced (its dbt model, vars, sync and table).
 
 Standard library, pydantic and `reach.common`'s declarative modules only: the operator's
 TableSync spec embeds `SyncConfig` (and mounts it as `sync.yaml`), `reach pipelines sync --config`
@@ -20,6 +21,18 @@ CH_TABLE = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
 PG_MAX_IDENTIFIER = 63
 PgIdentifier = Annotated[str, Field(max_length=PG_MAX_IDENTIFIER, pattern=PG_IDENTIFIER)]
 
+# A Leaderboard resource's ranking: `dbt build --select LEADERBOARD_MODEL --vars
+# leaderboard_vars(...)` replaces the resource's partition of the model, then
+# `sync LEADERBOARD_SYNC --partition NAME` replaces its rows of the PostgreSQL table.
+LEADERBOARD_MODEL = "mart_leaderboard_ranking"
+LEADERBOARD_SYNC = "leaderboard_ranking"
+LEADERBOARD_TABLE = "leaderboard_ranking"
+# The column of the model and table that holds the resource's name.
+LEADERBOARD_KEY = "leaderboard"
+# The core schedule's monthly ranks (fixed rank columns, replaced as a whole by its sync): not a
+# table a Leaderboard's rows can go to.
+CORE_LEADERBOARD_TABLE = "leaderboard"
+
 _STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'")
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 _READ = re.compile(r"^\(?\s*(SELECT|WITH)\b", re.IGNORECASE)
@@ -33,6 +46,19 @@ def check_select(query: str) -> str:
     if not _READ.match(code) or ";" in code:
         raise ValueError("query must be a single SELECT (or WITH ... SELECT) statement")
     return query
+
+
+def leaderboard_vars(
+    name: str, network: str, metric: str, dimensions: list[str]
+) -> dict[str, object]:
+    """The dbt vars of one Leaderboard's build (checked by the project's
+    `leaderboard_request` macro)."""
+    return {
+        "leaderboard_name": name,
+        "leaderboard_network": network,
+        "leaderboard_metric": metric,
+        "leaderboard_dimensions": dimensions,
+    }
 
 
 class ConfigModel(BaseModel):

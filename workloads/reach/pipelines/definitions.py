@@ -1,10 +1,12 @@
 """The serving tables `reach pipelines sync NAME` keeps in PostgreSQL, declared as data: which dbt
 mart fills each, its columns and types, primary key and indexes. The API reads these tables; the
 columns of `leaderboard`, `social_profile_time_series` and `collection_post_metrics` are those of
-the PostgreSQL migration `0001_initial.sql`, which creates them before the first sync."""
+the PostgreSQL migration `0001_initial.sql`, which creates them before the first sync (and
+`leaderboard_ranking`'s those of `0005_leaderboard_ranking.sql`)."""
 
 from __future__ import annotations
 
+from reach.pipelines import contract
 from reach.pipelines.tables import Column, Index, SyncSpec, pg_array_expression
 
 
@@ -17,7 +19,7 @@ _RANKS = ("followers_rank", "engagement_rate_rank")
 LEADERBOARD = SyncSpec(
     name="leaderboard",
     source_table="mart_leaderboard",
-    target="leaderboard",
+    target=contract.CORE_LEADERBOARD_TABLE,
     columns=_columns(
         ("platform", "text"),
         ("profile_id", "text"),
@@ -45,6 +47,43 @@ LEADERBOARD = SyncSpec(
             name="leaderboard_category_idx",
         ),
     ),
+)
+
+# Every Leaderboard resource's ranking; each run replaces one leaderboard's rows
+# (`--partition NAME`), run by the resource's CronJob after it built that leaderboard.
+LEADERBOARD_RANKING = SyncSpec(
+    name=contract.LEADERBOARD_SYNC,
+    source_table=contract.LEADERBOARD_MODEL,
+    target=contract.LEADERBOARD_TABLE,
+    columns=(
+        *_columns(
+            (contract.LEADERBOARD_KEY, "text"),
+            ("network", "text"),
+            ("metric", "text"),
+        ),
+        Column("dimensions", "text[]", pg_array_expression("dimensions")),
+        *_columns(
+            ("month", "date"),
+            ("profile_platform", "text"),
+            ("profile_id", "text"),
+            ("handle", "text"),
+            ("category", "text"),
+            ("language", "text"),
+            ("country", "text"),
+            ("value", "double precision"),
+            ("rank", "bigint"),
+            ("rank_change", "bigint"),
+            ("followers", "bigint"),
+            ("engagement_rate", "double precision"),
+            ("views", "bigint"),
+        ),
+    ),
+    primary_key=(contract.LEADERBOARD_KEY, "month", "profile_platform", "profile_id"),
+    indexes=(
+        Index((contract.LEADERBOARD_KEY, "month", "rank"), name="leaderboard_ranking_rank_idx"),
+    ),
+    after_tag="leaderboard",
+    partition_column=contract.LEADERBOARD_KEY,
 )
 
 SOCIAL_PROFILE_TIME_SERIES = SyncSpec(
@@ -188,6 +227,7 @@ SYNCS: dict[str, SyncSpec] = {
     spec.name: spec
     for spec in (
         LEADERBOARD,
+        LEADERBOARD_RANKING,
         SOCIAL_PROFILE_TIME_SERIES,
         COLLECTION_POST_METRICS,
         INSTAGRAM_ACCOUNTS,

@@ -15,6 +15,13 @@ the new one after; they wait at most the lock timeout while it runs, and a swap 
 its lock in time is retried. A sync that fails at any step drops its new table and leaves the
 old one serving. One sync per target runs at a time (an advisory lock), so the tables a killed
 sync left behind can be dropped by the next one.
+
+A partitioned sync (a Leaderboard resource's ranking: `SyncSpec.partition`) loads the same way,
+then in one transaction deletes the target's rows of its partition and inserts the new ones;
+readers see the partition's old rows until it commits, and other partitions' rows are never
+touched. One sync per partition runs at a time; the replacing transactions of one table take
+turns (a transaction-level advisory lock), which also makes the first one's CREATE TABLE IF NOT
+EXISTS safe.
 """
 
 from __future__ import annotations
@@ -26,7 +33,15 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass
 
 import asyncpg
@@ -37,6 +52,7 @@ from reach.common import clickhouse
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.tables import (
     Column,
+    SpecError,
     SyncSpec,
     create_table_sql,
     index_name,
@@ -66,7 +82,7 @@ _INDEX_MAINTENANCE_WORK_MEM = "256MB"
 _COPY_STATUS = re.compile(r"^COPY (\d+)$")
 # The comment a sync puts on its new table until the swap: how the next sync of the same
 # target finds what a killed one left behind.
-_STAGING_COMMENT = "reach pipelines sync: staging table for {target}"
+_STAGING_COMMENT = "reach pipelines sync: staging table for {scope}"
 _RETRYABLE_SWAP_ERRORS = (asyncpg.LockNotAvailableError, asyncpg.DeadlockDetectedError)
 
 
@@ -136,11 +152,15 @@ def tsv_chunks(client: Client, sql: str, chunk_bytes: int) -> Generator[bytes, N
 # PostgreSQL side --------------------------------------------------------------------------
 
 
-def _advisory_key(target: str) -> str:
-    return f"reach.pipelines.sync:{target}"
+def _advisory_key(scope: str) -> str:
+    return f"reach.pipelines.sync:{scope}"
 
 
-async def _drop_leftovers(conn: asyncpg.Connection, target: str) -> None:
+def _table_lock_key(target: str) -> str:
+    return f"reach.pipelines.sync-table:{target}"
+
+
+async def _drop_leftovers(conn: asyncpg.Connection, scope: str) -> None:
     leftovers = await conn.fetch(
         """
         SELECT c.relname
@@ -148,18 +168,27 @@ async def _drop_leftovers(conn: asyncpg.Connection, target: str) -> None:
         WHERE n.nspname = current_schema() AND c.relkind = 'r'
           AND obj_description(c.oid, 'pg_class') = $1
         """,
-        _STAGING_COMMENT.format(target=target),
+        _STAGING_COMMENT.format(scope=scope),
     )
     for row in leftovers:
-        log.warning("dropping %s, left behind by an interrupted sync of %s", row[0], target)
+        log.warning("dropping %s, left behind by an interrupted sync of %s", row[0], scope)
         await conn.execute(f"DROP TABLE IF EXISTS {quote_pg(row[0])}")
 
 
-async def _target_has_rows(conn: asyncpg.Connection, target: str) -> bool:
-    exists = await conn.fetchval("SELECT to_regclass(quote_ident($1)) IS NOT NULL", target)
+async def _target_has_rows(conn: asyncpg.Connection, spec: SyncSpec) -> bool:
+    """Whether the target holds rows the sync would replace (its partition's, if it has one)."""
+    exists = await conn.fetchval("SELECT to_regclass(quote_ident($1)) IS NOT NULL", spec.target)
     if not exists:
         return False
-    return bool(await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {quote_pg(target)})"))
+    if spec.partition_column is None:
+        return bool(await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {quote_pg(spec.target)})"))
+    return bool(
+        await conn.fetchval(
+            f"SELECT EXISTS (SELECT 1 FROM {quote_pg(spec.target)}"
+            f" WHERE {quote_pg(spec.partition_column)} = $1)",
+            spec.partition,
+        )
+    )
 
 
 def swap_statements(
@@ -209,29 +238,92 @@ async def _grants(conn: asyncpg.Connection, target: str) -> list[tuple[str, str]
     return [(str(r["grantee"]), str(r["privilege_type"])) for r in rows]
 
 
+def partition_statements(
+    spec: SyncSpec, staging: str, columns: tuple[Column, ...]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The statements (with their arguments) of a partitioned sync's transaction, after
+    `SET LOCAL lock_timeout` and the table's advisory lock: create the target if it is new,
+    delete the partition's rows and insert the new ones from the staging table."""
+    target = quote_pg(spec.target)
+    names = ", ".join(quote_pg(c.name) for c in columns)
+    create = create_table_sql(
+        spec.target, columns, not_null=spec.primary_key, primary_key=spec.primary_key,
+        if_not_exists=True,
+    )  # fmt: skip
+    statements: list[tuple[str, tuple[str, ...]]] = [(create, ())]
+    statements += [
+        (
+            f"CREATE INDEX IF NOT EXISTS {quote_pg(index_name(spec.target, index))} ON {target} "
+            f"({', '.join(quote_pg(c) for c in index.columns)})",
+            (),
+        )
+        for index in spec.indexes
+    ]
+    statements += [
+        (
+            f"DELETE FROM {target} WHERE {quote_pg(spec.partition_column or '')} = $1",
+            (spec.partition or "",),
+        ),
+        (f"INSERT INTO {target} ({names}) SELECT {names} FROM {quote_pg(staging)}", ()),
+    ]
+    return statements
+
+
 async def _swap(
     conn: asyncpg.Connection, spec: SyncSpec, staging: str, settings: PipelinesSettings
 ) -> None:
     comment = f"Synced by `reach pipelines sync {spec.name}`; replaced as a whole by each sync."
+
+    async def swap() -> None:
+        grants = await _grants(conn, spec.target)
+        for statement in swap_statements(spec, staging, grants, comment):
+            await conn.execute(statement)
+
+    await _with_lock_retries(conn, spec, settings, swap)
+
+
+async def _replace_partition(
+    conn: asyncpg.Connection,
+    spec: SyncSpec,
+    staging: str,
+    columns: tuple[Column, ...],
+    settings: PipelinesSettings,
+) -> None:
+    async def replace() -> None:
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", _table_lock_key(spec.target)
+        )
+        for statement, args in partition_statements(spec, staging, columns):
+            await conn.execute(statement, *args)
+
+    await _with_lock_retries(conn, spec, settings, replace)
+
+
+async def _with_lock_retries(
+    conn: asyncpg.Connection,
+    spec: SyncSpec,
+    settings: PipelinesSettings,
+    statements: Callable[[], Awaitable[None]],
+) -> None:
+    """Runs `statements` in a transaction whose lock waits are bounded by the lock timeout,
+    retried a few times when a lock was not granted in time."""
     for attempt in range(1, settings.sync_swap_attempts + 1):
         try:
             async with conn.transaction():
                 await conn.execute(f"SET LOCAL lock_timeout = {settings.sync_lock_timeout_ms}")
-                grants = await _grants(conn, spec.target)
-                for statement in swap_statements(spec, staging, grants, comment):
-                    await conn.execute(statement)
+                await statements()
             return
         except _RETRYABLE_SWAP_ERRORS as exc:
             log.warning(
                 "swap of %s: attempt %d/%d: %s",
-                spec.target,
+                spec.scope(),
                 attempt,
                 settings.sync_swap_attempts,
                 exc,
             )
             await asyncio.sleep(0.1 * attempt)
     raise SyncError(
-        f"could not lock {spec.target} within {settings.sync_lock_timeout_ms} ms in "
+        f"could not lock {spec.scope()} within {settings.sync_lock_timeout_ms} ms in "
         f"{settings.sync_swap_attempts} attempts; the old table still serves"
     )
 
@@ -346,6 +438,11 @@ async def sync(
 async def _sync(
     spec: SyncSpec, settings: PipelinesSettings, *, client: Client | None, allow_empty: bool
 ) -> SyncResult:
+    if spec.partition_column is not None and spec.partition is None:
+        raise SpecError(
+            f"{spec.name} replaces one partition ({spec.partition_column}) of {spec.target}: "
+            "name it (--partition)"
+        )
     started = time.monotonic()
     own_client = client is None
     if client is None:
@@ -359,11 +456,11 @@ async def _sync(
         raise
     try:
         locked = await conn.fetchval(
-            "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", _advisory_key(spec.target)
+            "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", _advisory_key(spec.scope())
         )
         if not locked:
-            raise SyncError(f"another sync of {spec.target} is running")
-        await _drop_leftovers(conn, spec.target)
+            raise SyncError(f"another sync of {spec.scope()} is running")
+        await _drop_leftovers(conn, spec.scope())
         database = settings.dbt_schema
         described = await asyncio.to_thread(describe_source, client, spec, database)
         columns = resolve_columns(spec, described)
@@ -371,7 +468,7 @@ async def _sync(
         await conn.execute(create_table_sql(staging, columns, not_null=spec.primary_key))
         await conn.execute(
             f"COMMENT ON TABLE {quote_pg(staging)} IS "
-            + _pg_literal(_STAGING_COMMENT.format(target=spec.target))
+            + _pg_literal(_STAGING_COMMENT.format(scope=spec.scope()))
         )
         sql = source_sql(spec, columns, database, final=final, block_rows=settings.sync_batch_rows)
         chunks = tsv_chunks(client, sql, _CHUNK_BYTES)
@@ -384,13 +481,16 @@ async def _sync(
                     await loader.close()
         finally:
             chunks.close()
-        if rows == 0 and not allow_empty and await _target_has_rows(conn, spec.target):
+        if rows == 0 and not allow_empty and await _target_has_rows(conn, spec):
             raise SyncError(
-                f"the source of {spec.name} returned no rows; {spec.target} keeps its rows "
+                f"the source of {spec.name} returned no rows; {spec.scope()} keeps its rows "
                 "(allow an empty result to replace them anyway)"
             )
-        await _build_keys(conn, spec, staging, settings)
-        await _swap(conn, spec, staging, settings)
+        if spec.partition is None:
+            await _build_keys(conn, spec, staging, settings)
+            await _swap(conn, spec, staging, settings)
+        else:
+            await _replace_partition(conn, spec, staging, columns, settings)
         return SyncResult(spec.name, spec.target, rows, time.monotonic() - started)
     finally:
         try:

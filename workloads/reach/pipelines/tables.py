@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from reach.common.clickhouse_sql import quote_identifier
+from reach.common.clickhouse_sql import quote_identifier, quote_string
 from reach.pipelines import contract
 
 PG_IDENTIFIER = re.compile(contract.PG_IDENTIFIER)
@@ -46,7 +46,11 @@ class Index:
 @dataclass(frozen=True)
 class SyncSpec:
     """One sync. Exactly one of `source_table` ("db.table", or a table of the dbt database)
-    and `source_query`; `columns` None means: every source column, types inferred."""
+    and `source_query`; `columns` None means: every source column, types inferred.
+
+    With `partition_column`, the target holds several owners' rows (a Leaderboard resource's,
+    say) and a run replaces only the rows whose `partition_column` is `partition`, read from
+    the source rows of that value; the column leads the primary key."""
 
     name: str
     target: str
@@ -57,6 +61,8 @@ class SyncSpec:
     indexes: tuple[Index, ...] = field(default_factory=tuple)
     # The dbt tag whose build refreshes the source: the sync is scheduled after that build.
     after_tag: str = "core"
+    partition_column: str | None = None
+    partition: str | None = None
 
     def __post_init__(self) -> None:
         if (self.source_table is None) == (self.source_query is None):
@@ -77,6 +83,14 @@ class SyncSpec:
             if len(set(names)) != len(names):
                 raise SpecError(f"{self.name}: duplicate column names")
             self.check_keys(names)
+        if self.partition_column is not None:
+            if self.primary_key[:1] != (self.partition_column,):
+                raise SpecError(
+                    f"{self.name}: the partition column {self.partition_column!r} must lead "
+                    "the primary key"
+                )
+        elif self.partition is not None:
+            raise SpecError(f"{self.name}: replaces whole tables; it takes no partition")
 
     def _index_columns(self) -> list[str]:
         return [column for index in self.indexes for column in index.columns]
@@ -96,6 +110,19 @@ class SyncSpec:
             target=target,
             indexes=tuple(dataclasses.replace(index, name=None) for index in self.indexes),
         )
+
+    def with_partition(self, partition: str) -> SyncSpec:
+        """This sync restricted to the rows of one partition (`--partition`)."""
+        if self.partition_column is None:
+            raise SpecError(f"{self.name}: replaces whole tables; it takes no partition")
+        return dataclasses.replace(self, partition=partition)
+
+    def scope(self) -> str:
+        """What one run replaces: the target, or one partition of it. Runs of one scope are
+        serialised; runs of different partitions of one target proceed side by side."""
+        if self.partition is None:
+            return self.target
+        return f"{self.target} ({self.partition_column} = {self.partition})"
 
 
 def check_pg_identifier(name: str) -> None:
@@ -203,7 +230,12 @@ _BYTEWISE = ' COLLATE "C"'
 
 
 def create_table_sql(
-    table: str, columns: tuple[Column, ...], not_null: tuple[str, ...] = ()
+    table: str,
+    columns: tuple[Column, ...],
+    not_null: tuple[str, ...] = (),
+    *,
+    primary_key: tuple[str, ...] = (),
+    if_not_exists: bool = False,
 ) -> str:
     # Text sorts bytewise ("C") in serving tables: building their keys and indexes is most of a
     # sync after the copy, and a locale-aware sort of every key costs twice as much while
@@ -213,7 +245,10 @@ def create_table_sql(
         f"{' NOT NULL' if c.name in not_null else ''}"
         for c in columns
     )
-    return f"CREATE TABLE {quote_pg(table)} (\n    {body}\n)"
+    if primary_key:
+        body += f",\n    PRIMARY KEY ({', '.join(quote_pg(c) for c in primary_key)})"
+    create = "CREATE TABLE IF NOT EXISTS" if if_not_exists else "CREATE TABLE"
+    return f"{create} {quote_pg(table)} (\n    {body}\n)"
 
 
 def source_sql(
@@ -232,6 +267,12 @@ def source_sql(
         source += " FINAL" if final else ""
     else:
         source = f"({(spec.source_query or '').strip().rstrip(';')})"
+    if spec.partition_column is not None:
+        # A sync of a partitioned target without a partition is refused before it reads.
+        source += (
+            f" WHERE {quote_identifier(spec.partition_column)} = "
+            f"{quote_string(spec.partition or '')}"
+        )
     order = ""
     if spec.primary_key:
         order = " ORDER BY " + ", ".join(quote_identifier(c) for c in spec.primary_key)

@@ -5,12 +5,10 @@
 ) }}
 
 {#
-    Monthly rankings per platform and across platforms. The fixed rank columns are the serving
-    table's; `rank` and `rank_change` are the ranking a Leaderboard resource asks for through
-    the vars (see macros/leaderboard.sql), and its platform limits the rows built. Without vars
-    every platform is built and `rank` is the rank by followers.
+    Monthly rankings per platform and across platforms, in the serving table's fixed rank
+    columns. A Leaderboard resource's own ranking (any metric and dimensions) is
+    mart_leaderboard_ranking, computed from these standings.
 #}
-{%- set request = leaderboard_request() %}
 
 with
 
@@ -117,7 +115,6 @@ all_standings as (
         views
     from standings
     array join [platform, 'cross_platform'] as ranking_platform
-    where ranking_platform in ('{{ request.platforms | join("', '") }}')
 ),
 
 {#- The serving table's rankings: metric x dimensions, named <metric>_rank<suffix>. #}
@@ -131,27 +128,15 @@ all_standings as (
     ] -%}
         {%- do rankings.update({metric ~ "_rank" ~ suffix: (metric, dimensions)}) -%}
     {%- endfor -%}
-{%- endfor -%}
-{#- The requested ranking reuses a serving column when it is one of them, instead of ranking
-    every row once more. #}
-{%- set requested = namespace(column=none) -%}
-{%- for column, (metric, dimensions) in rankings.items() -%}
-    {%- if metric == request.metric and dimensions | sort == request.dimensions | sort -%}
-        {%- set requested.column = column -%}
-    {%- endif -%}
 {%- endfor %}
 
 ranked as (
     select
         *,
         {%- for column, (metric, dimensions) in rankings.items() %}
-        {{ rank_desc(metric, within=['platform', 'month'], dimensions=dimensions) }} as {{ column }},
+        {{ rank_desc(metric, within=['platform', 'month'], dimensions=dimensions) }} as {{ column }}
+        {%- if not loop.last %},{% endif %}
         {%- endfor %}
-        {% if requested.column -%}
-            {{ requested.column }}
-        {%- else -%}
-            {{ rank_desc(request.metric, within=['platform', 'month'], dimensions=request.dimensions) }}
-        {%- endif %} as rank
     from all_standings
 ),
 
@@ -173,12 +158,7 @@ with_change as (
             toInt64(lagInFrame(engagement_rate_rank) over profile_months)
             - toInt64(engagement_rate_rank),
             NULL
-        ) as engagement_rate_rank_change,
-        if(
-            has_previous_month,
-            toInt64(lagInFrame(rank) over profile_months) - toInt64(rank),
-            NULL
-        ) as rank_change
+        ) as engagement_rate_rank_change
     from ranked
     window profile_months as (
         partition by platform, profile_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from reach.common.networks import SocialNetwork
 from reach.operator.api.cel import cel
@@ -16,6 +16,7 @@ from reach.operator.api.common import (
     ScheduledSpec,
     ScheduledStatus,
 )
+from reach.pipelines import contract
 
 
 class LeaderboardSpec(ScheduledSpec):
@@ -27,11 +28,15 @@ class LeaderboardSpec(ScheduledSpec):
         default_factory=list, max_length=3, json_schema_extra={"x-kubernetes-list-type": "set"}
     )
     target_table: str = Field(
-        default="leaderboard",
+        default=contract.LEADERBOARD_TABLE,
         max_length=63,
         pattern=r"^[a-z_][a-z0-9_]*$",
-        description="The PostgreSQL table the ranking is synced into; immutable (a ranking "
-        "under another table is another Leaderboard).",
+        description=(
+            "The PostgreSQL table the ranking is synced into; immutable (a ranking under another"
+            " table is another Leaderboard). Leaderboards may share one: each sync replaces only"
+            " the rows of its own leaderboard (column `leaderboard`). The API serves the"
+            f" leaderboards of `{contract.LEADERBOARD_TABLE}`."
+        ),
         json_schema_extra={
             "x-kubernetes-validations": [
                 cel(
@@ -42,6 +47,17 @@ class LeaderboardSpec(ScheduledSpec):
             ]
         },
     )
+
+    @field_validator("target_table")
+    @classmethod
+    def _not_the_core_table(cls, table: str) -> str:
+        if table == contract.CORE_LEADERBOARD_TABLE:
+            raise ValueError(
+                f"{table} holds the core schedule's monthly ranks, replaced as a whole by its"
+                f" sync; sync this Leaderboard into {contract.LEADERBOARD_TABLE} (the default)"
+                " or a table of its own"
+            )
+        return table
 
 
 class Leaderboard(CustomResource):

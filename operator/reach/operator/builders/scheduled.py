@@ -21,18 +21,19 @@ from reach.operator.builders.common import (
     job_spec,
     pod_spec,
 )
+from reach.pipelines import contract
 
 TABLESYNC_CONFIG_PATH = "/etc/reach/tablesync"
 
 
 def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[Manifest]:
-    """dbt builds the leaderboard models (an init container, so the sync only runs after a
-    successful build), then the sync swaps the result into `targetTable`."""
-    dbt_vars = {
-        "leaderboard_network": spec.network,
-        "leaderboard_metric": spec.metric,
-        "leaderboard_dimensions": list(spec.dimensions),
-    }
+    """dbt builds this leaderboard's ranking alone (its partition of the ranking model, named
+    after the resource; the core marts it reads are the Platform's core schedule's), as an init
+    container so the sync only runs after a successful build; then the sync replaces this
+    leaderboard's rows of `targetTable`, leaving other leaderboards' rows alone."""
+    dbt_vars = contract.leaderboard_vars(
+        owner.name, spec.network, spec.metric, list(spec.dimensions)
+    )
     build = container(
         "dbt",
         runtime,
@@ -41,13 +42,23 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
             "dbt",
             "build",
             "--select",
-            "+mart_leaderboard",
+            contract.LEADERBOARD_MODEL,
             "--vars",
             json.dumps(dbt_vars, sort_keys=True),
         ],
     )
     sync = container(
-        "sync", runtime, ["pipelines", "sync", "leaderboard", "--target", spec.target_table]
+        "sync",
+        runtime,
+        [
+            "pipelines",
+            "sync",
+            contract.LEADERBOARD_SYNC,
+            "--partition",
+            owner.name,
+            "--target",
+            spec.target_table,
+        ],
     )
     pod = pod_spec([sync], init_containers=[build], restart_policy="Never")
     return [

@@ -1,14 +1,17 @@
-"""The `leaderboard` serving table (replaced as a whole by `reach pipelines sync leaderboard`)."""
+"""The `leaderboard` serving table (replaced as a whole by `reach pipelines sync leaderboard`) and
+`leaderboard_ranking`, each Leaderboard resource's ranking (its rows replaced by
+`reach pipelines sync leaderboard_ranking --partition NAME`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 import asyncpg
 from cachetools import TTLCache
 
-from reach.api.models import LeaderboardEntry
+from reach.api.models import LeaderboardEntry, RankingEntry
 
 # (metric, by category, by language) -> the rank column the mart computed for that slice.
 RANK_COLUMNS: Final[dict[tuple[str, bool, bool], str]] = {
@@ -26,6 +29,20 @@ CHANGE_COLUMNS: Final = {
 }
 
 
+# The dimensions a ranking's page may be narrowed to (a Leaderboard ranks within them).
+RANKING_FILTERS: Final = ("category", "language", "country")
+
+
+@dataclass(frozen=True)
+class RankingHead:
+    """What a Leaderboard resource's synced ranking ranks, and its latest month."""
+
+    network: str
+    metric: str
+    dimensions: list[str]
+    latest_month: date
+
+
 class LeaderboardRepository:
     """Pages of the table, with its latest month and each slice's size kept for `ttl_seconds`:
     the table changes only when the sync swaps in a new one, while counting a category's rows
@@ -35,6 +52,7 @@ class LeaderboardRepository:
         self.pool = pool
         self._months: TTLCache[str, date | None] = TTLCache(maxsize=16, ttl=ttl_seconds)
         self._totals: TTLCache[tuple[object, ...], int] = TTLCache(maxsize=10_000, ttl=ttl_seconds)
+        self._heads: TTLCache[str, RankingHead] = TTLCache(maxsize=1_000, ttl=ttl_seconds)
 
     async def latest_month(self, platform: str) -> date | None:
         if platform not in self._months:
@@ -74,3 +92,41 @@ class LeaderboardRepository:
                 f"SELECT count(*) FROM leaderboard WHERE {condition}", *args
             )
         return [LeaderboardEntry.model_validate(dict(r)) for r in rows], self._totals[key]
+
+    async def ranking_head(self, name: str) -> RankingHead | None:
+        """None when no ranking of that name has been synced (not cached: the first sync of a
+        new leaderboard is served at once)."""
+        if name not in self._heads:
+            row = await self.pool.fetchrow(
+                "SELECT network, metric, dimensions, month AS latest_month"
+                " FROM leaderboard_ranking WHERE leaderboard = $1 ORDER BY month DESC LIMIT 1",
+                name,
+            )
+            if row is None:
+                return None
+            self._heads[name] = RankingHead(**dict(row))
+        return self._heads[name]
+
+    async def ranking_page(
+        self, name: str, month: date, filters: dict[str, str], offset: int, size: int
+    ) -> tuple[list[RankingEntry], int]:
+        where = ["leaderboard = $1", "month = $2"]
+        args: list[object] = [name, month]
+        for column in RANKING_FILTERS:
+            if column in filters:
+                args.append(filters[column])
+                where.append(f"{column} = ${len(args)}")
+        condition = " AND ".join(where)
+        rows = await self.pool.fetch(
+            "SELECT rank, rank_change, profile_platform AS platform, profile_id, handle,"
+            " category, language, country, value, followers, engagement_rate, views"
+            f" FROM leaderboard_ranking WHERE {condition}"
+            f" ORDER BY rank, profile_platform, profile_id OFFSET {offset} LIMIT {size}",
+            *args,
+        )
+        key = ("ranking", *args)
+        if key not in self._totals:
+            self._totals[key] = await self.pool.fetchval(
+                f"SELECT count(*) FROM leaderboard_ranking WHERE {condition}", *args
+            )
+        return [RankingEntry.model_validate(dict(r)) for r in rows], self._totals[key]

@@ -1,15 +1,16 @@
 """leaderboard: a month's ranking per platform or across platforms, overall or within a
-category and/or language, with the change of rank since the previous month."""
+category and/or language, with the change of rank since the previous month; and a Leaderboard
+resource's own ranking by its name (its network, metric and dimensions)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from reach.api.envelope import ERROR_RESPONSES, ApiError, Envelope, render
-from reach.api.models import Leaderboard, Text
+from reach.api.models import Leaderboard, LeaderboardRanking, Text
 from reach.api.repositories.leaderboard import RANK_COLUMNS
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
@@ -48,3 +49,47 @@ async def leaderboard(
     page = paging.page(total)
     board = Leaderboard(platform=platform, month=month, metric=metric, entries=entries, page=page)
     return render(Envelope[Leaderboard](data=board))
+
+
+@router.get("/leaderboards/{name}", response_model=Envelope[LeaderboardRanking])
+async def leaderboard_ranking(
+    name: Annotated[
+        str,
+        Path(
+            max_length=253,
+            pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+            description="The Leaderboard resource's name.",
+        ),
+    ],
+    tenant: CurrentTenant,
+    services: ServicesDep,
+    paging: PagingDep,
+    month: Annotated[
+        date | None, Query(description="First day of the month; default: the latest.")
+    ] = None,
+    category: Annotated[Text | None, Query(max_length=100)] = None,
+    language: Annotated[Text | None, Query(max_length=50)] = None,
+    country: Annotated[Text | None, Query(max_length=50)] = None,
+) -> Response:
+    await services.usage.charge(tenant, "leaderboard")
+    repository = services.leaderboard
+    head = await repository.ranking_head(name)
+    if head is None:
+        raise ApiError(404, f"no ranking synced for leaderboard {name!r}")
+    month = month or head.latest_month
+    filters = {
+        column: value
+        for column, value in (("category", category), ("language", language), ("country", country))
+        if value is not None
+    }
+    entries, total = await repository.ranking_page(name, month, filters, paging.offset, paging.size)
+    ranking = LeaderboardRanking(
+        name=name,
+        network=head.network,
+        metric=head.metric,
+        dimensions=head.dimensions,
+        month=month,
+        entries=entries,
+        page=paging.page(total),
+    )
+    return render(Envelope[LeaderboardRanking](data=ranking))

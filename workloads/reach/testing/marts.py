@@ -1,7 +1,8 @@
 """The metric math of the dbt marts written again in plain Python, over `SyntheticData`: what
 the marts must hold, computed without ClickHouse. Mirrors dbt/macros/metrics.sql and the CTEs of
-mart_instagram_account, mart_time_series and mart_leaderboard; floats are computed in the same
-order as the SQL so that results compare exactly."""
+mart_instagram_account, mart_time_series, mart_leaderboard and mart_leaderboard_ranking; floats
+are computed in the same order as the SQL so that results compare exactly. The dbt project's
+tests and the Leaderboard tests of the API (built, synced, served) compare against it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,20 @@ from typing import Any
 from reach.pipelines.synthetic import Row, SyntheticData
 
 RECENT_POSTS = 12
+# Two Leaderboard resources' specs asking for different rankings, neither of them one of the
+# serving table's rank columns.
+LEADERBOARDS: dict[str, dict[str, Any]] = {
+    "youtube-views-by-country": {
+        "network": "youtube",
+        "metric": "views",
+        "dimensions": ["country"],
+    },
+    "everyone-by-engagement": {
+        "network": "cross_platform",
+        "metric": "engagement_rate",
+        "dimensions": ["language", "category"],
+    },
+}
 RANK_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "": (),
     "_by_cat": ("category",),
@@ -55,11 +70,11 @@ def ranks(rows: Sequence[dict[str, Any]], metric: str, group: Sequence[str]) -> 
         keys.append(key)
         values[key].append(row[metric])
     out: list[int | None] = []
-    for row, key in zip(rows, keys, strict=True):
-        if key is None:
+    for row, ranked in zip(rows, keys, strict=True):
+        if ranked is None:
             out.append(None)
         else:
-            out.append(1 + sum(1 for other in values[key] if other > row[metric]))
+            out.append(1 + sum(1 for other in values[ranked] if other > row[metric]))
     return out
 
 
@@ -131,6 +146,7 @@ class Snapshot:
     followers: float | None
     avg_likes: float | None
     avg_comments: float | None
+    views: float | None
 
 
 def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, Any]]:
@@ -143,7 +159,10 @@ def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, 
         metrics = event["metrics"]
         followers_key = "subscribers" if event["platform"] == "youtube" else "followers"
         snapshot = Snapshot(
-            metrics.get(followers_key), metrics.get("avg_likes"), metrics.get("avg_comments")
+            metrics.get(followers_key),
+            metrics.get("avg_likes"),
+            metrics.get("avg_comments"),
+            metrics.get("total_views"),
         )
         if key not in latest or order > latest[key][0]:
             latest[key] = (order, snapshot)
@@ -159,6 +178,7 @@ def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, 
         )
         series[key] = {
             "followers": None if snapshot.followers is None else int(snapshot.followers),
+            "views": None if snapshot.views is None else int(snapshot.views),
             "engagement_rate": engagement_rate(interactions, snapshot.followers),
             "followers_growth": (
                 growth_rate(snapshot.followers, previous[profile]) if profile in previous else None
@@ -188,11 +208,14 @@ def leaderboard(
     for (platform, profile_id, month), (_, snapshot) in last_of_month.items():
         known = attributes.get((platform, profile_id), {})
         row = {
+            "profile_platform": platform,
             "profile_id": profile_id,
             "followers": snapshot["followers"],
             "engagement_rate": snapshot["engagement_rate"],
+            "views": snapshot["views"],
             "category": known.get("category"),
             "language": known.get("language"),
+            "country": known.get("country"),
         }
         standings[(platform, month)].append(row)
         standings[("cross_platform", month)].append(dict(row))
@@ -211,3 +234,35 @@ def leaderboard(
                 None if now_rank is None or then_rank is None else then_rank - now_rank
             )
     return board
+
+
+def leaderboard_ranking(
+    board: dict[tuple[str, date, str], dict[str, Any]],
+    network: str,
+    metric: str,
+    dimensions: Sequence[str],
+) -> dict[tuple[date, str, str], dict[str, Any]]:
+    """A Leaderboard resource's ranking (mart_leaderboard_ranking) from `leaderboard`'s board,
+    by (month, profile_platform, profile_id): the ranked rows of `network`, rank by `metric`
+    within the month and `dimensions`, and the change since the previous month's rank."""
+    rows = [
+        {**row, "month": month}
+        for (platform, month, _), row in board.items()
+        if platform == network
+    ]
+    for row, rank in zip(rows, ranks(rows, metric, ["month", *dimensions]), strict=True):
+        row["rank"] = rank
+    by_key = {(row["month"], row["profile_platform"], row["profile_id"]): row for row in rows}
+    ranking = {}
+    for key, row in by_key.items():
+        if row["rank"] is None:
+            continue
+        before = (key[0] - timedelta(days=1)).replace(day=1)
+        previous = by_key.get((before, *key[1:]))
+        then = previous["rank"] if previous else None
+        ranking[key] = {
+            "value": None if row[metric] is None else float(row[metric]),
+            "rank": row["rank"],
+            "rank_change": None if then is None else then - row["rank"],
+        }
+    return ranking
