@@ -85,6 +85,8 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
 @pytest.fixture(scope="session")
 def typescript_package() -> Path:
     """clients/typescript with its locked dependencies installed (npm's cache makes it quick)."""
+    if shutil.which("npm") is None:
+        pytest.fail("npm is not installed: run `make client-tools`")
     _run(["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"], TYPESCRIPT)
     return TYPESCRIPT
 
