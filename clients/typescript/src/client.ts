@@ -6,7 +6,7 @@
 // batch whose first attempt did land is deduplicated downstream, not counted twice.
 
 import { randomUUID } from "node:crypto";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { clone, create, isMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import {
@@ -114,13 +114,15 @@ export class EventClient {
     this.rpc = createClient(EventService, transport);
   }
 
-  /** Queues one event; resolves with the server's verdict once its batch was answered. A
-   * missing event_id is generated, a missing timestamp_ms is now. */
+  /** Queues one event; resolves with the server's verdict once its batch was answered, rejects
+   * with DispatchError when the whole batch failed. A missing event_id is generated, a missing
+   * timestamp_ms is now. */
   send(init: EventInit): Promise<Outcome> {
     if (this.closed) {
       return Promise.reject(new ClosedError());
     }
-    const event = create(EventSchema, init);
+    // A message is copied: the caller may reuse and change it while this one waits in a batch.
+    const event = isMessage(init, EventSchema) ? clone(EventSchema, init) : create(EventSchema, init);
     event.eventId ||= randomUUID();
     event.timestampMs ||= BigInt(Date.now());
     return new Promise<Outcome>((resolve, reject) => {

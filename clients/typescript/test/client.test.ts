@@ -4,8 +4,9 @@
 
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
+import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { backoffMs, ClosedError, DispatchError, EventClient, type EventInit } from "../src/index.js";
+import { backoffMs, ClosedError, DispatchError, EventClient, EventSchema, type EventInit } from "../src/index.js";
 import { acceptAll, scripted, type Answer, type Scripted } from "./scripted.js";
 
 const NEVER_BY_AGE = 60_000;
@@ -124,6 +125,17 @@ test("a missing event_id is generated and a missing timestamp is now", async () 
   assert.equal(event.eventId, outcome.eventId);
   assert.match(event.eventId, /^[0-9a-f-]{36}$/);
   assert.ok(event.timestampMs >= before);
+});
+
+test("an event message reused by the caller is sent as it was at send()", async () => {
+  const { server, client } = await start(acceptAll, { maxBatchAgeMs: NEVER_BY_AGE });
+  const event = create(EventSchema, click("a"));
+  const sent = [client.send(event)];
+  event.eventId = "b";
+  sent.push(client.send(event));
+  await client.close();
+  assert.deepEqual((await Promise.all(sent)).map((o) => o.eventId), ["a", "b"]);
+  assert.deepEqual(server.requests[0].events.map((e) => e.eventId), ["a", "b"]);
 });
 
 test("invalid options are refused by name", () => {
