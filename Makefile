@@ -3,10 +3,10 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test up services venv k8s-tools cluster crds chart-files image chart-test lint lock
+.PHONY: test up services venv k8s-tools client-tools cluster crds chart-files image chart-test lint lock
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
-test: venv services k8s-tools lint
+test: venv services k8s-tools client-tools lint
 	$(BIN)/pytest
 
 ## Set up this machine as `make test` does (bar the Kubernetes test binaries, which running
@@ -26,6 +26,10 @@ services:
 ## Build or reuse the cached Kubernetes binaries (kube-apiserver, etcd, kubectl, helm, ...).
 k8s-tools:
 	bash scripts/k8s-tools.sh >/dev/null
+
+## Make sure Node.js/npm and a JDK 17/Maven are present for the event clients (apt when missing).
+client-tools:
+	bash scripts/client-tools.sh
 
 ## Start a local control plane (etcd, kube-apiserver, kube-controller-manager) until Ctrl-C.
 cluster: venv
@@ -73,3 +77,10 @@ lock: venv
 protos: venv
 	$(BIN)/python -m grpc_tools.protoc -Iworkloads --python_out=workloads --pyi_out=workloads \
 		--grpc_python_out=workloads workloads/reach/common/events/events.proto
+
+.PHONY: schema-release
+## At a release of events.proto: snapshot its descriptor set, which later changes are checked
+## against (clients/schema/buf.yaml holds the rule; a test and the TypeScript build check it).
+schema-release:
+	cd clients/typescript && npm ci --no-audit --no-fund --prefer-offline && \
+		npx buf build ../../workloads -o ../schema/released.binpb
