@@ -163,6 +163,11 @@ def test_route_tables() -> None:
     )
     assert not routes.is_public("GET", "/profile-collection-service/api/collection/12")
     assert routes.is_public("GET", "/healthz") and not routes.is_public("GET", "/healthz/x")
+    for page in ("/", "/ui/app-X1.js", "/discovery", "/profile/youtube/UC_x-y", "/usage"):
+        assert routes.is_dashboard(page) and routes.is_public("GET", page), page
+    for other in ("/discovery-service/api/x", "/profile-collection-service/api/collection", "/x"):
+        assert not routes.is_dashboard(other), other
+    assert not routes.is_public("POST", "/discovery")
 
 
 def test_bearer_header_parsing() -> None:
