@@ -104,6 +104,20 @@ def test_cors_policy_matches_exact_origins_and_one_label_wildcards() -> None:
     assert not policy.allows("null")
 
 
+async def test_cors_lets_the_gateways_own_origin_through_untouched() -> None:
+    cors = Cors(ok, CorsPolicy.of([], 600))
+    own = await call(cors, scope(origin="https://reach.example:8009", host="reach.example:8009"))
+    assert own[0]["status"] == 200
+    assert b"access-control-allow-origin" not in headers_of(own)
+    for origin, host in (
+        ("https://evil.example", "reach.example:8009"),
+        ("https://reach.example", "reach.example:8009"),
+        ("null", "null"),
+    ):
+        refused = await call(cors, scope(origin=origin, host=host))
+        assert refused[0]["status"] == 403, origin
+
+
 async def test_cors_answers_allowed_preflights_and_refuses_other_origins() -> None:
     cors = Cors(ok, CorsPolicy.of(["https://app.reach.io"], 600))
     preflight = scope(

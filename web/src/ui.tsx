@@ -114,18 +114,22 @@ export function Gated(props: { minimum: Plan; what: string; children: ComponentC
 
 export type Series = { label: string; values: (number | null)[]; format: (v: number) => string };
 
-/** A line chart of `series` over `days` (YYYY-MM-DD), sized to its container. */
-export function Chart(props: { title: string; days: string[]; series: Series[] }) {
+/** A line chart of `series` over `days` (YYYY-MM-DD), sized to its container; `span` (first and
+ * last day shown) keeps a short series in the range the viewer chose. */
+export function Chart(props: { title: string; days: string[]; series: Series[]; span?: [string, string] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current;
     if (!element || props.days.length === 0) return;
-    const xs = props.days.map((d) => new Date(`${d}T00:00:00`).getTime() / 1000);
+    const seconds = (d: string) => new Date(`${d}T00:00:00`).getTime() / 1000;
+    const xs = props.days.map(seconds);
+    const span = props.span;
     const colours = ["#1f5fbf", "#b3470f"];
     const chart = new uPlot(
       {
         width: element.clientWidth || 320,
         height: 220,
+        scales: span ? { x: { time: true, range: [seconds(span[0]), seconds(span[1])] } } : undefined,
         series: [
           {},
           ...props.series.map((s, i) => ({
@@ -146,7 +150,7 @@ export function Chart(props: { title: string; days: string[]; series: Series[] }
       resize.disconnect();
       chart.destroy();
     };
-  }, [props.days, props.series]);
+  }, [props.days, props.series, props.span?.[0]]);
   if (props.days.length === 0) return <p>No data for {props.title.toLowerCase()} in this range yet.</p>;
   const first = props.series[0].values.find((v) => v !== null);
   const last = [...props.series[0].values].reverse().find((v) => v !== null);

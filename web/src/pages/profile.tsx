@@ -70,7 +70,7 @@ function Details(props: { profile: Profile; refresh: () => void; fetching: boole
             {p.is_verified && <span class="badge" title="Verified">✔ verified</span>}
           </h1>
           <p>
-            @{p.handle} · {p.platform} · {[p.category, p.language, p.country].filter(Boolean).join(" · ")}
+            {[`@${p.handle}`, p.platform, p.category, p.language, p.country].filter(Boolean).join(" · ")}
           </p>
           <p>
             <small>Refreshed {when(p.refreshed_at)}</small>{" "}
@@ -178,10 +178,12 @@ function isoDay(date: Date): string {
 
 function Growth({ profile }: { profile: Profile }) {
   const [days, setDays] = useState(90);
-  const points = useLoad(() => {
+  const span = useMemo((): [string, string] => {
     const until = new Date();
-    const since = new Date(until.getTime() - days * 86_400_000);
-    const query = `since=${isoDay(since)}&until=${isoDay(until)}`;
+    return [isoDay(new Date(until.getTime() - days * 86_400_000)), isoDay(until)];
+  }, [days]);
+  const points = useLoad(() => {
+    const query = `since=${span[0]}&until=${span[1]}`;
     return call<TimeSeriesPoint[]>(
       "GET",
       `/social-profile-service/api/profile/${profile.platform}/${encodeURIComponent(profile.profile_id)}/time-series?${query}`,
@@ -213,11 +215,11 @@ function Growth({ profile }: { profile: Profile }) {
         <div class="panels">
           <div class="panel">
             <h3>Followers</h3>
-            <Chart title="Followers" days={series.days} series={series.followers} />
+            <Chart title="Followers" days={series.days} series={series.followers} span={span} />
           </div>
           <div class="panel">
             <h3>Engagement rate</h3>
-            <Chart title="Engagement rate" days={series.days} series={series.engagement} />
+            <Chart title="Engagement rate" days={series.days} series={series.engagement} span={span} />
           </div>
         </div>
       )}
