@@ -18,16 +18,20 @@ import jwt
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Demo
+from reach.testing.dashboard import Demo
+
+from .conftest import Screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
-def test_every_page_loads_and_a_search_finds_a_demo_creator(demo: Demo, browser: Browser) -> None:
+def test_every_page_loads_and_a_search_finds_a_demo_creator(
+    demo: Demo, browser: Browser, screenshot: Screenshot
+) -> None:
     page = demo.page(browser)
     rows = page.locator("table tbody tr")
     expect(rows.first).to_be_visible()
-    demo.screenshot(page, "discovery")
+    screenshot(page, "discovery")
 
     creator = demo.profile(demo.handles[0])
     page.get_by_label("Followers from").fill(str(creator["followers"]))
@@ -49,14 +53,14 @@ def test_every_page_loads_and_a_search_finds_a_demo_creator(demo: Demo, browser:
     page.wait_for_function("[...document.querySelectorAll('.posts img')].every(i => i.complete)")
     assert thumbnails.first.evaluate("img => img.naturalWidth") > 0
     expect(page.locator(".ranks li").first).to_be_visible()
-    demo.screenshot(page, "profile")
+    screenshot(page, "profile")
 
     page.get_by_role("link", name="Leaderboards").click()
     expect(page.locator("table tbody tr").first).to_be_visible()
-    demo.screenshot(page, "leaderboards")
+    screenshot(page, "leaderboards")
     page.get_by_role("link", name="Usage").click()
     expect(page.get_by_role("cell", name="discovery", exact=True)).to_be_visible()
-    demo.screenshot(page, "usage")
+    screenshot(page, "usage")
 
 
 def test_a_missing_creator_is_fetched_and_shown_without_a_reload(
@@ -74,7 +78,9 @@ def test_a_missing_creator_is_fetched_and_shown_without_a_reload(
     expect(page.get_by_text("being fetched")).to_have_count(0)
 
 
-def test_free_sees_the_gated_fields_locked(demo: Demo, browser: Browser) -> None:
+def test_free_sees_the_gated_fields_locked(
+    demo: Demo, browser: Browser, screenshot: Screenshot
+) -> None:
     page = demo.page(browser, "FREE")
     expect(page.locator(".plan")).to_have_text("FREE")
     page.goto(f"{demo.gateway}/profile/instagram/{demo.handles[0]}")
@@ -82,12 +88,16 @@ def test_free_sees_the_gated_fields_locked(demo: Demo, browser: Browser) -> None
     expect(locked).to_have_count(2)
     expect(locked.first).to_contain_text("locked on the FREE plan")
     expect(page.get_by_text("followers scored")).to_have_count(0)
-    demo.screenshot(page, "profile-free")
+    screenshot(page, "profile-free")
 
 
-def test_a_collection_is_created_shared_and_read_signed_out(demo: Demo, browser: Browser) -> None:
+def test_a_collection_is_created_shared_and_read_signed_out(
+    demo: Demo, browser: Browser, screenshot: Screenshot
+) -> None:
     page = demo.page(browser)
     page.get_by_role("link", name="Collections").click()
+    expect(page.get_by_role("heading", name="Profile collections", exact=True)).to_be_visible()
+    screenshot(page, "collections")
     name = f"Shortlist {uuid.uuid4().hex[:6]}"
     page.get_by_label("New profile collection name").fill(name)
     page.get_by_role("button", name="Create profile collection").click()
@@ -97,7 +107,7 @@ def test_a_collection_is_created_shared_and_read_signed_out(demo: Demo, browser:
     page.get_by_label("Profile id").fill(creator["profile_id"])
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator(".items code")).to_have_text(creator["profile_id"])
-    demo.screenshot(page, "collection")
+    screenshot(page, "collection")
     share = page.locator(".share a").get_attribute("href")
     assert share and "/shared/profile/" in share
 
@@ -106,7 +116,7 @@ def test_a_collection_is_created_shared_and_read_signed_out(demo: Demo, browser:
     expect(stranger.get_by_role("heading", name=name)).to_be_visible()
     expect(stranger.locator(".items code")).to_have_text(creator["profile_id"])
     expect(stranger.get_by_label("Gateway token")).to_have_count(0)
-    demo.screenshot(stranger, "shared-collection")
+    screenshot(stranger, "shared-collection")
 
 
 FOCUSABLE = "a[href], button:not([disabled]), input, select, textarea"
@@ -153,7 +163,7 @@ def test_the_keyboard_reaches_every_control_on_every_page(demo: Demo, browser: B
         _tab_reaches_every_control(page)
 
 
-def test_the_pages_fit_a_phone(demo: Demo, browser: Browser) -> None:
+def test_the_pages_fit_a_phone(demo: Demo, browser: Browser, screenshot: Screenshot) -> None:
     page = demo.page(browser, width=375)
     for path, ready in (
         ("/discovery", "table tbody tr"),
@@ -164,7 +174,7 @@ def test_the_pages_fit_a_phone(demo: Demo, browser: Browser) -> None:
         expect(page.locator(ready).first).to_be_visible()
         # Wide tables scroll inside their own box; the page itself never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
-    demo.screenshot(page, "leaderboards-phone")
+    screenshot(page, "leaderboards-phone")
 
 
 def _expired(demo: Demo) -> str:
@@ -185,7 +195,7 @@ def _expired(demo: Demo) -> str:
     return jwt.encode(claims, secrets["jwt_secret"], "HS256")
 
 
-def test_errors_say_what_to_do(demo: Demo, browser: Browser) -> None:
+def test_errors_say_what_to_do(demo: Demo, browser: Browser, screenshot: Screenshot) -> None:
     # An expired token: back to sign-in, saying why.
     page = browser.new_context().new_page()
     page.goto(f"{demo.gateway}/")
@@ -206,7 +216,7 @@ def test_errors_say_what_to_do(demo: Demo, browser: Browser) -> None:
     page.get_by_label("Ranked by").select_option("engagement_rate")
     notice = page.locator(".notice-limit")
     expect(notice).to_contain_text("resets")
-    demo.screenshot(page, "limit-reached")
+    screenshot(page, "limit-reached")
 
     # The API stops answering: retry later, with the request id.
     page = demo.page(browser)
@@ -217,7 +227,7 @@ def test_errors_say_what_to_do(demo: Demo, browser: Browser) -> None:
         notice = page.locator(".notice-unavailable")
         expect(notice).to_contain_text("retry in a minute", timeout=20_000)
         expect(notice.locator("code")).to_have_text(re.compile(r"[A-Za-z0-9-]{8,}"))
-        demo.screenshot(page, "upstream-down")
+        screenshot(page, "upstream-down")
     finally:
         os.kill(api, signal.SIGCONT)
     page.get_by_role("button", name="Retry").click()
