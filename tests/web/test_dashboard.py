@@ -119,6 +119,33 @@ def test_a_collection_is_created_shared_and_read_signed_out(
     screenshot(stranger, "shared-collection")
 
 
+def test_collections_are_grouped_and_post_collections_show_their_metrics(
+    demo: Demo, browser: Browser, screenshot: Screenshot
+) -> None:
+    page = demo.page(browser)
+    page.goto(f"{demo.gateway}/collections")
+    suffix = uuid.uuid4().hex[:6]
+    page.get_by_label("New profile collection name").fill(f"Brand A {suffix}")
+    page.get_by_role("button", name="Create profile collection").click()
+    page.get_by_label("New group name").fill(f"Q3 {suffix}")
+    page.get_by_role("checkbox", name=f"Brand A {suffix}").check()
+    page.get_by_role("button", name="Create group").click()
+    expect(page.get_by_text(f"Q3 {suffix}: Brand A {suffix}")).to_be_visible()
+
+    profile_id = demo.profile(demo.handles[0])["profile_id"]
+    posts = demo.api(f"/content-service/api/profile/instagram/{profile_id}/posts?size=1")
+    shortcode = posts["results"][0]["shortcode"]
+    page.get_by_label("New post collection name").fill(f"Launch {suffix}")
+    page.get_by_role("button", name="Create post collection").click()
+    page.get_by_role("link", name=f"Launch {suffix}").click()
+    page.get_by_label("Post shortcode").fill(shortcode)
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".items code")).to_have_text(shortcode)
+    metrics = page.get_by_role("region", name="Post metrics")
+    expect(metrics.get_by_text("Likes", exact=True).first).to_be_visible()
+    screenshot(page, "post-collection")
+
+
 FOCUSABLE = "a[href], button:not([disabled]), input, select, textarea"
 
 

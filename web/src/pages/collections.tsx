@@ -41,19 +41,21 @@ function useAction(): [Problem | null, (run: () => Promise<unknown>, after: () =
 }
 
 export function Collections() {
+  // Bumped when a profile collection is created, so the groups' choices include it.
+  const [created, setCreated] = useState(0);
   return (
     <section>
       <h1>Collections</h1>
       <div class="panels">
-        <Kind kind="profile" title="Profile collections" />
-        <Kind kind="post" title="Post collections" />
+        <Kind kind="profile" title="Profile collections" created={() => setCreated(created + 1)} />
+        <Kind kind="post" title="Post collections" created={() => undefined} />
       </div>
-      <Groups />
+      <Groups created={created} />
     </section>
   );
 }
 
-function Kind({ kind, title }: { kind: CollectionKind; title: string }) {
+function Kind({ kind, title, created }: { kind: CollectionKind; title: string; created: () => void }) {
   const stored = useLoad(() => list(kind), [kind]);
   const [name, setName] = useState("");
   const [problem, act] = useAction();
@@ -77,6 +79,7 @@ function Kind({ kind, title }: { kind: CollectionKind; title: string }) {
           act(() => call("POST", SERVICE[kind], body), () => {
             setName("");
             stored.reload();
+            created();
           });
         }}
       >
@@ -90,9 +93,9 @@ function Kind({ kind, title }: { kind: CollectionKind; title: string }) {
   );
 }
 
-function Groups() {
+function Groups({ created }: { created: number }) {
   const groups = useLoad(() => call<PageOf<Group>>("GET", `${GROUPS}?size=100`).then((a) => a.data.results), []);
-  const collections = useLoad(() => list("profile"), []);
+  const collections = useLoad(() => list("profile"), [created]);
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<number[]>([]);
   const [problem, act] = useAction();
