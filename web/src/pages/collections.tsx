@@ -48,14 +48,14 @@ export function Collections() {
       <h1>Collections</h1>
       <div class="panels">
         <Kind kind="profile" title="Profile collections" created={() => setCreated(created + 1)} />
-        <Kind kind="post" title="Post collections" created={() => undefined} />
+        <Kind kind="post" title="Post collections" />
       </div>
       <Groups created={created} />
     </section>
   );
 }
 
-function Kind({ kind, title, created }: { kind: CollectionKind; title: string; created: () => void }) {
+function Kind({ kind, title, created }: { kind: CollectionKind; title: string; created?: () => void }) {
   const stored = useLoad(() => list(kind), [kind]);
   const [name, setName] = useState("");
   const [problem, act] = useAction();
@@ -79,7 +79,7 @@ function Kind({ kind, title, created }: { kind: CollectionKind; title: string; c
           act(() => call("POST", SERVICE[kind], body), () => {
             setName("");
             stored.reload();
-            created();
+            created?.();
           });
         }}
       >
