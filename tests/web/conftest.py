@@ -20,18 +20,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory, amqp_url: str) -> Iterator[De
 
 
 @pytest.fixture(scope="module")
-def browser(demo: Demo) -> Iterator[Browser]:
+def chromium_browser(demo: Demo) -> Iterator[Browser]:
     # After the platform, and closed before it: while Playwright's sync API is open it runs an
     # event loop in this thread, and the platform's set-up and tear-down call asyncio.run.
     with chromium() as running:
         yield running
 
 
-@pytest.fixture(autouse=True)
-def closing(browser: Browser) -> Iterator[None]:
-    """Each test opens the contexts (windows) it needs; they are closed after it."""
-    yield
-    for context in browser.contexts:
+@pytest.fixture
+def browser(chromium_browser: Browser) -> Iterator[Browser]:
+    """The module's browser; the contexts (windows) a test opens are closed after it."""
+    yield chromium_browser
+    for context in chromium_browser.contexts:
         context.close()
 
 

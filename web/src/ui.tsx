@@ -106,7 +106,7 @@ export function Gated(props: { minimum: Plan; what: string; children: ComponentC
   if (allowed(props.minimum)) return <>{props.children}</>;
   return (
     <p class="locked" data-locked={props.what}>
-      <span aria-hidden="true">🔒 </span>
+      <strong>Locked: </strong>
       {props.what} is locked on the {plan() ?? "FREE"} plan: it comes with {props.minimum}.
     </p>
   );

@@ -76,7 +76,11 @@ export function Leaderboards() {
       <div class="table-wrap">
         <table aria-busy={board.loading}>
           <caption>
-            {board.data?.month ? `Ranking of ${day(board.data.month)}` : "No ranking computed yet"}
+            {!board.data
+              ? "Leaderboard"
+              : board.data.month
+                ? `Ranking of ${day(board.data.month)}`
+                : "No ranking computed yet"}
           </caption>
           <thead>
             <tr>
