@@ -32,6 +32,12 @@ def test_every_page_loads_and_a_search_finds_a_demo_creator(
     rows = page.locator("table tbody tr")
     expect(rows.first).to_be_visible()
     screenshot(page, "discovery")
+    engagement = page.get_by_role("columnheader", name="Engagement")
+    engagement.get_by_role("button").click()
+    expect(engagement).to_have_attribute("aria-sort", "descending")
+    rates = [demo.profile(h)["engagement_rate"] for h in demo.handles]
+    top = demo.profile(demo.handles[rates.index(max(rates))])
+    expect(rows.first.get_by_role("link")).to_have_text(top["name"] or top["handle"])
 
     creator = demo.profile(demo.handles[0])
     page.get_by_label("Followers from").fill(str(creator["followers"]))
@@ -53,6 +59,10 @@ def test_every_page_loads_and_a_search_finds_a_demo_creator(
     page.wait_for_function("[...document.querySelectorAll('.posts img')].every(i => i.complete)")
     assert thumbnails.first.evaluate("img => img.naturalWidth") > 0
     expect(page.locator(".ranks li").first).to_be_visible()
+    year = page.get_by_role("button", name="1 year")
+    year.click()
+    expect(year).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("img", name="Followers: from")).to_be_visible()
     screenshot(page, "profile")
 
     page.get_by_role("link", name="Leaderboards").click()
