@@ -3,21 +3,34 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: test up services venv k8s-tools client-tools cluster crds chart-files image chart-test lint lock
+.PHONY: test up services venv k8s-tools client-tools cluster crds chart-files image chart-test lint lock web browser
 
 ## Run the whole test suite on this machine, setting up everything it needs first.
-test: venv services k8s-tools client-tools lint
+test: venv services k8s-tools client-tools lint web browser
 	$(BIN)/pytest
 
 ## Set up this machine as `make test` does (bar the Kubernetes test binaries, which running
 ## does not need), then run the whole platform with a demo universe until Ctrl-C.
-up: venv services
+up: venv services web
 	$(BIN)/reach standalone --demo
 
 ## Create .venv with the project and its dev extras (re-run when the lock changes).
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/venv.sh scripts/uv.lock.txt
 	bash scripts/venv.sh
+
+## Build the dashboard (web/) into web/dist, which the gateway serves at /; rebuilt only when
+## its sources or lock changed. Type-checks it first.
+web: web/dist/index.html
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+web/dist/index.html: web/node_modules/.installed web/build.mjs web/tsconfig.json $(shell find web/src -type f)
+	cd web && npx --no-install tsc --noEmit -p . && node build.mjs
+
+## Make sure Debian's Chromium is installed for the dashboard's browser tests (apt if missing).
+browser:
+	bash scripts/chromium.sh >/dev/null
 
 ## Make sure PostgreSQL, Redis and RabbitMQ are running (installs them with apt if missing).
 services:

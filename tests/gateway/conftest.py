@@ -101,6 +101,7 @@ def gateway_env(dsn: str, redis_url: str, upstream_url: str, **overrides: str) -
         "REACH_GATEWAY_UPSTREAM_RESPONSE_SECONDS": "1",
         "REACH_GATEWAY_CORS_ORIGINS": '["https://app.reach.io", "https://*.brands.example"]',
         "REACH_GATEWAY_ASSETS_DIR": tempfile.mkdtemp(prefix="reach-gateway-assets-"),
+        "REACH_GATEWAY_DASHBOARD_DIR": tempfile.mkdtemp(prefix="reach-gateway-dashboard-"),
         **overrides,
     }
 

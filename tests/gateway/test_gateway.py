@@ -310,3 +310,26 @@ def test_a_local_asset_folder_is_served_publicly_and_nothing_outside_it(
         assert answer.status_code == 200 and answer.content == b"\xff\xd8jpeg"
         assert client.get("/assets/instagram/missing.jpg").status_code == 404
         assert client.get("/assets/%2e%2e/%2e%2e/etc/passwd").status_code in (401, 404)
+
+
+def test_the_dashboard_is_served_at_its_pages_without_shadowing_the_services(
+    gateway: Gateway, pro_token: str
+) -> None:
+    folder = Path(gateway.env["REACH_GATEWAY_DASHBOARD_DIR"])
+    with gateway.client() as client:
+        unbuilt = client.get("/")
+        assert unbuilt.status_code == 404 and "make web" in error(unbuilt)["message"]
+        (folder / "index.html").write_text("<title>Reach</title>")
+        (folder / "app-ABC123.js").write_text("console.log(1)")
+        for page in ("/", "/discovery", "/profile/instagram/some.creator", "/shared/profile/x1"):
+            answer = client.get(page)
+            assert answer.status_code == 200 and answer.text == "<title>Reach</title>", page
+            assert answer.headers["cache-control"] == "no-cache"
+        bundle = client.get("/ui/app-ABC123.js")
+        assert bundle.status_code == 200 and bundle.text == "console.log(1)"
+        assert client.get("/ui/missing.js").status_code == 404
+        # Service prefixes still need a token; other paths and methods are not the dashboard's.
+        assert client.get("/discovery-service/api/profile/instagram/x").status_code == 401
+        assert client.get("/admin").status_code == 401
+        assert client.post("/discovery", headers=auth(pro_token)).status_code == 404
+        assert client.get("/ui/../index.html").status_code in (401, 404)

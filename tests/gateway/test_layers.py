@@ -104,6 +104,20 @@ def test_cors_policy_matches_exact_origins_and_one_label_wildcards() -> None:
     assert not policy.allows("null")
 
 
+async def test_cors_lets_the_gateways_own_origin_through_untouched() -> None:
+    cors = Cors(ok, CorsPolicy.of([], 600))
+    own = await call(cors, scope(origin="https://reach.example:8009", host="reach.example:8009"))
+    assert own[0]["status"] == 200
+    assert b"access-control-allow-origin" not in headers_of(own)
+    for origin, host in (
+        ("https://evil.example", "reach.example:8009"),
+        ("https://reach.example", "reach.example:8009"),
+        ("null", "null"),
+    ):
+        refused = await call(cors, scope(origin=origin, host=host))
+        assert refused[0]["status"] == 403, origin
+
+
 async def test_cors_answers_allowed_preflights_and_refuses_other_origins() -> None:
     cors = Cors(ok, CorsPolicy.of(["https://app.reach.io"], 600))
     preflight = scope(
@@ -163,6 +177,11 @@ def test_route_tables() -> None:
     )
     assert not routes.is_public("GET", "/profile-collection-service/api/collection/12")
     assert routes.is_public("GET", "/healthz") and not routes.is_public("GET", "/healthz/x")
+    for page in ("/", "/ui/app-X1.js", "/discovery", "/profile/youtube/UC_x-y", "/usage"):
+        assert routes.is_dashboard(page) and routes.is_public("GET", page), page
+    for other in ("/discovery-service/api/x", "/profile-collection-service/api/collection", "/x"):
+        assert not routes.is_dashboard(other), other
+    assert not routes.is_public("POST", "/discovery")
 
 
 def test_bearer_header_parsing() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -72,12 +72,38 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class Router:
-    """Local endpoints by exact path, service prefixes to the proxy, anything else 404."""
+def dashboard_app(folder: Path) -> ASGIApp:
+    """The dashboard's build folder: its bundle under /ui/, index.html for every page (the app
+    routes in the browser). Read on each request, so a rebuild shows without a restart."""
+    index = folder / "index.html"
 
-    def __init__(self, local: ASGIApp, proxy: ASGIApp) -> None:
+    async def page(request: Request) -> Response:
+        if not index.is_file():
+            return _error(
+                404, "NOT_FOUND", f"the dashboard is not built in {folder}: run `make web`"
+            )
+        # The page names its bundle by content hash: the page itself must never be cached.
+        return FileResponse(index, headers={"cache-control": "no-cache"})
+
+    return Starlette(
+        routes=[
+            Mount(
+                routes.DASHBOARD_BUNDLE.rstrip("/"),
+                StaticFiles(directory=folder, check_dir=False),
+            ),
+            Route("/{page:path}", page, methods=["GET", "HEAD"]),
+        ]
+    )
+
+
+class Router:
+    """Local endpoints by exact path, service prefixes to the proxy, the dashboard's pages
+    (when it is served), anything else 404."""
+
+    def __init__(self, local: ASGIApp, proxy: ASGIApp, dashboard: ASGIApp | None = None) -> None:
         self._local = local
         self._proxy = proxy
+        self._dashboard = dashboard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,6 +113,12 @@ class Router:
             await self._local(scope, receive, send)
         elif routes.service_of(path) is not None:
             await self._proxy(scope, receive, send)
+        elif (
+            self._dashboard is not None
+            and scope["method"] in ("GET", "HEAD")
+            and routes.is_dashboard(path)
+        ):
+            await self._dashboard(scope, receive, send)
         else:
             await send_error(
                 send, 404, "NOT_FOUND", f"no service at {path[:200]}", exchange_of(scope).request_id
@@ -102,6 +134,7 @@ def create_app(
     cors: CorsPolicy,
     report_error: Callable[[BaseException], Any] | None = None,
     assets_dir: Path | None = None,
+    dashboard_dir: Path | None = None,
 ) -> ASGIApp:
     local_routes: list[BaseRoute] = [
         *probe_routes(readiness),
@@ -112,7 +145,8 @@ def create_app(
             Mount(routes.ASSETS.rstrip("/"), StaticFiles(directory=assets_dir, check_dir=False))
         )
     local = Starlette(routes=local_routes)
-    app: ASGIApp = Router(local, proxy)
+    dashboard = dashboard_app(dashboard_dir) if dashboard_dir is not None else None
+    app: ASGIApp = Router(local, proxy, dashboard)
     app = Auth(app, authenticator)
     app = AccessLog(app)
     app = RequestId(app)

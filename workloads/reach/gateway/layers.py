@@ -131,9 +131,18 @@ class CorsPolicy:
         return origin in self.origins or any(p.fullmatch(origin) for p in self.patterns)
 
 
+def same_origin(origin: str, host: str | None) -> bool:
+    """Whether a browser's `origin` is the host it is calling: the dashboard's own requests,
+    which browsers send with an Origin too (module scripts, POSTs). The scheme is left out: TLS
+    may end at an ingress in front of the gateway."""
+    _, separator, authority = origin.partition("://")
+    return bool(separator) and host is not None and authority == host
+
+
 class Cors:
     """Answers preflights of allowed origins, marks their answers, refuses other origins (403)
-    before anything else runs. Requests without an Origin (scripts, servers) pass untouched."""
+    before anything else runs. Requests without an Origin (scripts, servers) or from the
+    gateway's own origin (the dashboard it serves) pass untouched."""
 
     methods = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
 
@@ -143,7 +152,7 @@ class Cors:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         origin = header(scope, b"origin") if scope["type"] == "http" else None
-        if origin is None:
+        if origin is None or same_origin(origin, header(scope, b"host")):
             await self.app(scope, receive, send)
             return
         if not self.policy.allows(origin):

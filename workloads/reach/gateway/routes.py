@@ -29,6 +29,22 @@ SERVICES = frozenset(
 LOCAL_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/heartbeat"})
 # Stored media, when the gateway serves a local asset folder.
 ASSETS = "/assets/"
+# The brand dashboard (`web/`), when the gateway serves its build: `/`, its bundle under
+# `/ui/`, and the pages of its sections, which all answer the same index.html (the app routes
+# in the browser). Section names never end in `-service`, so no page shadows an API prefix.
+DASHBOARD_BUNDLE = "/ui/"
+DASHBOARD_SECTIONS = (
+    "sign-in",
+    "discovery",
+    "profile",
+    "leaderboards",
+    "collections",
+    "shared",
+    "usage",
+)
+DASHBOARD = re.compile(
+    r"/|/ui/[A-Za-z0-9._-]+|/(" + "|".join(DASHBOARD_SECTIONS) + r")(/[A-Za-z0-9._@%-]*)*"
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,11 @@ PUBLIC_ROUTES = (
         pattern=re.compile(r"/assets/[A-Za-z0-9._/-]+"),
         hint=ASSETS,
     ),
+    PublicRoute(
+        frozenset({"GET", "HEAD"}),
+        "the dashboard's pages and bundle: it signs in with a token of its own",
+        pattern=DASHBOARD,
+    ),
 )
 
 
@@ -75,6 +96,10 @@ def service_of(path: str) -> str | None:
     """The service `path` is under (its first segment, with more after it), if any."""
     service, slash, _ = path[1:].partition("/")
     return service if slash and service in SERVICES else None
+
+
+def is_dashboard(path: str) -> bool:
+    return bool(DASHBOARD.fullmatch(path))
 
 
 def is_public(method: str, path: str) -> bool:

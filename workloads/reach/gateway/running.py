@@ -68,6 +68,7 @@ async def serve(settings: GatewaySettings, shutdown: Shutdown, *, port: int | No
             ),
             report_error=_error_reporter(settings),
             assets_dir=settings.gateway_assets_dir,
+            dashboard_dir=settings.gateway_dashboard_dir,
         )
         await serve_http(
             app,

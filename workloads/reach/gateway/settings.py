@@ -104,6 +104,11 @@ class GatewaySettings(StoreSettings):
         description="A local folder of stored media served at /assets/ (standalone mode, where "
         "assets are kept on disk); in a cluster a CDN in front of the bucket serves them.",
     )
+    gateway_dashboard_dir: Path | None = Field(
+        default=None,
+        description="The brand dashboard's build (`make web` writes it to web/dist), served at "
+        "/ for browsers; off when unset (standalone mode sets it).",
+    )
     gateway_sentry_dsn: SecretStr | None = Field(
         default=None, description="Report unhandled errors to Sentry; off when unset."
     )

@@ -220,6 +220,7 @@ async def _print_banner(
     except RuntimeError as exc:
         error = str(exc)
     urls = {
+        "dashboard": f"{url(ports, 'gateway')}/",
         "gateway (use this)": url(ports, "gateway"),
         "API (behind the gateway)": f"{url(ports, 'api')}/docs",
         "ingestion gRPC": f"{HOST}:{ports['ingest-grpc']}",

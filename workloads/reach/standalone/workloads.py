@@ -169,6 +169,8 @@ TUNING: Mapping[str, str] = {
     "REACH_PROFILE_L1_SECONDS": "5",
     "REACH_PROFILE_L2_SECONDS": "10",
     "DO_NOT_TRACK": "1",
+    # The dashboard as `make web` builds it in this checkout (the gateway says so when it is not).
+    "REACH_GATEWAY_DASHBOARD_DIR": str(Path(__file__).resolve().parents[3] / "web" / "dist"),
 }
 
 
