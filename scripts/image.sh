@@ -92,7 +92,8 @@ debootstrap_base() {
 }
 if [ "$base" == debootstrap ]; then base=$(debootstrap_base); fi
 
-# The build context: dependency wheels (cached per lock) and Reach's own wheel (every build).
+# The build context: dependency wheels (cached per lock), Reach's own wheel and the dashboard
+# (every build).
 lock=requirements-cluster.lock
 wheels=$cache/wheels-$(sha256sum "$lock" | cut -c1-16)
 if [ ! -f "$wheels/.complete" ]; then
@@ -105,6 +106,9 @@ fi
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
 mkdir "$context/deps" "$context/reach"
+# The dashboard's static build (the gateway serves it at /): built on the host like the wheels.
+make -s web >&2
+cp -r web/dist "$context/web"
 cp -l "$wheels"/*.whl "$context/deps/" 2>/dev/null || cp "$wheels"/*.whl "$context/deps/"
 cp "$lock" "$context/requirements.txt"
 "$python" -m uv build -q --wheel --out-dir "$context/reach" >&2

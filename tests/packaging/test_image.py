@@ -89,6 +89,17 @@ def test_labels_entrypoint_and_size(image: str) -> None:
     assert image_size_mb(image) <= MAX_IMAGE_MB
 
 
+def test_the_gateway_finds_the_dashboard_build(image: str) -> None:
+    script = (
+        "from reach.gateway.settings import GatewaySettings\n"
+        "d = GatewaySettings(gateway_jwt_secret='k' * 32).gateway_dashboard_dir\n"
+        "print((d / 'index.html').is_file(), any(d.glob('*.js')))\n"
+    )
+    result = run(image, "-c", script, entrypoint="python3")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["True", "True"]
+
+
 @pytest.fixture
 def release(
     k8s_cluster: LocalCluster, k8s_bin: Path, image: str, tmp_path: Path
