@@ -204,13 +204,19 @@ def test_syncs_run_after_the_core_build_and_cover_every_declared_sync(
     assert sorted(synced) == sorted(SYNCS)
 
 
-def test_enqueue_dags_ask_the_scraper_api(dags: dict[str, Any]) -> None:
+def test_enqueue_dags_run_the_scrapers_enqueuer_and_ask_the_scraper_api(
+    dags: dict[str, Any],
+) -> None:
     commands = {
         dag_id: [task["command"] for task in dags["dags"][dag_id]["tasks"].values()]
         for dag_id in ("refresh_profiles", "upload_assets")
     }
     assert commands == {
-        "refresh_profiles": ["reach pipelines enqueue refresh"],
+        "refresh_profiles": [
+            f"reach scraper enqueue --flow {flow} --params "
+            """'{"max_tasks": 1000, "stale_after_hours": 24}'"""
+            for flow in ("refresh_instagram_profile", "refresh_youtube_channel")
+        ],
         "upload_assets": ["reach pipelines enqueue assets"],
     }
     assert dags["dags"]["refresh_profiles"]["schedule"] == "5 * * * *"
