@@ -12,8 +12,9 @@ import json
 
 from reach.scraper import processing
 from reach.scraper.contract import EnrichParams, FlowName
-from reach.scraper.flows.base import Flow, FlowContext
+from reach.scraper.flows.base import FlowContext, flow
 from reach.scraper.models import Enrichment
+from reach.scraper.networks import SCHEMAS
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import StructuredChat
@@ -44,24 +45,17 @@ async def creator_brief(ctx: FlowContext, p: EnrichParams) -> str:
     return json.dumps({"profile": facts, "recent_posts": recent}, ensure_ascii=False, default=str)
 
 
+@flow(FlowName.ENRICH_PROFILE, sources=("openai",), rate_limits=(RateLimit(60, "minute"),))
 async def enrich_profile(ctx: FlowContext, p: EnrichParams) -> Complete:
+    """Infer a stored profile's gender, location, language, category and topics."""
     brief = await creator_brief(ctx, p)
     answer = await ctx.chain.first(
         StructuredChat, lambda s: s.answer(SYSTEM, brief, "profile_enrichment", Enrichment)
     )
     published = await processing.save_enrichment(
-        ctx.pool, ctx.task_id, p.network, p.profile_id, answer.value, answer.source
+        ctx.pool, ctx.task_id, SCHEMAS[p.network], p.profile_id, answer.value, answer.source
     )
     if not published:
         raise NotFound("postgres", f"{p.network} profile {p.profile_id} vanished")
     await ctx.publish(published)
     return Complete(source=answer.source, result=answer.value.model_dump())
-
-
-ENRICH_PROFILE = Flow(
-    name=FlowName.ENRICH_PROFILE,
-    run=enrich_profile,
-    description="Infer a stored profile's gender, location, language, category and topics.",
-    sources=("openai",),
-    rate_limits=(RateLimit(60, "minute"),),
-)
