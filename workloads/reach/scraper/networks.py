@@ -20,7 +20,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
@@ -37,6 +37,8 @@ from reach.scraper.models import (
 )
 
 M = TypeVar("M")
+# One getter per attribute path, made once: rows are read on every save.
+_getter = cache(attrgetter)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Column:
     owner: bool = False
 
     def parameter(self, items: Sequence[Any]) -> list[object]:
-        get = attrgetter(self.path)
+        get = _getter(self.path)
         if self.pg_type.endswith("[]"):
             return [json.dumps(get(item)) for item in items]
         return [get(item) for item in items]
@@ -177,13 +179,13 @@ def _dimension(value: object) -> str | None:
 
 def dimensions(declared: Mapping[str, str], item: object) -> dict[str, str]:
     """An event's dimensions (key -> attribute path): the declared ones that have a value."""
-    found = ((key, _dimension(attrgetter(path)(item))) for key, path in declared.items())
+    found = ((key, _dimension(_getter(path)(item))) for key, path in declared.items())
     return {key: value for key, value in found if value is not None}
 
 
 def metrics(declared: Mapping[str, str], item: object) -> dict[str, float]:
     """An event's metrics (key -> attribute path): the declared ones that have a value."""
-    found = ((key, attrgetter(path)(item)) for key, path in declared.items())
+    found = ((key, _getter(path)(item)) for key, path in declared.items())
     return {key: float(value) for key, value in found if value is not None}
 
 
@@ -216,17 +218,17 @@ class NetworkSchema(Generic[A, P]):
     after_posts: str | None = None
 
     def account_id(self, account: Account[A]) -> str:
-        return str(attrgetter(self.account.key.path)(account))
+        return str(_getter(self.account.key.path)(account))
 
     def account_handle(self, account: Account[A]) -> str | None:
-        handle: str | None = attrgetter("handle")(account.profile)
+        handle: str | None = _getter("handle")(account.profile)
         return handle
 
     def post_id(self, post: P) -> str:
-        return str(attrgetter(self.post.key.path)(post))
+        return str(_getter(self.post.key.path)(post))
 
     def post_owner(self, post: P) -> str:
-        return str(attrgetter(self.post.owner.path)(post))
+        return str(_getter(self.post.owner.path)(post))
 
     @cached_property
     def free_handle_sql(self) -> str:
