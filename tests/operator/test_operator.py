@@ -25,8 +25,6 @@ from reach.testing.kubelet import FakeKubelet
 from reach.testing.operating import OperatorProcess, create_stores_secret, install_crds
 from reach.testing.polling import eventually_sync
 
-from .conftest import load_samples
-
 pytestmark = pytest.mark.cluster
 REPO = Path(__file__).resolve().parents[2]
 GROUP = "reach.goodcreator.co"
@@ -140,11 +138,6 @@ def ns(env: Env, postgres_dsn: str) -> str:
     return name
 
 
-@pytest.fixture
-def samples() -> dict[str, dict[str, Any]]:
-    return load_samples()
-
-
 def with_sink(doc: dict[str, Any], sink: str) -> dict[str, Any]:
     """The EventSink sample running `sink`: each test takes a sink of its own, so tests don't
     share queues."""
@@ -209,7 +202,7 @@ def purge(queue: str) -> None:
 def test_every_sample_becomes_ready_with_its_children(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
-    samples["EventSink"] = with_sink(samples["EventSink"], "app_init_event")
+    samples = {**samples, "EventSink": with_sink(samples["EventSink"], "app_init_event")}
     for doc in samples.values():
         env.apply(doc, ns)
     for kind, doc in samples.items():
