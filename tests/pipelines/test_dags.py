@@ -21,8 +21,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from reach.common import clickhouse
 from reach.pipelines.definitions import SYNCS, syncs_after
+from reach.testing.clickhouse import connected, drop_database
 
 CORE = [SYNCS[name] for name in syncs_after("core")]
 
@@ -260,8 +260,7 @@ def core_marts(clickhouse_dsn: str) -> Iterator[str]:
     """A ClickHouse database holding every mart sync_core copies, three rows each. No client
     stays open: the DAG's commands open the embedded engine in their own processes."""
     database = f"test_{uuid.uuid4().hex[:12]}"
-    client = clickhouse.get_client(dsn=clickhouse_dsn)
-    try:
+    with connected(clickhouse_dsn) as client:
         client.command(f"CREATE DATABASE {database}")
         for spec in CORE:
             assert spec.columns is not None and spec.source_table is not None
@@ -273,14 +272,8 @@ def core_marts(clickhouse_dsn: str) -> Iterator[str]:
                 [[_sample(c.pg_type, c.name, n) for c in spec.columns] for n in range(3)],
                 column_names=[c.name for c in spec.columns],
             )
-    finally:
-        client.close()
     yield database
-    client = clickhouse.get_client(dsn=clickhouse_dsn)
-    try:
-        client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
-    finally:
-        client.close()
+    drop_database(clickhouse_dsn, database)
 
 
 def test_sync_core_runs_against_the_local_services(
