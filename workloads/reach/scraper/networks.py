@@ -212,8 +212,11 @@ class NetworkSchema(Generic[A, P]):
     account_metrics: Mapping[str, str]
     post_dimensions: Mapping[str, str]
     post_metrics: Mapping[str, str]
-    # The fields of an LLM enrichment the account stores.
+    # The fields of an LLM enrichment the account stores, the account columns its model reads
+    # (with the recent posts' `post_text`).
     enriched: tuple[str, ...]
+    brief: tuple[str, ...]
+    post_text: str
     # Run per owner after its posts are saved: averages computed from the stored posts.
     after_posts: str | None = None
 
@@ -250,6 +253,23 @@ class NetworkSchema(Generic[A, P]):
         return (
             f"UPDATE {self.account.name} SET {sets}, updated_at = now()"
             f" WHERE {self.account.key.name} = $1 RETURNING *"
+        )
+
+    @cached_property
+    def brief_sql(self) -> str:
+        """Account $1's columns an enrichment's model reads."""
+        return (
+            f"SELECT {', '.join(self.brief)} FROM {self.account.name}"
+            f" WHERE {self.account.key.name} = $1"
+        )
+
+    @cached_property
+    def recent_texts_sql(self) -> str:
+        """The texts of account $1's latest $2 posts."""
+        text = self.post_text
+        return (
+            f"SELECT {text} FROM {self.post.name} WHERE {self.post.owner.name} = $1"
+            f" AND {text} IS NOT NULL ORDER BY publish_time DESC NULLS LAST LIMIT $2"
         )
 
     def enrich_parameters(self, enrichment: Enrichment) -> list[object]:
@@ -289,6 +309,16 @@ INSTAGRAM: NetworkSchema[InstagramProfile, InstagramPost] = NetworkSchema(
     post_dimensions=same_names("post_type", "caption", "hashtags", "publish_time"),
     post_metrics=same_names("likes", "comments", "views", "plays"),
     enriched=("gender", "country", "city", "category", "topics", "language"),
+    brief=(
+        "profile_id",
+        "handle",
+        "full_name",
+        "biography",
+        "category",
+        "followers",
+        "media_count",
+    ),
+    post_text="caption",
 )
 
 YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
@@ -315,6 +345,16 @@ YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
     },
     post_metrics=same_names("views", "likes", "comments", "duration_s"),
     enriched=("country", "category", "language"),
+    brief=(
+        "channel_id",
+        "handle",
+        "title",
+        "description",
+        "country",
+        "subscribers",
+        "uploads_playlist_id",
+    ),
+    post_text="title",
     after_posts="update_youtube_averages",
 )
 

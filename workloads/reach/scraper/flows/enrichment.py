@@ -32,15 +32,12 @@ SYSTEM = (
 
 async def creator_brief(ctx: FlowContext, p: EnrichParams) -> str:
     """The stored facts the model reads; NotFound when the profile was never scraped."""
-    if p.network == "instagram":
-        row = await ctx.pool.fetchrow(processing.P["instagram_account_by_id"], p.profile_id)
-        texts = "recent_instagram_captions"
-    else:
-        row = await ctx.pool.fetchrow(processing.P["youtube_account_by_id"], p.profile_id)
-        texts = "recent_youtube_titles"
+    schema = SCHEMAS[p.network]
+    row = await ctx.pool.fetchrow(schema.brief_sql, p.profile_id)
     if row is None:
         raise NotFound("postgres", f"{p.network} profile {p.profile_id} is not stored yet")
-    recent = [r[0] for r in await ctx.pool.fetch(processing.P[texts], p.profile_id, RECENT_TEXTS)]
+    texts = await ctx.pool.fetch(schema.recent_texts_sql, p.profile_id, RECENT_TEXTS)
+    recent = [r[0] for r in texts]
     facts = {k: v for k, v in dict(row).items() if v is not None}
     return json.dumps({"profile": facts, "recent_posts": recent}, ensure_ascii=False, default=str)
 

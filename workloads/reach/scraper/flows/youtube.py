@@ -36,7 +36,7 @@ SOURCES = ("youtube",)
 
 async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:
     """A channel whose uploads playlist we need, from PostgreSQL or else from the API."""
-    row = await ctx.pool.fetchrow(processing.P["youtube_account_by_id"], channel_id)
+    row = await ctx.pool.fetchrow(YOUTUBE.brief_sql, channel_id)
     if row is not None and row["uploads_playlist_id"]:
         return YouTubeChannel(channel_id=channel_id, uploads_playlist_id=row["uploads_playlist_id"])
     answer = await ctx.chain.first(
