@@ -1,7 +1,7 @@
 """The analytics pipelines' Airflow DAGs, built from the table `PIPELINES`
 (`reach.pipelines.schedules`, which standalone mode runs on the same schedules).
 
-Every task runs a `reach pipelines ...` command in its own process (BashOperator): dbt runs
+Every task runs a `reach` command in its own process (BashOperator): dbt runs
 in-process inside `reach pipelines dbt`, so a dbt or embedded-ClickHouse crash ends that process
 and fails the task instead of taking the Airflow worker down; the same commands are what the
 operator's CronJobs run. A dbt DAG marks its Asset updated when its build succeeds, and the sync

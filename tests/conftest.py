@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +28,8 @@ from reach.common.settings import StoreSettings
 from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
 from reach.testing.cluster import LocalCluster
 from reach.testing.ports import free_port
-from reach.testing.postgres import admin, with_database
+from reach.testing.postgres import admin, new_database, with_database
+from reach.testing.rabbitmq import vhost
 
 hypothesis_settings.register_profile(
     "reach", derandomize=True, database=None, deadline=None, print_blob=False
@@ -64,21 +64,15 @@ def postgres_template(base_settings: StoreSettings) -> Iterator[str]:
 @pytest.fixture
 def empty_postgres_dsn(base_settings: StoreSettings) -> Iterator[str]:
     """A DSN to a new database with nothing in it."""
-    server = str(base_settings.postgres_dsn)
-    name = f"reach_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(admin(server, f"CREATE DATABASE {name}"))
-    yield with_database(server, name)
-    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with new_database(str(base_settings.postgres_dsn)) as dsn:
+        yield dsn
 
 
 @pytest.fixture
 def postgres_dsn(base_settings: StoreSettings, postgres_template: str) -> Iterator[str]:
     """A DSN to a new database holding the migrated schema and no rows."""
-    server = str(base_settings.postgres_dsn)
-    name = f"reach_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(admin(server, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
-    yield with_database(server, name)
-    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with new_database(str(base_settings.postgres_dsn), postgres_template) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="session")
@@ -141,20 +135,11 @@ def repo_root_session() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
-
-
 @pytest.fixture(scope="session")
 def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
     """A RabbitMQ virtual host of its own for the session's tests, deleted at the end."""
-    vhost = f"reach-test-{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", vhost)
-    try:
-        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        yield f"{str(base_settings.amqp_url).rstrip('/')}/{vhost}"
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
+    with vhost(str(base_settings.amqp_url)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

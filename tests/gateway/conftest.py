@@ -23,7 +23,7 @@ from reach.common.settings import StoreSettings
 from reach.gateway.sessions import open_session
 from reach.gateway.settings import GatewaySettings
 from reach.testing.ports import free_port
-from reach.testing.postgres import admin, with_database
+from reach.testing.postgres import new_database
 from reach.testing.processes import REACH, served
 
 from .keys import SECRET
@@ -69,11 +69,8 @@ class Gateway:
 
 @pytest.fixture(scope="module")
 def gateway_database(base_settings: StoreSettings, postgres_template: str) -> Iterator[str]:
-    server = str(base_settings.postgres_dsn)
-    name = f"reach_gateway_{uuid.uuid4().hex[:10]}"
-    asyncio.run(admin(server, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
-    yield with_database(server, name)
-    asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with new_database(str(base_settings.postgres_dsn), postgres_template, "reach_gateway") as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")

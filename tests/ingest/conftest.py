@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import subprocess
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,10 +35,7 @@ from reach.ingest.tables import Column, Table
 from reach.ingest.topology import declare_all
 from reach.testing.polling import eventually
 from reach.testing.ports import free_port
-
-
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+from reach.testing.rabbitmq import vhost
 
 
 @pytest.fixture
@@ -50,14 +45,8 @@ def unused_port() -> Callable[[], int]:
 
 @pytest.fixture(scope="session")
 def amqp_vhost_url(base_settings: StoreSettings) -> Iterator[str]:
-    vhost = f"reach-test-{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", vhost)
-    try:
-        _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        base = str(base_settings.amqp_url).rstrip("/")
-        yield f"{base}/{vhost}"
-    finally:
-        _rabbitmqctl("delete_vhost", vhost)
+    with vhost(str(base_settings.amqp_url)) as url:
+        yield url
 
 
 @pytest.fixture

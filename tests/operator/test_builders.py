@@ -103,8 +103,20 @@ def test_sink_table_statements_local_and_on_cluster(samples: dict[str, dict[str,
 
 def test_sink_runs_the_ingestion_sink_it_names(samples: dict[str, dict[str, Any]]) -> None:
     (sink,) = _build("EventSink", samples)
-    args = sink["spec"]["template"]["spec"]["containers"][0]["args"]
-    assert args[:4] == ["ingest", "sink", "--sink", "click_event"]
+    container = sink["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["ingest", "sink", "--sink", "click_event"]
+    # Every setting is a variable of the sink's settings model, and means what the spec says.
+    from reach.ingest.settings import IngestSettings
+
+    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    fields = {f"REACH_{name.upper()}" for name in IngestSettings.model_fields}
+    assert set(env) <= fields
+    settings = IngestSettings.model_validate(
+        {name.removeprefix("REACH_").lower(): value for name, value in env.items()}
+    )
+    batch = samples["EventSink"]["spec"]["batch"]
+    assert settings.sink_mode == batch["mode"]
+    assert settings.sink_batch_rows == batch["maxRows"]
 
 
 def test_sync_query_must_be_one_select() -> None:

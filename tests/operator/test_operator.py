@@ -7,22 +7,25 @@ output."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aio_pika
 import pytest
 import yaml
+from aio_pika.abc import AbstractChannel
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.operating import (
+    LOCAL_RABBITMQ,
     OperatorProcess,
     create_stores_secret,
     install_crds,
@@ -30,11 +33,10 @@ from reach.testing.operating import (
 )
 from reach.testing.polling import eventually_sync
 
-from .conftest import load_samples
-
 pytestmark = pytest.mark.cluster
 REPO = Path(__file__).resolve().parents[2]
 GROUP = "reach.goodcreator.co"
+T = TypeVar("T")
 
 
 class Env:
@@ -116,11 +118,6 @@ def ns(env: Env, postgres_dsn: str) -> str:
     return name
 
 
-@pytest.fixture
-def samples() -> dict[str, dict[str, Any]]:
-    return load_samples()
-
-
 def with_sink(doc: dict[str, Any], sink: str) -> dict[str, Any]:
     """The EventSink sample running `sink`: each test takes a sink of its own, so tests don't
     share queues."""
@@ -135,57 +132,49 @@ def queue_of(sink: str) -> str:
     return SINKS[sink].queue
 
 
-def queue_exists(name: str) -> bool:
-    import asyncio
+def on_broker(action: Callable[[AbstractChannel], Awaitable[T]]) -> T:
+    """Runs `action` on a channel of the local broker the samples' Platform uses."""
 
-    async def check() -> bool:
-        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+    async def run() -> T:
+        connection = await aio_pika.connect(LOCAL_RABBITMQ)
         try:
-            channel = await connection.channel()
-            await channel.declare_queue(name, passive=True)
-            return True
-        except aio_pika.exceptions.ChannelNotFoundEntity:
-            return False
+            return await action(await connection.channel())
         finally:
             await connection.close()
 
-    return asyncio.run(check())
+    return asyncio.run(run())
+
+
+def queue_exists(name: str) -> bool:
+    async def check(channel: AbstractChannel) -> bool:
+        try:
+            await channel.declare_queue(name, passive=True)
+        except aio_pika.exceptions.ChannelNotFoundEntity:
+            return False
+        return True
+
+    return on_broker(check)
 
 
 def publish(queue: str, count: int) -> None:
-    import asyncio
+    async def send(channel: AbstractChannel) -> None:
+        for i in range(count):
+            await channel.default_exchange.publish(aio_pika.Message(str(i).encode()), queue)
 
-    async def send() -> None:
-        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
-        try:
-            channel = await connection.channel()
-            for i in range(count):
-                await channel.default_exchange.publish(aio_pika.Message(str(i).encode()), queue)
-        finally:
-            await connection.close()
-
-    asyncio.run(send())
+    on_broker(send)
 
 
 def purge(queue: str) -> None:
-    import asyncio
+    async def run(channel: AbstractChannel) -> None:
+        await (await channel.declare_queue(queue, passive=True)).purge()
 
-    async def run() -> None:
-        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
-        try:
-            channel = await connection.channel()
-            declared = await channel.declare_queue(queue, passive=True)
-            await declared.purge()
-        finally:
-            await connection.close()
-
-    asyncio.run(run())
+    on_broker(run)
 
 
 def test_every_sample_becomes_ready_with_its_children(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
-    samples["EventSink"] = with_sink(samples["EventSink"], "app_init_event")
+    samples = {**samples, "EventSink": with_sink(samples["EventSink"], "app_init_event")}
     for doc in samples.values():
         env.apply(doc, ns)
     for kind, doc in samples.items():

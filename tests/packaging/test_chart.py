@@ -483,17 +483,7 @@ def test_render_applies_server_side_with_strict_validation(
         "the namespace's default ServiceAccount",
         seconds=30,
     )
-    out = k8s_cluster.kubectl(
-        "apply",
-        "--dry-run=server",
-        "--validate=strict",
-        "--server-side",
-        "--field-manager=reach-test",
-        "-f",
-        "-",
-        input=yaml.safe_dump_all(docs),
-    )
-    assert out.stdout.count("(server dry run)") == len(docs)
+    assert k8s_cluster.dry_run(docs) == len(docs)
 
 
 @pytest.mark.cluster

@@ -106,14 +106,4 @@ def test_overlay_applies_server_side(
     # The CRDs and the namespace for real, so the dry run can validate what depends on them.
     install_crds(k8s_cluster, REPO / "crds")
     k8s_cluster.kubectl("create", "namespace", "reach-system", check=False)
-    out = k8s_cluster.kubectl(
-        "apply",
-        "--dry-run=server",
-        "--validate=strict",
-        "--server-side",
-        "--field-manager=reach-test",
-        "-f",
-        "-",
-        input=yaml.safe_dump_all(docs),
-    )
-    assert out.stdout.count("serverside-applied (server dry run)") == len(docs)
+    assert k8s_cluster.dry_run(docs) == len(docs)

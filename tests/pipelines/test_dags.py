@@ -21,8 +21,8 @@ from typing import Any
 import asyncpg
 import pytest
 
-from reach.common import clickhouse
 from reach.pipelines.definitions import SYNCS, syncs_after
+from reach.testing.clickhouse import connected, drop_database
 
 CORE = [SYNCS[name] for name in syncs_after("core")]
 
@@ -206,13 +206,19 @@ def test_syncs_run_after_the_core_build_and_cover_every_declared_sync(
     assert sorted(synced) == sorted(whole_tables)
 
 
-def test_enqueue_dags_ask_the_scraper_api(dags: dict[str, Any]) -> None:
+def test_enqueue_dags_run_the_scrapers_enqueuer_and_ask_the_scraper_api(
+    dags: dict[str, Any],
+) -> None:
     commands = {
         dag_id: [task["command"] for task in dags["dags"][dag_id]["tasks"].values()]
         for dag_id in ("refresh_profiles", "upload_assets")
     }
     assert commands == {
-        "refresh_profiles": ["reach pipelines enqueue refresh"],
+        "refresh_profiles": [
+            f"reach scraper enqueue --flow {flow} --params "
+            """'{"max_tasks": 1000, "stale_after_hours": 24}'"""
+            for flow in ("refresh_instagram_profile", "refresh_youtube_channel")
+        ],
         "upload_assets": ["reach pipelines enqueue assets"],
     }
     assert dags["dags"]["refresh_profiles"]["schedule"] == "5 * * * *"
@@ -256,8 +262,7 @@ def core_marts(clickhouse_dsn: str) -> Iterator[str]:
     """A ClickHouse database holding every mart sync_core copies, three rows each. No client
     stays open: the DAG's commands open the embedded engine in their own processes."""
     database = f"test_{uuid.uuid4().hex[:12]}"
-    client = clickhouse.get_client(dsn=clickhouse_dsn)
-    try:
+    with connected(clickhouse_dsn) as client:
         client.command(f"CREATE DATABASE {database}")
         for spec in CORE:
             assert spec.columns is not None and spec.source_table is not None
@@ -269,14 +274,8 @@ def core_marts(clickhouse_dsn: str) -> Iterator[str]:
                 [[_sample(c.pg_type, c.name, n) for c in spec.columns] for n in range(3)],
                 column_names=[c.name for c in spec.columns],
             )
-    finally:
-        client.close()
     yield database
-    client = clickhouse.get_client(dsn=clickhouse_dsn)
-    try:
-        client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
-    finally:
-        client.close()
+    drop_database(clickhouse_dsn, database)
 
 
 def test_sync_core_runs_against_the_local_services(

@@ -1,11 +1,11 @@
-"""The periodic enqueuers' choice of work, against PostgreSQL."""
+"""The asset enqueuer's choice of work, against PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncpg
 import pytest
 
-from reach.pipelines.enqueueing import TaskRequest, missing_assets, stale_profiles
+from reach.pipelines.enqueueing import TaskRequest, missing_assets
 
 pytestmark = pytest.mark.service
 
@@ -58,22 +58,3 @@ async def test_missing_assets_are_current_http_urls_without_a_stored_copy_bigges
     ]
     # The limit holds per kind of media: the biggest account of each.
     assert ids(limited) == ["ig1", "p1", "v1", "yt1"]
-
-
-async def test_stale_profiles_are_refreshes_of_each_network_largest_first(
-    postgres_dsn: str,
-) -> None:
-    conn = await asyncpg.connect(postgres_dsn)
-    try:
-        await conn.execute(ROWS)
-        await conn.execute(
-            "UPDATE instagram_account SET handle = 'big#moved-ig1' WHERE handle = 'big'"
-        )
-        requests = await stale_profiles(conn, stale_after_s=3600, limit=2)
-    finally:
-        await conn.close()
-    assert requests == [
-        TaskRequest("refresh_instagram_profile", {"handle": "local"}),
-        TaskRequest("refresh_instagram_profile", {"handle": "stored"}),
-        TaskRequest("refresh_youtube_channel", {"channel_id": "yt1"}),
-    ]

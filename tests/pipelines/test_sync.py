@@ -19,12 +19,12 @@ import pytest
 import yaml
 from clickhouse_connect.driver.client import Client
 
-from reach.common import clickhouse
 from reach.pipelines import syncing
 from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD, LEADERBOARD_RANKING
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import SyncError, sync, whole_rows
 from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
+from reach.testing.clickhouse import connected, drop_database
 
 pytestmark = pytest.mark.service
 
@@ -315,13 +315,10 @@ def test_cli_syncs_a_tablesync_config_and_a_declared_sync_into_another_target(
     database = f"test_{uuid.uuid4().hex[:12]}"
     # The command runs in its own process, which can only open the embedded engine once this
     # process has closed every client on it.
-    client = clickhouse.get_client(dsn=clickhouse_dsn)
-    try:
+    with connected(clickhouse_dsn) as client:
         client.command(f"CREATE DATABASE {database}")
         client.command(MART_LEADERBOARD.format(db=database))
         _fill(client, database, rows=300)
-    finally:
-        client.close()
     config = tmp_path / "sync.yaml"
     # What the operator mounts for a TableSync (builders.scheduled.sync_config).
     config.write_text(
@@ -381,11 +378,7 @@ def test_cli_syncs_a_tablesync_config_and_a_declared_sync_into_another_target(
             timeout=120,
         )
     finally:
-        client = clickhouse.get_client(dsn=clickhouse_dsn)
-        try:
-            client.command(f"DROP DATABASE IF EXISTS {database} SYNC")
-        finally:
-            client.close()
+        drop_database(clickhouse_dsn, database)
 
     assert by_config.returncode == 0, by_config.stderr
     assert json.loads(by_config.stdout.splitlines()[-1]) | {"seconds": 0} == {

@@ -63,14 +63,16 @@ def test_unknown_flow_exits_2() -> None:
 
 
 @pytest.mark.service
-def test_enqueue_fans_out_over_stale_accounts(postgres_dsn: str) -> None:
+def test_enqueue_fans_out_over_stale_accounts_but_not_renamed_handles(postgres_dsn: str) -> None:
     async def seed() -> None:
         conn = await asyncpg.connect(postgres_dsn)
         try:
             await conn.execute(
                 "INSERT INTO instagram_account (profile_id, handle, refreshed_at) VALUES "
                 "('1', 'fresh.one', now()), ('2', 'stale.one', now() - interval '2 days'), "
-                "('3', 'never.seen', NULL)"
+                "('3', 'never.seen', NULL), "
+                # A handle a rename freed is no valid handle: it must not fail the batch.
+                "('4', 'old.name#moved-4', NULL)"
             )
         finally:
             await conn.close()

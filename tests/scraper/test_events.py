@@ -4,11 +4,13 @@ declarations give them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
+from reach.common.events import events_pb2 as pb
 from reach.scraper import events
-from reach.scraper.models import Follower, InstagramPost, InstagramProfile
+from reach.scraper.models import InstagramPost, InstagramProfile
 from reach.scraper.networks import INSTAGRAM, Account, dimensions, metrics
 from reach.scraper.queue.models import Finished, TaskStatus
 
@@ -26,19 +28,15 @@ PROFILE = InstagramProfile(
 )
 
 
+def _profile_log(task_id: int, **fields: Any) -> pb.Event:
+    return events.event(task_id, pb.ProfileLog(platform="instagram", profile_id="17", **fields))
+
+
 def test_profile_log_carries_the_contract_keys() -> None:
     account = Account(PROFILE, 20.0, 3.0, None)
     dims = dimensions(INSTAGRAM.account_dimensions, account)
     mets = metrics(INSTAGRAM.account_metrics, account)
-    event = events.profile_log(
-        9,
-        platform="instagram",
-        profile_id="17",
-        handle="priya",
-        dimensions=dims,
-        metrics=mets,
-        source="graphapi",
-    )
+    event = _profile_log(9, handle="priya", dimensions=dims, metrics=mets, source="graphapi")
     assert event.WhichOneof("payload") == "profile_log" and event.name == "profile_log"
     assert dict(event.profile_log.dimensions) == {
         "full_name": "Priya",
@@ -53,25 +51,8 @@ def test_profile_log_carries_the_contract_keys() -> None:
         "avg_likes": 20.0,
         "avg_comments": 3.0,
     }
-    again = events.profile_log(
-        9,
-        platform="instagram",
-        profile_id="17",
-        handle="priya",
-        dimensions={},
-        metrics={},
-        source="x",
-    )
-    other_task = events.profile_log(
-        10,
-        platform="instagram",
-        profile_id="17",
-        handle="priya",
-        dimensions={},
-        metrics={},
-        source="x",
-    )
-    assert event.event_id == again.event_id != other_task.event_id
+    # The id is the task's and the entity's, whatever the snapshot says.
+    assert event.event_id == _profile_log(9, source="x").event_id != _profile_log(10).event_id
 
 
 def test_post_dimensions() -> None:
@@ -95,13 +76,17 @@ def test_post_dimensions() -> None:
 
 
 def test_relationship_and_request_logs() -> None:
-    edge = events.relationship_log(
+    edge = events.event(
         1,
-        platform="instagram",
-        creator_id="17",
-        follower=Follower(profile_id="5", handle="x"),
-        source="rapidapi-instagram",
+        pb.ProfileRelationshipLog(
+            platform="instagram",
+            source_profile_id="17",
+            target_profile_id="5",
+            relationship_type="FOLLOWER",
+        ),
     )
+    assert edge.name == "profile_relationship_log"
+    assert edge.event_id == events.event_id(1, "profile_relationship_log", "17:5")
     assert (
         edge.profile_relationship_log.target_profile_id,
         edge.profile_relationship_log.relationship_type,

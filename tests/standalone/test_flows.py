@@ -22,7 +22,7 @@ import pytest
 from reach.common.events import events_pb2 as pb
 from reach.common.settings import StoreSettings
 from reach.testing.polling import eventually_sync
-from reach.testing.postgres import admin, with_database
+from reach.testing.postgres import new_database
 from reach.testing.standalone import Standalone
 
 from .conftest import (
@@ -70,29 +70,25 @@ def flows(
 ) -> Iterator[Flows]:
     """A platform with its own database (one for the module: the flows build on each other),
     a PRO partner (the demo partner) and a FREE one, each with a gateway session."""
-    server = str(base_settings.postgres_dsn)
-    name = f"reach_e2e_{uuid.uuid4().hex[:12]}"
-    asyncio.run(admin(server, f"CREATE DATABASE {name} TEMPLATE {postgres_template}"))
-    dsn = with_database(server, name)
-    platform = Standalone(tmp_path_factory.mktemp("standalone") / "data", dsn, amqp_url)
-    try:
-        platform.start()
-        flows = Flows(platform, dsn, {}, {}, "")
-        eventually_sync(
-            lambda: flows.sql("SELECT id FROM partner WHERE name = 'demo'"), "demo partner"
-        )
-        ((pro_id,),) = flows.sql("SELECT id FROM partner WHERE name = 'demo'")
-        ((free_id,),) = flows.sql(
-            "INSERT INTO partner (name, plan_type) VALUES ('e2e-free', 'FREE') RETURNING id"
-        )
-        flows.pro = {"Authorization": f"Bearer {platform.session_token(pro_id, 'PRO')}"}
-        flows.free = {"Authorization": f"Bearer {platform.session_token(free_id, 'FREE')}"}
-        sandbox = platform.url("sandbox")
-        flows.handle = httpx.get(f"{sandbox}/_sandbox/creators", params={"limit": 2}).json()[1]
-        yield flows
-    finally:
-        platform.stop()
-        asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with new_database(str(base_settings.postgres_dsn), postgres_template, "reach_e2e") as dsn:
+        platform = Standalone(tmp_path_factory.mktemp("standalone") / "data", dsn, amqp_url)
+        try:
+            platform.start()
+            flows = Flows(platform, dsn, {}, {}, "")
+            eventually_sync(
+                lambda: flows.sql("SELECT id FROM partner WHERE name = 'demo'"), "demo partner"
+            )
+            ((pro_id,),) = flows.sql("SELECT id FROM partner WHERE name = 'demo'")
+            ((free_id,),) = flows.sql(
+                "INSERT INTO partner (name, plan_type) VALUES ('e2e-free', 'FREE') RETURNING id"
+            )
+            flows.pro = {"Authorization": f"Bearer {platform.session_token(pro_id, 'PRO')}"}
+            flows.free = {"Authorization": f"Bearer {platform.session_token(free_id, 'FREE')}"}
+            sandbox = platform.url("sandbox")
+            flows.handle = httpx.get(f"{sandbox}/_sandbox/creators", params={"limit": 2}).json()[1]
+            yield flows
+        finally:
+            platform.stop()
 
 
 PROFILE = "/discovery-service/api/profile/instagram/{}"

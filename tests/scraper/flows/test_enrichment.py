@@ -1,5 +1,5 @@
 """LLM enrichment against the sandbox's OpenAI-compatible API: the strict-schema answer is
-stored on the account and published as a profile_log."""
+stored on the account (of either network) and published as a profile_log."""
 
 from __future__ import annotations
 
@@ -44,6 +44,28 @@ async def test_enrich_a_refreshed_profile(
     enriched = events[-1].profile_log
     assert enriched.dimensions["gender"] == creator.gender
     assert enriched.metrics["followers"] == creator.followers
+
+
+async def test_enrich_a_refreshed_channel(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    channel = universe.channel(0)
+    assert channel is not None
+    await run_task(runtime, "refresh_youtube_channel", {"channel_id": channel.channel_id})
+    await run_task(
+        runtime, "refresh_youtube_channel_videos", {"channel_id": channel.channel_id, "limit": 5}
+    )
+    _, outcome = await run_task(
+        runtime, "enrich_profile", {"network": "youtube", "profile_id": channel.channel_id}
+    )
+    assert isinstance(outcome, Complete) and outcome.source == "openai"
+    row = await pool.fetchrow("SELECT category, language, subscribers FROM youtube_account")
+    assert row["category"] == outcome.result["category"]
+    events = await beat_events.wait_for("profile_log", 2)
+    enriched = events[-1].profile_log
+    assert enriched.dimensions["category"] == outcome.result["category"]
+    assert enriched.dimensions["full_name"] == channel.title
+    assert enriched.metrics["subscribers"] == row["subscribers"] == channel.subscribers
 
 
 async def test_the_request_carries_a_strict_json_schema(

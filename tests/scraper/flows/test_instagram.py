@@ -210,29 +210,6 @@ async def test_followers_feed_relationship_events(
     assert [k for k, _ in beat_events.messages].count("profile_relationship_log") == 1
 
 
-async def test_comments_are_scored_and_logged(
-    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
-) -> None:
-    post = next(
-        p
-        for i in range(universe.size)
-        if (c := universe.creator(i)) and (p := universe.post(c, 0)) and p.comments >= 30
-    )
-    _, outcome = await run_task(
-        runtime, "fetch_instagram_post_comments", {"shortcode": post.shortcode, "limit": 30}
-    )
-    assert isinstance(outcome, Complete) and outcome.result["comments"] == 30
-    assert outcome.result["scored_by"] == "openai"
-    rows = await pool.fetch("SELECT text, score FROM sentiment_log")
-    assert len(rows) == 30
-    for row in rows:
-        expected = 0.8 if "love this" in row["text"] or "amazing" in row["text"] else None
-        if expected is not None:
-            assert row["score"] == pytest.approx(expected)
-    events = await beat_events.wait_for("sentiment_log", 30)
-    assert {e.sentiment_log.post_id for e in events} == {post.shortcode}
-
-
 async def test_rate_limits_hold_under_concurrency(
     runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
 ) -> None:

@@ -69,28 +69,6 @@ async def test_unknown_video_fails(runtime: Runtime) -> None:
     assert isinstance(outcome, Fail) and "no video" in outcome.error
 
 
-async def test_video_comments_with_sentiment(
-    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
-) -> None:
-    video = next(
-        v
-        for i in range(universe.size)
-        if (c := universe.channel(i)) and (v := universe.video(c, 1)) and v.comments >= 25
-    )
-    _, outcome = await run_task(
-        runtime, "fetch_youtube_video_comments", {"video_id": video.video_id, "limit": 25}
-    )
-    assert isinstance(outcome, Complete) and outcome.result["comments"] == 25
-    assert (
-        await pool.fetchval(
-            "SELECT count(*) FROM sentiment_log WHERE platform = 'youtube' AND post_id = $1",
-            video.video_id,
-        )
-        == 25
-    )
-    await beat_events.wait_for("sentiment_log", 25)
-
-
 async def test_keyword_search_enqueues_channel_refreshes(
     runtime: Runtime, universe: Universe, pool: asyncpg.Pool
 ) -> None:

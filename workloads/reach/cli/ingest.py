@@ -36,8 +36,11 @@ def serve() -> None:
 def sink(
     names: Annotated[list[str], typer.Option("--sink", help="Sink to run (repeatable).")],
     mode: Annotated[
-        Mode, typer.Option(help="buffered: N rows / T s; direct: each message at once.")
-    ] = Mode.BUFFERED,
+        Mode | None,
+        typer.Option(
+            help="buffered: N rows / T s; direct: each message at once [REACH_SINK_MODE]."
+        ),
+    ] = None,
     batch_rows: Annotated[
         int | None, typer.Option(min=1, help="Rows per insert [REACH_SINK_BATCH_ROWS].")
     ] = None,
@@ -64,7 +67,7 @@ def sink(
     policy = FlushPolicy(
         batch_rows=batch_rows or settings.sink_batch_rows,
         flush_seconds=flush_seconds or settings.sink_flush_seconds,
-        direct=mode is Mode.DIRECT,
+        direct=(mode or settings.sink_mode) == Mode.DIRECT,
         max_messages=settings.amqp_prefetch,
     )
     configure_logging()

@@ -1,6 +1,6 @@
 """`reach pipelines`: the analytics pipelines. `dbt ARGS` runs the dbt project in this process,
 `sync NAME` copies a ClickHouse mart into its PostgreSQL serving table with an atomic swap, and
-`enqueue KIND` asks the scraper API for periodic work. Airflow's DAGs and the operator's
+`enqueue assets` asks the scraper API for asset uploads. Airflow's DAGs and the operator's
 Leaderboard and TableSync CronJobs run these commands."""
 
 from __future__ import annotations
@@ -112,15 +112,16 @@ def sync(
 @app.command()
 def enqueue(
     kind: Annotated[
-        str, typer.Argument(help="refresh: stale profiles; assets: media not yet stored.")
+        str,
+        typer.Argument(
+            help="assets: media not yet stored (stale profiles: `reach scraper enqueue` with "
+            "stale_after_hours)."
+        ),
     ],
     scraper_url: Annotated[
         str | None, typer.Option(help="Scraper API base URL (default REACH_SCRAPER_API_URL).")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Most tasks per platform and kind.")] = 1000,
-    stale_hours: Annotated[
-        float, typer.Option(min=0, help="refresh: profiles not refreshed for this long.")
-    ] = 24.0,
 ) -> None:
     """Enqueue periodic scraper tasks through the scraper API; print the counts per flow as
     JSON. Exits 1 if any request failed (the DAG's retry then re-asks; duplicates are absorbed)."""
@@ -130,17 +131,18 @@ def enqueue(
     from reach.pipelines import enqueueing
     from reach.pipelines.settings import PipelinesSettings
 
-    if kind not in ("refresh", "assets"):
-        raise typer.BadParameter("refresh or assets", param_hint="KIND")
+    if kind != "assets":
+        raise typer.BadParameter(
+            "assets (stale profiles: reach scraper enqueue --flow F --params "
+            "'{\"stale_after_hours\": N}')",
+            param_hint="KIND",
+        )
     settings = settings_or_exit(PipelinesSettings)
 
     async def main() -> enqueueing.EnqueueSummary:
         conn = await asyncpg.connect(str(settings.postgres_dsn))
         try:
-            if kind == "refresh":
-                requests = await enqueueing.stale_profiles(conn, stale_hours * 3600, limit)
-            else:
-                requests = await enqueueing.missing_assets(conn, limit)
+            requests = await enqueueing.missing_assets(conn, limit)
         finally:
             await conn.close()
         base_url = scraper_url or str(settings.scraper_api_url)

@@ -15,8 +15,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from reach.common.asgi import HttpMiddleware
 from reach.common.lifecycle import Shutdown
 from reach.common.logs import new_request_id, request_id
 
@@ -78,19 +79,13 @@ def probe_app(readiness: Readiness, registry: CollectorRegistry = REGISTRY) -> S
     return Starlette(routes=probe_routes(readiness, registry))
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(HttpMiddleware):
     """Takes the caller's `x-request-id` (or makes one), puts it in every log line of the
     request and echoes it in the response."""
 
     header = b"x-request-id"
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = dict(scope["headers"]).get(self.header, b"").decode("latin-1")[:128]
         rid = incoming or new_request_id()
         token = request_id.set(rid)

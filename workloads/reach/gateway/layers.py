@@ -21,6 +21,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reach.common.asgi import HttpMiddleware
 from reach.common.logs import new_request_id, request_id
 from reach.gateway import metrics, routes
 from reach.gateway.auth import Authenticator, Identity
@@ -58,18 +59,12 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-class Recovery:
+class Recovery(HttpMiddleware):
     """A bug anywhere below answers a 500 JSON body with the request id instead of dropping the
     connection; once the answer has started (the exchange's status is set), all that is left is
     to log and let the server end the connection."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await self.app(scope, receive, send)
         except Exception:
@@ -193,18 +188,12 @@ class Cors:
         await self.app(scope, receive, marked)
 
 
-class Context:
+class Context(HttpMiddleware):
     """Makes the request's `Exchange` (when it started, which service it is for) and watches
     the answer go out: its status is recorded and the exchange's headers added. The layers
     inside read and write the exchange instead of each wrapping `send` again."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"]
         route = routes.service_of(path) or (path if path in routes.LOCAL_PATHS else "other")
         exchange = scope[EXCHANGE] = Exchange("", time.perf_counter(), route)
@@ -218,17 +207,11 @@ class Context:
         await self.app(scope, receive, watched)
 
 
-class RequestId:
+class RequestId(HttpMiddleware):
     """Keeps a well-formed incoming `x-request-id`, else mints one; puts it in every log line
     of the request and echoes it in the answer."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = header(scope, b"x-request-id")
         rid = incoming if incoming and _REQUEST_ID.fullmatch(incoming) else new_request_id()
         exchange = exchange_of(scope)
@@ -241,7 +224,7 @@ class RequestId:
             request_id.reset(token)
 
 
-class AccessLog:
+class AccessLog(HttpMiddleware):
     """One JSON line per request (probes only at debug level) and the request metrics.
 
     Lines take the shape of every other log line but skip the logging module, which cost about
@@ -249,16 +232,13 @@ class AccessLog:
     `flush_seconds`, the way nginx buffers its access log."""
 
     def __init__(self, app: ASGIApp, flush_seconds: float = 0.2) -> None:
-        self.app = app
+        super().__init__(app)
         self._flush_seconds = flush_seconds
         self._pending: list[str] = []
         self._counters: dict[tuple[str, int], Any] = {}
         self._latencies: dict[str, Any] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         exchange = exchange_of(scope)
         try:
             await self.app(scope, receive, send)

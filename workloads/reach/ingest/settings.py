@@ -70,6 +70,11 @@ class IngestSettings(StoreSettings):
         description="RabbitMQ queue type of the sinks' queues: quorum where the broker is "
         "replicated (Kubernetes), classic on one node. A queue keeps the type it was made with.",
     )
+    sink_mode: Literal["buffered", "direct"] = Field(
+        default="buffered",
+        description="buffered: sinks insert batches of `sink_batch_rows` rows or every "
+        "`sink_flush_seconds`; direct: each message is inserted as it comes.",
+    )
     sink_batch_rows: int = Field(
         default=1000,
         gt=0,

@@ -1,22 +1,21 @@
-"""Periodic scraper work asked of the scraper API (`reach pipelines enqueue refresh|assets`, run by
-the Airflow DAGs `refresh_profiles` and `upload_assets`): pick the profiles whose data is stale
-and the media not yet in object storage from PostgreSQL, and POST one task each to
-`/scrape_request_log/flow/{flow}`. The API deduplicates pending tasks (one per flow and handle or
-asset), so a rerun or an overlapping run enqueues nothing twice."""
+"""Periodic asset uploads asked of the scraper API (`reach pipelines enqueue assets`, run by the
+Airflow DAG `upload_assets`): pick the media not yet in object storage from PostgreSQL, and POST
+one task each to `/scrape_request_log/flow/{flow}`. The API deduplicates pending tasks (one per
+flow and asset), so a rerun or an overlapping run enqueues nothing twice. Stale profiles are the
+scraper's own enqueuer's (`reach scraper enqueue` with `stale_after_hours`)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 import httpx
 
-from reach.common.networks import SocialNetwork
-from reach.scraper.contract import REFRESH_FLOWS, STALE_PROFILES, FlowName
+from reach.scraper.contract import FlowName
 
 # Media whose current URL has no stored copy (a changed picture has a new URL). Only http(s)
 # URLs: the upload flow rejects anything else, and a rejected request fails the run every time.
@@ -88,16 +87,6 @@ class EnqueueSummary:
         }
 
 
-def refresh_requests(stale: Mapping[SocialNetwork, Iterable[str]]) -> list[TaskRequest]:
-    """One profile refresh per stale profile key, of each network's refresh flow."""
-    return [
-        TaskRequest(flow, {key: value})
-        for network, values in stale.items()
-        for flow, key in (REFRESH_FLOWS[network],)
-        for value in values
-    ]
-
-
 def asset_requests(rows: Iterable[Sequence[str]]) -> list[TaskRequest]:
     """Rows of (network, entity_type, entity_id, asset_type, url) as asset upload tasks."""
     return [
@@ -113,17 +102,6 @@ def asset_requests(rows: Iterable[Sequence[str]]) -> list[TaskRequest]:
         )
         for network, entity_type, entity_id, asset_type, url in rows
     ]
-
-
-async def stale_profiles(
-    conn: asyncpg.Connection, stale_after_s: float, limit: int
-) -> list[TaskRequest]:
-    return refresh_requests(
-        {
-            network: [r[0] for r in await conn.fetch(query, stale_after_s, limit)]
-            for network, query in STALE_PROFILES.items()
-        }
-    )
 
 
 async def missing_assets(conn: asyncpg.Connection, limit: int) -> list[TaskRequest]:

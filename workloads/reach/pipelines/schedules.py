@@ -5,10 +5,12 @@ definitions (`SyncSpec.after_tag`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reach.pipelines.definitions import syncs_after
+from reach.scraper.contract import MAX_TASKS, REFRESH_FLOWS, STALE_AFTER_HOURS, FlowName
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ def _dbt(tag: str) -> dict[str, tuple[str, ...]]:
     # `+`: the staging views and seeds the tag's marts read are built too; on a fresh database
     # they do not exist yet, and rebuilding a view costs nothing.
     return {"dbt_build": ("pipelines", "dbt", "build", "--select", f"+tag:{tag}")}
+
+
+def _stale_refresh(flow: FlowName) -> tuple[str, ...]:
+    # At most 1000 a network an hour: the pace the refresh flows' rate limits can drain.
+    params = json.dumps({MAX_TASKS: 1000, STALE_AFTER_HOURS: 24}, sort_keys=True)
+    return ("scraper", "enqueue", "--flow", flow.value, "--params", params)
 
 
 def _syncs(*names: str) -> dict[str, tuple[str, ...]]:
@@ -79,8 +87,9 @@ PIPELINES = (
     ),
     Pipeline(
         "refresh_profiles",
-        "Hourly: ask the scraper API to refresh profiles not refreshed for a day.",
-        {"enqueue_refresh": ("pipelines", "enqueue", "refresh")},
+        "Hourly: enqueue a refresh of every profile not refreshed for a day (the scraper's "
+        "enqueuer, the one a scheduled ScrapeFlow runs).",
+        {f"enqueue_{flow}": _stale_refresh(flow) for flow, _ in REFRESH_FLOWS.values()},
         schedule="5 * * * *",
         timeout_minutes=10,
     ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -180,7 +181,13 @@ def rapid_comment(r: Remark) -> dict[str, Any]:
     }
 
 
-def _listing(items: list[dict[str, Any]], total: int, start: int) -> Response:
+def _page(
+    request: Request, total: int, size: int, item: Callable[[int], dict[str, Any] | None]
+) -> Response:
+    """The page of a listing that the request's `pagination_token` points at: items
+    `item(i)` (None: no such item) of up to `size` indexes below `total`."""
+    start = offset_of(request.query_params.get("pagination_token"))
+    items = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
     end = start + len(items)
     return JSONResponse(
         {
@@ -231,12 +238,12 @@ def routes(state: SandboxState) -> list[Route]:
         creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
         if creator is None:
             return not_found()
-        start, total = (
-            offset_of(request.query_params.get("pagination_token")),
-            u.post_count(creator),
-        )
-        posts = [u.post(creator, i) for i in range(start, min(start + RAPID_POSTS_PAGE, total))]
-        return _listing([rapid_post(request, p) for p in posts if p], total, start)
+
+        def post(i: int) -> dict[str, Any] | None:
+            found = u.post(creator, i)
+            return None if found is None else rapid_post(request, found)
+
+        return _page(request, u.post_count(creator), RAPID_POSTS_PAGE, post)
 
     async def rapid_post_info(request: Request) -> Response:
         if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
@@ -250,23 +257,13 @@ def routes(state: SandboxState) -> list[Route]:
         creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
         if creator is None:
             return not_found()
-        start, total = (
-            offset_of(request.query_params.get("pagination_token")),
-            u.follower_count(creator),
-        )
-        people = [
-            u.follower(creator, i) for i in range(start, min(start + RAPID_FOLLOWERS_PAGE, total))
-        ]
-        items = [
-            {
-                "id": f.profile_id,
-                "username": f.handle,
-                "full_name": f.full_name,
-                "is_private": False,
-            }
-            for f in people
-        ]
-        return _listing(items, total, start)
+
+        def follower(i: int) -> dict[str, Any]:
+            f = u.follower(creator, i)
+            return {"id": f.profile_id, "username": f.handle, "full_name": f.full_name,
+                    "is_private": False}  # fmt: skip
+
+        return _page(request, u.follower_count(creator), RAPID_FOLLOWERS_PAGE, follower)
 
     async def rapid_comments(request: Request) -> Response:
         if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
@@ -274,15 +271,11 @@ def routes(state: SandboxState) -> list[Route]:
         post = u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
         if post is None:
             return not_found()
-        start, total = (
-            offset_of(request.query_params.get("pagination_token")),
-            u.comment_count(post),
-        )
-        remarks = [
-            u.comment(post.shortcode, i)
-            for i in range(start, min(start + RAPID_COMMENTS_PAGE, total))
-        ]
-        return _listing([rapid_comment(r) for r in remarks], total, start)
+
+        def comment(i: int) -> dict[str, Any]:
+            return rapid_comment(u.comment(post.shortcode, i))
+
+        return _page(request, u.comment_count(post), RAPID_COMMENTS_PAGE, comment)
 
     async def web_profile(request: Request) -> Response:
         if (faulted := await state.intercept("web")) is not None:

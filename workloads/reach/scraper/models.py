@@ -108,6 +108,10 @@ class YouTubeVideo(Snapshot):
         # exposes no flag, and duration is what the seed used.
         return self.duration_s is not None and self.duration_s <= 180
 
+    @property
+    def post_type(self) -> str:
+        return "short" if self.is_short else "video"
+
 
 class Sentiment(Snapshot):
     """Probabilities of a comment's tone; `score` is positive minus negative (-1..1)."""

@@ -1,23 +1,34 @@
 """Each network's account and post, declared once as data: the PostgreSQL columns a scrape fills
-(with how a re-scrape merges into what is stored), and the dimensions and metrics its
-profile_log and post_log events carry. `processing` writes and publishes any network's
-accounts and posts from these declarations; nothing else knows a network's columns.
+come from the fields of its models (`reach.scraper.models`), the dimensions and metrics of its
+profile_log and post_log events are attribute paths into them, and the few things that differ
+beyond columns (the owner of a post, what an enrichment stores, the averages computed from
+stored posts) are named here. `processing` writes and publishes any network's accounts and posts
+from these declarations; nothing else knows a network's columns.
 
-The upserts are generated (`Table.upsert`): rows travel as one array per column (`unnest`), so
-one statement writes one account or a thousand posts. A test checks every declared column
-against the migrated schema.
+The upserts are generated (`Table.upsert_sql`): rows travel as one array per column (`unnest`),
+so one statement writes one account or a thousand posts. A re-scrape merges into the stored row
+with `coalesce`: a fallback source lacking a field must not erase what a richer one found (a
+field that always has a value, a flag or a list, is simply replaced). A test checks every
+declared column against the migrated schema.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import types
+import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, Generic, Literal, TypeVar
+from datetime import datetime
+from functools import cache, cached_property
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
 
 from reach.common.networks import SocialNetwork
 from reach.scraper.models import (
+    Enrichment,
     InstagramPost,
     InstagramProfile,
     YouTubeChannel,
@@ -26,23 +37,26 @@ from reach.scraper.models import (
 )
 
 M = TypeVar("M")
-# How a re-scrape merges into the stored row: `coalesce` keeps what this scrape did not say (a
-# fallback source lacking a field must not erase what a richer one found), `replace` takes the
-# new value as it is, `insert` is written once and never updated.
-Merge = Literal["coalesce", "replace", "insert"]
+# One getter per attribute path, made once: rows are read on every save.
+_getter = cache(attrgetter)
 
 
 @dataclass(frozen=True)
-class Column(Generic[M]):
+class Column:
+    """A column, and the attribute path (`profile.handle`) of a row's item that fills it.
+    `owner` marks the column naming the account a post belongs to: written once, never
+    updated."""
+
     name: str
     pg_type: str  # an array of strings (`text[]`) travels as JSON text
-    value: Callable[[M], object]
-    merge: Merge = "coalesce"
+    path: str
+    owner: bool = False
 
-    def parameter(self, items: Sequence[M]) -> list[object]:
+    def parameter(self, items: Sequence[Any]) -> list[object]:
+        get = _getter(self.path)
         if self.pg_type.endswith("[]"):
-            return [json.dumps(self.value(item)) for item in items]
-        return [self.value(item) for item in items]
+            return [json.dumps(get(item)) for item in items]
+        return [get(item) for item in items]
 
     def selected(self) -> str:
         if self.pg_type.endswith("[]"):
@@ -53,18 +67,59 @@ class Column(Generic[M]):
         return "text" if self.pg_type.endswith("[]") else self.pg_type
 
 
+_PG_TYPES: dict[object, str] = {
+    str: "text",
+    int: "bigint",
+    bool: "boolean",
+    float: "float8",
+    datetime: "timestamptz",
+    list[str]: "text[]",
+}
+
+
+def pg_type(annotation: object) -> str:
+    """The PostgreSQL type of a model field's annotation (`X | None` is X)."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        (annotation,) = (a for a in typing.get_args(annotation) if a is not type(None))
+    return _PG_TYPES[annotation]
+
+
+def columns(
+    model: type[BaseModel],
+    *,
+    path: str = "",
+    extra: Mapping[str, str] | None = None,
+    types_: Mapping[str, str] | None = None,
+    owner: str | None = None,
+) -> tuple[Column, ...]:
+    """A column per field of `model` (the first is the table's key), then the `extra` ones
+    (properties of the model: name -> PostgreSQL type); `types_` overrides a field's type where
+    the table stores it narrower. `path` prefixes every attribute path."""
+    declared = {name: pg_type(f.annotation) for name, f in model.model_fields.items()}
+    declared |= dict(extra or {})
+    declared |= dict(types_ or {})
+    return tuple(
+        Column(name, type_, f"{path}{name}", owner=name == owner)
+        for name, type_ in declared.items()
+    )
+
+
 @dataclass(frozen=True)
 class Table(Generic[M]):
     """A table a scrape upserts into, keyed by its first column; every row also gets the
     source that answered, and an account its `refreshed_at`."""
 
     name: str
-    columns: tuple[Column[M], ...]
+    columns: tuple[Column, ...]
     refreshed: bool = False
 
     @property
-    def key(self) -> str:
-        return self.columns[0].name
+    def key(self) -> Column:
+        return self.columns[0]
+
+    @property
+    def owner(self) -> Column:
+        return next(c for c in self.columns if c.owner)
 
     @cached_property
     def upsert_sql(self) -> str:
@@ -74,10 +129,8 @@ class Table(Generic[M]):
         selected = ", ".join(c.selected() for c in self.columns)
         updates = [
             f"{c.name} = coalesce(excluded.{c.name}, t.{c.name})"
-            if c.merge == "coalesce"
-            else f"{c.name} = excluded.{c.name}"
             for c in self.columns[1:]
-            if c.merge != "insert"
+            if not c.owner
         ]
         updates.append("source = excluded.source")
         inserted = [*names, "source"]
@@ -91,7 +144,7 @@ class Table(Generic[M]):
             f"INSERT INTO {self.name} AS t ({', '.join(inserted)})\n"
             f"SELECT {values}\n"
             f"FROM unnest({arrays}) AS n ({', '.join(names)})\n"
-            f"ON CONFLICT ({self.key}) DO UPDATE SET\n    " + ",\n    ".join(updates)
+            f"ON CONFLICT ({self.key.name}) DO UPDATE SET\n    " + ",\n    ".join(updates)
         )
 
     def parameters(self, items: Sequence[M], source: str) -> list[object]:
@@ -109,31 +162,40 @@ class Account(Generic[M]):
     engagement_rate: float | None = None
 
 
-Values = tuple[tuple[str, Callable[[M], Any]], ...]
+AVERAGES = ("avg_likes", "avg_comments", "engagement_rate")
+AVERAGE_COLUMNS = tuple(Column(name, "float8", name) for name in AVERAGES)
 
 
-def _flag(value: bool) -> str:
-    return "1" if value else "0"
+def _dimension(value: object) -> str | None:
+    """An event dimension's text: flags as 1/0, lists comma-joined, times in ISO 8601."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        return ",".join(value) or None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return None if value is None else str(value)
 
 
-def _time(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
-def dimensions(declared: Values[M], item: M) -> dict[str, str]:
-    """An event's dimensions: the declared ones that have a value."""
-    found = ((key, get(item)) for key, get in declared)
+def dimensions(declared: Mapping[str, str], item: object) -> dict[str, str]:
+    """An event's dimensions (key -> attribute path): the declared ones that have a value."""
+    found = ((key, _dimension(_getter(path)(item))) for key, path in declared.items())
     return {key: value for key, value in found if value is not None}
 
 
-def metrics(declared: Values[M], item: M) -> dict[str, float]:
-    """An event's metrics: the declared ones that have a value, as floats."""
-    found = ((key, get(item)) for key, get in declared)
+def metrics(declared: Mapping[str, str], item: object) -> dict[str, float]:
+    """An event's metrics (key -> attribute path): the declared ones that have a value."""
+    found = ((key, _getter(path)(item)) for key, path in declared.items())
     return {key: float(value) for key, value in found if value is not None}
 
 
-A = TypeVar("A")
-P = TypeVar("P")
+def same_names(*names: str, under: str = "") -> dict[str, str]:
+    """Keys named as the attributes they read (of `under`, e.g. an account's `profile.`)."""
+    return {name: f"{under}{name}" for name in names}
+
+
+A = TypeVar("A", bound=BaseModel)
+P = TypeVar("P", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -142,29 +204,76 @@ class NetworkSchema(Generic[A, P]):
     beyond columns."""
 
     network: SocialNetwork
+    profile_model: type[A]
     account: Table[Account[A]]
     post: Table[P]
-    account_id: Callable[[A], str]
-    account_handle: Callable[[A], str | None]
-    post_id: Callable[[P], str]
-    post_owner: Callable[[P], str]
-    post_shortcode: Callable[[P], str]
-    account_dimensions: Values[Account[A]]
-    account_metrics: Values[Account[A]]
-    post_dimensions: Values[P]
-    post_metrics: Values[P]
+    post_shortcode: str  # the attribute a post is addressed by in its URL
+    account_dimensions: Mapping[str, str]
+    account_metrics: Mapping[str, str]
+    post_dimensions: Mapping[str, str]
+    post_metrics: Mapping[str, str]
+    # The fields of an LLM enrichment the account stores, the account columns its model reads
+    # (with the recent posts' `post_text`).
+    enriched: tuple[str, ...]
+    brief: tuple[str, ...]
+    post_text: str
     # Run per owner after its posts are saved: averages computed from the stored posts.
     after_posts: str | None = None
+
+    def account_id(self, account: Account[A]) -> str:
+        return str(_getter(self.account.key.path)(account))
+
+    def account_handle(self, account: Account[A]) -> str | None:
+        handle: str | None = _getter("handle")(account.profile)
+        return handle
+
+    def post_id(self, post: P) -> str:
+        return str(_getter(self.post.key.path)(post))
+
+    def post_owner(self, post: P) -> str:
+        return str(_getter(self.post.owner.path)(post))
 
     @cached_property
     def free_handle_sql(self) -> str:
         """Handles move between accounts (renames): the account that held handle $2 before
         account $1 took it gets a placeholder until its own refresh says its new handle."""
-        key = self.account.key
+        key = self.account.key.name
         return (
             f"UPDATE {self.account.name} SET handle = handle || '#moved-' || {key},"
             f" updated_at = now() WHERE lower(handle) = lower($2) AND {key} <> $1"
         )
+
+    @cached_property
+    def enrich_sql(self) -> str:
+        """Stores an enrichment's fields on account $1 (what the model did not say keeps the
+        stored value); returns the account."""
+        sets = ", ".join(
+            f"{name} = coalesce(${i}, {name})" for i, name in enumerate(self.enriched, 2)
+        )
+        return (
+            f"UPDATE {self.account.name} SET {sets}, updated_at = now()"
+            f" WHERE {self.account.key.name} = $1 RETURNING *"
+        )
+
+    @cached_property
+    def brief_sql(self) -> str:
+        """Account $1's columns an enrichment's model reads."""
+        return (
+            f"SELECT {', '.join(self.brief)} FROM {self.account.name}"
+            f" WHERE {self.account.key.name} = $1"
+        )
+
+    @cached_property
+    def recent_texts_sql(self) -> str:
+        """The texts of account $1's latest $2 posts."""
+        text = self.post_text
+        return (
+            f"SELECT {text} FROM {self.post.name} WHERE {self.post.owner.name} = $1"
+            f" AND {text} IS NOT NULL ORDER BY publish_time DESC NULLS LAST LIMIT $2"
+        )
+
+    def enrich_parameters(self, enrichment: Enrichment) -> list[object]:
+        return [getattr(enrichment, name) for name in self.enriched]
 
 
 def instagram_account(
@@ -177,148 +286,79 @@ def instagram_account(
     return Account(profile, avg_likes, avg_comments, rate)
 
 
-def _profile(get: Callable[[Any], Any]) -> Callable[[Account[Any]], Any]:
-    return lambda account: get(account.profile)
-
-
 INSTAGRAM: NetworkSchema[InstagramProfile, InstagramPost] = NetworkSchema(
     network="instagram",
+    profile_model=InstagramProfile,
     account=Table(
         "instagram_account",
-        (
-            Column("profile_id", "text", _profile(lambda p: p.profile_id)),
-            Column("handle", "text", _profile(lambda p: p.handle), "replace"),
-            Column("full_name", "text", _profile(lambda p: p.full_name)),
-            Column("biography", "text", _profile(lambda p: p.biography)),
-            Column("category", "text", _profile(lambda p: p.category)),
-            Column("followers", "bigint", _profile(lambda p: p.followers)),
-            Column("following", "bigint", _profile(lambda p: p.following)),
-            Column("media_count", "bigint", _profile(lambda p: p.media_count)),
-            Column("avg_likes", "float8", lambda a: a.avg_likes),
-            Column("avg_comments", "float8", lambda a: a.avg_comments),
-            Column("engagement_rate", "float8", lambda a: a.engagement_rate),
-            Column("is_verified", "boolean", _profile(lambda p: p.is_verified), "replace"),
-            Column("is_business", "boolean", _profile(lambda p: p.is_business), "replace"),
-            Column("is_private", "boolean", _profile(lambda p: p.is_private), "replace"),
-            Column("profile_pic_url", "text", _profile(lambda p: p.profile_pic_url)),
-            Column("external_url", "text", _profile(lambda p: p.external_url)),
-        ),
+        (*columns(InstagramProfile, path="profile."), *AVERAGE_COLUMNS),
         refreshed=True,
     ),
     post=Table(
         "instagram_post",
-        (
-            Column("post_id", "text", lambda p: p.post_id),
-            Column("shortcode", "text", lambda p: p.shortcode, "replace"),
-            Column("profile_id", "text", lambda p: p.profile_id, "insert"),
-            Column("post_type", "text", lambda p: p.post_type),
-            Column("caption", "text", lambda p: p.caption),
-            Column("hashtags", "text[]", lambda p: p.hashtags, "replace"),
-            Column("likes", "bigint", lambda p: p.likes),
-            Column("comments", "bigint", lambda p: p.comments),
-            Column("plays", "bigint", lambda p: p.plays),
-            Column("views", "bigint", lambda p: p.views),
-            Column("thumbnail_url", "text", lambda p: p.thumbnail_url),
-            Column("display_url", "text", lambda p: p.display_url),
-            Column("publish_time", "timestamptz", lambda p: p.publish_time),
-        ),
+        columns(InstagramPost, extra={"hashtags": "text[]"}, owner="profile_id"),
     ),
-    account_id=lambda p: p.profile_id,
-    account_handle=lambda p: p.handle,
-    post_id=lambda p: p.post_id,
-    post_owner=lambda p: p.profile_id,
-    post_shortcode=lambda p: p.shortcode,
-    account_dimensions=(
-        ("full_name", _profile(lambda p: p.full_name)),
-        ("category", _profile(lambda p: p.category)),
-        ("is_verified", _profile(lambda p: _flag(p.is_verified))),
-        ("is_business", _profile(lambda p: _flag(p.is_business))),
-        ("is_private", _profile(lambda p: _flag(p.is_private))),
+    post_shortcode="shortcode",
+    account_dimensions=same_names(
+        "full_name", "category", "is_verified", "is_business", "is_private", under="profile."
     ),
-    account_metrics=(
-        ("followers", _profile(lambda p: p.followers)),
-        ("following", _profile(lambda p: p.following)),
-        ("media_count", _profile(lambda p: p.media_count)),
-        ("avg_likes", lambda a: a.avg_likes),
-        ("avg_comments", lambda a: a.avg_comments),
-        ("engagement_rate", lambda a: a.engagement_rate),
+    account_metrics={
+        **same_names("followers", "following", "media_count", under="profile."),
+        **same_names(*AVERAGES),
+    },
+    post_dimensions=same_names("post_type", "caption", "hashtags", "publish_time"),
+    post_metrics=same_names("likes", "comments", "views", "plays"),
+    enriched=("gender", "country", "city", "category", "topics", "language"),
+    brief=(
+        "profile_id",
+        "handle",
+        "full_name",
+        "biography",
+        "category",
+        "followers",
+        "media_count",
     ),
-    post_dimensions=(
-        ("post_type", lambda p: p.post_type),
-        ("caption", lambda p: p.caption),
-        ("hashtags", lambda p: ",".join(p.hashtags) or None),
-        ("publish_time", lambda p: _time(p.publish_time)),
-    ),
-    post_metrics=(
-        ("likes", lambda p: p.likes),
-        ("comments", lambda p: p.comments),
-        ("views", lambda p: p.views),
-        ("plays", lambda p: p.plays),
-    ),
+    post_text="caption",
 )
 
 YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
     network="youtube",
-    account=Table(
-        "youtube_account",
-        (
-            Column("channel_id", "text", _profile(lambda c: c.channel_id)),
-            Column("handle", "text", _profile(lambda c: c.handle)),
-            Column("title", "text", _profile(lambda c: c.title)),
-            Column("description", "text", _profile(lambda c: c.description)),
-            Column("country", "text", _profile(lambda c: c.country)),
-            Column("subscribers", "bigint", _profile(lambda c: c.subscribers)),
-            Column("total_views", "bigint", _profile(lambda c: c.total_views)),
-            Column("video_count", "bigint", _profile(lambda c: c.video_count)),
-            Column("uploads_playlist_id", "text", _profile(lambda c: c.uploads_playlist_id)),
-            Column("thumbnail_url", "text", _profile(lambda c: c.thumbnail_url)),
-        ),
-        refreshed=True,
-    ),
+    profile_model=YouTubeChannel,
+    account=Table("youtube_account", columns(YouTubeChannel, path="profile."), refreshed=True),
     post=Table(
         "youtube_post",
-        (
-            Column("video_id", "text", lambda v: v.video_id),
-            Column("channel_id", "text", lambda v: v.channel_id, "insert"),
-            Column("title", "text", lambda v: v.title),
-            Column("description", "text", lambda v: v.description),
-            Column("tags", "text[]", lambda v: v.tags, "replace"),
-            Column("category_id", "text", lambda v: v.category_id),
-            Column("duration_s", "integer", lambda v: v.duration_s),
-            Column("is_short", "boolean", lambda v: v.is_short, "replace"),
-            Column("views", "bigint", lambda v: v.views),
-            Column("likes", "bigint", lambda v: v.likes),
-            Column("comments", "bigint", lambda v: v.comments),
-            Column("thumbnail_url", "text", lambda v: v.thumbnail_url),
-            Column("publish_time", "timestamptz", lambda v: v.publish_time),
+        columns(
+            YouTubeVideo,
+            extra={"is_short": "boolean"},
+            types_={"duration_s": "integer"},
+            owner="channel_id",
         ),
     ),
-    account_id=lambda c: c.channel_id,
-    account_handle=lambda c: c.handle,
-    post_id=lambda v: v.video_id,
-    post_owner=lambda v: v.channel_id,
-    post_shortcode=lambda v: v.video_id,
-    account_dimensions=(
-        ("full_name", _profile(lambda c: c.title)),
-        ("country", _profile(lambda c: c.country)),
+    post_shortcode="video_id",
+    account_dimensions={"full_name": "profile.title", "country": "profile.country"},
+    account_metrics=same_names("subscribers", "total_views", "video_count", under="profile."),
+    post_dimensions={
+        "post_type": "post_type",
+        "caption": "title",
+        "hashtags": "tags",
+        **same_names("category_id", "publish_time"),
+    },
+    post_metrics=same_names("views", "likes", "comments", "duration_s"),
+    enriched=("country", "category", "language"),
+    brief=(
+        "channel_id",
+        "handle",
+        "title",
+        "description",
+        "country",
+        "subscribers",
+        "uploads_playlist_id",
     ),
-    account_metrics=(
-        ("subscribers", _profile(lambda c: c.subscribers)),
-        ("total_views", _profile(lambda c: c.total_views)),
-        ("video_count", _profile(lambda c: c.video_count)),
-    ),
-    post_dimensions=(
-        ("post_type", lambda v: "short" if v.is_short else "video"),
-        ("caption", lambda v: v.title),
-        ("hashtags", lambda v: ",".join(v.tags) or None),
-        ("category_id", lambda v: v.category_id),
-        ("publish_time", lambda v: _time(v.publish_time)),
-    ),
-    post_metrics=(
-        ("views", lambda v: v.views),
-        ("likes", lambda v: v.likes),
-        ("comments", lambda v: v.comments),
-        ("duration_s", lambda v: v.duration_s),
-    ),
+    post_text="title",
     after_posts="update_youtube_averages",
 )
+
+SCHEMAS: Mapping[SocialNetwork, NetworkSchema[Any, Any]] = {
+    "instagram": INSTAGRAM,
+    "youtube": YOUTUBE,
+}

@@ -6,11 +6,12 @@ publish those events after the commit, so an event never announces a row that is
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import asyncpg
+from pydantic import BaseModel
 
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events
@@ -19,8 +20,8 @@ from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
 from reach.scraper.sql import load_queries
 
 P = load_queries("reach.scraper", "processing.sql")
-A = TypeVar("A")
-PostT = TypeVar("PostT")
+A = TypeVar("A", bound=BaseModel)
+PostT = TypeVar("PostT", bound=BaseModel)
 
 
 async def save_account(
@@ -32,26 +33,40 @@ async def save_account(
 ) -> list[pb.Event]:
     """Upserts the account (taking its handle from any account that held it before) and its
     profile_log row; returns its profile_log event."""
-    account_id = schema.account_id(account.profile)
-    handle = schema.account_handle(account.profile)
-    dims = dimensions(schema.account_dimensions, account)
-    mets = metrics(schema.account_metrics, account)
+    account_id = schema.account_id(account)
+    handle = schema.account_handle(account)
     async with pool.acquire() as conn, conn.transaction():
         if handle:
             await conn.execute(schema.free_handle_sql, account_id, handle)
         await conn.execute(schema.account.upsert_sql, *schema.account.parameters([account], source))
-        await conn.execute(P["insert_profile_log"], schema.network, account_id, dims, mets, source)
-    return [
-        events.profile_log(
-            task_id,
+        return [await _profile_log(conn, task_id, schema, account, source)]
+
+
+async def _profile_log(
+    conn: asyncpg.Connection,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    account: Account[A],
+    source: str,
+    also: Mapping[str, str] | None = None,
+) -> pb.Event:
+    """Writes the account's profile_log row (its declared dimensions over `also`) and returns
+    its event."""
+    account_id = schema.account_id(account)
+    dims = {**(also or {}), **dimensions(schema.account_dimensions, account)}
+    mets = metrics(schema.account_metrics, account)
+    await conn.execute(P["insert_profile_log"], schema.network, account_id, dims, mets, source)
+    return events.event(
+        task_id,
+        pb.ProfileLog(
             platform=schema.network,
             profile_id=account_id,
-            handle=handle or "",
+            handle=schema.account_handle(account) or "",
             dimensions=dims,
             metrics=mets,
             source=source,
-        )
-    ]
+        ),
+    )
 
 
 async def save_posts(
@@ -76,15 +91,17 @@ async def save_posts(
             for owner in sorted(set(owners)):
                 await conn.execute(P[schema.after_posts], owner)
     return [
-        events.post_log(
+        events.event(
             task_id,
-            platform=schema.network,
-            post_id=post_id,
-            profile_id=owner,
-            shortcode=schema.post_shortcode(post),
-            dimensions=d,
-            metrics=m,
-            source=source,
+            pb.PostLog(
+                platform=schema.network,
+                post_id=post_id,
+                profile_id=owner,
+                shortcode=getattr(post, schema.post_shortcode),
+                dimensions=d,
+                metrics=m,
+                source=source,
+            ),
         )
         for post, post_id, owner, d, m in zip(posts, ids, owners, dims, mets, strict=True)
     ]
@@ -114,8 +131,18 @@ async def save_sentiments(
         [s.neutral for s in rows],
     )
     return [
-        events.sentiment_log(
-            task_id, platform=platform, post_id=post_id, text=texts[s.comment_id], sentiment=s
+        events.event(
+            task_id,
+            pb.SentimentLog(
+                platform=platform,
+                post_id=post_id,
+                comment_id=s.comment_id,
+                text=texts[s.comment_id],
+                score=s.score,
+                positive=s.positive,
+                negative=s.negative,
+                neutral=s.neutral,
+            ),
         )
         for s in rows
     ]
@@ -161,17 +188,19 @@ async def save_asset(pool: asyncpg.Pool, task_id: int, asset: StoredAsset) -> li
         asset.sha256,
     )
     return [
-        events.asset_log(
+        events.event(
             task_id,
-            platform=asset.platform,
-            entity_type=asset.entity_type,
-            entity_id=asset.entity_id,
-            asset_type=asset.asset_type,
-            source_url=asset.source_url,
-            storage_url=asset.cdn_url or asset.storage_url,
-            content_type=asset.content_type,
-            size_bytes=asset.size_bytes,
-            sha256=asset.sha256,
+            pb.AssetLog(
+                platform=asset.platform,
+                entity_type=asset.entity_type,
+                entity_id=asset.entity_id,
+                asset_type=asset.asset_type,
+                source_url=asset.source_url,
+                storage_url=asset.cdn_url or asset.storage_url,
+                content_type=asset.content_type,
+                size_bytes=asset.size_bytes,
+                sha256=asset.sha256,
+            ),
         )
     ]
 
@@ -185,50 +214,21 @@ def enrichment_dimensions(e: Enrichment) -> dict[str, str]:
 
 
 async def save_enrichment(
-    pool: asyncpg.Pool, task_id: int, platform: str, profile_id: str, e: Enrichment, source: str
+    pool: asyncpg.Pool,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    account_id: str,
+    e: Enrichment,
+    source: str,
 ) -> list[pb.Event]:
-    """Stores what the LLM inferred; returns a profile_log carrying it, or nothing when the
-    account is gone."""
-    dims = enrichment_dimensions(e)
-    if platform == "instagram":
-        row = await pool.fetchrow(
-            P["enrich_instagram_account"],
-            profile_id,
-            e.gender,
-            e.country,
-            e.city,
-            e.category,
-            e.topics,
-            e.language,
-        )
+    """Stores what the LLM inferred; returns a profile_log carrying it and the account's current
+    snapshot (so a reader of the latest snapshot sees both), or nothing when the account is
+    gone."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(schema.enrich_sql, account_id, *schema.enrich_parameters(e))
         if row is None:
             return []
-        handle = row["handle"]
-        dims |= {
-            "full_name": row["full_name"] or "",
-            "is_verified": "1" if row["is_verified"] else "0",
-        }
-        keys = ("followers", "following", "media_count")
-    else:
-        row = await pool.fetchrow(
-            P["enrich_youtube_account"], profile_id, e.country, e.category, e.language
-        )
-        if row is None:
-            return []
-        handle = row["handle"] or ""
-        dims |= {"full_name": row["title"] or ""}
-        keys = ("subscribers", "total_views", "video_count")
-    # The account's current counts ride along, so a reader of the latest snapshot sees them.
-    mets = {k: float(row[k]) for k in keys if row[k] is not None}
-    await pool.execute(P["insert_profile_log"], platform, profile_id, dims, mets, source)
-    return [
-        events.profile_log(
-            task_id,
-            platform=platform,
-            profile_id=profile_id,
-            handle=handle,
-            dimensions=dims,
-            metrics=mets,
-            source=source,
-        )
-    ]
+        account = Account(schema.profile_model.model_validate(dict(row)))
+        return [
+            await _profile_log(conn, task_id, schema, account, source, enrichment_dimensions(e))
+        ]

@@ -62,37 +62,5 @@ ON CONFLICT (platform, entity_type, entity_id, asset_type) DO UPDATE SET
 SELECT profile_id, handle, full_name, biography, category, followers, media_count
 FROM instagram_account WHERE lower(handle) = lower($1);
 
--- name: instagram_account_by_id
-SELECT profile_id, handle, full_name, biography, category, followers, media_count
-FROM instagram_account WHERE profile_id = $1;
-
--- name: youtube_account_by_id
-SELECT channel_id, handle, title, description, country, subscribers, uploads_playlist_id
-FROM youtube_account WHERE channel_id = $1;
-
--- name: recent_instagram_captions
-SELECT caption FROM instagram_post
-WHERE profile_id = $1 AND caption IS NOT NULL
-ORDER BY publish_time DESC NULLS LAST LIMIT $2;
-
--- name: recent_youtube_titles
-SELECT title FROM youtube_post
-WHERE channel_id = $1 AND title IS NOT NULL
-ORDER BY publish_time DESC NULLS LAST LIMIT $2;
-
--- name: enrich_instagram_account
-UPDATE instagram_account SET
-    gender = $2, country = coalesce($3, country), city = coalesce($4, city), category = $5,
-    topics = $6, language = coalesce($7, language), updated_at = now()
-WHERE profile_id = $1
-RETURNING handle, full_name, followers, following, media_count, is_verified, is_business;
-
--- name: enrich_youtube_account
-UPDATE youtube_account SET
-    country = coalesce($2, country), category = $3, language = coalesce($4, language),
-    updated_at = now()
-WHERE channel_id = $1
-RETURNING handle, title, subscribers, total_views, video_count, is_verified;
-
 -- name: instagram_post_id_by_shortcode
 SELECT post_id FROM instagram_post WHERE shortcode = $1;

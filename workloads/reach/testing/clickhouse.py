@@ -39,6 +39,13 @@ def fresh_database(client: Client, prefix: str = "test") -> Iterator[str]:
         client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
 
 
+def drop_database(dsn: str, name: str) -> None:
+    """Drops database `name` through a client of its own, closed after (an embedded engine is
+    one process's at a time: tests close theirs while a command of theirs runs)."""
+    with connected(dsn) as client:
+        client.command(f"DROP DATABASE IF EXISTS {name} SYNC")
+
+
 class ClickHouseServer:
     """`reach clickhouse serve` as its own process on `data_dir`, startable again after a stop
     or a kill, on the same port and folder."""

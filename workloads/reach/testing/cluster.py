@@ -23,8 +23,10 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from cryptography import x509
@@ -341,6 +343,21 @@ class LocalCluster:
         if check and result.returncode != 0:
             raise ClusterError(f"kubectl {' '.join(args)}: {result.stderr.strip()}")
         return result
+
+    def dry_run(self, docs: Sequence[Mapping[str, Any]]) -> int:
+        """How many of `docs` the API server accepts in a server-side apply dry run with strict
+        validation (schemas, CRDs' included); a refused one raises ClusterError."""
+        out = self.kubectl(
+            "apply",
+            "--dry-run=server",
+            "--validate=strict",
+            "--server-side",
+            "--field-manager=reach-test",
+            "-f",
+            "-",
+            input=yaml.safe_dump_all(docs),
+        )
+        return out.stdout.count("(server dry run)")
 
     def stop(self) -> None:
         for _, process in reversed(self._processes):

@@ -1,14 +1,18 @@
 """PostgreSQL for tests and benches: databases of their own on the shared server (`admin`,
-`with_database`), and a private server for tests that stop and restart it (the shared one on
-5432 is never touched): a cluster made by the installed PostgreSQL's `initdb` in a temp folder,
-run by the `postgres` user on a free loopback port, trust authentication. Its data survives a
-restart, as a real server's disk does."""
+`with_database`, `new_database`), and a private server for tests that stop and restart it (the
+shared one on 5432 is never touched): a cluster made by the installed PostgreSQL's `initdb` in a
+temp folder, run by the `postgres` user on a free loopback port, trust authentication. Its data
+survives a restart, as a real server's disk does."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
 import subprocess
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -30,6 +34,20 @@ async def admin(dsn: str, *statements: str) -> None:
             await conn.execute(statement)
     finally:
         await conn.close()
+
+
+@contextlib.contextmanager
+def new_database(
+    server: str, template: str | None = None, prefix: str = "reach_test"
+) -> Iterator[str]:
+    """A DSN to a new database on `server` (a copy of `template`, or empty), dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f" TEMPLATE {template}" if template else ""
+    asyncio.run(admin(server, f"CREATE DATABASE {name}{copy}"))
+    try:
+        yield with_database(server, name)
+    finally:
+        asyncio.run(admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 def _bin() -> Path:

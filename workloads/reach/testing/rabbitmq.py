@@ -1,10 +1,12 @@
-"""A private RabbitMQ node for tests that stop and restart the broker (the shared one on 5672 is
-never touched): a second node of the installed rabbitmq-server with its own name, ports and
+"""RabbitMQ for tests: a virtual host of their own on the shared broker (`vhost`), and a private
+RabbitMQ node for tests that stop and restart the broker (the shared one on 5672 is never
+touched): a second node of the installed rabbitmq-server with its own name, ports and
 folders, no plugins, `guest` on loopback. Its data folder survives a restart, as a real broker's
 disk does, so durable queues and persistent messages come back with it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -12,9 +14,28 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from reach.testing.ports import free_port
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextlib.contextmanager
+def vhost(amqp_url: str) -> Iterator[str]:
+    """The URL of a new virtual host on the broker at `amqp_url` (open to `guest`), deleted
+    after: queues of its own, apart from anything else using that broker."""
+    name = f"reach-test-{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", name)
+    try:
+        _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        yield f"{amqp_url.rstrip('/')}/{name}"
+    finally:
+        _rabbitmqctl("delete_vhost", name)
 
 
 class PrivateRabbitMQ:

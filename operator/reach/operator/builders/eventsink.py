@@ -26,21 +26,15 @@ def build(owner: Owner, spec: EventSinkSpec, runtime: Runtime) -> list[Manifest]
     sink = container(
         "sink",
         runtime,
-        [
-            "ingest",
-            "sink",
-            "--sink",
-            spec.sink,
-            "--mode",
-            spec.batch.mode,
-            "--batch-rows",
-            str(spec.batch.max_rows),
-            "--flush-seconds",
-            str(spec.batch.flush_interval_seconds),
-        ],
+        ["ingest", "sink", "--sink", spec.sink],
         ports={"probes": PROBE_PORT},
         probe_port="probes",
+        # Settings travel as the sink's REACH_* variables (`reach.ingest.settings`), as every
+        # workload's do; the arguments say only which sink runs.
         env=[
+            {"name": "REACH_SINK_MODE", "value": spec.batch.mode},
+            {"name": "REACH_SINK_BATCH_ROWS", "value": str(spec.batch.max_rows)},
+            {"name": "REACH_SINK_FLUSH_SECONDS", "value": str(spec.batch.flush_interval_seconds)},
             {"name": "REACH_SINK_PROBE_PORT", "value": str(PROBE_PORT)},
             {"name": "REACH_SINK_RETRIES", "value": str(spec.max_retries)},
             {"name": "REACH_INGEST_QUEUE_TYPE", "value": queue_type},

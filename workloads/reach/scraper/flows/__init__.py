@@ -13,19 +13,19 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
     {
         f.name: f
         for f in (
-            instagram.REFRESH_PROFILE,
-            instagram.REFRESH_POSTS,
-            instagram.REFRESH_POST,
-            instagram.FETCH_FOLLOWERS,
-            instagram.FETCH_COMMENTS,
-            youtube.REFRESH_CHANNEL,
-            youtube.REFRESH_CHANNEL_VIDEOS,
-            youtube.REFRESH_VIDEO,
-            youtube.FETCH_VIDEO_COMMENTS,
-            youtube.SEARCH_KEYWORD,
-            assets.UPLOAD_ASSET,
-            enrichment.ENRICH_PROFILE,
-            credentials.VALIDATE_CREDENTIAL,
+            instagram.refresh_profile,
+            instagram.refresh_recent_posts,
+            instagram.refresh_post,
+            instagram.fetch_followers,
+            instagram.fetch_post_comments,
+            youtube.refresh_channel,
+            youtube.refresh_channel_videos,
+            youtube.refresh_video,
+            youtube.fetch_video_comments,
+            youtube.search_keyword,
+            assets.upload_asset,
+            enrichment.enrich_profile,
+            credentials.validate_credential,
         )
     }
 )

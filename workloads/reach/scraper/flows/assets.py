@@ -12,7 +12,7 @@ import hashlib
 
 from reach.scraper import processing
 from reach.scraper.contract import AssetParams, FlowName
-from reach.scraper.flows.base import Flow, FlowContext
+from reach.scraper.flows.base import FlowContext, flow
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import Media
@@ -22,7 +22,9 @@ def cdn_url(base: str | None, key: str) -> str | None:
     return f"{base.rstrip('/')}/{key}" if base else None
 
 
+@flow(FlowName.UPLOAD_ASSET, sources=("cdn",), rate_limits=(RateLimit(50, "second"),))
 async def upload_asset(ctx: FlowContext, p: AssetParams) -> Complete:
+    """Copy a profile picture or post image from the platform CDN to object storage."""
     max_bytes = ctx.settings.asset_max_bytes
     answer = await ctx.chain.first(Media, lambda s: s.download(p.url, max_bytes))
     data, content_type = answer.value
@@ -42,12 +44,3 @@ async def upload_asset(ctx: FlowContext, p: AssetParams) -> Complete:
     )
     await ctx.publish(await processing.save_asset(ctx.pool, ctx.task_id, asset))
     return Complete(source=answer.source, result={"key": key, "bytes": len(data)})
-
-
-UPLOAD_ASSET = Flow(
-    name=FlowName.UPLOAD_ASSET,
-    run=upload_asset,
-    description="Copy a profile picture or post image from the platform CDN to object storage.",
-    sources=("cdn",),
-    rate_limits=(RateLimit(50, "second"),),
-)

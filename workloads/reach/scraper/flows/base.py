@@ -12,6 +12,7 @@ worker.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -134,6 +135,25 @@ class Flow(Generic[P]):
 
     def validate(self, params: Mapping[str, Any]) -> FlowParams:
         return self.params.model_validate(dict(params))
+
+
+def flow(
+    name: FlowName,
+    *,
+    sources: tuple[str, ...] = (),
+    rate_limits: tuple[RateLimit, ...] = (),
+    max_retries: int | None = None,
+) -> Callable[[Run[P]], Flow[P]]:
+    """Declares the decorated function as the `run` of flow `name`, described (in the API's
+    list of flows) by the first paragraph of its docstring."""
+
+    def declare(run: Run[P]) -> Flow[P]:
+        doc = inspect.getdoc(run)
+        assert doc, f"flow {name} needs a docstring: its description"
+        description = " ".join(doc.split("\n\n")[0].split())
+        return Flow(name, run, description, sources, rate_limits, max_retries)
+
+    return declare
 
 
 async def collect_pages(fetch: Callable[[str | None], Awaitable[Page[T]]], limit: int) -> list[T]:

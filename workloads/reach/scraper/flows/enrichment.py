@@ -12,8 +12,9 @@ import json
 
 from reach.scraper import processing
 from reach.scraper.contract import EnrichParams, FlowName
-from reach.scraper.flows.base import Flow, FlowContext
+from reach.scraper.flows.base import FlowContext, flow
 from reach.scraper.models import Enrichment
+from reach.scraper.networks import SCHEMAS
 from reach.scraper.queue.models import Complete
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import StructuredChat
@@ -31,37 +32,27 @@ SYSTEM = (
 
 async def creator_brief(ctx: FlowContext, p: EnrichParams) -> str:
     """The stored facts the model reads; NotFound when the profile was never scraped."""
-    if p.network == "instagram":
-        row = await ctx.pool.fetchrow(processing.P["instagram_account_by_id"], p.profile_id)
-        texts = "recent_instagram_captions"
-    else:
-        row = await ctx.pool.fetchrow(processing.P["youtube_account_by_id"], p.profile_id)
-        texts = "recent_youtube_titles"
+    schema = SCHEMAS[p.network]
+    row = await ctx.pool.fetchrow(schema.brief_sql, p.profile_id)
     if row is None:
         raise NotFound("postgres", f"{p.network} profile {p.profile_id} is not stored yet")
-    recent = [r[0] for r in await ctx.pool.fetch(processing.P[texts], p.profile_id, RECENT_TEXTS)]
+    texts = await ctx.pool.fetch(schema.recent_texts_sql, p.profile_id, RECENT_TEXTS)
+    recent = [r[0] for r in texts]
     facts = {k: v for k, v in dict(row).items() if v is not None}
     return json.dumps({"profile": facts, "recent_posts": recent}, ensure_ascii=False, default=str)
 
 
+@flow(FlowName.ENRICH_PROFILE, sources=("openai",), rate_limits=(RateLimit(60, "minute"),))
 async def enrich_profile(ctx: FlowContext, p: EnrichParams) -> Complete:
+    """Infer a stored profile's gender, location, language, category and topics."""
     brief = await creator_brief(ctx, p)
     answer = await ctx.chain.first(
         StructuredChat, lambda s: s.answer(SYSTEM, brief, "profile_enrichment", Enrichment)
     )
     published = await processing.save_enrichment(
-        ctx.pool, ctx.task_id, p.network, p.profile_id, answer.value, answer.source
+        ctx.pool, ctx.task_id, SCHEMAS[p.network], p.profile_id, answer.value, answer.source
     )
     if not published:
         raise NotFound("postgres", f"{p.network} profile {p.profile_id} vanished")
     await ctx.publish(published)
     return Complete(source=answer.source, result=answer.value.model_dump())
-
-
-ENRICH_PROFILE = Flow(
-    name=FlowName.ENRICH_PROFILE,
-    run=enrich_profile,
-    description="Infer a stored profile's gender, location, language, category and topics.",
-    sources=("openai",),
-    rate_limits=(RateLimit(60, "minute"),),
-)

@@ -7,6 +7,7 @@ creator's followers (the input of follower analysis), a post's comments with sen
 
 from __future__ import annotations
 
+from reach.common.events import events_pb2 as pb
 from reach.scraper import events, processing
 from reach.scraper.contract import (
     FlowName,
@@ -16,8 +17,8 @@ from reach.scraper.contract import (
     InstagramPostsParams,
     InstagramShortcodeParams,
 )
-from reach.scraper.flows.base import Flow, FlowContext, collect_pages
-from reach.scraper.flows.sentiment import score_comments
+from reach.scraper.flows.base import FlowContext, collect_pages, flow
+from reach.scraper.flows.sentiment import fetch_and_score
 from reach.scraper.models import InstagramProfile
 from reach.scraper.networks import INSTAGRAM, instagram_account
 from reach.scraper.queue.models import Complete
@@ -40,7 +41,9 @@ PROFILE_SOURCES = ("graphapi", "rapidapi-instagram", "lastresort")
 RAPID_ONLY = ("rapidapi-instagram",)
 
 
+@flow(FlowName.REFRESH_INSTAGRAM_PROFILE, sources=PROFILE_SOURCES, rate_limits=PROFILE_LIMITS)
 async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
+    """Refresh an Instagram profile (and its engagement averages) by handle."""
     answer = await ctx.chain.first(
         InstagramProfiles, lambda s: s.instagram_profile(p.handle), handle=p.rate_key()
     )
@@ -55,8 +58,14 @@ async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complet
     )
 
 
+@flow(
+    FlowName.REFRESH_INSTAGRAM_POSTS,
+    sources=("graphapi", "rapidapi-instagram"),
+    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
+)
 async def refresh_recent_posts(ctx: FlowContext, p: InstagramPostsParams) -> Complete:
     # Cursors belong to the source that made them: a source pages to the end or fails whole.
+    """Refresh an Instagram profile's most recent posts."""
     answer = await ctx.chain.first(
         InstagramPosts,
         lambda s: collect_pages(lambda c: s.instagram_posts(p.handle, c), p.limit),
@@ -68,7 +77,9 @@ async def refresh_recent_posts(ctx: FlowContext, p: InstagramPostsParams) -> Com
     return Complete(source=answer.source, result={"posts": len(answer.value)})
 
 
+@flow(FlowName.REFRESH_INSTAGRAM_POST, sources=RAPID_ONLY, rate_limits=(RateLimit(60, "minute"),))
 async def refresh_post(ctx: FlowContext, p: InstagramShortcodeParams) -> Complete:
+    """Refresh one Instagram post by its shortcode."""
     answer = await ctx.chain.first(
         InstagramPostLookup, lambda s: s.instagram_post(p.shortcode), handle=p.rate_key()
     )
@@ -95,7 +106,13 @@ async def _creator(ctx: FlowContext, handle: str) -> InstagramProfile | str:
     return profile
 
 
+@flow(
+    FlowName.FETCH_INSTAGRAM_FOLLOWERS,
+    sources=("graphapi", "rapidapi-instagram", "lastresort"),
+    rate_limits=(RateLimit(30, "minute"),),
+)
 async def fetch_followers(ctx: FlowContext, p: InstagramFollowersParams) -> Complete:
+    """Fetch a creator's followers for follower analysis (profile_relationship_log)."""
     creator = await _creator(ctx, p.handle)
     creator_id = creator if isinstance(creator, str) else creator.profile_id
     answer = await ctx.chain.first(
@@ -105,12 +122,17 @@ async def fetch_followers(ctx: FlowContext, p: InstagramFollowersParams) -> Comp
     )
     await ctx.publish(
         [
-            events.relationship_log(
+            events.event(
                 ctx.task_id,
-                platform="instagram",
-                creator_id=creator_id,
-                follower=f,
-                source=answer.source,
+                pb.ProfileRelationshipLog(
+                    platform="instagram",
+                    source_profile_id=creator_id,
+                    target_profile_id=f.profile_id,
+                    target_handle=f.handle,
+                    target_full_name=f.full_name,
+                    relationship_type="FOLLOWER",
+                    source=answer.source,
+                ),
             )
             for f in answer.value
         ]
@@ -120,57 +142,19 @@ async def fetch_followers(ctx: FlowContext, p: InstagramFollowersParams) -> Comp
     )
 
 
-async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> Complete:
-    answer = await ctx.chain.first(
-        InstagramComments,
-        lambda s: collect_pages(lambda c: s.instagram_comments(p.shortcode, c), p.limit),
-        handle=p.rate_key(),
-    )
-    post_id = await ctx.pool.fetchval(processing.P["instagram_post_id_by_shortcode"], p.shortcode)
-    scored, llm = await score_comments(ctx, answer.value)
-    published = await processing.save_sentiments(
-        ctx.pool, ctx.task_id, "instagram", post_id or p.shortcode, answer.value, scored
-    )
-    await ctx.publish(published)
-    mean = sum(s.score for s in scored) / len(scored) if scored else None
-    return Complete(
-        source=answer.source,
-        result={"comments": len(answer.value), "scored_by": llm, "mean_score": mean},
-    )
-
-
-REFRESH_PROFILE = Flow(
-    name=FlowName.REFRESH_INSTAGRAM_PROFILE,
-    run=refresh_profile,
-    description="Refresh an Instagram profile (and its engagement averages) by handle.",
-    sources=PROFILE_SOURCES,
-    rate_limits=PROFILE_LIMITS,
-)
-REFRESH_POSTS = Flow(
-    name=FlowName.REFRESH_INSTAGRAM_POSTS,
-    run=refresh_recent_posts,
-    description="Refresh an Instagram profile's most recent posts.",
-    sources=("graphapi", "rapidapi-instagram"),
-    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
-)
-REFRESH_POST = Flow(
-    name=FlowName.REFRESH_INSTAGRAM_POST,
-    run=refresh_post,
-    description="Refresh one Instagram post by its shortcode.",
-    sources=RAPID_ONLY,
-    rate_limits=(RateLimit(60, "minute"),),
-)
-FETCH_FOLLOWERS = Flow(
-    name=FlowName.FETCH_INSTAGRAM_FOLLOWERS,
-    run=fetch_followers,
-    description="Fetch a creator's followers for follower analysis (profile_relationship_log).",
-    sources=("graphapi", "rapidapi-instagram", "lastresort"),
-    rate_limits=(RateLimit(30, "minute"),),
-)
-FETCH_COMMENTS = Flow(
-    name=FlowName.FETCH_INSTAGRAM_POST_COMMENTS,
-    run=fetch_post_comments,
-    description="Fetch an Instagram post's comments and score their sentiment.",
+@flow(
+    FlowName.FETCH_INSTAGRAM_POST_COMMENTS,
     sources=(*RAPID_ONLY, "openai"),
     rate_limits=(RateLimit(30, "minute"),),
 )
+async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> Complete:
+    """Fetch an Instagram post's comments and score their sentiment."""
+    post_id = await ctx.pool.fetchval(processing.P["instagram_post_id_by_shortcode"], p.shortcode)
+    return await fetch_and_score(
+        ctx,
+        "instagram",
+        post_id or p.shortcode,
+        InstagramComments,
+        lambda s, cursor: s.instagram_comments(p.shortcode, cursor),
+        p,
+    )

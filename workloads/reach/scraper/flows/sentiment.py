@@ -1,6 +1,6 @@
 """Sentiment of comments through the LLM (a strict JSON schema answer), shared by the Instagram
-and YouTube comment flows: comments go in batches, each answer must score exactly the comments
-it was given."""
+and YouTube comment flows (`fetch_and_score` is either): comments go in batches, each
+answer must score exactly the comments it was given."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -9,14 +9,22 @@ it was given."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from reach.scraper.flows.base import FlowContext
-from reach.scraper.models import Comment, Sentiment
-from reach.scraper.sources.capabilities import StructuredChat
+from reach.common.networks import SocialNetwork
+from reach.scraper import processing
+from reach.scraper.contract import InstagramCommentsParams, YouTubeCommentsParams
+from reach.scraper.flows.base import FlowContext, collect_pages
+from reach.scraper.models import Comment, Page, Sentiment
+from reach.scraper.queue.models import Complete
+from reach.scraper.sources.capabilities import Source, StructuredChat
 from reach.scraper.sources.errors import Malformed
+
+S = TypeVar("S", bound=Source)
+CommentsParams = InstagramCommentsParams | YouTubeCommentsParams
 
 BATCH = 50
 SYSTEM = (
@@ -64,3 +72,31 @@ async def score_comments(
         scored.extend(result.value)
         source = result.source
     return scored, source
+
+
+async def fetch_and_score(
+    ctx: FlowContext,
+    network: SocialNetwork,
+    post_id: str,
+    capability: type[S],
+    page: Callable[[S, str | None], Awaitable[Page[Comment]]],
+    p: CommentsParams,
+) -> Complete:
+    """Either network's comment flow: fetches a post's comments (`page` of `capability`, up
+    to the params' limit), scores them, stores and publishes their sentiments."""
+    fetched = await ctx.chain.first(
+        capability,
+        lambda s: collect_pages(lambda cursor: page(s, cursor), p.limit),
+        handle=p.rate_key(),
+    )
+    scored, llm = await score_comments(ctx, fetched.value)
+    await ctx.publish(
+        await processing.save_sentiments(
+            ctx.pool, ctx.task_id, network, post_id, fetched.value, scored
+        )
+    )
+    mean = sum(s.score for s in scored) / len(scored) if scored else None
+    return Complete(
+        source=fetched.source,
+        result={"comments": len(fetched.value), "scored_by": llm, "mean_score": mean},
+    )

@@ -17,8 +17,8 @@ from reach.scraper.contract import (
     YouTubeSearchParams,
     YouTubeVideoParams,
 )
-from reach.scraper.flows.base import Flow, FlowContext, collect_pages
-from reach.scraper.flows.sentiment import score_comments
+from reach.scraper.flows.base import FlowContext, collect_pages, flow
+from reach.scraper.flows.sentiment import fetch_and_score
 from reach.scraper.models import YouTubeChannel, YouTubeVideo
 from reach.scraper.networks import YOUTUBE, Account
 from reach.scraper.queue.models import Complete, NewTask
@@ -36,7 +36,7 @@ SOURCES = ("youtube",)
 
 async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:
     """A channel whose uploads playlist we need, from PostgreSQL or else from the API."""
-    row = await ctx.pool.fetchrow(processing.P["youtube_account_by_id"], channel_id)
+    row = await ctx.pool.fetchrow(YOUTUBE.brief_sql, channel_id)
     if row is not None and row["uploads_playlist_id"]:
         return YouTubeChannel(channel_id=channel_id, uploads_playlist_id=row["uploads_playlist_id"])
     answer = await ctx.chain.first(
@@ -50,7 +50,13 @@ async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:
     return answer.value
 
 
+@flow(
+    FlowName.REFRESH_YOUTUBE_CHANNEL,
+    sources=SOURCES,
+    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
+)
 async def refresh_channel(ctx: FlowContext, p: YouTubeChannelParams) -> Complete:
+    """Refresh a YouTube channel by id or @handle."""
     answer = await ctx.chain.first(
         YouTubeChannels,
         lambda s: s.youtube_channel(channel_id=p.channel_id, handle=p.handle),
@@ -72,7 +78,11 @@ async def _latest_videos(source: YouTubeVideos, playlist: str, limit: int) -> li
     return await source.youtube_videos(ids)
 
 
+@flow(
+    FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS, sources=SOURCES, rate_limits=(RateLimit(60, "minute"),)
+)
 async def refresh_channel_videos(ctx: FlowContext, p: YouTubeChannelVideosParams) -> Complete:
+    """Refresh a channel's latest uploads (and its averages)."""
     channel = await _channel(ctx, p.channel_id)
     if not channel.uploads_playlist_id:
         raise NotFound("youtube", f"channel {p.channel_id} has no uploads playlist")
@@ -93,7 +103,9 @@ async def _one_video(source: YouTubeVideos, video_id: str) -> YouTubeVideo:
     return found[0]
 
 
+@flow(FlowName.REFRESH_YOUTUBE_VIDEO, sources=SOURCES, rate_limits=(RateLimit(120, "minute"),))
 async def refresh_video(ctx: FlowContext, p: YouTubeVideoParams) -> Complete:
+    """Refresh one YouTube video by id."""
     answer = await ctx.chain.first(
         YouTubeVideos, lambda s: _one_video(s, p.video_id), handle=p.rate_key()
     )
@@ -103,26 +115,27 @@ async def refresh_video(ctx: FlowContext, p: YouTubeVideoParams) -> Complete:
     return Complete(source=answer.source, result={"video_id": p.video_id})
 
 
+@flow(
+    FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS,
+    sources=(*SOURCES, "openai"),
+    rate_limits=(RateLimit(30, "minute"),),
+)
 async def fetch_video_comments(ctx: FlowContext, p: YouTubeCommentsParams) -> Complete:
-    answer = await ctx.chain.first(
+    """Fetch a video's comments and score their sentiment."""
+    return await fetch_and_score(
+        ctx,
+        "youtube",
+        p.video_id,
         YouTubeComments,
-        lambda s: collect_pages(lambda c: s.youtube_comments(p.video_id, c), p.limit),
-        handle=p.rate_key(),
-    )
-    scored, llm = await score_comments(ctx, answer.value)
-    await ctx.publish(
-        await processing.save_sentiments(
-            ctx.pool, ctx.task_id, "youtube", p.video_id, answer.value, scored
-        )
-    )
-    mean = sum(s.score for s in scored) / len(scored) if scored else None
-    return Complete(
-        source=answer.source,
-        result={"comments": len(answer.value), "scored_by": llm, "mean_score": mean},
+        lambda s, cursor: s.youtube_comments(p.video_id, cursor),
+        p,
     )
 
 
+# search.list costs 100 quota units of a key's 10,000 a day.
+@flow(FlowName.SEARCH_YOUTUBE_KEYWORD, sources=SOURCES, rate_limits=(RateLimit(100, "day"),))
 async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
+    """Search channels by keyword and enqueue their refresh (keyword collections)."""
     answer = await ctx.chain.first(
         YouTubeSearch,
         lambda s: collect_pages(lambda c: s.youtube_search(p.keyword, p.kind, c), p.limit),
@@ -130,7 +143,7 @@ async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
     )
     tasks = [
         NewTask(
-            flow=REFRESH_CHANNEL.name,
+            flow=refresh_channel.name,
             params={"channel_id": channel_id},
             dedup_key=channel_id,
             priority=p.priority,
@@ -139,41 +152,3 @@ async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
     ]
     created = await ctx.manager.enqueue_many(tasks)
     return Complete(source=answer.source, result={"found": len(tasks), "enqueued": len(created)})
-
-
-REFRESH_CHANNEL = Flow(
-    name=FlowName.REFRESH_YOUTUBE_CHANNEL,
-    run=refresh_channel,
-    description="Refresh a YouTube channel by id or @handle.",
-    sources=SOURCES,
-    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
-)
-REFRESH_CHANNEL_VIDEOS = Flow(
-    name=FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS,
-    run=refresh_channel_videos,
-    description="Refresh a channel's latest uploads (and its averages).",
-    sources=SOURCES,
-    rate_limits=(RateLimit(60, "minute"),),
-)
-REFRESH_VIDEO = Flow(
-    name=FlowName.REFRESH_YOUTUBE_VIDEO,
-    run=refresh_video,
-    description="Refresh one YouTube video by id.",
-    sources=SOURCES,
-    rate_limits=(RateLimit(120, "minute"),),
-)
-FETCH_VIDEO_COMMENTS = Flow(
-    name=FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS,
-    run=fetch_video_comments,
-    description="Fetch a video's comments and score their sentiment.",
-    sources=(*SOURCES, "openai"),
-    rate_limits=(RateLimit(30, "minute"),),
-)
-SEARCH_KEYWORD = Flow(
-    name=FlowName.SEARCH_YOUTUBE_KEYWORD,
-    run=search_keyword,
-    description="Search channels by keyword and enqueue their refresh (keyword collections).",
-    sources=SOURCES,
-    # search.list costs 100 quota units of a key's 10,000 a day.
-    rate_limits=(RateLimit(100, "day"),),
-)

@@ -8,6 +8,7 @@ provider's own `{"detail": ...}` with 404 for an unknown account or post.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,20 +25,13 @@ NAME = "rapidapi-instagram"
 _MEDIA_TYPES = {1: "image", 2: "video", 8: "carousel"}
 
 
-class _User(BaseModel):
-    id: str
-    username: str
-    full_name: str | None = None
-    biography: str | None = None
-    category: str | None = None
-    follower_count: int | None = None
-    following_count: int | None = None
-    media_count: int | None = None
-    is_verified: bool = False
-    is_business: bool = False
-    is_private: bool = False
-    profile_pic_url: str | None = None
-    external_url: str | None = None
+# The provider's user is our InstagramProfile but for these names (ours -> theirs).
+_USER_NAMES = {
+    "profile_id": "id",
+    "handle": "username",
+    "followers": "follower_count",
+    "following": "following_count",
+}
 
 
 class _Caption(BaseModel):
@@ -91,22 +85,11 @@ class _Listing(BaseModel):
     pagination_token: str | None = None
 
 
-def to_profile(u: _User) -> InstagramProfile:
-    return InstagramProfile(
-        profile_id=u.id,
-        handle=u.username,
-        full_name=u.full_name,
-        biography=u.biography,
-        category=u.category,
-        followers=u.follower_count,
-        following=u.following_count,
-        media_count=u.media_count,
-        is_verified=u.is_verified,
-        is_business=u.is_business,
-        is_private=u.is_private,
-        profile_pic_url=u.profile_pic_url,
-        external_url=u.external_url,
-    )
+def to_profile(user: Mapping[str, Any]) -> InstagramProfile:
+    """The provider's user (its other fields are named as ours) as a profile; Malformed when
+    it is not one."""
+    ours = {name: user.get(theirs) for name, theirs in _USER_NAMES.items() if theirs in user}
+    return parse(NAME, InstagramProfile, {**user, **ours})
 
 
 def _time(epoch: int | None) -> datetime | None:
@@ -169,7 +152,7 @@ class RapidApiInstagram:
 
     async def instagram_profile(self, handle: str) -> tuple[InstagramProfile, list[InstagramPost]]:
         body = parse(NAME, _One, await self._get("/v1/info", {"username_or_id_or_url": handle}))
-        profile = to_profile(parse(NAME, _User, body.data))
+        profile = to_profile(body.data)
         posts = await self.instagram_posts(handle, None)
         return profile, posts.items
 
