@@ -122,3 +122,36 @@ def test_run_now_job_copies_the_cron_template(samples: dict[str, dict[str, Any]]
     assert (
         job["spec"]["template"]["spec"] == cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     )
+
+
+def test_replicated_platform_deployments_get_a_disruption_budget(
+    samples: dict[str, dict[str, Any]],
+) -> None:
+    doc = samples["Platform"]
+    spec = {**doc["spec"], "listeners": {"replicas": 1}, "scraperApi": {"replicas": 3}}
+    built = _build("Platform", {**samples, "Platform": {**doc, "spec": spec}})
+    deployments = {m["metadata"]["name"]: m for m in built if m["kind"] == "Deployment"}
+    budgets = {m["metadata"]["name"]: m for m in built if m["kind"] == "PodDisruptionBudget"}
+    assert set(budgets) == {n for n, d in deployments.items() if d["spec"]["replicas"] > 1}
+    assert "default-listeners" not in budgets
+    for name, budget in budgets.items():
+        pods = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        assert budget["spec"]["selector"]["matchLabels"].items() <= pods.items()
+
+
+def test_the_api_reaches_the_scraper_api_service(samples: dict[str, dict[str, Any]]) -> None:
+    built = _build("Platform", samples)
+    api = next(
+        m for m in built if m["kind"] == "Deployment" and m["metadata"]["name"].endswith("-api")
+    )
+    env = {
+        e["name"]: e.get("value") for e in api["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    scraper = next(
+        m for m in built if m["kind"] == "Service" and m["metadata"]["name"].endswith("scraper-api")
+    )
+    port = scraper["spec"]["ports"][0]["port"]
+    assert env["REACH_SCRAPER_API_URL"] == f"http://{scraper['metadata']['name']}:{port}"
+    assert not any(
+        m["kind"] == "Service" and m["metadata"]["name"].endswith("listeners") for m in built
+    )

@@ -224,6 +224,8 @@ def test_every_sample_becomes_ready_with_its_children(
         "default-api",
         "default-gateway",
         "default-ingest",
+        "default-listeners",
+        "default-scraper-api",
         "instagram-refresh-profile-worker",
     ]
     assert names("cronjobs") == [

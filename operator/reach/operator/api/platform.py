@@ -1,4 +1,5 @@
-"""Platform: the shared services (api, gateway, ingest), their stores and the schema job."""
+"""Platform: the shared services (api, gateway, ingest, the scraper's API and listeners), their
+stores and the schema job."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class Resources(Model):
 
 
 class Service(Model):
+    """A Deployment's size; more than one replica also gets a PodDisruptionBudget."""
+
     replicas: int = Field(default=2, ge=0, le=100)
     resources: Resources = Field(default_factory=Resources)
 
@@ -65,6 +68,15 @@ class PlatformSpec(Model):
     api: Service = Field(default_factory=Service)
     gateway: Gateway
     ingest: Service = Field(default_factory=Service)
+    scraper_api: Service = Field(
+        default_factory=Service,
+        description="`reach scraper api`: where the API sends missing or stale profiles.",
+    )
+    listeners: Service = Field(
+        default_factory=Service,
+        description="`reach scraper listen`: credential, keyword-collection and sentiment "
+        "requests from RabbitMQ turned into scraper tasks.",
+    )
     ingress: Ingress = Field(default_factory=Ingress)
 
 
@@ -72,7 +84,10 @@ class Platform(CustomResource):
     kind = "Platform"
     plural = "platforms"
     short_names = ("rplat",)
-    description = "Shared Reach services (api, gateway, ingest) and the stores they use."
+    description = (
+        "Shared Reach services (api, gateway, ingest, scraper API and listeners) and the stores "
+        "they use."
+    )
     spec_model = PlatformSpec
     status_model = Status
     columns: ClassVar[tuple[Column, ...]] = (

@@ -234,6 +234,16 @@ def service(owner: Owner, name: str, component: str, ports: dict[str, int]) -> M
     }
 
 
+def pod_disruption_budget(owner: Owner, name: str, component: str) -> Manifest:
+    """At most one of a replicated component's pods evicted at a time (drains, upgrades)."""
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": metadata(owner, name, component),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(owner, component)}},
+    }
+
+
 def config_map(owner: Owner, name: str, component: str, data: dict[str, str]) -> Manifest:
     return {
         "apiVersion": "v1",

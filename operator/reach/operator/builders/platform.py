@@ -1,12 +1,15 @@
-"""Platform -> the api, gateway and ingest Deployments and Services, the schema Job and an
-optional Ingress."""
+"""Platform -> the api, gateway, ingest and scraper API Deployments and Services, the scraper's
+listeners, PodDisruptionBudgets of the replicated ones, the schema Job and an optional
+Ingress."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from reach.operator.api.platform import PlatformSpec, Service
 from reach.operator.builders.common import (
+    PROBE_PORT,
     Manifest,
     Owner,
     Runtime,
@@ -16,17 +19,50 @@ from reach.operator.builders.common import (
     job,
     job_spec,
     metadata,
+    pod_disruption_budget,
     pod_spec,
     secret_env,
     service,
 )
 
-# component: (CLI args, ports by name; `http` also serves the probes)
-SERVICES: dict[str, tuple[list[str], dict[str, int]]] = {
-    "api": (["api", "serve", "--port", "7179"], {"http": 7179}),
-    "gateway": (["gateway", "serve", "--port", "8009"], {"http": 8009}),
-    "ingest": (["ingest", "serve"], {"http": 8019, "grpc": 8017}),
-}
+
+@dataclass(frozen=True)
+class Workload:
+    """One long-running component: its `reach` arguments, its ports (the first serves the
+    probes) and whether other workloads reach it through a Service."""
+
+    component: str
+    spec_field: str
+    args: tuple[str, ...]
+    ports: dict[str, int]
+    exposed: bool = True
+
+
+# The scraper API's port is ScraperSettings' default (the seed's 8000), and its Service is what
+# the API and the pipelines get as REACH_SCRAPER_API_URL.
+SCRAPER_API_PORT = 8000
+WORKLOADS = (
+    Workload("api", "api", ("api", "serve", "--port", "7179"), {"http": 7179}),
+    Workload("gateway", "gateway", ("gateway", "serve", "--port", "8009"), {"http": 8009}),
+    Workload("ingest", "ingest", ("ingest", "serve"), {"http": 8019, "grpc": 8017}),
+    Workload(
+        "scraper-api",
+        "scraper_api",
+        ("scraper", "api", "--port", str(SCRAPER_API_PORT)),
+        {"http": SCRAPER_API_PORT},
+    ),
+    Workload(
+        "listeners",
+        "listeners",
+        ("scraper", "listen", "--probe-port", str(PROBE_PORT)),
+        {"probes": PROBE_PORT},
+        exposed=False,
+    ),
+)
+
+
+def scraper_api_url(owner: Owner) -> str:
+    return f"http://{owner.name}-scraper-api:{SCRAPER_API_PORT}"
 
 
 def component_env(owner: Owner, spec: PlatformSpec, component: str) -> list[dict[str, Any]]:
@@ -41,11 +77,16 @@ def component_env(owner: Owner, spec: PlatformSpec, component: str) -> list[dict
             {"name": "REACH_GATEWAY_ENVIRONMENT", "value": "production"},
         ]
     if component == "api":
-        return [secret_env("REACH_API_SIGNING_SECRET", keys.signing)]
-    return [
-        {"name": "REACH_INGEST_HTTP_PORT", "value": "8019"},
-        {"name": "REACH_INGEST_GRPC_PORT", "value": "8017"},
-    ]
+        return [
+            secret_env("REACH_API_SIGNING_SECRET", keys.signing),
+            {"name": "REACH_SCRAPER_API_URL", "value": scraper_api_url(owner)},
+        ]
+    if component == "ingest":
+        return [
+            {"name": "REACH_INGEST_HTTP_PORT", "value": "8019"},
+            {"name": "REACH_INGEST_GRPC_PORT", "value": "8017"},
+        ]
+    return []
 
 
 def migrate_job_name(owner: Owner, spec: PlatformSpec) -> str:
@@ -56,24 +97,28 @@ def migrate_job_name(owner: Owner, spec: PlatformSpec) -> str:
 def build(owner: Owner, spec: PlatformSpec) -> list[Manifest]:
     runtime = Runtime(spec.image, spec.image_pull_policy, spec.stores)
     out: list[Manifest] = []
-    for component, (args, ports) in SERVICES.items():
-        settings: Service = getattr(spec, component)
+    for workload in WORKLOADS:
+        component = workload.component
+        settings: Service = getattr(spec, workload.spec_field)
         name = f"{owner.name}-{component}"
         pod = pod_spec(
             [
                 container(
                     component,
                     runtime,
-                    args,
-                    ports=ports,
-                    probe_port="http",
+                    list(workload.args),
+                    ports=workload.ports,
+                    probe_port=next(iter(workload.ports)),
                     env=component_env(owner, spec, component),
                     resource_spec=settings.resources,
                 )
             ]
         )
         out.append(deployment(owner, name, component, pod, replicas=settings.replicas))
-        out.append(service(owner, name, component, ports))
+        if workload.exposed:
+            out.append(service(owner, name, component, workload.ports))
+        if settings.replicas > 1:
+            out.append(pod_disruption_budget(owner, name, component))
     migrate = pod_spec([container("migrate", runtime, ["db", "migrate"])], restart_policy="Never")
     out.append(
         job(owner, migrate_job_name(owner, spec), "migrate", job_spec(migrate, backoffLimit=6))

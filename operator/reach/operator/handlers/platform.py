@@ -1,4 +1,4 @@
-"""Platform: Ready once the schema Job has succeeded and the three services are available."""
+"""Platform: Ready once the schema Job has succeeded and its Deployments are available."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from reach.operator.handlers.reconciling import (
     Request,
     deployment_available,
 )
+from reach.operator.kube import PLURALS
+
+# The Platform is the one kind that writes PodDisruptionBudgets; kube.py's table of kinds is
+# owned elsewhere, so the kind joins it here.
+PLURALS.setdefault(("policy/v1", "PodDisruptionBudget"), "poddisruptionbudgets")
 
 
 class PlatformHandler(NoExtras):
@@ -35,7 +40,7 @@ class PlatformHandler(NoExtras):
                 "MigrationsApplied", False, "JobRunning", "reach db migrate running"
             )
         waiting = []
-        for component in build.SERVICES:
+        for component in (w.component for w in build.WORKLOADS):
             ok, detail = deployment_available(
                 request.child("Deployment", f"{request.owner.name}-{component}")
             )
