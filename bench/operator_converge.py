@@ -25,6 +25,7 @@ from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.operating import (
     OperatorProcess,
+    create_sample_config,
     create_stores_secret,
     install_crds,
     load_samples,
@@ -99,6 +100,7 @@ def main() -> None:
                 postgres="postgresql://reach:reach@127.0.0.1:5432/reach",
                 clickhouse=f"chdb://{workdir / 'clickhouse'}",
             )
+            create_sample_config(cluster, namespace, REPO / "crds" / "samples")
             docs.extend(resources(namespace, base))
         operator = OperatorProcess(cluster.kubeconfig_path, workdir / "operator.log")
         operator.start()

@@ -22,10 +22,15 @@ import yaml
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
-from reach.testing.operating import OperatorProcess, create_stores_secret, install_crds
+from reach.testing.operating import (
+    OperatorProcess,
+    create_sample_config,
+    create_stores_secret,
+    install_crds,
+)
 from reach.testing.polling import eventually_sync
 
-from .conftest import load_samples
+from .conftest import SAMPLES, load_samples
 
 pytestmark = pytest.mark.cluster
 REPO = Path(__file__).resolve().parents[2]
@@ -137,6 +142,7 @@ def ns(env: Env, postgres_dsn: str) -> str:
     name = f"t-{uuid.uuid4().hex[:8]}"
     env.kubectl("create", "namespace", name)
     create_stores_secret(env.cluster, name, postgres=postgres_dsn, clickhouse=env.chdb)
+    create_sample_config(env.cluster, name, SAMPLES)
     return name
 
 

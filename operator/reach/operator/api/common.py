@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 GROUP = "reach.goodcreator.co"
@@ -56,11 +56,19 @@ def immutable(what: str) -> dict[str, Any]:
     return {"x-kubernetes-validations": [cel("self == oldSelf", f"{what} is immutable")]}
 
 
-class SecretKeyRef(Model):
-    """A key of a Secret in the resource's namespace."""
+class KeyRef(Model):
+    """A key of a Secret or ConfigMap in the resource's namespace."""
 
     name: str = Field(max_length=253, pattern=NAME_PATTERN)
     key: str = Field(max_length=253, pattern=r"^[-._a-zA-Z0-9]+$")
+
+
+class SecretKeyRef(KeyRef):
+    """A key of a Secret in the resource's namespace."""
+
+
+class ConfigMapKeyRef(KeyRef):
+    """A key of a ConfigMap in the resource's namespace."""
 
 
 class SecretValue(Model):
@@ -68,6 +76,31 @@ class SecretValue(Model):
     environment variable."""
 
     secret_key_ref: SecretKeyRef
+
+
+class ConfigValue(Model):
+    """A value kept in a ConfigMap or a Secret: exactly one of `configMapKeyRef` and
+    `secretKeyRef`, as a container's `env[].valueFrom` says it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                cel(
+                    "has(self.configMapKeyRef) != has(self.secretKeyRef)",
+                    "set exactly one of configMapKeyRef and secretKeyRef",
+                )
+            ]
+        }
+    )
+
+    config_map_key_ref: ConfigMapKeyRef | None = None
+    secret_key_ref: SecretKeyRef | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ConfigValue:
+        if (self.config_map_key_ref is None) == (self.secret_key_ref is None):
+            raise ValueError("set exactly one of configMapKeyRef and secretKeyRef")
+        return self
 
 
 class StoreRef(SecretValue):

@@ -12,6 +12,7 @@ from reach.operator.api.common import (
     READY_COLUMN,
     REASON_COLUMN,
     Column,
+    ConfigValue,
     CustomResource,
     Model,
     SecretValue,
@@ -54,6 +55,73 @@ class Gateway(Service):
     keys: GatewayKeys
 
 
+class ObjectStore(Model):
+    """S3-compatible storage of the media assets the scraper workers download."""
+
+    bucket: ConfigValue = Field(description="REACH_S3_BUCKET.")
+    endpoint: ConfigValue | None = Field(
+        default=None, description="REACH_S3_ENDPOINT_URL; unset: AWS's endpoint for the region."
+    )
+    region: ConfigValue | None = Field(default=None, description="REACH_S3_REGION.")
+    access_key_id: SecretValue | None = Field(
+        default=None,
+        description="REACH_S3_ACCESS_KEY_ID; unset: the default AWS chain (IRSA, instance role).",
+    )
+    secret_access_key: SecretValue | None = Field(
+        default=None, description="REACH_S3_SECRET_ACCESS_KEY."
+    )
+    cdn_url: ConfigValue | None = Field(
+        default=None, description="REACH_ASSET_CDN_URL: the public base URL of stored assets."
+    )
+
+
+class Llm(Model):
+    """The OpenAI-compatible API that enrichment and sentiment tasks call."""
+
+    url: ConfigValue | None = Field(default=None, description="REACH_LLM_URL.")
+    model: ConfigValue | None = Field(default=None, description="REACH_LLM_MODEL.")
+    api_key: SecretValue | None = Field(
+        default=None, description="Stored as the `openai` source's credential `api_key`."
+    )
+
+
+class GraphApi(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_INSTAGRAM_GRAPH_URL.")
+    user_id: ConfigValue | None = Field(
+        default=None, description="The `graphapi` credential's `user_id` (the business account)."
+    )
+    access_token: SecretValue | None = Field(
+        default=None, description="The `graphapi` credential's `access_token`."
+    )
+
+
+class RapidApi(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_RAPIDAPI_INSTAGRAM_URL.")
+    host: ConfigValue | None = Field(default=None, description="REACH_RAPIDAPI_INSTAGRAM_HOST.")
+    key: SecretValue | None = Field(
+        default=None, description="The `rapidapi-instagram` credential's `key`."
+    )
+
+
+class YouTubeApi(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_YOUTUBE_API_URL.")
+    key: SecretValue | None = Field(default=None, description="The `youtube` credential's `key`.")
+
+
+class InstagramWeb(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_INSTAGRAM_WEB_URL.")
+
+
+class Upstreams(Model):
+    """The platforms' APIs: base URLs (unset: the public ones) and the keys the operator stores
+    as each source's credential named after the Platform."""
+
+    graph_api: GraphApi = Field(default_factory=GraphApi)
+    rapidapi_instagram: RapidApi = Field(default_factory=RapidApi)
+    youtube: YouTubeApi = Field(default_factory=YouTubeApi)
+    instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
+
+
 class Ingress(Model):
     enabled: bool = False
     host: str | None = Field(default=None, max_length=253)
@@ -78,6 +146,13 @@ class PlatformSpec(Model):
         "requests from RabbitMQ turned into scraper tasks.",
     )
     ingress: Ingress = Field(default_factory=Ingress)
+    object_store: ObjectStore | None = Field(
+        default=None,
+        description="Where the scraper workers store media assets; unset: the pod's disk, which "
+        "does not outlive the pod.",
+    )
+    llm: Llm = Field(default_factory=Llm)
+    upstreams: Upstreams = Field(default_factory=Upstreams)
 
 
 class Platform(CustomResource):

@@ -23,7 +23,15 @@ from pydantic import BaseModel, ValidationError
 from reach.operator import conditions as cond
 from reach.operator.api.common import GROUP, VERSION, CustomResource, PlatformBound, StoreRef
 from reach.operator.api.platform import PlatformSpec
-from reach.operator.builders.common import Manifest, Owner, Runtime, digest
+from reach.operator.builders.common import (
+    ConfigDigests,
+    Manifest,
+    Owner,
+    Reference,
+    Runtime,
+    digest,
+)
+from reach.operator.configuring import MissingConfig, resolve_config
 from reach.operator.kube import Kube
 from reach.operator.settings import OperatorSettings
 from reach.operator.topology import Connections, TopologyError
@@ -51,6 +59,8 @@ class Request(Generic[SpecT]):
     conns: Connections
     now: datetime
     settings: OperatorSettings
+    # Value hashes of the keys `KindHandler.references` named, resolved before `manifests`.
+    config: ConfigDigests = field(default_factory=dict)
 
     def runtime(self) -> Runtime:
         stores = self.spec.stores if isinstance(self.spec, PlatformBound) else None
@@ -99,6 +109,11 @@ class KindHandler(Protocol[SpecT]):
         """The finalizer the handler's reports may hold; None when it never holds one."""
         ...
 
+    def references(self, request: Request[SpecT]) -> set[Reference]:
+        """The Secret and ConfigMap keys whose values roll the workloads that read them; the
+        driver resolves them into `request.config` (a missing one is Ready=False)."""
+        ...
+
     def manifests(self, request: Request[SpecT]) -> list[Manifest]: ...
 
     async def observe(self, request: Request[SpecT]) -> Report: ...
@@ -113,6 +128,9 @@ class NoExtras:
     own."""
 
     finalizer: str | None = None
+
+    def references(self, request: Request[Any]) -> set[Reference]:
+        return set()
 
     def register(self, registry: kopf.OperatorRegistry) -> None:
         return None
@@ -290,7 +308,9 @@ class Driver(Generic[SpecT]):
 
     async def apply(self, request: Request[SpecT], force: bool, writer: StatusWriter) -> str:
         """Applies the manifests when forced, changed or a child is missing; returns their
-        hash. Manifests the handler refuses to build (an invalid spec) end the pass."""
+        hash. Manifests the handler refuses to build (an invalid spec) or a Secret or ConfigMap
+        key they read that is missing end the pass."""
+        await self.resolve_config(request, writer)
         try:
             manifests = self.handler.manifests(request)
         except ValueError as exc:
@@ -314,6 +334,19 @@ class Driver(Generic[SpecT]):
             message = f"recreated {', '.join(missing)}"
             kopf.event(request.body, type="Warning", reason="Recreated", message=message)
         return applied_hash
+
+    async def resolve_config(self, request: Request[SpecT], writer: StatusWriter) -> None:
+        refs = self.handler.references(request)
+        if not refs:
+            return
+        try:
+            request.config = await resolve_config(request.kube, request.owner.namespace, refs)
+        except MissingConfig as exc:
+            previous = writer.condition(cond.READY)
+            if previous.get("reason") != "ConfigMissing" or previous.get("message") != str(exc):
+                kopf.event(request.body, type="Warning", reason="ConfigMissing", message=str(exc))
+            writer.write([cond.Condition(cond.READY, "False", "ConfigMissing", str(exc))])
+            raise PassEnded from None
 
     async def observe(
         self, request: Request[SpecT], applied_hash: str, writer: StatusWriter
