@@ -235,6 +235,11 @@ def test_every_sample_becomes_ready_with_its_children(
         "instagram-refresh-profile-worker",
     ]
     assert names("cronjobs") == [
+        "default-dbt-core",
+        "default-dbt-daily",
+        "default-dbt-weekly",
+        "default-refresh-profiles",
+        "default-upload-assets",
         "instagram-monthly-leaderboard",
         "instagram-refresh-profile-enqueue",
         "social-profile-time-series-sync",

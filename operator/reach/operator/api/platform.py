@@ -3,12 +3,13 @@ stores and the schema job."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from reach.operator.api.common import (
     AGE_COLUMN,
+    CRON_PATTERN,
     READY_COLUMN,
     REASON_COLUMN,
     Column,
@@ -18,7 +19,14 @@ from reach.operator.api.common import (
     SecretValue,
     Status,
     Stores,
+    cel,
+    cel_list,
 )
+from reach.pipelines.schedules import PIPELINES
+
+# The pipelines that run on a schedule of their own; the others run after one of these.
+SCHEDULED_PIPELINES = {p.dag_id: p.schedule for p in PIPELINES if p.schedule is not None}
+Cron = Annotated[str, Field(max_length=128, pattern=CRON_PATTERN)]
 
 DEFAULT_IMAGE = "reach/reach:0.1.0"
 
@@ -122,6 +130,54 @@ class Upstreams(Model):
     instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
 
 
+def _known(field: str) -> dict[str, Any]:
+    rule = cel(
+        f"self.all(p, p in {cel_list(SCHEDULED_PIPELINES)})",
+        f"{field}: pipelines are {', '.join(SCHEDULED_PIPELINES)}",
+    )
+    return {"x-kubernetes-validations": [rule]}
+
+
+class Pipelines(Model):
+    """The analytics pipelines (dbt builds by tag, the syncs after them, the periodic
+    enqueues) as CronJobs: the steps and default schedules of the Airflow DAGs
+    (`reach.pipelines.schedules`)."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Run the pipelines here; false (their CronJobs suspended) when an Airflow "
+        "runs the DAGs instead.",
+    )
+    schedules: dict[str, Cron] = Field(
+        default_factory=dict,
+        max_length=len(SCHEDULED_PIPELINES),
+        description="Cron schedule by pipeline, instead of the default: "
+        + ", ".join(f"{name} `{cron}`" for name, cron in SCHEDULED_PIPELINES.items())
+        + ". A pipeline's syncs run right after its dbt build.",
+        json_schema_extra=_known("schedules"),
+    )
+    suspend: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list,
+        max_length=len(SCHEDULED_PIPELINES),
+        description="Pipelines whose CronJobs are suspended. refresh_profiles is also "
+        "suspended while a ScrapeFlow of this Platform schedules a profile refresh.",
+        json_schema_extra={"x-kubernetes-list-type": "set", **_known("suspend")},
+    )
+
+    @model_validator(mode="after")
+    def _known_pipelines(self) -> Pipelines:
+        for field, names in (("schedules", list(self.schedules)), ("suspend", self.suspend)):
+            unknown = sorted(set(names) - set(SCHEDULED_PIPELINES))
+            if unknown:
+                raise ValueError(
+                    f"{field}: unknown pipelines {unknown}; they are {list(SCHEDULED_PIPELINES)}"
+                )
+        return self
+
+    def schedule(self, pipeline: str) -> str:
+        return self.schedules.get(pipeline) or SCHEDULED_PIPELINES[pipeline]
+
+
 class Ingress(Model):
     enabled: bool = False
     host: str | None = Field(default=None, max_length=253)
@@ -153,6 +209,7 @@ class PlatformSpec(Model):
     )
     llm: Llm = Field(default_factory=Llm)
     upstreams: Upstreams = Field(default_factory=Upstreams)
+    pipelines: Pipelines = Field(default_factory=Pipelines)
 
 
 class Platform(CustomResource):

@@ -1,7 +1,7 @@
 """Platform -> the api, gateway, ingest and scraper API Deployments and Services, the scraper's
 listeners, PodDisruptionBudgets of the replicated ones, the schema Job, the Job storing the
-upstream keys as credentials, and an optional Ingress. Also what the Platform hands its
-ScrapeFlows' workers (`scraper_env`)."""
+upstream keys as credentials, the analytics pipelines' CronJobs (`pipelines`) and an optional
+Ingress. Also what the Platform hands its ScrapeFlows' workers (`scraper_env`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from reach.operator.api.common import ConfigValue, SecretValue
 from reach.operator.api.platform import PlatformSpec, Service
+from reach.operator.builders import pipelines
 from reach.operator.builders.common import (
     ANNOTATION_CONFIG_HASH,
     PROBE_PORT,
@@ -182,9 +183,15 @@ def migrate_job_name(owner: Owner, spec: PlatformSpec) -> str:
     return f"{owner.name}-migrate-{digest([spec.image, spec.stores.model_dump()], 8)}"
 
 
-def build(owner: Owner, spec: PlatformSpec, digests: ConfigDigests) -> list[Manifest]:
+def build(
+    owner: Owner,
+    spec: PlatformSpec,
+    digests: ConfigDigests,
+    scheduled_flows: frozenset[str] = frozenset(),
+) -> list[Manifest]:
     """`digests`: the current value hashes of the Secret and ConfigMap keys the workloads read
-    (see `config_hash`)."""
+    (see `config_hash`); `scheduled_flows`: the flows its ScrapeFlows schedule (see
+    `pipelines.build`)."""
     runtime = Runtime(spec.image, spec.image_pull_policy, spec.stores)
     out: list[Manifest] = []
     for workload in WORKLOADS:
@@ -225,6 +232,7 @@ def build(owner: Owner, spec: PlatformSpec, digests: ConfigDigests) -> list[Mani
     stored = credentials_job(owner, spec, runtime, digests)
     if stored is not None:
         out.append(stored)
+    out += pipelines.build(owner, spec, runtime, scraper_api_url(owner), scheduled_flows)
     if spec.ingress.enabled:
         out.append(ingress(owner, spec))
     return out

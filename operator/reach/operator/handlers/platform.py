@@ -31,7 +31,7 @@ class PlatformHandler(NoExtras):
         return env_references(build.build(request.owner, request.spec, {}))
 
     def manifests(self, request: Request[PlatformSpec]) -> list[Manifest]:
-        return build.build(request.owner, request.spec, request.config)
+        return build.build(request.owner, request.spec, request.config, request.scheduled_flows)
 
     async def observe(self, request: Request[PlatformSpec]) -> Report:
         spec, owner = request.spec, request.owner

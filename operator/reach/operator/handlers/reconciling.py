@@ -61,6 +61,8 @@ class Request(Generic[SpecT]):
     settings: OperatorSettings
     # Value hashes of the keys `KindHandler.references` named, resolved before `manifests`.
     config: ConfigDigests = field(default_factory=dict)
+    # The flows ScrapeFlows bound to this resource (as their Platform) run on a schedule.
+    scheduled_flows: frozenset[str] = frozenset()
 
     def runtime(self) -> Runtime:
         stores = self.spec.stores if isinstance(self.spec, PlatformBound) else None
@@ -239,6 +241,9 @@ class Driver(Generic[SpecT]):
                 conns=memo["conns"],
                 now=writer.now,
                 settings=self.settings,
+                scheduled_flows=frozenset(
+                    (kwargs.get("scheduled_flows") or {}).get((owner.namespace, owner.name), ())
+                ),
             )
             applied_hash = await self.apply(request, force_apply, writer)
             report = await self.observe(request, applied_hash, writer)
