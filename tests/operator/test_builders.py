@@ -185,6 +185,7 @@ def _config_hashes(built: list[Manifest]) -> dict[str, str]:
         ),
         (("ConfigMap", "reach-settings", "llm-url"), {"instagram-refresh-profile-worker"}),
         (("Secret", "reach-upstream-keys", "youtube"), set()),
+        (("Secret", "reach-alerts", "slack-webhook-url"), set()),
     ],
 )
 def test_a_changed_key_rolls_exactly_the_workloads_reading_it(

@@ -75,12 +75,15 @@ def test_schedules_default_to_the_shared_ones_and_follow_the_spec(
     assert all(c["spec"]["suspend"] for c in off.values())
 
 
-def test_only_the_enqueues_get_the_scraper_api(samples: dict[str, dict[str, Any]]) -> None:
+def test_only_the_enqueues_get_the_scraper_api_and_every_step_the_webhook(
+    samples: dict[str, dict[str, Any]],
+) -> None:
     for cron in _cron_jobs(samples).values():
         pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
         for c in pod.get("initContainers", []) + pod["containers"]:
             names = {e["name"] for e in c["env"]}
             assert ("REACH_SCRAPER_API_URL" in names) == (c["args"][:2] == ["pipelines", "enqueue"])
+            assert "REACH_SLACK_WEBHOOK_URL" in names
 
 
 def test_a_scrapeflow_scheduling_refreshes_suspends_the_refresh_pipeline(

@@ -164,6 +164,12 @@ class Pipelines(Model):
         json_schema_extra={"x-kubernetes-list-type": "set", **_known("suspend")},
     )
 
+    slack_webhook_url: SecretValue | None = Field(
+        default=None,
+        description="REACH_SLACK_WEBHOOK_URL of the pipelines' containers: a failed command "
+        "posts there.",
+    )
+
     @model_validator(mode="after")
     def _known_pipelines(self) -> Pipelines:
         for field, names in (("schedules", list(self.schedules)), ("suspend", self.suspend)):

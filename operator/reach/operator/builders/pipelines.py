@@ -1,7 +1,8 @@
 """Platform -> a CronJob per scheduled analytics pipeline of `reach.pipelines.schedules` (the
 steps and default schedules the Airflow DAGs and standalone mode run): a dbt build by tag as
 the init container, the syncs that follow that build as the containers (they run side by side
-once the build succeeded), and the periodic enqueues on their own."""
+once the build succeeded), and the periodic enqueues on their own. A failed command posts to
+the Platform's Slack webhook."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from reach.operator.builders.common import (
     cron_job,
     job_spec,
     pod_spec,
+    secret_env,
 )
 from reach.pipelines.schedules import PIPELINES, Pipeline
 from reach.scraper.contract import REFRESH_FLOWS
@@ -29,15 +31,16 @@ def cron_job_name(owner: Owner, pipeline: str) -> str:
     return f"{owner.name}-{pipeline.replace('_', '-')}"
 
 
-def _containers(pipeline: Pipeline, runtime: Runtime, scraper_api_url: str) -> list[dict[str, Any]]:
+def _containers(
+    pipeline: Pipeline, spec: PlatformSpec, runtime: Runtime, scraper_api_url: str
+) -> list[dict[str, Any]]:
+    webhook = spec.pipelines.slack_webhook_url
     out = []
     for step, args in pipeline.steps.items():
+        env = [secret_env("REACH_SLACK_WEBHOOK_URL", webhook)] if webhook else []
         # Only the enqueues talk to the scraper API (PipelinesSettings.scraper_api_url).
-        env = (
-            [{"name": "REACH_SCRAPER_API_URL", "value": scraper_api_url}]
-            if args[:2] == ("pipelines", "enqueue")
-            else []
-        )
+        if args[:2] == ("pipelines", "enqueue"):
+            env.append({"name": "REACH_SCRAPER_API_URL", "value": scraper_api_url})
         out.append(container(step.replace("_", "-"), runtime, list(args), env=env))
     return out
 
@@ -57,12 +60,12 @@ def build(
     for pipeline in PIPELINES:
         if pipeline.dag_id not in SCHEDULED_PIPELINES:
             continue
-        containers = _containers(pipeline, runtime, scraper_api_url)
+        containers = _containers(pipeline, spec, runtime, scraper_api_url)
         followers = [
             c
             for after in PIPELINES
             if after.after == pipeline.dag_id
-            for c in _containers(after, runtime, scraper_api_url)
+            for c in _containers(after, spec, runtime, scraper_api_url)
         ]
         if followers:
             pod = pod_spec(followers, init_containers=containers, restart_policy="Never")
