@@ -3,10 +3,11 @@
 On create, update, resume and every `resync_seconds`, the driver runs its steps in order:
 `pause` (a paused resource is left alone), `parse` (an invalid spec is reported once,
 `Ready=False, InvalidSpec`, and not retried until it changes), `resolve` (the Platform a
-resource runs against), `apply` (the handler's manifests, when they changed or a child is
-missing), `observe` (the handler's external work and its conditions from the children) and
-`report` (conditions, status, Events and the finalizer). An outage is a temporary error that
-Kopf retries with backoff.
+resource runs against), `apply` (the Secret and ConfigMap keys the handler's workloads read
+are resolved, a missing one ending the pass as `Ready=False, ConfigMissing`; then the handler's
+manifests, when they changed or a child is missing), `observe` (the handler's external work
+and its conditions from the children) and `report` (conditions, status, Events and the
+finalizer). An outage is a temporary error that Kopf retries with backoff.
 """
 
 from __future__ import annotations
@@ -315,8 +316,8 @@ class Driver(Generic[SpecT]):
         """Applies the manifests when forced, changed or a child is missing; returns their
         hash. Manifests the handler refuses to build (an invalid spec) or a Secret or ConfigMap
         key they read that is missing end the pass."""
-        await self.resolve_config(request, writer)
         try:
+            await self.resolve_config(request, writer)
             manifests = self.handler.manifests(request)
         except ValueError as exc:
             writer.write([cond.Condition(cond.READY, "False", "InvalidSpec", str(exc))])
