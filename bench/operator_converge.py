@@ -4,7 +4,8 @@ A local control plane (reach.testing.cluster) with the fake kubelet standing in 
 runtime; `reach operator run` as a subprocess with default settings; 10 namespaces, each with a
 Platform, 6 ScrapeFlows, 4 EventSinks, 3 Leaderboards, 3 TableSyncs and 3 FollowerAnalyses.
 The clock starts before the first apply and stops when every resource reports Ready=True.
-Prints one JSON line: resources, seconds, peak_rss_mb (the operator's VmHWM).
+Prints one JSON line: resources, seconds, peak_rss_mb (the operator's VmHWM) and
+platform_children (the objects one Platform owns directly).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.operating import (
     OperatorProcess,
+    create_sample_config,
     create_stores_secret,
     install_crds,
     load_samples,
@@ -72,6 +74,22 @@ def not_ready(cluster: LocalCluster) -> int:
     return len(items) - ready
 
 
+# Every kind the operator makes for a Platform.
+CHILD_KINDS = "deployments,services,poddisruptionbudgets,jobs,cronjobs,configmaps,ingresses"
+
+
+def platform_children(cluster: LocalCluster, namespace: str) -> int:
+    platform = json.loads(cluster.kubectl("-n", namespace, "get", "platform", "-o", "json").stdout)
+    uid = platform["items"][0]["metadata"]["uid"]
+    items = json.loads(cluster.kubectl("-n", namespace, "get", CHILD_KINDS, "-o", "json").stdout)[
+        "items"
+    ]
+    return sum(
+        any(ref.get("uid") == uid for ref in item["metadata"].get("ownerReferences", []))
+        for item in items
+    )
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -99,6 +117,7 @@ def main() -> None:
                 postgres="postgresql://reach:reach@127.0.0.1:5432/reach",
                 clickhouse=f"chdb://{workdir / 'clickhouse'}",
             )
+            create_sample_config(cluster, namespace, REPO / "crds" / "samples")
             docs.extend(resources(namespace, base))
         operator = OperatorProcess(cluster.kubeconfig_path, workdir / "operator.log")
         operator.start()
@@ -110,6 +129,7 @@ def main() -> None:
                     time.sleep(0.5)
                 seconds = time.monotonic() - started
                 remaining = not_ready(cluster)
+                children = platform_children(cluster, "bench-0")
             rss = peak_rss_mb(operator.pid)
         finally:
             operator.stop()
@@ -120,6 +140,7 @@ def main() -> None:
                 "seconds": round(seconds, 1),
                 "peak_rss_mb": round(rss, 1),
                 "not_ready": remaining,
+                "platform_children": children,
                 "measured": "200 mixed custom resources to Ready=True, "
                 "local control plane + fake kubelet, operator with default settings (resync 10 s)",
             }

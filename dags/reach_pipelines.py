@@ -15,19 +15,16 @@ message for each failed task.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import shlex
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Asset
 
+from reach.pipelines.alerting import post_failure
 from reach.pipelines.schedules import PIPELINES, Pipeline
-
-log = logging.getLogger(__name__)
 
 SLACK_WEBHOOK_ENV = "REACH_SLACK_WEBHOOK_URL"
 
@@ -54,10 +51,7 @@ def slack_alert(context: Mapping[str, Any]) -> None:
         f":red_circle: Airflow task {where} failed (try {getattr(ti, 'try_number', '?')}, "
         f"run {context.get('run_id', '?')}): {context.get('exception', 'no exception')}"
     )
-    try:
-        httpx.post(url, json={"text": text}, timeout=10).raise_for_status()
-    except httpx.HTTPError as exc:
-        log.warning("Slack alert for %s not delivered: %s", where, exc)
+    post_failure(url, text)
 
 
 def build(pipeline: Pipeline, reach: str) -> DAG:

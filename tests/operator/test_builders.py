@@ -3,23 +3,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
+from reach.operator.api.common import ConfigValue
 from reach.operator.api.eventsink import EventSinkSpec
 from reach.operator.api.leaderboard import LeaderboardSpec
 from reach.operator.api.platform import PlatformSpec
+from reach.operator.api.scrapeflow import ScrapeFlowSpec
 from reach.operator.builders import eventsink, followeranalysis, platform, scheduled, scrapeflow
-from reach.operator.builders.common import Manifest, Runtime
+from reach.operator.builders.common import ANNOTATION_CONFIG_HASH, Manifest, Runtime, value_env
 
 from .conftest import owner_of
 
 pytestmark = pytest.mark.unit
 GOLDEN = Path(__file__).parent / "golden"
+# Stand-ins for the value hashes the handler resolves; a key without one hashes as "".
+DIGESTS = {("Secret", "reach-stores", "postgres"): "d1", ("Secret", "reach-gateway", "jwt"): "d2"}
 
 
 def _build(kind: str, samples: dict[str, dict[str, Any]]) -> list[Manifest]:
@@ -27,14 +33,15 @@ def _build(kind: str, samples: dict[str, dict[str, Any]]) -> list[Manifest]:
     doc = samples[kind]
     owner = owner_of(doc)
     if kind == "Platform":
-        return platform.build(owner, platform_spec)
+        return platform.build(owner, platform_spec, DIGESTS)
     from reach.operator.api import KINDS
 
     model = next(k for k in KINDS if k.kind == kind).spec_model
     spec: Any = model.model_validate(doc["spec"])
     runtime = Runtime.resolve(spec.stores, platform_spec)
+    if kind == "ScrapeFlow":
+        return scrapeflow.build(owner, spec, runtime, platform.scraper_env(platform_spec), DIGESTS)
     builder = {
-        "ScrapeFlow": scrapeflow.build,
         "EventSink": eventsink.build,
         "Leaderboard": scheduled.leaderboard,
         "TableSync": scheduled.tablesync,
@@ -144,3 +151,127 @@ def test_a_leaderboard_never_syncs_into_the_core_ranks(
     assert LeaderboardSpec.model_validate(spec).target_table == "leaderboard_ranking"
     with pytest.raises(ValueError, match="core schedule's monthly ranks"):
         LeaderboardSpec.model_validate({**spec, "targetTable": "leaderboard"})
+
+
+def test_replicated_platform_deployments_get_a_disruption_budget(
+    samples: dict[str, dict[str, Any]],
+) -> None:
+    doc = samples["Platform"]
+    spec = {**doc["spec"], "listeners": {"replicas": 1}, "scraperApi": {"replicas": 3}}
+    built = _build("Platform", {**samples, "Platform": {**doc, "spec": spec}})
+    deployments = {m["metadata"]["name"]: m for m in built if m["kind"] == "Deployment"}
+    budgets = {m["metadata"]["name"]: m for m in built if m["kind"] == "PodDisruptionBudget"}
+    assert set(budgets) == {n for n, d in deployments.items() if d["spec"]["replicas"] > 1}
+    assert "default-listeners" not in budgets
+    for name, budget in budgets.items():
+        pods = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        assert budget["spec"]["selector"]["matchLabels"].items() <= pods.items()
+
+
+def test_the_api_reaches_the_scraper_api_service(samples: dict[str, dict[str, Any]]) -> None:
+    built = _build("Platform", samples)
+    api = next(
+        m for m in built if m["kind"] == "Deployment" and m["metadata"]["name"].endswith("-api")
+    )
+    env = {
+        e["name"]: e.get("value") for e in api["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    scraper = next(
+        m for m in built if m["kind"] == "Service" and m["metadata"]["name"].endswith("scraper-api")
+    )
+    port = scraper["spec"]["ports"][0]["port"]
+    assert env["REACH_SCRAPER_API_URL"] == f"http://{scraper['metadata']['name']}:{port}"
+    assert not any(
+        m["kind"] == "Service" and m["metadata"]["name"].endswith("listeners") for m in built
+    )
+
+
+def _config_hashes(built: list[Manifest]) -> dict[str, str]:
+    return {
+        m["metadata"]["name"]: m["spec"]["template"]["metadata"]["annotations"][
+            ANNOTATION_CONFIG_HASH
+        ]
+        for m in built
+        if m["kind"] == "Deployment"
+    }
+
+
+@pytest.mark.parametrize(
+    ("changed", "rolled"),
+    [
+        (("Secret", "reach-gateway", "jwt"), {"default-gateway"}),
+        (("Secret", "reach-gateway", "signing"), {"default-gateway", "default-api"}),
+        (
+            ("Secret", "reach-object-store", "secret-access-key"),
+            {"instagram-refresh-profile-worker"},
+        ),
+        (("ConfigMap", "reach-settings", "llm-url"), {"instagram-refresh-profile-worker"}),
+        (("Secret", "reach-upstream-keys", "youtube"), set()),
+        (("Secret", "reach-alerts", "slack-webhook-url"), set()),
+    ],
+)
+def test_a_changed_key_rolls_exactly_the_workloads_reading_it(
+    samples: dict[str, dict[str, Any]], changed: tuple[str, str, str], rolled: set[str]
+) -> None:
+    platform_spec = PlatformSpec.model_validate(samples["Platform"]["spec"])
+    flow = samples["ScrapeFlow"]
+    flow_spec = ScrapeFlowSpec.model_validate(flow["spec"])
+    runtime = Runtime.resolve(flow_spec.stores, platform_spec)
+
+    def deployments(digests: dict[tuple[str, str, str], str]) -> dict[str, str]:
+        return _config_hashes(
+            platform.build(owner_of(samples["Platform"]), platform_spec, digests)
+            + scrapeflow.build(
+                owner_of(flow), flow_spec, runtime, platform.scraper_env(platform_spec), digests
+            )
+        )
+
+    before = deployments(DIGESTS)
+    after = deployments({**DIGESTS, changed: "new"})
+    assert {name for name in before if before[name] != after[name]} == rolled
+
+
+def test_a_changed_upstream_key_gets_a_new_credentials_job(
+    samples: dict[str, dict[str, Any]],
+) -> None:
+    spec = PlatformSpec.model_validate(samples["Platform"]["spec"])
+    owner = owner_of(samples["Platform"])
+
+    def jobs(digests: dict[tuple[str, str, str], str]) -> set[str]:
+        built = platform.build(owner, spec, digests)
+        return {m["metadata"]["name"] for m in built if m["kind"] == "Job"}
+
+    before, after = jobs(DIGESTS), jobs({**DIGESTS, ("Secret", "reach-upstream-keys", "llm"): "x"})
+    assert len(before - after) == 1 and all("credentials" in n for n in before - after)
+    job = next(
+        m for m in platform.build(owner, spec, DIGESTS) if "credentials" in m["metadata"]["name"]
+    )
+    sources = {c["name"]: c for c in job["spec"]["template"]["spec"]["containers"]}
+    assert set(sources) == {"graphapi", "rapidapi-instagram", "youtube", "openai"}
+    graph = sources["graphapi"]
+    assert json.loads(graph["args"][-1]) == {
+        "user_id": "$(CREDENTIAL_USER_ID)",
+        "access_token": "$(CREDENTIAL_ACCESS_TOKEN)",
+    }
+    # The key's value is read by Kubernetes, never written into the manifest.
+    assert "change-me" not in json.dumps(job)
+
+
+def test_a_config_value_names_exactly_one_source() -> None:
+    with pytest.raises(ValidationError, match="exactly one"):
+        ConfigValue.model_validate({})
+    with pytest.raises(ValidationError, match="exactly one"):
+        ConfigValue.model_validate(
+            {
+                "configMapKeyRef": {"name": "a", "key": "b"},
+                "secretKeyRef": {"name": "a", "key": "b"},
+            }
+        )
+    env = value_env(
+        "REACH_S3_BUCKET",
+        ConfigValue.model_validate({"configMapKeyRef": {"name": "a", "key": "b"}}),
+    )
+    assert env == {
+        "name": "REACH_S3_BUCKET",
+        "valueFrom": {"configMapKeyRef": {"name": "a", "key": "b"}},
+    }

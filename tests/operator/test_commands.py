@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reach.cli.main import app
+from reach.testing.podspecs import container_problems, containers
 
 from .test_builders import _build
 
@@ -41,3 +42,17 @@ def test_every_command_line_parses(samples: dict[str, dict[str, Any]]) -> None:
         )
         checked.append(args[0])
     assert {"db", "ingest", "followers", "gateway"} <= set(checked)
+
+
+def test_every_container_gets_only_settings_its_command_reads(
+    samples: dict[str, dict[str, Any]],
+) -> None:
+    problems = []
+    seen = set()
+    for kind in KINDS:
+        for manifest in _build(kind, samples):
+            for container in containers(manifest):
+                problems += container_problems(container)
+                seen.add(tuple(container["args"][:2]))
+    assert not problems, "\n".join(problems)
+    assert {("scraper", "api"), ("scraper", "listen"), ("scraper", "credentials")} <= seen

@@ -26,12 +26,17 @@ from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.operating import (
     LOCAL_RABBITMQ,
+    LOCAL_REDIS,
     OperatorProcess,
+    create_sample_config,
     create_stores_secret,
     install_crds,
     operator_kubeconfig,
 )
+from reach.testing.podspecs import container_problems, containers
 from reach.testing.polling import eventually_sync
+
+from .conftest import SAMPLES
 
 pytestmark = pytest.mark.cluster
 REPO = Path(__file__).resolve().parents[2]
@@ -115,6 +120,7 @@ def ns(env: Env, postgres_dsn: str) -> str:
     name = f"t-{uuid.uuid4().hex[:8]}"
     env.kubectl("create", "namespace", name)
     create_stores_secret(env.cluster, name, postgres=postgres_dsn, clickhouse=env.chdb)
+    create_sample_config(env.cluster, name, SAMPLES)
     return name
 
 
@@ -189,9 +195,16 @@ def test_every_sample_becomes_ready_with_its_children(
         "default-api",
         "default-gateway",
         "default-ingest",
+        "default-listeners",
+        "default-scraper-api",
         "instagram-refresh-profile-worker",
     ]
     assert names("cronjobs") == [
+        "default-dbt-core",
+        "default-dbt-daily",
+        "default-dbt-weekly",
+        "default-refresh-profiles",
+        "default-upload-assets",
         "instagram-monthly-leaderboard",
         "instagram-refresh-profile-enqueue",
         "social-profile-time-series-sync",
@@ -264,6 +277,19 @@ def test_spec_change_patches_children_and_is_observed(
             "TableSync",
             {"source": {"table": "a", "query": "SELECT 1"}},
             "set exactly one of query and table",
+        ),
+        ("Platform", {"pipelines": {"suspend": ["dbt_hourly"]}}, "suspend: pipelines are"),
+        (
+            "Platform",
+            {
+                "llm": {
+                    "url": {
+                        "configMapKeyRef": {"name": "c", "key": "k"},
+                        "secretKeyRef": {"name": "s", "key": "k"},
+                    }
+                }
+            },
+            "set exactly one of configMapKeyRef and secretKeyRef",
         ),
     ],
 )
@@ -475,3 +501,159 @@ def test_killed_operator_converges_without_duplicates(
     assert workers == [f"flow-{i}-worker" for i in range(6)]
     jobs = json.loads(env.kubectl("-n", ns, "get", "jobs", "-o", "json").stdout)["items"]
     assert len([j for j in jobs if j["metadata"]["name"].startswith("default-migrate-")]) == 1
+
+
+def _items(env: Env, ns: str, resource: str) -> list[dict[str, Any]]:
+    out = env.kubectl("-n", ns, "get", resource, "-o", "json").stdout
+    return list(json.loads(out)["items"])
+
+
+def _config_hashes(env: Env, ns: str) -> dict[str, str]:
+    return {
+        d["metadata"]["name"]: d["spec"]["template"]["metadata"]["annotations"][
+            f"{GROUP}/config-hash"
+        ]
+        for d in _items(env, ns, "deployments")
+    }
+
+
+def _platform_with_flow(env: Env, ns: str, samples: dict[str, Any]) -> None:
+    env.apply(samples["Platform"], ns)
+    env.apply(samples["ScrapeFlow"], ns)
+    env.wait_condition("platform", "default", ns)
+    env.wait_condition("scrapeflow", samples["ScrapeFlow"]["metadata"]["name"], ns)
+
+
+def test_a_platform_with_every_setting_runs_commands_and_settings_its_workloads_accept(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    _platform_with_flow(env, ns, samples)
+    env.wait_condition("platform", "default", ns, "CredentialsStored")
+    workloads = [
+        item
+        for resource in ("deployments", "cronjobs", "jobs")
+        for item in _items(env, ns, resource)
+    ]
+    problems = [p for item in workloads for c in containers(item) for p in container_problems(c)]
+    assert not problems, "\n".join(problems)
+    commands = {tuple(c["args"][:2]) for item in workloads for c in containers(item)}
+    assert {
+        ("scraper", "api"),
+        ("scraper", "listen"),
+        ("scraper", "credentials"),
+        ("scraper", "worker"),
+        ("pipelines", "dbt"),
+        ("pipelines", "sync"),
+        ("pipelines", "enqueue"),
+        ("db", "migrate"),
+    } <= commands
+    worker = next(w for w in workloads if w["metadata"]["name"].endswith("-worker"))
+    worker_env = {e["name"] for c in containers(worker) for e in c["env"]}
+    assert {"REACH_S3_BUCKET", "REACH_LLM_URL", "REACH_INSTAGRAM_GRAPH_URL"} <= worker_env
+    replicated = {
+        d["metadata"]["name"]
+        for d in _items(env, ns, "deployments")
+        if d["metadata"]["name"].startswith("default-") and d["spec"]["replicas"] > 1
+    }
+    assert {b["metadata"]["name"] for b in _items(env, ns, "poddisruptionbudgets")} == replicated
+    crons = {c["metadata"]["name"]: c["spec"] for c in _items(env, ns, "cronjobs")}
+    assert all(
+        crons[f"default-dbt-{t}"]["concurrencyPolicy"] == "Forbid" for t in ("core", "daily")
+    )
+    # The sample ScrapeFlow schedules profile refreshes: the Platform's own enqueue waits.
+    assert crons["default-refresh-profiles"]["suspend"] is True
+    assert crons["default-dbt-core"]["suspend"] is False
+
+
+def _passes_after_now(env: Env, ns: str, samples: dict[str, Any], turn: int) -> None:
+    """Returns once the Platform and the ScrapeFlow have each run a pass that began after this
+    call, so read the Secrets and ConfigMaps as they are now: a spec change that rolls no
+    Deployment (a CronJob's suspend) bumps each one's generation, and Ready's
+    observedGeneration reaches it only at the end of such a pass."""
+    flow = samples["ScrapeFlow"]["metadata"]["name"]
+    for resource, name, spec in (
+        ("platform", "default", {"pipelines": {"suspend": ["upload_assets"] if turn % 2 else []}}),
+        ("scrapeflow", flow, {"suspend": bool(turn % 2)}),
+    ):
+        env.kubectl(
+            "-n", ns, "patch", resource, name, "--type=merge", "-p", json.dumps({"spec": spec})
+        )
+        generation = (env.get(resource, name, ns) or {})["metadata"]["generation"]
+        eventually_sync(
+            lambda r=resource, n=name, g=generation: (  # type: ignore[misc]
+                env.condition(r, n, ns).get("observedGeneration") == g
+            ),
+            what=f"{resource}/{name} generation {generation} observed",
+        )
+
+
+def test_a_changed_key_rolls_exactly_the_deployments_reading_it(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    _platform_with_flow(env, ns, samples)
+    worker = f"{samples['ScrapeFlow']['metadata']['name']}-worker"
+    changes = (
+        ("secret", "reach-gateway", "jwt", {"default-gateway"}),
+        ("secret", "reach-gateway", "signing", {"default-gateway", "default-api"}),
+        ("configmap", "reach-settings", "llm-url", {worker}),
+        ("secret", "reach-object-store", "secret-access-key", {worker}),
+        ("secret", "reach-stores", "redis", set(_config_hashes(env, ns))),
+    )
+    for turn, (kind, name, key, rolled) in enumerate(changes, start=1):
+        before = _config_hashes(env, ns)
+        field = "stringData" if kind == "secret" else "data"
+        value = LOCAL_REDIS if key == "redis" else f"changed-{uuid.uuid4().hex}"
+        if key == "redis":
+            value = value.replace("/0", "/1")  # still a working Redis URL
+        patch = json.dumps({field: {key: value}})
+        env.kubectl("-n", ns, "patch", kind, name, "--type=merge", "-p", patch)
+        _passes_after_now(env, ns, samples, turn)
+        after = _config_hashes(env, ns)
+        assert {n for n in before if before[n] != after[n]} == rolled, (kind, name, key)
+
+
+def test_a_changed_upstream_key_is_stored_again_without_a_roll(
+    env: Env, ns: str, samples: dict[str, Any]
+) -> None:
+    _platform_with_flow(env, ns, samples)
+    env.wait_condition("platform", "default", ns, "CredentialsStored")
+    # Only the credentials Jobs: the CronJob controller may start pipeline Jobs meanwhile.
+    jobs = lambda: {  # noqa: E731
+        name
+        for j in _items(env, ns, "jobs")
+        if (name := j["metadata"]["name"]).startswith("default-credentials-")
+    }
+    before, hashes = jobs(), _config_hashes(env, ns)
+    patch = json.dumps({"stringData": {"youtube": "a-new-youtube-key"}})
+    env.kubectl("-n", ns, "patch", "secret", "reach-upstream-keys", "--type=merge", "-p", patch)
+    _passes_after_now(env, ns, samples, 1)
+    assert len(jobs() - before) == 1
+    env.wait_condition("platform", "default", ns, "CredentialsStored")
+    assert _config_hashes(env, ns) == hashes
+
+
+def test_a_missing_key_is_ready_false_naming_it(env: Env, ns: str, samples: dict[str, Any]) -> None:
+    env.kubectl("-n", ns, "delete", "configmap", "reach-settings")
+    env.kubectl(
+        "-n", ns, "patch", "secret", "reach-gateway", "--type=json",
+        "-p", '[{"op": "remove", "path": "/data/jwt"}]',
+    )  # fmt: skip
+    env.apply(samples["Platform"], ns)
+    ready = dict(
+        eventually_sync(
+            lambda: (
+                (c := env.condition("platform", "default", ns)).get("reason") == "ConfigMissing"
+                and c
+            ),
+            what="ConfigMissing",
+        )
+    )
+    assert "ConfigMap 'reach-settings' not found" in ready["message"]
+    assert "Secret 'reach-gateway' has no key 'jwt'" in ready["message"]
+    assert _items(env, ns, "deployments") == []
+    patch = json.dumps({"stringData": {"jwt": "x" * 40}})
+    env.kubectl("-n", ns, "patch", "secret", "reach-gateway", "--type=merge", "-p", patch)
+    eventually_sync(
+        lambda: "reach-gateway" not in env.condition("platform", "default", ns)["message"],
+        what="the restored key noticed",
+    )

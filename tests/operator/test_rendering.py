@@ -40,10 +40,18 @@ def expected(samples: dict[str, dict[str, Any]], namespace: str) -> dict[str, li
     def runtime(kind: str) -> Runtime:
         return Runtime.resolve(spec(kind).stores, platform_spec)
 
+    flow = spec("ScrapeFlow")
+    # The sample ScrapeFlow runs on the sample Platform; a scheduled one suspends the Platform's
+    # own stale-profile refresh, as the operator's index would tell it.
+    scheduled_flows = frozenset({str(flow.flow)} if flow.schedule and not flow.suspend else ())
     return {
-        "Platform": platform.build(owner("Platform"), platform_spec),
+        "Platform": platform.build(owner("Platform"), platform_spec, {}, scheduled_flows),
         "ScrapeFlow": scrapeflow.build(
-            owner("ScrapeFlow"), spec("ScrapeFlow"), runtime("ScrapeFlow")
+            owner("ScrapeFlow"),
+            flow,
+            runtime("ScrapeFlow"),
+            platform.scraper_env(platform_spec),
+            {},
         ),
         "EventSink": eventsink.build(owner("EventSink"), spec("EventSink"), runtime("EventSink")),
         "Leaderboard": scheduled.leaderboard(

@@ -84,17 +84,11 @@ def test_prod_pins_the_image_and_protects_the_platform(k8s_bin: Path) -> None:
     platform = one(docs, "Platform")
     assert platform["spec"]["stores"]["clickhouse"]["cluster"]
     assert platform["spec"]["stores"]["rabbitmq"]["replicated"] is True
-    name = platform["metadata"]["name"]
-    budgets = [b for b in by_kind(docs, "PodDisruptionBudget") if b is not operator_budget]
-    selected = {
-        b["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] for b in budgets
-    }
-    assert selected == {"api", "gateway", "ingest"}
-    for budget in budgets:
-        labels = budget["spec"]["selector"]["matchLabels"]
-        assert labels["app.kubernetes.io/instance"] == name
-        component = labels["app.kubernetes.io/component"]
-        assert budget["spec"]["minAvailable"] < platform["spec"][component]["replicas"]
+    # Drains keep the services serving: the operator gives every Deployment of more than one
+    # replica a PodDisruptionBudget (a second one here would make evictions fail).
+    assert [b for b in by_kind(docs, "PodDisruptionBudget") if b is not operator_budget] == []
+    for component in ("api", "gateway", "ingest", "scraperApi"):
+        assert platform["spec"][component]["replicas"] > 1, component
 
 
 @pytest.mark.cluster

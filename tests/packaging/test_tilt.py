@@ -18,7 +18,7 @@ import pytest
 import starlark as sl
 import yaml
 
-from reach.operator.builders.platform import SERVICES
+from reach.operator.builders.platform import WORKLOADS
 from reach.testing.helm import documents, kustomize_build
 
 pytestmark = pytest.mark.unit
@@ -264,7 +264,9 @@ def test_port_forwards_match_the_platform_services(tilt: Tilt) -> None:
             r"kubectl -n reach-system port-forward svc/(\S+) (\d+):(\d+)", command
         ).groups()  # type: ignore[union-attr]
         component = service.removeprefix(f"{platform}-")
-        assert int(remote) in SERVICES[component][1].values(), command
+        workload = next(w for w in WORKLOADS if w.component == component)
+        assert workload.exposed, command
+        assert int(remote) in workload.ports.values(), command
         assert local == remote
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from reach.operator.api import KINDS
 from reach.operator.api.common import API_VERSION, GROUP, PlatformBound
 from reach.operator.api.platform import PlatformSpec
+from reach.operator.api.scrapeflow import ScrapeFlowSpec
 from reach.operator.builders import eventsink, followeranalysis, platform, scheduled, scrapeflow
 from reach.operator.builders.common import Manifest, Owner, Runtime
 
@@ -35,10 +36,10 @@ ASSUMPTIONS = (
     "  (such as Secrets beside the resources) are skipped.",
 )
 
-# Each kind's builder, as its handler calls it: a Platform's takes no Runtime.
+# Each kind's builder, as its handler calls it: a Platform's takes no Runtime, a ScrapeFlow's
+# also its Platform's settings (see `render`).
 Builder = Callable[[Owner, Any, Runtime], list[Manifest]]
 BUILDERS: dict[str, Builder] = {
-    "ScrapeFlow": scrapeflow.build,
     "EventSink": eventsink.build,
     "Leaderboard": scheduled.leaderboard,
     "TableSync": scheduled.tablesync,
@@ -127,7 +128,8 @@ def render(resources: list[Resource]) -> list[Rendered]:
     for resource in resources:
         spec, owner = resource.spec, resource.owner
         if isinstance(spec, PlatformSpec):
-            out.append(Rendered(resource, platform.build(owner, spec)))
+            flows = _scheduled_flows(resources, owner)
+            out.append(Rendered(resource, platform.build(owner, spec, {}, flows)))
             continue
         assert isinstance(spec, PlatformBound), owner.kind
         found = platforms.get((owner.namespace, spec.platform_name))
@@ -137,9 +139,30 @@ def render(resources: list[Resource]) -> list[Rendered]:
                 f"{spec.platform_name!r} in namespace {owner.namespace!r} (spec.platformRef), "
                 "which is not in the input: pass its file too, or give spec.stores"
             )
-        runtime = Runtime.resolve(spec.stores, found if isinstance(found, PlatformSpec) else None)
-        out.append(Rendered(resource, BUILDERS[owner.kind](owner, spec, runtime)))
+        on = found if isinstance(found, PlatformSpec) else None
+        runtime = Runtime.resolve(spec.stores, on)
+        if isinstance(spec, ScrapeFlowSpec):
+            settings = platform.scraper_env(on) if on else []
+            manifests = scrapeflow.build(owner, spec, runtime, settings, {})
+        else:
+            manifests = BUILDERS[owner.kind](owner, spec, runtime)
+        out.append(Rendered(resource, manifests))
     return out
+
+
+def _scheduled_flows(resources: list[Resource], platform_owner: Owner) -> frozenset[str]:
+    """The flows the input's ScrapeFlows schedule on this Platform, as the operator's
+    `scheduled_flows` index finds them in a cluster."""
+    return frozenset(
+        str(r.spec.flow)
+        for r in resources
+        if isinstance(r.spec, ScrapeFlowSpec)
+        and r.owner.namespace == platform_owner.namespace
+        and r.spec.platform_name == platform_owner.name
+        and r.spec.schedule
+        and not r.spec.suspend
+        and r.spec.stores is None
+    )
 
 
 def to_yaml(rendered: list[Rendered], namespace: str = DEFAULT_NAMESPACE) -> str:

@@ -1,14 +1,17 @@
 """`reach pipelines`: the analytics pipelines. `dbt ARGS` runs the dbt project in this process,
 `sync NAME` copies a ClickHouse mart into its PostgreSQL serving table with an atomic swap, and
 `enqueue assets` asks the scraper API for asset uploads. Airflow's DAGs and the operator's
-Leaderboard and TableSync CronJobs run these commands."""
+Platform, Leaderboard and TableSync CronJobs run these commands; a failed one posts to
+REACH_SLACK_WEBHOOK_URL when it is set (Airflow's failure callback posts for the DAGs)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, ParamSpec
 
 import typer
 
@@ -17,12 +20,51 @@ from reach.cli.running import settings_or_exit
 app = typer.Typer(
     no_args_is_help=True, help="dbt builds, ClickHouse -> PostgreSQL syncs, enqueues."
 )
+P = ParamSpec("P")
+
+
+def _alerting(command: Callable[P, None]) -> Callable[P, None]:
+    """Posts a failure of `command` (an error exit, a usage error, a crash) to Slack; without
+    Airflow nothing else would tell anyone a scheduled run failed."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except typer.Exit as exc:
+            if exc.exit_code:
+                _alert(command.__name__, kwargs, f"exit code {exc.exit_code}")
+            raise
+        except Exception as exc:
+            _alert(command.__name__, kwargs, f"{type(exc).__name__}: {exc}")
+            raise
+
+    return run
+
+
+def _alert(name: str, params: dict[str, Any], outcome: str) -> None:
+    from reach.common.settings import SettingsError, load_settings
+    from reach.pipelines.alerting import post_failure
+    from reach.pipelines.settings import PipelinesSettings
+
+    try:
+        webhook = load_settings(PipelinesSettings).slack_webhook_url
+    except SettingsError:
+        return  # the command reported the malformed settings itself
+    words = ["reach", "pipelines", name]
+    for value in params.values():
+        if isinstance(value, typer.Context):
+            words += value.args  # dbt's own arguments
+    shown = {k: v for k, v in params.items() if v is not None and not isinstance(v, typer.Context)}
+    text = f":red_circle: `{' '.join(words)}` failed ({outcome}); {json.dumps(shown, default=str)}"
+    post_failure(webhook.get_secret_value() if webhook else None, text)
 
 
 @app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     add_help_option=False,
 )
+@_alerting
 def dbt(ctx: typer.Context) -> None:
     """Run dbt with the given arguments against the configured ClickHouse and PostgreSQL, e.g.
     `reach pipelines dbt build --select tag:core`. Exits with dbt's exit code."""
@@ -37,6 +79,7 @@ def dbt(ctx: typer.Context) -> None:
 
 
 @app.command()
+@_alerting
 def sync(
     name: Annotated[str, typer.Argument(help="A declared sync, or any name with --config.")],
     target: Annotated[
@@ -110,6 +153,7 @@ def sync(
 
 
 @app.command()
+@_alerting
 def enqueue(
     kind: Annotated[
         str,

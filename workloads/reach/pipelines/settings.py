@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, SecretStr
 
 from reach.common.settings import StoreSettings
 
@@ -66,6 +66,11 @@ class PipelinesSettings(StoreSettings):
     scraper_api_url: HttpUrl = Field(
         default=HttpUrl("http://127.0.0.1:8000"),
         description="Base URL of the scraper API the periodic enqueues POST to.",
+    )
+    slack_webhook_url: SecretStr | None = Field(
+        default=None,
+        description="Slack incoming webhook that a failed `reach pipelines` command posts to "
+        "(the variable the Airflow DAGs' alerts read too); unset: no alerts.",
     )
     enqueue_concurrency: int = Field(
         default=16,

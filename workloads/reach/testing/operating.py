@@ -1,5 +1,6 @@
 """The operator under test against a local control plane (`reach.testing.cluster`): the CRDs
-installed, a namespace's stores Secret, the sample custom resources, and `reach operator run` as
+installed, a namespace's stores Secret and the samples' other Secrets and ConfigMaps, the sample
+custom resources, and `reach operator run` as
 a restartable subprocess. Used by the operator's cluster tests and `bench/operator_converge.py`.
 """
 
@@ -114,6 +115,22 @@ def create_stores_secret(
         f"--from-literal=redis={redis}",
         f"--from-literal=rabbitmq={rabbitmq}",
     )
+
+
+def create_sample_config(cluster: LocalCluster, namespace: str, folder: Path) -> None:
+    """The Secrets and ConfigMaps the samples in `folder` reference, as the samples declare
+    them, except the stores Secret (`create_stores_secret` makes it with real URLs)."""
+    docs = [
+        doc
+        for path in sorted(folder.glob("*.yaml"))
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc
+        and doc["apiVersion"] == "v1"
+        and doc["kind"] in ("Secret", "ConfigMap")
+        and doc["metadata"]["name"] != "reach-stores"
+    ]
+    if docs:
+        cluster.kubectl("-n", namespace, "apply", "-f", "-", input=yaml.safe_dump_all(docs))
 
 
 class OperatorProcess:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from reach.operator.api.cel import cel
@@ -32,11 +32,19 @@ class Model(BaseModel):
     )
 
 
-class SecretKeyRef(Model):
-    """A key of a Secret in the resource's namespace."""
+class KeyRef(Model):
+    """A key of a Secret or ConfigMap in the resource's namespace."""
 
     name: str = Field(max_length=253, pattern=NAME_PATTERN)
     key: str = Field(max_length=253, pattern=r"^[-._a-zA-Z0-9]+$")
+
+
+class SecretKeyRef(KeyRef):
+    """A key of a Secret in the resource's namespace."""
+
+
+class ConfigMapKeyRef(KeyRef):
+    """A key of a ConfigMap in the resource's namespace."""
 
 
 class SecretValue(Model):
@@ -44,6 +52,31 @@ class SecretValue(Model):
     environment variable."""
 
     secret_key_ref: SecretKeyRef
+
+
+class ConfigValue(Model):
+    """A value kept in a ConfigMap or a Secret: exactly one of `configMapKeyRef` and
+    `secretKeyRef`, as a container's `env[].valueFrom` says it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "x-kubernetes-validations": [
+                cel(
+                    "has(self.configMapKeyRef) != has(self.secretKeyRef)",
+                    "set exactly one of configMapKeyRef and secretKeyRef",
+                )
+            ]
+        }
+    )
+
+    config_map_key_ref: ConfigMapKeyRef | None = None
+    secret_key_ref: SecretKeyRef | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ConfigValue:
+        if (self.config_map_key_ref is None) == (self.secret_key_ref is None):
+            raise ValueError("set exactly one of configMapKeyRef and secretKeyRef")
+        return self
 
 
 class StoreRef(SecretValue):

@@ -1,22 +1,30 @@
-"""Platform: the shared services (api, gateway, ingest), their stores and the schema job."""
+"""Platform: the shared services (api, gateway, ingest, the scraper's API and listeners), their
+stores and the schema job."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from reach.operator.api.cel import cel, cel_list
 from reach.operator.api.common import (
     AGE_COLUMN,
     READY_COLUMN,
     REASON_COLUMN,
     Column,
+    ConfigValue,
     CustomResource,
     Model,
     SecretValue,
     Status,
     Stores,
 )
+from reach.operator.api.cron import Schedule
+from reach.pipelines.schedules import PIPELINES
+
+# The pipelines that run on a schedule of their own; the others run after one of these.
+SCHEDULED_PIPELINES = {p.dag_id: p.schedule for p in PIPELINES if p.schedule is not None}
 
 DEFAULT_IMAGE = "reach/reach:0.1.0"
 
@@ -31,6 +39,8 @@ class Resources(Model):
 
 
 class Service(Model):
+    """A Deployment's size; more than one replica also gets a PodDisruptionBudget."""
+
     replicas: int = Field(default=2, ge=0, le=100)
     resources: Resources = Field(default_factory=Resources)
 
@@ -51,6 +61,127 @@ class Gateway(Service):
     keys: GatewayKeys
 
 
+class ObjectStore(Model):
+    """S3-compatible storage of the media assets the scraper workers download."""
+
+    bucket: ConfigValue = Field(description="REACH_S3_BUCKET.")
+    endpoint: ConfigValue | None = Field(
+        default=None, description="REACH_S3_ENDPOINT_URL; unset: AWS's endpoint for the region."
+    )
+    region: ConfigValue | None = Field(default=None, description="REACH_S3_REGION.")
+    access_key_id: SecretValue | None = Field(
+        default=None,
+        description="REACH_S3_ACCESS_KEY_ID; unset: the default AWS chain (IRSA, instance role).",
+    )
+    secret_access_key: SecretValue | None = Field(
+        default=None, description="REACH_S3_SECRET_ACCESS_KEY."
+    )
+    cdn_url: ConfigValue | None = Field(
+        default=None, description="REACH_ASSET_CDN_URL: the public base URL of stored assets."
+    )
+
+
+class Llm(Model):
+    """The OpenAI-compatible API that enrichment and sentiment tasks call."""
+
+    url: ConfigValue | None = Field(default=None, description="REACH_LLM_URL.")
+    model: ConfigValue | None = Field(default=None, description="REACH_LLM_MODEL.")
+    api_key: SecretValue | None = Field(
+        default=None, description="Stored as the `openai` source's credential `api_key`."
+    )
+
+
+class GraphApi(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_INSTAGRAM_GRAPH_URL.")
+    user_id: ConfigValue | None = Field(
+        default=None, description="The `graphapi` credential's `user_id` (the business account)."
+    )
+    access_token: SecretValue | None = Field(
+        default=None, description="The `graphapi` credential's `access_token`."
+    )
+
+
+class RapidApi(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_RAPIDAPI_INSTAGRAM_URL.")
+    host: ConfigValue | None = Field(default=None, description="REACH_RAPIDAPI_INSTAGRAM_HOST.")
+    key: SecretValue | None = Field(
+        default=None, description="The `rapidapi-instagram` credential's `key`."
+    )
+
+
+class YouTubeApi(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_YOUTUBE_API_URL.")
+    key: SecretValue | None = Field(default=None, description="The `youtube` credential's `key`.")
+
+
+class InstagramWeb(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_INSTAGRAM_WEB_URL.")
+
+
+class Upstreams(Model):
+    """The platforms' APIs: base URLs (unset: the public ones) and the keys the operator stores
+    as each source's credential named after the Platform."""
+
+    graph_api: GraphApi = Field(default_factory=GraphApi)
+    rapidapi_instagram: RapidApi = Field(default_factory=RapidApi)
+    youtube: YouTubeApi = Field(default_factory=YouTubeApi)
+    instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
+
+
+def _known(field: str) -> dict[str, Any]:
+    rule = cel(
+        f"self.all(p, p in {cel_list(SCHEDULED_PIPELINES)})",
+        f"{field}: pipelines are {', '.join(SCHEDULED_PIPELINES)}",
+    )
+    return {"x-kubernetes-validations": [rule]}
+
+
+class Pipelines(Model):
+    """The analytics pipelines (dbt builds by tag, the syncs after them, the periodic
+    enqueues) as CronJobs: the steps and default schedules of the Airflow DAGs
+    (`reach.pipelines.schedules`)."""
+
+    enabled: bool = Field(
+        default=True,
+        description="Run the pipelines here; false (their CronJobs suspended) when an Airflow "
+        "runs the DAGs instead.",
+    )
+    schedules: dict[str, Schedule] = Field(
+        default_factory=dict,
+        max_length=len(SCHEDULED_PIPELINES),
+        description="Cron schedule by pipeline, instead of the default: "
+        + ", ".join(f"{name} `{cron}`" for name, cron in SCHEDULED_PIPELINES.items())
+        + ". A pipeline's syncs run right after its dbt build.",
+        json_schema_extra=_known("schedules"),
+    )
+    suspend: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list,
+        max_length=len(SCHEDULED_PIPELINES),
+        description="Pipelines whose CronJobs are suspended. refresh_profiles is also "
+        "suspended while a ScrapeFlow of this Platform schedules a profile refresh.",
+        json_schema_extra={"x-kubernetes-list-type": "set", **_known("suspend")},
+    )
+
+    slack_webhook_url: SecretValue | None = Field(
+        default=None,
+        description="REACH_SLACK_WEBHOOK_URL of the pipelines' containers: a failed command "
+        "posts there.",
+    )
+
+    @model_validator(mode="after")
+    def _known_pipelines(self) -> Pipelines:
+        for field, names in (("schedules", list(self.schedules)), ("suspend", self.suspend)):
+            unknown = sorted(set(names) - set(SCHEDULED_PIPELINES))
+            if unknown:
+                raise ValueError(
+                    f"{field}: unknown pipelines {unknown}; they are {list(SCHEDULED_PIPELINES)}"
+                )
+        return self
+
+    def schedule(self, pipeline: str) -> str:
+        return self.schedules.get(pipeline) or SCHEDULED_PIPELINES[pipeline]
+
+
 class Ingress(Model):
     enabled: bool = False
     host: str | None = Field(default=None, max_length=253)
@@ -65,14 +196,34 @@ class PlatformSpec(Model):
     api: Service = Field(default_factory=Service)
     gateway: Gateway
     ingest: Service = Field(default_factory=Service)
+    scraper_api: Service = Field(
+        default_factory=Service,
+        description="`reach scraper api`: where the API sends missing or stale profiles.",
+    )
+    listeners: Service = Field(
+        default_factory=Service,
+        description="`reach scraper listen`: credential, keyword-collection and sentiment "
+        "requests from RabbitMQ turned into scraper tasks.",
+    )
     ingress: Ingress = Field(default_factory=Ingress)
+    object_store: ObjectStore | None = Field(
+        default=None,
+        description="Where the scraper workers store media assets; unset: the pod's disk, which "
+        "does not outlive the pod.",
+    )
+    llm: Llm = Field(default_factory=Llm)
+    upstreams: Upstreams = Field(default_factory=Upstreams)
+    pipelines: Pipelines = Field(default_factory=Pipelines)
 
 
 class Platform(CustomResource):
     kind = "Platform"
     plural = "platforms"
     short_names = ("rplat",)
-    description = "Shared Reach services (api, gateway, ingest) and the stores they use."
+    description = (
+        "Shared Reach services (api, gateway, ingest, scraper API and listeners) and the stores "
+        "they use."
+    )
     spec_model = PlatformSpec
     status_model = Status
     columns: ClassVar[tuple[Column, ...]] = (

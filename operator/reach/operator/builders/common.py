@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reach.operator.api.common import API_VERSION, GROUP, SecretValue, Stores
+from reach.operator.api.common import API_VERSION, GROUP, ConfigValue, SecretValue, Stores
 from reach.operator.api.platform import DEFAULT_IMAGE, PlatformSpec, Resources
 
 Manifest = dict[str, Any]
+# A key a workload reads: ("Secret" or "ConfigMap", object name, key).
+Reference = tuple[str, str, str]
+# Reference -> a hash of its current value, resolved by the handler.
+ConfigDigests = Mapping[Reference, str]
+_REF_KINDS = {"secretKeyRef": "Secret", "configMapKeyRef": "ConfigMap"}
 
 MANAGED_BY = "reach-operator"
 LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
@@ -105,6 +111,46 @@ def secret_env(name: str, value: SecretValue) -> dict[str, Any]:
     """An environment variable read from the Secret key `value` names."""
     ref = value.secret_key_ref
     return {"name": name, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}}
+
+
+def value_env(name: str, value: ConfigValue | SecretValue) -> dict[str, Any]:
+    """An environment variable read from the Secret or ConfigMap key `value` names."""
+    if isinstance(value, ConfigValue) and value.config_map_key_ref is not None:
+        ref = value.config_map_key_ref
+        return {
+            "name": name,
+            "valueFrom": {"configMapKeyRef": {"name": ref.name, "key": ref.key}},
+        }
+    secret = value.secret_key_ref
+    if secret is None:
+        raise ValueError(f"{name}: neither a Secret nor a ConfigMap key")
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret.name, "key": secret.key}}}
+
+
+def _value_sources(node: object) -> Iterator[Reference]:
+    if isinstance(node, dict):
+        source = node.get("valueFrom")
+        if isinstance(source, dict):
+            for field, kind in _REF_KINDS.items():
+                if field in source:
+                    yield kind, source[field]["name"], source[field]["key"]
+        for child in node.values():
+            yield from _value_sources(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _value_sources(child)
+
+
+def env_references(node: object) -> set[Reference]:
+    """The Secret and ConfigMap keys the environment variables in `node` (manifests, a pod
+    spec) read."""
+    return set(_value_sources(node))
+
+
+def config_hash(pod: dict[str, Any], digests: ConfigDigests) -> str:
+    """A hash of the current values of the keys `pod` reads: a pod-template annotation, so a
+    changed key rolls exactly the workloads that read it."""
+    return digest(sorted((ref, digests.get(ref, "")) for ref in env_references(pod)), 16)
 
 
 def store_env(stores: Stores) -> list[dict[str, Any]]:
@@ -231,6 +277,16 @@ def service(owner: Owner, name: str, component: str, ports: dict[str, int]) -> M
                 for port_name, number in ports.items()
             ],
         },
+    }
+
+
+def pod_disruption_budget(owner: Owner, name: str, component: str) -> Manifest:
+    """At most one of a replicated component's pods evicted at a time (drains, upgrades)."""
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": metadata(owner, name, component),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(owner, component)}},
     }
 
 

@@ -1,9 +1,11 @@
 """ScrapeFlow -> its flow config (`reach.scraper.contract.FlowConfig`), the worker Deployment
-and, with a schedule, an enqueuer CronJob."""
+(with the upstream, LLM and object-store settings of its Platform) and, with a schedule, an
+enqueuer CronJob."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import yaml
 
@@ -11,9 +13,11 @@ from reach.operator.api.scrapeflow import ScrapeFlowSpec
 from reach.operator.builders.common import (
     ANNOTATION_CONFIG_HASH,
     PROBE_PORT,
+    ConfigDigests,
     Manifest,
     Owner,
     Runtime,
+    config_hash,
     config_map,
     config_volume,
     container,
@@ -27,7 +31,15 @@ from reach.operator.builders.common import (
 CONFIG_PATH = "/etc/reach/scrapeflow"
 
 
-def build(owner: Owner, spec: ScrapeFlowSpec, runtime: Runtime) -> list[Manifest]:
+def build(
+    owner: Owner,
+    spec: ScrapeFlowSpec,
+    runtime: Runtime,
+    platform_env: list[dict[str, Any]],
+    digests: ConfigDigests,
+) -> list[Manifest]:
+    """`platform_env`: the Platform's settings for scraper workers (`platform.scraper_env`);
+    `digests`: the current value hashes of the keys the workers read."""
     config = spec.flow_config().model_dump(by_alias=True, mode="json")
     config_name = f"{owner.name}-scrapeflow"
     volume, mount = config_volume(config_name, CONFIG_PATH)
@@ -48,8 +60,10 @@ def build(owner: Owner, spec: ScrapeFlowSpec, runtime: Runtime) -> list[Manifest
         ],
         ports={"probes": PROBE_PORT},
         probe_port="probes",
+        env=platform_env,
         mounts=[mount],
     )
+    pod = pod_spec([worker], volumes=[volume])
     replicas = None if spec.autoscaling else spec.workers
     out = [
         config_map(owner, config_name, "worker", {"flow.yaml": yaml.safe_dump(config)}),
@@ -57,9 +71,9 @@ def build(owner: Owner, spec: ScrapeFlowSpec, runtime: Runtime) -> list[Manifest
             owner,
             f"{owner.name}-worker",
             "worker",
-            pod_spec([worker], volumes=[volume]),
+            pod,
             replicas=replicas,
-            annotations={ANNOTATION_CONFIG_HASH: digest(config)},
+            annotations={ANNOTATION_CONFIG_HASH: digest([config, config_hash(pod, digests)])},
         ),
     ]
     if spec.schedule:

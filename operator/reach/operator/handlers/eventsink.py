@@ -13,7 +13,7 @@ from reach.operator import topology
 from reach.operator.api.common import GROUP, VERSION
 from reach.operator.api.eventsink import EventSink, EventSinkSpec
 from reach.operator.builders import eventsink as build
-from reach.operator.builders.common import Manifest, Runtime
+from reach.operator.builders.common import Manifest, Reference, Runtime
 from reach.operator.conditions import Condition, get
 from reach.operator.handlers.reconciling import Report, Request
 from reach.operator.handlers.scaling import label_selector, scale, workers_condition
@@ -31,6 +31,9 @@ class EventSinkHandler:
     kind = EventSink
     needs_platform = True
     finalizer = FINALIZER
+
+    def references(self, request: Request[EventSinkSpec]) -> set[Reference]:
+        return set()
 
     def manifests(self, request: Request[EventSinkSpec]) -> list[Manifest]:
         return build.build(request.owner, request.spec, request.runtime())

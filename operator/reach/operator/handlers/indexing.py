@@ -1,5 +1,6 @@
-"""In-memory indexes the handlers read instead of calling the API: Platforms by name, and the
-children the operator made (by owner uid) with the status fields that decide readiness."""
+"""In-memory indexes the handlers read instead of calling the API: Platforms by name, the flows
+that ScrapeFlows schedule by Platform, and the children the operator made (by owner uid) with
+the status fields that decide readiness."""
 
 from __future__ import annotations
 
@@ -54,6 +55,14 @@ def register(registry: kopf.OperatorRegistry) -> None:
     @kopf.index(GROUP, VERSION, "platforms", id="platforms", registry=registry)  # type: ignore[arg-type]
     def platforms(namespace: str, name: str, body: kopf.Body, **_: Any) -> Any:
         return {(namespace, name): dict(body.get("spec", {}))}
+
+    @kopf.index(GROUP, VERSION, "scrapeflows", id="scheduled_flows", registry=registry)  # type: ignore[arg-type]
+    def scheduled_flows(namespace: str, body: kopf.Body, **_: Any) -> Any:
+        spec = body.get("spec", {})
+        # A ScrapeFlow with stores of its own enqueues into its own queue, not the Platform's.
+        if not spec.get("schedule") or spec.get("suspend") or spec.get("stores"):
+            return None
+        return {(namespace, spec.get("platformRef") or "default"): spec.get("flow")}
 
     for group, version, plural in CHILD_RESOURCES:
         kind = {

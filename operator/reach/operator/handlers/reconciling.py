@@ -3,10 +3,11 @@
 On create, update, resume and every `resync_seconds`, the driver runs its steps in order:
 `pause` (a paused resource is left alone), `parse` (an invalid spec is reported once,
 `Ready=False, InvalidSpec`, and not retried until it changes), `resolve` (the Platform a
-resource runs against), `apply` (the handler's manifests, when they changed or a child is
-missing), `observe` (the handler's external work and its conditions from the children) and
-`report` (conditions, status, Events and the finalizer). An outage is a temporary error that
-Kopf retries with backoff.
+resource runs against), `apply` (the Secret and ConfigMap keys the handler's workloads read
+are resolved, a missing one ending the pass as `Ready=False, ConfigMissing`; then the handler's
+manifests, when they changed or a child is missing), `observe` (the handler's external work
+and its conditions from the children) and `report` (conditions, status, Events and the
+finalizer). An outage is a temporary error that Kopf retries with backoff.
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from pydantic import BaseModel, ValidationError
 from reach.operator import conditions as cond
 from reach.operator.api.common import GROUP, VERSION, CustomResource, PlatformBound, StoreRef
 from reach.operator.api.platform import PlatformSpec
-from reach.operator.builders.common import Manifest, Owner, Runtime, digest
+from reach.operator.builders.common import (
+    ConfigDigests,
+    Manifest,
+    Owner,
+    Reference,
+    Runtime,
+    digest,
+)
+from reach.operator.configuring import MissingConfig, resolve_config
 from reach.operator.kube import Kube
 from reach.operator.settings import OperatorSettings
 from reach.operator.topology import Connections, TopologyError
@@ -51,6 +60,10 @@ class Request(Generic[SpecT]):
     conns: Connections
     now: datetime
     settings: OperatorSettings
+    # Value hashes of the keys `KindHandler.references` named, resolved before `manifests`.
+    config: ConfigDigests = field(default_factory=dict)
+    # The flows ScrapeFlows bound to this resource (as their Platform) run on a schedule.
+    scheduled_flows: frozenset[str] = frozenset()
 
     def runtime(self) -> Runtime:
         stores = self.spec.stores if isinstance(self.spec, PlatformBound) else None
@@ -99,6 +112,11 @@ class KindHandler(Protocol[SpecT]):
         """The finalizer the handler's reports may hold; None when it never holds one."""
         ...
 
+    def references(self, request: Request[SpecT]) -> set[Reference]:
+        """The Secret and ConfigMap keys whose values roll the workloads that read them; the
+        driver resolves them into `request.config` (a missing one is Ready=False)."""
+        ...
+
     def manifests(self, request: Request[SpecT]) -> list[Manifest]: ...
 
     async def observe(self, request: Request[SpecT]) -> Report: ...
@@ -113,6 +131,9 @@ class NoExtras:
     own."""
 
     finalizer: str | None = None
+
+    def references(self, request: Request[Any]) -> set[Reference]:
+        return set()
 
     def register(self, registry: kopf.OperatorRegistry) -> None:
         return None
@@ -221,6 +242,9 @@ class Driver(Generic[SpecT]):
                 conns=memo["conns"],
                 now=writer.now,
                 settings=self.settings,
+                scheduled_flows=frozenset(
+                    (kwargs.get("scheduled_flows") or {}).get((owner.namespace, owner.name), ())
+                ),
             )
             applied_hash = await self.apply(request, force_apply, writer)
             report = await self.observe(request, applied_hash, writer)
@@ -290,8 +314,10 @@ class Driver(Generic[SpecT]):
 
     async def apply(self, request: Request[SpecT], force: bool, writer: StatusWriter) -> str:
         """Applies the manifests when forced, changed or a child is missing; returns their
-        hash. Manifests the handler refuses to build (an invalid spec) end the pass."""
+        hash. Manifests the handler refuses to build (an invalid spec) or a Secret or ConfigMap
+        key they read that is missing end the pass."""
         try:
+            await self.resolve_config(request, writer)
             manifests = self.handler.manifests(request)
         except ValueError as exc:
             writer.write([cond.Condition(cond.READY, "False", "InvalidSpec", str(exc))])
@@ -314,6 +340,19 @@ class Driver(Generic[SpecT]):
             message = f"recreated {', '.join(missing)}"
             kopf.event(request.body, type="Warning", reason="Recreated", message=message)
         return applied_hash
+
+    async def resolve_config(self, request: Request[SpecT], writer: StatusWriter) -> None:
+        refs = self.handler.references(request)
+        if not refs:
+            return
+        try:
+            request.config = await resolve_config(request.kube, request.owner.namespace, refs)
+        except MissingConfig as exc:
+            previous = writer.condition(cond.READY)
+            if previous.get("reason") != "ConfigMissing" or previous.get("message") != str(exc):
+                kopf.event(request.body, type="Warning", reason="ConfigMissing", message=str(exc))
+            writer.write([cond.Condition(cond.READY, "False", "ConfigMissing", str(exc))])
+            raise PassEnded from None
 
     async def observe(
         self, request: Request[SpecT], applied_hash: str, writer: StatusWriter

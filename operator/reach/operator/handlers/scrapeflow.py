@@ -1,10 +1,13 @@
-"""ScrapeFlow: Ready once its workers are available; scales them on the flow's pending tasks."""
+"""ScrapeFlow: Ready once its workers are available; scales them on the flow's pending tasks.
+The workers get their Platform's upstream, LLM and object-store settings and roll when those
+change."""
 
 from __future__ import annotations
 
 from reach.operator.api.scrapeflow import ScrapeFlow, ScrapeFlowSpec
 from reach.operator.builders import scrapeflow as build
-from reach.operator.builders.common import Manifest
+from reach.operator.builders.common import ConfigDigests, Manifest, Reference, env_references
+from reach.operator.builders.platform import scraper_env
 from reach.operator.handlers.reconciling import NoExtras, Report, Request
 from reach.operator.handlers.scaling import label_selector, scale, workers_condition
 
@@ -13,8 +16,16 @@ class ScrapeFlowHandler(NoExtras):
     kind = ScrapeFlow
     needs_platform = True
 
+    def references(self, request: Request[ScrapeFlowSpec]) -> set[Reference]:
+        return env_references(self._build(request, {}))
+
     def manifests(self, request: Request[ScrapeFlowSpec]) -> list[Manifest]:
-        return build.build(request.owner, request.spec, request.runtime())
+        return self._build(request, request.config)
+
+    @staticmethod
+    def _build(request: Request[ScrapeFlowSpec], digests: ConfigDigests) -> list[Manifest]:
+        platform_env = scraper_env(request.platform) if request.platform else []
+        return build.build(request.owner, request.spec, request.runtime(), platform_env, digests)
 
     async def observe(self, request: Request[ScrapeFlowSpec]) -> Report:
         spec = request.spec

@@ -1,0 +1,61 @@
+"""The Secret and ConfigMap keys a resource's workloads read, resolved to hashes of their current
+values. The driver resolves them before building (`Driver.apply`); builders turn the hashes into
+pod-template annotations (`builders.common.config_hash`), so a changed key rolls exactly the
+workloads that read it, and a missing one is reported instead of leaving pods unable to start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import kopf
+
+from reach.operator.builders.common import Reference
+from reach.operator.kube import Kube, object_path
+
+
+class MissingConfig(Exception):
+    """Keys that are not there; the message names each Secret or ConfigMap and key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+async def _read(kube: Kube, namespace: str, kind: str, name: str) -> dict[str, Any] | None:
+    # Kube has no reader for whole Secrets and ConfigMaps; this is the one place that reads them.
+    response = await kube._request("GET", object_path("v1", kind, namespace, name))
+    if response.status_code == 404:
+        return None
+    if response.is_error:
+        raise kopf.TemporaryError(f"read {kind} {name}: {response.status_code}", delay=10)
+    body: dict[str, Any] = response.json()
+    return {**(body.get("binaryData") or {}), **(body.get("data") or {})}
+
+
+async def resolve_config(
+    kube: Kube, namespace: str, refs: Iterable[Reference]
+) -> dict[Reference, str]:
+    """Reference -> a SHA-256 of its value; MissingConfig naming every absent object or key."""
+    wanted = sorted(set(refs))
+    objects = sorted({(kind, name) for kind, name, _ in wanted})
+    found = await asyncio.gather(*(_read(kube, namespace, kind, name) for kind, name in objects))
+    data = dict(zip(objects, found, strict=True))
+    digests: dict[Reference, str] = {}
+    problems: list[str] = []
+    for kind, name, key in wanted:
+        values = data[(kind, name)]
+        if values is None:
+            problem = f"{kind} {name!r} not found"
+            if problem not in problems:
+                problems.append(problem)
+        elif key not in values:
+            problems.append(f"{kind} {name!r} has no key {key!r}")
+        else:
+            digests[(kind, name, key)] = hashlib.sha256(str(values[key]).encode()).hexdigest()
+    if problems:
+        raise MissingConfig(problems)
+    return digests
