@@ -1,8 +1,9 @@
-"""The cluster image, built with Buildah by scripts/image.sh and run with Podman: every verb
-starts as a non-root user on a read-only root, standalone-only packages are left out, and the
-operator from the image, installed with the Helm chart into the test cluster, drives a sample
-Platform to Ready with the chart's RBAC; `helm upgrade` re-applies a changed CRD from the image
-and `helm uninstall` leaves nothing behind."""
+"""The cluster image, built with Buildah by scripts/image.sh and run with Podman: every verb starts
+as a non-root user on a read-only root, standalone-only packages are left out, and the operator
+from the image, installed with the Helm chart into the test cluster, drives a sample Platform to
+Ready with the chart's RBAC; `helm test` runs its Pod from the image (failing before the
+operator has made the Platform Ready, passing after); `helm upgrade` re-applies a changed CRD
+from the image and `helm uninstall` leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from reach.testing.containers import (
     podman,
     run_args,
 )
-from reach.testing.helm import HelmRelease
+from reach.testing.helm import HelmRelease, RenderError
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.polling import eventually_sync
 
@@ -104,13 +105,15 @@ def test_the_gateway_finds_the_dashboard_build(image: str) -> None:
 def release(
     k8s_cluster: LocalCluster, k8s_bin: Path, image: str, tmp_path: Path
 ) -> Iterator[tuple[HelmRelease, PodRunner]]:
-    # The hook Job that applies CRDs really runs, from the image, as its ServiceAccount.
+    # The hook Jobs (CRDs, cleanup) and the `helm test` Pod really run, from the image, as their
+    # ServiceAccounts.
     runner = PodRunner(
         k8s_cluster,
         image,
         tmp_path,
         select=lambda pod: (
-            (pod.metadata.labels or {}).get("app.kubernetes.io/component") in ("crds", "cleanup")
+            (pod.metadata.labels or {}).get("app.kubernetes.io/component")
+            in ("crds", "cleanup", "test")
         ),
     )
     with FakeKubelet(k8s_cluster.kubeconfig_path, run=runner):
@@ -124,6 +127,12 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
     chart, runner = release
     started = time.monotonic()
     chart.install()
+    # No operator yet: `helm test` reports the Platform is not Ready and no replica leads.
+    with pytest.raises(RenderError, match="helm test"):
+        chart.test()
+    assert ": exit 1" in runner.ran[-1], runner.ran
+    assert "Platform default is not Ready" in runner.ran[-1], runner.ran[-1]
+    assert "404" in runner.ran[-1] and "leases" in runner.ran[-1], runner.ran[-1]
     with operator_container(k8s_cluster, image, chart, tmp_path) as operator:
         try:
             eventually_sync(
@@ -144,6 +153,10 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
         )
         assert lease["spec"]["holderIdentity"]
         assert "leading as" in operator.logs()
+        chart.test()
+        assert ": exit 0" in runner.ran[-1], runner.ran
+        assert "Platform default is Ready" in runner.ran[-1], runner.ran[-1]
+        assert f"operator leader: {lease['spec']['holderIdentity']}" in runner.ran[-1]
 
         # An older CRD in the cluster (here: one property fewer) is replaced on upgrade.
         crd = "platforms.reach.goodcreator.co"
@@ -151,8 +164,10 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
         k8s_cluster.kubectl(
             "patch", "crd", crd, "--type=json", "-p", json.dumps([{"op": "remove", "path": path}])
         )
+        ran = len(runner.ran)
         chart.upgrade()
-        assert runner.ran and all(": exit 0" in line for line in runner.ran), runner.ran
+        assert len(runner.ran) > ran, runner.ran
+        assert all(": exit 0" in line for line in runner.ran[ran:]), runner.ran
         schema = json.loads(k8s_cluster.kubectl("get", "crd", crd, "-o", "json").stdout)
         spec = schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
         assert "ingress" in spec["properties"]

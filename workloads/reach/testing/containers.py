@@ -163,8 +163,9 @@ class Container:
 
 @dataclass
 class PodRunner:
-    """For the fake kubelet: runs the Job pods `select` picks (their first container, which
-    must be `image`) with Podman, as their ServiceAccount; other pods are left to the fake
+    """For the fake kubelet: runs the run-to-completion pods `select` picks (their first
+    container, which must be `image`, with its command, arguments and literal environment) with
+    Podman, as their ServiceAccount; other pods are left to the fake
     kubelet. `ran` keeps each run's exit code and output."""
 
     cluster: LocalCluster
@@ -184,11 +185,17 @@ class PodRunner:
         credentials = service_account_kubeconfig(
             self.cluster, namespace, account, self.workdir / pod.metadata.name
         )
+        # The container's command replaces the image's entrypoint, as in a pod.
+        command = container.command or []
+        entrypoint = ["--entrypoint", command[0]] if command else []
+        env = {e.name: e.value for e in container.env or [] if e.value is not None}
         result = podman(
             "run",
             "--rm",
-            *run_args(self.image, credentials),
+            *run_args(self.image, credentials, env),
+            *entrypoint,
             self.image,
+            *command[1:],
             *(container.args or []),
             check=False,
             timeout=300,
