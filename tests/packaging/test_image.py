@@ -11,6 +11,8 @@ import json
 import subprocess
 import time
 import tomllib
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.containers import (
+    Container,
     PodRunner,
     build_image,
     image_size_mb,
@@ -28,6 +31,7 @@ from reach.testing.containers import (
 from reach.testing.helm import HelmRelease, RenderError
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.polling import eventually_sync
+from reach.testing.ports import free_port
 
 # A cold build (debootstrap base, wheels) takes minutes; warm ones reuse the caches.
 pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
@@ -99,6 +103,41 @@ def test_the_gateway_finds_the_dashboard_build(image: str) -> None:
     result = run(image, "-c", script, entrypoint="python3")
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["True", "True"]
+
+
+def test_dev_image_restarts_reach_on_synced_code(image: str) -> None:
+    """What Tilt's live update does to a pod of the dev image, with `reach` as the container's
+    command as the operator's pods have it: changed code written under /tmp/reach-live, then
+    /tmp/.restart-proc written; the running verb restarts on the new code, on a read-only root."""
+    dev = build_image(image.rsplit(":", 1)[0] + ":dev-test", target="dev")[0]
+    port = free_port()
+    server = Container(
+        dev, ["sandbox", "serve"], env={"REACH_SANDBOX_PORT": str(port)}, entrypoint="reach"
+    )
+
+    def answers() -> bool:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+        except urllib.error.HTTPError:
+            return True  # any HTTP answer: it is serving
+        except OSError:
+            return False
+        return True
+
+    with server:
+        eventually_sync(answers, "the sandbox from the dev image", seconds=60, interval=0.5)
+        module = "/tmp/reach-live/reach/sandbox/__init__.py"
+        synced = f"echo 'print(\"synced code runs\", flush=True)' >>{module}"
+        podman("exec", server.name, "sh", "-c", synced)
+        assert "synced code runs" not in server.logs()
+        podman("exec", server.name, "sh", "-c", "date >/tmp/.restart-proc")
+        eventually_sync(
+            lambda: "synced code runs" in server.logs() and answers(),
+            "the sandbox restarted on the synced code",
+            seconds=60,
+            interval=0.5,
+        )
+        assert "restarting" in server.logs()
 
 
 @pytest.fixture

@@ -45,10 +45,12 @@ def podman_available() -> bool:
     )
 
 
-def build_image(tag: str | None = None, base: str = "debootstrap") -> tuple[str, float]:
-    """Builds the cluster image with scripts/image.sh; returns its reference and the seconds the
-    build took (its caches make a repeat build warm)."""
-    env = {**podman_env(), "BASE": base, "ENGINE": "buildah"}
+def build_image(
+    tag: str | None = None, base: str = "debootstrap", target: str = "cluster"
+) -> tuple[str, float]:
+    """Builds the image (the cluster target, or `dev` for Tilt) with scripts/image.sh; returns
+    its reference and the seconds the build took (its caches make a repeat build warm)."""
+    env = {**podman_env(), "BASE": base, "ENGINE": "buildah", "TARGET": target}
     if tag:
         env["TAG"] = tag
     started = time.monotonic()
@@ -132,15 +134,19 @@ class Container:
     args: list[str]
     credentials: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # A pod's `command` in place of the image's entrypoint.
+    entrypoint: str | None = None
     name: str = field(default_factory=lambda: f"reach-test-{uuid.uuid4().hex[:8]}")
 
     def start(self) -> Container:
+        entrypoint = ["--entrypoint", self.entrypoint] if self.entrypoint else []
         podman(
             "run",
             "-d",
             "--name",
             self.name,
             *run_args(self.image, self.credentials, self.env),
+            *entrypoint,
             self.image,
             *self.args,
         )
