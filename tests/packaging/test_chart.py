@@ -249,6 +249,27 @@ def test_crd_upgrade_hook_may_patch_only_reach_crds(render: Any) -> None:
     assert not by_kind(render({"crds": {"upgradeJob": False}}), "Job")
 
 
+def test_helm_test_pod_may_only_read_what_it_checks(render: Any) -> None:
+    docs = render(EVERYTHING)
+    pod = one(docs, "Pod", "reach-test")
+    assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    assert pod["spec"]["serviceAccountName"] == "reach-test"
+    env = {e["name"]: e["value"] for e in pod["spec"]["containers"][0]["env"]}
+    crds = {d["metadata"]["name"] for d in by_kind(docs, "CustomResourceDefinition")}
+    assert set(env["REACH_TEST_CRDS"].split()) == crds
+    assert (env["REACH_TEST_PLATFORM"], env["REACH_TEST_LEASE"]) == ("main", "reach-operator")
+    (cluster_rule,) = one(docs, "ClusterRole", "reach-test")["rules"]
+    assert set(cluster_rule["resourceNames"]) == crds
+    rules = one(docs, "Role", "reach-test")["rules"]
+    assert {(r["resources"][0], r["resourceNames"][0]) for r in rules} == {
+        ("platforms", "main"),
+        ("leases", "reach-operator"),
+    }
+    assert all(r["verbs"] == ["get"] for r in [cluster_rule, *rules])
+    for kind in ("ServiceAccount", "ClusterRoleBinding", "RoleBinding"):
+        assert one(docs, kind, "reach-test")["metadata"]["annotations"]["helm.sh/hook"] == "test"
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
@@ -491,6 +512,10 @@ def test_render_applies_server_side_with_strict_validation(
         "the namespace's default ServiceAccount",
         seconds=30,
     )
+    # The `helm test` Pod's ServiceAccount exists before it (a lower hook weight); admission
+    # looks it up, so it is really created first here too.
+    accounts = by_kind(docs, "ServiceAccount")
+    k8s_cluster.kubectl("apply", "--server-side", "-f", "-", input=yaml.safe_dump_all(accounts))
     assert k8s_cluster.dry_run(docs) == len(docs)
 
 

@@ -1,8 +1,9 @@
-"""The cluster image, built with Buildah by scripts/image.sh and run with Podman: every verb
-starts as a non-root user on a read-only root, standalone-only packages are left out, and the
-operator from the image, installed with the Helm chart into the test cluster, drives a sample
-Platform to Ready with the chart's RBAC; `helm upgrade` re-applies a changed CRD from the image
-and `helm uninstall` leaves nothing behind."""
+"""The cluster image, built with Buildah by scripts/image.sh and run with Podman: every verb starts
+as a non-root user on a read-only root, standalone-only packages are left out, and the operator
+from the image, installed with the Helm chart into the test cluster, drives a sample Platform to
+Ready with the chart's RBAC; `helm test` runs its Pod from the image (failing before the
+operator has made the Platform Ready, passing after); `helm upgrade` re-applies a changed CRD
+from the image and `helm uninstall` leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import json
 import subprocess
 import time
 import tomllib
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +20,7 @@ import pytest
 
 from reach.testing.cluster import LocalCluster
 from reach.testing.containers import (
+    Container,
     PodRunner,
     build_image,
     image_size_mb,
@@ -24,9 +28,10 @@ from reach.testing.containers import (
     podman,
     run_args,
 )
-from reach.testing.helm import HelmRelease
+from reach.testing.helm import HelmRelease, RenderError
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.polling import eventually_sync
+from reach.testing.ports import free_port
 
 # A cold build (debootstrap base, wheels) takes minutes; warm ones reuse the caches.
 pytestmark = [pytest.mark.image, pytest.mark.timeout(1800)]
@@ -100,17 +105,54 @@ def test_the_gateway_finds_the_dashboard_build(image: str) -> None:
     assert result.stdout.split() == ["True", "True"]
 
 
+def test_dev_image_restarts_reach_on_synced_code(image: str) -> None:
+    """What Tilt's live update does to a pod of the dev image, with `reach` as the container's
+    command as the operator's pods have it: changed code written under /tmp/reach-live, then
+    /tmp/.restart-proc written; the running verb restarts on the new code, on a read-only root."""
+    dev = build_image(image.rsplit(":", 1)[0] + ":dev-test", target="dev")[0]
+    port = free_port()
+    server = Container(
+        dev, ["sandbox", "serve"], env={"REACH_SANDBOX_PORT": str(port)}, entrypoint="reach"
+    )
+
+    def answers() -> bool:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+        except urllib.error.HTTPError:
+            return True  # any HTTP answer: it is serving
+        except OSError:
+            return False
+        return True
+
+    with server:
+        eventually_sync(answers, "the sandbox from the dev image", seconds=60, interval=0.5)
+        module = "/tmp/reach-live/reach/sandbox/__init__.py"
+        synced = f"echo 'print(\"synced code runs\", flush=True)' >>{module}"
+        podman("exec", server.name, "sh", "-c", synced)
+        assert "synced code runs" not in server.logs()
+        podman("exec", server.name, "sh", "-c", "date >/tmp/.restart-proc")
+        eventually_sync(
+            lambda: "synced code runs" in server.logs() and answers(),
+            "the sandbox restarted on the synced code",
+            seconds=60,
+            interval=0.5,
+        )
+        assert "restarting" in server.logs()
+
+
 @pytest.fixture
 def release(
     k8s_cluster: LocalCluster, k8s_bin: Path, image: str, tmp_path: Path
 ) -> Iterator[tuple[HelmRelease, PodRunner]]:
-    # The hook Job that applies CRDs really runs, from the image, as its ServiceAccount.
+    # The hook Jobs (CRDs, cleanup) and the `helm test` Pod really run, from the image, as their
+    # ServiceAccounts.
     runner = PodRunner(
         k8s_cluster,
         image,
         tmp_path,
         select=lambda pod: (
-            (pod.metadata.labels or {}).get("app.kubernetes.io/component") in ("crds", "cleanup")
+            (pod.metadata.labels or {}).get("app.kubernetes.io/component")
+            in ("crds", "cleanup", "test")
         ),
     )
     with FakeKubelet(k8s_cluster.kubeconfig_path, run=runner):
@@ -124,6 +166,12 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
     chart, runner = release
     started = time.monotonic()
     chart.install()
+    # No operator yet: `helm test` reports the Platform is not Ready and no replica leads.
+    with pytest.raises(RenderError, match="helm test"):
+        chart.test()
+    assert ": exit 1" in runner.ran[-1], runner.ran
+    assert "Platform default is not Ready" in runner.ran[-1], runner.ran[-1]
+    assert "404" in runner.ran[-1] and "leases" in runner.ran[-1], runner.ran[-1]
     with operator_container(k8s_cluster, image, chart, tmp_path) as operator:
         try:
             eventually_sync(
@@ -144,6 +192,10 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
         )
         assert lease["spec"]["holderIdentity"]
         assert "leading as" in operator.logs()
+        chart.test()
+        assert ": exit 0" in runner.ran[-1], runner.ran
+        assert "Platform default is Ready" in runner.ran[-1], runner.ran[-1]
+        assert f"operator leader: {lease['spec']['holderIdentity']}" in runner.ran[-1]
 
         # An older CRD in the cluster (here: one property fewer) is replaced on upgrade.
         crd = "platforms.reach.goodcreator.co"
@@ -151,8 +203,10 @@ def test_helm_install_upgrade_uninstall_with_the_operator_from_the_image(
         k8s_cluster.kubectl(
             "patch", "crd", crd, "--type=json", "-p", json.dumps([{"op": "remove", "path": path}])
         )
+        ran = len(runner.ran)
         chart.upgrade()
-        assert runner.ran and all(": exit 0" in line for line in runner.ran), runner.ran
+        assert len(runner.ran) > ran, runner.ran
+        assert all(": exit 0" in line for line in runner.ran[ran:]), runner.ran
         schema = json.loads(k8s_cluster.kubectl("get", "crd", crd, "-o", "json").stdout)
         spec = schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
         assert "ingress" in spec["properties"]

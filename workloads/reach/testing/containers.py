@@ -45,10 +45,12 @@ def podman_available() -> bool:
     )
 
 
-def build_image(tag: str | None = None, base: str = "debootstrap") -> tuple[str, float]:
-    """Builds the cluster image with scripts/image.sh; returns its reference and the seconds the
-    build took (its caches make a repeat build warm)."""
-    env = {**podman_env(), "BASE": base, "ENGINE": "buildah"}
+def build_image(
+    tag: str | None = None, base: str = "debootstrap", target: str = "cluster"
+) -> tuple[str, float]:
+    """Builds the image (the cluster target, or `dev` for Tilt) with scripts/image.sh; returns
+    its reference and the seconds the build took (its caches make a repeat build warm)."""
+    env = {**podman_env(), "BASE": base, "ENGINE": "buildah", "TARGET": target}
     if tag:
         env["TAG"] = tag
     started = time.monotonic()
@@ -132,15 +134,19 @@ class Container:
     args: list[str]
     credentials: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    # A pod's `command` in place of the image's entrypoint.
+    entrypoint: str | None = None
     name: str = field(default_factory=lambda: f"reach-test-{uuid.uuid4().hex[:8]}")
 
     def start(self) -> Container:
+        entrypoint = ["--entrypoint", self.entrypoint] if self.entrypoint else []
         podman(
             "run",
             "-d",
             "--name",
             self.name,
             *run_args(self.image, self.credentials, self.env),
+            *entrypoint,
             self.image,
             *self.args,
         )
@@ -163,8 +169,9 @@ class Container:
 
 @dataclass
 class PodRunner:
-    """For the fake kubelet: runs the Job pods `select` picks (their first container, which
-    must be `image`) with Podman, as their ServiceAccount; other pods are left to the fake
+    """For the fake kubelet: runs the run-to-completion pods `select` picks (their first
+    container, which must be `image`, with its command, arguments and literal environment) with
+    Podman, as their ServiceAccount; other pods are left to the fake
     kubelet. `ran` keeps each run's exit code and output."""
 
     cluster: LocalCluster
@@ -184,11 +191,17 @@ class PodRunner:
         credentials = service_account_kubeconfig(
             self.cluster, namespace, account, self.workdir / pod.metadata.name
         )
+        # The container's command replaces the image's entrypoint, as in a pod.
+        command = container.command or []
+        entrypoint = ["--entrypoint", command[0]] if command else []
+        env = {e.name: e.value for e in container.env or [] if e.value is not None}
         result = podman(
             "run",
             "--rm",
-            *run_args(self.image, credentials),
+            *run_args(self.image, credentials, env),
+            *entrypoint,
             self.image,
+            *command[1:],
             *(container.args or []),
             check=False,
             timeout=300,

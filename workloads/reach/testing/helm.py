@@ -151,6 +151,10 @@ class HelmRelease:
             "3m",
         )
 
+    def test(self) -> None:
+        """`helm test`: its hook Pod must succeed (RenderError otherwise)."""
+        self.helm_run("test", self.name, "--timeout", "3m")
+
     def uninstall(self) -> None:
         # Not --wait: pods are only ever gone once a kubelet confirms, and the fake one does not.
         self.helm_run("uninstall", self.name)

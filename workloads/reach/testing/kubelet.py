@@ -1,8 +1,9 @@
 """A stand-in for the kubelet in the local test cluster, which has no container runtime.
 
 It watches pods and reports them the way a kubelet would once their containers ran: pods of
-ReplicaSets become Running and Ready; pods of Jobs Succeed (or Fail, for the pods `fail`
-selects). Job pods that `run` accepts are really run first (e.g. by Podman, see
+ReplicaSets become Running and Ready; pods that run to completion (pods of Jobs, and bare pods
+with restartPolicy Never such as `helm test`'s) Succeed (or Fail, for the pods `fail` selects).
+Such pods that `run` accepts are really run first (e.g. by Podman, see
 `reach.testing.containers`) and reported as they ended. The controllers then do the rest for
 real: ReplicaSets and Deployments count ready replicas, Jobs complete, CronJobs record their runs.
 """
@@ -30,7 +31,7 @@ def pod_status(pod: Any, *, succeed: bool) -> dict[str, Any] | None:
         return None
     now = _now()
     names = [c.name for c in pod.spec.containers]
-    if "Job" in owners:
+    if "Job" in owners or (not owners and pod.spec.restart_policy == "Never"):
         code = 0 if succeed else 1
         return {
             "phase": "Succeeded" if succeed else "Failed",
@@ -78,8 +79,8 @@ def pod_status(pod: Any, *, succeed: bool) -> dict[str, Any] | None:
 
 
 class FakeKubelet:
-    """Runs in a thread until `stop()`; `fail(pod)` decides which Job pods fail; `run(pod)` runs
-    a Job pod for real and returns whether it succeeded, or None to leave it to `fail`."""
+    """Runs in a thread until `stop()`; `fail(pod)` decides which run-to-completion pods fail;
+    `run(pod)` runs one for real and returns whether it succeeded, or None to leave it to `fail`."""
 
     def __init__(
         self,
