@@ -170,13 +170,10 @@ def test_everything_enabled(render: Any) -> None:
     assert {d["kind"] for d in samples} == sample_kinds
     assert all(d["metadata"]["namespace"] == "reach-system" for d in samples)
     assert one(docs, "Platform", "default")["spec"]["image"] == platform["spec"]["image"]
-    # PDBs select the pods the operator labels for this Platform.
-    pdbs = {d["metadata"]["name"]: d for d in by_kind(docs, "PodDisruptionBudget")}
-    assert set(pdbs) == {"main-api", "main-gateway", "main-ingest", "reach-operator"}
-    assert pdbs["main-api"]["spec"]["selector"]["matchLabels"] == {
-        "app.kubernetes.io/instance": "main",
-        "app.kubernetes.io/component": "api",
-    }
+    # The Platform's PDBs are the operator's (a second budget over the same pods would make
+    # every eviction fail); the chart has the operator's own.
+    pdbs = {d["metadata"]["name"] for d in by_kind(docs, "PodDisruptionBudget")}
+    assert pdbs == {"reach-operator"}
     ingress = one(docs, "Ingress")
     backends = {
         rule["host"]: rule["http"]["paths"][0]["backend"]["service"]["name"]
