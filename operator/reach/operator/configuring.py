@@ -14,7 +14,7 @@ from typing import Any
 import kopf
 
 from reach.operator.builders.common import Reference
-from reach.operator.kube import Kube, object_path
+from reach.operator.kube import Kube, KubeError
 
 
 class MissingConfig(Exception):
@@ -26,13 +26,13 @@ class MissingConfig(Exception):
 
 
 async def _read(kube: Kube, namespace: str, kind: str, name: str) -> dict[str, Any] | None:
-    # Kube has no reader for whole Secrets and ConfigMaps; this is the one place that reads them.
-    response = await kube._request("GET", object_path("v1", kind, namespace, name))
-    if response.status_code == 404:
+    """A Secret's or ConfigMap's keys (values as stored), or None when it does not exist."""
+    try:
+        body = await kube.read("v1", kind, namespace, name)
+    except KubeError as error:
+        raise kopf.TemporaryError(str(error), delay=10) from error
+    if body is None:
         return None
-    if response.is_error:
-        raise kopf.TemporaryError(f"read {kind} {name}: {response.status_code}", delay=10)
-    body: dict[str, Any] = response.json()
     return {**(body.get("binaryData") or {}), **(body.get("data") or {})}
 
 

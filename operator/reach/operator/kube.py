@@ -31,6 +31,7 @@ PLURALS = {
     ("v1", "Secret"): "secrets",
     ("networking.k8s.io/v1", "Ingress"): "ingresses",
     ("coordination.k8s.io/v1", "Lease"): "leases",
+    ("policy/v1", "PodDisruptionBudget"): "poddisruptionbudgets",
 }
 
 

@@ -16,11 +16,6 @@ from reach.operator.handlers.reconciling import (
     Request,
     deployment_available,
 )
-from reach.operator.kube import PLURALS
-
-# The Platform is the one kind that writes PodDisruptionBudgets; kube.py's table of kinds is
-# owned elsewhere, so the kind joins it here.
-PLURALS.setdefault(("policy/v1", "PodDisruptionBudget"), "poddisruptionbudgets")
 
 
 class PlatformHandler(NoExtras):
