@@ -116,6 +116,50 @@ async def test_a_stale_profile_is_served_and_refreshed(
     assert await pool.fetchval("SELECT count(*) FROM scrape_request_log") == 1
 
 
+async def test_refresh_now_enqueues_a_fresh_profile_and_answers_202_with_it(
+    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add, pool: asyncpg.Pool
+) -> None:
+    await add_instagram("just.seen", followers=1234)
+    headers = tenants.headers(tenants.free, "FREE")
+    url = "/discovery-service/api/profile/instagram/just.seen"
+    assert (await client.get(url, headers=headers)).status_code == 200
+    assert await pool.fetchval("SELECT count(*) FROM scrape_request_log") == 0
+
+    first = await client.post(f"{url}/refresh", headers=headers)
+    again = await client.post(f"{url}/refresh", headers=headers)
+    assert first.status_code == again.status_code == 202, first.text
+    body = first.json()
+    assert body["status"] == "ACCEPTED"
+    assert body["data"]["profile"]["followers"] == 1234
+    assert body["data"]["profile"]["audience_gender"] is None  # FREE, as for a lookup
+    assert body["data"]["refresh"]["flow"] == "refresh_instagram_profile"
+    assert first.headers["retry-after"] == str(body["data"]["refresh"]["retry_after_seconds"])
+    # The scraper API keeps one task per handle while it works.
+    assert again.json()["data"]["refresh"]["task_id"] == body["data"]["refresh"]["task_id"]
+    tasks = await pool.fetch("SELECT flow, params FROM scrape_request_log")
+    assert [(t["flow"], t["params"]["handle"]) for t in tasks] == [
+        ("refresh_instagram_profile", "just.seen")
+    ]
+
+
+async def test_refresh_now_of_a_creator_reach_lacks_fetches_it(
+    client: httpx.AsyncClient, tenants: Tenants
+) -> None:
+    response = await client.post(
+        "/discovery-service/api/profile/youtube/@newchannel/refresh",
+        headers=tenants.headers(tenants.pro, "PRO"),
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["data"]["profile"] is None
+    assert response.json()["data"]["refresh"]["flow"] == "refresh_youtube_channel"
+    bad = await client.post(
+        "/discovery-service/api/profile/youtube/ab/refresh",
+        headers=tenants.headers(tenants.pro, "PRO"),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["fields"][0]["field"] == "path.handle"
+
+
 async def test_free_plans_do_not_see_audience_demographics(
     client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add
 ) -> None:

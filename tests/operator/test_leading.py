@@ -21,6 +21,7 @@ from reach.testing.cluster import LocalCluster
 from reach.testing.kubelet import FakeKubelet
 from reach.testing.operating import (
     OperatorProcess,
+    create_sample_config,
     create_stores_secret,
     install_crds,
     operator_kubeconfig,
@@ -28,7 +29,7 @@ from reach.testing.operating import (
 from reach.testing.polling import eventually_sync
 from reach.testing.ports import free_port
 
-from .conftest import load_samples
+from .conftest import SAMPLES, load_samples
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime.datetime(2026, 12, 4, 21, 0, 0, 123456, tzinfo=datetime.UTC)
@@ -218,6 +219,7 @@ def test_only_the_lease_holder_reconciles_and_the_standby_takes_over(
     ns = f"t-{uuid.uuid4().hex[:8]}"
     cluster.kubectl("create", "namespace", ns)
     create_stores_secret(cluster, ns, postgres=postgres_dsn, clickhouse=f"chdb://{tmp_path}")
+    create_sample_config(cluster, ns, SAMPLES)
     apply(cluster, load_samples()["Platform"], ns)
     apply(cluster, flow("flow-before"), ns)
     for resource, name in (("platform", "default"), ("scrapeflow", "flow-before")):

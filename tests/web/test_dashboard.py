@@ -1,8 +1,9 @@
 """The dashboard in headless Chromium against standalone mode with its demo data: every page
 loads signed in, search finds a demo creator, a creator Reach lacks goes from "being fetched" to
-shown without a reload, FREE sees gated fields locked, a collection is created, shared and read
-signed out, the keyboard reaches every control, the layout holds at phone width, and errors
-say what to do. A screenshot of each page lands in .artifacts/dashboard/."""
+shown without a reload, "Refresh now" fetches a creator again and shows it, FREE sees gated
+fields locked, a collection is created, shared and read signed out, the keyboard reaches every
+control, the layout holds at phone width, and errors say what to do. A screenshot of each page
+lands in .artifacts/dashboard/."""
 
 from __future__ import annotations
 
@@ -86,6 +87,18 @@ def test_a_missing_creator_is_fetched_and_shown_without_a_reload(
     expect(page.get_by_text(f"@{demo.missing}").first).to_be_visible()
     assert page.evaluate("window.sameDocument === true")
     expect(page.get_by_text("being fetched")).to_have_count(0)
+
+
+def test_refresh_now_fetches_the_creator_again_and_shows_it(demo: Demo, browser: Browser) -> None:
+    handle = demo.handles[-1]
+    before = demo.profile(handle)["refreshed_at"]
+    page = demo.page(browser)
+    page.goto(f"{demo.gateway}/profile/instagram/{handle}")
+    page.get_by_role("button", name="Refresh now").click()
+    expect(page.get_by_role("status")).to_contain_text("being fetched")
+    expect(page.get_by_text("being fetched")).to_have_count(0, timeout=90_000)
+    assert demo.profile(handle)["refreshed_at"] > before
+    expect(page.get_by_role("button", name="Refresh now")).to_be_enabled()
 
 
 def test_free_sees_the_gated_fields_locked(

@@ -11,6 +11,12 @@ import { AddToCollection } from "./collections";
 
 // How often a profile being fetched is asked for again (at most the API's Retry-After).
 const POLL_SECONDS = 2;
+// After "Refresh now", the page asks until the profile's refreshed time moves, for this long at
+// most (a refresh that fails upstream leaves the profile as it was).
+const REFRESH_WAIT_SECONDS = 120;
+
+// A refresh asked for by the viewer: the refreshed time it started from, and when it gives up.
+type Refreshing = { from: string | null; until: number };
 
 type Lookup = { lookup: ProfileLookup; status: number; retryAfter: number | null };
 
@@ -19,6 +25,7 @@ export function ProfilePage(props: { platform: string; handle: string }) {
   const [state, setState] = useState<Lookup | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [asked, setAsked] = useState(0);
+  const [refreshing, setRefreshing] = useState<Refreshing | null>(null);
   useEffect(() => {
     let timer = 0;
     let current = true;
@@ -28,9 +35,15 @@ export function ProfilePage(props: { platform: string; handle: string }) {
           if (!current) return;
           setState({ lookup: a.data, status: a.status, retryAfter: a.retryAfter });
           setProblem(null);
-          if (a.status === 202) {
+          const unchanged =
+            refreshing !== null &&
+            Date.now() < refreshing.until &&
+            (a.data.profile?.refreshed_at ?? null) === refreshing.from;
+          if (a.status === 202 || unchanged) {
             const wait = Math.min(POLL_SECONDS, a.retryAfter ?? POLL_SECONDS);
             timer = window.setTimeout(ask, wait * 1000);
+          } else if (refreshing !== null) {
+            setRefreshing(null);
           }
         },
         (error) => current && setProblem(asProblem(error)),
@@ -40,9 +53,20 @@ export function ProfilePage(props: { platform: string; handle: string }) {
       current = false;
       clearTimeout(timer);
     };
-  }, [path, asked]);
+  }, [path, asked, refreshing]);
   const profile = state?.lookup.profile ?? null;
-  const fetching = state?.status === 202;
+  const fetching = state?.status === 202 || refreshing !== null;
+  const refreshNow = () =>
+    call<ProfileLookup>("POST", `${path}/refresh`).then(
+      (a) => {
+        setState({ lookup: a.data, status: a.status, retryAfter: a.retryAfter });
+        setRefreshing({
+          from: a.data.profile?.refreshed_at ?? null,
+          until: Date.now() + REFRESH_WAIT_SECONDS * 1000,
+        });
+      },
+      (error) => setProblem(asProblem(error)),
+    );
   return (
     <section>
       {problem && <Notice problem={problem} retry={() => setAsked(asked + 1)} />}
@@ -53,7 +77,7 @@ export function ProfilePage(props: { platform: string; handle: string }) {
         </p>
       )}
       {!state && !problem && <p role="status">Loading @{props.handle}…</p>}
-      {profile && <Details profile={profile} refresh={() => setAsked(asked + 1)} fetching={fetching} />}
+      {profile && <Details profile={profile} refresh={refreshNow} fetching={fetching} />}
     </section>
   );
 }

@@ -346,12 +346,15 @@ class LocalCluster:
 
     def dry_run(self, docs: Sequence[Mapping[str, Any]]) -> int:
         """How many of `docs` the API server accepts in a server-side apply dry run with strict
-        validation (schemas, CRDs' included); a refused one raises ClusterError."""
+        validation (schemas, CRDs' included); a refused one raises ClusterError. Fields other
+        tests' managers own on objects of the same name are taken over (--force-conflicts): a
+        dry run checks the documents, not who else wrote them."""
         out = self.kubectl(
             "apply",
             "--dry-run=server",
             "--validate=strict",
             "--server-side",
+            "--force-conflicts",
             "--field-manager=reach-test",
             "-f",
             "-",

@@ -1,5 +1,5 @@
-"""discovery: a profile by platform and handle (cached; 202 while a scrape fetches it) and a
-filtered, sorted search with cursor pagination."""
+"""discovery: a profile by platform and handle (cached; 202 while a scrape fetches it), a
+refresh asked for now, and a filtered, sorted search with cursor pagination."""
 
 from __future__ import annotations
 
@@ -23,34 +23,61 @@ HANDLE_PATTERNS: dict[str, str] = {
 }
 
 
-def _add_profile_route(platform: SocialNetwork) -> None:
-    async def profile(handle: str, tenant: CurrentTenant, services: ServicesDep) -> Response:
-        await services.usage.charge(tenant, "discovery")
-        found = redact(await services.profiles.lookup(platform, handle.lstrip("@")), tenant.plan)
-        if found.refresh is None:
-            return render(Envelope[ProfileLookup](data=found))
-        return render(
-            Envelope[ProfileLookup](data=found, status="ACCEPTED"),
-            status_code=202,
-            headers={"Retry-After": str(found.refresh.retry_after_seconds)},
-        )
-
-    # Set after the fact: the pattern depends on `platform`, and this module's annotations are
-    # strings that cannot name a local.
-    profile.__annotations__["handle"] = Annotated[str, Path(pattern=HANDLE_PATTERNS[platform])]
-    router.add_api_route(
-        f"/profile/{platform}/{{handle}}",
-        profile,
-        methods=["GET"],
-        name=f"{platform}_profile",
-        summary=f"A {platform} profile by handle",
-        response_model=Envelope[ProfileLookup],
-        responses={202: {"model": Envelope[ProfileLookup], "description": "Being refreshed."}},
+def _answer(found: ProfileLookup) -> Response:
+    if found.refresh is None:
+        return render(Envelope[ProfileLookup](data=found))
+    return render(
+        Envelope[ProfileLookup](data=found, status="ACCEPTED"),
+        status_code=202,
+        headers={"Retry-After": str(found.refresh.retry_after_seconds)},
     )
 
 
+def _add_profile_routes(platform: SocialNetwork) -> None:
+    async def profile(handle: str, tenant: CurrentTenant, services: ServicesDep) -> Response:
+        await services.usage.charge(tenant, "discovery")
+        return _answer(
+            redact(await services.profiles.lookup(platform, handle.lstrip("@")), tenant.plan)
+        )
+
+    async def refresh(handle: str, tenant: CurrentTenant, services: ServicesDep) -> Response:
+        await services.usage.charge(tenant, "discovery")
+        return _answer(
+            redact(await services.profiles.refresh(platform, handle.lstrip("@")), tenant.plan)
+        )
+
+    for route, method, name, summary, responses in (
+        (
+            profile,
+            "GET",
+            f"{platform}_profile",
+            f"A {platform} profile by handle",
+            {202: {"model": Envelope[ProfileLookup], "description": "Being refreshed."}},
+        ),
+        (
+            refresh,
+            "POST",
+            f"{platform}_profile_refresh",
+            f"Refresh a {platform} profile now, however fresh (202 with the task)",
+            {202: {"model": Envelope[ProfileLookup], "description": "Refresh asked for."}},
+        ),
+    ):
+        # Set after the fact: the pattern depends on `platform`, and this module's annotations
+        # are strings that cannot name a local.
+        route.__annotations__["handle"] = Annotated[str, Path(pattern=HANDLE_PATTERNS[platform])]
+        router.add_api_route(
+            f"/profile/{platform}/{{handle}}" + ("/refresh" if method == "POST" else ""),
+            route,
+            methods=[method],
+            name=name,
+            summary=summary,
+            response_model=Envelope[ProfileLookup],
+            responses=responses,
+        )
+
+
 for _platform in get_args(SocialNetwork):
-    _add_profile_route(_platform)
+    _add_profile_routes(_platform)
 
 
 @router.post("/profile/{platform}/search", response_model=Envelope[SearchResult])

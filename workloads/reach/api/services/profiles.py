@@ -1,6 +1,6 @@
-"""Profile lookups: cache first, then PostgreSQL; a missing or stale profile is sent to the
-scraper (its API deduplicates per handle, so asking again while it works is free) and answered
-with 202 and a retry hint."""
+"""Profile lookups: cache first, then PostgreSQL; a missing or stale profile, or one a person
+asks to refresh, is sent to the scraper (its API deduplicates per handle, so asking again while
+it works is free) and answered with 202 and a retry hint."""
 
 from __future__ import annotations
 
@@ -42,6 +42,13 @@ class ProfileService:
         if profile is not None and not self._stale(profile):
             await self.cache.fill(key, generation, profile)
             return ProfileLookup(profile=profile)
+        return ProfileLookup(profile=profile, refresh=await self._refresh(platform, handle))
+
+    async def refresh(self, platform: SocialNetwork, handle: str) -> ProfileLookup:
+        """A refresh asked for by a person ("refresh now"), fresh or not: what Reach holds
+        meanwhile, and the task. The scraper's event invalidates the cached profile once the
+        new one is saved."""
+        profile = await self.repository.by_handle(platform, handle)
         return ProfileLookup(profile=profile, refresh=await self._refresh(platform, handle))
 
     async def search(
