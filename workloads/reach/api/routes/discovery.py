@@ -46,20 +46,20 @@ def _add_profile_routes(platform: SocialNetwork) -> None:
             redact(await services.profiles.refresh(platform, handle.lstrip("@")), tenant.plan)
         )
 
-    for route, method, name, summary, responses in (
+    for route, method, name, summary, accepted in (
         (
             profile,
             "GET",
             f"{platform}_profile",
             f"A {platform} profile by handle",
-            {202: {"model": Envelope[ProfileLookup], "description": "Being refreshed."}},
+            "Being refreshed.",
         ),
         (
             refresh,
             "POST",
             f"{platform}_profile_refresh",
             f"Refresh a {platform} profile now, however fresh (202 with the task)",
-            {202: {"model": Envelope[ProfileLookup], "description": "Refresh asked for."}},
+            "Refresh asked for.",
         ),
     ):
         # Set after the fact: the pattern depends on `platform`, and this module's annotations
@@ -72,7 +72,7 @@ def _add_profile_routes(platform: SocialNetwork) -> None:
             name=name,
             summary=summary,
             response_model=Envelope[ProfileLookup],
-            responses=responses,
+            responses={202: {"model": Envelope[ProfileLookup], "description": accepted}},
         )
 
 
