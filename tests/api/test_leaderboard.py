@@ -73,6 +73,26 @@ async def test_latest_month_by_category(client: httpx.AsyncClient, tenants: Tena
 
 
 @pytest.mark.usefixtures("board")
+async def test_one_profiles_place_on_a_board(client: httpx.AsyncClient, tenants: Tenants) -> None:
+    headers = tenants.headers(tenants.pro, "PRO")
+    by_category = await client.get(
+        f"{URL}/instagram", params={"category": "Food", "profile_id": "p5"}, headers=headers
+    )
+    assert by_category.status_code == 200, by_category.text
+    assert [(e["profile_id"], e["rank"]) for e in by_category.json()["data"]["entries"]] == [
+        ("p5", 3)
+    ]
+    overall = await client.get(f"{URL}/instagram", params={"profile_id": "p4"}, headers=headers)
+    assert [(e["rank"], e["overall_rank_change"]) for e in overall.json()["data"]["entries"]] == [
+        (5, 0)
+    ]
+    elsewhere = await client.get(
+        f"{URL}/instagram", params={"category": "Travel", "profile_id": "p5"}, headers=headers
+    )
+    assert elsewhere.json()["data"]["entries"] == []
+
+
+@pytest.mark.usefixtures("board")
 async def test_a_given_month_overall_with_rank_change(
     client: httpx.AsyncClient, tenants: Tenants
 ) -> None:

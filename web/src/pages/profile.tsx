@@ -259,10 +259,6 @@ function boards(profile: Profile): [string, string][] {
   return list;
 }
 
-// A profile's place is looked up in the first page of each board (the API ranks boards, it does
-// not look a profile up in them): beyond it, the page says so.
-const RANK_DEPTH = 100;
-
 function Ranks({ profile }: { profile: Profile }) {
   const ranks = useLoad(
     () =>
@@ -270,9 +266,10 @@ function Ranks({ profile }: { profile: Profile }) {
         boards(profile).map(async ([label, query]) => {
           const board = await call<Leaderboard>(
             "GET",
-            `/leaderboard-service/api/leaderboard/${profile.platform}?size=${RANK_DEPTH}${query}`,
+            `/leaderboard-service/api/leaderboard/${profile.platform}?size=1` +
+              `&profile_id=${encodeURIComponent(profile.profile_id)}${query}`,
           );
-          const entry = board.data.entries.find((e) => e.profile_id === profile.profile_id) ?? null;
+          const entry = board.data.entries[0] ?? null;
           return { label, entry, month: board.data.month };
         }),
       ),
@@ -292,7 +289,7 @@ function Ranks({ profile }: { profile: Profile }) {
                 <small> {day(month)}</small>
               </>
             ) : (
-              <span>not in the top {RANK_DEPTH}</span>
+              <span>not ranked this month</span>
             )}
           </li>
         ))}

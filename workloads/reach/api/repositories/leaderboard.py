@@ -71,10 +71,12 @@ class LeaderboardRepository:
         language: str | None,
         offset: int,
         size: int,
+        profile_id: str | None = None,
     ) -> tuple[list[LeaderboardEntry], int]:
         where = ["platform = $1", "month = $2", f"{rank_column} IS NOT NULL"]
         args: list[object] = [platform, month]
-        for column, value in (("category", category), ("language", language)):
+        filters = (("category", category), ("language", language), ("profile_id", profile_id))
+        for column, value in filters:
             if value is not None:
                 args.append(value)
                 where.append(f"{column} = ${len(args)}")

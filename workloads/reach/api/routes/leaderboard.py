@@ -32,6 +32,13 @@ async def leaderboard(
     metric: Literal["followers", "engagement_rate"] = "followers",
     category: Annotated[Text | None, Query(max_length=100)] = None,
     language: Annotated[Text | None, Query(max_length=50)] = None,
+    profile_id: Annotated[
+        Text | None,
+        Query(
+            max_length=64,
+            description="Only this profile's entry: its place on this board, however far down.",
+        ),
+    ] = None,
 ) -> Response:
     rank_column = RANK_COLUMNS.get((metric, category is not None, language is not None))
     if rank_column is None:
@@ -41,7 +48,15 @@ async def leaderboard(
     month = month or await repository.latest_month(platform)
     entries, total = (
         await repository.page(
-            platform, month, rank_column, metric, category, language, paging.offset, paging.size
+            platform,
+            month,
+            rank_column,
+            metric,
+            category,
+            language,
+            paging.offset,
+            paging.size,
+            profile_id,
         )
         if month is not None
         else ([], 0)
