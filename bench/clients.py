@@ -29,37 +29,21 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
 import httpx
-from ingest_e2e import REACH, SINK, flushed_rows, start, stop, wait_ready
+from ingest_e2e import SINK, IngestStack, flushed_rows, stop
 
 from reach.common import clickhouse
 from reach.common.events import events_pb2 as pb
 from reach.common.settings import StoreSettings
-from reach.testing.ports import free_port
+from reach.testing.rabbitmq import vhost
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPESCRIPT = ROOT / "clients" / "typescript"
 JAVA = ROOT / "clients" / "java"
 BATCH, IN_FLIGHT = 500, 4
-
-
-@contextlib.contextmanager
-def private_vhost() -> Iterator[str]:
-    """An AMQP URL to a RabbitMQ vhost of this run's own: other users of the local broker
-    (tests, other benchmarks) consume from queues of the same names in the default vhost."""
-    vhost = f"reach-bench-clients-{uuid.uuid4().hex[:8]}"
-    rabbitmqctl = ["rabbitmqctl", "-q"]
-    subprocess.run([*rabbitmqctl, "add_vhost", vhost], check=True, capture_output=True)
-    try:
-        subprocess.run([*rabbitmqctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
-                       check=True, capture_output=True)  # fmt: skip
-        yield f"{str(StoreSettings().amqp_url).rstrip('/')}/{vhost}"
-    finally:
-        subprocess.run([*rabbitmqctl, "delete_vhost", vhost], check=True, capture_output=True)
 
 
 def build() -> list[str]:
@@ -119,44 +103,16 @@ async def send_process(command: list[str]) -> dict[str, float]:
 async def main(args: argparse.Namespace) -> dict[str, object]:
     classpath = build()
     work = Path(tempfile.mkdtemp(prefix="reach-bench-clients-"))
-    grpc_port, http_port, probe_port, ch_port = free_port(), free_port(), free_port(), free_port()
-    clickhouse_url = f"http://127.0.0.1:{ch_port}"
     prefixes = {name: f"{name}-{uuid.uuid4().hex[:8]}" for name in ("ts", "java", "python")}
-    url = f"http://127.0.0.1:{grpc_port}"
     results: dict[str, dict[str, float]] = {}
     async with contextlib.AsyncExitStack() as stack:
         stack.callback(shutil.rmtree, work, ignore_errors=True)
-        env = {
-            **os.environ,
-            "REACH_INGEST_HOST": "127.0.0.1",
-            "REACH_INGEST_GRPC_PORT": str(grpc_port),
-            "REACH_INGEST_HTTP_PORT": str(http_port),
-            "REACH_SINK_PROBE_PORT": str(probe_port),
-            "REACH_CLICKHOUSE_URL": clickhouse_url,
-            "REACH_AMQP_URL": stack.enter_context(private_vhost()),
-        }
-        server = await start(
-            stack, REACH, "clickhouse", "serve",
-            env={**env, "REACH_DATA_DIR": str(work / "clickhouse"),
-                 "REACH_CLICKHOUSE_SERVER_PORT": str(ch_port)},
-        )  # fmt: skip
+        # A virtual host of its own: others' consumers of the same queue names would take events.
+        ingest = IngestStack(work, stack.enter_context(vhost(str(StoreSettings().amqp_url))))
+        _, serve, sink = await ingest.start(stack, "--batch-rows", "50000", "--flush-seconds", "1")
+        grpc_port, clickhouse_url = ingest.grpc_port, ingest.clickhouse_url
+        url = f"http://127.0.0.1:{grpc_port}"
         async with httpx.AsyncClient(timeout=5) as http:
-            await wait_ready(http, f"{clickhouse_url}/ping", server)
-        migrate = await asyncio.create_subprocess_exec(
-            REACH, "db", "migrate", "--no-postgres", env=env
-        )
-        if await migrate.wait():
-            raise RuntimeError("reach db migrate failed")
-        serve = await start(
-            stack, REACH, "ingest", "serve", env={**env, "REACH_DATA_DIR": str(work / "serve")}
-        )
-        sink = await start(
-            stack, REACH, "ingest", "sink", "--sink", SINK, "--batch-rows", "50000",
-            "--flush-seconds", "1", env={**env, "REACH_DATA_DIR": str(work / "sink")},
-        )  # fmt: skip
-        async with httpx.AsyncClient(timeout=5) as http:
-            await wait_ready(http, f"http://127.0.0.1:{http_port}/readyz", serve)
-            await wait_ready(http, f"http://127.0.0.1:{probe_port}/readyz", sink)
             results["ts"] = await send_process(
                 ["node", str(TYPESCRIPT / "dist" / "bench" / "send.js"), url, str(args.events),
                  prefixes["ts"]]
@@ -168,7 +124,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             results["python"] = await send_python(grpc_port, args.events, prefixes["python"])
             accepted = sum(r["accepted"] for r in results.values())
             deadline = time.monotonic() + 300
-            metrics_url = f"http://127.0.0.1:{probe_port}/metrics"
+            metrics_url = f"http://127.0.0.1:{ingest.probe_port}/metrics"
             while time.monotonic() < deadline:
                 if await flushed_rows(http, metrics_url) >= accepted:
                     break

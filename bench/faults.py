@@ -29,10 +29,9 @@ from pathlib import Path
 
 import grpc
 import httpx
-from ingest_e2e import REACH, SINK, Client, flushed_rows, start, stop, templates, wait_ready
+from ingest_e2e import SINK, Client, IngestStack, flushed_rows, stop, templates
 
 from reach.common import clickhouse
-from reach.testing.ports import free_port
 from reach.testing.rabbitmq import PrivateRabbitMQ
 
 
@@ -66,37 +65,15 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="reach-bench-faults-"))
     broker = PrivateRabbitMQ()
     await asyncio.to_thread(broker.start)
-    grpc_port, http_port, probe_port, ch_port = free_port(), free_port(), free_port(), free_port()
-    clickhouse_url = f"http://127.0.0.1:{ch_port}"
-    env = {
-        **os.environ,
-        "REACH_AMQP_URL": broker.url,
-        "REACH_INGEST_HOST": "127.0.0.1",
-        "REACH_INGEST_GRPC_PORT": str(grpc_port),
-        "REACH_INGEST_HTTP_PORT": str(http_port),
-        "REACH_SINK_PROBE_PORT": str(probe_port),
-        "REACH_CLICKHOUSE_URL": clickhouse_url,
-    }
-    server_env = {**env, "REACH_DATA_DIR": str(work / "clickhouse"),
-                  "REACH_CLICKHOUSE_SERVER_PORT": str(ch_port)}  # fmt: skip
+    ingest = IngestStack(work, broker.url)
+    grpc_port, clickhouse_url = ingest.grpc_port, ingest.clickhouse_url
     returns: list[tuple[str, float]] = []  # (store, when it answered again)
     landed_buckets: list[tuple[float, float]] = []  # (time, rows flushed so far)
     try:
         async with contextlib.AsyncExitStack() as stack:
             stack.callback(shutil.rmtree, work, ignore_errors=True)
-            server = await start(stack, REACH, "clickhouse", "serve", env=server_env)
-            async with httpx.AsyncClient(timeout=5) as http:
-                await wait_ready(http, f"{clickhouse_url}/ping", server)
-            migrate = await asyncio.create_subprocess_exec(
-                REACH, "db", "migrate", "--no-postgres", env=env
-            )
-            if await migrate.wait():
-                raise RuntimeError("reach db migrate failed")
-            serve = await start(stack, REACH, "ingest", "serve",
-                                env={**env, "REACH_DATA_DIR": str(work / "serve")})  # fmt: skip
-            sink = await start(stack, REACH, "ingest", "sink", "--sink", SINK,
-                               env={**env, "REACH_DATA_DIR": str(work / "sink")})  # fmt: skip
-            metrics_url = f"http://127.0.0.1:{probe_port}/metrics"
+            server, serve, sink = await ingest.start(stack)
+            metrics_url = f"http://127.0.0.1:{ingest.probe_port}/metrics"
 
             async def restart_broker() -> None:
                 await asyncio.to_thread(broker.kill)
@@ -109,14 +86,10 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                 server.send_signal(signal.SIGKILL)
                 await server.wait()
                 await asyncio.sleep(1)
-                server = await start(stack, REACH, "clickhouse", "serve", env=server_env)
-                async with httpx.AsyncClient(timeout=5) as probe:
-                    await wait_ready(probe, f"{clickhouse_url}/ping", server)
+                server = await ingest.start_clickhouse(stack)
                 returns.append(("clickhouse", time.monotonic()))
 
             async with httpx.AsyncClient(timeout=5) as http:
-                await wait_ready(http, f"http://127.0.0.1:{http_port}/readyz", serve)
-                await wait_ready(http, f"http://127.0.0.1:{probe_port}/readyz", sink)
                 kinds = templates()
                 async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
                     clients = [TrackingClient(channel, kinds) for _ in range(args.clients)]

@@ -11,7 +11,8 @@ Prints one JSON line: `events_per_s` (rows landed / seconds from first dispatch 
 landed), `accepted_per_s`, `dispatch_p50_ms`/`dispatch_p99_ms` (client side), `sink_rss_mb`
 (peak VmRSS of the sink process; `sink_rss_anon_mb` its private part), `clickhouse_rss_mb` (the
 server's peak), `lost` (accepted events missing from the table). Needs the local RabbitMQ
-(`make services`); it purges the `event` sink's queue first.
+(`make services`), on a virtual host of the run's own (others' consumers of the same queue
+names cannot take its events).
 Run: .venv/bin/python bench/ingest_e2e.py [--seconds 60] [--clients 12]
 """
 
@@ -26,11 +27,11 @@ import random
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
@@ -38,10 +39,13 @@ import httpx
 
 from reach.common import clickhouse
 from reach.common.events import events_pb2 as pb
+from reach.common.settings import StoreSettings
 from reach.ingest.inserting import varint
 from reach.testing.ports import free_port
+from reach.testing.rabbitmq import vhost
 
 REACH = str(Path(sys.executable).with_name("reach"))
+Process = asyncio.subprocess.Process
 SINK = "event"
 DISPATCH = "/reach.events.v1.EventService/Dispatch"
 
@@ -187,60 +191,76 @@ async def stop(proc: asyncio.subprocess.Process) -> None:
         await asyncio.wait_for(proc.wait(), 60)
 
 
-def purge_queue(env: dict[str, str]) -> None:
-    code = (
-        "import asyncio\n"
-        "from reach.common import amqp\n"
-        "from reach.ingest.settings import IngestSettings\n"
-        "from reach.ingest.routing import SINKS\n"
-        "from reach.ingest.topology import declare_sink\n"
-        "async def main():\n"
-        "    conn = await amqp.connect(IngestSettings(), 'bench-purge')\n"
-        "    ch = await conn.channel()\n"
-        f"    q = await declare_sink(ch, SINKS['{SINK}'])\n"
-        "    await q.purge()\n"
-        "    await conn.close()\n"
-        "asyncio.run(main())\n"
-    )
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+@dataclass(frozen=True)
+class IngestStack:
+    """The ingestion path laid out as in Kubernetes, each process on free ports: a ClickHouse
+    server (`reach clickhouse serve`, tables from `reach db migrate`), `reach ingest serve` and
+    one `reach ingest sink`; `env` points them at each other and at `amqp_url`."""
+
+    work: Path
+    amqp_url: str
+    grpc_port: int = field(default_factory=free_port)
+    http_port: int = field(default_factory=free_port)
+    probe_port: int = field(default_factory=free_port)
+    clickhouse_port: int = field(default_factory=free_port)
+
+    @property
+    def clickhouse_url(self) -> str:
+        return f"http://127.0.0.1:{self.clickhouse_port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "REACH_AMQP_URL": self.amqp_url,
+            "REACH_INGEST_HOST": "127.0.0.1",
+            "REACH_INGEST_GRPC_PORT": str(self.grpc_port),
+            "REACH_INGEST_HTTP_PORT": str(self.http_port),
+            "REACH_SINK_PROBE_PORT": str(self.probe_port),
+            "REACH_CLICKHOUSE_URL": self.clickhouse_url,
+        }
+
+    def _env(self, process: str) -> dict[str, str]:
+        return {**self.env, "REACH_DATA_DIR": str(self.work / process)}
+
+    async def start_clickhouse(self, stack: contextlib.AsyncExitStack) -> Process:
+        """The server, ready; called again after a bench killed it, on the same folder."""
+        env = {**self._env("clickhouse"), "REACH_CLICKHOUSE_SERVER_PORT": str(self.clickhouse_port)}
+        server = await start(stack, REACH, "clickhouse", "serve", env=env)
+        async with httpx.AsyncClient(timeout=5) as http:
+            await wait_ready(http, f"{self.clickhouse_url}/ping", server)
+        return server
+
+    async def start(
+        self, stack: contextlib.AsyncExitStack, *sink_args: str
+    ) -> tuple[Process, Process, Process]:
+        """(server, serve, sink), all ready, stopped when `stack` unwinds."""
+        server = await self.start_clickhouse(stack)
+        migrate = await asyncio.create_subprocess_exec(
+            REACH, "db", "migrate", "--no-postgres", env=self.env
+        )
+        if await migrate.wait():
+            raise RuntimeError("reach db migrate failed")
+        serve = await start(stack, REACH, "ingest", "serve", env=self._env("serve"))
+        sink = await start(
+            stack, REACH, "ingest", "sink", "--sink", SINK, *sink_args, env=self._env("sink")
+        )
+        async with httpx.AsyncClient(timeout=5) as http:
+            await wait_ready(http, f"http://127.0.0.1:{self.http_port}/readyz", serve)
+            await wait_ready(http, f"http://127.0.0.1:{self.probe_port}/readyz", sink)
+        return server, serve, sink
 
 
 async def main(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="reach-bench-ingest-"))
-    grpc_port, http_port, probe_port, ch_port = free_port(), free_port(), free_port(), free_port()
-    clickhouse_url = f"http://127.0.0.1:{ch_port}"
-    env = {
-        **os.environ,
-        "REACH_INGEST_HOST": "127.0.0.1",
-        "REACH_INGEST_GRPC_PORT": str(grpc_port),
-        "REACH_INGEST_HTTP_PORT": str(http_port),
-        "REACH_SINK_PROBE_PORT": str(probe_port),
-        "REACH_CLICKHOUSE_URL": clickhouse_url,
-    }
-    purge_queue(env)
     async with contextlib.AsyncExitStack() as stack:
         stack.callback(shutil.rmtree, work, ignore_errors=True)
-        server = await start(
-            stack, REACH, "clickhouse", "serve",
-            env={**env, "REACH_DATA_DIR": str(work / "clickhouse"),
-                 "REACH_CLICKHOUSE_SERVER_PORT": str(ch_port)},
-        )  # fmt: skip
-        async with httpx.AsyncClient(timeout=5) as http:
-            await wait_ready(http, f"{clickhouse_url}/ping", server)
-        migrate = await asyncio.create_subprocess_exec(
-            REACH, "db", "migrate", "--no-postgres", env=env
+        ingest = IngestStack(work, stack.enter_context(vhost(str(StoreSettings().amqp_url))))
+        server, serve, sink = await ingest.start(
+            stack, "--batch-rows", str(args.batch_rows), "--flush-seconds", str(args.flush_seconds)
         )
-        if await migrate.wait():
-            raise RuntimeError("reach db migrate failed")
-        serve = await start(
-            stack, REACH, "ingest", "serve", env={**env, "REACH_DATA_DIR": str(work / "serve")}
-        )
-        sink = await start(
-            stack, REACH, "ingest", "sink", "--sink", SINK, "--batch-rows", str(args.batch_rows),
-            "--flush-seconds", str(args.flush_seconds),
-            env={**env, "REACH_DATA_DIR": str(work / "sink")},
-        )  # fmt: skip
-        metrics_url = f"http://127.0.0.1:{probe_port}/metrics"
+        grpc_port, clickhouse_url = ingest.grpc_port, ingest.clickhouse_url
+        metrics_url = f"http://127.0.0.1:{ingest.probe_port}/metrics"
         rss_peak = anon_peak = server_peak = 0
 
         def sample() -> None:
@@ -250,8 +270,6 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             server_peak = max(server_peak, rss_kb(server.pid)[0])
 
         async with httpx.AsyncClient(timeout=5) as http:
-            await wait_ready(http, f"http://127.0.0.1:{http_port}/readyz", serve)
-            await wait_ready(http, f"http://127.0.0.1:{probe_port}/readyz", sink)
             kinds = templates()
             processes = (serve, sink, server)
             async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
