@@ -59,3 +59,14 @@
 {% macro map_value(map, key) -%}
     if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
 {%- endmacro %}
+
+{# Positive = climbed since the previous calendar month; NULL if not ranked then. Needs the
+   model's `has_previous_month` and its window `profile_months` (the profile's rows by month,
+   the previous one and the current one). #}
+{% macro rank_change(rank) -%}
+    if(
+        has_previous_month,
+        toInt64(lagInFrame({{ rank }}) over profile_months) - toInt64({{ rank }}),
+        NULL
+    )
+{%- endmacro %}

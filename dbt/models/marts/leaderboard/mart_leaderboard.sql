@@ -148,17 +148,8 @@ with_change as (
         *,
         lagInFrame(toNullable(month)) over profile_months = addMonths(month, -1)
             as has_previous_month,
-        if(
-            has_previous_month,
-            toInt64(lagInFrame(followers_rank) over profile_months) - toInt64(followers_rank),
-            NULL
-        ) as followers_rank_change,
-        if(
-            has_previous_month,
-            toInt64(lagInFrame(engagement_rate_rank) over profile_months)
-            - toInt64(engagement_rate_rank),
-            NULL
-        ) as engagement_rate_rank_change
+        {{ rank_change('followers_rank') }} as followers_rank_change,
+        {{ rank_change('engagement_rate_rank') }} as engagement_rate_rank_change
     from ranked
     window profile_months as (
         partition by platform, profile_id

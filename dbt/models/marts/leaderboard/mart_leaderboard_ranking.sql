@@ -51,11 +51,7 @@ with_change as (
         *,
         lagInFrame(toNullable(month)) over profile_months = addMonths(month, -1)
             as has_previous_month,
-        if(
-            has_previous_month,
-            toInt64(lagInFrame(rank) over profile_months) - toInt64(rank),
-            NULL
-        ) as rank_change
+        {{ rank_change('rank') }} as rank_change
     from ranked
     window profile_months as (
         partition by profile_platform, profile_id
