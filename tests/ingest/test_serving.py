@@ -33,7 +33,7 @@ from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import TABLES
 from reach.testing.polling import eventually
 from reach.testing.ports import free_port
-from reach.testing.rabbitmq import PrivateRabbitMQ
+from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids
 
 pytestmark = pytest.mark.service
 
@@ -461,7 +461,7 @@ async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse
     finally:
         shutdown.request("test over")
         await serving
-    landed = await _drain(broker.url, SINKS["event"].queue)
+    landed = await drain_event_ids(broker.url, SINKS["event"].queue)
     counts = Counter(landed)
 
     assert unavailable, "the outage was never seen by a client"
@@ -472,16 +472,3 @@ async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse
 
 async def _at_least(items: list[str], count: int) -> bool:
     return len(items) >= count
-
-
-async def _drain(url: str, queue: str) -> list[str]:
-    """The event ids of every message in `queue`, consumed and acked."""
-    connection = await aio_pika.connect(url)
-    ids: list[str] = []
-    async with connection:
-        channel = await connection.channel()
-        source = await channel.get_queue(queue)
-        while (message := await source.get(fail=False)) is not None:
-            ids.extend(e.event_id for e in pb.Events.FromString(message.body).events)
-            await message.ack()
-    return ids

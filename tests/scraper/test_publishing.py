@@ -27,7 +27,7 @@ from reach.scraper.queue.worker import Worker, WorkerConfig
 from reach.scraper.running import open_runtime, task_handler
 from reach.scraper.settings import ScraperSettings
 from reach.testing.polling import eventually
-from reach.testing.rabbitmq import PrivateRabbitMQ
+from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids
 
 from .conftest import SANDBOX_CREDENTIALS
 
@@ -128,7 +128,7 @@ async def _through_an_outage(
             " WHERE t.flow = $1",
             FLOW,
         )
-    landed = Counter(await _drain(broker.url))
+    landed = Counter(await drain_event_ids(broker.url, QUEUE))
     expected = {event_id(r["id"], "profile_log", f"instagram:{r['profile_id']}") for r in rows}
 
     assert len(rows) == len(handles) and {r["status"] for r in rows} == {"COMPLETE"}
@@ -164,15 +164,3 @@ async def _declare_queue(url: str) -> None:
         )
         queue = await channel.declare_queue(QUEUE, durable=True)
         await queue.bind(exchange, routing_key="profile_log")
-
-
-async def _drain(url: str) -> list[str]:
-    connection = await aio_pika.connect(url)
-    ids: list[str] = []
-    async with connection:
-        channel = await connection.channel()
-        queue = await channel.get_queue(QUEUE)
-        while (message := await queue.get(fail=False)) is not None:
-            ids.extend(e.event_id for e in pb.Events.FromString(message.body).events)
-            await message.ack()
-    return ids

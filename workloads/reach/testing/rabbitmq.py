@@ -1,4 +1,5 @@
-"""RabbitMQ for tests: a virtual host of their own on the shared broker (`vhost`), and a private
+"""RabbitMQ for tests: a virtual host of their own on the shared broker (`vhost`), the event ids
+a queue holds (`drain_event_ids`), and a private
 RabbitMQ node for tests that stop and restart the broker (the shared one on 5672 is never
 touched): a second node of the installed rabbitmq-server with its own name, ports and
 folders, no plugins, `guest` on loopback. Its data folder survives a restart, as a real broker's
@@ -18,6 +19,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import aio_pika
+
+from reach.common.events import events_pb2 as pb
 from reach.testing.ports import free_port
 
 
@@ -36,6 +40,20 @@ def vhost(amqp_url: str) -> Iterator[str]:
         yield f"{amqp_url.rstrip('/')}/{name}"
     finally:
         _rabbitmqctl("delete_vhost", name)
+
+
+async def drain_event_ids(url: str, queue: str) -> list[str]:
+    """The event ids of every `Events` message in `queue`, consumed and acked: what a sink
+    would have landed, duplicates included."""
+    connection = await aio_pika.connect(url)
+    ids: list[str] = []
+    async with connection:
+        channel = await connection.channel()
+        source = await channel.get_queue(queue)
+        while (message := await source.get(fail=False)) is not None:
+            ids.extend(e.event_id for e in pb.Events.FromString(message.body).events)
+            await message.ack()
+    return ids
 
 
 class PrivateRabbitMQ:
