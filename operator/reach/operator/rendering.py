@@ -159,9 +159,7 @@ def _scheduled_flows(resources: list[Resource], platform_owner: Owner) -> frozen
         if isinstance(r.spec, ScrapeFlowSpec)
         and r.owner.namespace == platform_owner.namespace
         and r.spec.platform_name == platform_owner.name
-        and r.spec.schedule
-        and not r.spec.suspend
-        and r.spec.stores is None
+        and r.spec.enqueues_for_its_platform
     )
 
 

@@ -97,6 +97,12 @@ class ScrapeFlowSpec(PlatformBound):
                 raise ValueError(f"enqueueParams: {exc}") from None
         return self
 
+    @property
+    def enqueues_for_its_platform(self) -> bool:
+        """Its schedule adds tasks to its Platform's queue (stores of its own are another
+        queue): what the Platform's own periodic enqueue of the same flow would add."""
+        return self.schedule is not None and not self.suspend and self.stores is None
+
     def flow_config(self) -> FlowConfig:
         """What the workers read (`flow.yaml`)."""
         return FlowConfig(flow=self.flow, sources=self.sources, rate_limits=self.rate_limits)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import kopf
+from pydantic import ValidationError
 
 from reach.operator.api.common import GROUP, VERSION
+from reach.operator.api.scrapeflow import ScrapeFlowSpec
 from reach.operator.builders.common import LABEL_MANAGED_BY, LABEL_OWNER_UID, MANAGED_BY
 
 CHILD_RESOURCES = (
@@ -58,11 +60,13 @@ def register(registry: kopf.OperatorRegistry) -> None:
 
     @kopf.index(GROUP, VERSION, "scrapeflows", id="scheduled_flows", registry=registry)  # type: ignore[arg-type]
     def scheduled_flows(namespace: str, body: kopf.Body, **_: Any) -> Any:
-        spec = body.get("spec", {})
-        # A ScrapeFlow with stores of its own enqueues into its own queue, not the Platform's.
-        if not spec.get("schedule") or spec.get("suspend") or spec.get("stores"):
+        try:
+            spec = ScrapeFlowSpec.model_validate(dict(body.get("spec", {})))
+        except ValidationError:
+            return None  # its handler reports it; an invalid ScrapeFlow schedules nothing
+        if not spec.enqueues_for_its_platform:
             return None
-        return {(namespace, spec.get("platformRef") or "default"): spec.get("flow")}
+        return {(namespace, spec.platform_name): str(spec.flow)}
 
     for group, version, plural in CHILD_RESOURCES:
         kind = {
