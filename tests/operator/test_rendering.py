@@ -43,7 +43,7 @@ def expected(samples: dict[str, dict[str, Any]], namespace: str) -> dict[str, li
     flow = spec("ScrapeFlow")
     # The sample ScrapeFlow runs on the sample Platform; a scheduled one suspends the Platform's
     # own stale-profile refresh, as the operator's index would tell it.
-    scheduled_flows = frozenset({str(flow.flow)} if flow.schedule and not flow.suspend else ())
+    scheduled_flows = frozenset({str(flow.flow)} if flow.enqueues_for_its_platform else ())
     return {
         "Platform": platform.build(owner("Platform"), platform_spec, {}, scheduled_flows),
         "ScrapeFlow": scrapeflow.build(

@@ -11,25 +11,15 @@ from pydantic_core import PydanticCustomError
 from reach.api.tenancy import plan_field
 from reach.common.identifiers import INSTAGRAM_SHORTCODE
 from reach.common.networks import SocialNetwork
+from reach.common.text import find_string, has_lone_surrogate, has_nul
 
 
 def _storable(value: Any) -> Any:
-    """`value` if PostgreSQL can store it: its text cannot hold NUL, and lone surrogates (valid
-    in JSON escapes) have no UTF-8 form."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        try:
-            value.encode()
-        except UnicodeEncodeError:
-            raise ValueError("must be valid Unicode (no lone surrogates)") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _storable(key)
-            _storable(item)
-    elif isinstance(value, list):
-        for item in value:
-            _storable(item)
+    """`value` if PostgreSQL can store it (see `reach.common.text`)."""
+    if find_string(value, has_nul) is not None:
+        raise ValueError("must not contain NUL characters")
+    if find_string(value, has_lone_surrogate) is not None:
+        raise ValueError("must be valid Unicode (no lone surrogates)")
     return value
 
 

@@ -14,7 +14,6 @@ import hmac
 import json
 import logging
 import math
-import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -30,6 +29,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reach.common.events import events_pb2 as pb
 from reach.common.probes import Readiness, RequestIdMiddleware, probe_routes
+from reach.common.text import find_string, has_lone_surrogate
 from reach.ingest import metrics
 from reach.ingest.dispatching import MAX_EVENT_ID, stamp
 from reach.ingest.publishing import Publisher
@@ -166,23 +166,13 @@ def _refuse_constant(name: str) -> Any:
 def _lone_surrogate(value: Any) -> str | None:
     """The path of the first string (or key) in `value` holding a lone UTF-16 surrogate, which
     JSON's \\u escapes can spell but no UTF-8 text can carry; None when there is none."""
-    stack: list[tuple[str, Any]] = [("body", value)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, str):
-            if not item.isascii() and _SURROGATE.search(item):
-                return path
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                if _SURROGATE.search(key):
-                    return f"{path} (a key)"
-                stack.append((f"{path}.{key[:40]}", child))
-        elif isinstance(item, list):
-            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
-    return None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+    found = find_string(value, has_lone_surrogate)
+    if found is None:
+        return None
+    loc, is_key = found
+    parts = loc[:-1] if is_key else loc
+    path = "body" + "".join(f"[{p}]" if isinstance(p, int) else f".{p[:40]}" for p in parts)
+    return f"{path} (a key)" if is_key else path
 
 
 def parse_body(raw: bytes) -> tuple[str, dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from pydantic import ValidationError
 
+from reach.common.text import find_string, has_nul
 from reach.scraper.contract import (
     DEFAULT_FANOUT,
     MAX_TASKS,
@@ -55,8 +56,9 @@ def new_task(
             [dict(e) for e in exc.errors(include_url=False, include_context=False)],
         ) from None
     normalized = valid.model_dump(mode="json", exclude_none=True)
-    where = _nul_at(normalized)
-    if where is not None:
+    found = find_string(normalized, has_nul)
+    if found is not None:
+        where = found[0]
         # PostgreSQL's text and jsonb cannot hold U+0000.
         error = {"loc": where, "msg": "text cannot contain NUL (U+0000)", "type": "string_nul"}
         raise BadRequest(f"bad params for {flow_name}", [error])
@@ -75,26 +77,6 @@ def new_task(
         run_after=run_after,
         expires_at=expires_at,
     )
-
-
-def _nul_at(value: Any, loc: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
-    """Where in a JSON value a string (or key) holds NUL, or None."""
-    if isinstance(value, str):
-        return loc if "\x00" in value else None
-    items = (
-        value.items()
-        if isinstance(value, dict)
-        else enumerate(value)
-        if isinstance(value, list)
-        else ()
-    )
-    for key, child in items:
-        if isinstance(key, str) and "\x00" in key:
-            return (*loc, key)
-        found = _nul_at(child, (*loc, key))
-        if found is not None:
-            return found
-    return None
 
 
 async def scheduled_tasks(
