@@ -4,7 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from reach.common.settings import SettingsError, StoreSettings, load_settings
+from reach.common.settings import (
+    Port,
+    PortOrZero,
+    ReachSettings,
+    ScraperApiClientSettings,
+    SettingsError,
+    StoreSettings,
+    load_settings,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -51,3 +59,78 @@ def test_clickhouse_url_accepts_server_and_embedded(
 ) -> None:
     monkeypatch.setenv("REACH_CLICKHOUSE_URL", url)
     assert load_settings(StoreSettings).clickhouse_dsn == url
+
+
+class _Listener(ReachSettings):
+    listener_port: Port = 8000
+    """A listener's port."""
+    listener_probe_port: PortOrZero = 8080
+    """Its probes' port; 0 serves none."""
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("REACH_LISTENER_PORT", "1", True),
+        ("REACH_LISTENER_PORT", "65535", True),
+        ("REACH_LISTENER_PORT", "0", False),
+        ("REACH_LISTENER_PORT", "65536", False),
+        ("REACH_LISTENER_PROBE_PORT", "0", True),
+        ("REACH_LISTENER_PROBE_PORT", "-1", False),
+        ("REACH_LISTENER_PROBE_PORT", "65536", False),
+    ],
+)
+def test_port_types_carry_their_limits(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, accepted: bool
+) -> None:
+    monkeypatch.setenv(variable, value)
+    if accepted:
+        load_settings(_Listener)
+    else:
+        with pytest.raises(SettingsError, match=variable):
+            load_settings(_Listener)
+
+
+def _settings_models() -> list[type[ReachSettings]]:
+    # Every workload's model, so the checks below cover the fields each one declares.
+    import reach.api.settings
+    import reach.clickhouse_server.settings
+    import reach.followers.settings
+    import reach.gateway.settings
+    import reach.ingest.settings
+    import reach.operator.settings
+    import reach.pipelines.settings
+    import reach.sandbox.settings
+    import reach.scraper.settings
+    import reach.standalone.settings
+
+    return [
+        StoreSettings,
+        reach.api.settings.ApiSettings,
+        reach.clickhouse_server.settings.ClickHouseServerSettings,
+        reach.followers.settings.FollowersSettings,
+        reach.gateway.settings.GatewaySettings,
+        reach.ingest.settings.IngestSettings,
+        reach.operator.settings.OperatorSettings,
+        reach.pipelines.settings.PipelinesSettings,
+        reach.sandbox.settings.SandboxSettings,
+        reach.scraper.settings.ScraperSettings,
+        reach.standalone.settings.StandaloneSettings,
+    ]
+
+
+@pytest.mark.parametrize("model", _settings_models(), ids=lambda m: m.__name__)
+def test_every_field_is_described_by_its_docstring(model: type[ReachSettings]) -> None:
+    undescribed = [name for name, field in model.model_fields.items() if not field.description]
+    assert undescribed == []
+
+
+def test_one_variable_points_every_client_at_the_scraper_api(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REACH_GATEWAY_JWT_SECRET", "s" * 32)
+    monkeypatch.setenv("REACH_SCRAPER_API_URL", "http://scraper.reach.svc:8000")
+    clients = [m for m in _settings_models() if issubclass(m, ScraperApiClientSettings)]
+    assert {m.__name__ for m in clients} == {"ApiSettings", "PipelinesSettings"}
+    for model in clients:
+        assert str(load_settings(model).scraper_api_url) == "http://scraper.reach.svc:8000/"

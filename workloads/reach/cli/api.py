@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from reach.cli.running import run_on_uvloop, settings_or_exit
+from reach.cli.running import run_workload, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="The REST API (discovery, leaderboards, collections).")
 
@@ -18,10 +18,7 @@ def serve(
     """Serve the API until SIGTERM; in-flight requests finish first."""
     from reach.api.running import serve as run
     from reach.api.settings import ApiSettings
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
 
     settings = settings_or_exit(ApiSettings)
-    configure_logging()
     # The cached profile lookup is mostly event-loop and HTTP work.
-    run_on_uvloop(run_until_shutdown(lambda shutdown: run(settings, shutdown, port=port)))
+    run_workload(lambda shutdown: run(settings, shutdown, port=port), uvloop=True)

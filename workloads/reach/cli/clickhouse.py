@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from reach.cli.running import run_on_uvloop, settings_or_exit
+from reach.cli.running import run_workload, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="A local ClickHouse: the embedded engine over HTTP.")
 
@@ -15,9 +15,6 @@ def serve() -> None:
     several processes share it (point them at REACH_CLICKHOUSE_URL=http://HOST:PORT)."""
     from reach.clickhouse_server.serving import serve as serve_clickhouse
     from reach.clickhouse_server.settings import ClickHouseServerSettings
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
 
     settings = settings_or_exit(ClickHouseServerSettings)
-    configure_logging()
-    run_on_uvloop(run_until_shutdown(lambda shutdown: serve_clickhouse(settings, shutdown)))
+    run_workload(lambda shutdown: serve_clickhouse(settings, shutdown), uvloop=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import fail, failing_on, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="Database schema.")
 
@@ -33,7 +33,7 @@ def migrate(
         finally:
             await conn.close()
 
-    try:
+    with failing_on(MigrationError, code=1):
         if postgres:
             _report("PostgreSQL", asyncio.run(run_postgres()))
         if clickhouse:
@@ -42,9 +42,6 @@ def migrate(
                 _report("ClickHouse", [m.label for m in migrate_clickhouse(client)])
             finally:
                 client.close()
-    except MigrationError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -86,8 +83,7 @@ def sql(
         return
     for result in results:
         if "error" in result:
-            typer.echo(f"error: {result['error']}", err=True)
-            raise typer.Exit(1)
+            fail(str(result["error"]), code=1)
         for row in result["rows"]:  # type: ignore[attr-defined]
             typer.echo("\t".join(str(v) for v in row))
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from reach.cli.running import run_on_uvloop, settings_or_exit
+from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="The gateway: tokens, sessions, plans, proxy.")
 session_app = typer.Typer(no_args_is_help=True, help="Sessions: what a login service calls.")
@@ -27,14 +27,11 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port [REACH_GATEWAY_PORT, 8009].")] = None,
 ) -> None:
     """Serve the gateway until SIGTERM; in-flight requests finish first."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.gateway.running import serve as run
     from reach.gateway.settings import GatewaySettings
 
     settings = settings_or_exit(GatewaySettings)
-    configure_logging()
-    run_on_uvloop(run_until_shutdown(lambda shutdown: run(settings, shutdown, port=port)))
+    run_workload(lambda shutdown: run(settings, shutdown, port=port), uvloop=True)
 
 
 @session_app.command("create")
@@ -55,15 +52,11 @@ def session_create(
 
     settings = settings_or_exit(GatewaySettings)
     if not 0 < len(user) <= 256:
-        typer.echo("error: --user must be 1 to 256 characters", err=True)
-        raise typer.Exit(2)
-    try:
+        fail("--user must be 1 to 256 characters")
+    with failing_on(SessionRefused, ValueError, code=1):
         session_id, token = asyncio.run(
             open_session(settings, partner, user, plan.value if plan else None, ttl)
         )
-    except (SessionRefused, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     typer.echo(f"session {session_id} for partner {partner}, user {user}", err=True)
     typer.echo(token)
 
@@ -78,8 +71,7 @@ def session_revoke(
 
     settings = settings_or_exit(GatewaySettings)
     if not asyncio.run(revoke_session(settings, session_id)):
-        typer.echo(f"error: no session {session_id} (expired or already revoked)", err=True)
-        raise typer.Exit(1)
+        fail(f"no session {session_id} (expired or already revoked)", code=1)
     typer.echo(
         f"revoked session {session_id}; refused everywhere within "
         f"{settings.gateway_l1_seconds:g} s",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from reach.cli.running import run_on_uvloop, settings_or_exit
+from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="Event ingestion: gRPC + webhooks -> ClickHouse.")
 
@@ -22,14 +22,11 @@ class Mode(StrEnum):
 @app.command()
 def serve() -> None:
     """Serve EventService.Dispatch over gRPC and the partners' webhooks over HTTP."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.ingest.serving import serve as serve_ingest
     from reach.ingest.settings import IngestSettings
 
     settings = settings_or_exit(IngestSettings)
-    configure_logging()
-    run_on_uvloop(run_until_shutdown(lambda shutdown: serve_ingest(settings, shutdown)))
+    run_workload(lambda shutdown: serve_ingest(settings, shutdown), uvloop=True)
 
 
 @app.command()
@@ -52,26 +49,20 @@ def sink(
     ] = None,
 ) -> None:
     """Drain sinks' queues into ClickHouse (or WebEngage's API) until SIGTERM."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.ingest.running import UnknownSink, check_names, run_sinks
     from reach.ingest.settings import IngestSettings
     from reach.ingest.sinking import FlushPolicy
 
     settings = settings_or_exit(IngestSettings)
-    try:
+    with failing_on(UnknownSink):
         check_names(names)
-    except UnknownSink as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     policy = FlushPolicy(
         batch_rows=batch_rows or settings.sink_batch_rows,
         flush_seconds=flush_seconds or settings.sink_flush_seconds,
         direct=(mode or settings.sink_mode) == Mode.DIRECT,
         max_messages=settings.amqp_prefetch,
     )
-    configure_logging()
-    run_on_uvloop(run_until_shutdown(lambda shutdown: run_sinks(settings, names, policy, shutdown)))
+    run_workload(lambda shutdown: run_sinks(settings, names, policy, shutdown), uvloop=True)
 
 
 @app.command()
@@ -109,8 +100,7 @@ def ddl(
     table = table or []
     unknown = [t for t in table if t not in TABLES]
     if unknown:
-        typer.echo(f"error: unknown table(s) {', '.join(unknown)}", err=True)
-        raise typer.Exit(2)
+        fail(f"unknown table(s) {', '.join(unknown)}")
     for name in table or list(TABLES):
         sql = TABLES[name].create_sql(on_cluster=on_cluster, replicated=on_cluster is not None)
         typer.echo(f"{sql};\n")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, cast
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import failing_on, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="The Kubernetes operator.")
 
@@ -44,7 +44,7 @@ def render(
     from reach.operator.rendering import RenderError, parse, to_yaml
     from reach.operator.rendering import render as render_manifests
 
-    try:
+    with failing_on(RenderError):
         resources = []
         for name in files:
             try:
@@ -55,9 +55,6 @@ def render(
                 raise RenderError(f"{name}: {exc.strerror or exc}") from None
             resources += parse("<stdin>" if name == "-" else name, text, namespace)
         typer.echo(to_yaml(render_manifests(resources), namespace), nl=False)
-    except RenderError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command()

@@ -15,7 +15,7 @@ from typing import Annotated, Any, ParamSpec
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import fail, failing_on, settings_or_exit
 
 app = typer.Typer(
     no_args_is_help=True, help="dbt builds, ClickHouse -> PostgreSQL syncs, enqueues."
@@ -74,7 +74,7 @@ def dbt(ctx: typer.Context) -> None:
     settings = settings_or_exit(PipelinesSettings)
     outcome = run_dbt(ctx.args, settings)
     if outcome.error:
-        typer.echo(f"error: {outcome.error}", err=True)
+        fail(outcome.error, outcome.exit_code)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -112,7 +112,7 @@ def sync(
 
     settings = settings_or_exit(PipelinesSettings)
     configure_logging()
-    try:
+    with failing_on(SpecError, ConfigFileError):
         if config is not None:
             spec = spec_from_config(name, read_yaml(config))
         elif name in SYNCS:
@@ -127,19 +127,10 @@ def sync(
             spec = spec.with_target(target)
         if partition is not None:
             spec = spec.with_partition(partition)
-    except (SpecError, ConfigFileError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    try:
+    # A SpecError found once the source's columns are known (a key column it lacks, a type with
+    # no PostgreSQL counterpart) will not go away on a retry, hence the usage exit code.
+    with failing_on(SpecError), failing_on(SyncError, code=1):
         result = asyncio.run(run_sync(spec, settings, allow_empty=allow_empty))
-    except SpecError as exc:
-        # Found once the source's columns are known: a key column it lacks, a type with no
-        # PostgreSQL counterpart. Retrying will not help, hence the usage exit code.
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except SyncError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     typer.echo(
         json.dumps(
             {

@@ -3,11 +3,9 @@ OpenAI-compatible LLM, a media CDN) that tests and standalone mode point the scr
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import run_workload, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="Sandbox upstreams for tests and standalone mode.")
 
@@ -15,15 +13,12 @@ app = typer.Typer(no_args_is_help=True, help="Sandbox upstreams for tests and st
 @app.command()
 def serve() -> None:
     """Serve every sandbox upstream on one port (by path prefix) until SIGTERM."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.sandbox.app import scraper_environment
     from reach.sandbox.app import serve as serve_sandbox
     from reach.sandbox.settings import SandboxSettings
 
     settings = settings_or_exit(SandboxSettings)
-    configure_logging()
     base = f"http://{settings.sandbox_host}:{settings.sandbox_port}"
     for key, value in scraper_environment(base, settings.sandbox_tokens[0]).items():
         typer.echo(f"{key}={value}")
-    asyncio.run(run_until_shutdown(lambda shutdown: serve_sandbox(settings, shutdown)))
+    run_workload(lambda shutdown: serve_sandbox(settings, shutdown))

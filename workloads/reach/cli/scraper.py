@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="Scraping: task queue, flows, sources, API.")
 credentials_app = typer.Typer(no_args_is_help=True, help="Credentials of the upstream sources.")
@@ -23,11 +23,9 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        typer.echo(f"error: {what} is not JSON: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"{what} is not JSON: {exc}")
     if not isinstance(value, dict):
-        typer.echo(f"error: {what} must be a JSON object", err=True)
-        raise typer.Exit(2)
+        fail(f"{what} must be a JSON object")
     return value
 
 
@@ -47,37 +45,26 @@ def worker(
     ] = None,
 ) -> None:
     """Run one flow's tasks until SIGTERM; running tasks finish or are released."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.scraper.flowconfig import FlowConfigError
     from reach.scraper.flows import UnknownFlow, get_flow
     from reach.scraper.running import run_worker
     from reach.scraper.settings import ScraperSettings
 
     settings = settings_or_exit(ScraperSettings)
-    try:
+    with failing_on(UnknownFlow):
         get_flow(flow)
-    except UnknownFlow as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    configure_logging()
     port = settings.scraper_probe_port if probe_port is None else probe_port
-    try:
-        asyncio.run(
-            run_until_shutdown(
-                lambda shutdown: run_worker(
-                    settings,
-                    flow,
-                    shutdown,
-                    concurrency=concurrency,
-                    config_path=config,
-                    probe_port=port,
-                )
+    with failing_on(FlowConfigError):
+        run_workload(
+            lambda shutdown: run_worker(
+                settings,
+                flow,
+                shutdown,
+                concurrency=concurrency,
+                config_path=config,
+                probe_port=port,
             )
         )
-    except FlowConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -85,14 +72,11 @@ def api(
     port: Annotated[int | None, typer.Option(help="Port [REACH_SCRAPER_API_PORT].")] = None,
 ) -> None:
     """Serve the scraper API: enqueue tasks, read them, queue statistics."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.scraper.running import serve_api
     from reach.scraper.settings import ScraperSettings
 
     settings = settings_or_exit(ScraperSettings)
-    configure_logging()
-    asyncio.run(run_until_shutdown(lambda shutdown: serve_api(settings, shutdown, port=port)))
+    run_workload(lambda shutdown: serve_api(settings, shutdown, port=port))
 
 
 @app.command()
@@ -102,17 +86,12 @@ def listen(
     ] = None,
 ) -> None:
     """Turn credential, keyword-collection and sentiment requests from RabbitMQ into tasks."""
-    from reach.common.lifecycle import run_until_shutdown
-    from reach.common.logs import configure_logging
     from reach.scraper.running import run_listeners
     from reach.scraper.settings import ScraperSettings
 
     settings = settings_or_exit(ScraperSettings)
-    configure_logging()
     port = settings.scraper_probe_port if probe_port is None else probe_port
-    asyncio.run(
-        run_until_shutdown(lambda shutdown: run_listeners(settings, shutdown, probe_port=port))
-    )
+    run_workload(lambda shutdown: run_listeners(settings, shutdown, probe_port=port))
 
 
 @app.command()
@@ -150,8 +129,7 @@ def enqueue(
         asked, created = asyncio.run(run())
     except (UnknownFlow, BadRequest) as exc:
         detail = getattr(exc, "errors", None)
-        typer.echo(f"error: {exc}{f' {detail}' if detail else ''}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"{exc}{f' {detail}' if detail else ''}")
     typer.echo(json.dumps({"flow": flow, "tasks": asked, "created": created}))
 
 

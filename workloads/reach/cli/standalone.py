@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from reach.cli.running import settings_or_exit
+from reach.cli.running import fail, failing_on, settings_or_exit
 
 
 def standalone(
@@ -44,11 +44,8 @@ def standalone(
     from reach.standalone.workloads import PortError, url
 
     settings = settings_or_exit(StandaloneSettings)
-    try:
+    with failing_on(PortError):
         ports = ports_of(settings, list(FLOWS))
-    except PortError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     if list_ports:
         for name, port in ports.items():
             typer.echo(f"{name}\t{port}")
@@ -62,17 +59,13 @@ def standalone(
                 raise typer.Exit(0 if answer.status_code == 202 else 1)
             answer = httpx.get(f"{base}/status", timeout=10)
         except httpx.TransportError as exc:
-            typer.echo(f"error: no standalone instance answers on {base} ({exc})", err=True)
-            raise typer.Exit(1) from None
+            fail(f"no standalone instance answers on {base} ({exc})", code=1)
         typer.echo(format_status(answer.json()))
         return
     from reach.standalone.running import run as run_standalone
 
     # The sinks of outside APIs (WebEngage) need that API's account; standalone has none.
     sinks = [name for name, sink in SINKS.items() if sink.table is not None]
-    try:
+    with failing_on(ValueError):
         code = asyncio.run(run_standalone(settings, list(FLOWS), sinks, seed_demo=demo))
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     raise typer.Exit(code)

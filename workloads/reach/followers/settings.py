@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import PositiveInt
 
 from reach.common.settings import StoreSettings
 
@@ -10,9 +10,6 @@ from reach.common.settings import StoreSettings
 class FollowersSettings(StoreSettings):
     """The stores (ClickHouse) plus the scorer's batch size."""
 
-    followers_batch_rows: int = Field(
-        default=50_000,
-        ge=1,
-        description="Followers scored and inserted per batch (rows); large batches amortize "
-        "the per-insert cost, small ones bound the memory of one batch.",
-    )
+    followers_batch_rows: PositiveInt = 50_000
+    """Followers scored and inserted per batch (rows); large batches amortize the per-insert
+    cost, small ones bound the memory of one batch."""

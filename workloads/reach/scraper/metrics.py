@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from reach.common.instruments import Meter
 
-CLAIMED = Counter("reach_scraper_tasks_claimed", "Tasks claimed, by flow.", ["flow"])
-FINISHED = Counter(
-    "reach_scraper_tasks_finished",
-    "Tasks that left PROCESSING, by flow and the status they went to.",
-    ["flow", "status"],
+_SCRAPER = Meter("reach_scraper")
+# A worker runs one flow: its task metrics are per flow.
+_TASKS = Meter("reach_scraper", ("flow",))
+
+CLAIMED = _TASKS.counter("tasks_claimed", "Tasks claimed, by flow.")
+FINISHED = _TASKS.counter(
+    "tasks_finished", "Tasks that left PROCESSING, by flow and the status they went to.", "status"
 )
-IN_FLIGHT = Gauge("reach_scraper_tasks_in_flight", "Tasks running in this process.", ["flow"])
-LOST_LEASES = Counter(
-    "reach_scraper_leases_lost", "Tasks abandoned because another worker took them.", ["flow"]
-)
-UPSTREAM_CALLS = Counter(
-    "reach_scraper_upstream_calls",
+IN_FLIGHT = _TASKS.gauge("tasks_in_flight", "Tasks running in this process.")
+LOST_LEASES = _TASKS.counter("leases_lost", "Tasks abandoned because another worker took them.")
+UPSTREAM_CALLS = _SCRAPER.counter(
+    "upstream_calls",
     "Calls to upstream sources, by source and outcome (ok or the error kind).",
-    ["source", "outcome"],
+    "source",
+    "outcome",
 )
-RATE_LIMITED = Counter(
-    "reach_scraper_rate_limited",
+RATE_LIMITED = _SCRAPER.counter(
+    "rate_limited",
     "Times a rate limit was full, by limit name and what the task did (wait, defer, skip).",
-    ["limit", "action"],
+    "limit",
+    "action",
 )
-EVENTS_PUBLISHED = Counter(
-    "reach_scraper_events_published", "Events confirmed by RabbitMQ, by payload.", ["payload"]
+EVENTS_PUBLISHED = _SCRAPER.counter(
+    "events_published", "Events confirmed by RabbitMQ, by payload.", "payload"
 )
-TASK_SECONDS = Histogram(
-    "reach_scraper_task_seconds",
+TASK_SECONDS = _TASKS.histogram(
+    "task_seconds",
     "Seconds from claim to outcome, by flow.",
-    ["flow"],
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )

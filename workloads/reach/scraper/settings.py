@@ -9,159 +9,90 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr
 
-from reach.common.settings import StoreSettings
+from reach.common.settings import PortOrZero, StoreSettings
 
 
 class ScraperSettings(StoreSettings):
     """Queue tuning, upstreams, rate limits and asset storage. Defaults suit local runs."""
 
-    scraper_api_host: str = Field(
-        default="0.0.0.0",
-        description="Interface `reach scraper api` binds: every one in a pod; tests use 127.0.0.1.",
-    )
-    scraper_api_port: int = Field(
-        default=8000, ge=0, le=65535, description="Port of the scraper API (the seed's 8000)."
-    )
-    scraper_probe_port: int = Field(
-        default=8080,
-        ge=0,
-        le=65535,
-        description="Port of a worker's or listener's /healthz, /readyz, /metrics; 0 serves none.",
-    )
-    scraper_concurrency: int = Field(
-        default=8,
-        gt=0,
-        description="Tasks one worker process runs at once: flows wait on upstreams, so a few "
-        "per core keep it busy without bursting past the upstream limits.",
-    )
-    scraper_claim_batch: int = Field(
-        default=50,
-        gt=0,
-        description="Tasks claimed per transaction at most. Claiming is commit-bound (~2K "
-        "transactions/s on 2 cores), so batches are what lets the queue pass 5K tasks/s.",
-    )
-    scraper_lease_seconds: float = Field(
-        default=60.0,
-        gt=0,
-        description="Seconds a claimed task stays its worker's without a heartbeat; a crashed "
-        "worker's tasks are retried this long after its last heartbeat.",
-    )
-    scraper_heartbeat_seconds: float = Field(
-        default=15.0,
-        gt=0,
-        description="Seconds between lease renewals; a quarter of the lease rides out a few "
-        "slow database round trips.",
-    )
-    scraper_poll_seconds: float = Field(
-        default=5.0,
-        gt=0,
-        description="Seconds an idle worker waits for a NOTIFY before looking anyway: catches "
-        "tasks whose run_after came due and notifications lost while reconnecting.",
-    )
-    scraper_drain_seconds: float = Field(
-        default=20.0,
-        ge=0,
-        description="Seconds a stopping worker lets running tasks finish before releasing "
-        "them; below Kubernetes' default 30 s grace period.",
-    )
-    scraper_max_retries: int = Field(
-        default=3, ge=0, description="Retries of a failing task before it is FAILED (the seed's)."
-    )
-    scraper_retry_backoff_seconds: float = Field(
-        default=10.0,
-        ge=0,
-        description="Delay of the first retry; each further retry doubles it, giving upstreams "
-        "time to recover.",
-    )
-    scraper_rate_limits_enabled: bool = Field(
-        default=True,
-        description="Apply the flows' and sources' rate limits; off only for benchmarks "
-        "against the sandbox.",
-    )
-    scraper_rate_limit_prefix: str = Field(
-        default="reach:ratelimit",
-        description="Prefix of the rate-limit keys in Redis, so deployments sharing a Redis "
-        "keep separate counts.",
-    )
-    scraper_rate_limit_max_wait_seconds: float = Field(
-        default=2.0,
-        ge=0,
-        description="A task that would exceed a limit sleeps if the window frees within this "
-        "many seconds, else it is deferred (back to PENDING with run_after) to free its slot.",
-    )
-    scraper_http_timeout_seconds: float = Field(
-        default=20.0, gt=0, description="Timeout of one upstream call, connect to last byte."
-    )
-    credential_quota_cooldown_seconds: float = Field(
-        default=3600.0,
-        gt=0,
-        description="Seconds a credential rests after a quota error (platform quotas reset "
-        "hourly or daily).",
-    )
-    credential_auth_cooldown_seconds: float = Field(
-        default=86400.0,
-        gt=0,
-        description="Seconds a credential rests after an auth error: a revoked token needs a "
-        "person, so it stays out for a day unless re-validated.",
-    )
-    instagram_graph_url: str = Field(
-        default="https://graph.facebook.com/v15.0",
-        description="Instagram Graph API (business_discovery), with its version.",
-    )
-    rapidapi_instagram_url: str = Field(
-        default="https://instagram-scraper-api2.p.rapidapi.com",
-        description="The RapidAPI-style Instagram source.",
-    )
-    rapidapi_instagram_host: str = Field(
-        default="instagram-scraper-api2.p.rapidapi.com",
-        description="X-RapidAPI-Host header of that source.",
-    )
-    instagram_web_url: str = Field(
-        default="https://www.instagram.com",
-        description="Instagram's public web profile endpoint, the last resort.",
-    )
-    youtube_api_url: str = Field(
-        default="https://youtube.googleapis.com/youtube/v3", description="YouTube Data API v3."
-    )
-    llm_url: str = Field(
-        default="https://api.openai.com/v1",
-        description="An OpenAI-compatible API serving /chat/completions.",
-    )
-    llm_model: str = Field(
-        default="gpt-4o-mini",
-        description="Model for enrichment and sentiment; it must support strict JSON schemas.",
-    )
-    asset_storage: Literal["local", "s3"] = Field(
-        default="local",
-        description="Where downloaded media go: an S3 bucket in Kubernetes, a folder standalone.",
-    )
-    asset_dir: Path | None = Field(
-        default=None, description="Folder of local asset storage; unset: $REACH_DATA_DIR/assets."
-    )
-    asset_cdn_url: str | None = Field(
-        default=None,
-        description="Public base URL the stored assets are served from (a CDN in front of the "
-        "bucket); recorded as asset_log.cdn_url.",
-    )
-    asset_max_bytes: int = Field(
-        default=20 * 1024 * 1024,
-        gt=0,
-        description="Largest media file downloaded; platform images and thumbnails are < 2 MB.",
-    )
-    s3_bucket: str = Field(default="reach-assets", description="Bucket of S3 asset storage.")
-    s3_endpoint_url: str | None = Field(
-        default=None,
-        description="S3-compatible endpoint (MinIO, Ceph); unset uses AWS's for the region.",
-    )
-    s3_region: str = Field(default="us-east-1", description="Region of the bucket.")
-    s3_access_key_id: SecretStr | None = Field(
-        default=None, description="Unset: the default AWS chain (IRSA, instance profile)."
-    )
-    s3_secret_access_key: SecretStr | None = Field(
-        default=None, description="Secret of s3_access_key_id."
-    )
+    scraper_api_host: str = "0.0.0.0"
+    """Interface `reach scraper api` binds: every one in a pod; tests use 127.0.0.1."""
+    scraper_api_port: PortOrZero = 8000
+    """Port of the scraper API (the seed's 8000)."""
+    scraper_probe_port: PortOrZero = 8080
+    """Port of a worker's or listener's /healthz, /readyz, /metrics; 0 serves none."""
+    scraper_concurrency: PositiveInt = 8
+    """Tasks one worker process runs at once: flows wait on upstreams, so a few per core keep it
+    busy without bursting past the upstream limits."""
+    scraper_claim_batch: PositiveInt = 50
+    """Tasks claimed per transaction at most. Claiming is commit-bound (~2K transactions/s on 2
+    cores), so batches are what lets the queue pass 5K tasks/s."""
+    scraper_lease_seconds: PositiveFloat = 60.0
+    """Seconds a claimed task stays its worker's without a heartbeat; a crashed worker's tasks
+    are retried this long after its last heartbeat."""
+    scraper_heartbeat_seconds: PositiveFloat = 15.0
+    """Seconds between lease renewals; a quarter of the lease rides out a few slow database round
+    trips."""
+    scraper_poll_seconds: PositiveFloat = 5.0
+    """Seconds an idle worker waits for a NOTIFY before looking anyway: catches tasks whose
+    run_after came due and notifications lost while reconnecting."""
+    scraper_drain_seconds: NonNegativeFloat = 20.0
+    """Seconds a stopping worker lets running tasks finish before releasing them; below
+    Kubernetes' default 30 s grace period."""
+    scraper_max_retries: NonNegativeInt = 3
+    """Retries of a failing task before it is FAILED (the seed's)."""
+    scraper_retry_backoff_seconds: NonNegativeFloat = 10.0
+    """Delay of the first retry; each further retry doubles it, giving upstreams time to recover."""
+    scraper_rate_limits_enabled: bool = True
+    """Apply the flows' and sources' rate limits; off only for benchmarks against the sandbox."""
+    scraper_rate_limit_prefix: str = "reach:ratelimit"
+    """Prefix of the rate-limit keys in Redis, so deployments sharing a Redis keep separate
+    counts."""
+    scraper_rate_limit_max_wait_seconds: NonNegativeFloat = 2.0
+    """A task that would exceed a limit sleeps if the window frees within this many seconds, else
+    it is deferred (back to PENDING with run_after) to free its slot."""
+    scraper_http_timeout_seconds: PositiveFloat = 20.0
+    """Timeout of one upstream call, connect to last byte."""
+    credential_quota_cooldown_seconds: PositiveFloat = 3600.0
+    """Seconds a credential rests after a quota error (platform quotas reset hourly or daily)."""
+    credential_auth_cooldown_seconds: PositiveFloat = 86400.0
+    """Seconds a credential rests after an auth error: a revoked token needs a person, so it
+    stays out for a day unless re-validated."""
+    instagram_graph_url: str = "https://graph.facebook.com/v15.0"
+    """Instagram Graph API (business_discovery), with its version."""
+    rapidapi_instagram_url: str = "https://instagram-scraper-api2.p.rapidapi.com"
+    """The RapidAPI-style Instagram source."""
+    rapidapi_instagram_host: str = "instagram-scraper-api2.p.rapidapi.com"
+    """X-RapidAPI-Host header of that source."""
+    instagram_web_url: str = "https://www.instagram.com"
+    """Instagram's public web profile endpoint, the last resort."""
+    youtube_api_url: str = "https://youtube.googleapis.com/youtube/v3"
+    """YouTube Data API v3."""
+    llm_url: str = "https://api.openai.com/v1"
+    """An OpenAI-compatible API serving /chat/completions."""
+    llm_model: str = "gpt-4o-mini"
+    """Model for enrichment and sentiment; it must support strict JSON schemas."""
+    asset_storage: Literal["local", "s3"] = "local"
+    """Where downloaded media go: an S3 bucket in Kubernetes, a folder standalone."""
+    asset_dir: Path | None = None
+    """Folder of local asset storage; unset: $REACH_DATA_DIR/assets."""
+    asset_cdn_url: str | None = None
+    """Public base URL the stored assets are served from (a CDN in front of the bucket); recorded
+    as asset_log.cdn_url."""
+    asset_max_bytes: PositiveInt = 20 * 1024 * 1024
+    """Largest media file downloaded; platform images and thumbnails are < 2 MB."""
+    s3_bucket: str = "reach-assets"
+    """Bucket of S3 asset storage."""
+    s3_endpoint_url: str | None = None
+    """S3-compatible endpoint (MinIO, Ceph); unset uses AWS's for the region."""
+    s3_region: str = "us-east-1"
+    """Region of the bucket."""
+    s3_access_key_id: SecretStr | None = None
+    """Unset: the default AWS chain (IRSA, instance profile)."""
+    s3_secret_access_key: SecretStr | None = None
+    """Secret of s3_access_key_id."""
 
     @property
     def asset_folder(self) -> Path:
