@@ -101,7 +101,8 @@ def listen(
         int | None, typer.Option(help="Port of the probes [REACH_SCRAPER_PROBE_PORT].")
     ] = None,
 ) -> None:
-    """Turn credential, keyword-collection and sentiment requests from RabbitMQ into tasks."""
+    """Act on the listeners' RabbitMQ messages: credential, keyword-collection and sentiment
+    requests become tasks, identity tokens update credentials, sentiment reports are sent."""
     from reach.common.lifecycle import run_until_shutdown
     from reach.common.logs import configure_logging
     from reach.scraper.running import run_listeners

@@ -166,6 +166,24 @@ class CredentialParams(FlowParams):
         return f"{self.source}:{self.name}"
 
 
+class ListenerName(StrEnum):
+    """Each AMQP listener of `reach scraper listen` (the seed's five): the routing key of its
+    requests, and its queue `scraper.<name>_q`."""
+
+    CREDENTIAL_VALIDITY = "credential_validity"
+    IDENTITY_TOKEN = "identity_token"
+    KEYWORD_COLLECTION = "keyword_collection"
+    SENTIMENT_REQUEST = "sentiment_request"
+    SENTIMENT_REPORT = "sentiment_report"
+
+
+# The identity service's exchange (direct), where the `identity_token` listener's tokens arrive;
+# the other listeners' requests arrive on the scraper's own `beat.dx`.
+IDENTITY_EXCHANGE = "identity.dx"
+# The routing key on `beat.dx` of the reports the `sentiment_report` listener publishes.
+SENTIMENT_REPORT_READY = "sentiment_report_ready"
+
+
 @dataclass(frozen=True)
 class FlowSignature:
     """What callers of a flow need: the network it scrapes (None: either) and its parameters."""
