@@ -1,6 +1,6 @@
-"""What the scraper promises the rest of Reach: its flows by name with their parameters, the flow
-configuration a ScrapeFlow mounts for its workers, the task table and the queries others run
-against it.
+"""What the scraper promises the rest of Reach: its flows by name with their parameters and
+freshness (default cadence and what is due), the flow configuration a ScrapeFlow mounts for its
+workers, the task table and the queries others run against it, and its listeners' AMQP names.
 
 Standard library, pydantic and `reach.common`'s declarative modules only: the operator imports
 this module (the ScrapeFlow CRD's `flow` enum, `enqueueParams` checks, `flow.yaml` and the
