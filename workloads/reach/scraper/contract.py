@@ -260,12 +260,11 @@ _YOUTUBE_KEYWORDS = (
     " FROM keyword_collection, unnest(keywords) AS keyword WHERE platform = 'youtube'"
     " GROUP BY lower(keyword)) AS searched"
 )
-_F = FlowName
 
 
 FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
     {
-        _F.REFRESH_INSTAGRAM_PROFILE: FlowSignature(
+        FlowName.REFRESH_INSTAGRAM_PROFILE: FlowSignature(
             "instagram",
             InstagramHandleParams,
             _due(
@@ -277,19 +276,19 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _NOT_MOVED,
             ),
         ),
-        _F.REFRESH_INSTAGRAM_POSTS: FlowSignature(
+        FlowName.REFRESH_INSTAGRAM_POSTS: FlowSignature(
             "instagram",
             InstagramPostsParams,
             _due(
                 24,
                 {"handle": "handle"},
                 "instagram_account",
-                _completed(_F.REFRESH_INSTAGRAM_POSTS, "lower(handle)"),
+                _completed(FlowName.REFRESH_INSTAGRAM_POSTS, "lower(handle)"),
                 "followers",
                 _NOT_MOVED,
             ),
         ),
-        _F.REFRESH_INSTAGRAM_POST: FlowSignature(
+        FlowName.REFRESH_INSTAGRAM_POST: FlowSignature(
             "instagram",
             InstagramShortcodeParams,
             _due(
@@ -301,31 +300,31 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _RECENT,
             ),
         ),
-        _F.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature(
+        FlowName.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature(
             "instagram",
             InstagramFollowersParams,
             _due(
                 168,
                 {"handle": "handle"},
                 "instagram_account",
-                _completed(_F.FETCH_INSTAGRAM_FOLLOWERS, "lower(handle)"),
+                _completed(FlowName.FETCH_INSTAGRAM_FOLLOWERS, "lower(handle)"),
                 "followers",
                 _NOT_MOVED,
             ),
         ),
-        _F.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature(
+        FlowName.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature(
             "instagram",
             InstagramCommentsParams,
             _due(
                 72,
                 {"shortcode": "shortcode"},
                 "instagram_post",
-                _completed(_F.FETCH_INSTAGRAM_POST_COMMENTS, "shortcode"),
+                _completed(FlowName.FETCH_INSTAGRAM_POST_COMMENTS, "shortcode"),
                 "comments",
                 _RECENT,
             ),
         ),
-        _F.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
+        FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",
             YouTubeChannelParams,
             _due(
@@ -336,18 +335,18 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 "subscribers",
             ),
         ),
-        _F.REFRESH_YOUTUBE_CHANNEL_VIDEOS: FlowSignature(
+        FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: FlowSignature(
             "youtube",
             YouTubeChannelVideosParams,
             _due(
                 24,
                 {"channel_id": "channel_id"},
                 "youtube_account",
-                _completed(_F.REFRESH_YOUTUBE_CHANNEL_VIDEOS, "channel_id"),
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS, "channel_id"),
                 "subscribers",
             ),
         ),
-        _F.REFRESH_YOUTUBE_VIDEO: FlowSignature(
+        FlowName.REFRESH_YOUTUBE_VIDEO: FlowSignature(
             "youtube",
             YouTubeVideoParams,
             _due(
@@ -359,44 +358,44 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _RECENT,
             ),
         ),
-        _F.FETCH_YOUTUBE_VIDEO_COMMENTS: FlowSignature(
+        FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: FlowSignature(
             "youtube",
             YouTubeCommentsParams,
             _due(
                 72,
                 {"video_id": "video_id"},
                 "youtube_post",
-                _completed(_F.FETCH_YOUTUBE_VIDEO_COMMENTS, "video_id"),
+                _completed(FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS, "video_id"),
                 "comments",
                 _RECENT,
             ),
         ),
-        _F.SEARCH_YOUTUBE_KEYWORD: FlowSignature(
+        FlowName.SEARCH_YOUTUBE_KEYWORD: FlowSignature(
             "youtube",
             YouTubeSearchParams,
             _due(
                 168,
                 {"keyword": "keyword"},
                 _YOUTUBE_KEYWORDS,
-                _completed(_F.SEARCH_YOUTUBE_KEYWORD, "keyword"),
+                _completed(FlowName.SEARCH_YOUTUBE_KEYWORD, "keyword"),
                 "collections",
             ),
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.
-        _F.UPLOAD_ASSET: FlowSignature(None, AssetParams),
-        _F.ENRICH_PROFILE: FlowSignature(
+        FlowName.UPLOAD_ASSET: FlowSignature(None, AssetParams),
+        FlowName.ENRICH_PROFILE: FlowSignature(
             None,
             EnrichParams,
             _due(
                 720,
                 {"network": "network", "profile_id": "profile_id"},
                 _PROFILES,
-                _completed(_F.ENRICH_PROFILE, "network || ':' || profile_id"),
+                _completed(FlowName.ENRICH_PROFILE, "network || ':' || profile_id"),
                 "size",
             ),
         ),
         # Credentials are validated when added or when asked (`credential_validity`).
-        _F.VALIDATE_CREDENTIAL: FlowSignature(None, CredentialParams),
+        FlowName.VALIDATE_CREDENTIAL: FlowSignature(None, CredentialParams),
     }
 )
 
