@@ -21,7 +21,7 @@ POSTGRES_TABLES = {
     "leaderboard", "social_profile_time_series", "collection_post_metrics", "partner_usage",
     "activity_tracker", "collection_group", "partner", "account", "account_user",
     "partner_profile_page_track", "keyword_collection", "follower_authenticity",
-    "leaderboard_ranking", LEDGER,
+    "leaderboard_ranking", "sentiment_report", LEDGER,
 }  # fmt: skip
 
 

@@ -14,8 +14,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "crds" / "samples"
 
 
 def load_samples() -> dict[str, dict[str, Any]]:
-    """kind -> the sample custom resource of that kind."""
+    """kind -> the (first) sample custom resource of that kind."""
     return reach.testing.operating.load_samples(SAMPLES)
+
+
+def every_sample() -> list[dict[str, Any]]:
+    return reach.testing.operating.every_sample(SAMPLES)
 
 
 @pytest.fixture(scope="session")

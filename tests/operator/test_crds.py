@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from reach.operator.api import KINDS
 from reach.operator.crds import rendered, structural_schema
 
-from .conftest import load_samples
+from .conftest import every_sample, load_samples
 
 pytestmark = pytest.mark.unit
 CRDS = Path(__file__).resolve().parents[2] / "crds"
@@ -29,6 +29,23 @@ def test_every_kind_has_a_sample_that_its_model_accepts() -> None:
     for kind in KINDS:
         assert kind.kind in samples, f"no sample for {kind.kind} in crds/samples"
         kind.spec_model.model_validate(samples[kind.kind]["spec"])
+
+
+def test_every_fresh_kept_flow_has_a_sample_scheduled_at_its_default_cadence() -> None:
+    from reach.operator.api.scrapeflow import ScrapeFlowSpec
+    from reach.scraper.contract import FLOWS, FRESH_FLOWS, STALE_AFTER_HOURS
+
+    cadences = {}
+    for doc in every_sample():
+        if doc["kind"] == "ScrapeFlow":
+            spec = ScrapeFlowSpec.model_validate(doc["spec"])
+            if spec.schedule is not None and STALE_AFTER_HOURS in spec.enqueue_params:
+                cadences[spec.flow] = spec.enqueue_params[STALE_AFTER_HOURS]
+    assert cadences == {
+        flow: freshness.stale_after_hours
+        for flow in FRESH_FLOWS
+        if (freshness := FLOWS[flow].freshness) is not None
+    }
 
 
 def test_schema_is_structural() -> None:
@@ -81,7 +98,7 @@ def test_scrapeflow_flow_is_one_of_the_scrapers() -> None:
         (_scrapeflow(schedule="@hourly"), "enqueueParams: handle: Field required"),
         (_scrapeflow(schedule="@hourly", enqueueParams={"handle": "a", "x": 1}), "x: Extra"),
         (
-            _scrapeflow(flow="refresh_instagram_post", schedule="@hourly",
+            _scrapeflow(flow="upload_asset", network=None, schedule="@hourly",
                         enqueueParams={"stale_after_hours": 1}),
             "stale_after_hours works for",
         ),

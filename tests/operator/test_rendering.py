@@ -18,51 +18,56 @@ from reach.operator.builders import eventsink, followeranalysis, platform, sched
 from reach.operator.builders.common import Manifest, Owner, Runtime
 from reach.operator.rendering import RenderError, parse, render
 
-from .conftest import SAMPLES, load_samples
+from .conftest import SAMPLES, every_sample, load_samples
 
 pytestmark = pytest.mark.unit
 SAMPLE_FILES = sorted(SAMPLES.glob("reach.goodcreator.co_*.yaml"))
 
 
-def expected(samples: dict[str, dict[str, Any]], namespace: str) -> dict[str, list[Manifest]]:
-    """kind -> what the builders make for that sample, with the owner the render assumes."""
+def expected(docs: list[dict[str, Any]], namespace: str) -> dict[str, list[Manifest]]:
+    """kind -> what the builders make for the samples of that kind, in document order, with the
+    owner the render assumes."""
+    samples = {}
+    for doc in docs:
+        samples.setdefault(doc["kind"], doc)
 
-    def owner(kind: str) -> Owner:
-        return Owner(kind, samples[kind]["metadata"]["name"], namespace, "")
+    def owner(doc: dict[str, Any]) -> Owner:
+        return Owner(doc["kind"], doc["metadata"]["name"], namespace, "")
 
-    def spec(kind: str) -> Any:
-        model = next(k.spec_model for k in KINDS if k.kind == kind)
-        return model.model_validate(samples[kind]["spec"])
+    def spec(doc: dict[str, Any]) -> Any:
+        model = next(k.spec_model for k in KINDS if k.kind == doc["kind"])
+        return model.model_validate(doc["spec"])
 
-    platform_spec = spec("Platform")
+    platform_spec = spec(samples["Platform"])
     assert isinstance(platform_spec, PlatformSpec)
 
-    def runtime(kind: str) -> Runtime:
-        return Runtime.resolve(spec(kind).stores, platform_spec)
+    def built(kind: str, build: Any) -> list[Manifest]:
+        return [
+            manifest
+            for doc in docs
+            if doc["kind"] == kind
+            for manifest in build(
+                owner(doc), spec(doc), Runtime.resolve(spec(doc).stores, platform_spec)
+            )
+        ]
 
-    flow = spec("ScrapeFlow")
-    # The sample ScrapeFlow runs on the sample Platform; a scheduled one suspends the Platform's
-    # own stale-profile refresh, as the operator's index would tell it.
-    scheduled_flows = frozenset({str(flow.flow)} if flow.enqueues_for_its_platform else ())
+    # The sample ScrapeFlows run on the sample Platform; a scheduled profile refresh suspends
+    # the Platform's own stale-profile refresh, as the operator's index would tell it.
+    scheduled_flows = frozenset(
+        str(spec(doc).flow)
+        for doc in docs
+        if doc["kind"] == "ScrapeFlow" and spec(doc).enqueues_for_its_platform
+    )
+    env = platform.scraper_env(platform_spec)
     return {
-        "Platform": platform.build(owner("Platform"), platform_spec, {}, scheduled_flows),
-        "ScrapeFlow": scrapeflow.build(
-            owner("ScrapeFlow"),
-            flow,
-            runtime("ScrapeFlow"),
-            platform.scraper_env(platform_spec),
-            {},
+        "Platform": platform.build(owner(samples["Platform"]), platform_spec, {}, scheduled_flows),
+        "ScrapeFlow": built(
+            "ScrapeFlow", lambda o, flow, runtime: scrapeflow.build(o, flow, runtime, env, {})
         ),
-        "EventSink": eventsink.build(owner("EventSink"), spec("EventSink"), runtime("EventSink")),
-        "Leaderboard": scheduled.leaderboard(
-            owner("Leaderboard"), spec("Leaderboard"), runtime("Leaderboard")
-        ),
-        "TableSync": scheduled.tablesync(
-            owner("TableSync"), spec("TableSync"), runtime("TableSync")
-        ),
-        "FollowerAnalysis": followeranalysis.build(
-            owner("FollowerAnalysis"), spec("FollowerAnalysis"), runtime("FollowerAnalysis")
-        ),
+        "EventSink": built("EventSink", eventsink.build),
+        "Leaderboard": built("Leaderboard", scheduled.leaderboard),
+        "TableSync": built("TableSync", scheduled.tablesync),
+        "FollowerAnalysis": built("FollowerAnalysis", followeranalysis.build),
     }
 
 
@@ -78,7 +83,7 @@ def by_source_kind(output: str) -> dict[str, list[Manifest]]:
 
 
 def test_every_sample_renders_to_what_the_builders_make() -> None:
-    samples = load_samples()
+    samples = every_sample()
     result = CliRunner().invoke(
         app, ["operator", "render", *[a for f in SAMPLE_FILES for a in ("-f", str(f))]]
     )
@@ -94,7 +99,7 @@ def test_stdin_and_a_namespace_for_resources_that_name_none() -> None:
         app, ["operator", "render", "-f", "-", "-n", "team-a"], input=stream
     )
     assert result.exit_code == 0, result.output
-    assert by_source_kind(result.stdout) == expected(load_samples(), "team-a")
+    assert by_source_kind(result.stdout) == expected(every_sample(), "team-a")
     assert "# Source: <stdin>#" in result.stdout
 
 

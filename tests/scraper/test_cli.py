@@ -91,3 +91,37 @@ def test_enqueue_fans_out_over_stale_accounts_but_not_renamed_handles(postgres_d
     assert json.loads(again.output)["created"] == 0
     bad = CliRunner().invoke(app, [*args, "--params", '{"handle": "x y"}'], env=env)
     assert bad.exit_code == 2 and "handle" in bad.output
+
+
+@pytest.mark.service
+def test_enqueue_fans_out_any_fresh_kept_flow_with_the_shared_params(postgres_dsn: str) -> None:
+    async def tasks(sql: str) -> list[tuple[str, dict[str, object]]]:
+        conn = await asyncpg.connect(postgres_dsn)
+        try:
+            await conn.execute(sql)
+            rows = await conn.fetch("SELECT flow, params FROM scrape_request_log ORDER BY id")
+            return [(r["flow"], json.loads(r["params"])) for r in rows]
+        finally:
+            await conn.close()
+
+    asyncio.run(
+        tasks(
+            "INSERT INTO instagram_post (post_id, shortcode, profile_id, comments, publish_time)"
+            " VALUES ('p1', 'C0000000001', '1', 3, now()), ('p2', 'C0000000002', '1', 9, now()),"
+            " ('p3', 'C0000000003', '1', 99, now() - interval '1 year')"
+        )
+    )
+    env = {"REACH_POSTGRES_DSN": postgres_dsn}
+    for flow, params in [
+        ("fetch_instagram_post_comments", {"stale_after_hours": 72, "limit": 20}),
+        ("enrich_profile", {"stale_after_hours": 720, "max_tasks": 1}),
+    ]:
+        result = CliRunner().invoke(
+            app, ["scraper", "enqueue", "--flow", flow, "--params", json.dumps(params)], env=env
+        )
+        assert result.exit_code == 0, result.output
+    # The posts' comments, most commented first (not the year-old post); no profile to enrich.
+    assert asyncio.run(tasks("SELECT 1")) == [
+        ("fetch_instagram_post_comments", {"shortcode": "C0000000002", "limit": 20}),
+        ("fetch_instagram_post_comments", {"shortcode": "C0000000001", "limit": 20}),
+    ]

@@ -1,6 +1,6 @@
 """Tests of reach.scraper.contract: every declared flow has its code with the declared params, a
 scheduled enqueue's params are checked the way the operator checks them, and the queries others
-run (pending tasks, stale profiles) against the scraper's own schema."""
+run (pending tasks, each flow's stale work) against the scraper's own schema."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ import pytest
 
 from reach.scraper.contract import (
     FLOWS,
+    FRESH_FLOWS,
     PENDING_TASKS,
-    STALE_PROFILES,
     EnqueueParamsError,
     FlowName,
     check_enqueue_params,
 )
+from reach.scraper.enqueueing import new_task
 from reach.scraper.flows import FLOWS as REGISTERED
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import NewTask
@@ -40,6 +41,8 @@ def test_every_declared_flow_is_registered_and_runs_on_its_params() -> None:
         (FlowName.REFRESH_INSTAGRAM_PROFILE, {"stale_after_hours": 24}),
         (FlowName.REFRESH_YOUTUBE_CHANNEL, {"stale_after_hours": 0, "max_tasks": 10}),
         (FlowName.SEARCH_YOUTUBE_KEYWORD, {"keyword": "ipl", "limit": 5}),
+        (FlowName.FETCH_INSTAGRAM_FOLLOWERS, {"stale_after_hours": 168, "limit": 500}),
+        (FlowName.ENRICH_PROFILE, {"stale_after_hours": 720}),
     ],
 )
 def test_accepted_enqueue_params(flow: FlowName, params: dict[str, Any]) -> None:
@@ -52,7 +55,7 @@ def test_accepted_enqueue_params(flow: FlowName, params: dict[str, Any]) -> None
     [
         (FlowName.REFRESH_INSTAGRAM_PROFILE, {}, "handle: Field required"),
         (FlowName.REFRESH_INSTAGRAM_PROFILE, {"handel": "x"}, "handel"),
-        (FlowName.REFRESH_INSTAGRAM_POST, {"stale_after_hours": 24}, "stale_after_hours works"),
+        (FlowName.UPLOAD_ASSET, {"stale_after_hours": 24}, "stale_after_hours works"),
         (FlowName.REFRESH_INSTAGRAM_PROFILE, {"stale_after_hours": -1}, "non-negative"),
         (FlowName.REFRESH_INSTAGRAM_PROFILE, {"stale_after_hours": True}, "non-negative"),
         # The stored profiles fill the handle; one given as well would be overwritten.
@@ -77,16 +80,103 @@ async def test_pending_tasks_counts_what_a_worker_could_claim_now(
     assert await pool.fetchval(PENDING_TASKS, flow) == 2
 
 
-@pytest.mark.service
-async def test_stale_profiles_skip_renamed_handles_and_fresh_ones(pool: asyncpg.Pool) -> None:
+CHANNEL = "UC" + "a" * 22
+# What each flow finds due in `seed_stored_things` an hour stale, largest first.
+DUE = {
+    FlowName.REFRESH_INSTAGRAM_PROFILE: [{"handle": "Big"}, {"handle": "small"}],
+    FlowName.REFRESH_INSTAGRAM_POSTS: [{"handle": "fresh"}, {"handle": "Big"}, {"handle": "small"}],
+    FlowName.REFRESH_INSTAGRAM_POST: [{"shortcode": "C0000000001"}],
+    FlowName.FETCH_INSTAGRAM_FOLLOWERS: [
+        {"handle": "fresh"},
+        {"handle": "Big"},
+        {"handle": "small"},
+    ],
+    FlowName.FETCH_INSTAGRAM_POST_COMMENTS: [
+        {"shortcode": "C0000000003"},
+        {"shortcode": "C0000000001"},
+    ],
+    FlowName.REFRESH_YOUTUBE_CHANNEL: [{"channel_id": CHANNEL}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: [{"channel_id": CHANNEL}],
+    FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
+    FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: [{"video_id": "v0000000001"}],
+    FlowName.SEARCH_YOUTUBE_KEYWORD: [{"keyword": "cricket"}, {"keyword": "ipl"}],
+    FlowName.ENRICH_PROFILE: [
+        {"network": "instagram", "profile_id": "4"},
+        {"network": "instagram", "profile_id": "3"},
+        {"network": "instagram", "profile_id": "2"},
+        {"network": "instagram", "profile_id": "1"},
+        {"network": "youtube", "profile_id": CHANNEL},
+    ],
+}
+
+
+async def seed_stored_things(pool: asyncpg.Pool) -> None:
+    """Accounts (one renamed, one just refreshed), posts (one just written, one too old to
+    refresh), a channel and its video, and two keyword collections sharing a keyword."""
     await pool.execute(
         "INSERT INTO instagram_account (profile_id, handle, followers, refreshed_at) VALUES"
         " ('1', 'small', 10, now() - interval '2 days'),"
-        " ('2', 'big', 1000, NULL),"
+        " ('2', 'Big', 1000, NULL),"
         " ('3', 'old.name#moved-3', 5000, now() - interval '2 days'),"
         " ('4', 'fresh', 9000, now())"
     )
-    rows = await pool.fetch(STALE_PROFILES["instagram"], 3600.0, 10)
-    assert [r[0] for r in rows] == ["big", "small"]
-    assert [r[0] for r in await pool.fetch(STALE_PROFILES["instagram"], 3600.0, 1)] == ["big"]
-    assert await pool.fetch(STALE_PROFILES["youtube"], 3600.0, 10) == []
+    await pool.execute(
+        "INSERT INTO instagram_post"
+        " (post_id, shortcode, profile_id, likes, comments, publish_time, updated_at) VALUES"
+        " ('p1', 'C0000000001', '1', 5, 1, now() - interval '1 day', now() - interval '2 days'),"
+        " ('p2', 'C0000000002', '1', 9, 9, now() - interval '90 days', now() - interval '2 days'),"
+        " ('p3', 'C0000000003', '2', 1, 7, now() - interval '1 day', now())"
+    )
+    await pool.execute(
+        "INSERT INTO youtube_account (channel_id, subscribers) VALUES ($1, 5)", CHANNEL
+    )
+    await pool.execute(
+        "INSERT INTO youtube_post (video_id, channel_id, publish_time, updated_at)"
+        " VALUES ('v0000000001', $1, now() - interval '1 day', now() - interval '2 days')",
+        CHANNEL,
+    )
+    partner = await pool.fetchval("INSERT INTO partner (name) VALUES ('p') RETURNING id")
+    await pool.execute(
+        "INSERT INTO keyword_collection (partner_id, name, platform, keywords) VALUES"
+        " ($1, 'a', 'youtube', '{Cricket,ipl}'), ($1, 'b', 'youtube', '{cricket}'),"
+        " ($1, 'c', 'instagram', '{food}')",
+        partner,
+    )
+
+
+@pytest.mark.service
+async def test_every_fresh_flow_finds_its_stale_work_biggest_first(pool: asyncpg.Pool) -> None:
+    await seed_stored_things(pool)
+    assert set(DUE) == set(FRESH_FLOWS)
+    for flow in FRESH_FLOWS:
+        freshness = FLOWS[flow].freshness
+        assert freshness is not None
+        found = [r[0] for r in await pool.fetch(freshness.due, 3600.0, 100)]
+        assert found == DUE[flow], flow
+        for params in found:
+            FLOWS[flow].params.model_validate(params)
+        assert [r[0] for r in await pool.fetch(freshness.due, 3600.0, 1)] == DUE[flow][:1]
+
+
+@pytest.mark.service
+async def test_work_a_task_completed_lately_is_not_due(
+    pool: asyncpg.Pool, manager: TaskManager
+) -> None:
+    await seed_stored_things(pool)
+    flow = FlowName.REFRESH_INSTAGRAM_POSTS
+    due = FLOWS[flow].freshness
+    assert due is not None
+    for task in (new_task(flow, {"handle": "BIG"}), new_task(flow, {"handle": "small"})):
+        await manager.enqueue(task)
+    # Only a completed task counts, and only within the staleness.
+    await pool.execute(
+        "UPDATE scrape_request_log SET status = 'COMPLETE', completed_at = now()"
+        " WHERE params->>'handle' = 'BIG'"
+    )
+    found = [r[0]["handle"] for r in await pool.fetch(due.due, 3600.0, 100)]
+    assert found == ["fresh", "small"]
+    assert [r[0]["handle"] for r in await pool.fetch(due.due, 0.0, 100)] == [
+        "fresh",
+        "Big",
+        "small",
+    ]

@@ -85,7 +85,8 @@ def listen(
         int | None, typer.Option(help="Port of the probes [REACH_SCRAPER_PROBE_PORT].")
     ] = None,
 ) -> None:
-    """Turn credential, keyword-collection and sentiment requests from RabbitMQ into tasks."""
+    """Act on the listeners' RabbitMQ messages: credential, keyword-collection and sentiment
+    requests become tasks, identity tokens update credentials, sentiment reports are sent."""
     from reach.scraper.running import run_listeners
     from reach.scraper.settings import ScraperSettings
 
@@ -100,8 +101,8 @@ def enqueue(
     params: Annotated[
         str,
         typer.Option(
-            help="The task's params as JSON; with stale_after_hours (profile and channel "
-            "refreshes) one task per stored account not refreshed for that long."
+            help="The task's params as JSON; with stale_after_hours (every flow with a default "
+            "cadence) one task per stored thing not refreshed for that long."
         ),
     ] = "{}",
     priority: Annotated[int, typer.Option(min=-100, max=100)] = 0,

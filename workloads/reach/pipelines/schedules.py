@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reach.pipelines.definitions import syncs_after
-from reach.scraper.contract import MAX_TASKS, REFRESH_FLOWS, STALE_AFTER_HOURS, FlowName
+from reach.scraper.contract import FLOWS, MAX_TASKS, REFRESH_FLOWS, STALE_AFTER_HOURS, FlowName
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,12 @@ def _dbt(tag: str) -> dict[str, tuple[str, ...]]:
 
 
 def _stale_refresh(flow: FlowName) -> tuple[str, ...]:
+    freshness = FLOWS[flow].freshness
+    assert freshness is not None, "the profile refreshes keep profiles fresh"
     # At most 1000 a network an hour: the pace the refresh flows' rate limits can drain.
-    params = json.dumps({MAX_TASKS: 1000, STALE_AFTER_HOURS: 24}, sort_keys=True)
+    params = json.dumps(
+        {MAX_TASKS: 1000, STALE_AFTER_HOURS: freshness.stale_after_hours}, sort_keys=True
+    )
     return ("scraper", "enqueue", "--flow", flow.value, "--params", params)
 
 

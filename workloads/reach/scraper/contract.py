@@ -1,6 +1,6 @@
-"""What the scraper promises the rest of Reach: its flows by name with their parameters, the flow
-configuration a ScrapeFlow mounts for its workers, the task table and the queries others run
-against it.
+"""What the scraper promises the rest of Reach: its flows by name with their parameters and
+freshness (default cadence and what is due), the flow configuration a ScrapeFlow mounts for its
+workers, the task table and the queries others run against it, and its listeners' AMQP names.
 
 Standard library, pydantic and `reach.common`'s declarative modules only: the operator imports
 this module (the ScrapeFlow CRD's `flow` enum, `enqueueParams` checks, `flow.yaml` and the
@@ -166,30 +166,235 @@ class CredentialParams(FlowParams):
         return f"{self.source}:{self.name}"
 
 
+class ListenerName(StrEnum):
+    """Each AMQP listener of `reach scraper listen` (the seed's five): the routing key of its
+    requests, and its queue `scraper.<name>_q`."""
+
+    CREDENTIAL_VALIDITY = "credential_validity"
+    IDENTITY_TOKEN = "identity_token"
+    KEYWORD_COLLECTION = "keyword_collection"
+    SENTIMENT_REQUEST = "sentiment_request"
+    SENTIMENT_REPORT = "sentiment_report"
+
+
+# The identity service's exchange (direct), where the `identity_token` listener's tokens arrive;
+# the other listeners' requests arrive on the scraper's own `beat.dx`.
+IDENTITY_EXCHANGE = "identity.dx"
+# The routing key on `beat.dx` of the reports the `sentiment_report` listener publishes.
+SENTIMENT_REPORT_READY = "sentiment_report_ready"
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """A flow's default cadence and the work it keeps fresh. `stale_after_hours`: how long a
+    stored thing stays fresh (what the flow's ScrapeFlow sample schedules); `due` selects, for
+    $1 seconds of staleness and at most $2 rows (largest first), one jsonb object per stale
+    thing: the params it fills (`fills`) of the task that refreshes it."""
+
+    stale_after_hours: int
+    fills: tuple[str, ...]
+    due: str
+
+
 @dataclass(frozen=True)
 class FlowSignature:
-    """What callers of a flow need: the network it scrapes (None: either) and its parameters."""
+    """What callers of a flow need: the network it scrapes (None: either), its parameters, and
+    its freshness (None: the flow runs on request only)."""
 
     network: SocialNetwork | None
     params: type[FlowParams]
+    freshness: Freshness | None = None
+
+
+# Posts older than this are not refreshed on a schedule: their counts have settled.
+RECENT_POST_DAYS = 30
+_STALE = "now() - make_interval(secs => $1)"
+_RECENT = f"publish_time >= now() - interval '{RECENT_POST_DAYS} days'"
+# A handle a rename freed ("...#moved-<id>") is no handle to scrape by: its profile waits for
+# its own refresh under the new one.
+_NOT_MOVED = "position('#moved-' IN handle) = 0"
+
+
+def _due(
+    hours: int,
+    fills: Mapping[str, str],
+    rows: str,
+    fresh: str,
+    size: str,
+    where: str = "true",
+) -> Freshness:
+    """Fresh after `hours`: the `rows` (`where`) that are not `fresh` are due, each as the
+    params `fills` maps to SQL expressions of the row, largest `size` first."""
+    built = ", ".join(f"'{key}', {value}" for key, value in fills.items())
+    return Freshness(
+        hours,
+        tuple(fills),
+        f"SELECT jsonb_build_object({built}) FROM {rows}\n"
+        f"WHERE {where} AND NOT coalesce({fresh}, false)\n"
+        f"ORDER BY {size} DESC NULLS LAST, {', '.join(fills.values())}\n"
+        "LIMIT $2",
+    )
+
+
+def _updated(column: str) -> str:
+    """Fresh: the row itself was written within the staleness."""
+    return f"{column} >= {_STALE}"
+
+
+def _completed(flow: FlowName, dedup: str) -> str:
+    """Fresh: a task of `flow` with the row's dedup key (`dedup`, the SQL of the params'
+    `dedup_key()`) completed within the staleness (what the table does not record itself)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {TASK_TABLE} AS done WHERE done.flow = '{flow}'"
+        f" AND done.dedup_key = {dedup} AND done.status = 'COMPLETE'"
+        f" AND done.completed_at >= {_STALE})"
+    )
+
+
+_PROFILES = (
+    "(SELECT 'instagram' AS network, profile_id, followers AS size FROM instagram_account"
+    " UNION ALL SELECT 'youtube', channel_id, subscribers FROM youtube_account) AS profile"
+)
+_YOUTUBE_KEYWORDS = (
+    "(SELECT lower(keyword) AS keyword, count(*) AS collections"
+    " FROM keyword_collection, unnest(keywords) AS keyword WHERE platform = 'youtube'"
+    " GROUP BY lower(keyword)) AS searched"
+)
 
 
 FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
     {
-        FlowName.REFRESH_INSTAGRAM_PROFILE: FlowSignature("instagram", InstagramHandleParams),
-        FlowName.REFRESH_INSTAGRAM_POSTS: FlowSignature("instagram", InstagramPostsParams),
-        FlowName.REFRESH_INSTAGRAM_POST: FlowSignature("instagram", InstagramShortcodeParams),
-        FlowName.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature("instagram", InstagramFollowersParams),
-        FlowName.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature("instagram", InstagramCommentsParams),
-        FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature("youtube", YouTubeChannelParams),
-        FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: FlowSignature(
-            "youtube", YouTubeChannelVideosParams
+        FlowName.REFRESH_INSTAGRAM_PROFILE: FlowSignature(
+            "instagram",
+            InstagramHandleParams,
+            _due(
+                24,
+                {"handle": "handle"},
+                "instagram_account",
+                _updated("refreshed_at"),
+                "followers",
+                _NOT_MOVED,
+            ),
         ),
-        FlowName.REFRESH_YOUTUBE_VIDEO: FlowSignature("youtube", YouTubeVideoParams),
-        FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: FlowSignature("youtube", YouTubeCommentsParams),
-        FlowName.SEARCH_YOUTUBE_KEYWORD: FlowSignature("youtube", YouTubeSearchParams),
+        FlowName.REFRESH_INSTAGRAM_POSTS: FlowSignature(
+            "instagram",
+            InstagramPostsParams,
+            _due(
+                24,
+                {"handle": "handle"},
+                "instagram_account",
+                _completed(FlowName.REFRESH_INSTAGRAM_POSTS, "lower(handle)"),
+                "followers",
+                _NOT_MOVED,
+            ),
+        ),
+        FlowName.REFRESH_INSTAGRAM_POST: FlowSignature(
+            "instagram",
+            InstagramShortcodeParams,
+            _due(
+                24,
+                {"shortcode": "shortcode"},
+                "instagram_post",
+                _updated("updated_at"),
+                "likes",
+                _RECENT,
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature(
+            "instagram",
+            InstagramFollowersParams,
+            _due(
+                168,
+                {"handle": "handle"},
+                "instagram_account",
+                _completed(FlowName.FETCH_INSTAGRAM_FOLLOWERS, "lower(handle)"),
+                "followers",
+                _NOT_MOVED,
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature(
+            "instagram",
+            InstagramCommentsParams,
+            _due(
+                72,
+                {"shortcode": "shortcode"},
+                "instagram_post",
+                _completed(FlowName.FETCH_INSTAGRAM_POST_COMMENTS, "shortcode"),
+                "comments",
+                _RECENT,
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
+            "youtube",
+            YouTubeChannelParams,
+            _due(
+                24,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _updated("refreshed_at"),
+                "subscribers",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: FlowSignature(
+            "youtube",
+            YouTubeChannelVideosParams,
+            _due(
+                24,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS, "channel_id"),
+                "subscribers",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_VIDEO: FlowSignature(
+            "youtube",
+            YouTubeVideoParams,
+            _due(
+                24,
+                {"video_id": "video_id"},
+                "youtube_post",
+                _updated("updated_at"),
+                "views",
+                _RECENT,
+            ),
+        ),
+        FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: FlowSignature(
+            "youtube",
+            YouTubeCommentsParams,
+            _due(
+                72,
+                {"video_id": "video_id"},
+                "youtube_post",
+                _completed(FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS, "video_id"),
+                "comments",
+                _RECENT,
+            ),
+        ),
+        FlowName.SEARCH_YOUTUBE_KEYWORD: FlowSignature(
+            "youtube",
+            YouTubeSearchParams,
+            _due(
+                168,
+                {"keyword": "keyword"},
+                _YOUTUBE_KEYWORDS,
+                _completed(FlowName.SEARCH_YOUTUBE_KEYWORD, "keyword"),
+                "collections",
+            ),
+        ),
+        # Media not yet stored are the `upload_assets` pipeline's to ask for.
         FlowName.UPLOAD_ASSET: FlowSignature(None, AssetParams),
-        FlowName.ENRICH_PROFILE: FlowSignature(None, EnrichParams),
+        FlowName.ENRICH_PROFILE: FlowSignature(
+            None,
+            EnrichParams,
+            _due(
+                720,
+                {"network": "network", "profile_id": "profile_id"},
+                _PROFILES,
+                _completed(FlowName.ENRICH_PROFILE, "network || ':' || profile_id"),
+                "size",
+            ),
+        ),
+        # Credentials are validated when added or when asked (`credential_validity`).
         FlowName.VALIDATE_CREDENTIAL: FlowSignature(None, CredentialParams),
     }
 )
@@ -203,26 +408,6 @@ REFRESH_FLOWS: Mapping[SocialNetwork, tuple[FlowName, str]] = MappingProxyType(
 )
 
 
-# The stored profiles not refreshed for $1 seconds, at most $2, largest first (what leaderboards
-# and searches show). A handle a rename freed ("...#moved-<id>") is no handle to refresh by: its
-# profile waits for its own refresh under the new one.
-def _stale_profiles(table: str, key: str, size: str) -> str:
-    return (
-        f"SELECT {key} FROM {table}\n"
-        f"WHERE position('#moved-' IN {key}) = 0\n"
-        "  AND (refreshed_at IS NULL OR refreshed_at < now() - make_interval(secs => $1))\n"
-        f"ORDER BY {size} DESC NULLS LAST, {key}\n"
-        "LIMIT $2"
-    )
-
-
-STALE_PROFILES: Mapping[SocialNetwork, str] = MappingProxyType(
-    {
-        "instagram": _stale_profiles("instagram_account", "handle", "followers"),
-        "youtube": _stale_profiles("youtube_account", "channel_id", "subscribers"),
-    }
-)
-
 # Tasks of flow $1 a worker could claim now: what a ScrapeFlow autoscales on.
 PENDING_TASKS = (
     f"SELECT count(*) FROM {TASK_TABLE} WHERE flow = $1"
@@ -230,7 +415,7 @@ PENDING_TASKS = (
 )
 
 # Keys of a scheduled enqueue's params that are not a task's: with `stale_after_hours` the
-# enqueuer adds one refresh per stale stored profile (at most `max_tasks`).
+# enqueuer adds one task per stale stored thing its flow's freshness finds (at most `max_tasks`).
 STALE_AFTER_HOURS = "stale_after_hours"
 MAX_TASKS = "max_tasks"
 DEFAULT_FANOUT = 10_000
@@ -240,11 +425,7 @@ class EnqueueParamsError(ValueError):
     """Params a scheduled enqueue of a flow cannot use; the message names the key."""
 
 
-def _refreshed_network(flow: FlowName) -> tuple[SocialNetwork, str] | None:
-    for network, (refresh, key) in REFRESH_FLOWS.items():
-        if refresh == flow:
-            return network, key
-    return None
+FRESH_FLOWS = tuple(flow for flow, signature in FLOWS.items() if signature.freshness)
 
 
 def check_enqueue_params(flow: FlowName, params: Mapping[str, Any]) -> None:
@@ -264,17 +445,14 @@ def check_enqueue_params(flow: FlowName, params: Mapping[str, Any]) -> None:
                 )
             ) from None
         return
-    refreshed = _refreshed_network(flow)
-    if refreshed is None:
-        raise EnqueueParamsError(
-            f"{STALE_AFTER_HOURS} works for {sorted(f for f, _ in REFRESH_FLOWS.values())}, "
-            f"not {flow}"
-        )
+    freshness = signature.freshness
+    if freshness is None:
+        raise EnqueueParamsError(f"{STALE_AFTER_HOURS} works for {sorted(FRESH_FLOWS)}, not {flow}")
     for key in (STALE_AFTER_HOURS, MAX_TASKS):
         value = rest.pop(key, 0)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise EnqueueParamsError(f"{key} must be a non-negative integer")
-    shared = set(signature.params.model_fields) - {refreshed[1]}
+    shared = set(signature.params.model_fields) - set(freshness.fills)
     unknown = sorted(set(rest) - shared)
     if unknown:
         raise EnqueueParamsError(f"keys not allowed with {STALE_AFTER_HOURS}: {unknown}")

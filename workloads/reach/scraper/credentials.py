@@ -4,12 +4,15 @@ Each call takes the least recently used usable credential of its source (enabled
 so load spreads over all of them. Credentials are shared, not held: concurrent calls may take
 the same one (a lock would leave a source with one credential unusable to all but one caller).
 A credential the upstream refused for quota or auth rests (`disabled_till`) with the reason;
-`validate_credential` tasks and `reach scraper credentials add` put new or re-validated ones in.
+`validate_credential` tasks and `reach scraper credentials add` put new or re-validated ones in;
+the `identity_token` listener applies the tokens the identity service issues, rotates and revokes
+(`put_token`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -42,6 +45,50 @@ ON CONFLICT (source, name) DO UPDATE SET
     updated_at = now()
 RETURNING id
 """
+
+# A token change applies only over an older one (or none): redelivered and reordered messages
+# leave the newest token in place. A rotation may name only the keys that changed.
+_PUT_TOKEN = """
+INSERT INTO credential AS c
+    (source, name, credentials, enabled, disabled_reason, token_issued_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (source, name) DO UPDATE SET
+    credentials = CASE WHEN $7 THEN c.credentials || excluded.credentials
+                       ELSE excluded.credentials END,
+    enabled = excluded.enabled,
+    disabled_till = NULL,
+    disabled_reason = excluded.disabled_reason,
+    token_issued_at = excluded.token_issued_at,
+    updated_at = now()
+WHERE c.token_issued_at IS NULL OR c.token_issued_at < excluded.token_issued_at
+RETURNING id
+"""
+
+
+async def put_token(
+    pool: asyncpg.Pool,
+    source: str,
+    name: str,
+    secrets: dict[str, Any],
+    *,
+    issued_at: datetime,
+    merge: bool,
+    revoked_reason: str | None = None,
+) -> int | None:
+    """Applies a token the identity service issued at `issued_at`: its secrets replace the
+    credential's (are merged into them with `merge`); a revocation (`revoked_reason`) disables
+    it. Returns the credential's id, or None when it holds a token issued since."""
+    value = await pool.fetchval(
+        _PUT_TOKEN,
+        source,
+        name,
+        secrets,
+        revoked_reason is None,
+        revoked_reason,
+        issued_at,
+        merge,
+    )
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Turning a request for work into queue tasks: validation of a flow's params (shared by the API,
 the listeners and the CLI) and the scheduled enqueuer's fan-out (`reach scraper enqueue` run by
-a ScrapeFlow's CronJob), which with `stale_after_hours` enqueues a refresh of every stored
-account not refreshed for that long (the stale-profile query the pipelines' enqueuer runs too)."""
+a ScrapeFlow's CronJob), which with `stale_after_hours` enqueues a task for every stored thing
+its flow keeps fresh that is stale by then (the flow's `Freshness` in the contract)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,9 @@ from pydantic import ValidationError
 from reach.common.text import find_string, has_nul
 from reach.scraper.contract import (
     DEFAULT_FANOUT,
+    FLOWS,
     MAX_TASKS,
-    REFRESH_FLOWS,
     STALE_AFTER_HOURS,
-    STALE_PROFILES,
     EnqueueParamsError,
     check_enqueue_params,
 )
@@ -93,8 +92,7 @@ async def scheduled_tasks(
     if stale_hours is None:
         return [new_task(flow.name, params, priority=priority)]
     fanout = params.pop(MAX_TASKS, DEFAULT_FANOUT)
-    network = flow.network
-    assert network is not None, "check_enqueue_params lets only profile refreshes fan out"
-    key = REFRESH_FLOWS[network][1]
-    rows = await pool.fetch(STALE_PROFILES[network], stale_hours * 3600.0, fanout)
-    return [new_task(flow.name, {**params, key: r[0]}, priority=priority) for r in rows]
+    freshness = FLOWS[flow.name].freshness
+    assert freshness is not None, "check_enqueue_params lets only fresh-kept flows fan out"
+    rows = await pool.fetch(freshness.due, stale_hours * 3600.0, fanout)
+    return [new_task(flow.name, {**params, **r[0]}, priority=priority) for r in rows]

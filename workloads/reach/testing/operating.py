@@ -28,13 +28,22 @@ LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 
 
 def load_samples(folder: Path) -> dict[str, dict[str, Any]]:
-    """kind -> the sample custom resource of that kind in `folder` (other documents skipped)."""
-    found = {}
-    for path in sorted(folder.glob("*.yaml")):
-        for doc in yaml.safe_load_all(path.read_text()):
-            if doc and doc["apiVersion"].startswith(f"{GROUP}/"):
-                found[doc["kind"]] = doc
+    """kind -> the first sample custom resource of that kind in `folder` (the other documents
+    skipped; `every_sample` has them all)."""
+    found: dict[str, dict[str, Any]] = {}
+    for doc in every_sample(folder):
+        found.setdefault(doc["kind"], doc)
     return found
+
+
+def every_sample(folder: Path) -> list[dict[str, Any]]:
+    """Every sample custom resource in `folder`, in file and document order."""
+    return [
+        doc
+        for path in sorted(folder.glob("*.yaml"))
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and doc["apiVersion"].startswith(f"{GROUP}/")
+    ]
 
 
 def install_crds(cluster: LocalCluster, crds: Path) -> None:

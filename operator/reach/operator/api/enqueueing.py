@@ -12,7 +12,6 @@ from reach.operator.api.cel import cel, cel_list, cel_string
 from reach.scraper.contract import (
     FLOWS,
     MAX_TASKS,
-    REFRESH_FLOWS,
     STALE_AFTER_HOURS,
     FlowName,
     FlowParams,
@@ -30,16 +29,12 @@ _MAX_STRING = 256
 def _param_schemas(flow: FlowName) -> dict[str, dict[str, Any]]:
     """Each parameter of the flow's tasks and of its stale fan-out, `X | None` reduced to X."""
     props = dict(FLOWS[flow].params.model_json_schema()["properties"])
-    if _refreshed_key(flow) is not None:
+    if FLOWS[flow].freshness is not None:
         props.update(_FANOUT)
     return {
         name: next(b for b in prop.get("anyOf", [prop]) if b.get("type") != "null")
         for name, prop in props.items()
     }
-
-
-def _refreshed_key(flow: FlowName) -> str | None:
-    return next((key for f, key in REFRESH_FLOWS.values() if f == flow), None)
 
 
 def _before_validated(params: type[FlowParams]) -> set[str]:
@@ -96,9 +91,9 @@ def enqueue_rules(flow: FlowName) -> list[dict[str, Any]]:
     keys, keys_words = absent(others), ", ".join(own)
     need = " && ".join(f"has({_PARAMS}.{k})" for k in required) or "true"
     need_words = ", ".join(required)
-    refreshed = _refreshed_key(flow)
-    if refreshed is not None:
-        shared = [k for k in own if k != refreshed]
+    freshness = FLOWS[flow].freshness
+    if freshness is not None:
+        shared = [k for k in own if k not in freshness.fills]
         stale = f"has({_PARAMS}.{STALE_AFTER_HOURS})"
         keys = f"{stale} ? {absent(sorted(set(_ENQUEUE_PARAMS) - {*shared, *_FANOUT}))} : {keys}"
         keys_words += f"; or {', '.join([*shared, *_FANOUT])}"

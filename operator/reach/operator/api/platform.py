@@ -203,7 +203,8 @@ class PlatformSpec(Model):
     listeners: Service = Field(
         default_factory=Service,
         description="`reach scraper listen`: credential, keyword-collection and sentiment "
-        "requests from RabbitMQ turned into scraper tasks.",
+        "requests from RabbitMQ turned into scraper tasks, identity tokens into credentials, "
+        "sentiment report requests into reports.",
     )
     ingress: Ingress = Field(default_factory=Ingress)
     object_store: ObjectStore | None = Field(
