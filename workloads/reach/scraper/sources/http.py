@@ -1,6 +1,8 @@
 """One HTTP call to an upstream, with its failures turned into `SourceError`s, and its JSON read
-into our models; shared by every adapter. The shared client sets the timeout
-(`scraper_http_timeout_seconds`) and pools connections per upstream host."""
+into our models (`parse_named`: the upstream's names for our fields); shared by every adapter,
+and `CredentialedSource` is the base of those whose upstream wants a credential. The shared
+client sets the timeout (`scraper_http_timeout_seconds`) and pools connections per upstream
+host."""
 
 from __future__ import annotations
 
@@ -76,7 +78,7 @@ def pick(body: Any, path: str, default: Any = None) -> Any:
 
 def parse_named(source: str, model: type[M], body: Any, names: Names, **known: Any) -> M:
     """An upstream's JSON object as our `model`: each field read from its path in `names` (or
-    under its own name), unless the adapter `known` it already (a value it computed); a field
+    under its own name), unless the adapter passes it in `known` (a value it computed); a field
     the body lacks takes the model's default. Malformed when that is not a valid `model`."""
     if not isinstance(body, Mapping):
         raise Malformed(source, f"not an object: {str(body)[:200]}")
