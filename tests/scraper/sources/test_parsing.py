@@ -23,7 +23,7 @@ from reach.scraper.sources.errors import (
     SourceError,
     Unavailable,
 )
-from reach.scraper.sources.http import parse_named, pick, request_json
+from reach.scraper.sources.http import Wire, pick, request_json
 
 pytestmark = pytest.mark.unit
 
@@ -261,17 +261,17 @@ async def test_llm_request_shape() -> None:
     assert fmt["json_schema"]["schema"]["additionalProperties"] is False
 
 
-def test_parse_named_reads_paths_own_names_and_known_values() -> None:
+def test_a_wire_reads_paths_own_names_and_known_values() -> None:
     body = {"id": "7", "who": {"name": "priya"}, "biography": "hi", "extra": 1}
-    names = {"profile_id": "id", "handle": "who.name"}
-    parsed = parse_named("s", InstagramProfile, body, names, is_business=True)
+    wire = Wire(InstagramProfile, {"profile_id": "id", "handle": "who.name"})
+    parsed = wire.read("s", body, is_business=True)
     assert (parsed.profile_id, parsed.handle, parsed.biography) == ("7", "priya", "hi")
     assert (parsed.is_business, parsed.is_verified, parsed.followers) == (True, False, None)
     # A null object on the way is a missing field; a missing required one is Malformed.
     with pytest.raises(Malformed, match="handle"):
-        parse_named("s", InstagramProfile, {"id": "7", "who": None}, names)
+        wire.read("s", {"id": "7", "who": None})
     with pytest.raises(Malformed):
-        parse_named("s", InstagramProfile, ["not", "an", "object"], names)
+        wire.read("s", ["not", "an", "object"])
     assert pick({"a": {"b": 0}}, "a.b") == 0
     assert pick({"a": None}, "a.b", "absent") == "absent"
 

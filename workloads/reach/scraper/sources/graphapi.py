@@ -24,7 +24,7 @@ from reach.scraper.sources.errors import (
     SourceError,
     Unavailable,
 )
-from reach.scraper.sources.http import CredentialedSource, parse, parse_named, pick
+from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "graphapi"
 PROFILE_FIELDS = (
@@ -73,23 +73,29 @@ class _Root(BaseModel):
     business_discovery: dict[str, Any]
 
 
-# Graph API names for our fields (`reach.scraper.sources.http.Names`).
-_PROFILE_NAMES = {
-    "profile_id": "id",
-    "handle": "username",
-    "full_name": "name",
-    "followers": "followers_count",
-    "following": "follows_count",
-    "profile_pic_url": "profile_picture_url",
-    "external_url": "website",
-}
-_POST_NAMES = {
-    "post_id": "id",
-    "likes": "like_count",
-    "comments": "comments_count",
-    "display_url": "media_url",
-    "publish_time": "timestamp",
-}
+# Our profile and post as the Graph API writes them.
+_PROFILE = Wire(
+    InstagramProfile,
+    {
+        "profile_id": "id",
+        "handle": "username",
+        "full_name": "name",
+        "followers": "followers_count",
+        "following": "follows_count",
+        "profile_pic_url": "profile_picture_url",
+        "external_url": "website",
+    },
+)
+_POST = Wire(
+    InstagramPost,
+    {
+        "post_id": "id",
+        "likes": "like_count",
+        "comments": "comments_count",
+        "display_url": "media_url",
+        "publish_time": "timestamp",
+    },
+)
 
 
 def classify(source: str, status: int, body: Any) -> SourceError | None:
@@ -117,11 +123,9 @@ def shortcode(permalink: str) -> str:
 def to_post(item: dict[str, Any], profile_id: str) -> InstagramPost:
     media = parse(NAME, _Media, item)
     video = media.media_type == "VIDEO"
-    return parse_named(
+    return _POST.read(
         NAME,
-        InstagramPost,
         item,
-        _POST_NAMES,
         shortcode=shortcode(media.permalink),
         profile_id=profile_id,
         post_type=(media.media_product_type or media.media_type or "").lower() or None,
@@ -132,7 +136,7 @@ def to_post(item: dict[str, Any], profile_id: str) -> InstagramPost:
 
 def to_profile(discovery: dict[str, Any]) -> InstagramProfile:
     # business_discovery only sees business and creator accounts.
-    return parse_named(NAME, InstagramProfile, discovery, _PROFILE_NAMES, is_business=True)
+    return _PROFILE.read(NAME, discovery, is_business=True)
 
 
 def next_cursor(page: _MediaPage | None) -> str | None:

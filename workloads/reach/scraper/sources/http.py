@@ -1,5 +1,5 @@
 """One HTTP call to an upstream, with its failures turned into `SourceError`s, and its JSON read
-into our models (`parse_named`: the upstream's names for our fields); shared by every adapter,
+into our models (`Wire`: an upstream's names for our fields); shared by every adapter,
 and `CredentialedSource` is the base of those whose upstream wants a credential. The shared
 client sets the timeout (`scraper_http_timeout_seconds`) and pools connections per upstream
 host."""
@@ -7,7 +7,7 @@ host."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -27,9 +27,6 @@ from reach.scraper.sources.errors import (
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-# An upstream's names for our fields: ours -> a dotted key path into its JSON object
-# (`snippet.title`). A field it does not rename is read under its own name.
-Names = Mapping[str, str]
 _ABSENT = object()
 # Classifies a non-2xx answer (status, decoded body or None) into the error to raise, or None
 # to fall back to the status-based default.
@@ -70,21 +67,34 @@ def pick(body: Any, path: str, default: Any = None) -> Any:
     (a null object on the way included)."""
     value = body
     for key in path.split("."):
-        if not isinstance(value, Mapping) or key not in value:
+        # Decoded JSON objects are dicts; the exact check is the fast one, and this runs for
+        # every field of every item scraped.
+        if not isinstance(value, dict) or key not in value:
             return default
         value = value[key]
     return value
 
 
-def parse_named(source: str, model: type[M], body: Any, names: Names, **known: Any) -> M:
-    """An upstream's JSON object as our `model`: each field read from its path in `names` (or
-    under its own name), unless the adapter passes it in `known` (a value it computed); a field
-    the body lacks takes the model's default. Malformed when that is not a valid `model`."""
-    if not isinstance(body, Mapping):
-        raise Malformed(source, f"not an object: {str(body)[:200]}")
-    read = ((field, pick(body, names.get(field, field), _ABSENT)) for field in model.model_fields)
-    values = {field: value for field, value in read if value is not _ABSENT}
-    return parse(source, model, {**values, **known})
+class Wire(Generic[M]):
+    """Our `model` as an upstream writes it: the upstream's names for our fields (ours -> a
+    dotted key path into its JSON object, `snippet.title`); a field it does not rename is read
+    under its own name."""
+
+    def __init__(self, model: type[M], renamed: Mapping[str, str]) -> None:
+        self.model = model
+        self.paths = {field: renamed.get(field, field) for field in model.model_fields}
+
+    def read(self, source: str, body: Any, **known: Any) -> M:
+        """`body` as our model: each field from its path, unless the adapter passes it in
+        `known` (a value it computed); a field the body lacks takes the model's default.
+        Malformed when that is not a valid model."""
+        if not isinstance(body, dict):
+            raise Malformed(source, f"not an object: {str(body)[:200]}")
+        values = dict(known)
+        for field, path in self.paths.items():
+            if field not in known and (value := pick(body, path, _ABSENT)) is not _ABSENT:
+                values[field] = value
+        return parse(source, self.model, values)
 
 
 async def request_json(

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from reach.scraper.models import InstagramPost, InstagramProfile
 from reach.scraper.sources.errors import QuotaExceeded, SourceError
-from reach.scraper.sources.http import parse, parse_named, request_json
+from reach.scraper.sources.http import Wire, parse, request_json
 
 NAME = "lastresort"
 # The web app's id; the endpoint refuses requests without one.
@@ -69,25 +69,31 @@ class _Root(BaseModel):
     data: _Data
 
 
-# The web app's names for our fields (`reach.scraper.sources.http.Names`).
-_PROFILE_NAMES = {
-    "profile_id": "id",
-    "handle": "username",
-    "category": "category_name",
-    "followers": "edge_followed_by.count",
-    "following": "edge_follow.count",
-    "media_count": "edge_owner_to_timeline_media.count",
-    "is_business": "is_business_account",
-    "profile_pic_url": "profile_pic_url_hd",
-}
-_POST_NAMES = {
-    "post_id": "id",
-    "likes": "edge_liked_by.count",
-    "comments": "edge_media_to_comment.count",
-    "views": "video_view_count",
-    "thumbnail_url": "thumbnail_src",
-    "publish_time": "taken_at_timestamp",
-}
+# Our profile and post as the web app writes them.
+_PROFILE = Wire(
+    InstagramProfile,
+    {
+        "profile_id": "id",
+        "handle": "username",
+        "category": "category_name",
+        "followers": "edge_followed_by.count",
+        "following": "edge_follow.count",
+        "media_count": "edge_owner_to_timeline_media.count",
+        "is_business": "is_business_account",
+        "profile_pic_url": "profile_pic_url_hd",
+    },
+)
+_POST = Wire(
+    InstagramPost,
+    {
+        "post_id": "id",
+        "likes": "edge_liked_by.count",
+        "comments": "edge_media_to_comment.count",
+        "views": "video_view_count",
+        "thumbnail_url": "thumbnail_src",
+        "publish_time": "taken_at_timestamp",
+    },
+)
 
 
 def classify(source: str, status: int, body: Any) -> SourceError | None:
@@ -99,11 +105,9 @@ def classify(source: str, status: int, body: Any) -> SourceError | None:
 def to_post(item: dict[str, Any], profile_id: str) -> InstagramPost:
     n = parse(NAME, _Node, item)
     captions = n.edge_media_to_caption.edges if n.edge_media_to_caption else []
-    return parse_named(
+    return _POST.read(
         NAME,
-        InstagramPost,
         item,
-        _POST_NAMES,
         profile_id=profile_id,
         post_type=n.product_type or ("video" if n.is_video else "image"),
         caption=captions[0].node.text if captions else None,
@@ -130,4 +134,4 @@ class InstagramWeb:
         found = parse(NAME, _Root, body).data.user
         user = parse(NAME, _User, found)
         posts = [to_post(e.node, user.id) for e in user.edge_owner_to_timeline_media.edges]
-        return parse_named(NAME, InstagramProfile, found, _PROFILE_NAMES), posts
+        return _PROFILE.read(NAME, found), posts

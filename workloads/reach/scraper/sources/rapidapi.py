@@ -17,34 +17,41 @@ from pydantic import BaseModel
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.models import Comment, Follower, InstagramPost, InstagramProfile, Page
 from reach.scraper.sources.errors import NotFound
-from reach.scraper.sources.http import CredentialedSource, parse, parse_named, pick
+from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "rapidapi-instagram"
 # Instagram's media_type codes.
 _MEDIA_TYPES = {1: "image", 2: "video", 8: "carousel"}
 
 
-# The provider's names for our fields (`reach.scraper.sources.http.Names`); its user and post
-# name the others as we do.
-_USER_NAMES = {
-    "profile_id": "id",
-    "handle": "username",
-    "followers": "follower_count",
-    "following": "following_count",
-}
-_POST_NAMES = {
-    "post_id": "id",
-    "shortcode": "code",
-    "profile_id": "user.id",
-    "caption": "caption.text",
-    "likes": "like_count",
-    "comments": "comment_count",
-    "plays": "play_count",
-    "views": "view_count",
-    "publish_time": "taken_at",
-}
-_FOLLOWER_NAMES = {"profile_id": "id", "handle": "username"}
-_COMMENT_NAMES = {"comment_id": "id", "author": "user.username", "published_at": "created_at"}
+# Our models as the provider writes them (its user and post name the other fields as we do).
+_PROFILE = Wire(
+    InstagramProfile,
+    {
+        "profile_id": "id",
+        "handle": "username",
+        "followers": "follower_count",
+        "following": "following_count",
+    },
+)
+_POST = Wire(
+    InstagramPost,
+    {
+        "post_id": "id",
+        "shortcode": "code",
+        "profile_id": "user.id",
+        "caption": "caption.text",
+        "likes": "like_count",
+        "comments": "comment_count",
+        "plays": "play_count",
+        "views": "view_count",
+        "publish_time": "taken_at",
+    },
+)
+_FOLLOWER = Wire(Follower, {"profile_id": "id", "handle": "username"})
+_COMMENT = Wire(
+    Comment, {"comment_id": "id", "author": "user.username", "published_at": "created_at"}
+)
 
 
 class _Kind(BaseModel):
@@ -68,14 +75,14 @@ class _Listing(BaseModel):
 
 
 def to_profile(user: Mapping[str, Any]) -> InstagramProfile:
-    return parse_named(NAME, InstagramProfile, user, _USER_NAMES)
+    return _PROFILE.read(NAME, user)
 
 
 def to_post(item: Mapping[str, Any]) -> InstagramPost:
     p = parse(NAME, _Kind, item)
     kind = p.product_type if p.product_type in ("clips", "igtv") else None
     post_type = kind or _MEDIA_TYPES.get(p.media_type or 0)
-    return parse_named(NAME, InstagramPost, item, _POST_NAMES, post_type=post_type)
+    return _POST.read(NAME, item, post_type=post_type)
 
 
 class RapidApiInstagram(CredentialedSource):
@@ -123,19 +130,14 @@ class RapidApiInstagram(CredentialedSource):
     async def instagram_followers(self, handle: str, cursor: str | None) -> Page[Follower]:
         page = await self._listing("/v1/followers", {"username_or_id_or_url": handle}, cursor)
         items = [
-            parse_named(
-                NAME, Follower, item, _FOLLOWER_NAMES, full_name=pick(item, "full_name") or ""
-            )
+            _FOLLOWER.read(NAME, item, full_name=pick(item, "full_name") or "")
             for item in page.data.items
         ]
         return Page[Follower](items=items, next_cursor=page.pagination_token)
 
     async def instagram_comments(self, shortcode: str, cursor: str | None) -> Page[Comment]:
         page = await self._listing("/v1/comments", {"code_or_id_or_url": shortcode}, cursor)
-        items = [
-            parse_named(NAME, Comment, item, _COMMENT_NAMES, post_id=shortcode)
-            for item in page.data.items
-        ]
+        items = [_COMMENT.read(NAME, item, post_id=shortcode) for item in page.data.items]
         return Page[Comment](items=items, next_cursor=page.pagination_token)
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ errors in Google's shape `{"error": {"code", "message", "errors": [{"domain", "r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -21,7 +22,7 @@ from reach.scraper.sources.errors import (
     Refused,
     SourceError,
 )
-from reach.scraper.sources.http import CredentialedSource, Names, parse, parse_named, pick
+from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "youtube"
 M = TypeVar("M", bound=BaseModel)
@@ -105,41 +106,50 @@ class _Video(BaseModel):
     contentDetails: _VideoDetails | None = None
 
 
-# The API's names for our fields (`reach.scraper.sources.http.Names`); counts are apart, as
-# they come as strings and an unknown one as an empty string.
-_CHANNEL_NAMES = {
-    "channel_id": "id",
-    "title": "snippet.title",
-    "description": "snippet.description",
-    "country": "snippet.country",
-    "uploads_playlist_id": "contentDetails.relatedPlaylists.uploads",
-}
+# Our models as the API writes them. Counts are apart: they come as strings, and an unknown one
+# as an empty string.
+_CHANNEL = Wire(
+    YouTubeChannel,
+    {
+        "channel_id": "id",
+        "title": "snippet.title",
+        "description": "snippet.description",
+        "country": "snippet.country",
+        "uploads_playlist_id": "contentDetails.relatedPlaylists.uploads",
+    },
+)
 _CHANNEL_COUNTS = {
     "subscribers": "statistics.subscriberCount",
     "total_views": "statistics.viewCount",
     "video_count": "statistics.videoCount",
 }
-_VIDEO_NAMES = {
-    "video_id": "id",
-    "channel_id": "snippet.channelId",
-    "title": "snippet.title",
-    "description": "snippet.description",
-    "tags": "snippet.tags",
-    "category_id": "snippet.categoryId",
-    "publish_time": "snippet.publishedAt",
-}
-_COMMENT_NAMES = {
-    "comment_id": "snippet.topLevelComment.id",
-    "post_id": "snippet.videoId",
-    "text": "snippet.topLevelComment.snippet.textOriginal",
-    "author": "snippet.topLevelComment.snippet.authorDisplayName",
-    "published_at": "snippet.topLevelComment.snippet.publishedAt",
-}
+_VIDEO = Wire(
+    YouTubeVideo,
+    {
+        "video_id": "id",
+        "channel_id": "snippet.channelId",
+        "title": "snippet.title",
+        "description": "snippet.description",
+        "tags": "snippet.tags",
+        "category_id": "snippet.categoryId",
+        "publish_time": "snippet.publishedAt",
+    },
+)
 _VIDEO_COUNTS = {
     "views": "statistics.viewCount",
     "likes": "statistics.likeCount",
     "comments": "statistics.commentCount",
 }
+_COMMENT = Wire(
+    Comment,
+    {
+        "comment_id": "snippet.topLevelComment.id",
+        "post_id": "snippet.videoId",
+        "text": "snippet.topLevelComment.snippet.textOriginal",
+        "author": "snippet.topLevelComment.snippet.authorDisplayName",
+        "published_at": "snippet.topLevelComment.snippet.publishedAt",
+    },
+)
 
 
 class _Listing(BaseModel):
@@ -165,7 +175,7 @@ class _SearchResult(BaseModel):
     id: _SearchId
 
 
-def counts(item: dict[str, Any], declared: Names) -> dict[str, Any]:
+def counts(item: dict[str, Any], declared: Mapping[str, str]) -> dict[str, Any]:
     """The declared counts of an item, None where it has none or an empty string."""
     found = {ours: pick(item, theirs) for ours, theirs in declared.items()}
     return {ours: None if value == "" else value for ours, value in found.items()}
@@ -174,28 +184,26 @@ def counts(item: dict[str, Any], declared: Names) -> dict[str, Any]:
 def to_channel(item: dict[str, Any]) -> YouTubeChannel:
     snippet = parse(NAME, _Channel, item).snippet
     handle = (snippet.customUrl or "").lstrip("@") or None
-    return _read(YouTubeChannel, item, _CHANNEL_NAMES, _CHANNEL_COUNTS, snippet, handle=handle)
+    return _read(_CHANNEL, item, _CHANNEL_COUNTS, snippet, handle=handle)
 
 
 def to_video(item: dict[str, Any]) -> YouTubeVideo:
     v = parse(NAME, _Video, item)
     duration_s = duration_seconds(v.contentDetails.duration if v.contentDetails else None)
-    return _read(YouTubeVideo, item, _VIDEO_NAMES, _VIDEO_COUNTS, v.snippet, duration_s=duration_s)
+    return _read(_VIDEO, item, _VIDEO_COUNTS, v.snippet, duration_s=duration_s)
 
 
 def _read(
-    model: type[M],
+    wire: Wire[M],
     item: dict[str, Any],
-    names: Names,
-    counts_: Names,
+    declared_counts: Mapping[str, str],
     snippet: _Snippet,
     **known: Any,
 ) -> M:
     """A channel or video: its named fields, its counts and its best thumbnail."""
     thumbnail_url = snippet.thumbnails.best if snippet.thumbnails else None
-    return parse_named(
-        NAME, model, item, names, thumbnail_url=thumbnail_url, **counts(item, counts_), **known
-    )
+    counted = counts(item, declared_counts)
+    return wire.read(NAME, item, thumbnail_url=thumbnail_url, **counted, **known)
 
 
 class YouTubeDataApi(CredentialedSource):
@@ -254,7 +262,7 @@ class YouTubeDataApi(CredentialedSource):
         if cursor:
             params["pageToken"] = cursor
         listing = await self._get("commentThreads", params)
-        comments = [parse_named(NAME, Comment, item, _COMMENT_NAMES) for item in listing.items]
+        comments = [_COMMENT.read(NAME, item) for item in listing.items]
         return Page[Comment](items=comments, next_cursor=listing.nextPageToken)
 
     async def youtube_search(self, query: str, kind: str, cursor: str | None) -> Page[str]:
