@@ -31,6 +31,10 @@ def test_ids_resolve_back() -> None:
     video = u.video(channel, 3)
     assert video is not None and u.by_video_id(video.video_id) == video
     assert len(channel.channel_id) == 24 and len(video.video_id) == 11 and len(post.shortcode) == 11
+    # Another kind's id, a character outside base 62, or an owner past the universe: nothing.
+    assert u.by_shortcode(video.video_id) is None and u.by_video_id(post.shortcode) is None
+    assert u.by_shortcode("C!" + post.shortcode[2:]) is None
+    assert u.by_video_id("v" + "z" * 10) is None and u.by_shortcode(post.shortcode[:-1]) is None
 
 
 def test_every_fourth_account_is_personal_and_some_followers_look_fake() -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from reach.scraper.credentials import Credential
-from reach.scraper.models import Enrichment
-from reach.scraper.sources import graphapi, instagram_web, llm, youtube
+from reach.scraper.models import Enrichment, InstagramProfile
+from reach.scraper.sources import graphapi, instagram_web, llm, rapidapi, youtube
 from reach.scraper.sources.errors import (
     AuthFailed,
     Malformed,
@@ -22,7 +23,7 @@ from reach.scraper.sources.errors import (
     SourceError,
     Unavailable,
 )
-from reach.scraper.sources.http import request_json
+from reach.scraper.sources.http import Wire, pick, request_json
 
 pytestmark = pytest.mark.unit
 
@@ -258,3 +259,158 @@ async def test_llm_request_shape() -> None:
     fmt = sent[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["schema"]["additionalProperties"] is False
+
+
+def test_a_wire_reads_paths_own_names_and_known_values() -> None:
+    body = {"id": "7", "who": {"name": "priya"}, "biography": "hi", "extra": 1}
+    wire = Wire(InstagramProfile, {"profile_id": "id", "handle": "who.name"})
+    parsed = wire.read("s", body, is_business=True)
+    assert (parsed.profile_id, parsed.handle, parsed.biography) == ("7", "priya", "hi")
+    assert (parsed.is_business, parsed.is_verified, parsed.followers) == (True, False, None)
+    # A null object on the way is a missing field; a missing required one is Malformed.
+    with pytest.raises(Malformed, match="handle"):
+        wire.read("s", {"id": "7", "who": None})
+    with pytest.raises(Malformed):
+        wire.read("s", ["not", "an", "object"])
+    assert pick({"a": {"b": 0}}, "a.b") == 0
+    assert pick({"a": None}, "a.b", "absent") == "absent"
+
+
+async def test_rapidapi_posts_followers_and_comments() -> None:
+    post = {
+        "id": "9",
+        "code": "Cabc",
+        "user": {"id": "17", "username": "priya"},
+        "caption": {"text": "hello #food"},
+        "like_count": 5,
+        "comment_count": 1,
+        "play_count": 40,
+        "media_type": 2,
+        "product_type": "clips",
+        "taken_at": 1767225600,
+    }
+    follower = {"id": "3", "username": "fan", "full_name": None}
+    comment = {"id": "c1", "text": "nice", "created_at": 1767225600, "user": {"id": "3"}}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        items = {
+            "/v1.2/posts": [
+                post,
+                {**post, "caption": None, "media_type": 8, "product_type": "feed"},
+            ]
+        }
+        items |= {"/v1/followers": [follower], "/v1/comments": [comment]}
+        return httpx.Response(200, json={"data": {"items": items[request.url.path]}})
+
+    store = OneCredential({"key": "k"})
+    async with client(answer) as c:
+        source = rapidapi.RapidApiInstagram(c, "http://rapid", "host", store)  # type: ignore[arg-type]
+        posts = (await source.instagram_posts("priya", None)).items
+        followers = (await source.instagram_followers("priya", None)).items
+        comments = (await source.instagram_comments("Cabc", None)).items
+    new_year = datetime(2026, 1, 1, tzinfo=UTC)
+    assert (posts[0].post_id, posts[0].shortcode, posts[0].profile_id) == ("9", "Cabc", "17")
+    assert (posts[0].post_type, posts[0].caption, posts[0].plays) == ("clips", "hello #food", 40)
+    assert posts[0].publish_time == new_year and posts[0].hashtags == ["food"]
+    assert (posts[1].post_type, posts[1].caption) == ("carousel", None)
+    assert (followers[0].profile_id, followers[0].handle, followers[0].full_name) == (
+        "3",
+        "fan",
+        "",
+    )
+    assert (comments[0].post_id, comments[0].author, comments[0].published_at) == (
+        "Cabc",
+        None,
+        new_year,
+    )
+
+
+async def test_web_profile_and_its_posts() -> None:
+    node = {
+        "id": "9",
+        "shortcode": "Cabc",
+        "is_video": True,
+        "edge_media_to_caption": {"edges": [{"node": {"text": "hi"}}]},
+        "edge_liked_by": {"count": 5},
+        "edge_media_to_comment": {"count": 1},
+        "video_view_count": 70,
+        "thumbnail_src": "http://cdn/t.jpg",
+        "taken_at_timestamp": 1767225600,
+    }
+    user = {
+        "id": "17",
+        "username": "priya",
+        "category_name": "Food",
+        "is_business_account": True,
+        "edge_followed_by": {"count": 10},
+        "edge_follow": {"count": 2},
+        "edge_owner_to_timeline_media": {"count": 30, "edges": [{"node": node}]},
+    }
+    async with client(replies(200, {"data": {"user": user}})) as c:
+        profile, posts = await instagram_web.InstagramWeb(c, "http://web").instagram_profile("p")
+    assert (profile.profile_id, profile.handle, profile.category) == ("17", "priya", "Food")
+    assert (profile.followers, profile.following, profile.media_count) == (10, 2, 30)
+    assert profile.is_business and not profile.is_verified
+    assert (posts[0].post_type, posts[0].caption, posts[0].likes, posts[0].views) == (
+        "video",
+        "hi",
+        5,
+        70,
+    )
+    assert posts[0].thumbnail_url == "http://cdn/t.jpg" and posts[0].profile_id == "17"
+    # The web app always sends the counts: a profile without them is not one.
+    del user["edge_follow"]
+    async with client(replies(200, {"data": {"user": user}})) as c:
+        with pytest.raises(Malformed):
+            await instagram_web.InstagramWeb(c, "http://web").instagram_profile("p")
+
+
+async def test_youtube_videos_and_comments() -> None:
+    video = {
+        "id": "v1",
+        "snippet": {
+            "channelId": "UCx",
+            "title": "T",
+            "tags": ["a"],
+            "publishedAt": "2026-01-01T00:00:00Z",
+            "thumbnails": {"default": {"url": "http://d"}, "high": {"url": "http://h"}},
+        },
+        "statistics": {"viewCount": "100", "likeCount": "", "commentCount": "0"},
+        "contentDetails": {"duration": "PT2M"},
+    }
+    thread = {
+        "id": "t1",
+        "snippet": {
+            "videoId": "v1",
+            "topLevelComment": {
+                "id": "c1",
+                "snippet": {"textOriginal": "great", "authorDisplayName": "Ann"},
+            },
+        },
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        items = {"/v3/videos": [video], "/v3/commentThreads": [thread]}[request.url.path]
+        return httpx.Response(200, json={"items": items, "nextPageToken": "N"})
+
+    async with client(answer) as c:
+        source = youtube.YouTubeDataApi(c, "http://yt/v3", OneCredential({"key": "k"}))  # type: ignore[arg-type]
+        (parsed,) = await source.youtube_videos(["v1"])
+        comments = await source.youtube_comments("v1", None)
+    assert (parsed.channel_id, parsed.tags, parsed.duration_s, parsed.is_short) == (
+        "UCx",
+        ["a"],
+        120,
+        True,
+    )
+    assert (parsed.views, parsed.likes, parsed.comments) == (100, None, 0)
+    assert parsed.thumbnail_url == "http://h"
+    assert parsed.publish_time == datetime(2026, 1, 1, tzinfo=UTC)
+    (comment,) = comments.items
+    assert (comment.comment_id, comment.post_id, comment.text, comment.author) == (
+        "c1",
+        "v1",
+        "great",
+        "Ann",
+    )
+    assert comments.next_cursor == "N"

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
 
 SIDE = 16
@@ -35,9 +36,10 @@ def png(seed: str) -> bytes:
 
 
 def routes(state: SandboxState) -> list[Route]:
+    cdn = UpstreamRoutes(state, "cdn", "/cdn")
+
+    @cdn.serve("/{path:path}")
     async def media(request: Request) -> Response:
-        if (faulted := await state.intercept("cdn")) is not None:
-            return faulted
         path = request.path_params["path"]
         if not path.endswith(".png"):
             return Response("not found", 404, media_type="text/plain")
@@ -47,4 +49,4 @@ def routes(state: SandboxState) -> list[Route]:
             headers={"cache-control": "public, max-age=31536000, immutable"},
         )
 
-    return [Route("/cdn/{path:path}", media, methods=["GET"])]
+    return cdn.routes

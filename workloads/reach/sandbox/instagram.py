@@ -15,12 +15,13 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Creator, Post, Remark
 
@@ -31,6 +32,7 @@ RAPID_COMMENTS_PAGE = 20
 WEB_POSTS = 12
 _DISCOVERY = re.compile(r"^business_discovery\.username\(([^)]*)\)\{(.*)\}$", re.DOTALL)
 _MODIFIER = re.compile(r"\.(after|before|limit)\(([^)]*)\)")
+X = TypeVar("X")
 
 
 def cursor(offset: int) -> str:
@@ -200,11 +202,22 @@ def _page(
 def routes(state: SandboxState) -> list[Route]:
     u = state.universe
 
-    async def graph_user(request: Request) -> Response:
-        if (faulted := await state.intercept("graph")) is not None:
-            return faulted
+    async def graph_token(request: Request, path: str) -> Response | None:
         if request.query_params.get("access_token") not in state.tokens:
             return _graph_error(190, "Invalid OAuth access token - Cannot parse access token")
+        return None
+
+    async def rapid_key(request: Request, path: str) -> Response | None:
+        if request.headers.get("x-rapidapi-key") not in state.tokens:
+            return JSONResponse({"message": "You are not subscribed to this API."}, 403)
+        return None
+
+    graph = UpstreamRoutes(state, "graph", "/graph/v15.0", graph_token)
+    rapid = UpstreamRoutes(state, "rapidapi", "/rapidapi/instagram", rapid_key)
+    web = UpstreamRoutes(state, "web", "/instagram-web")
+
+    @graph.serve("/{user_id}")
+    async def graph_user(request: Request) -> Response:
         user_id = request.path_params["user_id"]
         fields = request.query_params.get("fields", "id")
         match = _DISCOVERY.match(fields)
@@ -216,48 +229,48 @@ def routes(state: SandboxState) -> list[Route]:
         discovery = graph_discovery(request, state, user_id, creator, split_fields(match.group(2)))
         return JSONResponse({"business_discovery": discovery, "id": user_id})
 
-    def rapid_refusal(request: Request) -> Response | None:
-        if request.headers.get("x-rapidapi-key") not in state.tokens:
-            return JSONResponse({"message": "You are not subscribed to this API."}, 403)
-        return None
+    def account(request: Request) -> Creator | None:
+        return u.by_handle(request.query_params.get("username_or_id_or_url", ""))
 
-    def not_found() -> Response:
-        return JSONResponse({"detail": "Not found"}, 404)
+    def media(request: Request) -> Post | None:
+        return u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
 
-    async def rapid_info(request: Request) -> Response:
-        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
-            return early
-        creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
-        return (
-            not_found() if creator is None else JSONResponse({"data": rapid_user(request, creator)})
-        )
+    def of(
+        path: str, find: Callable[[Request], X | None]
+    ) -> Callable[[Callable[[Request, X], Response]], object]:
+        """Declares a RapidAPI endpoint answering about the account or post the request
+        names (found by `find`), and 404 when there is none."""
 
-    async def rapid_posts(request: Request) -> Response:
-        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
-            return early
-        creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
-        if creator is None:
-            return not_found()
+        def declare(answer: Callable[[Request, X], Response]) -> object:
+            @rapid.serve(path)
+            async def endpoint(request: Request) -> Response:
+                found = find(request)
+                if found is None:
+                    return JSONResponse({"detail": "Not found"}, 404)
+                return answer(request, found)
 
+            return answer
+
+        return declare
+
+    @of("/v1/info", account)
+    def rapid_info(request: Request, creator: Creator) -> Response:
+        return JSONResponse({"data": rapid_user(request, creator)})
+
+    @of("/v1.2/posts", account)
+    def rapid_posts(request: Request, creator: Creator) -> Response:
         def post(i: int) -> dict[str, Any] | None:
             found = u.post(creator, i)
             return None if found is None else rapid_post(request, found)
 
         return _page(request, u.post_count(creator), RAPID_POSTS_PAGE, post)
 
-    async def rapid_post_info(request: Request) -> Response:
-        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
-            return early
-        post = u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
-        return not_found() if post is None else JSONResponse({"data": rapid_post(request, post)})
+    @of("/v1/post_info", media)
+    def rapid_post_info(request: Request, post: Post) -> Response:
+        return JSONResponse({"data": rapid_post(request, post)})
 
-    async def rapid_followers(request: Request) -> Response:
-        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
-            return early
-        creator = u.by_handle(request.query_params.get("username_or_id_or_url", ""))
-        if creator is None:
-            return not_found()
-
+    @of("/v1/followers", account)
+    def rapid_followers(request: Request, creator: Creator) -> Response:
         def follower(i: int) -> dict[str, Any]:
             f = u.follower(creator, i)
             return {"id": f.profile_id, "username": f.handle, "full_name": f.full_name,
@@ -265,21 +278,15 @@ def routes(state: SandboxState) -> list[Route]:
 
         return _page(request, u.follower_count(creator), RAPID_FOLLOWERS_PAGE, follower)
 
-    async def rapid_comments(request: Request) -> Response:
-        if (early := await state.intercept("rapidapi") or rapid_refusal(request)) is not None:
-            return early
-        post = u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
-        if post is None:
-            return not_found()
-
+    @of("/v1/comments", media)
+    def rapid_comments(request: Request, post: Post) -> Response:
         def comment(i: int) -> dict[str, Any]:
             return rapid_comment(u.comment(post.shortcode, i))
 
         return _page(request, u.comment_count(post), RAPID_COMMENTS_PAGE, comment)
 
+    @web.serve("/api/v1/users/web_profile_info/")
     async def web_profile(request: Request) -> Response:
-        if (faulted := await state.intercept("web")) is not None:
-            return faulted
         creator = u.by_handle(request.query_params.get("username", ""))
         if creator is None:
             return JSONResponse({"message": "User not found", "status": "fail"}, 404)
@@ -325,12 +332,4 @@ def routes(state: SandboxState) -> list[Route]:
         }
         return JSONResponse({"data": {"user": user}, "status": "ok"})
 
-    return [
-        Route("/graph/v15.0/{user_id}", graph_user, methods=["GET"]),
-        Route("/rapidapi/instagram/v1/info", rapid_info, methods=["GET"]),
-        Route("/rapidapi/instagram/v1.2/posts", rapid_posts, methods=["GET"]),
-        Route("/rapidapi/instagram/v1/post_info", rapid_post_info, methods=["GET"]),
-        Route("/rapidapi/instagram/v1/followers", rapid_followers, methods=["GET"]),
-        Route("/rapidapi/instagram/v1/comments", rapid_comments, methods=["GET"]),
-        Route("/instagram-web/api/v1/users/web_profile_info/", web_profile, methods=["GET"]),
-    ]
+    return [*graph.routes, *rapid.routes, *web.routes]

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import CATEGORIES, CITIES, FIRST_FEMALE, FIRST_MALE, NEGATIVE, POSITIVE
 
@@ -84,15 +85,16 @@ def answer_for(schema_name: str, user: str) -> dict[str, Any] | None:
 
 
 def routes(state: SandboxState) -> list[Route]:
-    def refused(request: Request) -> Response | None:
+    async def api_key(request: Request, path: str) -> Response | None:
         key = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         if key not in state.tokens:
             return openai_error(401, "Incorrect API key provided.", "invalid_api_key")
         return None
 
+    api = UpstreamRoutes(state, "openai", "/openai/v1", api_key)
+
+    @api.serve("/chat/completions", "POST")
     async def completions(request: Request) -> Response:
-        if (early := await state.intercept("openai") or refused(request)) is not None:
-            return early
         try:
             body = json.loads(await request.body())
             fmt = body["response_format"]
@@ -128,14 +130,10 @@ def routes(state: SandboxState) -> list[Route]:
             }
         )
 
+    @api.serve("/models")
     async def models(request: Request) -> Response:
-        if (early := await state.intercept("openai") or refused(request)) is not None:
-            return early
         return JSONResponse(
             {"object": "list", "data": [{"id": "sandbox", "object": "model", "owned_by": "reach"}]}
         )
 
-    return [
-        Route("/openai/v1/chat/completions", completions, methods=["POST"]),
-        Route("/openai/v1/models", models, methods=["GET"]),
-    ]
+    return api.routes

@@ -104,6 +104,22 @@ def unb62(text: str) -> int:
     return n
 
 
+def item_id(kind: str, owner: int, index: int) -> str:
+    """A post's shortcode (kind `C`) or a video's id (`v`): the kind, then the owner's index
+    and the item's index in base 62."""
+    return kind + b62(owner, 4) + b62(index, 6)
+
+
+def item_of(ident: str, kind: str) -> tuple[int, int] | None:
+    """The owner's and the item's index of an `item_id` of `kind`; None for other text."""
+    if len(ident) != 11 or not ident.startswith(kind):
+        return None
+    try:
+        return unb62(ident[1:5]), unb62(ident[5:])
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class Creator:
     index: int
@@ -248,7 +264,7 @@ class Universe:
             creator=creator,
             index=index,
             post_id=str(30_000_000_000_000 + creator.index * 1000 + index),
-            shortcode="C" + b62(creator.index, 4) + b62(index, 6),
+            shortcode=item_id("C", creator.index, index),
             caption=(
                 f"{rng.choice(POSITIVE).capitalize()} day in {creator.city} #{tags[0]} #{tags[1]}"
             ),
@@ -260,13 +276,9 @@ class Universe:
         )
 
     def by_shortcode(self, shortcode: str) -> Post | None:
-        if len(shortcode) != 11 or not shortcode.startswith("C"):
-            return None
-        try:
-            creator = self.creator(unb62(shortcode[1:5]))
-            return self.post(creator, unb62(shortcode[5:])) if creator else None
-        except ValueError:
-            return None
+        found = item_of(shortcode, "C")
+        creator = self.creator(found[0]) if found else None
+        return self.post(creator, found[1]) if found and creator else None
 
     def follower_count(self, creator: Creator) -> int:
         return min(creator.followers, MAX_FOLLOWERS)
@@ -358,7 +370,7 @@ class Universe:
         return Video(
             channel=channel,
             index=index,
-            video_id="v" + b62(channel.index, 4) + b62(index, 6),
+            video_id=item_id("v", channel.index, index),
             title=f"{rng.choice(POSITIVE).title()} {channel.category} vlog #{index}",
             tags=rng.sample(TAGS[channel.category], 2),
             duration_s=rng.randint(15, 59) if index % 4 == 0 else rng.randint(240, 1800),
@@ -369,13 +381,9 @@ class Universe:
         )
 
     def by_video_id(self, video_id: str) -> Video | None:
-        if len(video_id) != 11 or not video_id.startswith("v"):
-            return None
-        try:
-            channel = self.channel(unb62(video_id[1:5]))
-            return self.video(channel, unb62(video_id[5:])) if channel else None
-        except ValueError:
-            return None
+        found = item_of(video_id, "v")
+        channel = self.channel(found[0]) if found else None
+        return self.video(channel, found[1]) if found and channel else None
 
     def search_channels(self, keyword: str) -> list[Channel]:
         """Channels whose title or category holds `keyword` (case-insensitive), by index."""

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from reach.sandbox.instagram import cdn, cursor, offset_of
+from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Channel, Video
 
@@ -106,9 +107,7 @@ def _page(kind: str, items: list[dict[str, Any]], start: int, total: int) -> Res
 def routes(state: SandboxState) -> list[Route]:
     u = state.universe
 
-    async def guard(request: Request, resource: str) -> Response | None:
-        if (faulted := await state.intercept("youtube")) is not None:
-            return faulted
+    async def key_and_quota(request: Request, resource: str) -> Response | None:
         key = request.query_params.get("key", "")
         if key not in state.tokens:
             return google_error(
@@ -125,15 +124,16 @@ def routes(state: SandboxState) -> list[Route]:
         state.youtube_units[key] += cost
         return None
 
+    api = UpstreamRoutes(state, "youtube", "/youtube/v3/", key_and_quota)
+
     def size(request: Request, default: int = 5, top: int = MAX_RESULTS) -> int:
         try:
             return max(1, min(int(request.query_params.get("maxResults", default)), top))
         except ValueError:
             return default
 
+    @api.serve("channels")
     async def channels(request: Request) -> Response:
-        if (early := await guard(request, "channels")) is not None:
-            return early
         ids = request.query_params.get("id")
         handle = request.query_params.get("forHandle")
         if ids:
@@ -145,9 +145,8 @@ def routes(state: SandboxState) -> list[Route]:
         items = [channel_resource(request, c) for c in found]
         return _page("youtube#channelListResponse", items, 0, len(items))
 
+    @api.serve("playlistItems")
     async def playlist_items(request: Request) -> Response:
-        if (early := await guard(request, "playlistItems")) is not None:
-            return early
         playlist = request.query_params.get("playlistId", "")
         channel = u.by_channel_id("UC" + playlist[2:]) if playlist.startswith("UU") else None
         if channel is None:
@@ -171,18 +170,16 @@ def routes(state: SandboxState) -> list[Route]:
         ]
         return _page("youtube#playlistItemListResponse", items, start, total)
 
+    @api.serve("videos")
     async def videos(request: Request) -> Response:
-        if (early := await guard(request, "videos")) is not None:
-            return early
         ids = [i.strip() for i in request.query_params.get("id", "").split(",") if i.strip()]
         if len(ids) > MAX_RESULTS:
             return google_error(400, "badRequest", "Too many ids.")
         items = [video_resource(request, v) for i in ids if (v := u.by_video_id(i))]
         return _page("youtube#videoListResponse", items, 0, len(items))
 
+    @api.serve("commentThreads")
     async def comment_threads(request: Request) -> Response:
-        if (early := await guard(request, "commentThreads")) is not None:
-            return early
         video = u.by_video_id(request.query_params.get("videoId", ""))
         if video is None:
             return google_error(404, "videoNotFound", "The video identified could not be found.")
@@ -216,9 +213,8 @@ def routes(state: SandboxState) -> list[Route]:
         ]
         return _page("youtube#commentThreadListResponse", items, start, total)
 
+    @api.serve("search")
     async def search(request: Request) -> Response:
-        if (early := await guard(request, "search")) is not None:
-            return early
         if request.query_params.get("type", "video") != "channel":
             return google_error(400, "invalidSearchFilter", "Only type=channel is served here.")
         found = u.search_channels(request.query_params.get("q", ""))
@@ -234,19 +230,11 @@ def routes(state: SandboxState) -> list[Route]:
         ]
         return _page("youtube#searchListResponse", items, start, len(found))
 
+    @api.serve("i18nLanguages")
     async def languages(request: Request) -> Response:
-        if (early := await guard(request, "i18nLanguages")) is not None:
-            return early
         items = [
             {"kind": "youtube#i18nLanguage", "id": "en", "snippet": {"hl": "en", "name": "English"}}
         ]
         return _page("youtube#i18nLanguageListResponse", items, 0, 1)
 
-    return [
-        Route("/youtube/v3/channels", channels, methods=["GET"]),
-        Route("/youtube/v3/playlistItems", playlist_items, methods=["GET"]),
-        Route("/youtube/v3/videos", videos, methods=["GET"]),
-        Route("/youtube/v3/commentThreads", comment_threads, methods=["GET"]),
-        Route("/youtube/v3/search", search, methods=["GET"]),
-        Route("/youtube/v3/i18nLanguages", languages, methods=["GET"]),
-    ]
+    return api.routes

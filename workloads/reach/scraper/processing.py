@@ -5,7 +5,6 @@ publish those events after the commit, so an event never announces a row that is
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ from pydantic import BaseModel
 
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events
+from reach.scraper.contract import AssetParams
 from reach.scraper.models import Comment, Enrichment, Sentiment
 from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
 from reach.scraper.sql import load_queries
@@ -150,11 +150,9 @@ async def save_sentiments(
 
 @dataclass(frozen=True)
 class StoredAsset:
-    platform: str
-    entity_type: str
-    entity_id: str
-    asset_type: str
-    source_url: str
+    """An asset a task asked for (whose, which, from where) and the copy object storage holds."""
+
+    asked: AssetParams
     storage_url: str
     cdn_url: str | None
     content_type: str
@@ -162,25 +160,26 @@ class StoredAsset:
     sha256: str
 
 
-def asset_key(
-    platform: str, entity_id: str, asset_type: str, data: bytes, content_type: str
-) -> str:
+def asset_key(asked: AssetParams, sha256: str, content_type: str) -> str:
     """The seed's layout, `media/{platform}/{entity}/{asset_type}/{sha256}.{ext}`: content
     addressed, so the same bytes always land on the same key."""
-    digest = hashlib.sha256(data).hexdigest()
     ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "video/mp4": "mp4"}
-    safe_id = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in entity_id)
-    return f"media/{platform}/{safe_id}/{asset_type}/{digest}.{ext.get(content_type, 'bin')}"
+    safe_id = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in asked.entity_id)
+    return (
+        f"media/{asked.network}/{safe_id}/{asked.asset_type}/{sha256}"
+        f".{ext.get(content_type, 'bin')}"
+    )
 
 
 async def save_asset(pool: asyncpg.Pool, task_id: int, asset: StoredAsset) -> list[pb.Event]:
+    asked = asset.asked
     await pool.execute(
         P["upsert_asset"],
-        asset.platform,
-        asset.entity_type,
-        asset.entity_id,
-        asset.asset_type,
-        asset.source_url,
+        asked.network,
+        asked.entity_type,
+        asked.entity_id,
+        asked.asset_type,
+        asked.url,
         asset.storage_url,
         asset.cdn_url,
         asset.content_type,
@@ -191,11 +190,11 @@ async def save_asset(pool: asyncpg.Pool, task_id: int, asset: StoredAsset) -> li
         events.event(
             task_id,
             pb.AssetLog(
-                platform=asset.platform,
-                entity_type=asset.entity_type,
-                entity_id=asset.entity_id,
-                asset_type=asset.asset_type,
-                source_url=asset.source_url,
+                platform=asked.network,
+                entity_type=asked.entity_type,
+                entity_id=asked.entity_id,
+                asset_type=asked.asset_type,
+                source_url=asked.url,
                 storage_url=asset.cdn_url or asset.storage_url,
                 content_type=asset.content_type,
                 size_bytes=asset.size_bytes,

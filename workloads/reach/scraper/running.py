@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 from aio_pika.abc import AbstractRobustConnection
 
@@ -25,7 +24,7 @@ from reach.common.webserver import serve_http
 from reach.scraper import events, flowconfig
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.flows import get_flow
-from reach.scraper.flows.base import Flow, FlowContext, handle_task
+from reach.scraper.flows.base import Flow, FlowContext, Resources, handle_task
 from reach.scraper.publishing import EventPublisher
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import Finished, Outcome, Task
@@ -42,7 +41,7 @@ from reach.scraper.sources.instagram_web import InstagramWeb
 from reach.scraper.sources.llm import OpenAiChat
 from reach.scraper.sources.rapidapi import RapidApiInstagram
 from reach.scraper.sources.youtube import YouTubeDataApi
-from reach.scraper.storage import AssetStore, open_store
+from reach.scraper.storage import open_store
 
 log = logging.getLogger(__name__)
 
@@ -67,34 +66,16 @@ def build_sources(
 
 
 @dataclass
-class Runtime:
+class Runtime(Resources):
     """What one scraper process holds open."""
 
-    settings: ScraperSettings
-    pool: asyncpg.Pool
-    manager: TaskManager
-    credentials: CredentialStore
-    limiter: StackedLimiter
-    publisher: EventPublisher
     amqp: AbstractRobustConnection
-    store: AssetStore
-    sources: dict[str, Source]
 
     def context(
         self, sources: Sequence[str], source_limits: dict[str, list[RateLimit]]
     ) -> FlowContext:
         chain = Chain([self.sources[n] for n in sources], self.limiter, source_limits)
-        return FlowContext(
-            settings=self.settings,
-            pool=self.pool,
-            manager=self.manager,
-            chain=chain,
-            limiter=self.limiter,
-            publisher=self.publisher,
-            credentials=self.credentials,
-            store=self.store,
-            sources=self.sources,
-        )
+        return FlowContext(**self.shared(), chain=chain)
 
 
 @contextlib.asynccontextmanager

@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -38,6 +39,17 @@ from reach.standalone.workloads import (
 )
 
 STATE_FOLDER = "standalone"
+
+
+@dataclass(frozen=True)
+class Started:
+    """The started workloads as the demo and the banner reach them: their ports, the `reach`
+    command and environment that run steps against them, and where progress is reported."""
+
+    ports: Mapping[str, int]
+    command: Sequence[str]
+    env: Mapping[str, str]
+    report: Report
 
 
 def state_dir(settings: StandaloneSettings) -> Path:
@@ -185,9 +197,10 @@ async def run(
 
         async def then_banner() -> None:
             # With --demo the banner waits for the seeding, so its curl commands show data.
+            started = Started(ports, command, env, report)
             if seed_demo:
-                await _demo(settings, ports, command, env, scheduler, report)
-            await _print_banner(ports, command, env, partner, report)
+                await _demo(settings, started, scheduler)
+            await _print_banner(started, partner)
 
         background.append(asyncio.create_task(then_banner()))
         await shutdown.wait()
@@ -206,17 +219,12 @@ async def run(
         report("stopped")
 
 
-async def _print_banner(
-    ports: Mapping[str, int],
-    command: Sequence[str],
-    env: Mapping[str, str],
-    partner: int,
-    report: Report,
-) -> None:
+async def _print_banner(started: Started, partner: int) -> None:
+    ports = started.ports
     token: str | None = None
     error: str | None = None
     try:
-        token = await session_token(command, env, partner)
+        token = await session_token(started.command, started.env, partner)
     except RuntimeError as exc:
         error = str(exc)
     urls = {
@@ -236,18 +244,12 @@ async def _print_banner(
     except (httpx.HTTPError, ValueError, IndexError):
         handle = "HANDLE"
     print(banner(urls, token, error, examples(ports, handle)), flush=True)
-    report("ready")
+    started.report("ready")
 
 
-async def _demo(
-    settings: StandaloneSettings,
-    ports: Mapping[str, int],
-    command: Sequence[str],
-    env: Mapping[str, str],
-    scheduler: Scheduler,
-    report: Report,
-) -> None:
-    run_step = step_runner(command, env, state_dir(settings) / "logs" / "demo.log")
+async def _demo(settings: StandaloneSettings, started: Started, scheduler: Scheduler) -> None:
+    ports, report = started.ports, started.report
+    run_step = step_runner(started.command, started.env, state_dir(settings) / "logs" / "demo.log")
 
     async def run_pipelines() -> bool:
         # dbt_core is followed by sync_core; the daily and weekly marts come after the core ones.

@@ -28,19 +28,10 @@ async def upload_asset(ctx: FlowContext, p: AssetParams) -> Complete:
     max_bytes = ctx.settings.asset_max_bytes
     answer = await ctx.chain.first(Media, lambda s: s.download(p.url, max_bytes))
     data, content_type = answer.value
-    key = processing.asset_key(p.network, p.entity_id, p.asset_type, data, content_type)
+    sha256 = hashlib.sha256(data).hexdigest()
+    key = processing.asset_key(p, sha256, content_type)
     storage_url = await ctx.store.put(key, data, content_type)
-    asset = processing.StoredAsset(
-        platform=p.network,
-        entity_type=p.entity_type,
-        entity_id=p.entity_id,
-        asset_type=p.asset_type,
-        source_url=p.url,
-        storage_url=storage_url,
-        cdn_url=cdn_url(ctx.settings.asset_cdn_url, key),
-        content_type=content_type,
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+    cdn = cdn_url(ctx.settings.asset_cdn_url, key)
+    asset = processing.StoredAsset(p, storage_url, cdn, content_type, len(data), sha256)
     await ctx.publish(await processing.save_asset(ctx.pool, ctx.task_id, asset))
     return Complete(source=answer.source, result={"key": key, "bytes": len(data)})

@@ -16,7 +16,7 @@ import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
@@ -54,18 +54,29 @@ class RateLimited(Exception):
 
 
 @dataclass
-class FlowContext:
-    """Everything a flow's run may use; built once per worker, with the task set per run."""
+class Resources:
+    """What one scraper process holds open for its flows (`reach.scraper.running` opens it)."""
 
     settings: ScraperSettings
     pool: asyncpg.Pool
     manager: TaskManager
-    chain: Chain
+    credentials: CredentialStore
     limiter: StackedLimiter
     publisher: EventPublisher
-    credentials: CredentialStore
     store: AssetStore
     sources: Mapping[str, Source]
+
+    def shared(self) -> dict[str, Any]:
+        """These resources as keyword arguments, to hand them to another holder."""
+        return {f.name: getattr(self, f.name) for f in fields(Resources)}
+
+
+@dataclass
+class FlowContext(Resources):
+    """Everything a flow's run may use: the process's resources and the flow's chain, built once
+    per worker, with the task set per run."""
+
+    chain: Chain
     task: Task | None = None
 
     @property
@@ -74,18 +85,7 @@ class FlowContext:
         return self.task.id
 
     def for_task(self, task: Task) -> FlowContext:
-        return FlowContext(
-            settings=self.settings,
-            pool=self.pool,
-            manager=self.manager,
-            chain=self.chain,
-            limiter=self.limiter,
-            publisher=self.publisher,
-            credentials=self.credentials,
-            store=self.store,
-            sources=self.sources,
-            task=task,
-        )
+        return replace(self, task=task)
 
     async def publish(self, *groups: Sequence[pb.Event]) -> None:
         by_payload: dict[str, list[pb.Event]] = {}

@@ -10,13 +10,12 @@ business account, which the RapidAPI source can still see) is at fault.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Awaitable
 from typing import Any
 
-import httpx
 from pydantic import BaseModel
 
-from reach.scraper.credentials import CredentialStore
+from reach.scraper.credentials import Credential
 from reach.scraper.models import InstagramPost, InstagramProfile, Page
 from reach.scraper.sources.errors import (
     AuthFailed,
@@ -25,12 +24,7 @@ from reach.scraper.sources.errors import (
     SourceError,
     Unavailable,
 )
-from reach.scraper.sources.http import (
-    parse,
-    request_json,
-    rest_on_refusal,
-    take_credential,
-)
+from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "graphapi"
 PROFILE_FIELDS = (
@@ -49,20 +43,14 @@ _SHORTCODE = re.compile(r"/(?:p|reel|tv)/([A-Za-z0-9_-]+)")
 
 
 class _Media(BaseModel):
-    id: str
-    caption: str | None = None
-    like_count: int | None = None
-    comments_count: int | None = None
+    """What a post's fields are computed from rather than copied."""
+
+    permalink: str
     media_type: str | None = None
     media_product_type: str | None = None
-    media_url: str | None = None
-    thumbnail_url: str | None = None
-    permalink: str
-    timestamp: datetime | None = None
 
 
 class _Cursors(BaseModel):
-    before: str | None = None
     after: str | None = None
 
 
@@ -72,25 +60,42 @@ class _Paging(BaseModel):
 
 
 class _MediaPage(BaseModel):
-    data: list[_Media]
+    data: list[dict[str, Any]]
     paging: _Paging | None = None
 
 
 class _Discovery(BaseModel):
     id: str
-    username: str
-    name: str | None = None
-    biography: str | None = None
-    website: str | None = None
-    profile_picture_url: str | None = None
-    followers_count: int | None = None
-    follows_count: int | None = None
-    media_count: int | None = None
     media: _MediaPage | None = None
 
 
 class _Root(BaseModel):
-    business_discovery: _Discovery
+    business_discovery: dict[str, Any]
+
+
+# Our profile and post as the Graph API writes them.
+_PROFILE = Wire(
+    InstagramProfile,
+    {
+        "profile_id": "id",
+        "handle": "username",
+        "full_name": "name",
+        "followers": "followers_count",
+        "following": "follows_count",
+        "profile_pic_url": "profile_picture_url",
+        "external_url": "website",
+    },
+)
+_POST = Wire(
+    InstagramPost,
+    {
+        "post_id": "id",
+        "likes": "like_count",
+        "comments": "comments_count",
+        "display_url": "media_url",
+        "publish_time": "timestamp",
+    },
+)
 
 
 def classify(source: str, status: int, body: Any) -> SourceError | None:
@@ -115,36 +120,23 @@ def shortcode(permalink: str) -> str:
     return match.group(1) if match else permalink.rstrip("/").rsplit("/", 1)[-1]
 
 
-def to_post(media: _Media, profile_id: str) -> InstagramPost:
+def to_post(item: dict[str, Any], profile_id: str) -> InstagramPost:
+    media = parse(NAME, _Media, item)
     video = media.media_type == "VIDEO"
-    return InstagramPost(
-        post_id=media.id,
+    return _POST.read(
+        NAME,
+        item,
         shortcode=shortcode(media.permalink),
         profile_id=profile_id,
         post_type=(media.media_product_type or media.media_type or "").lower() or None,
-        caption=media.caption,
-        likes=media.like_count,
-        comments=media.comments_count,
-        thumbnail_url=media.thumbnail_url if video else media.media_url,
-        display_url=media.media_url,
-        publish_time=media.timestamp,
+        # A video's media_url is the video itself.
+        thumbnail_url=pick(item, "thumbnail_url" if video else "media_url"),
     )
 
 
-def to_profile(d: _Discovery) -> InstagramProfile:
-    return InstagramProfile(
-        profile_id=d.id,
-        handle=d.username,
-        full_name=d.name,
-        biography=d.biography,
-        followers=d.followers_count,
-        following=d.follows_count,
-        media_count=d.media_count,
-        # business_discovery only sees business and creator accounts.
-        is_business=True,
-        profile_pic_url=d.profile_picture_url,
-        external_url=d.website,
-    )
+def to_profile(discovery: dict[str, Any]) -> InstagramProfile:
+    # business_discovery only sees business and creator accounts.
+    return _PROFILE.read(NAME, discovery, is_business=True)
 
 
 def next_cursor(page: _MediaPage | None) -> str | None:
@@ -153,52 +145,36 @@ def next_cursor(page: _MediaPage | None) -> str | None:
     return page.paging.cursors.after
 
 
-class GraphApi:
+class GraphApi(CredentialedSource):
     name = NAME
+    classify = staticmethod(classify)
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str, credentials: CredentialStore):
-        self.client = client
-        self.base_url = base_url.rstrip("/")
-        self.credentials = credentials
+    async def _discover(self, handle: str, fields: str) -> tuple[dict[str, Any], _Discovery]:
+        """The discovered account as the API wrote it, and its id and media."""
 
-    async def _discover(self, handle: str, fields: str) -> _Root:
-        credential = await take_credential(self.credentials, NAME)
-        try:
-            body = await request_json(
-                self.client,
-                NAME,
-                "GET",
-                f"{self.base_url}/{credential.secret('user_id')}",
-                params={
-                    "fields": f"business_discovery.username({handle}){{{fields}}}",
-                    "access_token": credential.secret("access_token"),
-                },
-                classify=classify,
-            )
-        except SourceError as exc:
-            await rest_on_refusal(self.credentials, credential, exc)
-            raise
-        return parse(NAME, _Root, body)
+        def call(credential: Credential) -> Awaitable[Any]:
+            params = {
+                "fields": f"business_discovery.username({handle}){{{fields}}}",
+                "access_token": credential.secret("access_token"),
+            }
+            return self.request("GET", f"/{credential.secret('user_id')}", params=params)
+
+        found = parse(NAME, _Root, await self.with_credential(call)).business_discovery
+        return found, parse(NAME, _Discovery, found)
 
     async def instagram_profile(self, handle: str) -> tuple[InstagramProfile, list[InstagramPost]]:
         fields = f"{PROFILE_FIELDS},media.limit({RECENT_MEDIA}){{{MEDIA_FIELDS}}}"
-        d = (await self._discover(handle, fields)).business_discovery
+        found, d = await self._discover(handle, fields)
         posts = [to_post(m, d.id) for m in (d.media.data if d.media else [])]
-        return to_profile(d), posts
+        return to_profile(found), posts
 
     async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
         after = f".after({cursor})" if cursor else ""
         fields = f"id,username,media{after}.limit(50){{{MEDIA_FIELDS}}}"
-        d = (await self._discover(handle, fields)).business_discovery
+        _, d = await self._discover(handle, fields)
         items = [to_post(m, d.id) for m in (d.media.data if d.media else [])]
         return Page[InstagramPost](items=items, next_cursor=next_cursor(d.media))
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
-        await request_json(
-            self.client,
-            NAME,
-            "GET",
-            f"{self.base_url}/{secrets.get('user_id') or 'me'}",
-            params={"fields": "id,username", "access_token": str(secrets.get("access_token"))},
-            classify=classify,
-        )
+        params = {"fields": "id,username", "access_token": str(secrets.get("access_token"))}
+        await self.request("GET", f"/{secrets.get('user_id') or 'me'}", params=params)

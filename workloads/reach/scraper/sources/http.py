@@ -1,11 +1,13 @@
-"""One HTTP call to an upstream, with its failures turned into `SourceError`s; shared by every
-adapter. The shared client sets the timeout (`scraper_http_timeout_seconds`) and pools
-connections per upstream host."""
+"""One HTTP call to an upstream, with its failures turned into `SourceError`s, and its JSON read
+into our models (`Wire`: an upstream's names for our fields); shared by every adapter,
+and `CredentialedSource` is the base of those whose upstream wants a credential. The shared
+client sets the timeout (`scraper_http_timeout_seconds`) and pools connections per upstream
+host."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -24,6 +26,8 @@ from reach.scraper.sources.errors import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+_ABSENT = object()
 # Classifies a non-2xx answer (status, decoded body or None) into the error to raise, or None
 # to fall back to the status-based default.
 Classify = Callable[[str, int, Any], SourceError | None]
@@ -56,6 +60,41 @@ def parse(source: str, model: type[M], body: Any) -> M:
         return model.model_validate(body)
     except ValidationError as exc:
         raise Malformed(source, f"unexpected shape: {exc.errors()[:3]}") from None
+
+
+def pick(body: Any, path: str, default: Any = None) -> Any:
+    """The value at a dotted key path of a JSON object, or `default` where a step is missing
+    (a null object on the way included)."""
+    value = body
+    for key in path.split("."):
+        # Decoded JSON objects are dicts; the exact check is the fast one, and this runs for
+        # every field of every item scraped.
+        if not isinstance(value, dict) or key not in value:
+            return default
+        value = value[key]
+    return value
+
+
+class Wire(Generic[M]):
+    """Our `model` as an upstream writes it: the upstream's names for our fields (ours -> a
+    dotted key path into its JSON object, `snippet.title`); a field it does not rename is read
+    under its own name."""
+
+    def __init__(self, model: type[M], renamed: Mapping[str, str]) -> None:
+        self.model = model
+        self.paths = {field: renamed.get(field, field) for field in model.model_fields}
+
+    def read(self, source: str, body: Any, **known: Any) -> M:
+        """`body` as our model: each field from its path, unless the adapter passes it in
+        `known` (a value it computed); a field the body lacks takes the model's default.
+        Malformed when that is not a valid model."""
+        if not isinstance(body, dict):
+            raise Malformed(source, f"not an object: {str(body)[:200]}")
+        values = dict(known)
+        for field, path in self.paths.items():
+            if field not in known and (value := pick(body, path, _ABSENT)) is not _ABSENT:
+                values[field] = value
+        return parse(source, self.model, values)
 
 
 async def request_json(
@@ -95,16 +134,57 @@ async def request_json(
     return body
 
 
-async def take_credential(store: CredentialStore, source: str) -> Credential:
-    credential = await store.take(source)
-    if credential is None:
-        raise NoCredential(source, "no enabled credential that is not resting")
-    return credential
+class CredentialedSource:
+    """An adapter of an upstream that wants a credential: its client and base URL, calls
+    classified by its own error shape (`classify`, None for the status-based default), and each
+    call made with the next credential of the rotation."""
 
+    name: str
 
-async def rest_on_refusal(store: CredentialStore, credential: Credential, exc: SourceError) -> None:
-    """Quota and auth refusals are about the credential: it rests so the next call rotates."""
-    if isinstance(exc, QuotaExceeded):
-        await store.rest_after_quota(credential, str(exc))
-    elif isinstance(exc, AuthFailed):
-        await store.rest_after_auth(credential, str(exc))
+    def __init__(
+        self, client: httpx.AsyncClient, base_url: str, credentials: CredentialStore
+    ) -> None:
+        self.client = client
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+
+    @staticmethod
+    def classify(source: str, status: int, body: Any) -> SourceError | None:
+        return None
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """The JSON body of `path` below the base URL (see `request_json`)."""
+        return await request_json(
+            self.client,
+            self.name,
+            method,
+            f"{self.base_url}{path}",
+            params=params,
+            headers=headers,
+            json=json,
+            classify=self.classify,
+        )
+
+    async def with_credential(self, call: Callable[[Credential], Awaitable[T]]) -> T:
+        """`call` made with the next credential, which rests when the upstream refused it."""
+        credential = await self.credentials.take(self.name)
+        if credential is None:
+            raise NoCredential(self.name, "no enabled credential that is not resting")
+        try:
+            return await call(credential)
+        except QuotaExceeded as exc:
+            # Quota and auth refusals are about the credential: it rests so the next call
+            # rotates.
+            await self.credentials.rest_after_quota(credential, str(exc))
+            raise
+        except AuthFailed as exc:
+            await self.credentials.rest_after_auth(credential, str(exc))
+            raise

@@ -5,7 +5,6 @@ No credential; Instagram throttles it by address, answering 429, or 401 with
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ from pydantic import BaseModel
 
 from reach.scraper.models import InstagramPost, InstagramProfile
 from reach.scraper.sources.errors import QuotaExceeded, SourceError
-from reach.scraper.sources.http import parse, request_json
+from reach.scraper.sources.http import Wire, parse, request_json
 
 NAME = "lastresort"
 # The web app's id; the endpoint refuses requests without one.
@@ -37,21 +36,15 @@ class _TextEdges(BaseModel):
 
 
 class _Node(BaseModel):
-    id: str
-    shortcode: str
+    """What a post's fields are computed from rather than copied."""
+
     is_video: bool = False
     product_type: str | None = None
     edge_media_to_caption: _TextEdges | None = None
-    edge_liked_by: _Count | None = None
-    edge_media_to_comment: _Count | None = None
-    video_view_count: int | None = None
-    display_url: str | None = None
-    thumbnail_src: str | None = None
-    taken_at_timestamp: int | None = None
 
 
 class _Edge(BaseModel):
-    node: _Node
+    node: dict[str, Any]
 
 
 class _Timeline(BaseModel):
@@ -60,27 +53,47 @@ class _Timeline(BaseModel):
 
 
 class _User(BaseModel):
+    """What a profile must have (the web app's counts) and its posts."""
+
     id: str
-    username: str
-    full_name: str | None = None
-    biography: str | None = None
-    category_name: str | None = None
-    is_verified: bool = False
-    is_business_account: bool = False
-    is_private: bool = False
-    profile_pic_url_hd: str | None = None
-    external_url: str | None = None
     edge_followed_by: _Count
     edge_follow: _Count
     edge_owner_to_timeline_media: _Timeline
 
 
 class _Data(BaseModel):
-    user: _User
+    user: dict[str, Any]
 
 
 class _Root(BaseModel):
     data: _Data
+
+
+# Our profile and post as the web app writes them.
+_PROFILE = Wire(
+    InstagramProfile,
+    {
+        "profile_id": "id",
+        "handle": "username",
+        "category": "category_name",
+        "followers": "edge_followed_by.count",
+        "following": "edge_follow.count",
+        "media_count": "edge_owner_to_timeline_media.count",
+        "is_business": "is_business_account",
+        "profile_pic_url": "profile_pic_url_hd",
+    },
+)
+_POST = Wire(
+    InstagramPost,
+    {
+        "post_id": "id",
+        "likes": "edge_liked_by.count",
+        "comments": "edge_media_to_comment.count",
+        "views": "video_view_count",
+        "thumbnail_url": "thumbnail_src",
+        "publish_time": "taken_at_timestamp",
+    },
+)
 
 
 def classify(source: str, status: int, body: Any) -> SourceError | None:
@@ -89,40 +102,15 @@ def classify(source: str, status: int, body: Any) -> SourceError | None:
     return None
 
 
-def to_post(n: _Node, profile_id: str) -> InstagramPost:
+def to_post(item: dict[str, Any], profile_id: str) -> InstagramPost:
+    n = parse(NAME, _Node, item)
     captions = n.edge_media_to_caption.edges if n.edge_media_to_caption else []
-    return InstagramPost(
-        post_id=n.id,
-        shortcode=n.shortcode,
+    return _POST.read(
+        NAME,
+        item,
         profile_id=profile_id,
         post_type=n.product_type or ("video" if n.is_video else "image"),
         caption=captions[0].node.text if captions else None,
-        likes=n.edge_liked_by.count if n.edge_liked_by else None,
-        comments=n.edge_media_to_comment.count if n.edge_media_to_comment else None,
-        views=n.video_view_count,
-        thumbnail_url=n.thumbnail_src,
-        display_url=n.display_url,
-        publish_time=(
-            datetime.fromtimestamp(n.taken_at_timestamp, UTC) if n.taken_at_timestamp else None
-        ),
-    )
-
-
-def to_profile(u: _User) -> InstagramProfile:
-    return InstagramProfile(
-        profile_id=u.id,
-        handle=u.username,
-        full_name=u.full_name,
-        biography=u.biography,
-        category=u.category_name,
-        followers=u.edge_followed_by.count,
-        following=u.edge_follow.count,
-        media_count=u.edge_owner_to_timeline_media.count,
-        is_verified=u.is_verified,
-        is_business=u.is_business_account,
-        is_private=u.is_private,
-        profile_pic_url=u.profile_pic_url_hd,
-        external_url=u.external_url,
     )
 
 
@@ -143,6 +131,7 @@ class InstagramWeb:
             headers={"x-ig-app-id": APP_ID},
             classify=classify,
         )
-        user = parse(NAME, _Root, body).data.user
+        found = parse(NAME, _Root, body).data.user
+        user = parse(NAME, _User, found)
         posts = [to_post(e.node, user.id) for e in user.edge_owner_to_timeline_media.edges]
-        return to_profile(user), posts
+        return _PROFILE.read(NAME, found), posts

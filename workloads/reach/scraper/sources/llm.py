@@ -16,8 +16,8 @@ import httpx
 from pydantic import BaseModel
 
 from reach.scraper.credentials import CredentialStore
-from reach.scraper.sources.errors import Malformed, Refused, SourceError
-from reach.scraper.sources.http import parse, request_json, rest_on_refusal, take_credential
+from reach.scraper.sources.errors import Malformed, Refused
+from reach.scraper.sources.http import CredentialedSource, parse
 
 NAME = "openai"
 M = TypeVar("M", bound=BaseModel)
@@ -72,19 +72,20 @@ def answer_of(source: str, body: Any, model: type[M]) -> M:
     return parse(source, model, content)
 
 
-class OpenAiChat:
+class OpenAiChat(CredentialedSource):
     name = NAME
 
     def __init__(
         self, client: httpx.AsyncClient, base_url: str, model: str, credentials: CredentialStore
     ) -> None:
-        self.client = client
-        self.base_url = base_url.rstrip("/")
+        super().__init__(client, base_url, credentials)
         self.model = model
-        self.credentials = credentials
+
+    async def _call(self, method: str, path: str, api_key: str, request: Any = None) -> Any:
+        headers = {"authorization": f"Bearer {api_key}"}
+        return await self.request(method, path, headers=headers, json=request)
 
     async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> M:
-        credential = await take_credential(self.credentials, NAME)
         request = {
             "model": self.model,
             "temperature": 0,
@@ -101,25 +102,10 @@ class OpenAiChat:
                 },
             },
         }
-        try:
-            body = await request_json(
-                self.client,
-                NAME,
-                "POST",
-                f"{self.base_url}/chat/completions",
-                headers={"authorization": f"Bearer {credential.secret('api_key')}"},
-                json=request,
-            )
-        except SourceError as exc:
-            await rest_on_refusal(self.credentials, credential, exc)
-            raise
+        body = await self.with_credential(
+            lambda c: self._call("POST", "/chat/completions", c.secret("api_key"), request)
+        )
         return answer_of(NAME, body, model)
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
-        await request_json(
-            self.client,
-            NAME,
-            "GET",
-            f"{self.base_url}/models",
-            headers={"authorization": f"Bearer {secrets.get('api_key', '')}"},
-        )
+        await self._call("GET", "/models", str(secrets.get("api_key", "")))

@@ -9,13 +9,11 @@ errors in Google's shape `{"error": {"code", "message", "errors": [{"domain", "r
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-import httpx
 from pydantic import BaseModel
 
-from reach.scraper.credentials import CredentialStore
 from reach.scraper.models import Comment, Page, YouTubeChannel, YouTubeVideo
 from reach.scraper.sources.errors import (
     AuthFailed,
@@ -24,9 +22,10 @@ from reach.scraper.sources.errors import (
     Refused,
     SourceError,
 )
-from reach.scraper.sources.http import parse, request_json, rest_on_refusal, take_credential
+from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "youtube"
+M = TypeVar("M", bound=BaseModel)
 # videos.list takes at most 50 ids.
 MAX_IDS = 50
 _QUOTA = {"quotaExceeded", "rateLimitExceeded", "dailyLimitExceeded", "userRateLimitExceeded"}
@@ -42,10 +41,6 @@ def duration_seconds(iso: str | None) -> int | None:
         return None
     d, h, m, s = (int(match.group(k) or 0) for k in "dhms")
     return ((d * 24 + h) * 60 + m) * 60 + s
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value else None
 
 
 def classify(source: str, status: int, body: Any) -> SourceError | None:
@@ -81,49 +76,24 @@ class _Thumbs(BaseModel):
         return chosen.url if chosen else None
 
 
-class _ChannelSnippet(BaseModel):
-    title: str
-    description: str | None = None
+class _Snippet(BaseModel):
+    """What a channel's or video's fields are computed from rather than copied."""
+
     customUrl: str | None = None
-    country: str | None = None
     thumbnails: _Thumbs | None = None
 
 
-class _ChannelStats(BaseModel):
-    viewCount: str | None = None
-    subscriberCount: str | None = None
-    videoCount: str | None = None
+class _ChannelSnippet(_Snippet):
+    title: str
 
 
-class _Related(BaseModel):
-    uploads: str | None = None
-
-
-class _ChannelDetails(BaseModel):
-    relatedPlaylists: _Related
+class _VideoSnippet(_Snippet):
+    channelId: str
 
 
 class _Channel(BaseModel):
     id: str
     snippet: _ChannelSnippet
-    statistics: _ChannelStats | None = None
-    contentDetails: _ChannelDetails | None = None
-
-
-class _VideoSnippet(BaseModel):
-    channelId: str
-    title: str | None = None
-    description: str | None = None
-    tags: list[str] = []
-    categoryId: str | None = None
-    publishedAt: datetime | None = None
-    thumbnails: _Thumbs | None = None
-
-
-class _VideoStats(BaseModel):
-    viewCount: str | None = None
-    likeCount: str | None = None
-    commentCount: str | None = None
 
 
 class _VideoDetails(BaseModel):
@@ -133,8 +103,53 @@ class _VideoDetails(BaseModel):
 class _Video(BaseModel):
     id: str
     snippet: _VideoSnippet
-    statistics: _VideoStats | None = None
     contentDetails: _VideoDetails | None = None
+
+
+# Our models as the API writes them. Counts are apart: they come as strings, and an unknown one
+# as an empty string.
+_CHANNEL = Wire(
+    YouTubeChannel,
+    {
+        "channel_id": "id",
+        "title": "snippet.title",
+        "description": "snippet.description",
+        "country": "snippet.country",
+        "uploads_playlist_id": "contentDetails.relatedPlaylists.uploads",
+    },
+)
+_CHANNEL_COUNTS = {
+    "subscribers": "statistics.subscriberCount",
+    "total_views": "statistics.viewCount",
+    "video_count": "statistics.videoCount",
+}
+_VIDEO = Wire(
+    YouTubeVideo,
+    {
+        "video_id": "id",
+        "channel_id": "snippet.channelId",
+        "title": "snippet.title",
+        "description": "snippet.description",
+        "tags": "snippet.tags",
+        "category_id": "snippet.categoryId",
+        "publish_time": "snippet.publishedAt",
+    },
+)
+_VIDEO_COUNTS = {
+    "views": "statistics.viewCount",
+    "likes": "statistics.likeCount",
+    "comments": "statistics.commentCount",
+}
+_COMMENT = Wire(
+    Comment,
+    {
+        "comment_id": "snippet.topLevelComment.id",
+        "post_id": "snippet.videoId",
+        "text": "snippet.topLevelComment.snippet.textOriginal",
+        "author": "snippet.topLevelComment.snippet.authorDisplayName",
+        "published_at": "snippet.topLevelComment.snippet.publishedAt",
+    },
+)
 
 
 class _Listing(BaseModel):
@@ -150,27 +165,6 @@ class _PlaylistItem(BaseModel):
     contentDetails: _PlaylistDetails
 
 
-class _CommentSnippet(BaseModel):
-    textOriginal: str
-    authorDisplayName: str | None = None
-    publishedAt: datetime | None = None
-
-
-class _TopComment(BaseModel):
-    id: str
-    snippet: _CommentSnippet
-
-
-class _ThreadSnippet(BaseModel):
-    videoId: str
-    topLevelComment: _TopComment
-
-
-class _Thread(BaseModel):
-    id: str
-    snippet: _ThreadSnippet
-
-
 class _SearchId(BaseModel):
     kind: str
     channelId: str | None = None
@@ -181,65 +175,46 @@ class _SearchResult(BaseModel):
     id: _SearchId
 
 
-def to_channel(c: _Channel) -> YouTubeChannel:
-    stats = c.statistics or _ChannelStats()
-    return YouTubeChannel(
-        channel_id=c.id,
-        handle=(c.snippet.customUrl or "").lstrip("@") or None,
-        title=c.snippet.title,
-        description=c.snippet.description,
-        country=c.snippet.country,
-        subscribers=_int(stats.subscriberCount),
-        total_views=_int(stats.viewCount),
-        video_count=_int(stats.videoCount),
-        uploads_playlist_id=c.contentDetails.relatedPlaylists.uploads if c.contentDetails else None,
-        thumbnail_url=c.snippet.thumbnails.best if c.snippet.thumbnails else None,
-    )
+def counts(item: dict[str, Any], declared: Mapping[str, str]) -> dict[str, Any]:
+    """The declared counts of an item, None where it has none or an empty string."""
+    found = {ours: pick(item, theirs) for ours, theirs in declared.items()}
+    return {ours: None if value == "" else value for ours, value in found.items()}
 
 
-def to_video(v: _Video) -> YouTubeVideo:
-    stats = v.statistics or _VideoStats()
-    return YouTubeVideo(
-        video_id=v.id,
-        channel_id=v.snippet.channelId,
-        title=v.snippet.title,
-        description=v.snippet.description,
-        tags=v.snippet.tags,
-        category_id=v.snippet.categoryId,
-        duration_s=duration_seconds(v.contentDetails.duration if v.contentDetails else None),
-        views=_int(stats.viewCount),
-        likes=_int(stats.likeCount),
-        comments=_int(stats.commentCount),
-        thumbnail_url=v.snippet.thumbnails.best if v.snippet.thumbnails else None,
-        publish_time=v.snippet.publishedAt,
-    )
+def to_channel(item: dict[str, Any]) -> YouTubeChannel:
+    snippet = parse(NAME, _Channel, item).snippet
+    handle = (snippet.customUrl or "").lstrip("@") or None
+    return _read(_CHANNEL, item, _CHANNEL_COUNTS, snippet, handle=handle)
 
 
-class YouTubeDataApi:
+def to_video(item: dict[str, Any]) -> YouTubeVideo:
+    v = parse(NAME, _Video, item)
+    duration_s = duration_seconds(v.contentDetails.duration if v.contentDetails else None)
+    return _read(_VIDEO, item, _VIDEO_COUNTS, v.snippet, duration_s=duration_s)
+
+
+def _read(
+    wire: Wire[M],
+    item: dict[str, Any],
+    declared_counts: Mapping[str, str],
+    snippet: _Snippet,
+    **known: Any,
+) -> M:
+    """A channel or video: its named fields, its counts and its best thumbnail."""
+    thumbnail_url = snippet.thumbnails.best if snippet.thumbnails else None
+    counted = counts(item, declared_counts)
+    return wire.read(NAME, item, thumbnail_url=thumbnail_url, **counted, **known)
+
+
+class YouTubeDataApi(CredentialedSource):
     name = NAME
-
-    def __init__(self, client: httpx.AsyncClient, base_url: str, credentials: CredentialStore):
-        self.client = client
-        self.base_url = base_url.rstrip("/")
-        self.credentials = credentials
+    classify = staticmethod(classify)
 
     async def _call(self, resource: str, params: dict[str, str | int], key: str) -> Any:
-        return await request_json(
-            self.client,
-            NAME,
-            "GET",
-            f"{self.base_url}/{resource}",
-            params={**params, "key": key},
-            classify=classify,
-        )
+        return await self.request("GET", f"/{resource}", params={**params, "key": key})
 
     async def _get(self, resource: str, params: dict[str, str | int]) -> _Listing:
-        credential = await take_credential(self.credentials, NAME)
-        try:
-            body = await self._call(resource, params, credential.secret("key"))
-        except SourceError as exc:
-            await rest_on_refusal(self.credentials, credential, exc)
-            raise
+        body = await self.with_credential(lambda c: self._call(resource, params, c.secret("key")))
         return parse(NAME, _Listing, body)
 
     async def youtube_channel(
@@ -253,7 +228,7 @@ class YouTubeDataApi:
         listing = await self._get("channels", params)
         if not listing.items:
             raise NotFound(NAME, f"no channel {channel_id or handle}")
-        return to_channel(parse(NAME, _Channel, listing.items[0]))
+        return to_channel(listing.items[0])
 
     async def youtube_videos(self, video_ids: list[str]) -> list[YouTubeVideo]:
         videos: list[YouTubeVideo] = []
@@ -262,7 +237,7 @@ class YouTubeDataApi:
             listing = await self._get(
                 "videos", {"part": "snippet,statistics,contentDetails", "id": batch}
             )
-            videos.extend(to_video(parse(NAME, _Video, item)) for item in listing.items)
+            videos.extend(to_video(item) for item in listing.items)
         return videos
 
     async def youtube_playlist(self, playlist_id: str, cursor: str | None) -> Page[str]:
@@ -287,19 +262,7 @@ class YouTubeDataApi:
         if cursor:
             params["pageToken"] = cursor
         listing = await self._get("commentThreads", params)
-        comments = []
-        for item in listing.items:
-            thread = parse(NAME, _Thread, item)
-            top = thread.snippet.topLevelComment
-            comments.append(
-                Comment(
-                    comment_id=top.id,
-                    post_id=thread.snippet.videoId,
-                    text=top.snippet.textOriginal,
-                    author=top.snippet.authorDisplayName,
-                    published_at=top.snippet.publishedAt,
-                )
-            )
+        comments = [_COMMENT.read(NAME, item) for item in listing.items]
         return Page[Comment](items=comments, next_cursor=listing.nextPageToken)
 
     async def youtube_search(self, query: str, kind: str, cursor: str | None) -> Page[str]:
