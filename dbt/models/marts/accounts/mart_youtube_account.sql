@@ -1,6 +1,5 @@
 {{ config(
     tags=["core"],
-    engine="MergeTree()",
     order_by="channel_id",
 ) }}
 

@@ -1,6 +1,5 @@
 {{ config(
     tags=["daily"],
-    engine="MergeTree()",
     order_by="profile_id",
 ) }}
 

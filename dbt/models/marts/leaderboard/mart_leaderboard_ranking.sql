@@ -3,7 +3,6 @@
     materialized="incremental",
     incremental_strategy="insert_overwrite",
     partition_by="leaderboard",
-    engine="MergeTree()",
     order_by="(leaderboard, month, profile_platform, profile_id)",
 ) }}
 
