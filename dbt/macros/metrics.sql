@@ -60,6 +60,17 @@
     if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
 {%- endmacro %}
 
+{# A metric of an event's `metrics` map that the networks name differently, read under the name
+   of the row's `platform` (YouTube's subscribers and video_count are Instagram's followers and
+   media_count). #}
+{% macro network_metric(instagram, youtube) -%}
+    if(
+        platform = 'youtube',
+        {{ map_value('metrics', youtube) }},
+        {{ map_value('metrics', instagram) }}
+    )
+{%- endmacro %}
+
 {# Positive = climbed since the previous calendar month; NULL if not ranked then. Needs the
    model's `has_previous_month` and its window `profile_months` (the profile's rows by month,
    the previous one and the current one). #}
