@@ -55,9 +55,45 @@
     )
 {%- endmacro %}
 
+{#
+    The serving tables' rank columns, `<metric>_rank<suffix>`: each of `metrics` ranked by
+    rank_desc within `within` and, per suffix of `by`, within its dimensions ("" none, "_by_cat"
+    category, "_by_lang" language, "_by_cat_lang" both). Columns come suffix by suffix.
+#}
+{% macro rank_columns(metrics, by, within=[]) -%}
+    {%- set dimensions_of = {
+        "": [],
+        "_by_cat": ["category"],
+        "_by_lang": ["language"],
+        "_by_cat_lang": ["category", "language"],
+    } -%}
+    {%- set columns = [] -%}
+    {%- for suffix in by -%}
+        {%- for metric in metrics -%}
+            {%- do columns.append(
+                rank_desc(metric, within=within, dimensions=dimensions_of[suffix])
+                ~ " as " ~ metric ~ "_rank" ~ suffix
+            ) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ columns | join(",\n") }}
+{%- endmacro %}
+
 {# A map's value at `key`, NULL when the key is absent (a map reads a missing key as 0). #}
 {% macro map_value(map, key) -%}
     if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
+{%- endmacro %}
+
+{# The key of a split's (a map of shares) largest share, the key breaking ties; NULL when the
+   split is unknown (empty). #}
+{% macro largest_share(split) -%}
+    nullIf(
+        arraySort(
+            share -> (-share.2, share.1),
+            arrayZip(mapKeys({{ split }}), mapValues({{ split }}))
+        )[1].1,
+        ''
+    )
 {%- endmacro %}
 
 {# A metric of an event's `metrics` map that the networks name differently, read under the name

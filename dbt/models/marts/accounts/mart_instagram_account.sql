@@ -120,32 +120,10 @@ graded as (
 
 ranked as (
     select
-        profile_id,
-        handle,
-        full_name,
-        category,
-        language,
-        country,
-        followers,
-        following,
-        media_count,
-        profile_pic_url,
-        recent_posts,
-        avg_likes,
-        avg_comments,
-        engagement_rate,
-        follower_tier,
-        engagement_grade,
-        {{ rank_desc('followers') }} as followers_rank,
-        {{ rank_desc('engagement_rate') }} as engagement_rate_rank,
-        {{ rank_desc('followers', dimensions=['category']) }} as followers_rank_by_cat,
-        {{ rank_desc('engagement_rate', dimensions=['category']) }} as engagement_rate_rank_by_cat,
-        {{ rank_desc('followers', dimensions=['language']) }} as followers_rank_by_lang,
-        {{ rank_desc('engagement_rate', dimensions=['language']) }} as engagement_rate_rank_by_lang,
-        {{ rank_desc('followers', dimensions=['category', 'language']) }}
-            as followers_rank_by_cat_lang,
-        {{ rank_desc('engagement_rate', dimensions=['category', 'language']) }}
-            as engagement_rate_rank_by_cat_lang,
+        * except (is_verified, is_business, refreshed_at),
+        {{ rank_columns(
+            ['followers', 'engagement_rate'], by=['', '_by_cat', '_by_lang', '_by_cat_lang']
+        ) }},
         is_verified,
         is_business,
         refreshed_at

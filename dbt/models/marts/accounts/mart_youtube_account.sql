@@ -87,28 +87,8 @@ measured as (
 
 ranked as (
     select
-        channel_id,
-        handle,
-        title,
-        category,
-        language,
-        country,
-        subscribers,
-        total_views,
-        video_count,
-        thumbnail_url,
-        recent_videos,
-        avg_views,
-        avg_likes,
-        avg_comments,
-        engagement_rate,
-        follower_tier,
-        {{ rank_desc('subscribers') }} as subscribers_rank,
-        {{ rank_desc('engagement_rate') }} as engagement_rate_rank,
-        {{ rank_desc('subscribers', dimensions=['category']) }} as subscribers_rank_by_cat,
-        {{ rank_desc('engagement_rate', dimensions=['category']) }} as engagement_rate_rank_by_cat,
-        {{ rank_desc('subscribers', dimensions=['language']) }} as subscribers_rank_by_lang,
-        {{ rank_desc('engagement_rate', dimensions=['language']) }} as engagement_rate_rank_by_lang,
+        * except (is_verified, refreshed_at),
+        {{ rank_columns(['subscribers', 'engagement_rate'], by=['', '_by_cat', '_by_lang']) }},
         is_verified,
         refreshed_at
     from measured

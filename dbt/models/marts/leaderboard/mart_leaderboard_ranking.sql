@@ -22,15 +22,7 @@ with
 standings as (
     select
         profile_platform,
-        profile_id,
-        month,
-        handle,
-        category,
-        language,
-        country,
-        followers,
-        engagement_rate,
-        views
+        {{ standing_columns() | join(',\n        ') }}
     from {{ ref('mart_leaderboard') }}
     where platform = '{{ request.network }}'
         and {{ "true" if request.name else "false" }}
