@@ -17,6 +17,47 @@
     )
 {%- endmacro %}
 
+{#
+    Each account's averages over its most recent posts (var recent_posts), as the seed took
+    them: newest first, unknown dates last, the larger post id first among equals. One array per
+    account, sorted and cut there, rather than a sort of every post. Reads `posts` (with
+    `account_id`, `post_id`, published_at and each of `metrics`); its columns are the account
+    id, `count_as` (how many posts were averaged) and avg_<metric> for each of `metrics`.
+#}
+{% macro recent_post_averages(posts, account_id, post_id, metrics, count_as) -%}
+    select
+        {{ account_id }},
+        length(recent) as {{ count_as }},
+        {%- for metric in metrics %}
+        {{ array_mean('recent', loop.index + 2) }} as avg_{{ metric }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            {{ account_id }},
+            arraySlice(
+                arrayReverseSort(
+                    post -> (isNotNull(post.1), assumeNotNull(post.1), post.2),
+                    groupArray((published_at, {{ post_id }}, {{ metrics | join(', ') }}))
+                ),
+                1,
+                {{ var('recent_posts') }}
+            ) as recent
+        from {{ posts }}
+        group by {{ account_id }}
+    )
+{%- endmacro %}
+
+{#
+    An account's engagement rate (its recent posts' average likes + comments per 100 of its
+    audience: followers, or a channel's subscribers) and the size tier it is graded within, from
+    the recent_post_averages() relation `averages`.
+#}
+{% macro account_engagement(averages, audience) -%}
+    {{ engagement_rate(averages ~ '.avg_likes + ' ~ averages ~ '.avg_comments', audience) }}
+        as engagement_rate,
+    {{ follower_tier(audience) }} as follower_tier
+{%- endmacro %}
+
 {# Relative change against the previous value; NULL without a previous non-zero value. #}
 {% macro growth_rate(current, previous) -%}
     if(({{ previous }}) > 0, (({{ current }}) - ({{ previous }})) / ({{ previous }}), NULL)

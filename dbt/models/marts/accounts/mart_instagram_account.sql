@@ -41,31 +41,10 @@ grades as (
     from {{ ref('engagement_grades') }}
 ),
 
--- The seed averaged an account's most recent posts: newest first, unknown dates last, the
--- larger post id first among equals. One array per account, sorted and cut there, rather
--- than a sort of every post.
-recent_posts as (
-    select
-        profile_id,
-        arraySlice(
-            arrayReverseSort(
-                post -> (isNotNull(post.1), assumeNotNull(post.1), post.2),
-                groupArray((published_at, post_id, likes, comments))
-            ),
-            1,
-            {{ var('recent_posts') }}
-        ) as recent
-    from posts
-    group by profile_id
-),
-
 post_averages as (
-    select
-        profile_id,
-        length(recent) as recent_posts,
-        {{ array_mean('recent', 3) }} as avg_likes,
-        {{ array_mean('recent', 4) }} as avg_comments
-    from recent_posts
+    {{ recent_post_averages(
+        'posts', 'profile_id', 'post_id', ['likes', 'comments'], count_as='recent_posts'
+    ) }}
 ),
 
 grade_scales as (
@@ -91,9 +70,7 @@ measured as (
         coalesce(post_averages.recent_posts, 0) as recent_posts,
         post_averages.avg_likes as avg_likes,
         post_averages.avg_comments as avg_comments,
-        {{ engagement_rate('post_averages.avg_likes + post_averages.avg_comments', 'accounts.followers') }}
-            as engagement_rate,
-        {{ follower_tier('accounts.followers') }} as follower_tier,
+        {{ account_engagement('post_averages', 'accounts.followers') }},
         accounts.is_verified as is_verified,
         accounts.is_business as is_business,
         accounts.refreshed_at as refreshed_at

@@ -33,30 +33,10 @@ videos as (
     from {{ ref('stg_beat_youtube_post') }}
 ),
 
--- As for Instagram accounts: the channel's most recent videos, averaged.
-recent_videos as (
-    select
-        channel_id,
-        arraySlice(
-            arrayReverseSort(
-                video -> (isNotNull(video.1), assumeNotNull(video.1), video.2),
-                groupArray((published_at, video_id, views, likes, comments))
-            ),
-            1,
-            {{ var('recent_posts') }}
-        ) as recent
-    from videos
-    group by channel_id
-),
-
 video_averages as (
-    select
-        channel_id,
-        length(recent) as recent_videos,
-        {{ array_mean('recent', 3) }} as avg_views,
-        {{ array_mean('recent', 4) }} as avg_likes,
-        {{ array_mean('recent', 5) }} as avg_comments
-    from recent_videos
+    {{ recent_post_averages(
+        'videos', 'channel_id', 'video_id', ['views', 'likes', 'comments'], count_as='recent_videos'
+    ) }}
 ),
 
 measured as (
@@ -76,9 +56,7 @@ measured as (
         video_averages.avg_likes as avg_likes,
         video_averages.avg_comments as avg_comments,
         -- Per subscriber, as the scraper computes it, so both platforms rank on one scale.
-        {{ engagement_rate('video_averages.avg_likes + video_averages.avg_comments', 'channels.subscribers') }}
-            as engagement_rate,
-        {{ follower_tier('channels.subscribers') }} as follower_tier,
+        {{ account_engagement('video_averages', 'channels.subscribers') }},
         channels.is_verified as is_verified,
         channels.refreshed_at as refreshed_at
     from channels
