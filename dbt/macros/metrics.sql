@@ -1,5 +1,5 @@
 {# The metric definitions every mart shares; the plain-Python reference in
-   tests/pipelines/reference.py mirrors each one. #}
+   reach.testing.marts mirrors each one. #}
 
 {# Interactions per 100 followers (or views); NULL when the base is missing or zero. #}
 {% macro engagement_rate(interactions, base) -%}
