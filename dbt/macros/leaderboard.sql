@@ -49,3 +49,19 @@
         "dimensions": chosen,
     }) }}
 {% endmacro %}
+
+{# What mart_leaderboard keeps of a profile's month besides its platforms and ranks, and what a
+   Leaderboard's ranking reads of it. #}
+{% macro standing_columns() -%}
+    {{ return([
+        "profile_id",
+        "month",
+        "handle",
+        "category",
+        "language",
+        "country",
+        "followers",
+        "engagement_rate",
+        "views",
+    ]) }}
+{%- endmacro %}

@@ -11,14 +11,6 @@ accounts as (
     where engagement_grade is not null
 ),
 
-grades as (
-    select
-        follower_tier,
-        grade,
-        min_engagement_rate
-    from {{ ref('engagement_grades') }}
-),
-
 bands as (
     select
         follower_tier,
@@ -29,7 +21,7 @@ bands as (
             order by min_engagement_rate
             rows between current row and unbounded following
         ) as upper_bound
-    from grades
+    from {{ ref('engagement_grades') }}
 )
 
 select

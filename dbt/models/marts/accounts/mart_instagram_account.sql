@@ -1,6 +1,5 @@
 {{ config(
     tags=["core"],
-    engine="MergeTree()",
     order_by="profile_id",
 ) }}
 
@@ -42,31 +41,10 @@ grades as (
     from {{ ref('engagement_grades') }}
 ),
 
--- The seed averaged an account's most recent posts: newest first, unknown dates last, the
--- larger post id first among equals. One array per account, sorted and cut there, rather
--- than a sort of every post.
-recent_posts as (
-    select
-        profile_id,
-        arraySlice(
-            arrayReverseSort(
-                post -> (isNotNull(post.1), assumeNotNull(post.1), post.2),
-                groupArray((published_at, post_id, likes, comments))
-            ),
-            1,
-            {{ var('recent_posts') }}
-        ) as recent
-    from posts
-    group by profile_id
-),
-
 post_averages as (
-    select
-        profile_id,
-        length(recent) as recent_posts,
-        {{ array_mean('recent', 3) }} as avg_likes,
-        {{ array_mean('recent', 4) }} as avg_comments
-    from recent_posts
+    {{ recent_post_averages(
+        'posts', 'profile_id', 'post_id', ['likes', 'comments'], count_as='recent_posts'
+    ) }}
 ),
 
 grade_scales as (
@@ -92,9 +70,7 @@ measured as (
         coalesce(post_averages.recent_posts, 0) as recent_posts,
         post_averages.avg_likes as avg_likes,
         post_averages.avg_comments as avg_comments,
-        {{ engagement_rate('post_averages.avg_likes + post_averages.avg_comments', 'accounts.followers') }}
-            as engagement_rate,
-        {{ follower_tier('accounts.followers') }} as follower_tier,
+        {{ account_engagement('post_averages', 'accounts.followers') }},
         accounts.is_verified as is_verified,
         accounts.is_business as is_business,
         accounts.refreshed_at as refreshed_at
@@ -121,32 +97,10 @@ graded as (
 
 ranked as (
     select
-        profile_id,
-        handle,
-        full_name,
-        category,
-        language,
-        country,
-        followers,
-        following,
-        media_count,
-        profile_pic_url,
-        recent_posts,
-        avg_likes,
-        avg_comments,
-        engagement_rate,
-        follower_tier,
-        engagement_grade,
-        {{ rank_desc('followers') }} as followers_rank,
-        {{ rank_desc('engagement_rate') }} as engagement_rate_rank,
-        {{ rank_desc('followers', dimensions=['category']) }} as followers_rank_by_cat,
-        {{ rank_desc('engagement_rate', dimensions=['category']) }} as engagement_rate_rank_by_cat,
-        {{ rank_desc('followers', dimensions=['language']) }} as followers_rank_by_lang,
-        {{ rank_desc('engagement_rate', dimensions=['language']) }} as engagement_rate_rank_by_lang,
-        {{ rank_desc('followers', dimensions=['category', 'language']) }}
-            as followers_rank_by_cat_lang,
-        {{ rank_desc('engagement_rate', dimensions=['category', 'language']) }}
-            as engagement_rate_rank_by_cat_lang,
+        * except (is_verified, is_business, refreshed_at),
+        {{ rank_columns(
+            ['followers', 'engagement_rate'], by=['', '_by_cat', '_by_lang', '_by_cat_lang']
+        ) }},
         is_verified,
         is_business,
         refreshed_at

@@ -1,6 +1,5 @@
 {{ config(
     tags=["core"],
-    engine="MergeTree()",
     order_by="channel_id",
 ) }}
 
@@ -34,30 +33,10 @@ videos as (
     from {{ ref('stg_beat_youtube_post') }}
 ),
 
--- As for Instagram accounts: the channel's most recent videos, averaged.
-recent_videos as (
-    select
-        channel_id,
-        arraySlice(
-            arrayReverseSort(
-                video -> (isNotNull(video.1), assumeNotNull(video.1), video.2),
-                groupArray((published_at, video_id, views, likes, comments))
-            ),
-            1,
-            {{ var('recent_posts') }}
-        ) as recent
-    from videos
-    group by channel_id
-),
-
 video_averages as (
-    select
-        channel_id,
-        length(recent) as recent_videos,
-        {{ array_mean('recent', 3) }} as avg_views,
-        {{ array_mean('recent', 4) }} as avg_likes,
-        {{ array_mean('recent', 5) }} as avg_comments
-    from recent_videos
+    {{ recent_post_averages(
+        'videos', 'channel_id', 'video_id', ['views', 'likes', 'comments'], count_as='recent_videos'
+    ) }}
 ),
 
 measured as (
@@ -77,9 +56,7 @@ measured as (
         video_averages.avg_likes as avg_likes,
         video_averages.avg_comments as avg_comments,
         -- Per subscriber, as the scraper computes it, so both platforms rank on one scale.
-        {{ engagement_rate('video_averages.avg_likes + video_averages.avg_comments', 'channels.subscribers') }}
-            as engagement_rate,
-        {{ follower_tier('channels.subscribers') }} as follower_tier,
+        {{ account_engagement('video_averages', 'channels.subscribers') }},
         channels.is_verified as is_verified,
         channels.refreshed_at as refreshed_at
     from channels
@@ -88,28 +65,8 @@ measured as (
 
 ranked as (
     select
-        channel_id,
-        handle,
-        title,
-        category,
-        language,
-        country,
-        subscribers,
-        total_views,
-        video_count,
-        thumbnail_url,
-        recent_videos,
-        avg_views,
-        avg_likes,
-        avg_comments,
-        engagement_rate,
-        follower_tier,
-        {{ rank_desc('subscribers') }} as subscribers_rank,
-        {{ rank_desc('engagement_rate') }} as engagement_rate_rank,
-        {{ rank_desc('subscribers', dimensions=['category']) }} as subscribers_rank_by_cat,
-        {{ rank_desc('engagement_rate', dimensions=['category']) }} as engagement_rate_rank_by_cat,
-        {{ rank_desc('subscribers', dimensions=['language']) }} as subscribers_rank_by_lang,
-        {{ rank_desc('engagement_rate', dimensions=['language']) }} as engagement_rate_rank_by_lang,
+        * except (is_verified, refreshed_at),
+        {{ rank_columns(['subscribers', 'engagement_rate'], by=['', '_by_cat', '_by_lang']) }},
         is_verified,
         refreshed_at
     from measured

@@ -1,6 +1,5 @@
 {{ config(
     tags=["daily"],
-    engine="MergeTree()",
     order_by="profile_id",
 ) }}
 
@@ -72,21 +71,8 @@ audience as (
         {{ map_value('demographics.gender_split', 'female') }} as female_share,
         demographics.age_split as age_split,
         demographics.country_split as country_split,
-        -- The largest group, the key breaking ties; NULL when the split is unknown.
-        nullIf(
-            arraySort(
-                group -> (-group.2, group.1),
-                arrayZip(mapKeys(demographics.age_split), mapValues(demographics.age_split))
-            )[1].1,
-            ''
-        ) as top_age_group,
-        nullIf(
-            arraySort(
-                country -> (-country.2, country.1),
-                arrayZip(mapKeys(demographics.country_split), mapValues(demographics.country_split))
-            )[1].1,
-            ''
-        ) as top_country,
+        {{ largest_share('demographics.age_split') }} as top_age_group,
+        {{ largest_share('demographics.country_split') }} as top_country,
         coalesce(sampled_followers.sampled_followers, 0) as sampled_followers,
         latest_fake_analysis.followers_scored as followers_scored,
         latest_fake_analysis.real_share as real_follower_share

@@ -1,6 +1,5 @@
 {{ config(
     tags=["core"],
-    engine="MergeTree()",
     order_by="(collection_id, platform, post_shortcode)",
 ) }}
 
@@ -52,38 +51,51 @@ youtube_channels as (
     from {{ ref('mart_youtube_account') }}
 ),
 
+{#- What differs between the networks' posts: where each keeps its posts, its authors and their
+    audience, and the names it uses. YouTube counts no reach. #}
+{%- set networks = [
+    {
+        "platform": "instagram",
+        "posts": "instagram_posts",
+        "post_key": "shortcode",
+        "author": "profile_id",
+        "reach": "instagram_posts.reach",
+        "authors": "instagram_accounts",
+        "audience": "followers",
+    },
+    {
+        "platform": "youtube",
+        "posts": "youtube_videos",
+        "post_key": "video_id",
+        "author": "channel_id",
+        "reach": "CAST(NULL, 'Nullable(Int64)')",
+        "authors": "youtube_channels",
+        "audience": "subscribers",
+    },
+] %}
+
 posts as (
+    {%- for network in networks %}
     select
-        'instagram' as platform,
-        instagram_posts.shortcode as post_shortcode,
-        instagram_posts.profile_id as profile_id,
-        instagram_posts.likes as likes,
-        instagram_posts.comments as comments,
-        instagram_posts.views as views,
-        instagram_posts.reach as reach,
-        instagram_accounts.followers as followers,
-        instagram_posts.published_at as published_at
-    from instagram_posts
-    left join instagram_accounts on instagram_posts.profile_id = instagram_accounts.profile_id
-    where instagram_posts.shortcode in (
-        select post_shortcode from collection_items where platform = 'instagram'
+        '{{ network.platform }}' as platform,
+        {{ network.posts }}.{{ network.post_key }} as post_shortcode,
+        {{ network.posts }}.{{ network.author }} as profile_id,
+        {{ network.posts }}.likes as likes,
+        {{ network.posts }}.comments as comments,
+        {{ network.posts }}.views as views,
+        {{ network.reach }} as reach,
+        {{ network.authors }}.{{ network.audience }} as followers,
+        {{ network.posts }}.published_at as published_at
+    from {{ network.posts }}
+    left join {{ network.authors }}
+        on {{ network.posts }}.{{ network.author }} = {{ network.authors }}.{{ network.author }}
+    where {{ network.posts }}.{{ network.post_key }} in (
+        select post_shortcode from collection_items where platform = '{{ network.platform }}'
     )
+    {%- if not loop.last %}
     union all
-    select
-        'youtube' as platform,
-        youtube_videos.video_id as post_shortcode,
-        youtube_videos.channel_id as profile_id,
-        youtube_videos.likes as likes,
-        youtube_videos.comments as comments,
-        youtube_videos.views as views,
-        CAST(NULL, 'Nullable(Int64)') as reach,
-        youtube_channels.subscribers as followers,
-        youtube_videos.published_at as published_at
-    from youtube_videos
-    left join youtube_channels on youtube_videos.channel_id = youtube_channels.channel_id
-    where youtube_videos.video_id in (
-        select post_shortcode from collection_items where platform = 'youtube'
-    )
+    {%- endif %}
+    {%- endfor %}
 ),
 
 collection_posts as (

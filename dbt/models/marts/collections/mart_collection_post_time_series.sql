@@ -1,6 +1,5 @@
 {{ config(
     tags=["core"],
-    engine="MergeTree()",
     order_by="(collection_id, platform, post_shortcode, date)",
 ) }}
 

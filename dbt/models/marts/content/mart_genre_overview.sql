@@ -1,6 +1,5 @@
 {{ config(
     tags=["weekly"],
-    engine="MergeTree()",
     order_by="(platform, category)",
 ) }}
 

@@ -1,6 +1,5 @@
 {{ config(
     tags=["daily"],
-    engine="MergeTree()",
     order_by="(hashtag, post_id)",
 ) }}
 

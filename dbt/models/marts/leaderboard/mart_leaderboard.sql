@@ -1,6 +1,5 @@
 {{ config(
     tags=["core"],
-    engine="MergeTree()",
     order_by="(platform, month, profile_id)",
 ) }}
 
@@ -104,38 +103,19 @@ all_standings as (
     select
         ranking_platform as platform,
         standings.platform as profile_platform,
-        profile_id,
-        month,
-        handle,
-        category,
-        language,
-        country,
-        followers,
-        engagement_rate,
-        views
+        {{ standing_columns() | join(',\n        ') }}
     from standings
     array join [platform, 'cross_platform'] as ranking_platform
 ),
 
-{#- The serving table's rankings: metric x dimensions, named <metric>_rank<suffix>. #}
-{%- set rankings = {} -%}
-{%- for metric in ["followers", "engagement_rate"] -%}
-    {%- for suffix, dimensions in [
-        ("", []),
-        ("_by_cat", ["category"]),
-        ("_by_lang", ["language"]),
-        ("_by_cat_lang", ["category", "language"]),
-    ] -%}
-        {%- do rankings.update({metric ~ "_rank" ~ suffix: (metric, dimensions)}) -%}
-    {%- endfor -%}
-{%- endfor %}
-
+-- The serving table's rank columns, metric by metric.
 ranked as (
     select
         *,
-        {%- for column, (metric, dimensions) in rankings.items() %}
-        {{ rank_desc(metric, within=['platform', 'month'], dimensions=dimensions) }} as {{ column }}
-        {%- if not loop.last %},{% endif %}
+        {%- for metric in ['followers', 'engagement_rate'] %}
+        {{ rank_columns(
+            [metric], by=['', '_by_cat', '_by_lang', '_by_cat_lang'], within=['platform', 'month']
+        ) }}{{ "," if not loop.last }}
         {%- endfor %}
     from all_standings
 ),

@@ -3,7 +3,6 @@
     materialized="incremental",
     incremental_strategy="insert_overwrite",
     partition_by="leaderboard",
-    engine="MergeTree()",
     order_by="(leaderboard, month, profile_platform, profile_id)",
 ) }}
 
@@ -23,15 +22,7 @@ with
 standings as (
     select
         profile_platform,
-        profile_id,
-        month,
-        handle,
-        category,
-        language,
-        country,
-        followers,
-        engagement_rate,
-        views
+        {{ standing_columns() | join(',\n        ') }}
     from {{ ref('mart_leaderboard') }}
     where platform = '{{ request.network }}'
         and {{ "true" if request.name else "false" }}

@@ -1,28 +1,5 @@
 with
 
-source as (
-    select
-        profile_id,
-        handle,
-        full_name,
-        category,
-        language,
-        country,
-        city,
-        followers,
-        following,
-        media_count,
-        is_verified,
-        is_business,
-        is_private,
-        profile_pic_url,
-        audience_gender,
-        audience_age,
-        audience_location,
-        refreshed_at
-    from {{ source('beat_replica', 'instagram_account') }}
-),
-
 renamed as (
     select
         profile_id,
@@ -43,7 +20,7 @@ renamed as (
         is_business = 1 as is_business,
         is_private = 1 as is_private,
         toTimeZone(refreshed_at, 'UTC') as refreshed_at
-    from source
+    from {{ source('beat_replica', 'instagram_account') }}
 )
 
 select * from renamed

@@ -1,25 +1,5 @@
 with
 
-source as (
-    select
-        post_id,
-        shortcode,
-        profile_id,
-        post_type,
-        caption,
-        hashtags,
-        likes,
-        comments,
-        plays,
-        views,
-        reach,
-        shares,
-        saved,
-        thumbnail_url,
-        publish_time
-    from {{ source('beat_replica', 'instagram_post') }}
-),
-
 renamed as (
     select
         post_id,
@@ -37,7 +17,7 @@ renamed as (
         saved,
         thumbnail_url,
         toTimeZone(publish_time, 'UTC') as published_at
-    from source
+    from {{ source('beat_replica', 'instagram_post') }}
 )
 
 select * from renamed

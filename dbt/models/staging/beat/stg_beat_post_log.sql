@@ -1,18 +1,5 @@
 with
 
-source as (
-    select
-        event_id,
-        event_timestamp,
-        platform,
-        post_id,
-        profile_id,
-        shortcode,
-        metrics,
-        source
-    from {{ source('beat_events', 'post_log_event') }} final
-),
-
 renamed as (
     select
         event_id,
@@ -30,7 +17,7 @@ renamed as (
         {{ map_value('metrics', 'shares') }} as shares,
         {{ map_value('metrics', 'saved') }} as saved,
         event_timestamp as scraped_at
-    from source
+    from {{ source('beat_events', 'post_log_event') }} final
 )
 
 select * from renamed

@@ -1,18 +1,5 @@
 with
 
-source as (
-    select
-        event_id,
-        event_timestamp,
-        platform,
-        profile_id,
-        handle,
-        dimensions,
-        metrics,
-        source
-    from {{ source('beat_events', 'profile_log') }} final
-),
-
 renamed as (
     select
         event_id,
@@ -26,24 +13,16 @@ renamed as (
         nullIf(upper(trim(dimensions['country'])), '') as country,
         -- YouTube says subscribers and video_count where Instagram says followers and
         -- media_count: one name each from here on.
-        if(
-            platform = 'youtube',
-            {{ map_value('metrics', 'subscribers') }},
-            {{ map_value('metrics', 'followers') }}
-        ) as followers,
+        {{ network_metric(instagram='followers', youtube='subscribers') }} as followers,
         {{ map_value('metrics', 'following') }} as following,
-        if(
-            platform = 'youtube',
-            {{ map_value('metrics', 'video_count') }},
-            {{ map_value('metrics', 'media_count') }}
-        ) as posts,
+        {{ network_metric(instagram='media_count', youtube='video_count') }} as posts,
         {{ map_value('metrics', 'total_views') }} as total_views,
         {{ map_value('metrics', 'avg_likes') }} as avg_likes,
         {{ map_value('metrics', 'avg_comments') }} as avg_comments,
         dimensions['is_verified'] = '1' as is_verified,
         dimensions['is_business'] = '1' as is_business,
         event_timestamp as scraped_at
-    from source
+    from {{ source('beat_events', 'profile_log') }} final
 )
 
 select * from renamed

@@ -1,19 +1,5 @@
 with
 
-source as (
-    select
-        event_id,
-        event_timestamp,
-        platform,
-        source_profile_id,
-        target_profile_id,
-        target_handle,
-        target_full_name,
-        relationship_type,
-        source
-    from {{ source('beat_events', 'profile_relationship_log') }} final
-),
-
 renamed as (
     select
         event_id,
@@ -25,7 +11,7 @@ renamed as (
         relationship_type,
         source as scrape_source,
         event_timestamp as scraped_at
-    from source
+    from {{ source('beat_events', 'profile_relationship_log') }} final
 )
 
 select * from renamed

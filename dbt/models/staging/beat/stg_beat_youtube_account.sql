@@ -1,22 +1,5 @@
 with
 
-source as (
-    select
-        channel_id,
-        handle,
-        title,
-        category,
-        language,
-        country,
-        subscribers,
-        total_views,
-        video_count,
-        thumbnail_url,
-        is_verified,
-        refreshed_at
-    from {{ source('beat_replica', 'youtube_account') }}
-),
-
 renamed as (
     select
         channel_id,
@@ -31,7 +14,7 @@ renamed as (
         thumbnail_url,
         is_verified = 1 as is_verified,
         toTimeZone(refreshed_at, 'UTC') as refreshed_at
-    from source
+    from {{ source('beat_replica', 'youtube_account') }}
 )
 
 select * from renamed

@@ -1,22 +1,5 @@
 with
 
-source as (
-    select
-        video_id,
-        channel_id,
-        title,
-        tags,
-        category_id,
-        duration_s,
-        is_short,
-        views,
-        likes,
-        comments,
-        thumbnail_url,
-        publish_time
-    from {{ source('beat_replica', 'youtube_post') }}
-),
-
 renamed as (
     select
         video_id,
@@ -31,7 +14,7 @@ renamed as (
         thumbnail_url,
         is_short = 1 as is_short,
         toTimeZone(publish_time, 'UTC') as published_at
-    from source
+    from {{ source('beat_replica', 'youtube_post') }}
 )
 
 select * from renamed

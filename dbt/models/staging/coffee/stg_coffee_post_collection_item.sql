@@ -1,15 +1,5 @@
 with
 
-source as (
-    select
-        collection_id,
-        platform,
-        post_shortcode,
-        show_in_report,
-        created_at
-    from {{ source('coffee_replica', 'post_collection_item') }}
-),
-
 renamed as (
     select
         collection_id,
@@ -17,7 +7,7 @@ renamed as (
         post_shortcode,
         show_in_report = 1 as is_shown_in_report,
         toTimeZone(created_at, 'UTC') as added_at
-    from source
+    from {{ source('coffee_replica', 'post_collection_item') }}
 )
 
 select * from renamed

@@ -1,25 +1,10 @@
 with
 
-source as (
-    select
-        id,
-        partner_id,
-        name,
-        share_id,
-        source,
-        created_at
-    from {{ source('coffee_replica', 'profile_collection') }}
-),
-
 renamed as (
     select
-        id as collection_id,
-        partner_id,
-        name as collection_name,
-        share_id,
-        source as collection_source,
+        {{ collection_columns() }},
         toTimeZone(created_at, 'UTC') as created_at
-    from source
+    from {{ source('coffee_replica', 'profile_collection') }}
 )
 
 select * from renamed

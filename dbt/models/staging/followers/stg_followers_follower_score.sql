@@ -1,19 +1,5 @@
 with
 
-source as (
-    select
-        analysis,
-        platform,
-        source_profile_id,
-        follower_profile_id,
-        follower_handle,
-        fake_class,
-        score,
-        reasons,
-        scored_at
-    from {{ source('followers', 'follower_score') }} final
-),
-
 renamed as (
     select
         analysis,
@@ -27,7 +13,7 @@ renamed as (
         score as fake_score,
         reasons,
         scored_at
-    from source
+    from {{ source('followers', 'follower_score') }} final
 )
 
 select * from renamed
