@@ -94,7 +94,8 @@ async def run_sinks(
                 table = TABLES[name]
                 if embedded:
                     client.command(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
-                    client.command(table.create_sql())
+                    for statement in table.statements():
+                        client.command(statement)
                 inserter = Inserter(
                     client, table, embedded=embedded, spool_dir=Path(settings.data_dir) / "spool"
                 )

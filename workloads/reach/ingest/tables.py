@@ -1,10 +1,11 @@
 """The ClickHouse tables of raw events in `_e`, each declared once, and the SQL made from them.
 
 Every column says which field of an `Event` fills it, so one declaration gives the table's DDL
-(for `reach db migrate`, whose migration 0002_events.sql must equal `render_migration()`, and for
-the operator's EventSink, which adds `ON CLUSTER` and a replicated engine) and the INSERT a sink
-runs: ClickHouse reads the published protobuf bodies itself (`ProtobufList` over `events.proto`)
-and this module's SELECT maps their fields to columns, so no event passes through Python.
+(for `reach db migrate`, whose migrations 0002_events.sql and 0004_event_catalogue.sql must equal
+`render_migration(2)` and `render_migration(4)`, and for the operator's EventSink, which adds
+`ON CLUSTER` and a replicated engine) and the INSERT a sink runs: ClickHouse reads the
+published protobuf bodies itself (`ProtobufList` over `events.proto`) and this module's SELECT
+maps their fields to columns, so no event passes through Python.
 
 All tables are ReplacingMergeTree(insert_timestamp) with event_id last in the sorting key, so a
 redelivered event collapses into one row; queries that count read them with FINAL.
@@ -16,18 +17,28 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from google.protobuf.descriptor import FieldDescriptor
+
 from reach.common.clickhouse_sql import quote_identifier
+from reach.common.events import events_pb2 as pb
+from reach.ingest.routing import CATALOGUE_APP
 
 DATABASE = "_e"
 TIMESTAMP = "DateTime64(3, 'UTC')"
 LC = "LowCardinality(String)"
+
+# The ClickHouse migrations made from these declarations, by version: a table is created by the
+# migration it came with, and a column added to it later is an ALTER in the later one.
+MIGRATIONS = {2: "0002_events.sql", 4: "0004_event_catalogue.sql"}
+FIRST = min(MIGRATIONS)
 
 
 @dataclass(frozen=True)
 class Column:
     """A stored column. `source` is the Event field path ClickHouse reads it from (None: the
     DDL `default` fills it); `read_as` the type that field is read as when it differs from the
-    column's; `convert` the expression, over the read field, that gives the column's value."""
+    column's; `convert` the expression, over the read field, that gives the column's value;
+    `since` the migration that added it to an existing table (None: it came with the table)."""
 
     name: str
     type: str
@@ -35,6 +46,7 @@ class Column:
     read_as: str | None = None
     convert: str = "{}"
     default: str | None = None
+    since: int | None = None
 
     def ddl(self) -> str:
         default = f" DEFAULT {self.default}" if self.default else ""
@@ -61,21 +73,29 @@ class Table:
     order_by: tuple[str, ...]
     version: str = "insert_timestamp"
     partition_by: str = "toYYYYMM(event_timestamp)"
+    since: int = FIRST
 
     @property
     def read_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.source is not None)
 
     def create_sql(
-        self, database: str = DATABASE, *, on_cluster: str | None = None, replicated: bool = False
+        self,
+        database: str = DATABASE,
+        *,
+        on_cluster: str | None = None,
+        replicated: bool = False,
+        as_of: int | None = None,
     ) -> str:
         """`CREATE TABLE IF NOT EXISTS`; a cluster gets `ON CLUSTER` and the replicated engine
-        (replica paths from the server's default_replica_path/name macros)."""
-        cluster = f" ON CLUSTER {quote_identifier(on_cluster)}" if on_cluster else ""
+        (replica paths from the server's default_replica_path/name macros). `as_of` a migration:
+        only the columns the table had then (default: all)."""
+        cluster = _on_cluster(on_cluster)
         engine = "ReplicatedReplacingMergeTree" if replicated else "ReplacingMergeTree"
         # Replicated tables deduplicate insert tokens by default; plain MergeTree needs a window.
         settings = "" if replicated else "\nSETTINGS non_replicated_deduplication_window = 1000"
-        columns = ",\n".join(f"    {c.ddl()}" for c in self.columns)
+        kept = [c for c in self.columns if as_of is None or (c.since or self.since) <= as_of]
+        columns = ",\n".join(f"    {c.ddl()}" for c in kept)
         return (
             f"CREATE TABLE IF NOT EXISTS {database}.{quote_identifier(self.name)}{cluster}\n"
             f"(\n{columns}\n)\n"
@@ -83,6 +103,32 @@ class Table:
             f"PARTITION BY {self.partition_by}\n"
             f"ORDER BY ({', '.join(self.order_by)}){settings}"
         )
+
+    def add_columns_sql(
+        self, version: int, database: str = DATABASE, *, on_cluster: str | None = None
+    ) -> str | None:
+        """The ALTER adding the columns migration `version` added (each after the column it
+        follows, so a migrated table and a fresh one have one column order), or None."""
+        clauses = [
+            f"ADD COLUMN IF NOT EXISTS {column.ddl()} AFTER {quote_identifier(previous.name)}"
+            for previous, column in zip(self.columns, self.columns[1:], strict=False)
+            if column.since == version
+        ]
+        if not clauses:
+            return None
+        target = f"{database}.{quote_identifier(self.name)}{_on_cluster(on_cluster)}"
+        return f"ALTER TABLE {target}\n" + ",\n".join(f"    {c}" for c in clauses)
+
+    def statements(
+        self, database: str = DATABASE, *, on_cluster: str | None = None, replicated: bool = False
+    ) -> list[str]:
+        """What brings the table to its declaration whether it exists or not: its CREATE and
+        the ALTERs of columns added since (no-ops on a table just created)."""
+        alters = [
+            self.add_columns_sql(version, database, on_cluster=on_cluster) for version in MIGRATIONS
+        ]
+        create = self.create_sql(database, on_cluster=on_cluster, replicated=replicated)
+        return [create, *(a for a in alters if a is not None)]
 
     def input_structure(self) -> str:
         """The fields ClickHouse reads from each protobuf `Event`, as a table structure."""
@@ -98,6 +144,10 @@ class Table:
         )
 
 
+def _on_cluster(cluster: str | None) -> str:
+    return f" ON CLUSTER {quote_identifier(cluster)}" if cluster else ""
+
+
 def _col(payload: str, name: str, type_: str = "String") -> Column:
     return Column(name, type_, f"{payload}.{name}")
 
@@ -109,6 +159,37 @@ def _cols(payload: str, *specs: str) -> tuple[Column, ...]:
         name, _, type_ = spec.partition(":")
         out.append(_col(payload, name, type_ or "String"))
     return tuple(out)
+
+
+_PROTO_TYPES = {
+    FieldDescriptor.TYPE_STRING: "String",
+    FieldDescriptor.TYPE_BYTES: "String",
+    FieldDescriptor.TYPE_BOOL: "Bool",
+    FieldDescriptor.TYPE_UINT32: "UInt32",
+    FieldDescriptor.TYPE_INT64: "Int64",
+    FieldDescriptor.TYPE_DOUBLE: "Float64",
+}
+
+
+def _proto_type(field: FieldDescriptor) -> str:
+    message = field.message_type
+    if message is not None and message.GetOptions().map_entry:
+        key, value = (_proto_type(message.fields_by_name[n]) for n in ("key", "value"))
+        return f"Map({key}, {value})"
+    return _PROTO_TYPES[field.type]
+
+
+def _payload_fields(payload: str) -> tuple[FieldDescriptor, ...]:
+    return tuple(pb.Event.DESCRIPTOR.fields_by_name[payload].message_type.fields)
+
+
+def _columns_of(payload: str, *low_cardinality: str) -> tuple[Column, ...]:
+    """A column per field of `payload`, typed as events.proto types it; the fields named in
+    `low_cardinality` (strings with few values) stored as LowCardinality."""
+    return tuple(
+        _col(payload, f.name, LC if f.name in low_cardinality else _proto_type(f))
+        for f in _payload_fields(payload)
+    )
 
 
 _EVENT_ID = Column("event_id", "String", "event_id")
@@ -137,20 +218,31 @@ _ENVELOPE = (
 )
 
 
-def _app_table(name: str, payload: Iterable[Column], order_by: tuple[str, ...]) -> Table:
-    return Table(name, (*_ENVELOPE, *payload, _INSERT_TIMESTAMP), (*order_by, "event_id"))
-
-
-def _log_table(name: str, payload: Iterable[Column], order_by: tuple[str, ...]) -> Table:
+def _app_table(
+    name: str, payload: Iterable[Column], order_by: tuple[str, ...], since: int = FIRST
+) -> Table:
     return Table(
-        name, (_EVENT_ID, _EVENT_TIMESTAMP, *payload, _INSERT_TIMESTAMP), (*order_by, "event_id")
+        name, (*_ENVELOPE, *payload, _INSERT_TIMESTAMP), (*order_by, "event_id"), since=since
     )
 
 
-def _tuple(payload: str, fields: str) -> Column:
+def _log_table(
+    name: str, payload: Iterable[Column], order_by: tuple[str, ...], since: int = FIRST
+) -> Table:
+    columns = (_EVENT_ID, _EVENT_TIMESTAMP, *payload, _INSERT_TIMESTAMP)
+    return Table(name, columns, (*order_by, "event_id"), since=since)
+
+
+def _tuple(payload: str, fields: str, since: int | None = None) -> Column:
     """A payload kept whole in one named-tuple column (ClickHouse reads the nested message)."""
     type_ = f"Tuple({fields})"
-    return Column(payload, type_, payload)
+    return Column(payload, type_, payload, since=since)
+
+
+def _tuple_of(payload: str, since: int) -> Column:
+    """`_tuple` with the fields and types events.proto gives the payload."""
+    fields = ", ".join(f"{f.name} {_proto_type(f)}" for f in _payload_fields(payload))
+    return _tuple(payload, fields, since)
 
 
 _GENERIC_PAYLOADS = (
@@ -174,6 +266,7 @@ _GENERIC_PAYLOADS = (
     ),
     _tuple("streaming", "stream_id String, action String, position_s UInt32, watched_s UInt32"),
     _tuple("verification", "method String, status String, reason String"),
+    *(_tuple_of(p, since=4) for p in CATALOGUE_APP),
 )
 
 TABLES: Mapping[str, Table] = MappingProxyType(
@@ -410,16 +503,73 @@ TABLES: Mapping[str, Table] = MappingProxyType(
                 ),
                 ("platform", "source_profile_id", "target_profile_id"),
             ),
+            # Migration 0004: the rest of the original catalogue's tables.
+            _app_table(
+                "launch_refer_event",
+                _columns_of("launch_refer", "campaign"),
+                ("campaign", "event_timestamp"),
+                since=4,
+            ),
+            _app_table(
+                "referral_event",
+                _columns_of("referral", "status"),
+                ("referrer_id", "event_timestamp"),
+                since=4,
+            ),
+            _app_table(
+                "create_user_account_event",
+                _columns_of("create_user_account", "signup_method", "country_code"),
+                ("event_timestamp",),
+                since=4,
+            ),
+            _app_table(
+                "account_profile_complete_event",
+                _columns_of("account_profile_complete", "profile_type"),
+                ("event_timestamp",),
+                since=4,
+            ),
+            _log_table(
+                "bigboss_vote_log",
+                _columns_of("bigboss_vote", "show_id"),
+                ("show_id", "poll_id", "event_timestamp"),
+                since=4,
+            ),
+            _log_table(
+                "order_log",
+                _columns_of("order_log", "platform", "status", "currency", "source"),
+                ("platform", "order_id", "event_timestamp"),
+                since=4,
+            ),
+            _log_table(
+                "post_activity_log",
+                _columns_of("post_activity_log", "platform", "activity_type", "source"),
+                ("platform", "post_id", "event_timestamp"),
+                since=4,
+            ),
         )
     }
 )
 
 
-def render_migration() -> str:
-    """The text of ClickHouse migration 0002_events.sql: every table, in declaration order."""
-    header = (
-        "-- Raw event tables in _e, one per event family, written by the ingestion sinks.\n"
+_SUMMARIES = {
+    2: "-- Raw event tables in _e, one per event family, written by the ingestion sinks.\n",
+    4: (
+        "-- The rest of the original app's event catalogue: a column in `event` per new app\n"
+        "-- event, and the tables of identity.dx, affiliate.dx, bigboss and two beat.dx logs.\n"
+    ),
+}
+
+
+def render_migration(version: int) -> str:
+    """The text of ClickHouse migration MIGRATIONS[version]: the tables it created and the
+    columns it added, in declaration order."""
+    header = _SUMMARIES[version] + (
         "-- Generated from reach.ingest.tables (a test compares them): change the Python and\n"
         "-- add a new migration; never edit this file once applied.\n"
     )
-    return header + "".join(f"\n{t.create_sql()};\n" for t in TABLES.values())
+    statements = [
+        t.create_sql(as_of=version) if t.since == version else t.add_columns_sql(version)
+        for t in TABLES.values()
+        if t.since <= version
+    ]
+    return header + "".join(f"\n{s};\n" for s in statements if s is not None)
