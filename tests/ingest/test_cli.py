@@ -17,8 +17,6 @@ def test_ddl_prints_every_table_or_the_ones_asked_for() -> None:
     everything = runner.invoke(app, ["ingest", "ddl"])
     assert everything.exit_code == 0
     assert everything.output.count("CREATE TABLE IF NOT EXISTS") == len(TABLES)
-    # Columns added to an existing table since it was made come as ALTERs after its CREATE.
-    assert everything.output.count("ALTER TABLE _e.`event`\n") == 1
     one = runner.invoke(app, ["ingest", "ddl", "--table", "profile_log", "--on-cluster", "main"])
     assert one.exit_code == 0
     assert (

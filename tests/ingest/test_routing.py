@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from reach.common.events import events_pb2 as pb
@@ -7,7 +9,6 @@ from reach.ingest.routing import (
     BEAT,
     BY_PAYLOAD,
     EXCHANGES,
-    GENERIC_TABLE,
     GRPC_EVENT,
     GRPC_EVENT_DIRECT,
     ROUTES,
@@ -58,10 +59,12 @@ def test_other_services_events_come_from_their_exchanges_keyed_by_payload_name()
 
 
 def test_app_events_with_a_table_of_their_own_go_direct_the_rest_by_topic() -> None:
-    for route in ROUTES:
-        if route.exchange in (GRPC_EVENT, GRPC_EVENT_DIRECT):
-            direct = route.table != GENERIC_TABLE
-            assert route.exchange == (GRPC_EVENT_DIRECT if direct else GRPC_EVENT), route
+    app = [r for r in ROUTES if r.exchange in (GRPC_EVENT, GRPC_EVENT_DIRECT)]
+    payloads_per_table = Counter(r.table for r in app)
+    for route in app:
+        shared = payloads_per_table[route.table] > 1
+        assert route.exchange == (GRPC_EVENT if shared else GRPC_EVENT_DIRECT), route
+    assert {"event", "catalogue_event", "click_event"} <= set(payloads_per_table)
 
 
 def test_exchanges_are_the_seeds() -> None:

@@ -39,20 +39,6 @@ def test_migration_file_is_what_the_definitions_render(repo_root: Path, version:
     assert path.read_text() == render_migration(version)
 
 
-def test_a_column_added_later_is_an_alter_after_the_column_it_follows() -> None:
-    table = TABLES["event"]
-    assert "`page_loaded`" not in table.create_sql(as_of=2)
-    assert "`page_loaded` Tuple(page String, load_time_ms UInt32)" in table.create_sql()
-    alter = table.add_columns_sql(4, on_cluster="main")
-    assert alter is not None
-    assert alter.startswith("ALTER TABLE _e.`event` ON CLUSTER `main`\n")
-    assert "ADD COLUMN IF NOT EXISTS `page_loaded` Tuple(" in alter
-    assert "AFTER `verification`" in alter
-    assert table.add_columns_sql(2) is None
-    assert table.statements() == [table.create_sql(), table.add_columns_sql(4)]
-    assert TABLES["order_log"].statements() == [TABLES["order_log"].create_sql()]
-
-
 @pytest.mark.parametrize("table", sorted(CONTRACT))
 def test_contract_tables_have_exactly_the_contract_columns(table: str) -> None:
     assert [(c.name, c.type) for c in TABLES[table].columns] == CONTRACT[table]

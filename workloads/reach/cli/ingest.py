@@ -103,7 +103,7 @@ def ddl(
         str | None, typer.Option(help="Add ON CLUSTER and replicated engines.")
     ] = None,
 ) -> None:
-    """Print the statements (CREATE TABLE, then ALTERs adding later columns) of the event tables."""
+    """Print the CREATE TABLE statements of the event tables."""
     from reach.ingest.tables import TABLES
 
     table = table or []
@@ -112,7 +112,5 @@ def ddl(
         typer.echo(f"error: unknown table(s) {', '.join(unknown)}", err=True)
         raise typer.Exit(2)
     for name in table or list(TABLES):
-        for sql in TABLES[name].statements(
-            on_cluster=on_cluster, replicated=on_cluster is not None
-        ):
-            typer.echo(f"{sql};\n")
+        sql = TABLES[name].create_sql(on_cluster=on_cluster, replicated=on_cluster is not None)
+        typer.echo(f"{sql};\n")

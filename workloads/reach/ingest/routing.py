@@ -55,12 +55,14 @@ class Route:
     table: str
 
 
-GENERIC_TABLE = "event"
+def _shared(payload: str, queue: str, table: str) -> Route:
+    """An app event in a table it shares with others (`payload_type` tells them apart)."""
+    return Route(payload, GRPC_EVENT, payload, queue, table)
 
 
 def _app(payload: str, queue: str, table: str) -> Route:
-    exchange = GRPC_EVENT if table == GENERIC_TABLE else GRPC_EVENT_DIRECT
-    return Route(payload, exchange, payload, queue, table)
+    """An app event with a table of its own."""
+    return Route(payload, GRPC_EVENT_DIRECT, payload, queue, table)
 
 
 def _keyed(exchange: Exchange, payload: str, queue: str, table: str) -> Route:
@@ -83,8 +85,8 @@ _GENERIC_APP = (
     "streaming",
     "verification",
 )
-# The rest of the original app's catalogue, also in `event`: their columns came with a later
-# migration, so `reach.ingest.tables` reads this list to declare them.
+# The rest of the original app's catalogue, which share `catalogue_event` (`reach.ingest.tables`
+# gives it a tuple column per name here).
 CATALOGUE_APP = (
     "page_loaded",
     "page_load_failed",
@@ -115,7 +117,8 @@ CATALOGUE_APP = (
 )
 
 ROUTES: tuple[Route, ...] = (
-    *(_app(p, "grpc_clickhouse_event_q", GENERIC_TABLE) for p in (*_GENERIC_APP, *CATALOGUE_APP)),
+    *(_shared(p, "grpc_clickhouse_event_q", "event") for p in _GENERIC_APP),
+    *(_shared(p, "grpc_catalogue_event_q", "catalogue_event") for p in CATALOGUE_APP),
     _app("click", "clickhouse_click_event_q", "click_event"),
     _app("app_init", "app_init_event_q", "app_init_event"),
     _app("ab_assignment", "ab_assignment_q", "ab_assignment"),

@@ -94,8 +94,7 @@ async def run_sinks(
                 table = TABLES[name]
                 if embedded:
                     client.command(f"CREATE DATABASE IF NOT EXISTS {DATABASE}")
-                    for statement in table.statements():
-                        client.command(statement)
+                    client.command(table.create_sql())
                 inserter = Inserter(
                     client, table, embedded=embedded, spool_dir=Path(settings.data_dir) / "spool"
                 )

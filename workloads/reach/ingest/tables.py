@@ -27,8 +27,8 @@ DATABASE = "_e"
 TIMESTAMP = "DateTime64(3, 'UTC')"
 LC = "LowCardinality(String)"
 
-# The ClickHouse migrations made from these declarations, by version: a table is created by the
-# migration it came with, and a column added to it later is an ALTER in the later one.
+# The ClickHouse migrations made from these declarations, by version: each creates the tables
+# that came with it (a table's columns never change once released).
 MIGRATIONS = {2: "0002_events.sql", 4: "0004_event_catalogue.sql"}
 FIRST = min(MIGRATIONS)
 
@@ -37,8 +37,7 @@ FIRST = min(MIGRATIONS)
 class Column:
     """A stored column. `source` is the Event field path ClickHouse reads it from (None: the
     DDL `default` fills it); `read_as` the type that field is read as when it differs from the
-    column's; `convert` the expression, over the read field, that gives the column's value;
-    `since` the migration that added it to an existing table (None: it came with the table)."""
+    column's; `convert` the expression, over the read field, that gives the column's value."""
 
     name: str
     type: str
@@ -46,7 +45,6 @@ class Column:
     read_as: str | None = None
     convert: str = "{}"
     default: str | None = None
-    since: int | None = None
 
     def ddl(self) -> str:
         default = f" DEFAULT {self.default}" if self.default else ""
@@ -73,29 +71,22 @@ class Table:
     order_by: tuple[str, ...]
     version: str = "insert_timestamp"
     partition_by: str = "toYYYYMM(event_timestamp)"
-    since: int = FIRST
+    since: int = FIRST  # the migration (MIGRATIONS) that creates it
 
     @property
     def read_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.source is not None)
 
     def create_sql(
-        self,
-        database: str = DATABASE,
-        *,
-        on_cluster: str | None = None,
-        replicated: bool = False,
-        as_of: int | None = None,
+        self, database: str = DATABASE, *, on_cluster: str | None = None, replicated: bool = False
     ) -> str:
         """`CREATE TABLE IF NOT EXISTS`; a cluster gets `ON CLUSTER` and the replicated engine
-        (replica paths from the server's default_replica_path/name macros). `as_of` a migration:
-        only the columns the table had then (default: all)."""
-        cluster = _on_cluster(on_cluster)
+        (replica paths from the server's default_replica_path/name macros)."""
+        cluster = f" ON CLUSTER {quote_identifier(on_cluster)}" if on_cluster else ""
         engine = "ReplicatedReplacingMergeTree" if replicated else "ReplacingMergeTree"
         # Replicated tables deduplicate insert tokens by default; plain MergeTree needs a window.
         settings = "" if replicated else "\nSETTINGS non_replicated_deduplication_window = 1000"
-        kept = [c for c in self.columns if as_of is None or (c.since or self.since) <= as_of]
-        columns = ",\n".join(f"    {c.ddl()}" for c in kept)
+        columns = ",\n".join(f"    {c.ddl()}" for c in self.columns)
         return (
             f"CREATE TABLE IF NOT EXISTS {database}.{quote_identifier(self.name)}{cluster}\n"
             f"(\n{columns}\n)\n"
@@ -103,32 +94,6 @@ class Table:
             f"PARTITION BY {self.partition_by}\n"
             f"ORDER BY ({', '.join(self.order_by)}){settings}"
         )
-
-    def add_columns_sql(
-        self, version: int, database: str = DATABASE, *, on_cluster: str | None = None
-    ) -> str | None:
-        """The ALTER adding the columns migration `version` added (each after the column it
-        follows, so a migrated table and a fresh one have one column order), or None."""
-        clauses = [
-            f"ADD COLUMN IF NOT EXISTS {column.ddl()} AFTER {quote_identifier(previous.name)}"
-            for previous, column in zip(self.columns, self.columns[1:], strict=False)
-            if column.since == version
-        ]
-        if not clauses:
-            return None
-        target = f"{database}.{quote_identifier(self.name)}{_on_cluster(on_cluster)}"
-        return f"ALTER TABLE {target}\n" + ",\n".join(f"    {c}" for c in clauses)
-
-    def statements(
-        self, database: str = DATABASE, *, on_cluster: str | None = None, replicated: bool = False
-    ) -> list[str]:
-        """What brings the table to its declaration whether it exists or not: its CREATE and
-        the ALTERs of columns added since (no-ops on a table just created)."""
-        alters = [
-            self.add_columns_sql(version, database, on_cluster=on_cluster) for version in MIGRATIONS
-        ]
-        create = self.create_sql(database, on_cluster=on_cluster, replicated=replicated)
-        return [create, *(a for a in alters if a is not None)]
 
     def input_structure(self) -> str:
         """The fields ClickHouse reads from each protobuf `Event`, as a table structure."""
@@ -142,10 +107,6 @@ class Table:
             f"INSERT INTO {database}.{quote_identifier(self.name)} ({names}) "
             f"SELECT {values} FROM {source}"
         )
-
-
-def _on_cluster(cluster: str | None) -> str:
-    return f" ON CLUSTER {quote_identifier(cluster)}" if cluster else ""
 
 
 def _col(payload: str, name: str, type_: str = "String") -> Column:
@@ -233,16 +194,16 @@ def _log_table(
     return Table(name, columns, (*order_by, "event_id"), since=since)
 
 
-def _tuple(payload: str, fields: str, since: int | None = None) -> Column:
+def _tuple(payload: str, fields: str) -> Column:
     """A payload kept whole in one named-tuple column (ClickHouse reads the nested message)."""
     type_ = f"Tuple({fields})"
-    return Column(payload, type_, payload, since=since)
+    return Column(payload, type_, payload)
 
 
-def _tuple_of(payload: str, since: int) -> Column:
+def _tuple_of(payload: str) -> Column:
     """`_tuple` with the fields and types events.proto gives the payload."""
     fields = ", ".join(f"{f.name} {_proto_type(f)}" for f in _payload_fields(payload))
-    return _tuple(payload, fields, since)
+    return _tuple(payload, fields)
 
 
 _GENERIC_PAYLOADS = (
@@ -266,8 +227,10 @@ _GENERIC_PAYLOADS = (
     ),
     _tuple("streaming", "stream_id String, action String, position_s UInt32, watched_s UInt32"),
     _tuple("verification", "method String, status String, reason String"),
-    *(_tuple_of(p, since=4) for p in CATALOGUE_APP),
 )
+# A payload column costs every insert into its table, even when empty: so `event` stays as
+# released and the rest of the catalogue has a table of the same shape to itself.
+_PAYLOAD_TYPE = Column("payload_type", LC, "payload_type")
 
 TABLES: Mapping[str, Table] = MappingProxyType(
     {
@@ -275,7 +238,7 @@ TABLES: Mapping[str, Table] = MappingProxyType(
         for t in (
             _app_table(
                 "event",
-                (Column("payload_type", LC, "payload_type"), *_GENERIC_PAYLOADS),
+                (_PAYLOAD_TYPE, *_GENERIC_PAYLOADS),
                 ("payload_type", "event_timestamp"),
             ),
             _app_table(
@@ -505,6 +468,12 @@ TABLES: Mapping[str, Table] = MappingProxyType(
             ),
             # Migration 0004: the rest of the original catalogue's tables.
             _app_table(
+                "catalogue_event",
+                (_PAYLOAD_TYPE, *(_tuple_of(p) for p in CATALOGUE_APP)),
+                ("payload_type", "event_timestamp"),
+                since=4,
+            ),
+            _app_table(
                 "launch_refer_event",
                 _columns_of("launch_refer", "campaign"),
                 ("campaign", "event_timestamp"),
@@ -554,22 +523,18 @@ TABLES: Mapping[str, Table] = MappingProxyType(
 _SUMMARIES = {
     2: "-- Raw event tables in _e, one per event family, written by the ingestion sinks.\n",
     4: (
-        "-- The rest of the original app's event catalogue: a column in `event` per new app\n"
-        "-- event, and the tables of identity.dx, affiliate.dx, bigboss and two beat.dx logs.\n"
+        "-- The rest of the original app's event catalogue (catalogue_event and the tables of\n"
+        "-- grpc_event.dx, identity.dx, bigboss and two more beat.dx logs).\n"
     ),
 }
 
 
 def render_migration(version: int) -> str:
-    """The text of ClickHouse migration MIGRATIONS[version]: the tables it created and the
-    columns it added, in declaration order."""
+    """The text of ClickHouse migration MIGRATIONS[version]: the tables it created, in
+    declaration order."""
     header = _SUMMARIES[version] + (
         "-- Generated from reach.ingest.tables (a test compares them): change the Python and\n"
         "-- add a new migration; never edit this file once applied.\n"
     )
-    statements = [
-        t.create_sql(as_of=version) if t.since == version else t.add_columns_sql(version)
-        for t in TABLES.values()
-        if t.since <= version
-    ]
-    return header + "".join(f"\n{s};\n" for s in statements if s is not None)
+    tables = [t for t in TABLES.values() if t.since == version]
+    return header + "".join(f"\n{t.create_sql()};\n" for t in tables)

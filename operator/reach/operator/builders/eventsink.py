@@ -52,13 +52,13 @@ def build(owner: Owner, spec: EventSinkSpec, runtime: Runtime) -> list[Manifest]
 
 
 def table_statements(spec: EventSinkSpec, cluster: str | None = None) -> list[str]:
-    """The sink's database and table (created, or given the columns added since); ON CLUSTER
-    with a replicated engine when the Platform names a ClickHouse cluster."""
+    """The sink's database and table; ON CLUSTER with a replicated engine when the Platform
+    names a ClickHouse cluster."""
     table = TABLES[sink_of(spec).table or ""]
     on_cluster = f" ON CLUSTER `{cluster}`" if cluster else ""
     return [
         f"CREATE DATABASE IF NOT EXISTS {DATABASE}{on_cluster}",
-        *table.statements(on_cluster=cluster, replicated=cluster is not None),
+        table.create_sql(on_cluster=cluster, replicated=cluster is not None),
     ]
 
 

@@ -1,35 +1,58 @@
--- The rest of the original app's event catalogue: a column in `event` per new app
--- event, and the tables of identity.dx, affiliate.dx, bigboss and two beat.dx logs.
+-- The rest of the original app's event catalogue (catalogue_event and the tables of
+-- grpc_event.dx, identity.dx, bigboss and two more beat.dx logs).
 -- Generated from reach.ingest.tables (a test compares them): change the Python and
 -- add a new migration; never edit this file once applied.
 
-ALTER TABLE _e.`event`
-    ADD COLUMN IF NOT EXISTS `page_loaded` Tuple(page String, load_time_ms UInt32) AFTER `verification`,
-    ADD COLUMN IF NOT EXISTS `page_load_failed` Tuple(page String, error String, http_status UInt32) AFTER `page_loaded`,
-    ADD COLUMN IF NOT EXISTS `app_start` Tuple(cold_start Bool, start_duration_ms UInt32) AFTER `page_load_failed`,
-    ADD COLUMN IF NOT EXISTS `session_id_change` Tuple(previous_session_id String, reason String) AFTER `app_start`,
-    ADD COLUMN IF NOT EXISTS `notification_action` Tuple(notification_id String, campaign String, action String) AFTER `session_id_change`,
-    ADD COLUMN IF NOT EXISTS `test_event` Tuple(note String) AFTER `notification_action`,
-    ADD COLUMN IF NOT EXISTS `widget_element_view` Tuple(widget_id String, element_id String, element_type String, page String, position UInt32) AFTER `test_event`,
-    ADD COLUMN IF NOT EXISTS `widget_element_clicked` Tuple(widget_id String, element_id String, element_type String, page String, target_url String) AFTER `widget_element_view`,
-    ADD COLUMN IF NOT EXISTS `enter_product` Tuple(product_id String, source String, position UInt32) AFTER `widget_element_clicked`,
-    ADD COLUMN IF NOT EXISTS `enter_pwa_product_page` Tuple(product_id String, source String) AFTER `enter_product`,
-    ADD COLUMN IF NOT EXISTS `choose_product` Tuple(stream_id String, product_id String, variant_id String) AFTER `enter_pwa_product_page`,
-    ADD COLUMN IF NOT EXISTS `go_to_payments` Tuple(cart_id String, amount Float64, currency String) AFTER `choose_product`,
-    ADD COLUMN IF NOT EXISTS `purchase_failed` Tuple(order_id String, cart_id String, amount Float64, currency String, payment_method String, reason String) AFTER `go_to_payments`,
-    ADD COLUMN IF NOT EXISTS `stream_enter` Tuple(stream_id String, host_id String, source String) AFTER `purchase_failed`,
-    ADD COLUMN IF NOT EXISTS `social_stream_enter` Tuple(stream_id String, platform String, host_id String) AFTER `stream_enter`,
-    ADD COLUMN IF NOT EXISTS `social_stream_action` Tuple(stream_id String, action String, value String) AFTER `social_stream_enter`,
-    ADD COLUMN IF NOT EXISTS `host_action` Tuple(host_id String, stream_id String, action String) AFTER `social_stream_action`,
-    ADD COLUMN IF NOT EXISTS `affiliate_action` Tuple(affiliate_id String, action String, product_id String, link_id String) AFTER `host_action`,
-    ADD COLUMN IF NOT EXISTS `phone_verification_initiate` Tuple(country_code String, method String) AFTER `affiliate_action`,
-    ADD COLUMN IF NOT EXISTS `phone_number_entered` Tuple(country_code String, is_valid Bool) AFTER `phone_verification_initiate`,
-    ADD COLUMN IF NOT EXISTS `otp_verified` Tuple(method String, attempts UInt32, duration_ms UInt32) AFTER `phone_number_entered`,
-    ADD COLUMN IF NOT EXISTS `initiate_review` Tuple(product_id String, order_id String) AFTER `otp_verified`,
-    ADD COLUMN IF NOT EXISTS `enter_review_screen` Tuple(product_id String, source String) AFTER `initiate_review`,
-    ADD COLUMN IF NOT EXISTS `submit_review` Tuple(product_id String, order_id String, rating UInt32, has_text Bool, image_count UInt32) AFTER `enter_review_screen`,
-    ADD COLUMN IF NOT EXISTS `view_all_reviews` Tuple(product_id String, review_count UInt32) AFTER `submit_review`,
-    ADD COLUMN IF NOT EXISTS `expand_review_image` Tuple(product_id String, review_id String, image_index UInt32) AFTER `view_all_reviews`;
+CREATE TABLE IF NOT EXISTS _e.`catalogue_event`
+(
+    `event_id` String,
+    `event_name` String,
+    `event_timestamp` DateTime64(3, 'UTC'),
+    `session_id` String,
+    `user_id` String,
+    `device_id` String,
+    `channel` LowCardinality(String),
+    `os` LowCardinality(String),
+    `app_version` LowCardinality(String),
+    `utm_source` String,
+    `utm_medium` String,
+    `utm_campaign` String,
+    `utm_term` String,
+    `utm_content` String,
+    `params` Map(String, String),
+    `payload_type` LowCardinality(String),
+    `page_loaded` Tuple(page String, load_time_ms UInt32),
+    `page_load_failed` Tuple(page String, error String, http_status UInt32),
+    `app_start` Tuple(cold_start Bool, start_duration_ms UInt32),
+    `session_id_change` Tuple(previous_session_id String, reason String),
+    `notification_action` Tuple(notification_id String, campaign String, action String),
+    `test_event` Tuple(note String),
+    `widget_element_view` Tuple(widget_id String, element_id String, element_type String, page String, position UInt32),
+    `widget_element_clicked` Tuple(widget_id String, element_id String, element_type String, page String, target_url String),
+    `enter_product` Tuple(product_id String, source String, position UInt32),
+    `enter_pwa_product_page` Tuple(product_id String, source String),
+    `choose_product` Tuple(stream_id String, product_id String, variant_id String),
+    `go_to_payments` Tuple(cart_id String, amount Float64, currency String),
+    `purchase_failed` Tuple(order_id String, cart_id String, amount Float64, currency String, payment_method String, reason String),
+    `stream_enter` Tuple(stream_id String, host_id String, source String),
+    `social_stream_enter` Tuple(stream_id String, platform String, host_id String),
+    `social_stream_action` Tuple(stream_id String, action String, value String),
+    `host_action` Tuple(host_id String, stream_id String, action String),
+    `affiliate_action` Tuple(affiliate_id String, action String, product_id String, link_id String),
+    `phone_verification_initiate` Tuple(country_code String, method String),
+    `phone_number_entered` Tuple(country_code String, is_valid Bool),
+    `otp_verified` Tuple(method String, attempts UInt32, duration_ms UInt32),
+    `initiate_review` Tuple(product_id String, order_id String),
+    `enter_review_screen` Tuple(product_id String, source String),
+    `submit_review` Tuple(product_id String, order_id String, rating UInt32, has_text Bool, image_count UInt32),
+    `view_all_reviews` Tuple(product_id String, review_count UInt32),
+    `expand_review_image` Tuple(product_id String, review_id String, image_index UInt32),
+    `insert_timestamp` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(insert_timestamp)
+PARTITION BY toYYYYMM(event_timestamp)
+ORDER BY (payload_type, event_timestamp, event_id)
+SETTINGS non_replicated_deduplication_window = 1000;
 
 CREATE TABLE IF NOT EXISTS _e.`launch_refer_event`
 (
