@@ -4,7 +4,9 @@ A payload (the field set in `Event.payload`) is published to one exchange with o
 and lands in one queue, whose sink writes one ClickHouse table. The gRPC server and webhooks
 publish by this table, the sinks and `topology` declare and consume by it, and the operator's
 EventSink reads it for the defaults of a sink. Routing keys are the payload names, which is also
-what the scraper uses when it publishes its logs to `beat.dx`.
+what other services use when they publish to their own exchanges: the scraper its logs to
+`beat.dx`, the identity service to `identity.dx`, affiliate partners to `affiliate.dx`, the
+BigBoss show to `bigboss`.
 """
 
 from __future__ import annotations

@@ -228,8 +228,6 @@ _GENERIC_PAYLOADS = (
     _tuple("streaming", "stream_id String, action String, position_s UInt32, watched_s UInt32"),
     _tuple("verification", "method String, status String, reason String"),
 )
-# A payload column costs every insert into its table, even when empty: so `event` stays as
-# released and the rest of the catalogue has a table of the same shape to itself.
 _PAYLOAD_TYPE = Column("payload_type", LC, "payload_type")
 
 TABLES: Mapping[str, Table] = MappingProxyType(
@@ -466,7 +464,9 @@ TABLES: Mapping[str, Table] = MappingProxyType(
                 ),
                 ("platform", "source_profile_id", "target_profile_id"),
             ),
-            # Migration 0004: the rest of the original catalogue's tables.
+            # Migration 0004: the rest of the original catalogue's tables. A column costs every
+            # insert into its table, even left empty (26 more made `event`'s inserts ~2x slower), so
+            # the catalogue's app events share a table of `event`'s shape of their own.
             _app_table(
                 "catalogue_event",
                 (_PAYLOAD_TYPE, *(_tuple_of(p) for p in CATALOGUE_APP)),
