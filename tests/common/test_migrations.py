@@ -12,6 +12,7 @@ from reach.common.migrations import (
     migrate_clickhouse,
     migrate_postgres,
 )
+from reach.ingest.tables import DATABASE, TABLES
 
 # The tables DESIGN.md lists under Stores, plus the migration ledger.
 POSTGRES_TABLES = {
@@ -116,3 +117,21 @@ def test_clickhouse_migrate_is_idempotent_and_finishes_a_half_applied_migration(
         assert migrate_clickhouse(clickhouse_client, [fixed]) == []
     finally:
         clickhouse_client.command(f"DELETE FROM default.{LEDGER} WHERE version = 9000")
+
+
+@pytest.mark.service
+def test_clickhouse_migrations_give_every_event_table_its_declared_columns(
+    clickhouse_client: Client, clickhouse_database: str
+) -> None:
+    """The fixture's engine ran every migration in turn; each event table has the columns a
+    fresh one made from its declaration has, in order."""
+
+    def columns(database: str, table: str) -> list[tuple[str, str]]:
+        rows = clickhouse_client.query(f"DESCRIBE TABLE {database}.`{table}`").result_rows
+        return [(row[0], row[1]) for row in rows]
+
+    for table in TABLES.values():
+        clickhouse_client.command(table.create_sql(clickhouse_database))
+        migrated = columns(DATABASE, table.name)
+        assert migrated == columns(clickhouse_database, table.name), table.name
+        assert [name for name, _ in migrated] == [c.name for c in table.columns], table.name

@@ -14,6 +14,7 @@ from typing import Any
 import aio_pika
 import grpc
 import pytest
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from clickhouse_connect.driver.client import Client
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import DecodeError
@@ -26,6 +27,7 @@ from reach.common.events import events_pb2 as pb
 from reach.common.lifecycle import Shutdown
 from reach.ingest.decoding import decode_events
 from reach.ingest.dispatching import NOT_DISPATCHABLE, stamp
+from reach.ingest.redelivery import ERROR_HEADER
 from reach.ingest.routing import ROUTES, SINKS
 from reach.ingest.serving import serve
 from reach.ingest.settings import IngestSettings
@@ -186,24 +188,44 @@ async def test_health_and_reflection(ingest_settings: IngestSettings, server: No
     assert "reach.events.v1.EventService" in names
 
 
-async def test_scraper_logs_published_to_beat_land_in_their_tables(
-    sinks: Any, amqp: Any, clickhouse_client: Client, samples: SimpleNamespace
+async def _dead_letter(channel: AbstractChannel, sink: str) -> AbstractIncomingMessage:
+    queue = await channel.get_queue(SINKS[sink].dead_letter_queue)
+    message = await eventually(lambda: queue.get(fail=False), f"a dead letter of {sink}")
+    await message.ack()
+    return message
+
+
+# What other services publish straight to their exchanges (the scraper to beat.dx, the identity
+# service to identity.dx, ...), bypassing the gRPC server.
+SERVICE_EXCHANGES = ["beat.dx", "identity.dx", "affiliate.dx", "bigboss"]
+
+
+@pytest.mark.parametrize("exchange", SERVICE_EXCHANGES)
+async def test_events_other_services_publish_land_in_their_tables(
+    exchange: str, sinks: Any, amqp: Any, clickhouse_client: Client, samples: SimpleNamespace
 ) -> None:
-    """The scraper publishes `Events` bodies to beat.dx with routing key = payload name."""
-    beat = [r for r in ROUTES if r.exchange.name == "beat.dx"]
-    await sinks([r.table for r in beat], DIRECT)
+    """Bodies are `Events` messages, routing key = payload name. A body that is not one is
+    dead-lettered with the reason, and the events next to it land."""
+    routes = [r for r in ROUTES if r.exchange.name == exchange]
+    assert routes
+    await sinks([r.table for r in routes], DIRECT)
     channel = await amqp.channel(publisher_confirms=True)
-    exchange = await channel.get_exchange("beat.dx")
+    target = await channel.get_exchange(exchange)
     events = {}
-    for route in beat:
+    for route in routes:
         event = samples.event(route.payload, uuid.uuid4().hex, int(time.time() * 1000))
         events[route.payload] = event
+        malformed = aio_pika.Message(b"\x0a\xff\xff\xff\xff\x0f not protobuf")
+        await target.publish(malformed, routing_key=route.routing_key)
         body = pb.Events(events=[event]).SerializeToString()
-        await exchange.publish(aio_pika.Message(body), routing_key=route.routing_key)
-    for route in beat:
+        await target.publish(aio_pika.Message(body), routing_key=route.routing_key)
+    for route in routes:
         row = await _landed(clickhouse_client, route.table, events[route.payload].event_id)
         assert samples.mismatches(TABLES[route.table], row, events[route.payload]) == {}
-    assert {r.table for r in beat} <= set(SINKS)
+        message = await _dead_letter(channel, route.table)
+        assert message.body.endswith(b"not protobuf")
+        assert "not an Events message" in str(message.headers[ERROR_HEADER])
+    await channel.close()
 
 
 async def test_an_event_with_invalid_utf8_is_refused_alone_and_the_others_land(

@@ -6,7 +6,7 @@ import pytest
 
 from reach.common.events import events_pb2 as pb
 from reach.ingest.routing import ROUTES
-from reach.ingest.tables import LC, TABLES, TIMESTAMP, render_migration
+from reach.ingest.tables import LC, MIGRATIONS, TABLES, TIMESTAMP, render_migration
 
 pytestmark = pytest.mark.unit
 
@@ -33,9 +33,10 @@ CONTRACT = {
 }  # fmt: skip
 
 
-def test_migration_file_is_what_the_definitions_render(repo_root: Path) -> None:
-    path = repo_root / "workloads/reach/common/schema/clickhouse/0002_events.sql"
-    assert path.read_text() == render_migration()
+@pytest.mark.parametrize("version", sorted(MIGRATIONS))
+def test_migration_file_is_what_the_definitions_render(repo_root: Path, version: int) -> None:
+    path = repo_root / "workloads/reach/common/schema/clickhouse" / MIGRATIONS[version]
+    assert path.read_text() == render_migration(version)
 
 
 @pytest.mark.parametrize("table", sorted(CONTRACT))

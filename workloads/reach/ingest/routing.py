@@ -4,7 +4,9 @@ A payload (the field set in `Event.payload`) is published to one exchange with o
 and lands in one queue, whose sink writes one ClickHouse table. The gRPC server and webhooks
 publish by this table, the sinks and `topology` declare and consume by it, and the operator's
 EventSink reads it for the defaults of a sink. Routing keys are the payload names, which is also
-what the scraper uses when it publishes its logs to `beat.dx`.
+what other services use when they publish to their own exchanges: the scraper its logs to
+`beat.dx`, the identity service to `identity.dx`, affiliate partners to `affiliate.dx`, the
+BigBoss show to `bigboss`.
 """
 
 from __future__ import annotations
@@ -27,12 +29,19 @@ class Exchange:
 
 
 GRPC_EVENT = Exchange("grpc_event.tx", ExchangeType.TOPIC)
+# App events with a table of their own: one queue per routing key, so a direct exchange.
+GRPC_EVENT_DIRECT = Exchange("grpc_event.dx", ExchangeType.DIRECT)
 GRPC_EVENT_ERROR = Exchange("grpc_event_error.dx", ExchangeType.DIRECT)
 BRANCH_EVENT = Exchange("branch_event.tx", ExchangeType.TOPIC)
 WEBENGAGE_EVENT = Exchange("webengage_event.dx", ExchangeType.DIRECT)
 SHOPIFY_EVENT = Exchange("shopify_event.dx", ExchangeType.DIRECT)
 VIDOOLY_EVENT = Exchange("vidooly_event.dx", ExchangeType.DIRECT)
 BEAT = Exchange("beat.dx", ExchangeType.DIRECT)
+# Other services' exchanges the ingestion service consumes: the identity service (accounts and
+# its request traces), affiliate partners' orders, and the BigBoss show's votes.
+IDENTITY = Exchange("identity.dx", ExchangeType.DIRECT)
+AFFILIATE = Exchange("affiliate.dx", ExchangeType.DIRECT)
+BIGBOSS = Exchange("bigboss", ExchangeType.DIRECT)
 # Messages a sink gives up on, with the error in their headers; routing key = the queue name.
 DEAD_LETTER = Exchange("ingest.dlx", ExchangeType.DIRECT)
 
@@ -48,8 +57,18 @@ class Route:
     table: str
 
 
-def _app(payload: str, queue: str, table: str) -> Route:
+def _shared(payload: str, queue: str, table: str) -> Route:
+    """An app event in a table it shares with others (`payload_type` tells them apart)."""
     return Route(payload, GRPC_EVENT, payload, queue, table)
+
+
+def _app(payload: str, queue: str, table: str) -> Route:
+    """An app event with a table of its own."""
+    return Route(payload, GRPC_EVENT_DIRECT, payload, queue, table)
+
+
+def _keyed(exchange: Exchange, payload: str, queue: str, table: str) -> Route:
+    return Route(payload, exchange, payload, queue, table)
 
 
 def _beat(payload: str, table: str) -> Route:
@@ -68,15 +87,48 @@ _GENERIC_APP = (
     "streaming",
     "verification",
 )
+# The rest of the original app's catalogue, which share `catalogue_event` (`reach.ingest.tables`
+# gives it a tuple column per name here).
+CATALOGUE_APP = (
+    "page_loaded",
+    "page_load_failed",
+    "app_start",
+    "session_id_change",
+    "notification_action",
+    "test_event",
+    "widget_element_view",
+    "widget_element_clicked",
+    "enter_product",
+    "enter_pwa_product_page",
+    "choose_product",
+    "go_to_payments",
+    "purchase_failed",
+    "stream_enter",
+    "social_stream_enter",
+    "social_stream_action",
+    "host_action",
+    "affiliate_action",
+    "phone_verification_initiate",
+    "phone_number_entered",
+    "otp_verified",
+    "initiate_review",
+    "enter_review_screen",
+    "submit_review",
+    "view_all_reviews",
+    "expand_review_image",
+)
 
 ROUTES: tuple[Route, ...] = (
-    *(_app(p, "grpc_clickhouse_event_q", "event") for p in _GENERIC_APP),
+    *(_shared(p, "grpc_clickhouse_event_q", "event") for p in _GENERIC_APP),
+    *(_shared(p, "grpc_catalogue_event_q", "catalogue_event") for p in CATALOGUE_APP),
     _app("click", "clickhouse_click_event_q", "click_event"),
     _app("app_init", "app_init_event_q", "app_init_event"),
     _app("ab_assignment", "ab_assignment_q", "ab_assignment"),
     _app("entity_metric", "entity_metric_q", "entity_metric"),
     _app("activity_tracker", "activity_tracker_q", "activity_tracker"),
-    _app("affiliate_order", "affiliate_order_q", "affiliate_order"),
+    _app("launch_refer", "launch_refer_event_q", "launch_refer_event"),
+    _app("referral", "referral_event_q", "referral_event"),
+    _keyed(AFFILIATE, "affiliate_order", "affiliate_orders_event_q", "affiliate_order"),
     _app("graphy", "graphy_event_q", "graphy_event"),
     Route("branch", BRANCH_EVENT, "branch", "branch_event_q", "branch_event"),
     Route("webengage", WEBENGAGE_EVENT, "webengage", "webengage_event_q", "webengage_event"),
@@ -88,7 +140,17 @@ ROUTES: tuple[Route, ...] = (
     _beat("asset_log", "asset_log"),
     _beat("sentiment_log", "sentiment_log"),
     _beat("scrape_request_log", "scrape_request_log"),
-    _beat("trace_log", "trace_log"),
+    _beat("order_log", "order_log"),
+    _beat("post_activity_log", "post_activity_log"),
+    _keyed(IDENTITY, "trace_log", "trace_log", "trace_log"),
+    _keyed(IDENTITY, "create_user_account", "create_user_account_q", "create_user_account_event"),
+    _keyed(
+        IDENTITY,
+        "account_profile_complete",
+        "event.account_profile_complete",
+        "account_profile_complete_event",
+    ),
+    _keyed(BIGBOSS, "bigboss_vote", "bigboss_votes_log_q", "bigboss_vote_log"),
     _beat("profile_relationship_log", "profile_relationship_log"),
 )
 

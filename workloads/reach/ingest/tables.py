@@ -1,10 +1,11 @@
 """The ClickHouse tables of raw events in `_e`, each declared once, and the SQL made from them.
 
 Every column says which field of an `Event` fills it, so one declaration gives the table's DDL
-(for `reach db migrate`, whose migration 0002_events.sql must equal `render_migration()`, and for
-the operator's EventSink, which adds `ON CLUSTER` and a replicated engine) and the INSERT a sink
-runs: ClickHouse reads the published protobuf bodies itself (`ProtobufList` over `events.proto`)
-and this module's SELECT maps their fields to columns, so no event passes through Python.
+(for `reach db migrate`, whose migrations 0002_events.sql and 0004_event_catalogue.sql must equal
+`render_migration(2)` and `render_migration(4)`, and for the operator's EventSink, which adds
+`ON CLUSTER` and a replicated engine) and the INSERT a sink runs: ClickHouse reads the
+published protobuf bodies itself (`ProtobufList` over `events.proto`) and this module's SELECT
+maps their fields to columns, so no event passes through Python.
 
 All tables are ReplacingMergeTree(insert_timestamp) with event_id last in the sorting key, so a
 redelivered event collapses into one row; queries that count read them with FINAL.
@@ -16,11 +17,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from google.protobuf.descriptor import FieldDescriptor
+
 from reach.common.clickhouse_sql import quote_identifier
+from reach.common.events import events_pb2 as pb
+from reach.ingest.routing import CATALOGUE_APP
 
 DATABASE = "_e"
 TIMESTAMP = "DateTime64(3, 'UTC')"
 LC = "LowCardinality(String)"
+
+# The ClickHouse migrations made from these declarations, by version: each creates the tables
+# that came with it (a table's columns never change once released).
+MIGRATIONS = {2: "0002_events.sql", 4: "0004_event_catalogue.sql"}
+FIRST = min(MIGRATIONS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ class Table:
     order_by: tuple[str, ...]
     version: str = "insert_timestamp"
     partition_by: str = "toYYYYMM(event_timestamp)"
+    since: int = FIRST  # the migration (MIGRATIONS) that creates it
 
     @property
     def read_columns(self) -> tuple[Column, ...]:
@@ -111,6 +122,37 @@ def _cols(payload: str, *specs: str) -> tuple[Column, ...]:
     return tuple(out)
 
 
+_PROTO_TYPES = {
+    FieldDescriptor.TYPE_STRING: "String",
+    FieldDescriptor.TYPE_BYTES: "String",
+    FieldDescriptor.TYPE_BOOL: "Bool",
+    FieldDescriptor.TYPE_UINT32: "UInt32",
+    FieldDescriptor.TYPE_INT64: "Int64",
+    FieldDescriptor.TYPE_DOUBLE: "Float64",
+}
+
+
+def _proto_type(field: FieldDescriptor) -> str:
+    message = field.message_type
+    if message is not None and message.GetOptions().map_entry:
+        key, value = (_proto_type(message.fields_by_name[n]) for n in ("key", "value"))
+        return f"Map({key}, {value})"
+    return _PROTO_TYPES[field.type]
+
+
+def _payload_fields(payload: str) -> tuple[FieldDescriptor, ...]:
+    return tuple(pb.Event.DESCRIPTOR.fields_by_name[payload].message_type.fields)
+
+
+def _columns_of(payload: str, *low_cardinality: str) -> tuple[Column, ...]:
+    """A column per field of `payload`, typed as events.proto types it; the fields named in
+    `low_cardinality` (strings with few values) stored as LowCardinality."""
+    return tuple(
+        _col(payload, f.name, LC if f.name in low_cardinality else _proto_type(f))
+        for f in _payload_fields(payload)
+    )
+
+
 _EVENT_ID = Column("event_id", "String", "event_id")
 _EVENT_TIMESTAMP = Column(
     "event_timestamp", TIMESTAMP, "timestamp_ms", "Int64", "fromUnixTimestamp64Milli({}, 'UTC')"
@@ -137,20 +179,31 @@ _ENVELOPE = (
 )
 
 
-def _app_table(name: str, payload: Iterable[Column], order_by: tuple[str, ...]) -> Table:
-    return Table(name, (*_ENVELOPE, *payload, _INSERT_TIMESTAMP), (*order_by, "event_id"))
-
-
-def _log_table(name: str, payload: Iterable[Column], order_by: tuple[str, ...]) -> Table:
+def _app_table(
+    name: str, payload: Iterable[Column], order_by: tuple[str, ...], since: int = FIRST
+) -> Table:
     return Table(
-        name, (_EVENT_ID, _EVENT_TIMESTAMP, *payload, _INSERT_TIMESTAMP), (*order_by, "event_id")
+        name, (*_ENVELOPE, *payload, _INSERT_TIMESTAMP), (*order_by, "event_id"), since=since
     )
+
+
+def _log_table(
+    name: str, payload: Iterable[Column], order_by: tuple[str, ...], since: int = FIRST
+) -> Table:
+    columns = (_EVENT_ID, _EVENT_TIMESTAMP, *payload, _INSERT_TIMESTAMP)
+    return Table(name, columns, (*order_by, "event_id"), since=since)
 
 
 def _tuple(payload: str, fields: str) -> Column:
     """A payload kept whole in one named-tuple column (ClickHouse reads the nested message)."""
     type_ = f"Tuple({fields})"
     return Column(payload, type_, payload)
+
+
+def _tuple_of(payload: str) -> Column:
+    """`_tuple` with the fields and types events.proto gives the payload."""
+    fields = ", ".join(f"{f.name} {_proto_type(f)}" for f in _payload_fields(payload))
+    return _tuple(payload, fields)
 
 
 _GENERIC_PAYLOADS = (
@@ -175,6 +228,7 @@ _GENERIC_PAYLOADS = (
     _tuple("streaming", "stream_id String, action String, position_s UInt32, watched_s UInt32"),
     _tuple("verification", "method String, status String, reason String"),
 )
+_PAYLOAD_TYPE = Column("payload_type", LC, "payload_type")
 
 TABLES: Mapping[str, Table] = MappingProxyType(
     {
@@ -182,7 +236,7 @@ TABLES: Mapping[str, Table] = MappingProxyType(
         for t in (
             _app_table(
                 "event",
-                (Column("payload_type", LC, "payload_type"), *_GENERIC_PAYLOADS),
+                (_PAYLOAD_TYPE, *_GENERIC_PAYLOADS),
                 ("payload_type", "event_timestamp"),
             ),
             _app_table(
@@ -410,16 +464,77 @@ TABLES: Mapping[str, Table] = MappingProxyType(
                 ),
                 ("platform", "source_profile_id", "target_profile_id"),
             ),
+            # Migration 0004: the rest of the original catalogue's tables. A column costs every
+            # insert into its table, even left empty (26 more made `event`'s inserts ~2x slower), so
+            # the catalogue's app events share a table of `event`'s shape of their own.
+            _app_table(
+                "catalogue_event",
+                (_PAYLOAD_TYPE, *(_tuple_of(p) for p in CATALOGUE_APP)),
+                ("payload_type", "event_timestamp"),
+                since=4,
+            ),
+            _app_table(
+                "launch_refer_event",
+                _columns_of("launch_refer", "campaign"),
+                ("campaign", "event_timestamp"),
+                since=4,
+            ),
+            _app_table(
+                "referral_event",
+                _columns_of("referral", "status"),
+                ("referrer_id", "event_timestamp"),
+                since=4,
+            ),
+            _app_table(
+                "create_user_account_event",
+                _columns_of("create_user_account", "signup_method", "country_code"),
+                ("event_timestamp",),
+                since=4,
+            ),
+            _app_table(
+                "account_profile_complete_event",
+                _columns_of("account_profile_complete", "profile_type"),
+                ("event_timestamp",),
+                since=4,
+            ),
+            _log_table(
+                "bigboss_vote_log",
+                _columns_of("bigboss_vote", "show_id"),
+                ("show_id", "poll_id", "event_timestamp"),
+                since=4,
+            ),
+            _log_table(
+                "order_log",
+                _columns_of("order_log", "platform", "status", "currency", "source"),
+                ("platform", "order_id", "event_timestamp"),
+                since=4,
+            ),
+            _log_table(
+                "post_activity_log",
+                _columns_of("post_activity_log", "platform", "activity_type", "source"),
+                ("platform", "post_id", "event_timestamp"),
+                since=4,
+            ),
         )
     }
 )
 
 
-def render_migration() -> str:
-    """The text of ClickHouse migration 0002_events.sql: every table, in declaration order."""
-    header = (
-        "-- Raw event tables in _e, one per event family, written by the ingestion sinks.\n"
+_SUMMARIES = {
+    2: "-- Raw event tables in _e, one per event family, written by the ingestion sinks.\n",
+    4: (
+        "-- The rest of the original app's event catalogue (catalogue_event and the tables of\n"
+        "-- grpc_event.dx, identity.dx, bigboss and two more beat.dx logs).\n"
+    ),
+}
+
+
+def render_migration(version: int) -> str:
+    """The text of ClickHouse migration MIGRATIONS[version]: the tables it created, in
+    declaration order."""
+    header = _SUMMARIES[version] + (
         "-- Generated from reach.ingest.tables (a test compares them): change the Python and\n"
         "-- add a new migration; never edit this file once applied.\n"
     )
-    return header + "".join(f"\n{t.create_sql()};\n" for t in TABLES.values())
+    tables = [t for t in TABLES.values() if t.since == version]
+    return header + "".join(f"\n{t.create_sql()};\n" for t in tables)

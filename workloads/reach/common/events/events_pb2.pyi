@@ -13,7 +13,7 @@ class Events(_message.Message):
     def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "payload_type", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "graphy", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log", "branch", "webengage", "shopify", "vidooly", "rejected")
+    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "payload_type", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "graphy", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log", "branch", "webengage", "shopify", "vidooly", "rejected", "launch_refer", "page_loaded", "page_load_failed", "app_start", "session_id_change", "notification_action", "test_event", "widget_element_view", "widget_element_clicked", "enter_product", "enter_pwa_product_page", "choose_product", "go_to_payments", "purchase_failed", "stream_enter", "social_stream_enter", "social_stream_action", "host_action", "affiliate_action", "phone_verification_initiate", "phone_number_entered", "otp_verified", "initiate_review", "enter_review_screen", "submit_review", "view_all_reviews", "expand_review_image", "referral", "create_user_account", "account_profile_complete", "bigboss_vote", "order_log", "post_activity_log")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -65,6 +65,39 @@ class Event(_message.Message):
     SHOPIFY_FIELD_NUMBER: _ClassVar[int]
     VIDOOLY_FIELD_NUMBER: _ClassVar[int]
     REJECTED_FIELD_NUMBER: _ClassVar[int]
+    LAUNCH_REFER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_LOADED_FIELD_NUMBER: _ClassVar[int]
+    PAGE_LOAD_FAILED_FIELD_NUMBER: _ClassVar[int]
+    APP_START_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_CHANGE_FIELD_NUMBER: _ClassVar[int]
+    NOTIFICATION_ACTION_FIELD_NUMBER: _ClassVar[int]
+    TEST_EVENT_FIELD_NUMBER: _ClassVar[int]
+    WIDGET_ELEMENT_VIEW_FIELD_NUMBER: _ClassVar[int]
+    WIDGET_ELEMENT_CLICKED_FIELD_NUMBER: _ClassVar[int]
+    ENTER_PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    ENTER_PWA_PRODUCT_PAGE_FIELD_NUMBER: _ClassVar[int]
+    CHOOSE_PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    GO_TO_PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    PURCHASE_FAILED_FIELD_NUMBER: _ClassVar[int]
+    STREAM_ENTER_FIELD_NUMBER: _ClassVar[int]
+    SOCIAL_STREAM_ENTER_FIELD_NUMBER: _ClassVar[int]
+    SOCIAL_STREAM_ACTION_FIELD_NUMBER: _ClassVar[int]
+    HOST_ACTION_FIELD_NUMBER: _ClassVar[int]
+    AFFILIATE_ACTION_FIELD_NUMBER: _ClassVar[int]
+    PHONE_VERIFICATION_INITIATE_FIELD_NUMBER: _ClassVar[int]
+    PHONE_NUMBER_ENTERED_FIELD_NUMBER: _ClassVar[int]
+    OTP_VERIFIED_FIELD_NUMBER: _ClassVar[int]
+    INITIATE_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    ENTER_REVIEW_SCREEN_FIELD_NUMBER: _ClassVar[int]
+    SUBMIT_REVIEW_FIELD_NUMBER: _ClassVar[int]
+    VIEW_ALL_REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    EXPAND_REVIEW_IMAGE_FIELD_NUMBER: _ClassVar[int]
+    REFERRAL_FIELD_NUMBER: _ClassVar[int]
+    CREATE_USER_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_PROFILE_COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    BIGBOSS_VOTE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_LOG_FIELD_NUMBER: _ClassVar[int]
+    POST_ACTIVITY_LOG_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     name: str
     timestamp_ms: int
@@ -109,7 +142,40 @@ class Event(_message.Message):
     shopify: ShopifyEvent
     vidooly: VidoolyEvent
     rejected: RejectedEvent
-    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., payload_type: _Optional[str] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., graphy: _Optional[_Union[GraphyEvent, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ..., branch: _Optional[_Union[BranchEvent, _Mapping]] = ..., webengage: _Optional[_Union[WebengageEvent, _Mapping]] = ..., shopify: _Optional[_Union[ShopifyEvent, _Mapping]] = ..., vidooly: _Optional[_Union[VidoolyEvent, _Mapping]] = ..., rejected: _Optional[_Union[RejectedEvent, _Mapping]] = ...) -> None: ...
+    launch_refer: LaunchRefer
+    page_loaded: PageLoaded
+    page_load_failed: PageLoadFailed
+    app_start: AppStart
+    session_id_change: SessionIdChange
+    notification_action: NotificationAction
+    test_event: TestEvent
+    widget_element_view: WidgetElementView
+    widget_element_clicked: WidgetElementClicked
+    enter_product: EnterProduct
+    enter_pwa_product_page: EnterPwaProductPage
+    choose_product: ChooseProduct
+    go_to_payments: GoToPayments
+    purchase_failed: PurchaseFailed
+    stream_enter: StreamEnter
+    social_stream_enter: SocialStreamEnter
+    social_stream_action: SocialStreamAction
+    host_action: HostAction
+    affiliate_action: AffiliateAction
+    phone_verification_initiate: PhoneVerificationInitiate
+    phone_number_entered: PhoneNumberEntered
+    otp_verified: OtpVerified
+    initiate_review: InitiateReview
+    enter_review_screen: EnterReviewScreen
+    submit_review: SubmitReview
+    view_all_reviews: ViewAllReviews
+    expand_review_image: ExpandReviewImage
+    referral: Referral
+    create_user_account: CreateUserAccount
+    account_profile_complete: AccountProfileComplete
+    bigboss_vote: BigbossVote
+    order_log: OrderLog
+    post_activity_log: PostActivityLog
+    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., payload_type: _Optional[str] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., graphy: _Optional[_Union[GraphyEvent, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ..., branch: _Optional[_Union[BranchEvent, _Mapping]] = ..., webengage: _Optional[_Union[WebengageEvent, _Mapping]] = ..., shopify: _Optional[_Union[ShopifyEvent, _Mapping]] = ..., vidooly: _Optional[_Union[VidoolyEvent, _Mapping]] = ..., rejected: _Optional[_Union[RejectedEvent, _Mapping]] = ..., launch_refer: _Optional[_Union[LaunchRefer, _Mapping]] = ..., page_loaded: _Optional[_Union[PageLoaded, _Mapping]] = ..., page_load_failed: _Optional[_Union[PageLoadFailed, _Mapping]] = ..., app_start: _Optional[_Union[AppStart, _Mapping]] = ..., session_id_change: _Optional[_Union[SessionIdChange, _Mapping]] = ..., notification_action: _Optional[_Union[NotificationAction, _Mapping]] = ..., test_event: _Optional[_Union[TestEvent, _Mapping]] = ..., widget_element_view: _Optional[_Union[WidgetElementView, _Mapping]] = ..., widget_element_clicked: _Optional[_Union[WidgetElementClicked, _Mapping]] = ..., enter_product: _Optional[_Union[EnterProduct, _Mapping]] = ..., enter_pwa_product_page: _Optional[_Union[EnterPwaProductPage, _Mapping]] = ..., choose_product: _Optional[_Union[ChooseProduct, _Mapping]] = ..., go_to_payments: _Optional[_Union[GoToPayments, _Mapping]] = ..., purchase_failed: _Optional[_Union[PurchaseFailed, _Mapping]] = ..., stream_enter: _Optional[_Union[StreamEnter, _Mapping]] = ..., social_stream_enter: _Optional[_Union[SocialStreamEnter, _Mapping]] = ..., social_stream_action: _Optional[_Union[SocialStreamAction, _Mapping]] = ..., host_action: _Optional[_Union[HostAction, _Mapping]] = ..., affiliate_action: _Optional[_Union[AffiliateAction, _Mapping]] = ..., phone_verification_initiate: _Optional[_Union[PhoneVerificationInitiate, _Mapping]] = ..., phone_number_entered: _Optional[_Union[PhoneNumberEntered, _Mapping]] = ..., otp_verified: _Optional[_Union[OtpVerified, _Mapping]] = ..., initiate_review: _Optional[_Union[InitiateReview, _Mapping]] = ..., enter_review_screen: _Optional[_Union[EnterReviewScreen, _Mapping]] = ..., submit_review: _Optional[_Union[SubmitReview, _Mapping]] = ..., view_all_reviews: _Optional[_Union[ViewAllReviews, _Mapping]] = ..., expand_review_image: _Optional[_Union[ExpandReviewImage, _Mapping]] = ..., referral: _Optional[_Union[Referral, _Mapping]] = ..., create_user_account: _Optional[_Union[CreateUserAccount, _Mapping]] = ..., account_profile_complete: _Optional[_Union[AccountProfileComplete, _Mapping]] = ..., bigboss_vote: _Optional[_Union[BigbossVote, _Mapping]] = ..., order_log: _Optional[_Union[OrderLog, _Mapping]] = ..., post_activity_log: _Optional[_Union[PostActivityLog, _Mapping]] = ...) -> None: ...
 
 class Launch(_message.Message):
     __slots__ = ("is_first_launch", "referrer")
@@ -551,6 +617,371 @@ class RejectedEvent(_message.Message):
     payload_type: str
     original: bytes
     def __init__(self, reason: _Optional[str] = ..., payload_type: _Optional[str] = ..., original: _Optional[bytes] = ...) -> None: ...
+
+class LaunchRefer(_message.Message):
+    __slots__ = ("referrer_id", "referral_code", "campaign", "link")
+    REFERRER_ID_FIELD_NUMBER: _ClassVar[int]
+    REFERRAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    referrer_id: str
+    referral_code: str
+    campaign: str
+    link: str
+    def __init__(self, referrer_id: _Optional[str] = ..., referral_code: _Optional[str] = ..., campaign: _Optional[str] = ..., link: _Optional[str] = ...) -> None: ...
+
+class Referral(_message.Message):
+    __slots__ = ("referrer_id", "referee_id", "referral_code", "status")
+    REFERRER_ID_FIELD_NUMBER: _ClassVar[int]
+    REFEREE_ID_FIELD_NUMBER: _ClassVar[int]
+    REFERRAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    referrer_id: str
+    referee_id: str
+    referral_code: str
+    status: str
+    def __init__(self, referrer_id: _Optional[str] = ..., referee_id: _Optional[str] = ..., referral_code: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+
+class PageLoaded(_message.Message):
+    __slots__ = ("page", "load_time_ms")
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    LOAD_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    page: str
+    load_time_ms: int
+    def __init__(self, page: _Optional[str] = ..., load_time_ms: _Optional[int] = ...) -> None: ...
+
+class PageLoadFailed(_message.Message):
+    __slots__ = ("page", "error", "http_status")
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    HTTP_STATUS_FIELD_NUMBER: _ClassVar[int]
+    page: str
+    error: str
+    http_status: int
+    def __init__(self, page: _Optional[str] = ..., error: _Optional[str] = ..., http_status: _Optional[int] = ...) -> None: ...
+
+class AppStart(_message.Message):
+    __slots__ = ("cold_start", "start_duration_ms")
+    COLD_START_FIELD_NUMBER: _ClassVar[int]
+    START_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    cold_start: bool
+    start_duration_ms: int
+    def __init__(self, cold_start: _Optional[bool] = ..., start_duration_ms: _Optional[int] = ...) -> None: ...
+
+class SessionIdChange(_message.Message):
+    __slots__ = ("previous_session_id", "reason")
+    PREVIOUS_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    previous_session_id: str
+    reason: str
+    def __init__(self, previous_session_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class NotificationAction(_message.Message):
+    __slots__ = ("notification_id", "campaign", "action")
+    NOTIFICATION_ID_FIELD_NUMBER: _ClassVar[int]
+    CAMPAIGN_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    notification_id: str
+    campaign: str
+    action: str
+    def __init__(self, notification_id: _Optional[str] = ..., campaign: _Optional[str] = ..., action: _Optional[str] = ...) -> None: ...
+
+class TestEvent(_message.Message):
+    __slots__ = ("note",)
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    note: str
+    def __init__(self, note: _Optional[str] = ...) -> None: ...
+
+class WidgetElementView(_message.Message):
+    __slots__ = ("widget_id", "element_id", "element_type", "page", "position")
+    WIDGET_ID_FIELD_NUMBER: _ClassVar[int]
+    ELEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ELEMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    widget_id: str
+    element_id: str
+    element_type: str
+    page: str
+    position: int
+    def __init__(self, widget_id: _Optional[str] = ..., element_id: _Optional[str] = ..., element_type: _Optional[str] = ..., page: _Optional[str] = ..., position: _Optional[int] = ...) -> None: ...
+
+class WidgetElementClicked(_message.Message):
+    __slots__ = ("widget_id", "element_id", "element_type", "page", "target_url")
+    WIDGET_ID_FIELD_NUMBER: _ClassVar[int]
+    ELEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ELEMENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_URL_FIELD_NUMBER: _ClassVar[int]
+    widget_id: str
+    element_id: str
+    element_type: str
+    page: str
+    target_url: str
+    def __init__(self, widget_id: _Optional[str] = ..., element_id: _Optional[str] = ..., element_type: _Optional[str] = ..., page: _Optional[str] = ..., target_url: _Optional[str] = ...) -> None: ...
+
+class EnterProduct(_message.Message):
+    __slots__ = ("product_id", "source", "position")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    source: str
+    position: int
+    def __init__(self, product_id: _Optional[str] = ..., source: _Optional[str] = ..., position: _Optional[int] = ...) -> None: ...
+
+class EnterPwaProductPage(_message.Message):
+    __slots__ = ("product_id", "source")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    source: str
+    def __init__(self, product_id: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class ChooseProduct(_message.Message):
+    __slots__ = ("stream_id", "product_id", "variant_id")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    VARIANT_ID_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    product_id: str
+    variant_id: str
+    def __init__(self, stream_id: _Optional[str] = ..., product_id: _Optional[str] = ..., variant_id: _Optional[str] = ...) -> None: ...
+
+class GoToPayments(_message.Message):
+    __slots__ = ("cart_id", "amount", "currency")
+    CART_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    cart_id: str
+    amount: float
+    currency: str
+    def __init__(self, cart_id: _Optional[str] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class PurchaseFailed(_message.Message):
+    __slots__ = ("order_id", "cart_id", "amount", "currency", "payment_method", "reason")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CART_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_METHOD_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    cart_id: str
+    amount: float
+    currency: str
+    payment_method: str
+    reason: str
+    def __init__(self, order_id: _Optional[str] = ..., cart_id: _Optional[str] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ..., payment_method: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class StreamEnter(_message.Message):
+    __slots__ = ("stream_id", "host_id", "source")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    HOST_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    host_id: str
+    source: str
+    def __init__(self, stream_id: _Optional[str] = ..., host_id: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class SocialStreamEnter(_message.Message):
+    __slots__ = ("stream_id", "platform", "host_id")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    HOST_ID_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    platform: str
+    host_id: str
+    def __init__(self, stream_id: _Optional[str] = ..., platform: _Optional[str] = ..., host_id: _Optional[str] = ...) -> None: ...
+
+class SocialStreamAction(_message.Message):
+    __slots__ = ("stream_id", "action", "value")
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    stream_id: str
+    action: str
+    value: str
+    def __init__(self, stream_id: _Optional[str] = ..., action: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+
+class HostAction(_message.Message):
+    __slots__ = ("host_id", "stream_id", "action")
+    HOST_ID_FIELD_NUMBER: _ClassVar[int]
+    STREAM_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    host_id: str
+    stream_id: str
+    action: str
+    def __init__(self, host_id: _Optional[str] = ..., stream_id: _Optional[str] = ..., action: _Optional[str] = ...) -> None: ...
+
+class AffiliateAction(_message.Message):
+    __slots__ = ("affiliate_id", "action", "product_id", "link_id")
+    AFFILIATE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    LINK_ID_FIELD_NUMBER: _ClassVar[int]
+    affiliate_id: str
+    action: str
+    product_id: str
+    link_id: str
+    def __init__(self, affiliate_id: _Optional[str] = ..., action: _Optional[str] = ..., product_id: _Optional[str] = ..., link_id: _Optional[str] = ...) -> None: ...
+
+class PhoneVerificationInitiate(_message.Message):
+    __slots__ = ("country_code", "method")
+    COUNTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    country_code: str
+    method: str
+    def __init__(self, country_code: _Optional[str] = ..., method: _Optional[str] = ...) -> None: ...
+
+class PhoneNumberEntered(_message.Message):
+    __slots__ = ("country_code", "is_valid")
+    COUNTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    IS_VALID_FIELD_NUMBER: _ClassVar[int]
+    country_code: str
+    is_valid: bool
+    def __init__(self, country_code: _Optional[str] = ..., is_valid: _Optional[bool] = ...) -> None: ...
+
+class OtpVerified(_message.Message):
+    __slots__ = ("method", "attempts", "duration_ms")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    method: str
+    attempts: int
+    duration_ms: int
+    def __init__(self, method: _Optional[str] = ..., attempts: _Optional[int] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class InitiateReview(_message.Message):
+    __slots__ = ("product_id", "order_id")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    order_id: str
+    def __init__(self, product_id: _Optional[str] = ..., order_id: _Optional[str] = ...) -> None: ...
+
+class EnterReviewScreen(_message.Message):
+    __slots__ = ("product_id", "source")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    source: str
+    def __init__(self, product_id: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class SubmitReview(_message.Message):
+    __slots__ = ("product_id", "order_id", "rating", "has_text", "image_count")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    RATING_FIELD_NUMBER: _ClassVar[int]
+    HAS_TEXT_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    order_id: str
+    rating: int
+    has_text: bool
+    image_count: int
+    def __init__(self, product_id: _Optional[str] = ..., order_id: _Optional[str] = ..., rating: _Optional[int] = ..., has_text: _Optional[bool] = ..., image_count: _Optional[int] = ...) -> None: ...
+
+class ViewAllReviews(_message.Message):
+    __slots__ = ("product_id", "review_count")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    review_count: int
+    def __init__(self, product_id: _Optional[str] = ..., review_count: _Optional[int] = ...) -> None: ...
+
+class ExpandReviewImage(_message.Message):
+    __slots__ = ("product_id", "review_id", "image_index")
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    product_id: str
+    review_id: str
+    image_index: int
+    def __init__(self, product_id: _Optional[str] = ..., review_id: _Optional[str] = ..., image_index: _Optional[int] = ...) -> None: ...
+
+class CreateUserAccount(_message.Message):
+    __slots__ = ("account_id", "signup_method", "country_code", "referral_code")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNUP_METHOD_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_CODE_FIELD_NUMBER: _ClassVar[int]
+    REFERRAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    signup_method: str
+    country_code: str
+    referral_code: str
+    def __init__(self, account_id: _Optional[str] = ..., signup_method: _Optional[str] = ..., country_code: _Optional[str] = ..., referral_code: _Optional[str] = ...) -> None: ...
+
+class AccountProfileComplete(_message.Message):
+    __slots__ = ("account_id", "profile_type", "completion_percent")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    COMPLETION_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    profile_type: str
+    completion_percent: int
+    def __init__(self, account_id: _Optional[str] = ..., profile_type: _Optional[str] = ..., completion_percent: _Optional[int] = ...) -> None: ...
+
+class BigbossVote(_message.Message):
+    __slots__ = ("show_id", "poll_id", "contestant_id", "votes")
+    SHOW_ID_FIELD_NUMBER: _ClassVar[int]
+    POLL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTESTANT_ID_FIELD_NUMBER: _ClassVar[int]
+    VOTES_FIELD_NUMBER: _ClassVar[int]
+    show_id: str
+    poll_id: str
+    contestant_id: str
+    votes: int
+    def __init__(self, show_id: _Optional[str] = ..., poll_id: _Optional[str] = ..., contestant_id: _Optional[str] = ..., votes: _Optional[int] = ...) -> None: ...
+
+class OrderLog(_message.Message):
+    __slots__ = ("platform", "order_id", "customer_id", "status", "amount", "currency", "item_count", "dimensions", "source")
+    class DimensionsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CUSTOMER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    ITEM_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    order_id: str
+    customer_id: str
+    status: str
+    amount: float
+    currency: str
+    item_count: int
+    dimensions: _containers.ScalarMap[str, str]
+    source: str
+    def __init__(self, platform: _Optional[str] = ..., order_id: _Optional[str] = ..., customer_id: _Optional[str] = ..., status: _Optional[str] = ..., amount: _Optional[float] = ..., currency: _Optional[str] = ..., item_count: _Optional[int] = ..., dimensions: _Optional[_Mapping[str, str]] = ..., source: _Optional[str] = ...) -> None: ...
+
+class PostActivityLog(_message.Message):
+    __slots__ = ("platform", "post_id", "profile_id", "activity_type", "actor_profile_id", "actor_handle", "text", "source")
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_PROFILE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_HANDLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    platform: str
+    post_id: str
+    profile_id: str
+    activity_type: str
+    actor_profile_id: str
+    actor_handle: str
+    text: str
+    source: str
+    def __init__(self, platform: _Optional[str] = ..., post_id: _Optional[str] = ..., profile_id: _Optional[str] = ..., activity_type: _Optional[str] = ..., actor_profile_id: _Optional[str] = ..., actor_handle: _Optional[str] = ..., text: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
 
 class Rejection(_message.Message):
     __slots__ = ("index", "event_id", "reason")
