@@ -3,12 +3,12 @@ sorted and paged."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import PageOf, Post, Shortcode
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
+from reach.api.models import Order, PageOf, Post, Shortcode
 from reach.api.repositories.posts import PostFilter, PostSort
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
@@ -26,9 +26,7 @@ async def post(
     services: ServicesDep,
 ) -> Envelope[Post]:
     found = await services.posts.by_shortcode(platform, shortcode)
-    if found is None:
-        raise not_found(f"{platform} post {shortcode}")
-    return Envelope(data=found)
+    return Envelope(data=existing(found, f"{platform} post {shortcode}"))
 
 
 @router.get("/profile/{platform}/{profile_id}/posts", response_model=Envelope[PageOf[Post]])
@@ -39,10 +37,9 @@ async def posts(
     services: ServicesDep,
     paging: PagingDep,
     sort: PostSort = "publish_time",
-    order: Literal["asc", "desc"] = "desc",
+    order: Order = "desc",
 ) -> Envelope[PageOf[Post]]:
     found, total = await services.posts.page(
         platform, PostFilter(profile_id=profile_id), sort, order, paging.offset, paging.size
     )
-    page = paging.page(total)
-    return Envelope(data=PageOf[Post](results=found, page=page))
+    return Envelope(data=paging.results(found, total))

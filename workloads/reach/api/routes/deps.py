@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 
 from reach.api.envelope import invalid
-from reach.api.models import Page
+from reach.api.models import Page, PageOf
 
 if TYPE_CHECKING:
     from reach.api.app import Services
+
+T = TypeVar("T")
 
 
 async def _services(request: Request) -> Services:
@@ -32,6 +34,10 @@ class Paging:
 
     def page(self, total: int) -> Page:
         return Page(offset=self.offset, size=self.size, total=total)
+
+    def results(self, found: list[T], total: int) -> PageOf[T]:
+        """This page of `total` rows: the rows `found` at its offset."""
+        return PageOf[T](results=found, page=self.page(total))
 
 
 async def _paging(

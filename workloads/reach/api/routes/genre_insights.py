@@ -4,12 +4,12 @@ and a genre's trending content: its creators' most engaging recent posts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Genre, PageOf, Post
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
+from reach.api.models import Genre, Order, PageOf, Post
 from reach.api.repositories.analytics import GenreSort
 from reach.api.repositories.posts import PostFilter
 from reach.api.routes.deps import PagingDep, ServicesDep
@@ -29,11 +29,10 @@ async def genres(
     services: ServicesDep,
     paging: PagingDep,
     sort: GenreSort = "creators",
-    order: Literal["asc", "desc"] = "desc",
+    order: Order = "desc",
 ) -> Envelope[PageOf[Genre]]:
     found, total = await services.genres.page(platform, sort, order, paging.offset, paging.size)
-    page = paging.page(total)
-    return Envelope(data=PageOf[Genre](results=found, page=page))
+    return Envelope(data=paging.results(found, total))
 
 
 @router.get("/genre/{platform}/{category}", response_model=Envelope[Genre])
@@ -41,9 +40,7 @@ async def genre(
     platform: SocialNetwork, category: Category, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[Genre]:
     found = await services.genres.get(platform, category)
-    if found is None:
-        raise not_found(f"{platform} genre {category}")
-    return Envelope(data=found)
+    return Envelope(data=existing(found, f"{platform} genre {category}"))
 
 
 @router.get("/genre/{platform}/{category}/trending", response_model=Envelope[PageOf[Post]])
@@ -59,5 +56,4 @@ async def trending(
     found, total = await services.posts.page(
         platform, where, "engagement", "desc", paging.offset, paging.size
     )
-    page = paging.page(total)
-    return Envelope(data=PageOf[Post](results=found, page=page))
+    return Envelope(data=paging.results(found, total))

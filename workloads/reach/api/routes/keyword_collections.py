@@ -4,12 +4,12 @@ matched yet."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope
-from reach.api.models import KeywordPosts
+from reach.api.models import KeywordPosts, Order
 from reach.api.repositories.posts import PostSort
 from reach.api.resources import KEYWORD_COLLECTIONS
 from reach.api.routes.deps import PagingDep, ServicesDep
@@ -32,7 +32,7 @@ async def posts(
     paging: PagingDep,
     response: Response,
     sort: PostSort = "publish_time",
-    order: Literal["asc", "desc"] = "desc",
+    order: Order = "desc",
 ) -> Envelope[KeywordPosts]:
     found = await services.keywords.posts_of(
         tenant.partner_id, collection_id, sort, order, paging.offset, paging.size

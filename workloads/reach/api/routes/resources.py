@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
-from reach.api.models import Batch, PageOf, Shared
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
+from reach.api.models import Batch, Order, PageOf, Shared
 from reach.api.resources import Resource
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
@@ -40,12 +40,12 @@ def resource_router(resource: Resource) -> APIRouter:
         services: ServicesDep,
         paging: PagingDep,
         sort: Any = "created_at",
-        order: Literal["asc", "desc"] = "desc",
+        order: Order = "desc",
     ) -> Any:
         found, total = await services.resources[name].page(
             tenant.partner_id, sort, order, paging.offset, paging.size
         )
-        return Envelope(data=PageOf[stored](results=found, page=paging.page(total)))  # type: ignore[valid-type]
+        return Envelope(data=paging.results(found, total))
 
     async def get(row_id: Id, tenant: CurrentTenant, services: ServicesDep) -> Any:
         return Envelope(data=await services.resources[name].get(tenant.partner_id, row_id))
@@ -113,7 +113,7 @@ def _add_items(router: APIRouter, resource: Resource) -> None:
         found, total = await services.items[name].page(
             tenant.partner_id, row_id, paging.offset, paging.size
         )
-        return Envelope(data=PageOf[stored](results=found, page=paging.page(total)))  # type: ignore[valid-type]
+        return Envelope(data=paging.results(found, total))
 
     async def update(
         row_id: Id, item_id: Id, patch: Any, tenant: CurrentTenant, services: ServicesDep
@@ -168,9 +168,10 @@ def _add_shared(router: APIRouter, resource: Resource) -> None:
         services: ServicesDep,
     ) -> Any:
         # No tenant: whoever holds the link may read the collection, and nothing else.
-        collection = await services.resources[name].rows.find("share_id", share_id)
-        if collection is None:
-            raise not_found(f"shared {resource.title}")
+        collection = existing(
+            await services.resources[name].rows.find("share_id", share_id),
+            f"shared {resource.title}",
+        )
         found = await services.items[items].items.page(collection.id, 0, SHARED_ITEMS)
         return Envelope(data=shared_model(collection=collection, items=found))
 

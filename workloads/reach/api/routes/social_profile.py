@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import TimeSeriesPoint
 from reach.api.routes.content import ProfileId
 from reach.api.routes.deps import DateRangeDep, ServicesDep
@@ -28,6 +28,4 @@ async def time_series(
     services: ServicesDep,
 ) -> Envelope[list[TimeSeriesPoint]]:
     points = await services.time_series.points(platform, profile_id, dates.since, dates.until)
-    if points is None:
-        raise not_found(f"time series of {platform} profile {profile_id}")
-    return Envelope(data=points)
+    return Envelope(data=existing(points, f"time series of {platform} profile {profile_id}"))
