@@ -11,10 +11,15 @@ from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import Order, PageOf, Post, Shortcode
 from reach.api.repositories.posts import PostFilter, PostSort
 from reach.api.routes.deps import PagingDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
-router = APIRouter(prefix="/content-service/api", tags=["content"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/content-service/api",
+    tags=["content"],
+    responses=ERROR_RESPONSES,
+    dependencies=[TENANTED],
+)
 ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
@@ -22,7 +27,6 @@ ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z
 async def post(
     platform: SocialNetwork,
     shortcode: Annotated[Shortcode, Path()],
-    tenant: CurrentTenant,
     services: ServicesDep,
 ) -> Envelope[Post]:
     found = await services.posts.by_shortcode(platform, shortcode)
@@ -33,7 +37,6 @@ async def post(
 async def posts(
     platform: SocialNetwork,
     profile_id: ProfileId,
-    tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
     sort: PostSort = "publish_time",

@@ -13,11 +13,14 @@ from reach.api.models import Genre, Order, PageOf, Post
 from reach.api.repositories.analytics import GenreSort
 from reach.api.repositories.posts import PostFilter
 from reach.api.routes.deps import PagingDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
 router = APIRouter(
-    prefix="/genre-insights-service/api", tags=["genre insights"], responses=ERROR_RESPONSES
+    prefix="/genre-insights-service/api",
+    tags=["genre insights"],
+    responses=ERROR_RESPONSES,
+    dependencies=[TENANTED],
 )
 Category = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^/\x00]+$")]
 
@@ -25,7 +28,6 @@ Category = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^/\x00]
 @router.get("/genre/{platform}", response_model=Envelope[PageOf[Genre]])
 async def genres(
     platform: SocialNetwork,
-    tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
     sort: GenreSort = "creators",
@@ -37,7 +39,7 @@ async def genres(
 
 @router.get("/genre/{platform}/{category}", response_model=Envelope[Genre])
 async def genre(
-    platform: SocialNetwork, category: Category, tenant: CurrentTenant, services: ServicesDep
+    platform: SocialNetwork, category: Category, services: ServicesDep
 ) -> Envelope[Genre]:
     found = await services.genres.get(platform, category)
     return Envelope(data=existing(found, f"{platform} genre {category}"))
@@ -47,7 +49,6 @@ async def genre(
 async def trending(
     platform: SocialNetwork,
     category: Category,
-    tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
     days: Annotated[int, Query(ge=1, le=90, description="Posts of the last `days` days.")] = 7,

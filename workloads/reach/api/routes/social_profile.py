@@ -9,11 +9,14 @@ from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import TimeSeriesPoint
 from reach.api.routes.content import ProfileId
 from reach.api.routes.deps import DateRangeDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
 router = APIRouter(
-    prefix="/social-profile-service/api", tags=["social profile"], responses=ERROR_RESPONSES
+    prefix="/social-profile-service/api",
+    tags=["social profile"],
+    responses=ERROR_RESPONSES,
+    dependencies=[TENANTED],
 )
 
 
@@ -24,7 +27,6 @@ async def time_series(
     platform: SocialNetwork,
     profile_id: ProfileId,
     dates: DateRangeDep,
-    tenant: CurrentTenant,
     services: ServicesDep,
 ) -> Envelope[list[TimeSeriesPoint]]:
     points = await services.time_series.points(platform, profile_id, dates.since, dates.until)
