@@ -5,6 +5,7 @@ each, typed with that resource's own models so the OpenAPI spec is exact."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path
@@ -25,6 +26,30 @@ def _typed(func: Callable[..., Any], **annotations: Any) -> Callable[..., Any]:
     # strings that cannot name a local, so the resource's own types are set here.
     func.__annotations__.update(annotations)
     return func
+
+
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    path: str
+    endpoint: Callable[..., Any]
+    response_model: Any
+    name: str
+    summary: str | None = None
+
+
+def _add(router: APIRouter, *routes: _Route) -> None:
+    for route in routes:
+        router.add_api_route(
+            route.path,
+            route.endpoint,
+            methods=[route.method],
+            # A POST here creates: a collection, or items of one.
+            status_code=201 if route.method == "POST" else 200,
+            response_model=route.response_model,
+            name=route.name,
+            summary=route.summary,
+        )
 
 
 def resource_router(resource: Resource) -> APIRouter:
@@ -61,37 +86,33 @@ def resource_router(resource: Resource) -> APIRouter:
     one = Envelope[stored]  # type: ignore[valid-type]
     if resource.shared and resource.items is not None:
         _add_shared(router, resource)
-    router.add_api_route(
-        "",
-        _typed(create, body=Annotated[resource.create, Body()]),
-        methods=["POST"],
-        status_code=201,
-        response_model=one,
-        name=f"create_{name}",
-        summary=f"Create a {resource.title}",
-    )
-    router.add_api_route(
-        "",
-        _typed(listing, sort=Literal[resource.table.sorts]),
-        methods=["GET"],
-        response_model=Envelope[PageOf[stored]],  # type: ignore[valid-type]
-        name=f"list_{name}",
-        summary=f"The partner's {resource.title}s, sorted and paged",
-    )
-    router.add_api_route("/{row_id}", get, methods=["GET"], response_model=one, name=f"get_{name}")
-    router.add_api_route(
-        "/{row_id}",
-        _typed(update, patch=Annotated[resource.patch, Body()]),
-        methods=["PATCH"],
-        response_model=one,
-        name=f"update_{name}",
-    )
-    router.add_api_route(
-        "/{row_id}",
-        delete,
-        methods=["DELETE"],
-        response_model=Envelope[None],
-        name=f"delete_{name}",
+    _add(
+        router,
+        _Route(
+            "POST",
+            "",
+            _typed(create, body=Annotated[resource.create, Body()]),
+            one,
+            f"create_{name}",
+            f"Create a {resource.title}",
+        ),
+        _Route(
+            "GET",
+            "",
+            _typed(listing, sort=Literal[resource.table.sorts]),
+            Envelope[PageOf[stored]],  # type: ignore[valid-type]
+            f"list_{name}",
+            f"The partner's {resource.title}s, sorted and paged",
+        ),
+        _Route("GET", "/{row_id}", get, one, f"get_{name}"),
+        _Route(
+            "PATCH",
+            "/{row_id}",
+            _typed(update, patch=Annotated[resource.patch, Body()]),
+            one,
+            f"update_{name}",
+        ),
+        _Route("DELETE", "/{row_id}", delete, Envelope[None], f"delete_{name}"),
     )
     if resource.items is not None:
         _add_items(router, resource)
@@ -127,34 +148,30 @@ def _add_items(router: APIRouter, resource: Resource) -> None:
         await services.items[name].remove(tenant.partner_id, row_id, item_id)
         return Envelope()
 
-    router.add_api_route(
-        "/{row_id}/items",
-        _typed(add, body=Annotated[Batch[resource.items.create], Body()]),  # type: ignore[name-defined]
-        methods=["POST"],
-        status_code=201,
-        response_model=Envelope[list[stored]],  # type: ignore[valid-type]
-        name=f"add_{name}s",
-    )
-    router.add_api_route(
-        "/{row_id}/items",
-        listing,
-        methods=["GET"],
-        response_model=Envelope[PageOf[stored]],  # type: ignore[valid-type]
-        name=f"list_{name}s",
-    )
-    router.add_api_route(
-        "/{row_id}/items/{item_id}",
-        _typed(update, patch=Annotated[resource.items.patch, Body()]),
-        methods=["PATCH"],
-        response_model=Envelope[stored],  # type: ignore[valid-type]
-        name=f"update_{name}",
-    )
-    router.add_api_route(
-        "/{row_id}/items/{item_id}",
-        remove,
-        methods=["DELETE"],
-        response_model=Envelope[None],
-        name=f"remove_{name}",
+    _add(
+        router,
+        _Route(
+            "POST",
+            "/{row_id}/items",
+            _typed(add, body=Annotated[Batch[resource.items.create], Body()]),  # type: ignore[name-defined]
+            Envelope[list[stored]],  # type: ignore[valid-type]
+            f"add_{name}s",
+        ),
+        _Route(
+            "GET",
+            "/{row_id}/items",
+            listing,
+            Envelope[PageOf[stored]],  # type: ignore[valid-type]
+            f"list_{name}s",
+        ),
+        _Route(
+            "PATCH",
+            "/{row_id}/items/{item_id}",
+            _typed(update, patch=Annotated[resource.items.patch, Body()]),
+            Envelope[stored],  # type: ignore[valid-type]
+            f"update_{name}",
+        ),
+        _Route("DELETE", "/{row_id}/items/{item_id}", remove, Envelope[None], f"remove_{name}"),
     )
 
 
@@ -175,11 +192,14 @@ def _add_shared(router: APIRouter, resource: Resource) -> None:
         found = await services.items[items].items.page(collection.id, 0, SHARED_ITEMS)
         return Envelope(data=shared_model(collection=collection, items=found))
 
-    router.add_api_route(
-        "/shared/{share_id}",
-        shared,
-        methods=["GET"],
-        response_model=Envelope[shared_model],
-        name=f"shared_{name}",
-        summary=f"A shared {resource.title} (public: no tenant headers)",
+    _add(
+        router,
+        _Route(
+            "GET",
+            "/shared/{share_id}",
+            shared,
+            Envelope[shared_model],
+            f"shared_{name}",
+            f"A shared {resource.title} (public: no tenant headers)",
+        ),
     )
