@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from reach.common.exactly_one import ExactlyOne
 from reach.operator.api.cel import cel
 from reach.operator.api.cron import Schedule
 
@@ -54,29 +55,14 @@ class SecretValue(Model):
     secret_key_ref: SecretKeyRef
 
 
-class ConfigValue(Model):
+class ConfigValue(Model, ExactlyOne):
     """A value kept in a ConfigMap or a Secret: exactly one of `configMapKeyRef` and
     `secretKeyRef`, as a container's `env[].valueFrom` says it."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "x-kubernetes-validations": [
-                cel(
-                    "has(self.configMapKeyRef) != has(self.secretKeyRef)",
-                    "set exactly one of configMapKeyRef and secretKeyRef",
-                )
-            ]
-        }
-    )
+    exactly_one = ("config_map_key_ref", "secret_key_ref")
 
     config_map_key_ref: ConfigMapKeyRef | None = None
     secret_key_ref: SecretKeyRef | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> ConfigValue:
-        if (self.config_map_key_ref is None) == (self.secret_key_ref is None):
-            raise ValueError("set exactly one of configMapKeyRef and secretKeyRef")
-        return self
 
 
 class StoreRef(SecretValue):
