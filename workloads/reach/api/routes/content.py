@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
-from reach.api.models import Order, PageOf, Post, Shortcode
-from reach.api.repositories.posts import PostFilter, PostSort
-from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.models import PageOf, Post, Shortcode
+from reach.api.repositories.posts import PostFilter
+from reach.api.routes.deps import PagingDep, PostOrderDep, ServicesDep
 from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
@@ -39,10 +39,10 @@ async def posts(
     profile_id: ProfileId,
     services: ServicesDep,
     paging: PagingDep,
-    sort: PostSort = "publish_time",
-    order: Order = "desc",
+    ordering: PostOrderDep,
 ) -> Envelope[PageOf[Post]]:
+    where = PostFilter(profile_id=profile_id)
     found, total = await services.posts.page(
-        platform, PostFilter(profile_id=profile_id), sort, order, paging.offset, paging.size
+        platform, where, ordering.sort, ordering.order, paging.offset, paging.size
     )
     return Envelope(data=paging.results(found, total))

@@ -1,5 +1,6 @@
 """What routes get injected: the services built at start-up (`reach.api.app.Services`),
-pagination and date ranges. (The tenant comes from `reach.api.tenancy`.)"""
+pagination, the order of a list of posts and date ranges. (The tenant comes from
+`reach.api.tenancy`.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 from fastapi import Depends, Query, Request
 
 from reach.api.envelope import invalid
-from reach.api.models import Page, PageOf
+from reach.api.models import Order, Page, PageOf
+from reach.api.repositories.posts import PostSort
 
 if TYPE_CHECKING:
     from reach.api.app import Services
@@ -48,6 +50,21 @@ async def _paging(
 
 
 PagingDep = Annotated[Paging, Depends(_paging)]
+
+
+@dataclass(frozen=True)
+class PostOrder:
+    """The order a list of posts comes in: newest first unless asked otherwise."""
+
+    sort: PostSort
+    order: Order
+
+
+async def _post_order(sort: PostSort = "publish_time", order: Order = "desc") -> PostOrder:
+    return PostOrder(sort=sort, order=order)
+
+
+PostOrderDep = Annotated[PostOrder, Depends(_post_order)]
 
 
 # A range longer than this is refused: a year of days is what a dashboard chart shows.
