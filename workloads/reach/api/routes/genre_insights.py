@@ -9,10 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
-from reach.api.models import Genre, Order, PageOf, Post
-from reach.api.repositories.analytics import GenreSort
+from reach.api.models import Genre, PageOf, Post
 from reach.api.repositories.posts import PostFilter
-from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.routes.deps import GenreOrderDep, PagingDep, ServicesDep
 from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
@@ -30,10 +29,11 @@ async def genres(
     platform: SocialNetwork,
     services: ServicesDep,
     paging: PagingDep,
-    sort: GenreSort = "creators",
-    order: Order = "desc",
+    ordering: GenreOrderDep,
 ) -> Envelope[PageOf[Genre]]:
-    found, total = await services.genres.page(platform, sort, order, paging.offset, paging.size)
+    found, total = await services.genres.page(
+        platform, ordering.sort, ordering.order, paging.offset, paging.size
+    )
     return Envelope(data=paging.results(found, total))
 
 

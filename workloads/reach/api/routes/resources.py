@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Depends, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
-from reach.api.models import Batch, Order, PageOf, Shared
+from reach.api.models import Batch, PageOf, Shared
 from reach.api.resources import Resource
-from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.routes.deps import Ordering, PagingDep, ServicesDep, order_by
 from reach.api.tenancy import CurrentTenant
 
 Id = Annotated[int, Path(ge=1, lt=2**63)]
@@ -52,6 +52,11 @@ def _add(router: APIRouter, *routes: _Route) -> None:
         )
 
 
+def _ordering(resource: Resource) -> Any:
+    by = order_by(Literal[resource.table.sorts], "created_at")
+    return Annotated[Ordering[Any], Depends(by)]
+
+
 def resource_router(resource: Resource) -> APIRouter:
     name = resource.table.name
     stored = resource.table.stored
@@ -64,11 +69,10 @@ def resource_router(resource: Resource) -> APIRouter:
         tenant: CurrentTenant,
         services: ServicesDep,
         paging: PagingDep,
-        sort: Any = "created_at",
-        order: Order = "desc",
+        ordering: Any,
     ) -> Any:
         found, total = await services.resources[name].page(
-            tenant.partner_id, sort, order, paging.offset, paging.size
+            tenant.partner_id, ordering.sort, ordering.order, paging.offset, paging.size
         )
         return Envelope(data=paging.results(found, total))
 
@@ -99,7 +103,7 @@ def resource_router(resource: Resource) -> APIRouter:
         _Route(
             "GET",
             "",
-            _typed(listing, sort=Literal[resource.table.sorts]),
+            _typed(listing, ordering=_ordering(resource)),
             Envelope[PageOf[stored]],  # type: ignore[valid-type]
             f"list_{name}",
             f"The partner's {resource.title}s, sorted and paged",
