@@ -46,6 +46,13 @@ async def test_a_post_and_a_creators_posts(
     )
     assert [p["likes"] for p in liked.json()["data"]["results"]] == [50, 20]
     assert liked.json()["data"]["page"] == {"offset": 0, "size": 2, "total": 3}
+    least_liked = await client.get(
+        f"{URL}/profile/instagram/ig-asha/posts",
+        params={"sort": "likes", "order": "asc"},
+        headers=headers,
+    )
+    likes = [p["likes"] for p in least_liked.json()["data"]["results"]]
+    assert likes == sorted(likes) and likes[-1] == 50
 
 
 async def test_bad_sort_and_shortcode_are_422(client: httpx.AsyncClient, tenants: Tenants) -> None:

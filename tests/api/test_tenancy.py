@@ -29,6 +29,21 @@ async def test_requests_without_the_gateway_headers_are_unauthenticated(
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "/content-service/api/post/instagram/abcdef",
+        "/genre-insights-service/api/genre/youtube",
+        "/social-profile-service/api/profile/instagram/ig0001/time-series",
+    ],
+)
+async def test_routes_that_read_nothing_of_the_tenant_still_require_one(
+    client: httpx.AsyncClient, url: str
+) -> None:
+    response = await client.get(url)
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "UNAUTHENTICATED")
+
+
+@pytest.mark.parametrize(
     ("partner_id", "plan", "problem"),
     [
         ("abc", "PRO", "x-bb-partner-id"),

@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from reach.operator.api import KINDS
+from reach.operator.api.common import CustomResource, ScheduledSpec, plural_of
 from reach.operator.crds import rendered, structural_schema
 
 from .conftest import every_sample, load_samples
@@ -22,6 +23,29 @@ def test_checked_in_crds_match_the_models() -> None:
         if not (CRDS / name).exists() or (CRDS / name).read_text() != text
     ]
     assert not stale, f"crds/ is stale for {stale}: run `make crds`"
+
+
+def test_printer_columns_follow_the_models() -> None:
+    for kind in KINDS:
+        names = [column.name for column in kind.printer_columns()]
+        assert names[-3:] == ["Ready", "Reason", "Age"], kind.kind
+        scheduled = issubclass(kind.spec_model, ScheduledSpec)
+        assert ("Last Success" in names) == scheduled, kind.kind
+        assert ("Depth" in names) == kind.scalable(), kind.kind
+        assert len(set(names)) == len(names), kind.kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "plural"),
+    [("Platform", "platforms"), ("FollowerAnalysis", "followeranalyses"), ("Address", "addresses")],
+)
+def test_plural_of(kind: str, plural: str) -> None:
+    assert plural_of(kind) == plural
+
+
+def test_a_kind_without_a_description_is_refused() -> None:
+    with pytest.raises(TypeError, match="docstring"):
+        type("Undescribed", (CustomResource,), {})
 
 
 def test_every_kind_has_a_sample_that_its_model_accepts() -> None:

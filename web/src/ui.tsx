@@ -6,6 +6,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { ApiProblem, type Plan, type Problem, plan } from "./api";
 import { when } from "./format";
+import type { Platform } from "./models";
 
 export function navigate(path: string): void {
   history.pushState(null, "", path);
@@ -169,4 +170,45 @@ export function Field(props: { label: string; children: ComponentChildren; hint?
       {props.hint && <small>{props.hint}</small>}
     </label>
   );
+}
+
+/** A select of labelled options (`[value, label]`), handing `onChoose` the value chosen. */
+export function Choice<T extends string>(props: {
+  name: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChoose: (value: T) => void;
+}) {
+  return (
+    <select name={props.name} value={props.value} onChange={(e) => props.onChoose(e.currentTarget.value as T)}>
+      {props.options.map(([value, label]) => (
+        <option value={value}>{label}</option>
+      ))}
+    </select>
+  );
+}
+
+/** The social networks as options, named as a person reads them. */
+export const NETWORKS: readonly (readonly [Platform, string])[] = [
+  ["instagram", "Instagram"],
+  ["youtube", "YouTube"],
+];
+
+/** The headings of a table's columns, in a header row. */
+export function Headings({ names }: { names: readonly string[] }) {
+  return (
+    <>
+      {names.map((name) => (
+        <th scope="col">{name}</th>
+      ))}
+    </>
+  );
+}
+
+/** A form's submit handler: the browser does not navigate, `act` runs instead. */
+export function submitted(act: () => void): (event: Event) => void {
+  return (event) => {
+    event.preventDefault();
+    act();
+  };
 }

@@ -109,10 +109,10 @@ def render(kind: type[CustomResource]) -> dict[str, Any]:
                 **({"priority": c.priority} if c.priority else {}),
                 **({"description": c.description} if c.description else {}),
             }
-            for c in kind.columns
+            for c in kind.printer_columns()
         ],
     }
-    if kind.scalable:
+    if kind.scalable():
         version["subresources"]["scale"] = {
             "specReplicasPath": ".spec.workers",
             "statusReplicasPath": ".status.replicas",

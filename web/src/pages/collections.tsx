@@ -16,7 +16,7 @@ import type {
   Profile,
   ProfileItem,
 } from "../models";
-import { Chart, Field, Link, Notice, asProblem, useLoad } from "../ui";
+import { Chart, Choice, Field, Link, NETWORKS, Notice, asProblem, submitted, useLoad } from "../ui";
 
 const SERVICE: Record<CollectionKind, string> = {
   profile: "/profile-collection-service/api/collection",
@@ -73,15 +73,14 @@ function Kind({ kind, title, created }: { kind: CollectionKind; title: string; c
       </ul>
       {stored.data?.length === 0 && <p>None yet.</p>}
       <form
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={submitted(() => {
           const body = kind === "profile" ? { name, source: "SAAS" } : { name, source: "SAAS", show_in_report: true };
           act(() => call("POST", SERVICE[kind], body), () => {
             setName("");
             stored.reload();
             created?.();
           });
-        }}
+        })}
       >
         <Field label={`New ${kind} collection name`}>
           <input name={`${kind}-collection-name`} required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -112,14 +111,13 @@ function Groups({ created }: { created: number }) {
         ))}
       </ul>
       <form
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={submitted(() => {
           act(() => call("POST", GROUPS, { name, collection_ids: chosen }), () => {
             setName("");
             setChosen([]);
             groups.reload();
           });
-        }}
+        })}
       >
         <Field label="New group name">
           <input name="group-name" required maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
@@ -174,8 +172,7 @@ export function Collection({ kind, id }: { kind: CollectionKind; id: number }) {
       <form
         class="panel filters"
         aria-label="Add to this collection"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={submitted(() => {
           const item =
             kind === "profile"
               ? { platform, platform_profile_id: key.trim() }
@@ -184,13 +181,10 @@ export function Collection({ kind, id }: { kind: CollectionKind; id: number }) {
             setKey("");
             items.reload();
           });
-        }}
+        })}
       >
         <Field label="Platform">
-          <select name="item-platform" value={platform} onChange={(e) => setPlatform(e.currentTarget.value)}>
-            <option value="instagram">Instagram</option>
-            <option value="youtube">YouTube</option>
-          </select>
+          <Choice name="item-platform" value={platform} options={NETWORKS} onChoose={setPlatform} />
         </Field>
         <Field label={kind === "profile" ? "Profile id" : "Post shortcode"}>
           <input name="item-key" required value={key} onInput={(e) => setKey(e.currentTarget.value)} />
@@ -314,14 +308,13 @@ export function AddToCollection({ profile }: { profile: Profile }) {
   return (
     <form
       class="inline"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={submitted(() => {
         const target = chosen || String(stored.data![0].id);
         const item = { platform: profile.platform, platform_profile_id: profile.profile_id };
         act(() => call("POST", `${SERVICE.profile}/${target}/items`, { items: [item] }), () =>
           setDone(stored.data!.find((c) => String(c.id) === target)?.name ?? target),
         );
-      }}
+      })}
     >
       <Field label="Collection">
         <select name="collection" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)}>

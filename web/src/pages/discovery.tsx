@@ -4,7 +4,7 @@ import { call } from "../api";
 import { count, percent } from "../format";
 import type { Platform, Profile, SearchResult } from "../models";
 import { EMPTY, type Filters, type Sort, searchBody } from "../search";
-import { Field, Link, Notice, navigate, useLoad } from "../ui";
+import { Choice, Field, Headings, Link, NETWORKS, Notice, navigate, submitted, useLoad } from "../ui";
 
 export function Discovery() {
   const [platform, setPlatform] = useState<Platform>("instagram");
@@ -46,21 +46,17 @@ export function Discovery() {
         <form
           class="panel"
           aria-labelledby="lookup-title"
-          onSubmit={(e) => {
-            e.preventDefault();
+          onSubmit={submitted(() => {
             const wanted = handle.trim().replace(/^@/, "");
             if (wanted) navigate(`/profile/${platform}/${encodeURIComponent(wanted)}`);
-          }}
+          })}
         >
           <h2 id="lookup-title">Find a creator</h2>
           <Field label="Platform">
-            <select name="platform" value={platform} onChange={(e) => {
-              setPlatform(e.currentTarget.value as Platform);
+            <Choice name="platform" value={platform} options={NETWORKS} onChoose={(v) => {
+              setPlatform(v);
               setCursors([null]);
-            }}>
-              <option value="instagram">Instagram</option>
-              <option value="youtube">YouTube</option>
-            </select>
+            }} />
           </Field>
           <Field label="Handle" hint="Not in Reach yet? It is fetched while you wait.">
             <input name="handle" required value={handle} onInput={(e) => setHandle(e.currentTarget.value)} />
@@ -70,11 +66,10 @@ export function Discovery() {
         <form
           class="panel filters"
           aria-labelledby="filters-title"
-          onSubmit={(e) => {
-            e.preventDefault();
+          onSubmit={submitted(() => {
             setCursors([null]);
             setFilters(draft);
-          }}
+          })}
         >
           <h2 id="filters-title">Filter creators</h2>
           <Field label="Category">{text("category")}</Field>
@@ -117,9 +112,7 @@ export function Discovery() {
                   </button>
                 </th>
               ))}
-              <th scope="col">Category</th>
-              <th scope="col">Language</th>
-              <th scope="col">Country</th>
+              <Headings names={["Category", "Language", "Country"]} />
             </tr>
           </thead>
           <tbody>

@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { call } from "../api";
 import { count, day, percent } from "../format";
 import type { Leaderboard } from "../models";
-import { Field, Link, Notice, useLoad } from "../ui";
+import { Choice, Field, Headings, Link, NETWORKS, Notice, submitted, useLoad } from "../ui";
 import { Change } from "./profile";
 
 const SIZE = 25;
@@ -28,40 +28,28 @@ export function Leaderboards() {
       <form
         class="panel filters"
         aria-label="Which leaderboard"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={submitted(() => {
           setOffset(0);
           setApplied(value.trim());
-        }}
+        })}
       >
         <Field label="Platform">
-          <select name="platform" value={platform} onChange={(e) => {
-            setPlatform(e.currentTarget.value);
+          <Choice name="platform" value={platform} options={[...NETWORKS, ["cross_platform", "Cross-platform"]]} onChoose={(v) => {
+            setPlatform(v);
             setOffset(0);
-          }}>
-            <option value="instagram">Instagram</option>
-            <option value="youtube">YouTube</option>
-            <option value="cross_platform">Cross-platform</option>
-          </select>
+          }} />
         </Field>
         <Field label="Ranked by">
-          <select name="metric" value={metric} onChange={(e) => {
-            setMetric(e.currentTarget.value);
+          <Choice name="metric" value={metric} options={[["followers", "Followers"], ["engagement_rate", "Engagement rate"]]} onChoose={(v) => {
+            setMetric(v);
             setOffset(0);
-          }}>
-            <option value="followers">Followers</option>
-            <option value="engagement_rate">Engagement rate</option>
-          </select>
+          }} />
         </Field>
         <Field label="Within">
-          <select name="dimension" value={dimension} onChange={(e) => {
-            setDimension(e.currentTarget.value as "" | "category" | "language");
+          <Choice name="dimension" value={dimension} options={[["", "Everyone"], ["category", "A category"], ["language", "A language"]]} onChoose={(v) => {
+            setDimension(v);
             setOffset(0);
-          }}>
-            <option value="">Everyone</option>
-            <option value="category">A category</option>
-            <option value="language">A language</option>
-          </select>
+          }} />
         </Field>
         {dimension && (
           <Field label={dimension === "category" ? "Category" : "Language"}>
@@ -84,14 +72,7 @@ export function Leaderboards() {
           </caption>
           <thead>
             <tr>
-              <th scope="col">Rank</th>
-              <th scope="col">Change</th>
-              <th scope="col">Creator</th>
-              <th scope="col">Platform</th>
-              <th scope="col">Followers</th>
-              <th scope="col">Engagement</th>
-              <th scope="col">Category</th>
-              <th scope="col">Language</th>
+              <Headings names={["Rank", "Change", "Creator", "Platform", "Followers", "Engagement", "Category", "Language"]} />
             </tr>
           </thead>
           <tbody>

@@ -2,7 +2,7 @@
 import { call } from "../api";
 import { day, exact } from "../format";
 import type { Usage } from "../models";
-import { Notice, useLoad } from "../ui";
+import { Headings, Notice, useLoad } from "../ui";
 
 export function UsagePage() {
   const usage = useLoad(() => call<Usage[]>("GET", "/usage-service/api/usage").then((a) => a.data), []);
@@ -20,10 +20,7 @@ export function UsagePage() {
           </caption>
           <thead>
             <tr>
-              <th scope="col">Module</th>
-              <th scope="col">Used</th>
-              <th scope="col">Limit</th>
-              <th scope="col">Share of the limit</th>
+              <Headings names={["Module", "Used", "Limit", "Share of the limit"]} />
             </tr>
           </thead>
           <tbody>

@@ -77,6 +77,13 @@ def not_found(what: str) -> ApiError:
     return ApiError(404, f"{what} not found")
 
 
+def existing(found: T | None, what: str) -> T:
+    """What a lookup found; nothing found is a 404 naming `what` was looked for."""
+    if found is None:
+        raise not_found(what)
+    return found
+
+
 def render(
     envelope: Envelope[Any], status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:

@@ -108,9 +108,14 @@ class ProfileLookup(BaseModel):
     refresh: Refresh | None = None
 
 
-class SearchRequest(BaseModel):
+class RequestBody(BaseModel):
+    """What a client sends: an unknown field is refused, as the typo it most likely is, rather
+    than dropped."""
+
     model_config = ConfigDict(extra="forbid")
 
+
+class SearchRequest(RequestBody):
     followers_min: int | None = Field(default=None, ge=0, lt=2**63)
     followers_max: int | None = Field(default=None, ge=0, lt=2**63)
     engagement_min: float | None = Field(default=None, ge=0)
@@ -185,11 +190,10 @@ class LeaderboardRanking(BaseModel):
     page: Page
 
 
-class Patch(BaseModel):
+class Patch(RequestBody):
     """A partial update: a field left out is kept. Null erases only the fields listed in
     `nullable`; the others are NOT NULL columns, so null there is refused."""
 
-    model_config = ConfigDict(extra="forbid")
     nullable: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="before")
@@ -209,10 +213,8 @@ class PageOf(BaseModel, Generic[T]):
     page: Page
 
 
-class Batch(BaseModel, Generic[T]):
+class Batch(RequestBody, Generic[T]):
     """Items added in one request (an item whose key is already there is updated)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     items: list[T] = Field(min_length=1, max_length=500)
 
@@ -229,9 +231,7 @@ Source = Literal["SAAS", "CAMPAIGN"]
 Custom = Annotated[JsonObject, Field(description="The partner's own fields for this item.")]
 
 
-class ProfileCollectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileCollectionIn(RequestBody):
     name: Name
     description: Text | None = Field(default=None, max_length=2000)
     source: Source = "SAAS"
@@ -255,9 +255,7 @@ class ProfileCollection(BaseModel):
     updated_at: datetime
 
 
-class ProfileItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileItemIn(RequestBody):
     platform: SocialNetwork
     platform_profile_id: Text = Field(min_length=1, max_length=100)
     custom_data: Custom = Field(default_factory=dict)
@@ -288,9 +286,7 @@ Frequency = Annotated[
 Shortcode = Annotated[str, Field(pattern=INSTAGRAM_SHORTCODE)]
 
 
-class PostCollectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PostCollectionIn(RequestBody):
     name: Name
     source: Source = "SAAS"
     ingestion_frequency: Frequency | None = None
@@ -317,9 +313,7 @@ class PostCollection(BaseModel):
     updated_at: datetime
 
 
-class PostItemIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PostItemIn(RequestBody):
     platform: SocialNetwork
     post_shortcode: Shortcode
     show_in_report: bool = True
@@ -347,9 +341,7 @@ CollectionIds = Annotated[
 ]
 
 
-class CollectionGroupIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CollectionGroupIn(RequestBody):
     name: Name
     collection_ids: CollectionIds = Field(default_factory=list)
 
@@ -373,9 +365,7 @@ Keywords = Annotated[
 ]
 
 
-class KeywordCollectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class KeywordCollectionIn(RequestBody):
     name: Name
     platform: SocialNetwork
     keywords: Keywords
@@ -476,9 +466,7 @@ class Usage(BaseModel):
     valid_to: datetime
 
 
-class ActivityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ActivityIn(RequestBody):
     activity_type: Text = Field(min_length=1, max_length=100)
     entity_type: Text | None = Field(default=None, max_length=100)
     entity_id: Text | None = Field(default=None, max_length=200)

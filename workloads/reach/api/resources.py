@@ -28,90 +28,88 @@ class ItemResource:
 
 @dataclass(frozen=True)
 class Resource:
+    """A resource named by its table (`collection_group`): its title in messages ("collection
+    group"), its OpenAPI tag ("collection groups") and its routes' prefix (the service named
+    after it, then its last word: `/collection-group-service/api/group`)."""
+
     table: Table[Any]
-    title: str
-    prefix: str
-    tag: str
     create: type[BaseModel]
     patch: type[BaseModel]
     items: ItemResource | None = None
     # Resources with a public read-only link by `share_id`.
     shared: bool = False
 
+    @property
+    def title(self) -> str:
+        return self.table.name.replace("_", " ")
 
-def _item_count(item_table: str) -> dict[str, str]:
-    return {"items": f"(SELECT count(*) FROM {item_table} c WHERE c.collection_id = t.id)"}
+    @property
+    def tag(self) -> str:
+        return f"{self.title}s"
+
+    @property
+    def prefix(self) -> str:
+        name = self.table.name
+        return f"/{name.replace('_', '-')}-service/api/{name.rsplit('_', 1)[-1]}"
 
 
-PROFILE_COLLECTIONS: Final = Resource(
-    table=Table(
-        "profile_collection",
-        m.ProfileCollection,
-        computed=_item_count("profile_collection_item"),
-        generated={"share_id": new_share_id},
-    ),
-    title="profile collection",
-    prefix="/profile-collection-service/api/collection",
-    tag="profile collections",
-    create=m.ProfileCollectionIn,
-    patch=m.ProfileCollectionPatch,
-    items=ItemResource(
-        ItemTable(
-            "profile_collection_item",
-            "profile_collection",
-            m.ProfileItem,
-            key=("platform", "platform_profile_id"),
-            types={"platform": "text", "platform_profile_id": "text", "custom_data": "jsonb"},
+# A resource's stored, create and patch models.
+Models = tuple[type[BaseModel], type[BaseModel], type[BaseModel]]
+
+# PostgreSQL type of each JSON type an item's create model takes.
+_PG_TYPES: Final = {
+    "string": "text",
+    "boolean": "boolean",
+    "integer": "bigint",
+    "number": "double precision",
+    "object": "jsonb",
+}
+
+
+def _pg_types(create: type[BaseModel]) -> dict[str, str]:
+    """The PostgreSQL type of each field an item is created with, from its JSON type."""
+    properties = create.model_json_schema()["properties"]
+    return {name: _PG_TYPES[field["type"]] for name, field in properties.items()}
+
+
+def _collection(noun: str, models: Models, item_models: Models, key: tuple[str, ...]) -> Resource:
+    """A collection of profiles or posts: its items (unique per `key`), their count, and a
+    public share link."""
+    name, items = f"{noun}_collection", f"{noun}_collection_item"
+    stored, create, patch = models
+    item, item_create, item_patch = item_models
+    count = f"(SELECT count(*) FROM {items} c WHERE c.collection_id = t.id)"
+    return Resource(
+        Table(name, stored, computed={"items": count}, generated={"share_id": new_share_id}),
+        create,
+        patch,
+        items=ItemResource(
+            ItemTable(items, name, item, key=key, types=_pg_types(item_create)),
+            item_create,
+            item_patch,
         ),
-        m.ProfileItemIn,
-        m.ProfileItemPatch,
-    ),
-    shared=True,
+        shared=True,
+    )
+
+
+PROFILE_COLLECTIONS: Final = _collection(
+    "profile",
+    (m.ProfileCollection, m.ProfileCollectionIn, m.ProfileCollectionPatch),
+    (m.ProfileItem, m.ProfileItemIn, m.ProfileItemPatch),
+    key=("platform", "platform_profile_id"),
 )
-POST_COLLECTIONS: Final = Resource(
-    table=Table(
-        "post_collection",
-        m.PostCollection,
-        computed=_item_count("post_collection_item"),
-        generated={"share_id": new_share_id},
-    ),
-    title="post collection",
-    prefix="/post-collection-service/api/collection",
-    tag="post collections",
-    create=m.PostCollectionIn,
-    patch=m.PostCollectionPatch,
-    items=ItemResource(
-        ItemTable(
-            "post_collection_item",
-            "post_collection",
-            m.PostItem,
-            key=("platform", "post_shortcode"),
-            types={
-                "platform": "text",
-                "post_shortcode": "text",
-                "show_in_report": "boolean",
-                "custom_data": "jsonb",
-            },
-        ),
-        m.PostItemIn,
-        m.PostItemPatch,
-    ),
-    shared=True,
+POST_COLLECTIONS: Final = _collection(
+    "post",
+    (m.PostCollection, m.PostCollectionIn, m.PostCollectionPatch),
+    (m.PostItem, m.PostItemIn, m.PostItemPatch),
+    key=("platform", "post_shortcode"),
 )
 COLLECTION_GROUPS: Final = Resource(
-    table=Table("collection_group", m.CollectionGroup),
-    title="collection group",
-    prefix="/collection-group-service/api/group",
-    tag="collection groups",
-    create=m.CollectionGroupIn,
-    patch=m.CollectionGroupPatch,
+    Table("collection_group", m.CollectionGroup), m.CollectionGroupIn, m.CollectionGroupPatch
 )
 KEYWORD_COLLECTIONS: Final = Resource(
-    table=Table("keyword_collection", m.KeywordCollection),
-    title="keyword collection",
-    prefix="/keyword-collection-service/api/collection",
-    tag="keyword collections",
-    create=m.KeywordCollectionIn,
-    patch=m.KeywordCollectionPatch,
+    Table("keyword_collection", m.KeywordCollection),
+    m.KeywordCollectionIn,
+    m.KeywordCollectionPatch,
 )
 RESOURCES: Final = (PROFILE_COLLECTIONS, POST_COLLECTIONS, COLLECTION_GROUPS, KEYWORD_COLLECTIONS)

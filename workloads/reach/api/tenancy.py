@@ -112,4 +112,6 @@ async def _tenant(
     return Tenant(partner_id=number, plan=plan)
 
 
-CurrentTenant = Annotated[Tenant, Depends(_tenant)]
+# A router whose routes read nothing of the tenant still requires one: `dependencies=[TENANTED]`.
+TENANTED = Depends(_tenant)
+CurrentTenant = Annotated[Tenant, TENANTED]

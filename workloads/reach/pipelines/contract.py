@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+
+from reach.common.exactly_one import ExactlyOne
 
 PG_IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
 CH_TABLE = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$"
@@ -69,17 +71,8 @@ class ConfigModel(BaseModel):
     )
 
 
-class SyncSource(ConfigModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "x-kubernetes-validations": [
-                {
-                    "rule": "has(self.query) != has(self.table)",
-                    "message": "set exactly one of query and table",
-                }
-            ]
-        }
-    )
+class SyncSource(ConfigModel, ExactlyOne):
+    exactly_one = ("query", "table")
 
     query: str | None = Field(
         default=None, max_length=65_536, description="One ClickHouse SELECT (or WITH ... SELECT)."
@@ -90,12 +83,6 @@ class SyncSource(ConfigModel):
     @classmethod
     def _one_select(cls, query: str | None) -> str | None:
         return None if query is None else check_select(query)
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> SyncSource:
-        if (self.query is None) == (self.table is None):
-            raise ValueError("set exactly one of query and table")
-        return self
 
 
 class SyncTarget(ConfigModel):

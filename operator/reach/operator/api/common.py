@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from reach.common.exactly_one import ExactlyOne
 from reach.operator.api.cel import cel
 from reach.operator.api.cron import Schedule
 
@@ -54,29 +55,14 @@ class SecretValue(Model):
     secret_key_ref: SecretKeyRef
 
 
-class ConfigValue(Model):
+class ConfigValue(Model, ExactlyOne):
     """A value kept in a ConfigMap or a Secret: exactly one of `configMapKeyRef` and
     `secretKeyRef`, as a container's `env[].valueFrom` says it."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "x-kubernetes-validations": [
-                cel(
-                    "has(self.configMapKeyRef) != has(self.secretKeyRef)",
-                    "set exactly one of configMapKeyRef and secretKeyRef",
-                )
-            ]
-        }
-    )
+    exactly_one = ("config_map_key_ref", "secret_key_ref")
 
     config_map_key_ref: ConfigMapKeyRef | None = None
     secret_key_ref: SecretKeyRef | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> ConfigValue:
-        if (self.config_map_key_ref is None) == (self.secret_key_ref is None):
-            raise ValueError("set exactly one of configMapKeyRef and secretKeyRef")
-        return self
 
 
 class StoreRef(SecretValue):
@@ -237,29 +223,69 @@ class Column(Model):
     description: str = ""
 
 
-READY_COLUMN = Column(
-    name="Ready", type="string", json_path='.status.conditions[?(@.type=="Ready")].status'
+# The columns every kind ends with: whether it is Ready, why (with `-o wide`), and its age.
+STATUS_COLUMNS = (
+    Column(name="Ready", type="string", json_path='.status.conditions[?(@.type=="Ready")].status'),
+    Column(
+        name="Reason",
+        type="string",
+        json_path='.status.conditions[?(@.type=="Ready")].reason',
+        priority=1,
+    ),
+    Column(name="Age", type="date", json_path=".metadata.creationTimestamp"),
 )
-REASON_COLUMN = Column(
-    name="Reason",
-    type="string",
-    json_path='.status.conditions[?(@.type=="Ready")].reason',
-    priority=1,
+# Before them, a scheduled kind's (ScheduledSpec, ScheduledStatus) columns.
+SCHEDULED_COLUMNS = (
+    Column(name="Schedule", type="string", json_path=".spec.schedule"),
+    Column(name="Suspend", type="boolean", json_path=".spec.suspend"),
+    Column(name="Last Success", type="date", json_path=".status.lastSuccessfulTime"),
 )
-AGE_COLUMN = Column(name="Age", type="date", json_path=".metadata.creationTimestamp")
+# Or a scaled kind's (ScaledStatus) columns.
+SCALED_COLUMNS = (
+    Column(name="Workers", type="integer", json_path=".status.replicas"),
+    Column(name="Depth", type="integer", json_path=".status.queueDepth"),
+)
+
+
+def plural_of(kind: str) -> str:
+    """The lower-case plural Kubernetes names a kind's resources by (`followeranalyses`)."""
+    singular = kind.lower()
+    if singular.endswith("is"):
+        return singular[:-2] + "es"
+    return singular + ("es" if singular.endswith("s") else "s")
 
 
 class CustomResource:
-    """A kind: its names, how `kubectl get` shows it, and its spec and status models."""
+    """A kind, named by its class and described by its docstring (one paragraph): its spec and
+    status models, and how `kubectl get` shows it (its own `columns`, then those of a scheduled
+    or scaled kind, then STATUS_COLUMNS). A kind whose status is a ScaledStatus has the scale
+    subresource."""
 
     kind: ClassVar[str]
     plural: ClassVar[str]
-    short_names: ClassVar[tuple[str, ...]]
     description: ClassVar[str]
+    short_names: ClassVar[tuple[str, ...]]
     columns: ClassVar[tuple[Column, ...]]
     spec_model: ClassVar[type[Model]]
     status_model: ClassVar[type[Status]] = Status
-    scalable: ClassVar[bool] = False
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        if not cls.__doc__:
+            raise TypeError(f"{cls.__name__}: a kind's docstring is its CRD's description")
+        cls.kind = cls.__name__
+        cls.plural = plural_of(cls.kind)
+        cls.description = " ".join(cls.__doc__.split())
+
+    @classmethod
+    def printer_columns(cls) -> tuple[Column, ...]:
+        scheduled = issubclass(cls.spec_model, ScheduledSpec)
+        family = SCHEDULED_COLUMNS if scheduled else SCALED_COLUMNS if cls.scalable() else ()
+        return (*cls.columns, *family, *STATUS_COLUMNS)
+
+    @classmethod
+    def scalable(cls) -> bool:
+        return issubclass(cls.status_model, ScaledStatus)
 
     @classmethod
     def singular(cls) -> str:

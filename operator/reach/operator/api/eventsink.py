@@ -8,16 +8,13 @@ definitions (`reach.ingest.routing`, `reach.ingest.tables`), which this model na
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from reach.ingest.routing import SINKS
 from reach.operator.api.cel import immutable
 from reach.operator.api.common import (
-    AGE_COLUMN,
-    READY_COLUMN,
-    REASON_COLUMN,
     Autoscaling,
     Column,
     CustomResource,
@@ -67,20 +64,13 @@ class EventSinkSpec(PlatformBound):
 
 
 class EventSink(CustomResource):
-    kind = "EventSink"
-    plural = "eventsinks"
+    """Runs an ingestion sink: its queue drained into its ClickHouse table."""
+
     short_names = ("esink",)
-    description = "Runs an ingestion sink: its queue drained into its ClickHouse table."
     spec_model = EventSinkSpec
     status_model = EventSinkStatus
-    scalable = True
-    columns: ClassVar[tuple[Column, ...]] = (
+    columns = (
         Column(name="Sink", type="string", json_path=".spec.sink"),
         Column(name="Queue", type="string", json_path=".status.queue"),
-        Column(name="Depth", type="integer", json_path=".status.queueDepth"),
-        Column(name="Workers", type="integer", json_path=".status.replicas"),
         Column(name="Table", type="string", json_path=".status.table"),
-        READY_COLUMN,
-        REASON_COLUMN,
-        AGE_COLUMN,
     )

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from reach.common.networks import SocialNetwork
 from reach.followers.contract import AnalysisSummary
 from reach.operator.api.cel import immutable
 from reach.operator.api.common import (
-    AGE_COLUMN,
-    READY_COLUMN,
     Column,
     CustomResource,
     PlatformBound,
@@ -43,13 +39,12 @@ class FollowerAnalysisStatus(Status):
 
 
 class FollowerAnalysis(CustomResource):
-    kind = "FollowerAnalysis"
-    plural = "followeranalyses"
+    """Scores a creator's followers for authenticity in parallel shards."""
+
     short_names = ("fanalysis",)
-    description = "Scores a creator's followers for authenticity in parallel shards."
     spec_model = FollowerAnalysisSpec
     status_model = FollowerAnalysisStatus
-    columns: ClassVar[tuple[Column, ...]] = (
+    columns = (
         Column(name="Creator", type="string", json_path=".spec.creatorId"),
         Column(name="Progress", type="string", json_path=".status.progress"),
         Column(name="Fake %", type="number", json_path=".status.result.fakePercent"),
@@ -58,6 +53,4 @@ class FollowerAnalysis(CustomResource):
             type="string",
             json_path='.status.conditions[?(@.type=="Succeeded")].status',
         ),
-        READY_COLUMN,
-        AGE_COLUMN,
     )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from reach.common.networks import SocialNetwork
 from reach.operator.api.cel import cel
 from reach.operator.api.common import (
-    AGE_COLUMN,
-    READY_COLUMN,
     Column,
     CustomResource,
     ScheduledSpec,
@@ -61,18 +59,12 @@ class LeaderboardSpec(ScheduledSpec):
 
 
 class Leaderboard(CustomResource):
-    kind = "Leaderboard"
-    plural = "leaderboards"
+    """A ranking rebuilt by dbt on a schedule and synced to PostgreSQL."""
+
     short_names = ("lboard",)
-    description = "A ranking rebuilt by dbt on a schedule and synced to PostgreSQL."
     spec_model = LeaderboardSpec
     status_model = ScheduledStatus
-    columns: ClassVar[tuple[Column, ...]] = (
+    columns = (
         Column(name="Network", type="string", json_path=".spec.network"),
         Column(name="Metric", type="string", json_path=".spec.metric"),
-        Column(name="Schedule", type="string", json_path=".spec.schedule"),
-        Column(name="Suspend", type="boolean", json_path=".spec.suspend"),
-        Column(name="Last Success", type="date", json_path=".status.lastSuccessfulTime"),
-        READY_COLUMN,
-        AGE_COLUMN,
     )

@@ -3,21 +3,17 @@ stores and the schema job."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from reach.operator.api.cel import cel, cel_list
 from reach.operator.api.common import (
-    AGE_COLUMN,
-    READY_COLUMN,
-    REASON_COLUMN,
     Column,
     ConfigValue,
     CustomResource,
     Model,
     SecretValue,
-    Status,
     Stores,
 )
 from reach.operator.api.cron import Schedule
@@ -218,20 +214,13 @@ class PlatformSpec(Model):
 
 
 class Platform(CustomResource):
-    kind = "Platform"
-    plural = "platforms"
+    """Shared Reach services (api, gateway, ingest, scraper API and listeners) and the stores
+    they use."""
+
     short_names = ("rplat",)
-    description = (
-        "Shared Reach services (api, gateway, ingest, scraper API and listeners) and the stores "
-        "they use."
-    )
     spec_model = PlatformSpec
-    status_model = Status
-    columns: ClassVar[tuple[Column, ...]] = (
+    columns = (
         Column(name="Image", type="string", json_path=".spec.image"),
         Column(name="API", type="integer", json_path=".spec.api.replicas"),
         Column(name="Ingest", type="integer", json_path=".spec.ingest.replicas"),
-        READY_COLUMN,
-        REASON_COLUMN,
-        AGE_COLUMN,
     )

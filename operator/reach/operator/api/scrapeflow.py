@@ -8,17 +8,14 @@ schedule's `enqueueParams` are checked the way the enqueuer checks them (at admi
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator
 
 from reach.common.networks import SOCIAL_NETWORKS, SocialNetwork
 from reach.operator.api.cel import cel, cel_list, cel_string, immutable
 from reach.operator.api.common import (
-    AGE_COLUMN,
     PLATFORM_OR_STORES,
-    READY_COLUMN,
-    REASON_COLUMN,
     Autoscaling,
     Column,
     CustomResource,
@@ -109,19 +106,12 @@ class ScrapeFlowSpec(PlatformBound):
 
 
 class ScrapeFlow(CustomResource):
-    kind = "ScrapeFlow"
-    plural = "scrapeflows"
+    """A scraping flow: workers, fallback sources, rate limits, schedule."""
+
     short_names = ("sflow",)
-    description = "A scraping flow: workers, fallback sources, rate limits, schedule."
     spec_model = ScrapeFlowSpec
     status_model = ScaledStatus
-    scalable = True
-    columns: ClassVar[tuple[Column, ...]] = (
+    columns = (
         Column(name="Network", type="string", json_path=".spec.network"),
         Column(name="Flow", type="string", json_path=".spec.flow"),
-        Column(name="Workers", type="integer", json_path=".status.replicas"),
-        Column(name="Queue", type="integer", json_path=".status.queueDepth"),
-        READY_COLUMN,
-        REASON_COLUMN,
-        AGE_COLUMN,
     )

@@ -4,15 +4,10 @@ SELECT-only rule."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import Field
 
 from reach.operator.api.cel import cel
 from reach.operator.api.common import (
-    AGE_COLUMN,
-    READY_COLUMN,
-    REASON_COLUMN,
     Column,
     CustomResource,
     ScheduledSpec,
@@ -43,18 +38,9 @@ class TableSyncSpec(ScheduledSpec):
 
 
 class TableSync(CustomResource):
-    kind = "TableSync"
-    plural = "tablesyncs"
+    """A ClickHouse query or table copied into PostgreSQL on a schedule."""
+
     short_names = ("tsync",)
-    description = "A ClickHouse query or table copied into PostgreSQL on a schedule."
     spec_model = TableSyncSpec
     status_model = ScheduledStatus
-    columns: ClassVar[tuple[Column, ...]] = (
-        Column(name="Target", type="string", json_path=".spec.target.table"),
-        Column(name="Schedule", type="string", json_path=".spec.schedule"),
-        Column(name="Suspend", type="boolean", json_path=".spec.suspend"),
-        Column(name="Last Success", type="date", json_path=".status.lastSuccessfulTime"),
-        READY_COLUMN,
-        REASON_COLUMN,
-        AGE_COLUMN,
-    )
+    columns = (Column(name="Target", type="string", json_path=".spec.target.table"),)

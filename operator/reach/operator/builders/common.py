@@ -243,13 +243,20 @@ def deployment(
     pod: dict[str, Any],
     *,
     replicas: int | None,
-    annotations: dict[str, str] | None = None,
+    digests: ConfigDigests | None = None,
+    config: object = None,
 ) -> Manifest:
-    """A Deployment; `replicas=None` leaves the count to the autoscaler (not owned here)."""
+    """A Deployment; `replicas=None` leaves the count to the autoscaler (not owned here). With
+    `digests`, its pods roll when a key they read changes (`config_hash`), or the `config` they
+    mount."""
+    annotations = {}
+    if digests is not None:
+        read = config_hash(pod, digests)
+        annotations[ANNOTATION_CONFIG_HASH] = read if config is None else digest([config, read])
     spec: dict[str, Any] = {
         "selector": {"matchLabels": selector(owner, component)},
         "template": {
-            "metadata": {"labels": labels(owner, component), "annotations": annotations or {}},
+            "metadata": {"labels": labels(owner, component), "annotations": annotations},
             "spec": pod,
         },
         "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}},

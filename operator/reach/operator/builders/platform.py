@@ -13,7 +13,6 @@ from reach.operator.api.common import ConfigValue, SecretValue
 from reach.operator.api.platform import PlatformSpec, Service
 from reach.operator.builders import pipelines
 from reach.operator.builders.common import (
-    ANNOTATION_CONFIG_HASH,
     PROBE_PORT,
     ConfigDigests,
     Manifest,
@@ -218,7 +217,7 @@ def build(
                 component,
                 pod,
                 replicas=settings.replicas,
-                annotations={ANNOTATION_CONFIG_HASH: config_hash(pod, digests)},
+                digests=digests,
             )
         )
         if workload.exposed:

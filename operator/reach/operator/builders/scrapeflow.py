@@ -11,19 +11,16 @@ import yaml
 
 from reach.operator.api.scrapeflow import ScrapeFlowSpec
 from reach.operator.builders.common import (
-    ANNOTATION_CONFIG_HASH,
     PROBE_PORT,
     ConfigDigests,
     Manifest,
     Owner,
     Runtime,
-    config_hash,
     config_map,
     config_volume,
     container,
     cron_job,
     deployment,
-    digest,
     job_spec,
     pod_spec,
 )
@@ -73,7 +70,8 @@ def build(
             "worker",
             pod,
             replicas=replicas,
-            annotations={ANNOTATION_CONFIG_HASH: digest([config, config_hash(pod, digests)])},
+            digests=digests,
+            config=config,
         ),
     ]
     if spec.schedule:

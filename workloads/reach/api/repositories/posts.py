@@ -11,6 +11,7 @@ from typing import Any, Final, Literal
 import asyncpg
 
 from reach.api.models import Post
+from reach.api.repositories.arguments import Arguments
 from reach.api.repositories.assets import served_url
 from reach.common.networks import SocialNetwork
 
@@ -84,25 +85,21 @@ def _like(keyword: str) -> str:
 def posts_query(platform: SocialNetwork, where: PostFilter) -> tuple[str, str, list[Any]]:
     """The FROM/WHERE of the posts `where` selects, and its arguments."""
     table = _TABLES[platform]
-    args: list[Any] = []
+    args = Arguments()
     conditions: list[str] = []
 
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
-
     if where.profile_id is not None:
-        conditions.append(f"p.{table.author} = {arg(where.profile_id)}")
+        conditions.append(f"p.{table.author} = {args(where.profile_id)}")
     if where.category is not None:
         conditions.append(
             f"p.{table.author} IN (SELECT {table.account_key} FROM {table.accounts}"
-            f" WHERE lower(category) = lower({arg(where.category)}))"
+            f" WHERE lower(category) = lower({args(where.category)}))"
         )
     if where.since is not None:
-        conditions.append(f"p.publish_time >= {arg(where.since)}")
+        conditions.append(f"p.publish_time >= {args(where.since)}")
     if where.keywords:
-        likes = arg([_like(k) for k in where.keywords])
-        tags = arg([k.lower().lstrip("#") for k in where.keywords])
+        likes = args([_like(k) for k in where.keywords])
+        tags = args([k.lower().lstrip("#") for k in where.keywords])
         texts = [f"p.{column} ILIKE ANY({likes}::text[])" for column in table.texts]
         texts.append(
             f"EXISTS (SELECT 1 FROM unnest(p.{table.tags}) tag"

@@ -10,6 +10,7 @@ from typing import Any, Final
 import asyncpg
 
 from reach.api.models import CampaignProfile, Profile, SearchRequest
+from reach.api.repositories.arguments import Arguments
 from reach.api.repositories.assets import served_url
 from reach.common.networks import SocialNetwork
 
@@ -111,12 +112,8 @@ def search_query(platform: SocialNetwork, request: SearchRequest) -> tuple[str, 
     """The keyset-paginated search SQL and its arguments. Rows without the sort value sort as
     -1 (last in descending order), so every row has a place in the order."""
     table = TABLES[platform]
-    args: list[Any] = []
+    args = Arguments()
     where: list[str] = []
-
-    def arg(value: Any) -> str:
-        args.append(value)
-        return f"${len(args)}"
 
     ranges = (
         ("followers", request.followers_min, ">="),
@@ -126,26 +123,26 @@ def search_query(platform: SocialNetwork, request: SearchRequest) -> tuple[str, 
     )
     for key, value, op in ranges:
         if value is not None:
-            where.append(f"{table.columns[key]} {op} {arg(value)}")
+            where.append(f"{table.columns[key]} {op} {args(value)}")
     for key in ("category", "language", "country", "city"):
         value = getattr(request, key)
         if value is not None:
             # A filter on what the platform does not have (a YouTube city) matches nothing.
             column = table.columns.get(key, "NULL::text")
-            where.append(f"lower({column}) = lower({arg(value)})")
+            where.append(f"lower({column}) = lower({args(value)})")
     for key in ("verified", "business"):
         value = getattr(request, key)
         if value is not None:
-            where.append(f"{table.columns.get(key, 'NULL::boolean')} = {arg(value)}")
+            where.append(f"{table.columns.get(key, 'NULL::boolean')} = {args(value)}")
     sort = f"COALESCE({table.columns[request.sort]}, -1)::double precision"
     direction, compare = ("DESC", "<") if request.order == "desc" else ("ASC", ">")
     if request.cursor is not None:
         value, row_id = decode_cursor(request.cursor)
-        where.append(f"({sort}, id) {compare} ({arg(value)}, {arg(row_id)})")
+        where.append(f"({sort}, id) {compare} ({args(value)}, {args(row_id)})")
     sql = (
         f"SELECT {table.select}, id AS _id, {sort} AS _sort FROM {table.name} a"
         + (f" WHERE {' AND '.join(where)}" if where else "")
-        + f" ORDER BY {sort} {direction}, id {direction} LIMIT {arg(request.size + 1)}"
+        + f" ORDER BY {sort} {direction}, id {direction} LIMIT {args(request.size + 1)}"
     )
     return sql, args
 

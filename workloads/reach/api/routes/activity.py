@@ -33,5 +33,4 @@ async def activities(
     found, total = await services.activity.page(
         tenant.partner_id, activity_type, paging.offset, paging.size
     )
-    page = paging.page(total)
-    return Envelope(data=PageOf[Activity](results=found, page=page))
+    return Envelope(data=paging.results(found, total))

@@ -23,5 +23,4 @@ async def campaign_profiles(
     found, total = await services.profiles.repository.campaign_profiles(
         tenant.partner_id, platform, paging.offset, paging.size
     )
-    page = paging.page(total)
-    return Envelope(data=redact(PageOf[CampaignProfile](results=found, page=page), tenant.plan))
+    return Envelope(data=redact(paging.results(found, total), tenant.plan))

@@ -3,18 +3,23 @@ sorted and paged."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import PageOf, Post, Shortcode
-from reach.api.repositories.posts import PostFilter, PostSort
-from reach.api.routes.deps import PagingDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.repositories.posts import PostFilter
+from reach.api.routes.deps import PagingDep, PostOrderDep, ServicesDep
+from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
-router = APIRouter(prefix="/content-service/api", tags=["content"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/content-service/api",
+    tags=["content"],
+    responses=ERROR_RESPONSES,
+    dependencies=[TENANTED],
+)
 ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
@@ -22,27 +27,22 @@ ProfileId = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z
 async def post(
     platform: SocialNetwork,
     shortcode: Annotated[Shortcode, Path()],
-    tenant: CurrentTenant,
     services: ServicesDep,
 ) -> Envelope[Post]:
     found = await services.posts.by_shortcode(platform, shortcode)
-    if found is None:
-        raise not_found(f"{platform} post {shortcode}")
-    return Envelope(data=found)
+    return Envelope(data=existing(found, f"{platform} post {shortcode}"))
 
 
 @router.get("/profile/{platform}/{profile_id}/posts", response_model=Envelope[PageOf[Post]])
 async def posts(
     platform: SocialNetwork,
     profile_id: ProfileId,
-    tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
-    sort: PostSort = "publish_time",
-    order: Literal["asc", "desc"] = "desc",
+    ordering: PostOrderDep,
 ) -> Envelope[PageOf[Post]]:
+    where = PostFilter(profile_id=profile_id)
     found, total = await services.posts.page(
-        platform, PostFilter(profile_id=profile_id), sort, order, paging.offset, paging.size
+        platform, where, ordering.sort, ordering.order, paging.offset, paging.size
     )
-    page = paging.page(total)
-    return Envelope(data=PageOf[Post](results=found, page=page))
+    return Envelope(data=paging.results(found, total))

@@ -4,20 +4,22 @@ and a genre's trending content: its creators' most engaging recent posts."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import Genre, PageOf, Post
-from reach.api.repositories.analytics import GenreSort
 from reach.api.repositories.posts import PostFilter
-from reach.api.routes.deps import PagingDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.routes.deps import GenreOrderDep, PagingDep, ServicesDep
+from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
 router = APIRouter(
-    prefix="/genre-insights-service/api", tags=["genre insights"], responses=ERROR_RESPONSES
+    prefix="/genre-insights-service/api",
+    tags=["genre insights"],
+    responses=ERROR_RESPONSES,
+    dependencies=[TENANTED],
 )
 Category = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^/\x00]+$")]
 
@@ -25,32 +27,28 @@ Category = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[^/\x00]
 @router.get("/genre/{platform}", response_model=Envelope[PageOf[Genre]])
 async def genres(
     platform: SocialNetwork,
-    tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
-    sort: GenreSort = "creators",
-    order: Literal["asc", "desc"] = "desc",
+    ordering: GenreOrderDep,
 ) -> Envelope[PageOf[Genre]]:
-    found, total = await services.genres.page(platform, sort, order, paging.offset, paging.size)
-    page = paging.page(total)
-    return Envelope(data=PageOf[Genre](results=found, page=page))
+    found, total = await services.genres.page(
+        platform, ordering.sort, ordering.order, paging.offset, paging.size
+    )
+    return Envelope(data=paging.results(found, total))
 
 
 @router.get("/genre/{platform}/{category}", response_model=Envelope[Genre])
 async def genre(
-    platform: SocialNetwork, category: Category, tenant: CurrentTenant, services: ServicesDep
+    platform: SocialNetwork, category: Category, services: ServicesDep
 ) -> Envelope[Genre]:
     found = await services.genres.get(platform, category)
-    if found is None:
-        raise not_found(f"{platform} genre {category}")
-    return Envelope(data=found)
+    return Envelope(data=existing(found, f"{platform} genre {category}"))
 
 
 @router.get("/genre/{platform}/{category}/trending", response_model=Envelope[PageOf[Post]])
 async def trending(
     platform: SocialNetwork,
     category: Category,
-    tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
     days: Annotated[int, Query(ge=1, le=90, description="Posts of the last `days` days.")] = 7,
@@ -59,5 +57,4 @@ async def trending(
     found, total = await services.posts.page(
         platform, where, "engagement", "desc", paging.offset, paging.size
     )
-    page = paging.page(total)
-    return Envelope(data=PageOf[Post](results=found, page=page))
+    return Envelope(data=paging.results(found, total))

@@ -4,15 +4,14 @@ matched yet."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope
 from reach.api.models import KeywordPosts
-from reach.api.repositories.posts import PostSort
 from reach.api.resources import KEYWORD_COLLECTIONS
-from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.routes.deps import PagingDep, PostOrderDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
 
 router = APIRouter(
@@ -31,11 +30,10 @@ async def posts(
     services: ServicesDep,
     paging: PagingDep,
     response: Response,
-    sort: PostSort = "publish_time",
-    order: Literal["asc", "desc"] = "desc",
+    ordering: PostOrderDep,
 ) -> Envelope[KeywordPosts]:
     found = await services.keywords.posts_of(
-        tenant.partner_id, collection_id, sort, order, paging.offset, paging.size
+        tenant.partner_id, collection_id, ordering.sort, ordering.order, paging.offset, paging.size
     )
     if found.refreshes:
         response.status_code = 202

@@ -14,24 +14,28 @@ from reach.api.models import Leaderboard, LeaderboardRanking, Text
 from reach.api.repositories.leaderboard import RANK_COLUMNS
 from reach.api.routes.deps import PagingDep, ServicesDep
 from reach.api.tenancy import CurrentTenant
+from reach.common.networks import SocialNetwork
 
 router = APIRouter(
     prefix="/leaderboard-service/api", tags=["leaderboard"], responses=ERROR_RESPONSES
 )
+# The query parameters both rankings take.
+Month = Annotated[date | None, Query(description="First day of the month; default: the latest.")]
+Category = Annotated[Text | None, Query(max_length=100)]
+Language = Annotated[Text | None, Query(max_length=50)]
+Country = Annotated[Text | None, Query(max_length=50)]
 
 
 @router.get("/leaderboard/{platform}", response_model=Envelope[Leaderboard])
 async def leaderboard(
-    platform: Literal["instagram", "youtube", "cross_platform"],
+    platform: Literal[SocialNetwork, "cross_platform"],
     tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
-    month: Annotated[
-        date | None, Query(description="First day of the month; default: the latest.")
-    ] = None,
+    month: Month = None,
     metric: Literal["followers", "engagement_rate"] = "followers",
-    category: Annotated[Text | None, Query(max_length=100)] = None,
-    language: Annotated[Text | None, Query(max_length=50)] = None,
+    category: Category = None,
+    language: Language = None,
     profile_id: Annotated[
         Text | None,
         Query(
@@ -79,12 +83,10 @@ async def leaderboard_ranking(
     tenant: CurrentTenant,
     services: ServicesDep,
     paging: PagingDep,
-    month: Annotated[
-        date | None, Query(description="First day of the month; default: the latest.")
-    ] = None,
-    category: Annotated[Text | None, Query(max_length=100)] = None,
-    language: Annotated[Text | None, Query(max_length=50)] = None,
-    country: Annotated[Text | None, Query(max_length=50)] = None,
+    month: Month = None,
+    category: Category = None,
+    language: Language = None,
+    country: Country = None,
 ) -> Response:
     await services.usage.charge(tenant, "leaderboard")
     repository = services.leaderboard

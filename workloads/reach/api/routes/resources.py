@@ -5,14 +5,15 @@ each, typed with that resource's own models so the OpenAPI spec is exact."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Depends, Path
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import Batch, PageOf, Shared
 from reach.api.resources import Resource
-from reach.api.routes.deps import PagingDep, ServicesDep
+from reach.api.routes.deps import Ordering, PagingDep, ServicesDep, order_by
 from reach.api.tenancy import CurrentTenant
 
 Id = Annotated[int, Path(ge=1, lt=2**63)]
@@ -27,6 +28,35 @@ def _typed(func: Callable[..., Any], **annotations: Any) -> Callable[..., Any]:
     return func
 
 
+@dataclass(frozen=True)
+class _Route:
+    method: str
+    path: str
+    endpoint: Callable[..., Any]
+    response_model: Any
+    name: str
+    summary: str | None = None
+
+
+def _add(router: APIRouter, *routes: _Route) -> None:
+    for route in routes:
+        router.add_api_route(
+            route.path,
+            route.endpoint,
+            methods=[route.method],
+            # A POST here creates: a collection, or items of one.
+            status_code=201 if route.method == "POST" else 200,
+            response_model=route.response_model,
+            name=route.name,
+            summary=route.summary,
+        )
+
+
+def _ordering(resource: Resource) -> Any:
+    by = order_by(Literal[resource.table.sorts], "created_at")
+    return Annotated[Ordering[Any], Depends(by)]
+
+
 def resource_router(resource: Resource) -> APIRouter:
     name = resource.table.name
     stored = resource.table.stored
@@ -39,13 +69,12 @@ def resource_router(resource: Resource) -> APIRouter:
         tenant: CurrentTenant,
         services: ServicesDep,
         paging: PagingDep,
-        sort: Any = "created_at",
-        order: Literal["asc", "desc"] = "desc",
+        ordering: Any,
     ) -> Any:
         found, total = await services.resources[name].page(
-            tenant.partner_id, sort, order, paging.offset, paging.size
+            tenant.partner_id, ordering.sort, ordering.order, paging.offset, paging.size
         )
-        return Envelope(data=PageOf[stored](results=found, page=paging.page(total)))  # type: ignore[valid-type]
+        return Envelope(data=paging.results(found, total))
 
     async def get(row_id: Id, tenant: CurrentTenant, services: ServicesDep) -> Any:
         return Envelope(data=await services.resources[name].get(tenant.partner_id, row_id))
@@ -61,37 +90,33 @@ def resource_router(resource: Resource) -> APIRouter:
     one = Envelope[stored]  # type: ignore[valid-type]
     if resource.shared and resource.items is not None:
         _add_shared(router, resource)
-    router.add_api_route(
-        "",
-        _typed(create, body=Annotated[resource.create, Body()]),
-        methods=["POST"],
-        status_code=201,
-        response_model=one,
-        name=f"create_{name}",
-        summary=f"Create a {resource.title}",
-    )
-    router.add_api_route(
-        "",
-        _typed(listing, sort=Literal[resource.table.sorts]),
-        methods=["GET"],
-        response_model=Envelope[PageOf[stored]],  # type: ignore[valid-type]
-        name=f"list_{name}",
-        summary=f"The partner's {resource.title}s, sorted and paged",
-    )
-    router.add_api_route("/{row_id}", get, methods=["GET"], response_model=one, name=f"get_{name}")
-    router.add_api_route(
-        "/{row_id}",
-        _typed(update, patch=Annotated[resource.patch, Body()]),
-        methods=["PATCH"],
-        response_model=one,
-        name=f"update_{name}",
-    )
-    router.add_api_route(
-        "/{row_id}",
-        delete,
-        methods=["DELETE"],
-        response_model=Envelope[None],
-        name=f"delete_{name}",
+    _add(
+        router,
+        _Route(
+            "POST",
+            "",
+            _typed(create, body=Annotated[resource.create, Body()]),
+            one,
+            f"create_{name}",
+            f"Create a {resource.title}",
+        ),
+        _Route(
+            "GET",
+            "",
+            _typed(listing, ordering=_ordering(resource)),
+            Envelope[PageOf[stored]],  # type: ignore[valid-type]
+            f"list_{name}",
+            f"The partner's {resource.title}s, sorted and paged",
+        ),
+        _Route("GET", "/{row_id}", get, one, f"get_{name}"),
+        _Route(
+            "PATCH",
+            "/{row_id}",
+            _typed(update, patch=Annotated[resource.patch, Body()]),
+            one,
+            f"update_{name}",
+        ),
+        _Route("DELETE", "/{row_id}", delete, Envelope[None], f"delete_{name}"),
     )
     if resource.items is not None:
         _add_items(router, resource)
@@ -113,7 +138,7 @@ def _add_items(router: APIRouter, resource: Resource) -> None:
         found, total = await services.items[name].page(
             tenant.partner_id, row_id, paging.offset, paging.size
         )
-        return Envelope(data=PageOf[stored](results=found, page=paging.page(total)))  # type: ignore[valid-type]
+        return Envelope(data=paging.results(found, total))
 
     async def update(
         row_id: Id, item_id: Id, patch: Any, tenant: CurrentTenant, services: ServicesDep
@@ -127,34 +152,30 @@ def _add_items(router: APIRouter, resource: Resource) -> None:
         await services.items[name].remove(tenant.partner_id, row_id, item_id)
         return Envelope()
 
-    router.add_api_route(
-        "/{row_id}/items",
-        _typed(add, body=Annotated[Batch[resource.items.create], Body()]),  # type: ignore[name-defined]
-        methods=["POST"],
-        status_code=201,
-        response_model=Envelope[list[stored]],  # type: ignore[valid-type]
-        name=f"add_{name}s",
-    )
-    router.add_api_route(
-        "/{row_id}/items",
-        listing,
-        methods=["GET"],
-        response_model=Envelope[PageOf[stored]],  # type: ignore[valid-type]
-        name=f"list_{name}s",
-    )
-    router.add_api_route(
-        "/{row_id}/items/{item_id}",
-        _typed(update, patch=Annotated[resource.items.patch, Body()]),
-        methods=["PATCH"],
-        response_model=Envelope[stored],  # type: ignore[valid-type]
-        name=f"update_{name}",
-    )
-    router.add_api_route(
-        "/{row_id}/items/{item_id}",
-        remove,
-        methods=["DELETE"],
-        response_model=Envelope[None],
-        name=f"remove_{name}",
+    _add(
+        router,
+        _Route(
+            "POST",
+            "/{row_id}/items",
+            _typed(add, body=Annotated[Batch[resource.items.create], Body()]),  # type: ignore[name-defined]
+            Envelope[list[stored]],  # type: ignore[valid-type]
+            f"add_{name}s",
+        ),
+        _Route(
+            "GET",
+            "/{row_id}/items",
+            listing,
+            Envelope[PageOf[stored]],  # type: ignore[valid-type]
+            f"list_{name}s",
+        ),
+        _Route(
+            "PATCH",
+            "/{row_id}/items/{item_id}",
+            _typed(update, patch=Annotated[resource.items.patch, Body()]),
+            Envelope[stored],  # type: ignore[valid-type]
+            f"update_{name}",
+        ),
+        _Route("DELETE", "/{row_id}/items/{item_id}", remove, Envelope[None], f"remove_{name}"),
     )
 
 
@@ -168,17 +189,21 @@ def _add_shared(router: APIRouter, resource: Resource) -> None:
         services: ServicesDep,
     ) -> Any:
         # No tenant: whoever holds the link may read the collection, and nothing else.
-        collection = await services.resources[name].rows.find("share_id", share_id)
-        if collection is None:
-            raise not_found(f"shared {resource.title}")
+        collection = existing(
+            await services.resources[name].rows.find("share_id", share_id),
+            f"shared {resource.title}",
+        )
         found = await services.items[items].items.page(collection.id, 0, SHARED_ITEMS)
         return Envelope(data=shared_model(collection=collection, items=found))
 
-    router.add_api_route(
-        "/shared/{share_id}",
-        shared,
-        methods=["GET"],
-        response_model=Envelope[shared_model],
-        name=f"shared_{name}",
-        summary=f"A shared {resource.title} (public: no tenant headers)",
+    _add(
+        router,
+        _Route(
+            "GET",
+            "/shared/{share_id}",
+            shared,
+            Envelope[shared_model],
+            f"shared_{name}",
+            f"A shared {resource.title} (public: no tenant headers)",
+        ),
     )

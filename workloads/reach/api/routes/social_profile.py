@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, not_found
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import TimeSeriesPoint
 from reach.api.routes.content import ProfileId
 from reach.api.routes.deps import DateRangeDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.tenancy import TENANTED
 from reach.common.networks import SocialNetwork
 
 router = APIRouter(
-    prefix="/social-profile-service/api", tags=["social profile"], responses=ERROR_RESPONSES
+    prefix="/social-profile-service/api",
+    tags=["social profile"],
+    responses=ERROR_RESPONSES,
+    dependencies=[TENANTED],
 )
 
 
@@ -24,10 +27,7 @@ async def time_series(
     platform: SocialNetwork,
     profile_id: ProfileId,
     dates: DateRangeDep,
-    tenant: CurrentTenant,
     services: ServicesDep,
 ) -> Envelope[list[TimeSeriesPoint]]:
     points = await services.time_series.points(platform, profile_id, dates.since, dates.until)
-    if points is None:
-        raise not_found(f"time series of {platform} profile {profile_id}")
-    return Envelope(data=points)
+    return Envelope(data=existing(points, f"time series of {platform} profile {profile_id}"))

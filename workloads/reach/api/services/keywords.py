@@ -4,9 +4,10 @@ and the answer is 202 with a retry hint, as for a missing profile."""
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from dataclasses import dataclass
+from typing import Final
 
-from reach.api.models import KeywordCollection, KeywordPosts, Page, PageOf, Post
+from reach.api.models import KeywordCollection, KeywordPosts, Order, Page, PageOf, Post
 from reach.api.repositories.posts import PostFilter, PostRepository, PostSort
 from reach.api.services.resources import ResourceService
 from reach.api.services.scraping import Scraper
@@ -18,23 +19,18 @@ KEYWORD_FLOWS: Final[dict[str, FlowName]] = {"youtube": FlowName.SEARCH_YOUTUBE_
 KEYWORD_PRIORITY: Final = 20
 
 
+@dataclass
 class KeywordService:
-    def __init__(
-        self,
-        collections: ResourceService[KeywordCollection],
-        posts: PostRepository,
-        scraper: Scraper,
-    ) -> None:
-        self.collections = collections
-        self.posts = posts
-        self.scraper = scraper
+    collections: ResourceService[KeywordCollection]
+    posts: PostRepository
+    scraper: Scraper
 
     async def posts_of(
         self,
         partner_id: int,
         collection_id: int,
         sort: PostSort,
-        order: Literal["asc", "desc"],
+        order: Order,
         offset: int,
         size: int,
     ) -> KeywordPosts:

@@ -4,6 +4,7 @@ it works is free) and answered with 202 and a retry hint."""
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -19,19 +20,13 @@ from reach.scraper.contract import REFRESH_FLOWS
 REFRESH_PRIORITY: Final = 50
 
 
+@dataclass
 class ProfileService:
-    def __init__(
-        self,
-        repository: ProfileRepository,
-        cache: ProfileCache,
-        scraper: Scraper,
-        *,
-        stale_after: timedelta,
-    ) -> None:
-        self.repository = repository
-        self.cache = cache
-        self.scraper = scraper
-        self.stale_after = stale_after
+    repository: ProfileRepository
+    cache: ProfileCache
+    scraper: Scraper
+    _: KW_ONLY
+    stale_after: timedelta
 
     async def lookup(self, platform: SocialNetwork, handle: str) -> ProfileLookup:
         key = profile_key(platform, handle)

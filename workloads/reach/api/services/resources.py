@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from reach.api.envelope import invalid, not_found
+from reach.api.envelope import existing, invalid, not_found
 from reach.api.events import CollectionEvents
 from reach.api.repositories.resources import Items, PartnerRows
 
@@ -44,10 +44,7 @@ class ResourceService(Generic[S]):
         return created
 
     async def get(self, partner_id: int, row_id: int) -> S:
-        found = await self.rows.get(partner_id, row_id)
-        if found is None:
-            raise not_found(f"{self.title} {row_id}")
-        return found
+        return existing(await self.rows.get(partner_id, row_id), f"{self.title} {row_id}")
 
     async def page(
         self, partner_id: int, sort: str, order: str, offset: int, size: int
@@ -57,9 +54,9 @@ class ResourceService(Generic[S]):
     async def update(self, partner_id: int, row_id: int, patch: BaseModel) -> S:
         if self._check is not None:
             await self._check(partner_id, patch)
-        updated = await self.rows.update(partner_id, row_id, patch)
-        if updated is None:
-            raise not_found(f"{self.title} {row_id}")
+        updated = existing(
+            await self.rows.update(partner_id, row_id, patch), f"{self.title} {row_id}"
+        )
         await self.events.publish(f"{self._name}.updated", partner_id, _data(updated))
         return updated
 
@@ -81,9 +78,9 @@ class ItemService(Generic[I]):
         self._name = items.table.name
 
     async def add(self, partner_id: int, owner_id: int, items: list[BaseModel]) -> list[I]:
-        added = await self.items.add(partner_id, owner_id, items)
-        if added is None:
-            raise not_found(f"{self.owner.title} {owner_id}")
+        added = existing(
+            await self.items.add(partner_id, owner_id, items), f"{self.owner.title} {owner_id}"
+        )
         await self.events.publish(
             f"{self._name}.added",
             partner_id,
@@ -99,16 +96,18 @@ class ItemService(Generic[I]):
         return await self.items.page(owner_id, offset, size), int(owner.items)
 
     async def update(self, partner_id: int, owner_id: int, item_id: int, patch: BaseModel) -> I:
-        item = await self.items.update(partner_id, owner_id, item_id, patch)
-        if item is None:
-            raise not_found(f"item {item_id} of {self.owner.title} {owner_id}")
+        item = existing(
+            await self.items.update(partner_id, owner_id, item_id, patch),
+            f"item {item_id} of {self.owner.title} {owner_id}",
+        )
         await self._announce("updated", partner_id, owner_id, item)
         return item
 
     async def remove(self, partner_id: int, owner_id: int, item_id: int) -> None:
-        item = await self.items.remove(partner_id, owner_id, item_id)
-        if item is None:
-            raise not_found(f"item {item_id} of {self.owner.title} {owner_id}")
+        item = existing(
+            await self.items.remove(partner_id, owner_id, item_id),
+            f"item {item_id} of {self.owner.title} {owner_id}",
+        )
         await self._announce("removed", partner_id, owner_id, item)
 
     async def _announce(self, action: str, partner_id: int, owner_id: int, item: I) -> None:
