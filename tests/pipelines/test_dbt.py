@@ -303,11 +303,7 @@ def test_each_leaderboard_builds_and_replaces_only_its_own_ranking(
     for name, spec in reference.LEADERBOARDS.items():
         build_leaderboard(pipelines_settings, events_database, name, spec)
     events = list(loaded.clickhouse["profile_log"])
-    board = reference.leaderboard(loaded, events)
-    for name, spec in reference.LEADERBOARDS.items():
-        expected = reference.leaderboard_ranking(
-            board, spec["network"], spec["metric"], spec["dimensions"]
-        )
+    for name, expected in reference.leaderboard_rankings(loaded, events).items():
         assert expected
         assert any(row["rank_change"] not in (None, 0) for row in expected.values())
         assert ranking(store_client, schema, name) == expected, name
@@ -320,11 +316,7 @@ def test_each_leaderboard_builds_and_replaces_only_its_own_ranking(
     synthetic.insert_events(store_client, events_database, "profile_log", later)
     dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
     build_leaderboard(pipelines_settings, events_database, first, reference.LEADERBOARDS[first])
-    board = reference.leaderboard(loaded, events + later)
-    spec = reference.LEADERBOARDS[first]
-    rebuilt = reference.leaderboard_ranking(
-        board, spec["network"], spec["metric"], spec["dimensions"]
-    )
+    rebuilt = reference.leaderboard_rankings(loaded, events + later)[first]
     assert ranking(store_client, schema, first) == rebuilt
     assert ranking(store_client, schema, second) == kept
 
