@@ -29,20 +29,8 @@ from reach.common.migrations import migrate_postgres
 from reach.pipelines.definitions import LEADERBOARD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import sync
+from reach.testing.clickhouse import MART_LEADERBOARD
 
-MART = """
-CREATE TABLE dbt.mart_leaderboard (
-    platform LowCardinality(String), profile_id String, month Date,
-    handle Nullable(String), category LowCardinality(Nullable(String)),
-    language LowCardinality(Nullable(String)), country LowCardinality(Nullable(String)),
-    followers Int64, engagement_rate Float64,
-    followers_rank UInt64, engagement_rate_rank UInt64,
-    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
-    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
-    followers_rank_by_cat_lang UInt64,
-    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
-) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
-"""
 # Twelve months of profiles, 80% Instagram; ranks and changes shaped like the real mart's.
 FILL = """
 INSERT INTO dbt.mart_leaderboard
@@ -90,7 +78,7 @@ async def main(rows: int, runs: int) -> dict[str, object]:
         client = get_client(settings)
         try:
             client.command("CREATE DATABASE IF NOT EXISTS dbt")
-            client.command(MART)
+            client.command(MART_LEADERBOARD.format(db="dbt"))
             client.command(FILL.format(rows=rows))
             await sync(LEADERBOARD, settings, client=client)
             seconds = []

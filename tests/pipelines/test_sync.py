@@ -24,25 +24,12 @@ from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD, LEAD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import SyncError, sync, whole_rows
 from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
-from reach.testing.clickhouse import connected, drop_database
+from reach.testing.clickhouse import MART_LEADERBOARD, connected, drop_database
 
 pytestmark = pytest.mark.service
 
 ROWS = 5_000
 
-MART_LEADERBOARD = """
-CREATE TABLE {db}.mart_leaderboard (
-    platform LowCardinality(String), profile_id String, month Date,
-    handle Nullable(String), category LowCardinality(Nullable(String)),
-    language Nullable(String), country Nullable(String),
-    followers UInt64, engagement_rate Float64,
-    followers_rank UInt64, engagement_rate_rank UInt64,
-    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
-    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
-    followers_rank_by_cat_lang UInt64,
-    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
-) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
-"""
 # `offset` shifts the follower counts, so each generation of the source is recognizable.
 FILL_LEADERBOARD = """
 INSERT INTO {db}.mart_leaderboard
@@ -286,7 +273,7 @@ async def test_failed_syncs_leave_the_old_table_serving(
         leaderboard,
         source_table=None,
         source_query=f"SELECT * REPLACE (if(profile_id = 'p3000', toUInt64(18446744073709551615), "
-        f"followers) AS followers) FROM {db}.mart_leaderboard",
+        f"toUInt64(followers)) AS followers) FROM {db}.mart_leaderboard",
     )
     # Every row is copied and the failure comes from building the primary key.
     duplicates = dataclasses.replace(

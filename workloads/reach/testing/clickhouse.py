@@ -1,5 +1,6 @@
-"""ClickHouse for tests: a client on a DSN, a fresh database per test, and a `reach clickhouse
-serve` process for tests that need ClickHouse over HTTP."""
+"""ClickHouse for tests: a client on a DSN, a fresh database per test, a `reach clickhouse
+serve` process for tests that need ClickHouse over HTTP, and the mart_leaderboard table that the
+sync tests and the sync benchmark fill without running dbt."""
 
 from __future__ import annotations
 
@@ -16,6 +17,23 @@ import httpx
 from clickhouse_connect.driver.client import Client
 
 from reach.common import clickhouse
+
+# A stand-in for mart_leaderboard (dbt/models/marts/leaderboard/mart_leaderboard.sql) in
+# database `{db}`, its columns in their order: the widest serving table, with the most index work
+# when synced.
+MART_LEADERBOARD = """
+CREATE TABLE {db}.mart_leaderboard (
+    platform LowCardinality(String), profile_id String, month Date,
+    handle Nullable(String), category LowCardinality(Nullable(String)),
+    language LowCardinality(Nullable(String)), country LowCardinality(Nullable(String)),
+    followers Int64, engagement_rate Float64,
+    followers_rank UInt64, engagement_rate_rank UInt64,
+    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
+    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
+    followers_rank_by_cat_lang UInt64,
+    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
+) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
+"""
 
 
 @contextmanager
