@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import re
@@ -41,6 +40,7 @@ from reach.common import clickhouse
 from reach.common.events import events_pb2 as pb
 from reach.common.settings import StoreSettings
 from reach.ingest.inserting import varint
+from reach.testing import benchmarks
 from reach.testing.ports import free_port
 from reach.testing.rabbitmq import vhost
 
@@ -299,17 +299,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         "client_cpu_cores": round(client_cores, 2),
         "accepted": accepted,
         "landed": landed,
-        "seconds": args.seconds,
-        "clients": args.clients,
-        "batch_rows": args.batch_rows,
-        "cores": os.cpu_count(),
     }
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--clients", type=int, default=12)
-    parser.add_argument("--batch-rows", type=int, default=50_000)
-    parser.add_argument("--flush-seconds", type=float, default=1.0)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    benchmarks.run(main, __doc__, seconds=60.0, clients=12, batch_rows=50_000, flush_seconds=1.0)

@@ -14,8 +14,6 @@ Run: .venv/bin/python bench/sync.py [--rows N] [--runs N]
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import shutil
 import statistics
 import tempfile
@@ -29,6 +27,7 @@ from reach.common.migrations import migrate_postgres
 from reach.pipelines.definitions import LEADERBOARD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import sync
+from reach.testing import benchmarks
 from reach.testing.clickhouse import MART_LEADERBOARD
 
 # Twelve months of profiles, 80% Instagram; ranks and changes shaped like the real mart's.
@@ -62,7 +61,8 @@ async def _admin(dsn: str, statement: str) -> None:
         await conn.close()
 
 
-async def main(rows: int, runs: int) -> dict[str, object]:
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    rows, runs = args.rows, args.runs
     admin = str(PipelinesSettings().postgres_dsn)
     database = f"bench_sync_{uuid.uuid4().hex[:8]}"
     folder = tempfile.mkdtemp(prefix="bench-sync-")
@@ -103,8 +103,4 @@ async def main(rows: int, runs: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.rows, args.runs))))
+    benchmarks.run(main, __doc__, rows=1_000_000, runs=3)
