@@ -4,8 +4,7 @@ its message is retried, and once Redis is back the cache fills again."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
@@ -23,14 +22,6 @@ from reach.testing.redis import PrivateRedis
 from .conftest import ProfileLookup
 
 pytestmark = pytest.mark.service
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
