@@ -28,11 +28,11 @@ from reach.pipelines.definitions import LEADERBOARD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import sync
 from reach.testing import benchmarks
-from reach.testing.clickhouse import MART_LEADERBOARD
+from reach.testing.clickhouse import LEADERBOARD_COLUMNS, MART_LEADERBOARD
 
 # Twelve months of profiles, 80% Instagram; ranks and changes shaped like the real mart's.
 FILL = """
-INSERT INTO dbt.mart_leaderboard
+INSERT INTO dbt.mart_leaderboard ({columns})
 SELECT
     if(number % 5 = 0, 'youtube', 'instagram'),
     toString(cityHash64(intDiv(number, 12)) % 100000000000),
@@ -79,7 +79,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         try:
             client.command("CREATE DATABASE IF NOT EXISTS dbt")
             client.command(MART_LEADERBOARD.format(db="dbt"))
-            client.command(FILL.format(rows=rows))
+            client.command(FILL.format(columns=LEADERBOARD_COLUMNS, rows=rows))
             await sync(LEADERBOARD, settings, client=client)
             seconds = []
             for _ in range(runs):

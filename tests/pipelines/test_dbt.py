@@ -28,7 +28,7 @@ from reach.pipelines import contract, synthetic
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
 from reach.testing import marts as reference
-from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
+from reach.testing.clickhouse import MART_LEADERBOARD, ClickHouseServer, connected, fresh_database
 
 pytestmark = [
     pytest.mark.service,
@@ -349,6 +349,22 @@ def test_a_leaderboard_asking_for_something_unknown_fails_its_build(
             pipelines_settings,
         )
         assert not outcome.success, bad
+
+
+def test_the_sync_stand_in_for_mart_leaderboard_has_the_built_columns(
+    built: synthetic.SyntheticData, project: Project
+) -> None:
+    """The sync tests and bench/sync.py fill MART_LEADERBOARD instead of building the mart: it
+    must be the table dbt builds, column for column and type for type."""
+    columns = (
+        "SELECT name, type FROM system.columns WHERE database = {db:String}"
+        " AND table = 'mart_leaderboard' ORDER BY position"
+    )
+    with fresh_database(project.client, "stand_in") as stand_in:
+        project.client.command(MART_LEADERBOARD.format(db=stand_in))
+        expected = project.client.query(columns, parameters={"db": stand_in}).result_rows
+    built_columns = project.client.query(columns, parameters={"db": project.schema}).result_rows
+    assert built_columns == expected
 
 
 def test_docs_generate(project: Project) -> None:

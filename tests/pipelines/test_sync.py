@@ -24,7 +24,12 @@ from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD, LEAD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import SyncError, SyncResult, sync, whole_rows
 from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
-from reach.testing.clickhouse import MART_LEADERBOARD, connected, drop_database
+from reach.testing.clickhouse import (
+    LEADERBOARD_COLUMNS,
+    MART_LEADERBOARD,
+    connected,
+    drop_database,
+)
 
 pytestmark = pytest.mark.service
 
@@ -32,7 +37,7 @@ ROWS = 5_000
 
 # `offset` shifts the follower counts, so each generation of the source is recognizable.
 FILL_LEADERBOARD = """
-INSERT INTO {db}.mart_leaderboard
+INSERT INTO {db}.mart_leaderboard ({columns})
 SELECT if(number % 2 = 0, 'instagram', 'youtube'), concat('p', toString(number)),
        toDate('2026-01-01') + toIntervalMonth(number % 3),
        if(number % 10 = 0, NULL, concat('handle\\t', toString(number))),
@@ -45,7 +50,9 @@ FROM numbers({rows})
 
 def _fill(client: Client, db: str, rows: int = ROWS, offset: int = 0) -> None:
     client.command(f"TRUNCATE TABLE IF EXISTS {db}.mart_leaderboard")
-    client.command(FILL_LEADERBOARD.format(db=db, rows=rows, offset=offset))
+    client.command(
+        FILL_LEADERBOARD.format(db=db, columns=LEADERBOARD_COLUMNS, rows=rows, offset=offset)
+    )
 
 
 @pytest.fixture

@@ -17,23 +17,28 @@ import httpx
 from clickhouse_connect.driver.client import Client
 
 from reach.common import clickhouse
+from reach.pipelines.definitions import LEADERBOARD
 
-# A stand-in for mart_leaderboard (dbt/models/marts/leaderboard/mart_leaderboard.sql) in
-# database `{db}`, its columns in their order: the widest serving table, with the most index work
-# when synced.
+# mart_leaderboard as dbt builds it (dbt/models/marts/leaderboard/mart_leaderboard.sql), in
+# database `{db}`: the sync tests and bench/sync.py fill it without running dbt, and the dbt
+# tests check that it has the built table's columns and types. The widest serving table, with
+# the most index work when synced.
 MART_LEADERBOARD = """
 CREATE TABLE {db}.mart_leaderboard (
-    platform LowCardinality(String), profile_id String, month Date,
-    handle Nullable(String), category LowCardinality(Nullable(String)),
-    language LowCardinality(Nullable(String)), country LowCardinality(Nullable(String)),
-    followers Int64, engagement_rate Float64,
-    followers_rank UInt64, engagement_rate_rank UInt64,
-    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
-    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
-    followers_rank_by_cat_lang UInt64,
+    platform String, profile_platform LowCardinality(String), profile_id String, month Date,
+    handle Nullable(String), category Nullable(String), language Nullable(String),
+    country Nullable(String), followers Nullable(Int64), engagement_rate Nullable(Float64),
+    views Nullable(Int64),
+    followers_rank Nullable(UInt64), followers_rank_by_cat Nullable(UInt64),
+    followers_rank_by_lang Nullable(UInt64), followers_rank_by_cat_lang Nullable(UInt64),
+    engagement_rate_rank Nullable(UInt64), engagement_rate_rank_by_cat Nullable(UInt64),
+    engagement_rate_rank_by_lang Nullable(UInt64),
+    engagement_rate_rank_by_cat_lang Nullable(UInt64),
     followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
 ) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
 """
+# The columns the leaderboard sync reads, in its order: what a fill of the stand-in writes.
+LEADERBOARD_COLUMNS = ", ".join(column.name for column in LEADERBOARD.columns or ())
 
 
 @contextmanager
