@@ -19,8 +19,6 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import json
-import os
 import shutil
 import signal
 import tempfile
@@ -32,7 +30,8 @@ import httpx
 from ingest_e2e import SINK, Client, IngestStack, flushed_rows, stop, templates
 
 from reach.common import clickhouse
-from reach.testing.rabbitmq import PrivateRabbitMQ
+from reach.testing import benchmarks
+from reach.testing.rabbitmq import private_rabbitmq
 
 
 class TrackingClient(Client):
@@ -63,72 +62,68 @@ class TrackingClient(Client):
 
 async def main(args: argparse.Namespace) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix="reach-bench-faults-"))
-    broker = PrivateRabbitMQ()
-    await asyncio.to_thread(broker.start)
-    ingest = IngestStack(work, broker.url)
-    grpc_port, clickhouse_url = ingest.grpc_port, ingest.clickhouse_url
     returns: list[tuple[str, float]] = []  # (store, when it answered again)
     landed_buckets: list[tuple[float, float]] = []  # (time, rows flushed so far)
-    try:
-        async with contextlib.AsyncExitStack() as stack:
-            stack.callback(shutil.rmtree, work, ignore_errors=True)
-            server, serve, sink = await ingest.start(stack)
-            metrics_url = f"http://127.0.0.1:{ingest.probe_port}/metrics"
+    async with contextlib.AsyncExitStack() as stack:
+        broker = await stack.enter_async_context(private_rabbitmq())
+        stack.callback(shutil.rmtree, work, ignore_errors=True)
+        ingest = IngestStack(work, broker.url)
+        grpc_port, clickhouse_url = ingest.grpc_port, ingest.clickhouse_url
+        server, serve, sink = await ingest.start(stack)
+        metrics_url = f"http://127.0.0.1:{ingest.probe_port}/metrics"
 
-            async def restart_broker() -> None:
-                await asyncio.to_thread(broker.kill)
-                await asyncio.sleep(1)
-                await asyncio.to_thread(broker.start)
-                returns.append(("rabbitmq", time.monotonic()))
+        async def restart_broker() -> None:
+            await asyncio.to_thread(broker.kill)
+            await asyncio.sleep(1)
+            await asyncio.to_thread(broker.start)
+            returns.append(("rabbitmq", time.monotonic()))
 
-            async def restart_clickhouse() -> None:
-                nonlocal server
-                server.send_signal(signal.SIGKILL)
-                await server.wait()
-                await asyncio.sleep(1)
-                server = await ingest.start_clickhouse(stack)
-                returns.append(("clickhouse", time.monotonic()))
+        async def restart_clickhouse() -> None:
+            nonlocal server
+            server.send_signal(signal.SIGKILL)
+            await server.wait()
+            await asyncio.sleep(1)
+            server = await ingest.start_clickhouse(stack)
+            returns.append(("clickhouse", time.monotonic()))
 
-            async with httpx.AsyncClient(timeout=5) as http:
-                kinds = templates()
-                async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
-                    clients = [TrackingClient(channel, kinds) for _ in range(args.clients)]
-                    started = time.monotonic()
-                    until = started + args.seconds
-                    runs = [asyncio.create_task(c.run(until)) for c in clients]
-                    # Faults at fixed shares of the run, after a warm-up that sets the baseline.
-                    plan = [(0.2, restart_broker), (0.45, restart_clickhouse),
-                            (0.7, restart_broker)]  # fmt: skip
-                    faults: list[asyncio.Task[None]] = []
-                    first_fault = started + plan[0][0] * args.seconds
-                    while not all(r.done() for r in runs):
-                        now = time.monotonic()
-                        while plan and now - started >= plan[0][0] * args.seconds:
-                            faults.append(asyncio.create_task(plan.pop(0)[1]()))
-                        with contextlib.suppress(httpx.TransportError):
-                            landed_buckets.append((now, await flushed_rows(http, metrics_url)))
-                        await asyncio.sleep(1)
-                    await asyncio.gather(*runs, *faults)
-                accepted = sum(c.accepted for c in clients)
-                landed_at = time.monotonic()
-                deadline = landed_at + 180
-                while time.monotonic() < deadline:
+        async with httpx.AsyncClient(timeout=5) as http:
+            kinds = templates()
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
+                clients = [TrackingClient(channel, kinds) for _ in range(args.clients)]
+                started = time.monotonic()
+                until = started + args.seconds
+                runs = [asyncio.create_task(c.run(until)) for c in clients]
+                # Faults at fixed shares of the run, after a warm-up that sets the baseline.
+                plan = [(0.2, restart_broker), (0.45, restart_clickhouse),
+                        (0.7, restart_broker)]  # fmt: skip
+                faults: list[asyncio.Task[None]] = []
+                first_fault = started + plan[0][0] * args.seconds
+                while not all(r.done() for r in runs):
+                    now = time.monotonic()
+                    while plan and now - started >= plan[0][0] * args.seconds:
+                        faults.append(asyncio.create_task(plan.pop(0)[1]()))
                     with contextlib.suppress(httpx.TransportError):
-                        flushed = await flushed_rows(http, metrics_url)
-                        landed_buckets.append((time.monotonic(), flushed))
-                        if flushed >= accepted:
-                            break
+                        landed_buckets.append((now, await flushed_rows(http, metrics_url)))
                     await asyncio.sleep(1)
-                landed_at = time.monotonic()
-            for proc in (serve, sink):
-                await stop(proc)
-            client = clickhouse.get_client(dsn=clickhouse_url)
-            try:
-                rows = client.query(f"SELECT event_id FROM _e.{SINK} FINAL").result_rows
-            finally:
-                client.close()
-    finally:
-        await asyncio.to_thread(broker.close)
+                await asyncio.gather(*runs, *faults)
+            accepted = sum(c.accepted for c in clients)
+            landed_at = time.monotonic()
+            deadline = landed_at + 180
+            while time.monotonic() < deadline:
+                with contextlib.suppress(httpx.TransportError):
+                    flushed = await flushed_rows(http, metrics_url)
+                    landed_buckets.append((time.monotonic(), flushed))
+                    if flushed >= accepted:
+                        break
+                await asyncio.sleep(1)
+            landed_at = time.monotonic()
+        for proc in (serve, sink):
+            await stop(proc)
+        client = clickhouse.get_client(dsn=clickhouse_url)
+        try:
+            rows = client.query(f"SELECT event_id FROM _e.{SINK} FINAL").result_rows
+        finally:
+            client.close()
     landed_ids = [r[0] for r in rows]
     confirmed = set().union(*(c.ids() for c in clients))
     return {
@@ -143,9 +138,6 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         "answered_unavailable": sum(c.unavailable for c in clients),
         "landed": len(landed_ids),
         "faults": [(store, round(at - started, 1)) for store, at in returns],
-        "seconds": args.seconds,
-        "clients": args.clients,
-        "cores": os.cpu_count(),
     }
 
 
@@ -175,7 +167,4 @@ def recovery(
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=75)
-    parser.add_argument("--clients", type=int, default=8)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    benchmarks.run(main, __doc__, seconds=75.0, clients=8)

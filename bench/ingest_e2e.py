@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import random
 import re
@@ -41,6 +40,7 @@ from reach.common import clickhouse
 from reach.common.events import events_pb2 as pb
 from reach.common.settings import StoreSettings
 from reach.ingest.inserting import varint
+from reach.testing import benchmarks
 from reach.testing.ports import free_port
 from reach.testing.rabbitmq import vhost
 
@@ -50,11 +50,26 @@ SINK = "event"
 DISPATCH = "/reach.events.v1.EventService/Dispatch"
 
 
+# Each payload kind's fields and its weight in the mix: page views and widget views dominate
+# app traffic; commerce is rarer.
+PAYLOADS: dict[str, tuple[int, dict[str, object]]] = {
+    "launch": (2, {"is_first_launch": False, "referrer": "push"}),
+    "page_opened": (30, {"page": "creator/123", "previous_page": "search"}),
+    "widget_view": (30, {"widget_id": "w-17", "widget_type": "carousel", "position": 3}),
+    "widget_cta_click": (10, {"widget_id": "w-17", "cta": "follow"}),
+    "add_to_cart": (5, {"product_id": "sku-9", "quantity": 2, "price": 499.0, "currency": "INR"}),
+    "initiate_purchase": (2, {"cart_id": "cart-1", "amount": 998.0}),
+    "complete_purchase": (1, {"order_id": "order-1", "amount": 998.0}),
+    "streaming": (15, {"stream_id": "live-5", "action": "start"}),
+    "verification": (5, {"method": "otp", "status": "verified"}),
+}
+WEIGHTS = [weight for weight, _ in PAYLOADS.values()]
+
+
 def templates() -> list[bytes]:
     """Serialized events of each payload kind without event_id and timestamp; a batch is built
     by prefixing those two fields to a template (protobuf fields may come in any order)."""
-    kinds: list[pb.Event] = []
-    base = dict(
+    envelope = dict(
         session_id=uuid.uuid4().hex,
         user_id="user-42",
         device_id="device-7",
@@ -66,50 +81,10 @@ def templates() -> list[bytes]:
         utm_campaign="diwali",
         params={"experiment": "b", "screen": "feed"},
     )
-    e = pb.Event(name="launch", **base)
-    e.launch.is_first_launch = False
-    e.launch.referrer = "push"
-    kinds.append(e)
-    e = pb.Event(name="page_opened", **base)
-    e.page_opened.page = "creator/123"
-    e.page_opened.previous_page = "search"
-    kinds.append(e)
-    e = pb.Event(name="widget_view", **base)
-    e.widget_view.widget_id = "w-17"
-    e.widget_view.widget_type = "carousel"
-    e.widget_view.position = 3
-    kinds.append(e)
-    e = pb.Event(name="widget_cta_click", **base)
-    e.widget_cta_click.widget_id = "w-17"
-    e.widget_cta_click.cta = "follow"
-    kinds.append(e)
-    e = pb.Event(name="add_to_cart", **base)
-    e.add_to_cart.product_id = "sku-9"
-    e.add_to_cart.quantity = 2
-    e.add_to_cart.price = 499.0
-    e.add_to_cart.currency = "INR"
-    kinds.append(e)
-    e = pb.Event(name="initiate_purchase", **base)
-    e.initiate_purchase.cart_id = "cart-1"
-    e.initiate_purchase.amount = 998.0
-    kinds.append(e)
-    e = pb.Event(name="complete_purchase", **base)
-    e.complete_purchase.order_id = "order-1"
-    e.complete_purchase.amount = 998.0
-    kinds.append(e)
-    e = pb.Event(name="streaming", **base)
-    e.streaming.stream_id = "live-5"
-    e.streaming.action = "start"
-    kinds.append(e)
-    e = pb.Event(name="verification", **base)
-    e.verification.method = "otp"
-    e.verification.status = "verified"
-    kinds.append(e)
-    return [k.SerializeToString() for k in kinds]
-
-
-# Page views and widget views dominate app traffic; commerce is rarer.
-WEIGHTS = [2, 30, 30, 10, 5, 2, 1, 15, 5]
+    return [
+        pb.Event(name=name, **envelope, **{name: fields}).SerializeToString()
+        for name, (_, fields) in PAYLOADS.items()
+    ]
 
 
 class Client:
@@ -324,17 +299,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         "client_cpu_cores": round(client_cores, 2),
         "accepted": accepted,
         "landed": landed,
-        "seconds": args.seconds,
-        "clients": args.clients,
-        "batch_rows": args.batch_rows,
-        "cores": os.cpu_count(),
     }
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--clients", type=int, default=12)
-    parser.add_argument("--batch-rows", type=int, default=50_000)
-    parser.add_argument("--flush-seconds", type=float, default=1.0)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    benchmarks.run(main, __doc__, seconds=60.0, clients=12, batch_rows=50_000, flush_seconds=1.0)

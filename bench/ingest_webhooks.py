@@ -29,6 +29,7 @@ from pathlib import Path
 
 import httpx
 
+from reach.testing import benchmarks
 from reach.testing.loadgen import ensure_wrk, millis
 from reach.testing.ports import free_port
 
@@ -159,15 +160,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         "server_p99_ms": server_quantile(metrics, 0.99),
         "non_2xx": int(errors[1]) if errors else 0,
         "socket_errors": socket_errors[1] if socket_errors else "",
-        "connections": args.connections,
-        "seconds": args.seconds,
-        "cores": os.cpu_count(),
     }
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--connections", type=int, default=112)
-    parser.add_argument("--threads", type=int, default=1)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    benchmarks.run(main, __doc__, seconds=30, connections=112, threads=1)

@@ -35,6 +35,7 @@ from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.running import run_worker
 from reach.scraper.settings import ScraperSettings
+from reach.testing import benchmarks
 from reach.testing.ports import free_port
 
 FLOW = "refresh_instagram_profile"
@@ -51,7 +52,8 @@ async def wait_for_port(port: int) -> None:
             await asyncio.sleep(0.1)
 
 
-async def main(profiles: int, concurrency: int) -> dict[str, object]:
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    profiles, concurrency = args.profiles, args.concurrency
     base = StoreSettings()
     admin = str(base.postgres_dsn)
     database = f"reach_bench_{uuid.uuid4().hex[:10]}"
@@ -154,8 +156,4 @@ async def main(profiles: int, concurrency: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profiles", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.profiles, args.concurrency))))
+    benchmarks.run(main, __doc__, profiles=2000, concurrency=32)

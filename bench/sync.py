@@ -14,8 +14,6 @@ Run: .venv/bin/python bench/sync.py [--rows N] [--runs N]
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import shutil
 import statistics
 import tempfile
@@ -29,23 +27,12 @@ from reach.common.migrations import migrate_postgres
 from reach.pipelines.definitions import LEADERBOARD
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import sync
+from reach.testing import benchmarks
+from reach.testing.clickhouse import LEADERBOARD_COLUMNS, MART_LEADERBOARD
 
-MART = """
-CREATE TABLE dbt.mart_leaderboard (
-    platform LowCardinality(String), profile_id String, month Date,
-    handle Nullable(String), category LowCardinality(Nullable(String)),
-    language LowCardinality(Nullable(String)), country LowCardinality(Nullable(String)),
-    followers Int64, engagement_rate Float64,
-    followers_rank UInt64, engagement_rate_rank UInt64,
-    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
-    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
-    followers_rank_by_cat_lang UInt64,
-    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
-) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
-"""
 # Twelve months of profiles, 80% Instagram; ranks and changes shaped like the real mart's.
 FILL = """
-INSERT INTO dbt.mart_leaderboard
+INSERT INTO dbt.mart_leaderboard ({columns})
 SELECT
     if(number % 5 = 0, 'youtube', 'instagram'),
     toString(cityHash64(intDiv(number, 12)) % 100000000000),
@@ -74,7 +61,8 @@ async def _admin(dsn: str, statement: str) -> None:
         await conn.close()
 
 
-async def main(rows: int, runs: int) -> dict[str, object]:
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    rows, runs = args.rows, args.runs
     admin = str(PipelinesSettings().postgres_dsn)
     database = f"bench_sync_{uuid.uuid4().hex[:8]}"
     folder = tempfile.mkdtemp(prefix="bench-sync-")
@@ -90,8 +78,8 @@ async def main(rows: int, runs: int) -> dict[str, object]:
         client = get_client(settings)
         try:
             client.command("CREATE DATABASE IF NOT EXISTS dbt")
-            client.command(MART)
-            client.command(FILL.format(rows=rows))
+            client.command(MART_LEADERBOARD.format(db="dbt"))
+            client.command(FILL.format(columns=LEADERBOARD_COLUMNS, rows=rows))
             await sync(LEADERBOARD, settings, client=client)
             seconds = []
             for _ in range(runs):
@@ -115,8 +103,4 @@ async def main(rows: int, runs: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.rows, args.runs))))
+    benchmarks.run(main, __doc__, rows=1_000_000, runs=3)

@@ -5,6 +5,7 @@ that asks for `postgres_dsn` gets its own copy (`CREATE DATABASE ... TEMPLATE`),
 ClickHouse: the embedded engine allows one data folder per process, so the session has one and
 each test that asks for `clickhouse_database` gets a fresh database in it; `clickhouse_server`
 is a `reach clickhouse serve` process for what must go over ClickHouse's HTTP interface.
+Redis: `private_redis` is a redis-server of the test's own, for tests that stop and start it.
 Hypothesis: one profile, derandomized and without an example database, so every run (CI
 included) tries the same inputs; example counts are set per property.
 """
@@ -30,6 +31,7 @@ from reach.testing.cluster import LocalCluster
 from reach.testing.ports import free_port
 from reach.testing.postgres import admin, new_database, with_database
 from reach.testing.rabbitmq import vhost
+from reach.testing.redis import PrivateRedis
 
 hypothesis_settings.register_profile(
     "reach", derandomize=True, database=None, deadline=None, print_blob=False
@@ -140,6 +142,15 @@ def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
     """A RabbitMQ virtual host of its own for the session's tests, deleted at the end."""
     with vhost(str(base_settings.amqp_url)) as url:
         yield url
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A started redis-server of the test's own (never the shared one), killed after."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

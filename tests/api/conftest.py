@@ -125,6 +125,26 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+@dataclass(frozen=True)
+class ProfileLookup:
+    """GET of an Instagram profile by handle, as the FREE or the PRO partner."""
+
+    client: httpx.AsyncClient
+    tenants: Tenants
+
+    async def __call__(self, handle: str, plan: str = "PRO") -> httpx.Response:
+        partner = self.tenants.pro if plan == "PRO" else self.tenants.free
+        return await self.client.get(
+            f"/discovery-service/api/profile/instagram/{handle}",
+            headers=self.tenants.headers(partner, plan),
+        )
+
+
+@pytest.fixture
+def lookup(client: httpx.AsyncClient, tenants: Tenants) -> ProfileLookup:
+    return ProfileLookup(client, tenants)
+
+
 @pytest.fixture
 def add_instagram(pool: asyncpg.Pool) -> Callable[..., Any]:
     """Inserts an Instagram account (fresh unless refreshed_at says otherwise)."""

@@ -4,12 +4,10 @@ its message is retried, and once Redis is back the cache fills again."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -21,17 +19,9 @@ from reach.common.redis import create_redis
 from reach.common.settings import StoreSettings
 from reach.testing.redis import PrivateRedis
 
-from .conftest import Tenants
+from .conftest import ProfileLookup
 
 pytestmark = pytest.mark.service
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -43,19 +33,16 @@ async def redis(private_redis: PrivateRedis, api_settings: ApiSettings) -> Async
 
 
 async def test_lookups_degrade_to_postgresql_while_redis_is_down(
-    client: httpx.AsyncClient,
-    tenants: Tenants,
+    lookup: ProfileLookup,
     add_instagram: Callable[..., Any],
     pool: asyncpg.Pool,
     services: Services,
     private_redis: PrivateRedis,
 ) -> None:
     await add_instagram("down.cooks", followers=10)
-    headers = tenants.headers(tenants.pro, "PRO")
-    url = "/discovery-service/api/profile/instagram/down.cooks"
     key = profile_key("instagram", "down.cooks")
     cache = services.profiles.cache
-    assert (await client.get(url, headers=headers)).json()["data"]["profile"]["followers"] == 10
+    assert (await lookup("down.cooks")).json()["data"]["profile"]["followers"] == 10
     assert key in cache
 
     private_redis.stop()
@@ -63,12 +50,12 @@ async def test_lookups_degrade_to_postgresql_while_redis_is_down(
     with pytest.raises(RedisError):  # so the profile_log message is requeued, not acked
         await cache.invalidate(key)
     assert key not in cache
-    answers = [await client.get(url, headers=headers) for _ in range(3)]
+    answers = [await lookup("down.cooks") for _ in range(3)]
 
     assert [a.status_code for a in answers] == [200, 200, 200], answers[-1].text
     assert {a.json()["data"]["profile"]["followers"] for a in answers} == {20}
     assert key not in cache  # nothing entered L1 without its generation checked
 
     private_redis.start()  # a fresh, empty Redis on the same port
-    assert (await client.get(url, headers=headers)).json()["data"]["profile"]["followers"] == 20
+    assert (await lookup("down.cooks")).json()["data"]["profile"]["followers"] == 20
     assert key in cache

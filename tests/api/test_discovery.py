@@ -16,25 +16,22 @@ from reach.api.app import Services
 from reach.api.cache import profile_key
 from reach.testing.polling import eventually
 
-from .conftest import Tenants, publish_profile_log
+from .conftest import ProfileLookup, Tenants, publish_profile_log
 
 pytestmark = pytest.mark.service
 Add = Callable[..., Any]
 
 
 async def test_lookup_is_cached_until_a_profile_log_event_invalidates_it(
-    client: httpx.AsyncClient,
-    tenants: Tenants,
+    lookup: ProfileLookup,
     add_instagram: Add,
     pool: asyncpg.Pool,
     services: Services,
     amqp: AbstractRobustConnection,
 ) -> None:
     await add_instagram("asha.cooks", followers=1000)
-    headers = tenants.headers(tenants.pro, "PRO")
-    url = "/discovery-service/api/profile/instagram/Asha.Cooks"
 
-    first = await client.get(url, headers=headers)
+    first = await lookup("Asha.Cooks")
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "SUCCESS"
     assert first.json()["data"]["profile"]["followers"] == 1000
@@ -42,7 +39,7 @@ async def test_lookup_is_cached_until_a_profile_log_event_invalidates_it(
 
     # The scraper updates the row; until its event arrives the cache answers (a hit).
     await pool.execute("UPDATE instagram_account SET followers = 2000 WHERE handle = 'asha.cooks'")
-    cached = await client.get(url, headers=headers)
+    cached = await lookup("Asha.Cooks")
     assert cached.json()["data"]["profile"]["followers"] == 1000
 
     await publish_profile_log(amqp, "asha.cooks")
@@ -51,16 +48,15 @@ async def test_lookup_is_cached_until_a_profile_log_event_invalidates_it(
         return profile_key("instagram", "asha.cooks") not in services.profiles.cache
 
     await eventually(invalidated, "the cached profile invalidated", seconds=10)
-    fresh = await client.get(url, headers=headers)
+    fresh = await lookup("Asha.Cooks")
     assert fresh.json()["data"]["profile"]["followers"] == 2000
 
 
 async def test_redis_serves_a_process_that_has_not_seen_the_profile(
-    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add, services: Services
+    lookup: ProfileLookup, add_instagram: Add, services: Services
 ) -> None:
     await add_instagram("l2.only")
-    headers = tenants.headers(tenants.pro, "PRO")
-    await client.get("/discovery-service/api/profile/instagram/l2.only", headers=headers)
+    await lookup("l2.only")
     cache = services.profiles.cache
     key = profile_key("instagram", "l2.only")
     cache._l1.clear()
@@ -84,12 +80,10 @@ async def test_a_fill_that_read_before_an_update_never_enters_the_cache(
 
 
 async def test_a_missing_profile_is_scraped_once_and_answered_202(
-    client: httpx.AsyncClient, tenants: Tenants, pool: asyncpg.Pool
+    lookup: ProfileLookup, pool: asyncpg.Pool
 ) -> None:
-    headers = tenants.headers(tenants.free, "FREE")
-    url = "/discovery-service/api/profile/instagram/new.creator"
-    first = await client.get(url, headers=headers)
-    again = await client.get(url, headers=headers)
+    first = await lookup("new.creator", "FREE")
+    again = await lookup("new.creator", "FREE")
     assert first.status_code == again.status_code == 202
     assert first.headers["retry-after"] == "30"
     body = first.json()
@@ -104,13 +98,10 @@ async def test_a_missing_profile_is_scraped_once_and_answered_202(
 
 
 async def test_a_stale_profile_is_served_and_refreshed(
-    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add, pool: asyncpg.Pool
+    lookup: ProfileLookup, add_instagram: Add, pool: asyncpg.Pool
 ) -> None:
     await add_instagram("old.news", refreshed_at=datetime.now(UTC) - timedelta(days=30))
-    response = await client.get(
-        "/discovery-service/api/profile/instagram/old.news",
-        headers=tenants.headers(tenants.pro, "PRO"),
-    )
+    response = await lookup("old.news")
     assert response.status_code == 202
     assert response.json()["data"]["profile"]["handle"] == "old.news"
     assert await pool.fetchval("SELECT count(*) FROM scrape_request_log") == 1
@@ -161,12 +152,11 @@ async def test_refresh_now_of_a_creator_reach_lacks_fetches_it(
 
 
 async def test_free_plans_do_not_see_audience_demographics(
-    client: httpx.AsyncClient, tenants: Tenants, add_instagram: Add
+    lookup: ProfileLookup, add_instagram: Add
 ) -> None:
     await add_instagram("gated")
-    url = "/discovery-service/api/profile/instagram/gated"
-    pro = (await client.get(url, headers=tenants.headers(tenants.pro, "PRO"))).json()
-    free = (await client.get(url, headers=tenants.headers(tenants.free, "FREE"))).json()
+    pro = (await lookup("gated", "PRO")).json()
+    free = (await lookup("gated", "FREE")).json()
     assert pro["data"]["profile"]["audience_gender"] == {"female": 0.6, "male": 0.4}
     assert free["data"]["profile"]["audience_gender"] is None
     assert free["data"]["profile"]["followers"] == pro["data"]["profile"]["followers"]

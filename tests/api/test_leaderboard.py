@@ -330,11 +330,7 @@ async def test_two_leaderboards_built_and_synced_at_once_each_serve_their_own_ra
                 *(_run_leaderboard(lines, env, tmp_path / name) for name, lines in commands.items())
             )
             events = list(data.clickhouse["profile_log"])
-            board = marts.leaderboard(data, events)
-            for name, spec in marts.LEADERBOARDS.items():
-                expected = marts.leaderboard_ranking(
-                    board, spec["network"], spec["metric"], spec["dimensions"]
-                )
+            for name, expected in marts.leaderboard_rankings(data, events).items():
                 assert expected
                 months = {key[0] for key in expected}
                 assert await _served(client, headers, name, months) == expected, name
@@ -354,11 +350,7 @@ async def test_two_leaderboards_built_and_synced_at_once_each_serve_their_own_ra
             synthetic.insert_events(ch, events_database, "profile_log", later)
             await _run_leaderboard([core], env, tmp_path / "core")
             await _run_leaderboard(commands[first], env, tmp_path / first)
-            board = marts.leaderboard(data, events + later)
-            spec = marts.LEADERBOARDS[first]
-            rebuilt = marts.leaderboard_ranking(
-                board, spec["network"], spec["metric"], spec["dimensions"]
-            )
+            rebuilt = marts.leaderboard_rankings(data, events + later)[first]
             months = {key[0] for key in rebuilt}
             assert await _served(client, headers, first, months) == rebuilt
             assert await pool.fetch(PG_ROWS, second) == kept_rows

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from reach.common.signing import verify
+from reach.standalone.running import session_token
 from reach.testing.polling import eventually_sync
 from reach.testing.ports import free_port
 from reach.testing.processes import REACH
@@ -37,6 +38,20 @@ def error(response: httpx.Response) -> dict[str, Any]:
     assert body["status"] == "ERROR" and body["data"] is None
     found: dict[str, Any] = body["error"]
     return found
+
+
+def refused_soon(
+    client: httpx.Client, token: str, status: int, code: str, *, seconds: float
+) -> None:
+    """Waits until the gateway answers `token` with `status` (a change it learns of within
+    `seconds`), then checks the refusal's error code."""
+    eventually_sync(
+        lambda: client.get(ECHO, headers=auth(token)).status_code == status,
+        f"the token refused with {status}",
+        seconds=seconds,
+        interval=0.05,
+    )
+    assert error(client.get(ECHO, headers=auth(token)))["code"] == code
 
 
 def test_a_valid_token_reaches_the_upstream_with_signed_identity_headers(
@@ -121,31 +136,10 @@ def test_sessions_are_created_and_revoked_with_the_cli(gateway: Gateway) -> None
             text=True,
         )
         assert revoked.returncode == 0, revoked.stderr
-        eventually_sync(
-            lambda: client.get(ECHO, headers=auth(token)).status_code == 401,
-            "the revoked session refused",
-            seconds=5,
-            interval=0.05,
-        )
-        assert error(client.get(ECHO, headers=auth(token)))["code"] == "SESSION_NOT_FOUND"
-    refused = subprocess.run(
-        [
-            REACH,
-            "gateway",
-            "session",
-            "create",
-            "--partner",
-            str(partner),
-            "--user",
-            "ana",
-            "--plan",
-            "PRO",
-        ],
-        env=gateway.env | {"PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-    )
-    assert refused.returncode == 1 and "cannot see more" in refused.stderr
+        refused_soon(client, token, 401, "SESSION_NOT_FOUND", seconds=5)
+    # A FREE partner's session cannot ask for the PRO plan.
+    with pytest.raises(RuntimeError, match=r"exited 1: .*cannot see more"):
+        asyncio.run(session_token([REACH], gateway.env | {"PATH": "/usr/bin:/bin"}, partner))
 
 
 def test_suspended_and_unknown_partners_are_forbidden(gateway: Gateway) -> None:
@@ -162,13 +156,7 @@ def test_suspended_and_unknown_partners_are_forbidden(gateway: Gateway) -> None:
     with gateway.client() as client:
         assert client.get(ECHO, headers=auth(token)).status_code == 200
         asyncio.run(set_status("SUSPENDED"))
-        eventually_sync(
-            lambda: client.get(ECHO, headers=auth(token)).status_code == 403,
-            "the suspended partner refused",
-            seconds=10,
-            interval=0.05,
-        )
-        assert error(client.get(ECHO, headers=auth(token)))["code"] == "PARTNER_SUSPENDED"
+        refused_soon(client, token, 403, "PARTNER_SUSPENDED", seconds=10)
         ghost = forge(claims(pid=partner + 1000, sid="ghost-session"))
         assert client.get(ECHO, headers=auth(ghost)).status_code == 401  # no such session
 

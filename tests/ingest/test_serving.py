@@ -35,7 +35,7 @@ from reach.ingest.sinking import FlushPolicy
 from reach.ingest.tables import TABLES
 from reach.testing.polling import eventually
 from reach.testing.ports import free_port
-from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids
+from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids, private_rabbitmq
 
 pytestmark = pytest.mark.service
 
@@ -419,12 +419,8 @@ async def test_a_broker_killed_and_restarted_loses_no_confirmed_event(
     """gRPC clients keep dispatching while a private RabbitMQ node is killed and restarted:
     every event confirmed to a client is in the queue exactly once afterwards, and every event
     not in it was answered UNAVAILABLE (the client knows to retry), never silently dropped."""
-    broker = PrivateRabbitMQ()
-    try:
-        await asyncio.to_thread(broker.start)
+    async with private_rabbitmq() as broker:
         await _through_an_outage(broker, tmp_path, clickhouse_dsn)
-    finally:
-        await asyncio.to_thread(broker.close)
 
 
 async def _through_an_outage(broker: PrivateRabbitMQ, tmp_path: Path, clickhouse_dsn: str) -> None:

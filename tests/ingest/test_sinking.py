@@ -82,6 +82,21 @@ class Harness:
         message = aio_pika.Message(body, message_id=uuid.uuid4().hex)
         await exchange.publish(message, routing_key=SINK.routing_keys[0])
 
+    async def publish_events(self, messages: int, rows: int) -> list[str]:
+        """Publishes `messages` messages of `rows` new profile_log events each; their ids."""
+        ids: list[str] = []
+        for _ in range(messages):
+            events = [
+                pb.Event(event_id=uuid.uuid4().hex, timestamp_ms=1_800_000_000_000)
+                for _ in range(rows)
+            ]
+            for event in events:
+                event.profile_log.platform = "instagram"
+                event.profile_log.metrics["followers"] = 10.0
+            await self.publish(pb.Events(events=events).SerializeToString())
+            ids += [e.event_id for e in events]
+        return ids
+
     def count(self, ids: list[str]) -> int:
         return int(
             self.client.query(
@@ -97,16 +112,6 @@ class Harness:
                 return
             await asyncio.sleep(0.05)
         raise AssertionError(f"only {self.count(ids)} of {len(ids)} rows landed")
-
-
-def _batch(n: int) -> tuple[bytes, list[str]]:
-    events = []
-    for _ in range(n):
-        event = pb.Event(event_id=uuid.uuid4().hex, timestamp_ms=1_800_000_000_000)
-        event.profile_log.platform = "instagram"
-        event.profile_log.metrics["followers"] = 10.0
-        events.append(event)
-    return pb.Events(events=events).SerializeToString(), [e.event_id for e in events]
 
 
 @pytest.fixture
@@ -148,11 +153,7 @@ def _flushes() -> float:
 @pytest.mark.service
 async def test_flush_by_size(harness: Harness) -> None:
     await harness.start(FlushPolicy(batch_rows=300, flush_seconds=3600))
-    ids: list[str] = []
-    for _ in range(3):
-        body, batch_ids = _batch(100)
-        ids += batch_ids
-        await harness.publish(body)
+    ids = await harness.publish_events(3, 100)
     # With an hour to wait, only reaching 300 rows can have flushed them.
     await harness.landed(ids)
 
@@ -160,8 +161,7 @@ async def test_flush_by_size(harness: Harness) -> None:
 @pytest.mark.service
 async def test_flush_by_time(harness: Harness) -> None:
     await harness.start(FlushPolicy(batch_rows=10**9, flush_seconds=0.2))
-    body, ids = _batch(10)
-    await harness.publish(body)
+    ids = await harness.publish_events(1, 10)
     # A billion rows is never reached: only the timer can have flushed these.
     await harness.landed(ids)
 
@@ -170,11 +170,7 @@ async def test_flush_by_time(harness: Harness) -> None:
 async def test_direct_mode_inserts_each_message_on_its_own(harness: Harness) -> None:
     await harness.start(FlushPolicy(batch_rows=10**9, flush_seconds=3600, direct=True))
     before = _flushes()
-    ids: list[str] = []
-    for _ in range(3):
-        body, batch_ids = _batch(5)
-        ids += batch_ids
-        await harness.publish(body)
+    ids = await harness.publish_events(3, 5)
     await harness.landed(ids)
     assert _flushes() - before == 3
 
@@ -185,8 +181,7 @@ async def test_poison_message_is_dead_lettered_with_the_error_and_others_land(
 ) -> None:
     await harness.start(FlushPolicy(batch_rows=10**9, flush_seconds=0.1))
     await harness.publish(b"\x0a\xff\xff\xff\xff\x0f not protobuf")
-    body, ids = _batch(20)
-    await harness.publish(body)
+    ids = await harness.publish_events(1, 20)
     await harness.landed(ids)
 
     channel = await amqp.channel()
@@ -213,11 +208,7 @@ async def test_clickhouse_unavailable_for_a_while_loses_nothing(harness: Harness
     await harness.start(FlushPolicy(batch_rows=100, flush_seconds=0.1))
     failures = metrics.INSERT_FAILURES.labels(SINK.name, "transient")
     before = failures._value.get()
-    ids: list[str] = []
-    for _ in range(5):
-        body, batch_ids = _batch(50)
-        ids += batch_ids
-        await harness.publish(body)
+    ids = await harness.publish_events(5, 50)
     for _ in range(600):
         if failures._value.get() > before + 1:
             break

@@ -62,6 +62,11 @@ class Env:
             "apply", "--server-side", "-f", "-", input=yaml.safe_dump(doc), check=check
         )
 
+    def apply_ready(self, doc: dict[str, Any], namespace: str) -> dict[str, Any]:
+        """Applies `doc` and waits until its resource is Ready; that condition."""
+        self.apply(doc, namespace)
+        return self.wait_condition(doc["kind"].lower(), doc["metadata"]["name"], namespace)
+
     def get(self, resource: str, name: str, namespace: str) -> dict[str, Any] | None:
         out = self.kubectl("-n", namespace, "get", resource, name, "-o", "json", check=False)
         return json.loads(out.stdout) if out.returncode == 0 else None
@@ -231,8 +236,7 @@ def test_spec_change_patches_children_and_is_observed(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
     platform = samples["Platform"]
-    env.apply(platform, ns)
-    env.wait_condition("platform", "default", ns)
+    env.apply_ready(platform, ns)
     platform["spec"]["api"]["replicas"] = 3
     env.apply(platform, ns)
     eventually_sync(
@@ -339,8 +343,7 @@ def test_deletion_follows_the_policy(
     doc = with_sink(samples["EventSink"], sink)
     doc["spec"]["deletionPolicy"] = policy
     queue = queue_of(sink)
-    env.apply(doc, ns)
-    env.wait_condition("eventsink", "click-events", ns)
+    env.apply_ready(doc, ns)
     body = env.get("eventsink", "click-events", ns)
     assert body is not None
     held = "reach.goodcreator.co/eventsink-cleanup" in body["metadata"].get("finalizers", [])
@@ -356,8 +359,7 @@ def test_deletion_does_not_deadlock_when_the_platform_is_gone(
     env.apply(samples["Platform"], ns)
     doc = with_sink(samples["EventSink"], "affiliate_order")
     doc["spec"]["deletionPolicy"] = "Delete"
-    env.apply(doc, ns)
-    env.wait_condition("eventsink", "click-events", ns)
+    env.apply_ready(doc, ns)
     env.kubectl("-n", ns, "delete", "platform", "default", "--timeout=60s")
     env.kubectl("-n", ns, "delete", "eventsink", "click-events", "--timeout=60s")
     events = json.loads(env.kubectl("-n", ns, "get", "events", "-o", "json").stdout)["items"]
@@ -374,8 +376,7 @@ def test_workers_follow_queue_depth(env: Env, ns: str, samples: dict[str, Any]) 
         "cooldownSeconds": 3,
     }
     queue = queue_of("graphy_event")
-    env.apply(doc, ns)
-    env.wait_condition("eventsink", "click-events", ns)
+    env.apply_ready(doc, ns)
 
     def replicas() -> int | None:
         return (
@@ -397,8 +398,7 @@ def test_scale_subresource_sets_workers_when_not_autoscaled(
     env.apply(samples["Platform"], ns)
     doc = copy.deepcopy(samples["ScrapeFlow"])
     del doc["spec"]["autoscaling"]
-    env.apply(doc, ns)
-    env.wait_condition("scrapeflow", doc["metadata"]["name"], ns)
+    env.apply_ready(doc, ns)
     env.kubectl("-n", ns, "scale", "scrapeflow", doc["metadata"]["name"], "--replicas=4")
     eventually_sync(
         lambda: (
@@ -415,8 +415,7 @@ def test_paused_resources_are_left_alone_until_resumed(
     env: Env, ns: str, samples: dict[str, Any]
 ) -> None:
     platform = samples["Platform"]
-    env.apply(platform, ns)
-    env.wait_condition("platform", "default", ns)
+    env.apply_ready(platform, ns)
     env.kubectl("-n", ns, "annotate", "platform", "default", f"{GROUP}/paused=true")
     env.wait_condition("platform", "default", ns, "ReconciliationPaused")
     platform["spec"]["gateway"]["replicas"] = 5
@@ -436,8 +435,7 @@ def test_run_now_starts_a_job_and_records_the_run(
 ) -> None:
     env.apply(samples["Platform"], ns)
     doc = samples["TableSync"]
-    env.apply(doc, ns)
-    env.wait_condition("tablesync", doc["metadata"]["name"], ns)
+    env.apply_ready(doc, ns)
     env.kubectl(
         "-n", ns, "annotate", "tablesync", doc["metadata"]["name"], f"{GROUP}/run-now=first"
     )
@@ -452,8 +450,7 @@ def test_a_failed_run_is_reported(env: Env, ns: str, samples: dict[str, Any]) ->
     env.apply(samples["Platform"], ns)
     doc = copy.deepcopy(samples["TableSync"])
     doc["metadata"]["name"] = "fail-me"
-    env.apply(doc, ns)
-    env.wait_condition("tablesync", "fail-me", ns)
+    env.apply_ready(doc, ns)
     env.kubectl("-n", ns, "annotate", "tablesync", "fail-me", f"{GROUP}/run-now=1")
     last = env.wait_condition(
         "tablesync", "fail-me", ns, "LastRunSucceeded", status="False", timeout=90

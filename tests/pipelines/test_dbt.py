@@ -11,6 +11,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from reach.pipelines import contract, synthetic
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
 from reach.testing import marts as reference
-from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
+from reach.testing.clickhouse import MART_LEADERBOARD, ClickHouseServer, connected, fresh_database
 
 pytestmark = [
     pytest.mark.service,
@@ -116,10 +117,37 @@ def loaded(
     return data
 
 
-def dbt(settings: PipelinesSettings, events_database: str, *args: str, **dbt_vars: Any) -> None:
-    dbt_vars["events_database"] = events_database
-    outcome = run_dbt([*args, "--vars", json.dumps(dbt_vars)], settings)
-    assert outcome.success, outcome
+@dataclass(frozen=True)
+class Project:
+    """The dbt project as a test runs it: its settings (a dbt schema of its own), the events
+    database its sources read, and a client on the same store."""
+
+    settings: PipelinesSettings
+    events_database: str
+    client: Client
+
+    @property
+    def schema(self) -> str:
+        return self.settings.dbt_schema
+
+    def dbt(self, *args: str, **dbt_vars: Any) -> None:
+        dbt_vars["events_database"] = self.events_database
+        outcome = run_dbt([*args, "--vars", json.dumps(dbt_vars)], self.settings)
+        assert outcome.success, outcome
+
+
+@pytest.fixture
+def project(
+    pipelines_settings: PipelinesSettings, events_database: str, store_client: Client
+) -> Project:
+    return Project(pipelines_settings, events_database, store_client)
+
+
+@pytest.fixture
+def built(loaded: synthetic.SyntheticData, project: Project) -> synthetic.SyntheticData:
+    """`loaded`, with every model built and tested by `dbt build`."""
+    project.dbt("build")
+    return loaded
 
 
 def rows(client: Client, sql: str) -> list[dict[str, Any]]:
@@ -128,21 +156,14 @@ def rows(client: Client, sql: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("store", ["embedded", "server"], indirect=True)
-def test_build_passes_every_test(
-    loaded: synthetic.SyntheticData,
-    pipelines_settings: PipelinesSettings,
-    events_database: str,
-    store_client: Client,
-) -> None:
-    dbt(pipelines_settings, events_database, "build")
-
-    schema = pipelines_settings.dbt_schema
-    results = json.loads((work_dir(pipelines_settings) / "target" / "run_results.json").read_text())
+def test_build_passes_every_test(built: synthetic.SyntheticData, project: Project) -> None:
+    schema = project.schema
+    results = json.loads((work_dir(project.settings) / "target" / "run_results.json").read_text())
     statuses = {result["unique_id"]: result["status"] for result in results["results"]}
     assert all(status in ("success", "pass") for status in statuses.values()), statuses
     assert sum(1 for unique_id in statuses if unique_id.startswith("test.")) >= 30
     counts = {
-        model: store_client.query(f"SELECT count() FROM {schema}.{model}").result_rows[0][0]
+        model: project.client.query(f"SELECT count() FROM {schema}.{model}").result_rows[0][0]
         for model in (
             "mart_instagram_account",
             "mart_youtube_account",
@@ -157,8 +178,8 @@ def test_build_passes_every_test(
         )
     }
     assert all(count > 0 for count in counts.values()), counts
-    assert counts["mart_instagram_account"] == len(loaded.postgres["instagram_account"])
-    assert counts["mart_collection_post"] == len(loaded.postgres["post_collection_item"])
+    assert counts["mart_instagram_account"] == len(built.postgres["instagram_account"])
+    assert counts["mart_collection_post"] == len(built.postgres["post_collection_item"])
 
 
 def _check_time_series(client: Client, schema: str, events: list[synthetic.Row]) -> None:
@@ -215,16 +236,11 @@ def _check_leaderboard(
 
 @pytest.mark.parametrize("store", ["embedded", "server"], indirect=True)
 def test_marts_match_the_reference(
-    loaded: synthetic.SyntheticData,
-    pipelines_settings: PipelinesSettings,
-    events_database: str,
-    store_client: Client,
-    today: date,
+    built: synthetic.SyntheticData, project: Project, today: date
 ) -> None:
-    dbt(pipelines_settings, events_database, "build")
-    schema = pipelines_settings.dbt_schema
+    schema = project.schema
 
-    expected_accounts = reference.instagram_accounts(loaded)
+    expected_accounts = reference.instagram_accounts(built)
     account_columns = ["recent_posts", "avg_likes", "avg_comments", "engagement_rate"]
     account_columns += [
         f"{metric}_rank{suffix}"
@@ -234,7 +250,7 @@ def test_marts_match_the_reference(
     stored_accounts = {
         row.pop("profile_id"): row
         for row in rows(
-            store_client,
+            project.client,
             f"SELECT profile_id, {', '.join(account_columns)} FROM {schema}.mart_instagram_account",
         )
     }
@@ -248,26 +264,22 @@ def test_marts_match_the_reference(
         [rank for rank in engagement_ranks if rank is not None]
     ), "the synthetic data should tie on engagement rate"
 
-    events = list(loaded.clickhouse["profile_log"])
-    _check_time_series(store_client, schema, events)
-    _check_leaderboard(store_client, schema, loaded, events)
+    events = list(built.clickhouse["profile_log"])
+    _check_time_series(project.client, schema, events)
+    _check_leaderboard(project.client, schema, built, events)
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.
-    later = synthetic.snapshots_after(loaded, today)
-    synthetic.insert_events(store_client, events_database, "profile_log", later)
-    dbt(pipelines_settings, events_database, "build", "--select", "mart_time_series+")
+    later = synthetic.snapshots_after(built, today)
+    synthetic.insert_events(project.client, project.events_database, "profile_log", later)
+    project.dbt("build", "--select", "mart_time_series+")
     events += later
-    _check_time_series(store_client, schema, events)
-    _check_leaderboard(store_client, schema, loaded, events)
+    _check_time_series(project.client, schema, events)
+    _check_leaderboard(project.client, schema, built, events)
 
 
-def build_leaderboard(
-    settings: PipelinesSettings, events_database: str, name: str, spec: dict[str, Any]
-) -> None:
-    dbt(
-        settings,
-        events_database,
+def build_leaderboard(project: Project, name: str, spec: dict[str, Any]) -> None:
+    project.dbt(
         "build",
         "--select",
         contract.LEADERBOARD_MODEL,
@@ -289,44 +301,32 @@ def ranking(client: Client, schema: str, name: str) -> dict[tuple[Any, ...], dic
 
 
 def test_each_leaderboard_builds_and_replaces_only_its_own_ranking(
-    loaded: synthetic.SyntheticData,
-    pipelines_settings: PipelinesSettings,
-    events_database: str,
-    store_client: Client,
-    today: date,
+    loaded: synthetic.SyntheticData, project: Project, today: date
 ) -> None:
-    schema = pipelines_settings.dbt_schema
-    dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
+    schema = project.schema
+    project.dbt("build", "--select", "+tag:core")
     # Built by the core schedule with no leaderboard asking: the table exists, empty.
     count = f"SELECT count() AS n FROM {schema}.{contract.LEADERBOARD_MODEL}"
-    assert rows(store_client, count) == [{"n": 0}]
+    assert rows(project.client, count) == [{"n": 0}]
     for name, spec in reference.LEADERBOARDS.items():
-        build_leaderboard(pipelines_settings, events_database, name, spec)
+        build_leaderboard(project, name, spec)
     events = list(loaded.clickhouse["profile_log"])
-    board = reference.leaderboard(loaded, events)
-    for name, spec in reference.LEADERBOARDS.items():
-        expected = reference.leaderboard_ranking(
-            board, spec["network"], spec["metric"], spec["dimensions"]
-        )
+    for name, expected in reference.leaderboard_rankings(loaded, events).items():
         assert expected
         assert any(row["rank_change"] not in (None, 0) for row in expected.values())
-        assert ranking(store_client, schema, name) == expected, name
+        assert ranking(project.client, schema, name) == expected, name
 
     # New snapshots, the core marts rebuilt, and one leaderboard rebuilt: its rows follow, the
     # other's stay as they were.
     first, second = reference.LEADERBOARDS
-    kept = ranking(store_client, schema, second)
+    kept = ranking(project.client, schema, second)
     later = synthetic.snapshots_after(loaded, today)
-    synthetic.insert_events(store_client, events_database, "profile_log", later)
-    dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
-    build_leaderboard(pipelines_settings, events_database, first, reference.LEADERBOARDS[first])
-    board = reference.leaderboard(loaded, events + later)
-    spec = reference.LEADERBOARDS[first]
-    rebuilt = reference.leaderboard_ranking(
-        board, spec["network"], spec["metric"], spec["dimensions"]
-    )
-    assert ranking(store_client, schema, first) == rebuilt
-    assert ranking(store_client, schema, second) == kept
+    synthetic.insert_events(project.client, project.events_database, "profile_log", later)
+    project.dbt("build", "--select", "+tag:core")
+    build_leaderboard(project, first, reference.LEADERBOARDS[first])
+    rebuilt = reference.leaderboard_rankings(loaded, events + later)[first]
+    assert ranking(project.client, schema, first) == rebuilt
+    assert ranking(project.client, schema, second) == kept
 
 
 def test_a_leaderboard_asking_for_something_unknown_fails_its_build(
@@ -351,11 +351,27 @@ def test_a_leaderboard_asking_for_something_unknown_fails_its_build(
         assert not outcome.success, bad
 
 
-def test_docs_generate(pipelines_settings: PipelinesSettings, events_database: str) -> None:
+def test_the_sync_stand_in_for_mart_leaderboard_has_the_built_columns(
+    built: synthetic.SyntheticData, project: Project
+) -> None:
+    """The sync tests and bench/sync.py fill MART_LEADERBOARD instead of building the mart: it
+    must be the table dbt builds, column for column and type for type."""
+    columns = (
+        "SELECT name, type FROM system.columns WHERE database = {db:String}"
+        " AND table = 'mart_leaderboard' ORDER BY position"
+    )
+    with fresh_database(project.client, "stand_in") as stand_in:
+        project.client.command(MART_LEADERBOARD.format(db=stand_in))
+        expected = project.client.query(columns, parameters={"db": stand_in}).result_rows
+    built_columns = project.client.query(columns, parameters={"db": project.schema}).result_rows
+    assert built_columns == expected
+
+
+def test_docs_generate(project: Project) -> None:
     # The catalog describes the relations that exist, so the models are built (empty) first.
-    dbt(pipelines_settings, events_database, "build")
-    dbt(pipelines_settings, events_database, "docs", "generate")
-    target = work_dir(pipelines_settings) / "target"
+    project.dbt("build")
+    project.dbt("docs", "generate")
+    target = work_dir(project.settings) / "target"
     catalog = json.loads((target / "catalog.json").read_text())
     manifest = json.loads((target / "manifest.json").read_text())
     assert "model.reach.mart_leaderboard" in catalog["nodes"]
@@ -365,12 +381,11 @@ def test_docs_generate(pipelines_settings: PipelinesSettings, events_database: s
 
 def test_the_operators_leaderboard_command_runs(
     loaded: synthetic.SyntheticData,
-    events_database: str,
-    pipelines_settings: PipelinesSettings,
-    store_client: Client,
+    project: Project,
     repo_root: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    pipelines_settings = project.settings
     # The command exactly as the operator's Leaderboard CronJob runs it (its golden manifest,
     # which the operator's tests keep equal to the builder's output).
     manifest = yaml.safe_load((repo_root / "tests/operator/golden/leaderboard.yaml").read_text())
@@ -380,7 +395,7 @@ def test_the_operators_leaderboard_command_runs(
     at = args.index("--vars") + 1
     dbt_vars = json.loads(args[at])
     # Other tests of the session write the shared `_e`; this one reads its own synthetic events.
-    args[at] = json.dumps({**dbt_vars, "events_database": events_database})
+    args[at] = json.dumps({**dbt_vars, "events_database": project.events_database})
     for name, value in {
         "REACH_POSTGRES_DSN": str(pipelines_settings.postgres_dsn),
         "REACH_CLICKHOUSE_URL": pipelines_settings.clickhouse_dsn,
@@ -390,7 +405,7 @@ def test_the_operators_leaderboard_command_runs(
         monkeypatch.setenv(name, value)
 
     # The core marts are the Platform's core schedule's: built before, not by this command.
-    dbt(pipelines_settings, events_database, "build", "--select", "+tag:core")
+    project.dbt("build", "--select", "+tag:core")
 
     result = CliRunner().invoke(app, args)
 
@@ -408,4 +423,4 @@ def test_the_operators_leaderboard_command_runs(
         dbt_vars["leaderboard_dimensions"],
     )
     assert expected
-    assert ranking(store_client, pipelines_settings.dbt_schema, name) == expected
+    assert ranking(project.client, project.schema, name) == expected

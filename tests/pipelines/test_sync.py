@@ -22,30 +22,22 @@ from clickhouse_connect.driver.client import Client
 from reach.pipelines import syncing
 from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD, LEADERBOARD_RANKING
 from reach.pipelines.settings import PipelinesSettings
-from reach.pipelines.syncing import SyncError, sync, whole_rows
+from reach.pipelines.syncing import SyncError, SyncResult, sync, whole_rows
 from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
-from reach.testing.clickhouse import connected, drop_database
+from reach.testing.clickhouse import (
+    LEADERBOARD_COLUMNS,
+    MART_LEADERBOARD,
+    connected,
+    drop_database,
+)
 
 pytestmark = pytest.mark.service
 
 ROWS = 5_000
 
-MART_LEADERBOARD = """
-CREATE TABLE {db}.mart_leaderboard (
-    platform LowCardinality(String), profile_id String, month Date,
-    handle Nullable(String), category LowCardinality(Nullable(String)),
-    language Nullable(String), country Nullable(String),
-    followers UInt64, engagement_rate Float64,
-    followers_rank UInt64, engagement_rate_rank UInt64,
-    followers_rank_by_cat UInt64, engagement_rate_rank_by_cat UInt64,
-    followers_rank_by_lang UInt64, engagement_rate_rank_by_lang UInt64,
-    followers_rank_by_cat_lang UInt64,
-    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
-) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
-"""
 # `offset` shifts the follower counts, so each generation of the source is recognizable.
 FILL_LEADERBOARD = """
-INSERT INTO {db}.mart_leaderboard
+INSERT INTO {db}.mart_leaderboard ({columns})
 SELECT if(number % 2 = 0, 'instagram', 'youtube'), concat('p', toString(number)),
        toDate('2026-01-01') + toIntervalMonth(number % 3),
        if(number % 10 = 0, NULL, concat('handle\\t', toString(number))),
@@ -58,7 +50,9 @@ FROM numbers({rows})
 
 def _fill(client: Client, db: str, rows: int = ROWS, offset: int = 0) -> None:
     client.command(f"TRUNCATE TABLE IF EXISTS {db}.mart_leaderboard")
-    client.command(FILL_LEADERBOARD.format(db=db, rows=rows, offset=offset))
+    client.command(
+        FILL_LEADERBOARD.format(db=db, columns=LEADERBOARD_COLUMNS, rows=rows, offset=offset)
+    )
 
 
 @pytest.fixture
@@ -66,12 +60,32 @@ def pipelines_settings(postgres_dsn: str, clickhouse_dsn: str) -> PipelinesSetti
     return PipelinesSettings(postgres_dsn=postgres_dsn, clickhouse_url=clickhouse_dsn)
 
 
+@dataclasses.dataclass(frozen=True)
+class Leaderboard:
+    """The declared leaderboard sync (`spec`), reading a mart in database `db` of `client`."""
+
+    spec: SyncSpec
+    settings: PipelinesSettings
+    client: Client
+    db: str
+
+    def fill(self, rows: int = ROWS, offset: int = 0) -> None:
+        _fill(self.client, self.db, rows, offset)
+
+    async def sync(self, spec: SyncSpec | None = None) -> SyncResult:
+        """Runs `spec` (the leaderboard's own by default) with the test's settings and client."""
+        return await sync(spec or self.spec, self.settings, client=self.client)
+
+
 @pytest.fixture
-def leaderboard(clickhouse_client: Client, clickhouse_database: str) -> SyncSpec:
-    """The declared leaderboard sync, reading a mart filled with ROWS rows in its own database."""
+def leaderboard(
+    pipelines_settings: PipelinesSettings, clickhouse_client: Client, clickhouse_database: str
+) -> Leaderboard:
+    """The leaderboard sync, its mart filled with ROWS rows in its own database."""
     clickhouse_client.command(MART_LEADERBOARD.format(db=clickhouse_database))
     _fill(clickhouse_client, clickhouse_database)
-    return dataclasses.replace(LEADERBOARD, source_table=f"{clickhouse_database}.mart_leaderboard")
+    spec = dataclasses.replace(LEADERBOARD, source_table=f"{clickhouse_database}.mart_leaderboard")
+    return Leaderboard(spec, pipelines_settings, clickhouse_client, clickhouse_database)
 
 
 async def _fetch(dsn: str, sql: str) -> list[asyncpg.Record]:
@@ -94,16 +108,12 @@ def test_whole_rows_recuts_chunks_at_row_ends() -> None:
 
 
 async def test_sync_copies_rows_with_their_types_and_indexes(
-    leaderboard: SyncSpec,
-    pipelines_settings: PipelinesSettings,
-    clickhouse_client: Client,
-    postgres_dsn: str,
-    monkeypatch: pytest.MonkeyPatch,
+    leaderboard: Leaderboard, postgres_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small chunks, so rows are cut between chunks and both COPY connections get some.
     monkeypatch.setattr(syncing, "_CHUNK_BYTES", 4096)
 
-    result = await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+    result = await leaderboard.sync()
 
     assert result.rows == ROWS
     rows = await _fetch(postgres_dsn, "SELECT * FROM leaderboard ORDER BY followers")
@@ -209,13 +219,9 @@ async def test_inferred_types_round_trip_through_text_copy(
 
 
 async def test_readers_never_see_an_error_a_missing_or_an_empty_table_during_ten_syncs(
-    leaderboard: SyncSpec,
-    pipelines_settings: PipelinesSettings,
-    clickhouse_client: Client,
-    clickhouse_database: str,
-    postgres_dsn: str,
+    leaderboard: Leaderboard, postgres_dsn: str
 ) -> None:
-    await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+    await leaderboard.sync()
     done = asyncio.Event()
     failures: list[str] = []
     seen_offsets: set[int] = set()
@@ -251,8 +257,8 @@ async def test_readers_never_see_an_error_a_missing_or_an_empty_table_during_ten
     readers = [asyncio.create_task(reader()) for _ in range(4)]
     try:
         for generation in range(1, 11):
-            await asyncio.to_thread(_fill, clickhouse_client, clickhouse_database, ROWS, generation)
-            result = await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+            await asyncio.to_thread(leaderboard.fill, ROWS, generation)
+            result = await leaderboard.sync()
             assert result.rows == ROWS
     finally:
         done.set()
@@ -268,44 +274,40 @@ async def test_readers_never_see_an_error_a_missing_or_an_empty_table_during_ten
 
 
 async def test_failed_syncs_leave_the_old_table_serving(
-    leaderboard: SyncSpec,
-    pipelines_settings: PipelinesSettings,
-    clickhouse_client: Client,
-    clickhouse_database: str,
-    postgres_dsn: str,
+    leaderboard: Leaderboard, postgres_dsn: str
 ) -> None:
-    await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+    await leaderboard.sync()
     before = await _fetch(postgres_dsn, "SELECT * FROM leaderboard ORDER BY profile_id")
-    db = clickhouse_database
+    db = leaderboard.db
 
     bad_query = dataclasses.replace(
-        leaderboard, source_table=None, source_query="SELECT nope FROM no_such_table"
+        leaderboard.spec, source_table=None, source_query="SELECT nope FROM no_such_table"
     )
     # Row 3,000 of 5,000 overflows bigint, so COPY fails after streaming most of the rows.
     overflow = dataclasses.replace(
-        leaderboard,
+        leaderboard.spec,
         source_table=None,
         source_query=f"SELECT * REPLACE (if(profile_id = 'p3000', toUInt64(18446744073709551615), "
-        f"followers) AS followers) FROM {db}.mart_leaderboard",
+        f"toUInt64(followers)) AS followers) FROM {db}.mart_leaderboard",
     )
     # Every row is copied and the failure comes from building the primary key.
     duplicates = dataclasses.replace(
-        leaderboard,
+        leaderboard.spec,
         source_table=None,
         source_query=f"SELECT * REPLACE ('same' AS profile_id) FROM {db}.mart_leaderboard",
     )
     for failing in (bad_query, overflow, duplicates):
         with pytest.raises(SyncError, match="old table still serves"):
-            await sync(failing, pipelines_settings, client=clickhouse_client)
+            await leaderboard.sync(failing)
         assert await _fetch(postgres_dsn, "SELECT * FROM leaderboard ORDER BY profile_id") == (
             before
         )
         assert await _leftovers(postgres_dsn) == []
 
     # An empty source does not wipe a filled table unless asked to.
-    clickhouse_client.command(f"TRUNCATE TABLE {db}.mart_leaderboard")
+    leaderboard.client.command(f"TRUNCATE TABLE {db}.mart_leaderboard")
     with pytest.raises(SyncError, match="returned no rows"):
-        await sync(leaderboard, pipelines_settings, client=clickhouse_client)
+        await leaderboard.sync()
     assert len(await _fetch(postgres_dsn, "SELECT 1 FROM leaderboard")) == ROWS
 
 
@@ -343,24 +345,14 @@ def test_cli_syncs_a_tablesync_config_and_a_declared_sync_into_another_target(
         "REACH_DBT_SCHEMA": database,
     }
     reach = [str(Path(sys.executable).parent / "reach"), "pipelines", "sync"]
+
+    def reach_sync(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*reach, *args], env=env, capture_output=True, text=True, timeout=120)
+
     try:
-        by_config = subprocess.run(
-            [*reach, "followers-of-instagram", "--config", str(config)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        declared = subprocess.run(
-            [*reach, "leaderboard", "--target", "leaderboard_tenant_a"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        unknown = subprocess.run(
-            [*reach, "no_such_sync"], env=env, capture_output=True, text=True, timeout=120
-        )
+        by_config = reach_sync("followers-of-instagram", "--config", str(config))
+        declared = reach_sync("leaderboard", "--target", "leaderboard_tenant_a")
+        unknown = reach_sync("no_such_sync")
         bad_config = tmp_path / "bad.yaml"
         bad_config.write_text(
             yaml.safe_dump(
@@ -370,13 +362,7 @@ def test_cli_syncs_a_tablesync_config_and_a_declared_sync_into_another_target(
                 }
             )
         )
-        bad_key = subprocess.run(
-            [*reach, "bad-key", "--config", str(bad_config)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        bad_key = reach_sync("bad-key", "--config", str(bad_config))
     finally:
         drop_database(clickhouse_dsn, database)
 

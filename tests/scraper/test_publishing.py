@@ -27,7 +27,7 @@ from reach.scraper.queue.worker import Worker, WorkerConfig
 from reach.scraper.running import open_runtime, task_handler
 from reach.scraper.settings import ScraperSettings
 from reach.testing.polling import eventually
-from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids
+from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids, private_rabbitmq
 
 from .conftest import SANDBOX_CREDENTIALS
 
@@ -59,12 +59,8 @@ class RecordingPublisher(EventPublisher):
 async def test_a_broker_restarted_under_a_working_scraper_loses_no_event(
     scraper_settings: ScraperSettings, universe: Universe
 ) -> None:
-    broker = PrivateRabbitMQ()
-    try:
-        await asyncio.to_thread(broker.start)
+    async with private_rabbitmq() as broker:
         await _through_an_outage(broker, scraper_settings, universe)
-    finally:
-        await asyncio.to_thread(broker.close)
 
 
 async def _through_an_outage(

@@ -10,7 +10,6 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -81,11 +80,9 @@ def test_narrowest_windows_are_taken_first() -> None:
 
 
 async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
-    tmp_path: Path,
+    private_redis: PrivateRedis,
 ) -> None:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    client = create_redis(StoreSettings(redis_url=server.url))
+    client = create_redis(StoreSettings(redis_url=private_redis.url))
     limiter = StackedLimiter.over(client, "outage")
     stack = [RateLimit(100, "minute"), RateLimit(5, "second", "handle")]
     ran: list[object] = []
@@ -101,7 +98,7 @@ async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
                 max_retries=3, dedup_key="priya", created_at=datetime.now(UTC))  # fmt: skip
     try:
         assert isinstance(await handle_task(flow, context, task, stack), Complete)
-        server.stop()
+        private_redis.stop()
 
         down = await limiter.acquire("flow", stack, "priya")
         outcome = await handle_task(flow, context, task, stack)
@@ -111,9 +108,8 @@ async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
         assert isinstance(outcome, Defer), outcome  # not Fail, not Retry: no retry spent
         assert "rate-limit store unreachable" in outcome.reason
         assert len(ran) == 1  # no upstream call while the windows could not be taken
-        server.start()
+        private_redis.start()
         assert isinstance(await handle_task(flow, context, task, stack), Complete)
         assert len(ran) == 2
     finally:
         await client.aclose()
-        server.stop()

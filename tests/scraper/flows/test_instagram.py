@@ -15,7 +15,7 @@ from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import handle_task
-from reach.scraper.queue.models import Complete, Defer, Fail, Retry
+from reach.scraper.queue.models import Complete, Defer, Retry
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
@@ -126,11 +126,6 @@ async def test_every_source_failing_retries_the_task(
     assert isinstance(outcome, Retry)
     assert outcome.source == "lastresort"
     assert "graphapi: unavailable" in outcome.error and "lastresort: unavailable" in outcome.error
-
-
-async def test_an_unknown_profile_fails_for_good(runtime: Runtime) -> None:
-    _, outcome = await run_task(runtime, "refresh_instagram_profile", {"handle": "nobody.here"})
-    assert isinstance(outcome, Fail) and "not_found" in outcome.error
 
 
 async def test_a_refused_credential_rests_and_the_next_one_is_used(

@@ -36,6 +36,19 @@ async def count(pool: asyncpg.Pool, status: str) -> int:
     )
 
 
+async def run_until(pool: asyncpg.Pool, workers: Sequence[Worker], status: str, tasks: int) -> None:
+    """Runs `workers` until `tasks` tasks have `status`, then shuts them down and waits for them."""
+    shutdown = Shutdown()
+    running = [asyncio.create_task(w.run(shutdown)) for w in workers]
+
+    async def reached() -> bool:
+        return await count(pool, status) == tasks
+
+    await eventually(reached, f"{tasks} tasks {status}")
+    shutdown.request()
+    await asyncio.gather(*running)
+
+
 def config(**overrides: float) -> WorkerConfig:
     values: dict[str, float] = {
         "concurrency": 8,
@@ -61,16 +74,8 @@ async def test_n_workers_process_m_tasks_exactly_once(
         await asyncio.sleep(0)
         return Complete(source="test", result={"i": task.params["i"]})
 
-    shutdown = Shutdown()
     workers = [Worker(manager, config(), handler, worker_id=f"w{n}") for n in range(4)]
-    running = [asyncio.create_task(w.run(shutdown)) for w in workers]
-
-    async def all_done() -> bool:
-        return await count(pool, "COMPLETE") == len(ids)
-
-    await eventually(all_done, "every task done")
-    shutdown.request()
-    await asyncio.gather(*running)
+    await run_until(pool, workers, "COMPLETE", len(ids))
     assert sorted(seen) == sorted(ids)
     assert set(seen.values()) == {1}
     by_worker = await pool.fetch("SELECT worker_id, count(*) FROM scrape_request_log GROUP BY 1")
@@ -127,16 +132,7 @@ async def test_a_killed_workers_task_is_retried_after_its_lease(
         done.append(t)
         return Complete(source="test")
 
-    shutdown = Shutdown()
-    worker = Worker(manager, config(), handler, worker_id="survivor")
-    running = asyncio.create_task(worker.run(shutdown))
-
-    async def completed() -> bool:
-        return await count(pool, "COMPLETE") == 1
-
-    await eventually(completed, "the task completed")
-    shutdown.request()
-    await running
+    await run_until(pool, [Worker(manager, config(), handler, worker_id="survivor")], "COMPLETE", 1)
     row = await manager.get(task.id)
     assert row is not None
     assert (row["status"], row["worker_id"], row["retry_count"]) == ("COMPLETE", "survivor", 1)
@@ -199,17 +195,9 @@ async def test_a_worker_killed_mid_batch_loses_no_task_and_completes_none_twice(
         seen[task.id] += 1
         return Complete(source="survivor")
 
-    shutdown = Shutdown()
     survivors = [Worker(manager, config(lease_seconds=1.0), handler, worker_id=f"s{n}")
                  for n in range(2)]  # fmt: skip
-    running = [asyncio.create_task(w.run(shutdown)) for w in survivors]
-
-    async def all_complete() -> bool:
-        return await count(pool, "COMPLETE") == len(ids)
-
-    await eventually(all_complete, "every task complete")
-    shutdown.request()
-    await asyncio.gather(*running)
+    await run_until(pool, survivors, "COMPLETE", len(ids))
     rows = await pool.fetch("SELECT id, worker_id, retry_count, status FROM scrape_request_log")
     assert sorted(r["id"] for r in rows) == sorted(ids)  # none lost
     assert {r["status"] for r in rows} == {"COMPLETE"}
@@ -295,16 +283,7 @@ async def test_a_crashing_flow_costs_retries_then_fails_and_is_reported(
     async def report(finished: Sequence[Finished]) -> None:
         reported.extend(finished)
 
-    shutdown = Shutdown()
-    worker = Worker(manager, config(), broken, on_finished=report)
-    running = asyncio.create_task(worker.run(shutdown))
-
-    async def failed() -> bool:
-        return await count(pool, "FAILED") == 1
-
-    await eventually(failed, "the task failed")
-    shutdown.request()
-    await running
+    await run_until(pool, [Worker(manager, config(), broken, on_finished=report)], "FAILED", 1)
     assert [(f.id, f.status) for f in reported] == [
         (task.id, TaskStatus.PENDING),
         (task.id, TaskStatus.FAILED),

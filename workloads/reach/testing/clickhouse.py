@@ -1,5 +1,6 @@
-"""ClickHouse for tests: a client on a DSN, a fresh database per test, and a `reach clickhouse
-serve` process for tests that need ClickHouse over HTTP."""
+"""ClickHouse for tests: a client on a DSN, a fresh database per test, a `reach clickhouse
+serve` process for tests that need ClickHouse over HTTP, and the mart_leaderboard table that the
+sync tests and the sync benchmark fill without running dbt."""
 
 from __future__ import annotations
 
@@ -16,6 +17,28 @@ import httpx
 from clickhouse_connect.driver.client import Client
 
 from reach.common import clickhouse
+from reach.pipelines.definitions import LEADERBOARD
+
+# mart_leaderboard as dbt builds it (dbt/models/marts/leaderboard/mart_leaderboard.sql), in
+# database `{db}`: the sync tests and bench/sync.py fill it without running dbt, and the dbt
+# tests check that it has the built table's columns and types. The widest serving table, with
+# the most index work when synced.
+MART_LEADERBOARD = """
+CREATE TABLE {db}.mart_leaderboard (
+    platform String, profile_platform LowCardinality(String), profile_id String, month Date,
+    handle Nullable(String), category Nullable(String), language Nullable(String),
+    country Nullable(String), followers Nullable(Int64), engagement_rate Nullable(Float64),
+    views Nullable(Int64),
+    followers_rank Nullable(UInt64), followers_rank_by_cat Nullable(UInt64),
+    followers_rank_by_lang Nullable(UInt64), followers_rank_by_cat_lang Nullable(UInt64),
+    engagement_rate_rank Nullable(UInt64), engagement_rate_rank_by_cat Nullable(UInt64),
+    engagement_rate_rank_by_lang Nullable(UInt64),
+    engagement_rate_rank_by_cat_lang Nullable(UInt64),
+    followers_rank_change Nullable(Int64), engagement_rate_rank_change Nullable(Int64)
+) ENGINE = MergeTree ORDER BY (platform, month, profile_id)
+"""
+# The columns the leaderboard sync reads, in its order: what a fill of the stand-in writes.
+LEADERBOARD_COLUMNS = ", ".join(column.name for column in LEADERBOARD.columns or ())
 
 
 @contextmanager

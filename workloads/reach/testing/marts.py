@@ -266,3 +266,14 @@ def leaderboard_ranking(
             "rank_change": None if then is None else then - row["rank"],
         }
     return ranking
+
+
+def leaderboard_rankings(
+    data: SyntheticData, events: Iterable[Row]
+) -> dict[str, dict[tuple[date, str, str], dict[str, Any]]]:
+    """The ranking of each of LEADERBOARDS over `events`, by its name."""
+    board = leaderboard(data, events)
+    return {
+        name: leaderboard_ranking(board, spec["network"], spec["metric"], spec["dimensions"])
+        for name, spec in LEADERBOARDS.items()
+    }

@@ -1,12 +1,13 @@
 """RabbitMQ for tests: a virtual host of their own on the shared broker (`vhost`), the event ids
 a queue holds (`drain_event_ids`), and a private
-RabbitMQ node for tests that stop and restart the broker (the shared one on 5672 is never
-touched): a second node of the installed rabbitmq-server with its own name, ports and
+RabbitMQ node for tests that stop and restart the broker (`private_rabbitmq`; the shared one on
+5672 is never touched): a second node of the installed rabbitmq-server with its own name, ports and
 folders, no plugins, `guest` on loopback. Its data folder survives a restart, as a real broker's
 disk does, so durable queues and persistent messages come back with it."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -16,7 +17,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aio_pika
@@ -138,3 +139,14 @@ class PrivateRabbitMQ:
         """Kills the node if it runs and removes its folder."""
         self.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.asynccontextmanager
+async def private_rabbitmq() -> AsyncIterator[PrivateRabbitMQ]:
+    """A started private node, killed and removed on the way out whatever happened inside."""
+    broker = PrivateRabbitMQ()
+    try:
+        await asyncio.to_thread(broker.start)
+        yield broker
+    finally:
+        await asyncio.to_thread(broker.close)
