@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from reach.scraper.contract import (
+    ENRICHMENT_FLOWS,
     FLOWS,
     FRESH_FLOWS,
     PENDING_TASKS,
@@ -100,13 +101,17 @@ DUE = {
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
     FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: [{"video_id": "v0000000001"}],
     FlowName.SEARCH_YOUTUBE_KEYWORD: [{"keyword": "cricket"}, {"keyword": "ipl"}],
-    FlowName.ENRICH_PROFILE: [
-        {"network": "instagram", "profile_id": "4"},
-        {"network": "instagram", "profile_id": "3"},
-        {"network": "instagram", "profile_id": "2"},
-        {"network": "instagram", "profile_id": "1"},
-        {"network": "youtube", "profile_id": CHANNEL},
-    ],
+    # Every GPT enrichment keeps every stored profile fresh.
+    **{
+        enrichment: [
+            {"network": "instagram", "profile_id": "4"},
+            {"network": "instagram", "profile_id": "3"},
+            {"network": "instagram", "profile_id": "2"},
+            {"network": "instagram", "profile_id": "1"},
+            {"network": "youtube", "profile_id": CHANNEL},
+        ]
+        for enrichment in ENRICHMENT_FLOWS
+    },
 }
 
 

@@ -47,6 +47,12 @@ class FlowName(StrEnum):
     SEARCH_YOUTUBE_KEYWORD = "search_youtube_keyword"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
+    ENRICH_PROFILE_GENDER = "enrich_profile_gender"
+    ENRICH_PROFILE_LOCATION = "enrich_profile_location"
+    ENRICH_PROFILE_CATEGORY = "enrich_profile_category"
+    ENRICH_PROFILE_TOPICS = "enrich_profile_topics"
+    ENRICH_PROFILE_AUDIENCE = "enrich_profile_audience"
+    CLASSIFY_PROFILE_CONTENT = "classify_profile_content"
     VALIDATE_CREDENTIAL = "validate_credential"
 
 
@@ -164,6 +170,19 @@ class CredentialParams(FlowParams):
 
     def rate_key(self) -> str:
         return f"{self.source}:{self.name}"
+
+
+# The GPT enrichments of a stored profile, all with its params and monthly cadence: everything
+# at once (`enrich_profile`), or one thing each.
+ENRICHMENT_FLOWS = (
+    FlowName.ENRICH_PROFILE,
+    FlowName.ENRICH_PROFILE_GENDER,
+    FlowName.ENRICH_PROFILE_LOCATION,
+    FlowName.ENRICH_PROFILE_CATEGORY,
+    FlowName.ENRICH_PROFILE_TOPICS,
+    FlowName.ENRICH_PROFILE_AUDIENCE,
+    FlowName.CLASSIFY_PROFILE_CONTENT,
+)
 
 
 class ListenerName(StrEnum):
@@ -383,17 +402,20 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.
         FlowName.UPLOAD_ASSET: FlowSignature(None, AssetParams),
-        FlowName.ENRICH_PROFILE: FlowSignature(
-            None,
-            EnrichParams,
-            _due(
-                720,
-                {"network": "network", "profile_id": "profile_id"},
-                _PROFILES,
-                _completed(FlowName.ENRICH_PROFILE, "network || ':' || profile_id"),
-                "size",
-            ),
-        ),
+        **{
+            enrichment: FlowSignature(
+                None,
+                EnrichParams,
+                _due(
+                    720,
+                    {"network": "network", "profile_id": "profile_id"},
+                    _PROFILES,
+                    _completed(enrichment, "network || ':' || profile_id"),
+                    "size",
+                ),
+            )
+            for enrichment in ENRICHMENT_FLOWS
+        },
         # Credentials are validated when added or when asked (`credential_validity`).
         FlowName.VALIDATE_CREDENTIAL: FlowSignature(None, CredentialParams),
     }

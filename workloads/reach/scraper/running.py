@@ -59,7 +59,7 @@ def build_sources(
         ),
         InstagramWeb(client, settings.instagram_web_url),
         YouTubeDataApi(client, settings.youtube_api_url, credentials),
-        OpenAiChat(client, settings.llm_url, settings.llm_model, credentials),
+        OpenAiChat(client, settings, credentials),
         Cdn(client),
     ]
     return {s.name: s for s in sources}

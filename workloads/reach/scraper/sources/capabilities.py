@@ -8,6 +8,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel
 
 from reach.scraper.models import (
+    Answered,
     Comment,
     Follower,
     InstagramPost,
@@ -82,8 +83,8 @@ class YouTubeSearch(Source, Protocol):
 
 @runtime_checkable
 class StructuredChat(Source, Protocol):
-    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> M:
-        """The model's answer to `user`, constrained to `model`'s JSON schema."""
+    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> Answered[M]:
+        """The model's answer to `user`, constrained to `model`'s JSON schema, with its cost."""
         ...
 
 
