@@ -36,7 +36,7 @@ class OneCredential:
         self.credential = Credential(1, "s", "n", secrets)
         self.rested: list[str] = []
 
-    async def take(self, source: str) -> Credential | None:
+    async def take(self, source: str, name: str | None = None) -> Credential | None:
         return self.credential
 
     async def rest_after_quota(self, credential: Credential, reason: str) -> None:

@@ -13,24 +13,16 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from starlette.responses import JSONResponse, Response
 
 from reach.sandbox.universe import Universe
 
-Upstream = Literal["graph", "rapidapi", "web", "youtube", "openai", "cdn"]
-UPSTREAMS: tuple[Upstream, ...] = ("graph", "rapidapi", "web", "youtube", "openai", "cdn")
+Upstream = Literal["graph", "rapidapi", "web", "youtube", "openai", "cdn", "shopify"]
+UPSTREAMS: tuple[Upstream, ...] = get_args(Upstream)
 FaultMode = Literal["429", "500", "503", "timeout", "garbage", "shape", "invalid_answer"]
-FAULT_MODES: tuple[FaultMode, ...] = (
-    "429",
-    "500",
-    "503",
-    "timeout",
-    "garbage",
-    "shape",
-    "invalid_answer",
-)
+FAULT_MODES: tuple[FaultMode, ...] = get_args(FaultMode)
 # Faults an endpoint answers itself, inside the upstream's documented answer.
 IN_ANSWER: tuple[FaultMode, ...] = ("invalid_answer",)
 DEFAULT_TOKEN = "sandbox-token"

@@ -54,6 +54,7 @@ class FlowName(StrEnum):
     ENRICH_PROFILE_AUDIENCE = "enrich_profile_audience"
     CLASSIFY_PROFILE_CONTENT = "classify_profile_content"
     VALIDATE_CREDENTIAL = "validate_credential"
+    REFRESH_SHOPIFY_ORDERS = "refresh_shopify_orders"
 
 
 class FlowParams(BaseModel):
@@ -161,6 +162,19 @@ class EnrichParams(FlowParams):
 
     def rate_key(self) -> str:
         return f"{self.network}:{self.profile_id}"
+
+
+class ShopifyOrdersParams(FlowParams):
+    shop: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$",
+        max_length=255,
+        description="The connected store's myshopify.com domain (its credential's name).",
+    )
+    limit: int = Field(default=1000, ge=1, le=100_000, description="Orders to fetch at most.")
+    page_size: int = Field(default=250, ge=1, le=250, description="Orders per call (at most 250).")
+
+    def rate_key(self) -> str:
+        return self.shop
 
 
 class CredentialParams(FlowParams):
@@ -418,6 +432,19 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         },
         # Credentials are validated when added or when asked (`credential_validity`).
         FlowName.VALIDATE_CREDENTIAL: FlowSignature(None, CredentialParams),
+        # Every connected store (a `shopify` credential, named by its domain), every 6 hours.
+        FlowName.REFRESH_SHOPIFY_ORDERS: FlowSignature(
+            None,
+            ShopifyOrdersParams,
+            _due(
+                6,
+                {"shop": "name"},
+                "credential",
+                _completed(FlowName.REFRESH_SHOPIFY_ORDERS, "name"),
+                "use_count",
+                "source = 'shopify' AND enabled",
+            ),
+        ),
     }
 )
 

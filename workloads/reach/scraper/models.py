@@ -139,6 +139,20 @@ class Enrichment(Snapshot):
     topics: list[str] = Field(description="Up to five topics, lowercase")
 
 
+class Order(Snapshot):
+    """An order of a connected store, as an order_log carries it."""
+
+    order_id: str
+    name: str | None = None
+    customer_id: str | None = None
+    status: str
+    amount: float
+    currency: str
+    item_count: int
+    created_at: datetime
+    dimensions: dict[str, str] = Field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Usage:
     """What answering cost: the tokens the model counted over every attempt, and their price."""

@@ -16,7 +16,7 @@ from reach.common.events import events_pb2 as pb
 from reach.common.networks import SocialNetwork
 from reach.scraper import events
 from reach.scraper.contract import AssetParams
-from reach.scraper.models import Comment, Sentiment
+from reach.scraper.models import Comment, Order, Sentiment
 from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
 from reach.scraper.sql import load_queries
 
@@ -280,3 +280,30 @@ async def save_content_classes(
             schema.classify_post_sql,
             [(profile_id, post_id, *rest) for post_id, *rest in classes],
         )
+
+
+def order_logs(task_id: int, shop: str, orders: Sequence[Order], source: str) -> list[pb.Event]:
+    """The store's orders as order_log events, with the shop, the order's name and creation
+    time among the dimensions."""
+    return [
+        events.event(
+            task_id,
+            pb.OrderLog(
+                platform=source,
+                order_id=o.order_id,
+                customer_id=o.customer_id or "",
+                status=o.status,
+                amount=o.amount,
+                currency=o.currency,
+                item_count=o.item_count,
+                dimensions={
+                    "shop": shop,
+                    "created_at": o.created_at.isoformat(),
+                    **({"name": o.name} if o.name else {}),
+                    **o.dimensions,
+                },
+                source=source,
+            ),
+        )
+        for o in orders
+    ]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from reach.scraper.flows import assets, credentials, enrichment, instagram, youtube
+from reach.scraper.flows import assets, credentials, enrichment, instagram, shopify, youtube
 from reach.scraper.flows.base import Flow
 
 _DECLARED: tuple[Flow[Any], ...] = (
@@ -23,6 +23,7 @@ _DECLARED: tuple[Flow[Any], ...] = (
     assets.upload_asset,
     *enrichment.FLOWS,
     credentials.validate_credential,
+    shopify.refresh_orders,
 )
 FLOWS: Mapping[str, Flow[Any]] = MappingProxyType({f.name: f for f in _DECLARED})
 

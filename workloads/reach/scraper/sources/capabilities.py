@@ -13,6 +13,7 @@ from reach.scraper.models import (
     Follower,
     InstagramPost,
     InstagramProfile,
+    Order,
     Page,
     YouTubeChannel,
     YouTubeVideo,
@@ -85,6 +86,14 @@ class YouTubeSearch(Source, Protocol):
 class StructuredChat(Source, Protocol):
     async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> Answered[M]:
         """The model's answer to `user`, constrained to `model`'s JSON schema, with its cost."""
+        ...
+
+
+@runtime_checkable
+class StoreOrders(Source, Protocol):
+    async def orders(self, shop: str, page_size: int, cursor: str | None) -> Page[Order]:
+        """A page of `page_size` of the store's orders, oldest first, with the cursor of the
+        next (which keeps the page size)."""
         ...
 
 
