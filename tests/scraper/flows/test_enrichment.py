@@ -233,3 +233,18 @@ async def test_an_enrichment_a_network_cannot_store_is_not_asked(
     )
     assert isinstance(outcome, Fail) and "youtube accounts store none of" in outcome.error
     assert sandbox[1].calls["openai"] == 0
+
+
+@pytest.mark.unit
+async def test_a_classification_of_other_posts_than_asked_is_malformed() -> None:
+    from reach.scraper.flows.enrichment import Brief, ContentAnswer, PostClass, PostColumns
+    from reach.scraper.networks import INSTAGRAM
+    from reach.scraper.sources.errors import Malformed
+
+    brief = Brief(INSTAGRAM, "1", ("p1", "p2"), "{}")
+    answer = ContentAnswer(
+        posts=[PostClass(post_id="p1", category="food", is_sponsored=False, brands=[])]
+    )
+    # Checked before anything is written: the context is never reached.
+    with pytest.raises(Malformed, match="1 missing, 0 extra"):
+        await PostColumns().store(None, brief, answer, "openai")  # type: ignore[arg-type]
