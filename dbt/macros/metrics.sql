@@ -121,6 +121,14 @@
 {%- endmacro %}
 
 {# A map's value at `key`, NULL when the key is absent (a map reads a missing key as 0). #}
+{# The gender, age and country splits (maps of shares) of a row's audience_*_json columns;
+   an unknown split is empty. #}
+{% macro audience_splits() -%}
+    JSONExtract(coalesce(audience_gender_json, '{}'), 'Map(String, Float64)') as gender_split,
+    JSONExtract(coalesce(audience_age_json, '{}'), 'Map(String, Float64)') as age_split,
+    JSONExtract(coalesce(audience_location_json, '{}'), 'Map(String, Float64)') as country_split
+{%- endmacro %}
+
 {% macro map_value(map, key) -%}
     if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
 {%- endmacro %}

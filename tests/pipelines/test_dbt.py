@@ -174,12 +174,22 @@ def test_build_passes_every_test(built: synthetic.SyntheticData, project: Projec
             "mart_collection_post",
             "mart_collection_post_time_series",
             "mart_audience_info",
+            "mart_audience_info_gpt",
             "mart_instagram_creators_followers_fake_analysis",
         )
     }
     assert all(count > 0 for count in counts.values()), counts
     assert counts["mart_instagram_account"] == len(built.postgres["instagram_account"])
     assert counts["mart_collection_post"] == len(built.postgres["post_collection_item"])
+    assert counts["mart_audience_info_gpt"] == len(built.postgres["audience_info_gpt"])
+    inferred = rows(
+        project.client,
+        f"SELECT male_share, top_age_group, top_country, interests FROM {schema}"
+        ".mart_audience_info_gpt WHERE profile_id = 'ig0000'",
+    )
+    assert inferred == [
+        {"male_share": 0.8, "top_age_group": "18-24", "top_country": "IN", "interests": ["food"]}
+    ]
 
 
 def _check_time_series(client: Client, schema: str, events: list[synthetic.Row]) -> None:

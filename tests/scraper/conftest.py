@@ -104,6 +104,7 @@ def scraper_settings(
         instagram_web_url=f"{base}/instagram-web",
         youtube_api_url=f"{base}/youtube/v3",
         llm_url=f"{base}/openai/v1",
+        shopify_admin_url=f"{base}/shopify/{{shop}}/admin/api/2024-01",
     )
 
 
@@ -181,6 +182,7 @@ PAYLOADS = (
     "sentiment_log",
     "profile_relationship_log",
     "scrape_request_log",
+    "order_log",
 )
 
 

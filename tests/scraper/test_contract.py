@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from reach.scraper.contract import (
+    ENRICHMENT_FLOWS,
     FLOWS,
     FRESH_FLOWS,
     PENDING_TASKS,
@@ -100,13 +101,19 @@ DUE = {
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
     FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: [{"video_id": "v0000000001"}],
     FlowName.SEARCH_YOUTUBE_KEYWORD: [{"keyword": "cricket"}, {"keyword": "ipl"}],
-    FlowName.ENRICH_PROFILE: [
-        {"network": "instagram", "profile_id": "4"},
-        {"network": "instagram", "profile_id": "3"},
-        {"network": "instagram", "profile_id": "2"},
-        {"network": "instagram", "profile_id": "1"},
-        {"network": "youtube", "profile_id": CHANNEL},
-    ],
+    # Enabled stores only, the most used first.
+    FlowName.REFRESH_SHOPIFY_ORDERS: [{"shop": "big.myshopify.com"}, {"shop": "a.myshopify.com"}],
+    # Every GPT enrichment keeps every stored profile fresh.
+    **{
+        enrichment: [
+            {"network": "instagram", "profile_id": "4"},
+            {"network": "instagram", "profile_id": "3"},
+            {"network": "instagram", "profile_id": "2"},
+            {"network": "instagram", "profile_id": "1"},
+            {"network": "youtube", "profile_id": CHANNEL},
+        ]
+        for enrichment in ENRICHMENT_FLOWS
+    },
 }
 
 
@@ -134,6 +141,11 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
         "INSERT INTO youtube_post (video_id, channel_id, publish_time, updated_at)"
         " VALUES ('v0000000001', $1, now() - interval '1 day', now() - interval '2 days')",
         CHANNEL,
+    )
+    await pool.execute(
+        "INSERT INTO credential (source, name, enabled, use_count) VALUES"
+        " ('shopify', 'a.myshopify.com', true, 1), ('shopify', 'big.myshopify.com', true, 9),"
+        " ('shopify', 'off.myshopify.com', false, 99), ('youtube', 'key', true, 50)"
     )
     partner = await pool.fetchval("INSERT INTO partner (name) VALUES ('p') RETURNING id")
     await pool.execute(

@@ -13,6 +13,7 @@ import pytest
 
 from reach.scraper.credentials import Credential
 from reach.scraper.models import Enrichment, InstagramProfile
+from reach.scraper.settings import ScraperSettings
 from reach.scraper.sources import graphapi, instagram_web, llm, rapidapi, youtube
 from reach.scraper.sources.errors import (
     AuthFailed,
@@ -35,7 +36,7 @@ class OneCredential:
         self.credential = Credential(1, "s", "n", secrets)
         self.rested: list[str] = []
 
-    async def take(self, source: str) -> Credential | None:
+    async def take(self, source: str, name: str | None = None) -> Credential | None:
         return self.credential
 
     async def rest_after_quota(self, credential: Credential, reason: str) -> None:
@@ -213,8 +214,13 @@ def completion(
     content: str | None, refusal: str | None = None, finish: str = "stop"
 ) -> dict[str, Any]:
     return {
-        "choices": [{"message": {"content": content, "refusal": refusal}, "finish_reason": finish}]
+        "choices": [{"message": {"content": content, "refusal": refusal}, "finish_reason": finish}],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100},
     }
+
+
+def answer_of(body: dict[str, Any]) -> Enrichment:
+    return llm.answer_of("openai", llm.Completion.model_validate(body), Enrichment)
 
 
 def test_llm_answers() -> None:
@@ -226,22 +232,29 @@ def test_llm_answers() -> None:
         "category": "food",
         "topics": ["cooking"],
     }
-    parsed = llm.answer_of("openai", completion(json.dumps(answer)), Enrichment)
+    parsed = answer_of(completion(json.dumps(answer)))
     assert parsed.country == "IN" and parsed.city is None
     with pytest.raises(Refused):
-        llm.answer_of("openai", completion(None, refusal="no"), Enrichment)
+        answer_of(completion(None, refusal="no"))
     with pytest.raises(Malformed):
-        llm.answer_of("openai", completion('{"gender": "f"', finish="length"), Enrichment)
-    with pytest.raises(Malformed):
-        llm.answer_of("openai", completion(json.dumps({"gender": "x"})), Enrichment)
+        answer_of(completion('{"gender": "f"', finish="length"))
+    with pytest.raises(llm.InvalidAnswer, match="not JSON"):
+        answer_of(completion('{"gender": "f"'))
+    with pytest.raises(llm.InvalidAnswer, match="not in the schema"):
+        answer_of(completion(json.dumps({"gender": "x"})))
 
 
-async def test_llm_request_shape() -> None:
+LLM_SETTINGS = ScraperSettings(llm_url="http://llm/v1", llm_model="m", llm_answer_attempts=3)
+
+
+async def test_llm_request_shape_retries_and_cost() -> None:
     sent: list[dict[str, Any]] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         sent.append(json.loads(request.content))
         assert request.headers["authorization"] == "Bearer sk"
+        if len(sent) == 1:
+            return httpx.Response(200, json=completion("Sure! Here is the JSON you asked for"))
         body = {
             "gender": "male",
             "country": None,
@@ -253,12 +266,30 @@ async def test_llm_request_shape() -> None:
         return httpx.Response(200, json=completion(json.dumps(body)))
 
     async with client(answer) as c:
-        chat = llm.OpenAiChat(c, "http://llm/v1", "m", OneCredential({"api_key": "sk"}))  # type: ignore[arg-type]
+        chat = llm.OpenAiChat(c, LLM_SETTINGS, OneCredential({"api_key": "sk"}))  # type: ignore[arg-type]
         result = await chat.answer("sys", "user", "profile_enrichment", Enrichment)
-    assert result.category == "tech"
+    assert result.value.category == "tech"
+    # The invalid first answer was asked again; both attempts' tokens are counted and priced.
+    assert (result.usage.attempts, result.usage.prompt_tokens) == (2, 2000)
+    assert result.usage.completion_tokens == 200
+    assert result.usage.cost_usd == pytest.approx(2000 * 0.15e-6 + 200 * 0.6e-6)
     fmt = sent[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["schema"]["additionalProperties"] is False
+
+
+async def test_llm_gives_up_after_its_attempts() -> None:
+    calls: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        return httpx.Response(200, json=completion('{"gender": '))
+
+    async with client(answer) as c:
+        chat = llm.OpenAiChat(c, LLM_SETTINGS, OneCredential({"api_key": "sk"}))  # type: ignore[arg-type]
+        with pytest.raises(llm.InvalidAnswer, match="3 attempts") as raised:
+            await chat.answer("sys", "user", "profile_enrichment", Enrichment)
+    assert len(calls) == 3 and not raised.value.retryable
 
 
 def test_a_wire_reads_paths_own_names_and_known_values() -> None:

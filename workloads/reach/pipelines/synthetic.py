@@ -298,6 +298,20 @@ def generate(
                         "scored_at": datetime.combine(today, time(hour), tzinfo=UTC),
                     }
                 )
+    # The audience a GPT enrichment inferred, for every third Instagram profile.
+    pg["audience_info_gpt"] = [
+        {
+            "network": "instagram",
+            "profile_id": profile_id,
+            "audience_gender": '{"female": 0.55, "male": 0.45}' if n % 2 else '{"male": 0.8}',
+            "audience_age": '{"18-24": 0.6, "25-34": 0.4}',
+            "audience_location": '{"IN": 0.7, "GB": 0.2, "US": 0.1}',
+            "interests": ["food", "travel"][: 1 + n % 2],
+            "source": "openai",
+        }
+        for n, profile_id in enumerate(instagram_ids)
+        if n % 3 == 0
+    ]
     return data
 
 

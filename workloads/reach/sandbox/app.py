@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from reach.common.lifecycle import Shutdown
 from reach.common.webserver import serve_http
-from reach.sandbox import cdn, instagram, llm, youtube
+from reach.sandbox import cdn, instagram, llm, shopify, youtube
 from reach.sandbox.settings import SandboxSettings
 from reach.sandbox.state import FAULT_MODES, UPSTREAMS, SandboxState
 from reach.sandbox.universe import Universe
@@ -84,6 +84,7 @@ def create_app(state: SandboxState) -> Starlette:
             *youtube.routes(state),
             *llm.routes(state),
             *cdn.routes(state),
+            *shopify.routes(state),
             *control_routes(state),
         ]
     )
@@ -105,6 +106,7 @@ def scraper_environment(base_url: str, token: str) -> dict[str, str]:
         "REACH_INSTAGRAM_WEB_URL": f"{base_url}/instagram-web",
         "REACH_YOUTUBE_API_URL": f"{base_url}/youtube/v3",
         "REACH_LLM_URL": f"{base_url}/openai/v1",
+        "REACH_SHOPIFY_ADMIN_URL": f"{base_url}/shopify/{{shop}}/admin/api/{shopify.VERSION}",
         "REACH_SANDBOX_TOKEN": token,
     }
 

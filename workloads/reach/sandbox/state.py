@@ -3,8 +3,9 @@ switches, the accepted tokens and the YouTube quota spent per key.
 
 A fault applies to the next `count` calls of one upstream (or every call until cleared):
 `429`, `500`, `503`, `timeout` (the answer comes after `timeout_seconds`, past any sane client
-timeout), `garbage` (a 200 whose body is not JSON) or `shape` (a 200 whose JSON is not the
-documented shape).
+timeout), `garbage` (a 200 whose body is not JSON), `shape` (a 200 whose JSON is not the
+documented shape) or `invalid_answer` (the LLM's documented answer, whose message is not the
+JSON asked for: the endpoint takes it, not the switch).
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from starlette.responses import JSONResponse, Response
 
 from reach.sandbox.universe import Universe
 
-Upstream = Literal["graph", "rapidapi", "web", "youtube", "openai", "cdn"]
-UPSTREAMS: tuple[Upstream, ...] = ("graph", "rapidapi", "web", "youtube", "openai", "cdn")
-FaultMode = Literal["429", "500", "503", "timeout", "garbage", "shape"]
-FAULT_MODES: tuple[FaultMode, ...] = ("429", "500", "503", "timeout", "garbage", "shape")
+Upstream = Literal["graph", "rapidapi", "web", "youtube", "openai", "cdn", "shopify"]
+UPSTREAMS: tuple[Upstream, ...] = get_args(Upstream)
+FaultMode = Literal["429", "500", "503", "timeout", "garbage", "shape", "invalid_answer"]
+FAULT_MODES: tuple[FaultMode, ...] = get_args(FaultMode)
+# Faults an endpoint answers itself, inside the upstream's documented answer.
+IN_ANSWER: tuple[FaultMode, ...] = ("invalid_answer",)
 DEFAULT_TOKEN = "sandbox-token"
 
 
@@ -49,9 +52,10 @@ class SandboxState:
         self.calls.clear()
         self.youtube_units.clear()
 
-    def _take_fault(self, upstream: str) -> Fault | None:
+    def take_fault(self, upstream: str, *modes: FaultMode) -> Fault | None:
+        """The fault set for `upstream` if it is one of `modes`, counting one use."""
         fault = self.faults.get(upstream)
-        if fault is None:
+        if fault is None or fault.mode not in modes:
             return None
         if fault.remaining is not None:
             fault.remaining -= 1
@@ -62,7 +66,7 @@ class SandboxState:
     async def intercept(self, upstream: Upstream) -> Response | None:
         """Counts a call; the fault's answer if one is set for `upstream`, else None."""
         self.calls[upstream] += 1
-        fault = self._take_fault(upstream)
+        fault = self.take_fault(upstream, *(m for m in FAULT_MODES if m not in IN_ANSWER))
         if fault is None:
             return None
         if fault.mode == "timeout":

@@ -47,7 +47,14 @@ class FlowName(StrEnum):
     SEARCH_YOUTUBE_KEYWORD = "search_youtube_keyword"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
+    ENRICH_PROFILE_GENDER = "enrich_profile_gender"
+    ENRICH_PROFILE_LOCATION = "enrich_profile_location"
+    ENRICH_PROFILE_CATEGORY = "enrich_profile_category"
+    ENRICH_PROFILE_TOPICS = "enrich_profile_topics"
+    ENRICH_PROFILE_AUDIENCE = "enrich_profile_audience"
+    CLASSIFY_PROFILE_CONTENT = "classify_profile_content"
     VALIDATE_CREDENTIAL = "validate_credential"
+    REFRESH_SHOPIFY_ORDERS = "refresh_shopify_orders"
 
 
 class FlowParams(BaseModel):
@@ -157,6 +164,19 @@ class EnrichParams(FlowParams):
         return f"{self.network}:{self.profile_id}"
 
 
+class ShopifyOrdersParams(FlowParams):
+    shop: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$",
+        max_length=255,
+        description="The connected store's myshopify.com domain (its credential's name).",
+    )
+    limit: int = Field(default=1000, ge=1, le=100_000, description="Orders to fetch at most.")
+    page_size: int = Field(default=250, ge=1, le=250, description="Orders per call (at most 250).")
+
+    def rate_key(self) -> str:
+        return self.shop
+
+
 class CredentialParams(FlowParams):
     source: str = Field(min_length=1, max_length=63)
     name: str = Field(min_length=1, max_length=200)
@@ -164,6 +184,19 @@ class CredentialParams(FlowParams):
 
     def rate_key(self) -> str:
         return f"{self.source}:{self.name}"
+
+
+# The GPT enrichments of a stored profile, all with its params and monthly cadence: everything
+# at once (`enrich_profile`), or one thing each.
+ENRICHMENT_FLOWS = (
+    FlowName.ENRICH_PROFILE,
+    FlowName.ENRICH_PROFILE_GENDER,
+    FlowName.ENRICH_PROFILE_LOCATION,
+    FlowName.ENRICH_PROFILE_CATEGORY,
+    FlowName.ENRICH_PROFILE_TOPICS,
+    FlowName.ENRICH_PROFILE_AUDIENCE,
+    FlowName.CLASSIFY_PROFILE_CONTENT,
+)
 
 
 class ListenerName(StrEnum):
@@ -383,19 +416,35 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.
         FlowName.UPLOAD_ASSET: FlowSignature(None, AssetParams),
-        FlowName.ENRICH_PROFILE: FlowSignature(
-            None,
-            EnrichParams,
-            _due(
-                720,
-                {"network": "network", "profile_id": "profile_id"},
-                _PROFILES,
-                _completed(FlowName.ENRICH_PROFILE, "network || ':' || profile_id"),
-                "size",
-            ),
-        ),
+        **{
+            enrichment: FlowSignature(
+                None,
+                EnrichParams,
+                _due(
+                    720,
+                    {"network": "network", "profile_id": "profile_id"},
+                    _PROFILES,
+                    _completed(enrichment, "network || ':' || profile_id"),
+                    "size",
+                ),
+            )
+            for enrichment in ENRICHMENT_FLOWS
+        },
         # Credentials are validated when added or when asked (`credential_validity`).
         FlowName.VALIDATE_CREDENTIAL: FlowSignature(None, CredentialParams),
+        # Every connected store (a `shopify` credential, named by its domain), every 6 hours.
+        FlowName.REFRESH_SHOPIFY_ORDERS: FlowSignature(
+            None,
+            ShopifyOrdersParams,
+            _due(
+                6,
+                {"shop": "name"},
+                "credential",
+                _completed(FlowName.REFRESH_SHOPIFY_ORDERS, "name"),
+                "use_count",
+                "source = 'shopify' AND enabled",
+            ),
+        ),
     }
 )
 

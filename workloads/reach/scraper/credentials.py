@@ -21,7 +21,8 @@ _TAKE = """
 UPDATE credential SET last_used_at = now(), use_count = use_count + 1
 WHERE id = (
     SELECT id FROM credential
-    WHERE source = $1 AND enabled AND (disabled_till IS NULL OR disabled_till <= now())
+    WHERE source = $1 AND ($2::text IS NULL OR name = $2)
+        AND enabled AND (disabled_till IS NULL OR disabled_till <= now())
     ORDER BY last_used_at NULLS FIRST, id
     LIMIT 1
 )
@@ -111,8 +112,10 @@ class CredentialStore:
         self.quota_cooldown_s = quota_cooldown_s
         self.auth_cooldown_s = auth_cooldown_s
 
-    async def take(self, source: str) -> Credential | None:
-        row = await self.pool.fetchrow(_TAKE, source)
+    async def take(self, source: str, name: str | None = None) -> Credential | None:
+        """The next usable credential of `source` (only the one named `name` when given: a
+        store's own token)."""
+        row = await self.pool.fetchrow(_TAKE, source, name)
         if row is None:
             return None
         return Credential(row["id"], row["source"], row["name"], row["credentials"])

@@ -24,6 +24,7 @@ Message = (
     | pb.SentimentLog
     | pb.AssetLog
     | pb.ScrapeRequestLog
+    | pb.OrderLog
 )
 # Each payload: its field in `Event`, and the entity it is about (with the task, its event id).
 _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
@@ -38,6 +39,7 @@ _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
         "asset_log",
         lambda m: f"{m.platform}:{m.entity_type}:{m.entity_id}:{m.asset_type}",
     ),
+    pb.OrderLog: ("order_log", lambda m: f"{m.platform}:{m.order_id}"),
     # A task's every attempt is its own event.
     pb.ScrapeRequestLog: ("scrape_request_log", lambda m: f"{m.status}:{m.retry_count}"),
 }

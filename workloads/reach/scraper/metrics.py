@@ -34,3 +34,14 @@ TASK_SECONDS = _TASKS.histogram(
     "Seconds from claim to outcome, by flow.",
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+LLM_TOKENS = _SCRAPER.counter(
+    "llm_tokens",
+    "Tokens the LLM counted, by answer schema and kind (prompt, completion).",
+    "schema",
+    "kind",
+)
+LLM_INVALID_ANSWERS = _SCRAPER.counter(
+    "llm_invalid_answers",
+    "LLM answers that were not JSON in the schema asked, by schema.",
+    "schema",
+)

@@ -5,6 +5,7 @@ to PostgreSQL and turns them into events."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reach.common.metrics import RATE_DECIMALS, engagement_rate
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Snapshot(BaseModel):
@@ -135,6 +137,46 @@ class Enrichment(Snapshot):
     language: str | None = Field(description="ISO 639-1 code of the content's language, or null")
     category: str = Field(description="The creator's main content category")
     topics: list[str] = Field(description="Up to five topics, lowercase")
+
+
+class Order(Snapshot):
+    """An order of a connected store, as an order_log carries it."""
+
+    order_id: str
+    name: str | None = None
+    customer_id: str | None = None
+    status: str
+    amount: float
+    currency: str
+    item_count: int
+    created_at: datetime
+    dimensions: dict[str, str] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What answering cost: the tokens the model counted over every attempt, and their price."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    attempts: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.attempts + other.attempts,
+            self.cost_usd + other.cost_usd,
+        )
+
+
+@dataclass(frozen=True)
+class Answered(Generic[M]):
+    """A model's answer in the schema asked for, with what it cost."""
+
+    value: M
+    usage: Usage
 
 
 def hashtags(caption: str | None) -> list[str]:

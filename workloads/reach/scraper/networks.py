@@ -28,7 +28,6 @@ from pydantic import BaseModel
 
 from reach.common.networks import SocialNetwork
 from reach.scraper.models import (
-    Enrichment,
     InstagramPost,
     InstagramProfile,
     YouTubeChannel,
@@ -243,13 +242,10 @@ class NetworkSchema(Generic[A, P]):
             f" updated_at = now() WHERE lower(handle) = lower($2) AND {key} <> $1"
         )
 
-    @cached_property
-    def enrich_sql(self) -> str:
-        """Stores an enrichment's fields on account $1 (what the model did not say keeps the
-        stored value); returns the account."""
-        sets = ", ".join(
-            f"{name} = coalesce(${i}, {name})" for i, name in enumerate(self.enriched, 2)
-        )
+    def enrich_sql(self, fields: Sequence[str]) -> str:
+        """Stores an enrichment's `fields` (account columns) on account $1, in their order from
+        $2 (what the model did not say keeps the stored value); returns the account."""
+        sets = ", ".join(f"{name} = coalesce(${i}, {name})" for i, name in enumerate(fields, 2))
         return (
             f"UPDATE {self.account.name} SET {sets}, updated_at = now()"
             f" WHERE {self.account.key.name} = $1 RETURNING *"
@@ -265,15 +261,22 @@ class NetworkSchema(Generic[A, P]):
 
     @cached_property
     def recent_texts_sql(self) -> str:
-        """The texts of account $1's latest $2 posts."""
+        """The ids and texts of account $1's latest $2 posts."""
         text = self.post_text
         return (
-            f"SELECT {text} FROM {self.post.name} WHERE {self.post.owner.name} = $1"
+            f"SELECT {self.post.key.name} AS id, {text} AS text FROM {self.post.name}"
+            f" WHERE {self.post.owner.name} = $1"
             f" AND {text} IS NOT NULL ORDER BY publish_time DESC NULLS LAST LIMIT $2"
         )
 
-    def enrich_parameters(self, enrichment: Enrichment) -> list[object]:
-        return [getattr(enrichment, name) for name in self.enriched]
+    @cached_property
+    def classify_post_sql(self) -> str:
+        """Stores the content classification of account $1's post $2: category $3, sponsorship
+        $4, brands $5. The post's updated_at stays: it says when its counts were refreshed."""
+        return (
+            f"UPDATE {self.post.name} SET content_category = $3, is_sponsored = $4, brands = $5"
+            f" WHERE {self.post.key.name} = $2 AND {self.post.owner.name} = $1"
+        )
 
 
 def instagram_account(

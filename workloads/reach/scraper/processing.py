@@ -13,9 +13,10 @@ import asyncpg
 from pydantic import BaseModel
 
 from reach.common.events import events_pb2 as pb
+from reach.common.networks import SocialNetwork
 from reach.scraper import events
 from reach.scraper.contract import AssetParams
-from reach.scraper.models import Comment, Enrichment, Sentiment
+from reach.scraper.models import Comment, Order, Sentiment
 from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
 from reach.scraper.sql import load_queries
 
@@ -204,11 +205,15 @@ async def save_asset(pool: asyncpg.Pool, task_id: int, asset: StoredAsset) -> li
     ]
 
 
-def enrichment_dimensions(e: Enrichment) -> dict[str, str]:
-    dims = {"gender": e.gender, "category": e.category, "topics": ",".join(e.topics)}
-    for key, value in (("country", e.country), ("city", e.city), ("language", e.language)):
-        if value:
-            dims[key] = value
+def enrichment_dimensions(stored: Mapping[str, object]) -> dict[str, str]:
+    """An enrichment's stored values as profile_log dimensions (lists comma-joined, what the
+    model left null out)."""
+    dims: dict[str, str] = {}
+    for key, value in stored.items():
+        if isinstance(value, list):
+            dims[key] = ",".join(str(v) for v in value)
+        elif value is not None and value != "":
+            dims[key] = str(value)
     return dims
 
 
@@ -217,17 +222,88 @@ async def save_enrichment(
     task_id: int,
     schema: NetworkSchema[A, Any],
     account_id: str,
-    e: Enrichment,
+    stored: Mapping[str, object],
     source: str,
 ) -> list[pb.Event]:
-    """Stores what the LLM inferred; returns a profile_log carrying it and the account's current
-    snapshot (so a reader of the latest snapshot sees both), or nothing when the account is
-    gone."""
+    """Stores what the LLM inferred (`stored`: account column -> value); returns a profile_log
+    carrying it and the account's current snapshot (so a reader of the latest snapshot sees
+    both), or nothing when the account is gone."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(schema.enrich_sql, account_id, *schema.enrich_parameters(e))
+        row = await conn.fetchrow(schema.enrich_sql(tuple(stored)), account_id, *stored.values())
         if row is None:
             return []
         account = Account(schema.profile_model.model_validate(dict(row)))
         return [
-            await _profile_log(conn, task_id, schema, account, source, enrichment_dimensions(e))
+            await _profile_log(
+                conn, task_id, schema, account, source, enrichment_dimensions(stored)
+            )
         ]
+
+
+async def save_audience(
+    pool: asyncpg.Pool,
+    task_id: int,
+    network: SocialNetwork,
+    profile_id: str,
+    buckets: Mapping[str, Mapping[str, float]],
+    interests: Sequence[str],
+    source: str,
+) -> None:
+    """Replaces the profile's inferred audience (`buckets`: gender, age, location shares)."""
+    await pool.execute(
+        "INSERT INTO audience_info_gpt (network, profile_id, audience_gender, audience_age,"
+        " audience_location, interests, task_id, source)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (network, profile_id) DO UPDATE SET"
+        " audience_gender = excluded.audience_gender, audience_age = excluded.audience_age,"
+        " audience_location = excluded.audience_location,"
+        " interests = excluded.interests, task_id = excluded.task_id, source = excluded.source,"
+        " updated_at = now()",
+        network,
+        profile_id,
+        *(dict(buckets[kind]) for kind in ("gender", "age", "location")),
+        list(interests),
+        task_id,
+        source,
+    )
+
+
+async def save_content_classes(
+    pool: asyncpg.Pool,
+    schema: NetworkSchema[A, Any],
+    profile_id: str,
+    classes: Sequence[tuple[str, str, bool, Sequence[str]]],
+) -> None:
+    """Stores each (post id, category, sponsored, brands) on the profile's post, all or none."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.executemany(
+            schema.classify_post_sql,
+            [(profile_id, post_id, *rest) for post_id, *rest in classes],
+        )
+
+
+def order_logs(task_id: int, shop: str, orders: Sequence[Order], source: str) -> list[pb.Event]:
+    """The store's orders as order_log events, with the shop, the order's name and creation
+    time among the dimensions."""
+    return [
+        events.event(
+            task_id,
+            pb.OrderLog(
+                platform=source,
+                order_id=o.order_id,
+                customer_id=o.customer_id or "",
+                status=o.status,
+                amount=o.amount,
+                currency=o.currency,
+                item_count=o.item_count,
+                dimensions={
+                    "shop": shop,
+                    "created_at": o.created_at.isoformat(),
+                    **({"name": o.name} if o.name else {}),
+                    **o.dimensions,
+                },
+                source=source,
+            ),
+        )
+        for o in orders
+    ]

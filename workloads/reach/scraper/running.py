@@ -40,6 +40,7 @@ from reach.scraper.sources.http import create_client
 from reach.scraper.sources.instagram_web import InstagramWeb
 from reach.scraper.sources.llm import OpenAiChat
 from reach.scraper.sources.rapidapi import RapidApiInstagram
+from reach.scraper.sources.shopify import ShopifyAdmin
 from reach.scraper.sources.youtube import YouTubeDataApi
 from reach.scraper.storage import open_store
 
@@ -59,7 +60,8 @@ def build_sources(
         ),
         InstagramWeb(client, settings.instagram_web_url),
         YouTubeDataApi(client, settings.youtube_api_url, credentials),
-        OpenAiChat(client, settings.llm_url, settings.llm_model, credentials),
+        OpenAiChat(client, settings, credentials),
+        ShopifyAdmin(client, settings.shopify_admin_url, credentials),
         Cdn(client),
     ]
     return {s.name: s for s in sources}

@@ -74,6 +74,15 @@ class ScraperSettings(StoreSettings):
     """An OpenAI-compatible API serving /chat/completions."""
     llm_model: str = "gpt-4o-mini"
     """Model for enrichment and sentiment; it must support strict JSON schemas."""
+    llm_answer_attempts: PositiveInt = 3
+    """Times the model is asked before an answer that is not JSON in the schema fails the task
+    (an invalid answer is asked again at once: the next sample usually parses)."""
+    llm_usd_per_million_prompt_tokens: NonNegativeFloat = 0.15
+    """Price of the model's input tokens (gpt-4o-mini's list price), for the recorded cost."""
+    llm_usd_per_million_completion_tokens: NonNegativeFloat = 0.60
+    """Price of the model's output tokens (gpt-4o-mini's list price), for the recorded cost."""
+    shopify_admin_url: str = "https://{shop}/admin/api/2024-01"
+    """Shopify Admin REST API of a connected store, `{shop}` its myshopify.com domain."""
     asset_storage: Literal["local", "s3"] = "local"
     """Where downloaded media go: an S3 bucket in Kubernetes, a folder standalone."""
     asset_dir: Path | None = None

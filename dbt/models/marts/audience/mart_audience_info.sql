@@ -35,10 +35,7 @@ fake_analyses as (
 demographics as (
     select
         profile_id,
-        JSONExtract(coalesce(audience_gender_json, '{}'), 'Map(String, Float64)') as gender_split,
-        JSONExtract(coalesce(audience_age_json, '{}'), 'Map(String, Float64)') as age_split,
-        JSONExtract(coalesce(audience_location_json, '{}'), 'Map(String, Float64)')
-            as country_split
+        {{ audience_splits() }}
     from accounts
 ),
 

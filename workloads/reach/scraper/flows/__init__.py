@@ -6,29 +6,26 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from reach.scraper.flows import assets, credentials, enrichment, instagram, youtube
+from reach.scraper.flows import assets, credentials, enrichment, instagram, shopify, youtube
 from reach.scraper.flows.base import Flow
 
-FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
-    {
-        f.name: f
-        for f in (
-            instagram.refresh_profile,
-            instagram.refresh_recent_posts,
-            instagram.refresh_post,
-            instagram.fetch_followers,
-            instagram.fetch_post_comments,
-            youtube.refresh_channel,
-            youtube.refresh_channel_videos,
-            youtube.refresh_video,
-            youtube.fetch_video_comments,
-            youtube.search_keyword,
-            assets.upload_asset,
-            enrichment.enrich_profile,
-            credentials.validate_credential,
-        )
-    }
+_DECLARED: tuple[Flow[Any], ...] = (
+    instagram.refresh_profile,
+    instagram.refresh_recent_posts,
+    instagram.refresh_post,
+    instagram.fetch_followers,
+    instagram.fetch_post_comments,
+    youtube.refresh_channel,
+    youtube.refresh_channel_videos,
+    youtube.refresh_video,
+    youtube.fetch_video_comments,
+    youtube.search_keyword,
+    assets.upload_asset,
+    *enrichment.FLOWS,
+    credentials.validate_credential,
+    shopify.refresh_orders,
 )
+FLOWS: Mapping[str, Flow[Any]] = MappingProxyType({f.name: f for f in _DECLARED})
 
 
 class UnknownFlow(KeyError):

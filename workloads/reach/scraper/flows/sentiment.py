@@ -66,7 +66,7 @@ async def score_comments(
 
         async def ask(llm: StructuredChat, batch: Sequence[Comment] = batch) -> list[Sentiment]:
             answer = await llm.answer(SYSTEM, prompt(batch), "comment_sentiment", SentimentAnswer)
-            return check_answer(llm.name, batch, answer)
+            return check_answer(llm.name, batch, answer.value)
 
         result = await ctx.chain.first(StructuredChat, ask)
         scored.extend(result.value)

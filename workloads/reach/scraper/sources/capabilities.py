@@ -8,10 +8,12 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel
 
 from reach.scraper.models import (
+    Answered,
     Comment,
     Follower,
     InstagramPost,
     InstagramProfile,
+    Order,
     Page,
     YouTubeChannel,
     YouTubeVideo,
@@ -82,8 +84,16 @@ class YouTubeSearch(Source, Protocol):
 
 @runtime_checkable
 class StructuredChat(Source, Protocol):
-    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> M:
-        """The model's answer to `user`, constrained to `model`'s JSON schema."""
+    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> Answered[M]:
+        """The model's answer to `user`, constrained to `model`'s JSON schema, with its cost."""
+        ...
+
+
+@runtime_checkable
+class StoreOrders(Source, Protocol):
+    async def orders(self, shop: str, page_size: int, cursor: str | None) -> Page[Order]:
+        """A page of `page_size` of the store's orders, oldest first, with the cursor of the
+        next (which keeps the page size)."""
         ...
 
 

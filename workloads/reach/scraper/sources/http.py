@@ -6,7 +6,7 @@ host."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -107,8 +107,10 @@ async def request_json(
     headers: Mapping[str, str] | None = None,
     json: Any = None,
     classify: Classify | None = None,
+    headers_into: MutableMapping[str, str] | None = None,
 ) -> Any:
-    """The decoded JSON body of a 2xx answer; any other outcome raises a SourceError."""
+    """The decoded JSON body of a 2xx answer (its headers copied into `headers_into`, for the
+    upstreams that page by a header); any other outcome raises a SourceError."""
     try:
         response = await client.request(method, url, params=params, headers=headers, json=json)
     except httpx.TimeoutException as exc:
@@ -131,6 +133,8 @@ async def request_json(
         metrics.UPSTREAM_CALLS.labels(source, Malformed.kind).inc()
         raise Malformed(source, f"not JSON: {response.text[:200]!r}")
     metrics.UPSTREAM_CALLS.labels(source, "ok").inc()
+    if headers_into is not None:
+        headers_into.update(response.headers)
     return body
 
 
@@ -160,6 +164,7 @@ class CredentialedSource:
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         json: Any = None,
+        headers_into: MutableMapping[str, str] | None = None,
     ) -> Any:
         """The JSON body of `path` below the base URL (see `request_json`)."""
         return await request_json(
@@ -171,13 +176,18 @@ class CredentialedSource:
             headers=headers,
             json=json,
             classify=self.classify,
+            headers_into=headers_into,
         )
 
-    async def with_credential(self, call: Callable[[Credential], Awaitable[T]]) -> T:
-        """`call` made with the next credential, which rests when the upstream refused it."""
-        credential = await self.credentials.take(self.name)
+    async def with_credential(
+        self, call: Callable[[Credential], Awaitable[T]], name: str | None = None
+    ) -> T:
+        """`call` made with the next credential (the one named `name` when given), which rests
+        when the upstream refused it."""
+        credential = await self.credentials.take(self.name, name)
         if credential is None:
-            raise NoCredential(self.name, "no enabled credential that is not resting")
+            which = f" named {name!r}" if name else ""
+            raise NoCredential(self.name, f"no enabled credential{which} that is not resting")
         try:
             return await call(credential)
         except QuotaExceeded as exc:

@@ -1,10 +1,12 @@
 """An OpenAI-compatible chat completions API (`openai`) answering in a strict JSON schema:
-profile enrichment (gender, location, category, topics) and comment sentiment.
+the GPT enrichments (`reach.scraper.flows.enrichment`) and comment sentiment.
 
 A credential is `{"api_key": ...}`. The request's `response_format` is
 `{"type": "json_schema", "json_schema": {"name", "strict": true, "schema"}}` with the schema
 made from a pydantic model (every object closed, every property required, as strict mode
-demands); the answer is the first choice's `message.content`, or its `refusal`.
+demands); the answer is the first choice's `message.content`, or its `refusal`. An answer that
+is not JSON in the schema is asked again, up to `llm_answer_attempts` times; the `usage` token
+counts of every attempt are summed and priced.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import json
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from reach.scraper import metrics
 from reach.scraper.credentials import CredentialStore
+from reach.scraper.models import Answered, Usage
+from reach.scraper.settings import ScraperSettings
 from reach.scraper.sources.errors import Malformed, Refused
 from reach.scraper.sources.http import CredentialedSource, parse
 
@@ -52,12 +57,25 @@ class _Choice(BaseModel):
     finish_reason: str | None = None
 
 
-class _Completion(BaseModel):
+class TokenCounts(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Completion(BaseModel):
     choices: list[_Choice]
+    usage: TokenCounts = TokenCounts()
 
 
-def answer_of(source: str, body: Any, model: type[M]) -> M:
-    completion = parse(source, _Completion, body)
+class InvalidAnswer(Malformed):
+    """The model's answer is not JSON in the schema asked for, however often it was asked: the
+    prompt or the schema needs a person, so the task fails rather than retries."""
+
+    kind = "invalid_answer"
+    retryable = False
+
+
+def answer_of(source: str, completion: Completion, model: type[M]) -> M:
     if not completion.choices:
         raise Malformed(source, "no choices")
     choice = completion.choices[0]
@@ -68,24 +86,42 @@ def answer_of(source: str, body: Any, model: type[M]) -> M:
     try:
         content = json.loads(choice.message.content)
     except ValueError:
-        raise Malformed(source, "answer is not JSON") from None
-    return parse(source, model, content)
+        raise InvalidAnswer(source, "answer is not JSON") from None
+    try:
+        return model.model_validate(content)
+    except ValidationError as exc:
+        raise InvalidAnswer(source, f"answer is not in the schema: {exc.errors()[:3]}") from None
 
 
 class OpenAiChat(CredentialedSource):
     name = NAME
 
     def __init__(
-        self, client: httpx.AsyncClient, base_url: str, model: str, credentials: CredentialStore
+        self, client: httpx.AsyncClient, settings: ScraperSettings, credentials: CredentialStore
     ) -> None:
-        super().__init__(client, base_url, credentials)
-        self.model = model
+        super().__init__(client, settings.llm_url, credentials)
+        self.model = settings.llm_model
+        self.attempts = settings.llm_answer_attempts
+        self.prices = (
+            settings.llm_usd_per_million_prompt_tokens / 1e6,
+            settings.llm_usd_per_million_completion_tokens / 1e6,
+        )
+
+    def usage_of(self, completion: Completion) -> Usage:
+        used = completion.usage
+        prompt, output = self.prices
+        return Usage(
+            used.prompt_tokens,
+            used.completion_tokens,
+            1,
+            used.prompt_tokens * prompt + used.completion_tokens * output,
+        )
 
     async def _call(self, method: str, path: str, api_key: str, request: Any = None) -> Any:
         headers = {"authorization": f"Bearer {api_key}"}
         return await self.request(method, path, headers=headers, json=request)
 
-    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> M:
+    async def answer(self, system: str, user: str, schema_name: str, model: type[M]) -> Answered[M]:
         request = {
             "model": self.model,
             "temperature": 0,
@@ -102,10 +138,26 @@ class OpenAiChat(CredentialedSource):
                 },
             },
         }
-        body = await self.with_credential(
-            lambda c: self._call("POST", "/chat/completions", c.secret("api_key"), request)
-        )
-        return answer_of(NAME, body, model)
+        spent = Usage()
+        for attempt in range(1, self.attempts + 1):
+            body = await self.with_credential(
+                lambda c: self._call("POST", "/chat/completions", c.secret("api_key"), request)
+            )
+            completion = parse(NAME, Completion, body)
+            spent += self.usage_of(completion)
+            metrics.LLM_TOKENS.labels(schema_name, "prompt").inc(completion.usage.prompt_tokens)
+            metrics.LLM_TOKENS.labels(schema_name, "completion").inc(
+                completion.usage.completion_tokens
+            )
+            try:
+                return Answered(answer_of(NAME, completion, model), spent)
+            except InvalidAnswer as exc:
+                metrics.LLM_INVALID_ANSWERS.labels(schema_name).inc()
+                if attempt == self.attempts:
+                    raise InvalidAnswer(
+                        NAME, f"{exc.detail} ({attempt} attempts, {spent.cost_usd:.6f} USD)"
+                    ) from None
+        raise AssertionError("llm_answer_attempts is positive")
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         await self._call("GET", "/models", str(secrets.get("api_key", "")))
