@@ -114,6 +114,14 @@ class InstagramWeb(Model):
     url: ConfigValue | None = Field(default=None, description="REACH_INSTAGRAM_WEB_URL.")
 
 
+class Shopify(Model):
+    url: ConfigValue | None = Field(
+        default=None,
+        description="REACH_SHOPIFY_ADMIN_URL: the Admin API, `{shop}` standing for the store's "
+        "myshopify.com domain. Each store's token is its own `shopify` credential.",
+    )
+
+
 class Upstreams(Model):
     """The platforms' APIs: base URLs (unset: the public ones) and the keys the operator stores
     as each source's credential named after the Platform."""
@@ -122,6 +130,7 @@ class Upstreams(Model):
     rapidapi_instagram: RapidApi = Field(default_factory=RapidApi)
     youtube: YouTubeApi = Field(default_factory=YouTubeApi)
     instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
+    shopify: Shopify = Field(default_factory=Shopify)
 
 
 def _known(field: str) -> dict[str, Any]:
