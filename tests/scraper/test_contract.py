@@ -100,6 +100,11 @@ DUE = {
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
     FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: [{"video_id": "v0000000001"}],
     FlowName.SEARCH_YOUTUBE_KEYWORD: [{"keyword": "cricket"}, {"keyword": "ipl"}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS: [{"channel_id": CHANNEL}],
+    FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS: [
+        {"playlist_id": "PL" + "b" * 32},
+        {"playlist_id": "PL" + "a" * 32},
+    ],
     FlowName.ENRICH_PROFILE: [
         {"network": "instagram", "profile_id": "4"},
         {"network": "instagram", "profile_id": "3"},
@@ -112,7 +117,8 @@ DUE = {
 
 async def seed_stored_things(pool: asyncpg.Pool) -> None:
     """Accounts (one renamed, one just refreshed), posts (one just written, one too old to
-    refresh), a channel and its video, and two keyword collections sharing a keyword."""
+    refresh), a channel with its video and two playlists, and two keyword collections sharing a
+    keyword."""
     await pool.execute(
         "INSERT INTO instagram_account (profile_id, handle, followers, refreshed_at) VALUES"
         " ('1', 'small', 10, now() - interval '2 days'),"
@@ -133,6 +139,11 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
     await pool.execute(
         "INSERT INTO youtube_post (video_id, channel_id, publish_time, updated_at)"
         " VALUES ('v0000000001', $1, now() - interval '1 day', now() - interval '2 days')",
+        CHANNEL,
+    )
+    await pool.execute(
+        "INSERT INTO youtube_playlist (playlist_id, channel_id, item_count) VALUES"
+        " ('PL' || repeat('a', 32), $1, 3), ('PL' || repeat('b', 32), $1, 30)",
         CHANNEL,
     )
     partner = await pool.fetchval("INSERT INTO partner (name) VALUES ('p') RETURNING id")

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from reach.scraper.models import YouTubeChannel
-from reach.scraper.networks import INSTAGRAM, YOUTUBE, Account, NetworkSchema
+from reach.scraper.networks import INSTAGRAM, YOUTUBE, YOUTUBE_CATALOGUE, Account, Table
 
 # information_schema's names of the declared types.
 TYPES = {
@@ -23,20 +23,23 @@ TYPES = {
 }
 
 
+TABLES = [
+    *(table for schema in (INSTAGRAM, YOUTUBE) for table in (schema.account, schema.post)),
+    *YOUTUBE_CATALOGUE,
+]
+
+
 @pytest.mark.service
-@pytest.mark.parametrize("schema", [INSTAGRAM, YOUTUBE], ids=lambda s: s.network)
-async def test_declared_columns_are_the_tables(
-    pool: asyncpg.Pool, schema: NetworkSchema[Any, Any]
-) -> None:
-    for table in (schema.account, schema.post):
-        rows = await pool.fetch(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1",
-            table.name,
-        )
-        stored = {r["column_name"]: r["data_type"] for r in rows}
-        declared = {c.name: TYPES[c.pg_type] for c in table.columns}
-        assert {name: stored.get(name) for name in declared} == declared
-        assert {"source", "updated_at"} <= set(stored)
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+async def test_declared_columns_are_the_tables(pool: asyncpg.Pool, table: Table[Any]) -> None:
+    rows = await pool.fetch(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1",
+        table.name,
+    )
+    stored = {r["column_name"]: r["data_type"] for r in rows}
+    declared = {c.name: TYPES[c.pg_type] for c in table.columns}
+    assert {name: stored.get(name) for name in declared} == declared
+    assert {"source", "updated_at"} <= set(stored)
 
 
 @pytest.mark.service

@@ -1,5 +1,6 @@
-"""YouTube flows against the sandbox: channels, uploads, a video, comments with sentiment, and
-keyword search fanning out into channel refreshes; key rotation on quota errors."""
+"""YouTube flows against the sandbox: channels, uploads, a video, comments with sentiment,
+keyword search fanning out into channel refreshes, playlists and their entries; key rotation on
+quota errors, retries of an unavailable upstream, and a malformed answer failing its task."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import asyncpg
 import pytest
 
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Universe
-from reach.scraper.queue.models import Complete, Fail
+from reach.sandbox.universe import Playlist, Universe
+from reach.scraper.queue.models import Complete, Fail, Retry
 from reach.scraper.running import Runtime
 
 from ..conftest import EventTap, run_task
@@ -109,3 +110,111 @@ async def test_an_exhausted_key_rests_and_the_next_key_answers(
     )
     assert isinstance(outcome, Complete)
     assert state.youtube_units["second-key"] == 1
+
+
+def _channel_with_playlist_of(universe: Universe, entries: int) -> Playlist:
+    """A channel's own playlist of more than `entries` entries (50: more than a page) and no
+    more than the flow's default limit."""
+    for index in range(universe.size):
+        channel = universe.channel(index)
+        playlist = channel and universe.playlist(channel, 0)
+        if playlist and entries < len(playlist.video_indexes) <= 200:
+            return playlist
+    raise AssertionError(f"no playlist of more than {entries} entries")
+
+
+async def test_channel_playlists(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    channel = universe.channel(3)
+    assert channel is not None and universe.playlist_count(channel) > 1
+    expected = [universe.playlist(channel, i) for i in range(universe.playlist_count(channel))]
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel_playlists", {"channel_id": channel.channel_id}
+    )
+    assert outcome == Complete(source="youtube", result={"playlists": len(expected)})
+    rows = await pool.fetch("SELECT * FROM youtube_playlist ORDER BY playlist_id")
+    assert [
+        (r["playlist_id"], r["channel_id"], r["title"], r["item_count"], r["privacy_status"])
+        for r in rows
+    ] == [
+        (p.playlist_id, channel.channel_id, p.title, len(p.video_indexes), "public")
+        for p in expected
+        if p
+    ]
+    assert all(r["thumbnail_url"] and r["source"] == "youtube" for r in rows)
+
+
+async def test_playlist_items_and_their_videos(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    playlist = _channel_with_playlist_of(universe, 50)
+    entries = len(playlist.video_indexes)
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_playlist_items", {"playlist_id": playlist.playlist_id}
+    )
+    assert outcome == Complete(source="youtube", result={"items": entries, "videos": entries})
+    rows = await pool.fetch(
+        "SELECT video_id, position, playlist_id FROM youtube_playlist_item ORDER BY position"
+    )
+    videos = [universe.video(playlist.channel, i) for i in playlist.video_indexes]
+    assert [(r["video_id"], r["position"], r["playlist_id"]) for r in rows] == [
+        (v.video_id, i, playlist.playlist_id) for i, v in enumerate(videos) if v
+    ]
+    assert await pool.fetchval("SELECT count(*) FROM youtube_post") == entries
+    await beat_events.wait_for("post_log", entries)
+
+
+PLAYLIST_FLOWS = [
+    ("refresh_youtube_channel_playlists", "youtube_playlist"),
+    ("refresh_youtube_playlist_items", "youtube_playlist_item"),
+]
+
+
+def _params(flow: str, universe: Universe) -> dict[str, str]:
+    playlist = _channel_with_playlist_of(universe, 0)
+    if flow == "refresh_youtube_playlist_items":
+        return {"playlist_id": playlist.playlist_id}
+    return {"channel_id": playlist.channel.channel_id}
+
+
+@pytest.mark.parametrize(("flow", "table"), PLAYLIST_FLOWS)
+async def test_an_unavailable_upstream_is_retried_then_answers(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    pool: asyncpg.Pool,
+    flow: str,
+    table: str,
+) -> None:
+    sandbox[1].set_fault("youtube", "503", 1)
+    _, outcome = await run_task(runtime, flow, _params(flow, universe))
+    assert isinstance(outcome, Retry) and "503" in outcome.error
+    assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0
+    _, outcome = await run_task(runtime, flow, _params(flow, universe))
+    assert isinstance(outcome, Complete)
+    assert await pool.fetchval(f"SELECT count(*) FROM {table}") > 0
+
+
+@pytest.mark.parametrize(("flow", "table"), PLAYLIST_FLOWS)
+async def test_a_malformed_answer_fails_the_task_and_writes_nothing(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    pool: asyncpg.Pool,
+    flow: str,
+    table: str,
+) -> None:
+    sandbox[1].set_fault("youtube", "shape")
+    task_id, outcome = await run_task(runtime, flow, _params(flow, universe))
+    assert isinstance(outcome, Retry) and "unexpected shape" in outcome.error
+    # Its last retry spent, the worker records the same outcome as the task's failure.
+    await pool.execute(
+        "UPDATE scrape_request_log SET max_retries = retry_count WHERE id = $1", task_id
+    )
+    await runtime.manager.retry(task_id, "test-worker", outcome.error, outcome.source, 0)
+    task = await runtime.manager.get(task_id)
+    assert task is not None and task["status"] == "FAILED"
+    assert "unexpected shape" in task["error"]
+    for written in (table, "youtube_post"):
+        assert await pool.fetchval(f"SELECT count(*) FROM {written}") == 0

@@ -1,12 +1,14 @@
-"""Sandbox YouTube Data API v3 under `/youtube/v3`: channels (by id or forHandle), playlistItems
-(a channel's uploads, `UU` + the channel id's tail), videos, commentThreads, search and
-i18nLanguages, with counts as strings, ISO 8601 durations, pageToken paging, and errors in
+"""Sandbox YouTube Data API v3 under `/youtube/v3`: channels (by id or forHandle), playlists (a
+channel's own), playlistItems (of those or of a channel's uploads, `UU` + the channel id's
+tail), videos, commentThreads, search and i18nLanguages, in the shapes of the API's reference
+(developers.google.com/youtube/v3/docs), with counts as strings, ISO 8601 durations, pageToken paging, and errors in
 Google's shape: a bad key is 400 `badRequest` ("API key not valid"), a key past its daily
 units is 403 `quotaExceeded` (search costs 100 units, the rest 1, as in the real API).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -16,7 +18,7 @@ from starlette.routing import Route
 from reach.sandbox.instagram import cdn, cursor, offset_of
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Channel, Video
+from reach.sandbox.universe import Channel, Playlist, Video
 
 COSTS = {"search": 100}
 MAX_RESULTS = 50
@@ -74,7 +76,7 @@ def video_resource(request: Request, v: Video) -> dict[str, Any]:
         "kind": "youtube#video",
         "id": v.video_id,
         "snippet": {
-            "publishedAt": v.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "publishedAt": _stamp(v.published_at),
             "channelId": v.channel.channel_id,
             "title": v.title,
             "description": f"{v.title}. Subscribe!",
@@ -89,6 +91,54 @@ def video_resource(request: Request, v: Video) -> dict[str, Any]:
             "commentCount": str(v.comments),
         },
         "contentDetails": {"duration": iso_duration(v.duration_s), "definition": "hd"},
+    }
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def playlist_resource(request: Request, p: Playlist) -> dict[str, Any]:
+    thumb = cdn(request, "youtube", "playlist", p.playlist_id)
+    return {
+        "kind": "youtube#playlist",
+        "etag": p.playlist_id[-8:],
+        "id": p.playlist_id,
+        "snippet": {
+            "publishedAt": "2020-03-01T00:00:00Z",
+            "channelId": p.channel.channel_id,
+            "title": p.title,
+            "description": f"The best of {p.channel.title}.",
+            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+            "channelTitle": p.channel.title,
+            "localized": {"title": p.title, "description": ""},
+        },
+        "status": {"privacyStatus": "public"},
+        "contentDetails": {"itemCount": len(p.video_indexes)},
+    }
+
+
+def playlist_item_resource(request: Request, p: Playlist, position: int, v: Video) -> dict[str, Any]:
+    thumb = cdn(request, "youtube", "video", v.video_id)
+    return {
+        "kind": "youtube#playlistItem",
+        "etag": v.video_id[-8:],
+        "id": f"{p.playlist_id}.{v.video_id}",
+        "snippet": {
+            "publishedAt": _stamp(v.published_at),
+            "channelId": p.channel.channel_id,
+            "title": v.title,
+            "description": f"{v.title}. Subscribe!",
+            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+            "channelTitle": p.channel.title,
+            "videoOwnerChannelTitle": v.channel.title,
+            "videoOwnerChannelId": v.channel.channel_id,
+            "playlistId": p.playlist_id,
+            "position": position,
+            "resourceId": {"kind": "youtube#video", "videoId": v.video_id},
+        },
+        "contentDetails": {"videoId": v.video_id, "videoPublishedAt": _stamp(v.published_at)},
+        "status": {"privacyStatus": "public"},
     }
 
 
@@ -145,29 +195,30 @@ def routes(state: SandboxState) -> list[Route]:
         items = [channel_resource(request, c) for c in found]
         return _page("youtube#channelListResponse", items, 0, len(items))
 
+    @api.serve("playlists")
+    async def playlists(request: Request) -> Response:
+        channel = u.by_channel_id(request.query_params.get("channelId", ""))
+        ids = request.query_params.get("id")
+        if ids:
+            found = [p for i in ids.split(",") if (p := u.by_playlist_id(i.strip()))]
+        elif channel is not None:
+            found = [p for i in range(u.playlist_count(channel)) if (p := u.playlist(channel, i))]
+        else:
+            return google_error(404, "channelNotFound", "The channel cannot be found.")
+        start = offset_of(request.query_params.get("pageToken"))
+        chunk = found[start : start + size(request)]
+        items = [playlist_resource(request, p) for p in chunk]
+        return _page("youtube#playlistListResponse", items, start, len(found))
+
     @api.serve("playlistItems")
     async def playlist_items(request: Request) -> Response:
-        playlist = request.query_params.get("playlistId", "")
-        channel = u.by_channel_id("UC" + playlist[2:]) if playlist.startswith("UU") else None
-        if channel is None:
+        playlist = u.by_playlist_id(request.query_params.get("playlistId", ""))
+        if playlist is None:
             return google_error(404, "playlistNotFound", "The playlist cannot be found.")
-        start, total = (
-            offset_of(request.query_params.get("pageToken")),
-            min(channel.video_count, 500),
-        )
-        videos = [u.video(channel, i) for i in range(start, min(start + size(request), total))]
-        items = [
-            {
-                "kind": "youtube#playlistItem",
-                "id": f"{playlist}.{v.video_id}",
-                "contentDetails": {
-                    "videoId": v.video_id,
-                    "videoPublishedAt": v.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                },
-            }
-            for v in videos
-            if v
-        ]
+        start, total = offset_of(request.query_params.get("pageToken")), len(playlist.video_indexes)
+        chunk = range(start, min(start + size(request), total))
+        videos = [(i, u.video(playlist.channel, playlist.video_indexes[i])) for i in chunk]
+        items = [playlist_item_resource(request, playlist, i, v) for i, v in videos if v]
         return _page("youtube#playlistItemListResponse", items, start, total)
 
     @api.serve("videos")
@@ -203,7 +254,7 @@ def routes(state: SandboxState) -> list[Route]:
                             "textOriginal": r.text,
                             "authorDisplayName": f"@{r.author.handle}",
                             "likeCount": 0,
-                            "publishedAt": r.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "publishedAt": _stamp(r.created_at),
                         },
                     },
                     "totalReplyCount": 0,

@@ -24,6 +24,7 @@ from reach.common.identifiers import (
     INSTAGRAM_SHORTCODE,
     YOUTUBE_CHANNEL_ID,
     YOUTUBE_HANDLE,
+    YOUTUBE_PLAYLIST_ID,
     YOUTUBE_VIDEO_ID,
 )
 from reach.common.networks import SocialNetwork
@@ -45,6 +46,8 @@ class FlowName(StrEnum):
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
     FETCH_YOUTUBE_VIDEO_COMMENTS = "fetch_youtube_video_comments"
     SEARCH_YOUTUBE_KEYWORD = "search_youtube_keyword"
+    REFRESH_YOUTUBE_CHANNEL_PLAYLISTS = "refresh_youtube_channel_playlists"
+    REFRESH_YOUTUBE_PLAYLIST_ITEMS = "refresh_youtube_playlist_items"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
     VALIDATE_CREDENTIAL = "validate_credential"
@@ -115,6 +118,18 @@ class YouTubeChannelVideosParams(FlowParams):
 
     def rate_key(self) -> str:
         return self.channel_id
+
+
+class YouTubePlaylistsParams(YouTubeChannelVideosParams):
+    limit: int = Field(default=200, ge=1, le=5000, description="Playlists to refresh at most.")
+
+
+class YouTubePlaylistItemsParams(FlowParams):
+    playlist_id: str = Field(pattern=YOUTUBE_PLAYLIST_ID)
+    limit: int = Field(default=200, ge=1, le=5000, description="Entries to refresh at most.")
+
+    def rate_key(self) -> str:
+        return self.playlist_id
 
 
 class YouTubeVideoParams(FlowParams):
@@ -379,6 +394,28 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _YOUTUBE_KEYWORDS,
                 _completed(FlowName.SEARCH_YOUTUBE_KEYWORD, "keyword"),
                 "collections",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS: FlowSignature(
+            "youtube",
+            YouTubePlaylistsParams,
+            _due(
+                168,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS, "channel_id"),
+                "subscribers",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS: FlowSignature(
+            "youtube",
+            YouTubePlaylistItemsParams,
+            _due(
+                72,
+                {"playlist_id": "playlist_id"},
+                "youtube_playlist",
+                _completed(FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS, "playlist_id"),
+                "item_count",
             ),
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.

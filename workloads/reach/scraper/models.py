@@ -113,6 +113,27 @@ class YouTubeVideo(Snapshot):
         return "short" if self.is_short else "video"
 
 
+class YouTubePlaylist(Snapshot):
+    playlist_id: str
+    channel_id: str
+    title: str | None = None
+    description: str | None = None
+    item_count: int | None = None
+    privacy_status: str | None = None
+    thumbnail_url: str | None = None
+    publish_time: datetime | None = None
+
+
+class YouTubePlaylistItem(Snapshot):
+    """A video's place in a playlist (the API's playlistItem id is the key)."""
+
+    item_id: str
+    playlist_id: str
+    video_id: str
+    position: int | None = None
+    video_published_at: datetime | None = None
+
+
 class Sentiment(Snapshot):
     """Probabilities of a comment's tone; `score` is positive minus negative (-1..1)."""
 

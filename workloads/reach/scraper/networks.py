@@ -32,6 +32,8 @@ from reach.scraper.models import (
     InstagramPost,
     InstagramProfile,
     YouTubeChannel,
+    YouTubePlaylist,
+    YouTubePlaylistItem,
     YouTubeVideo,
     engagement,
 )
@@ -356,6 +358,17 @@ YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
     ),
     post_text="title",
     after_posts="update_youtube_averages",
+)
+
+# What YouTube says about channels beyond their account and videos, keyed by the API's own ids
+# and upserted like accounts and posts (a poorer answer keeps what a richer one found).
+YOUTUBE_PLAYLISTS: Table[YouTubePlaylist] = Table("youtube_playlist", columns(YouTubePlaylist))
+YOUTUBE_PLAYLIST_ITEMS: Table[YouTubePlaylistItem] = Table(
+    "youtube_playlist_item", columns(YouTubePlaylistItem, types_={"position": "integer"})
+)
+YOUTUBE_CATALOGUE: tuple[Table[Any], ...] = (
+    YOUTUBE_PLAYLISTS,
+    YOUTUBE_PLAYLIST_ITEMS,
 )
 
 SCHEMAS: Mapping[SocialNetwork, NetworkSchema[Any, Any]] = {

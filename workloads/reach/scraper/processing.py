@@ -16,7 +16,7 @@ from reach.common.events import events_pb2 as pb
 from reach.scraper import events
 from reach.scraper.contract import AssetParams
 from reach.scraper.models import Comment, Enrichment, Sentiment
-from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
+from reach.scraper.networks import Account, NetworkSchema, Table, dimensions, metrics
 from reach.scraper.sql import load_queries
 
 P = load_queries("reach.scraper", "processing.sql")
@@ -105,6 +105,15 @@ async def save_posts(
         )
         for post, post_id, owner, d, m in zip(posts, ids, owners, dims, mets, strict=True)
     ]
+
+
+async def save_rows(
+    pool: asyncpg.Pool, table: Table[A], items: Sequence[A], source: str
+) -> None:
+    """Upserts `items` into one of the tables beyond accounts and posts (the YouTube
+    catalogue), in one statement."""
+    if items:
+        await pool.execute(table.upsert_sql, *table.parameters(items, source))
 
 
 async def save_sentiments(

@@ -23,6 +23,8 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             youtube.refresh_video,
             youtube.fetch_video_comments,
             youtube.search_keyword,
+            youtube.refresh_channel_playlists,
+            youtube.refresh_playlist_items,
             assets.upload_asset,
             enrichment.enrich_profile,
             credentials.validate_credential,

@@ -1,6 +1,6 @@
 """YouTube flows: refresh a channel, its latest videos (through the uploads playlist), a video
-by id, a video's comments with sentiment, and a keyword search that enqueues channel refreshes
-(what a keyword collection asks for)."""
+by id, a video's comments with sentiment, a keyword search that enqueues channel refreshes
+(what a keyword collection asks for), a channel's playlists and a playlist's entries."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -14,18 +14,21 @@ from reach.scraper.contract import (
     YouTubeChannelParams,
     YouTubeChannelVideosParams,
     YouTubeCommentsParams,
+    YouTubePlaylistItemsParams,
+    YouTubePlaylistsParams,
     YouTubeSearchParams,
     YouTubeVideoParams,
 )
 from reach.scraper.flows.base import FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
 from reach.scraper.models import YouTubeChannel, YouTubeVideo
-from reach.scraper.networks import YOUTUBE, Account
+from reach.scraper.networks import YOUTUBE, YOUTUBE_PLAYLIST_ITEMS, YOUTUBE_PLAYLISTS, Account
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
     YouTubeChannels,
     YouTubeComments,
+    YouTubePlaylists,
     YouTubeSearch,
     YouTubeVideos,
 )
@@ -152,3 +155,48 @@ async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
     ]
     created = await ctx.manager.enqueue_many(tasks)
     return Complete(source=answer.source, result={"found": len(tasks), "enqueued": len(created)})
+
+
+@flow(
+    FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS,
+    sources=SOURCES,
+    rate_limits=(RateLimit(60, "minute"),),
+)
+async def refresh_channel_playlists(ctx: FlowContext, p: YouTubePlaylistsParams) -> Complete:
+    """Refresh a channel's public playlists (titles, sizes, privacy)."""
+    answer = await ctx.chain.first(
+        YouTubePlaylists,
+        lambda s: collect_pages(lambda c: s.youtube_playlists(p.channel_id, c), p.limit),
+        handle=p.rate_key(),
+    )
+    await processing.save_rows(ctx.pool, YOUTUBE_PLAYLISTS, answer.value, answer.source)
+    return Complete(source=answer.source, result={"playlists": len(answer.value)})
+
+
+@flow(
+    FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS,
+    sources=SOURCES,
+    rate_limits=(RateLimit(60, "minute"),),
+)
+async def refresh_playlist_items(ctx: FlowContext, p: YouTubePlaylistItemsParams) -> Complete:
+    """Refresh a playlist's entries and the videos they are.
+
+    Everything is fetched before anything is written, so a failing page leaves no playlist
+    half-refreshed; an entry whose video is private or gone stays without a video row."""
+    items = await ctx.chain.first(
+        YouTubePlaylists,
+        lambda s: collect_pages(lambda c: s.youtube_playlist_items(p.playlist_id, c), p.limit),
+        handle=p.rate_key(),
+    )
+    ids = list(dict.fromkeys(i.video_id for i in items.value))
+    videos = await ctx.chain.first(
+        YouTubeVideos, lambda s: s.youtube_videos(ids), handle=p.rate_key()
+    )
+    saved = await processing.save_posts(
+        ctx.pool, ctx.task_id, YOUTUBE, videos.value, videos.source
+    )
+    await processing.save_rows(ctx.pool, YOUTUBE_PLAYLIST_ITEMS, items.value, items.source)
+    await ctx.publish(saved)
+    return Complete(
+        source=items.source, result={"items": len(items.value), "videos": len(videos.value)}
+    )

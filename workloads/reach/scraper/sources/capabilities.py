@@ -14,6 +14,8 @@ from reach.scraper.models import (
     InstagramProfile,
     Page,
     YouTubeChannel,
+    YouTubePlaylist,
+    YouTubePlaylistItem,
     YouTubeVideo,
 )
 
@@ -65,6 +67,19 @@ class YouTubeVideos(Source, Protocol):
 
     async def youtube_playlist(self, playlist_id: str, cursor: str | None) -> Page[str]:
         """Video ids of a playlist (a channel's uploads), newest first."""
+        ...
+
+
+@runtime_checkable
+class YouTubePlaylists(Source, Protocol):
+    async def youtube_playlists(self, channel_id: str, cursor: str | None) -> Page[YouTubePlaylist]:
+        """A channel's public playlists."""
+        ...
+
+    async def youtube_playlist_items(
+        self, playlist_id: str, cursor: str | None
+    ) -> Page[YouTubePlaylistItem]:
+        """A playlist's entries, in its order."""
         ...
 
 
