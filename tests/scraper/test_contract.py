@@ -105,6 +105,7 @@ DUE = {
         {"playlist_id": "PL" + "b" * 32},
         {"playlist_id": "PL" + "a" * 32},
     ],
+    FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES: [{"region": "IN"}],
     FlowName.ENRICH_PROFILE: [
         {"network": "instagram", "profile_id": "4"},
         {"network": "instagram", "profile_id": "3"},
@@ -134,7 +135,8 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
         " ('p3', 'C0000000003', '2', 1, 7, now() - interval '1 day', now())"
     )
     await pool.execute(
-        "INSERT INTO youtube_account (channel_id, subscribers) VALUES ($1, 5)", CHANNEL
+        "INSERT INTO youtube_account (channel_id, subscribers, country) VALUES ($1, 5, 'in')",
+        CHANNEL,
     )
     await pool.execute(
         "INSERT INTO youtube_post (video_id, channel_id, publish_time, updated_at)"

@@ -1,15 +1,25 @@
 """The networks' declarations against the migrated PostgreSQL schema: every declared column
-exists with the declared type, and the generated upserts merge as declared."""
+exists with the declared type, the generated upserts merge as declared, and the YouTube
+catalogue's migration is what its declarations render."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 
 from reach.scraper.models import YouTubeChannel
-from reach.scraper.networks import INSTAGRAM, YOUTUBE, YOUTUBE_CATALOGUE, Account, Table
+from reach.scraper.networks import (
+    CATALOGUE_MIGRATION,
+    INSTAGRAM,
+    YOUTUBE,
+    YOUTUBE_CATALOGUE,
+    Account,
+    Table,
+    render_catalogue_migration,
+)
 
 # information_schema's names of the declared types.
 TYPES = {
@@ -62,3 +72,8 @@ async def test_a_poorer_source_keeps_what_a_richer_one_found(pool: asyncpg.Pool)
         "other",
     )
     assert row["refreshed_at"] is not None
+
+
+def test_catalogue_migration_is_what_the_declarations_render(repo_root: Path) -> None:
+    path = repo_root / "workloads/reach/common/schema/postgres" / CATALOGUE_MIGRATION
+    assert path.read_text() == render_catalogue_migration()

@@ -1,6 +1,7 @@
 """YouTube flows against the sandbox: channels, uploads, a video, comments with sentiment,
-keyword search fanning out into channel refreshes, playlists and their entries; key rotation on
-quota errors, retries of an unavailable upstream, and a malformed answer failing its task."""
+keyword search fanning out into channel refreshes, playlists and their entries, video
+categories; key rotation on quota errors, retries of an unavailable upstream, and a malformed
+answer failing its task."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Playlist, Universe
+from reach.sandbox.youtube import VIDEO_CATEGORIES
 from reach.scraper.queue.models import Complete, Fail, Retry
 from reach.scraper.running import Runtime
 
@@ -123,16 +125,14 @@ def _channel_with_playlist_of(universe: Universe, entries: int) -> Playlist:
     raise AssertionError(f"no playlist of more than {entries} entries")
 
 
-async def test_channel_playlists(
-    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
-) -> None:
+async def test_channel_playlists(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
     channel = universe.channel(3)
     assert channel is not None and universe.playlist_count(channel) > 1
     expected = [universe.playlist(channel, i) for i in range(universe.playlist_count(channel))]
     _, outcome = await run_task(
         runtime, "refresh_youtube_channel_playlists", {"channel_id": channel.channel_id}
     )
-    assert outcome == Complete(source="youtube", result={"playlists": len(expected)})
+    assert outcome == Complete(source="youtube", result={"youtube_playlist": len(expected)})
     rows = await pool.fetch("SELECT * FROM youtube_playlist ORDER BY playlist_id")
     assert [
         (r["playlist_id"], r["channel_id"], r["title"], r["item_count"], r["privacy_status"])
@@ -165,21 +165,44 @@ async def test_playlist_items_and_their_videos(
     await beat_events.wait_for("post_log", entries)
 
 
-PLAYLIST_FLOWS = [
+async def test_video_categories_of_a_region(runtime: Runtime, pool: asyncpg.Pool) -> None:
+    _, outcome = await run_task(runtime, "refresh_youtube_video_categories", {"region": "IN"})
+    assert outcome == Complete(
+        source="youtube", result={"youtube_video_category": len(VIDEO_CATEGORIES)}
+    )
+    rows = await pool.fetch(
+        "SELECT category_id, title, assignable FROM youtube_video_category WHERE region = 'IN'"
+    )
+    assert sorted((r["category_id"], r["title"], r["assignable"]) for r in rows) == sorted(
+        VIDEO_CATEGORIES
+    )
+    # Another region's listing is its own rows; the same region's again replaces its rows.
+    for region in ("US", "IN"):
+        await run_task(runtime, "refresh_youtube_video_categories", {"region": region})
+    assert await pool.fetchval("SELECT count(*) FROM youtube_video_category") == 2 * len(
+        VIDEO_CATEGORIES
+    )
+
+
+# Each catalogue flow, the table it fills, and its params (from the universe).
+CATALOGUE_FLOWS = [
     ("refresh_youtube_channel_playlists", "youtube_playlist"),
     ("refresh_youtube_playlist_items", "youtube_playlist_item"),
+    ("refresh_youtube_video_categories", "youtube_video_category"),
 ]
 
 
 def _params(flow: str, universe: Universe) -> dict[str, str]:
     playlist = _channel_with_playlist_of(universe, 0)
-    if flow == "refresh_youtube_playlist_items":
-        return {"playlist_id": playlist.playlist_id}
-    return {"channel_id": playlist.channel.channel_id}
+    return {
+        "refresh_youtube_channel_playlists": {"channel_id": playlist.channel.channel_id},
+        "refresh_youtube_playlist_items": {"playlist_id": playlist.playlist_id},
+        "refresh_youtube_video_categories": {"region": "US"},
+    }[flow]
 
 
-@pytest.mark.parametrize(("flow", "table"), PLAYLIST_FLOWS)
-async def test_an_unavailable_upstream_is_retried_then_answers(
+@pytest.mark.parametrize(("flow", "table"), CATALOGUE_FLOWS)
+async def test_failures_write_nothing_and_a_malformed_answer_fails_the_task(
     runtime: Runtime,
     universe: Universe,
     sandbox: tuple[str, SandboxState],
@@ -187,28 +210,21 @@ async def test_an_unavailable_upstream_is_retried_then_answers(
     flow: str,
     table: str,
 ) -> None:
-    sandbox[1].set_fault("youtube", "503", 1)
-    _, outcome = await run_task(runtime, flow, _params(flow, universe))
+    state, params = sandbox[1], _params(flow, universe)
+
+    async def written() -> list[int]:
+        return [await pool.fetchval(f"SELECT count(*) FROM {t}") for t in (table, "youtube_post")]
+
+    # An unavailable upstream: the task is retried.
+    state.set_fault("youtube", "503", 1)
+    _, outcome = await run_task(runtime, flow, params)
     assert isinstance(outcome, Retry) and "503" in outcome.error
-    assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0
-    _, outcome = await run_task(runtime, flow, _params(flow, universe))
-    assert isinstance(outcome, Complete)
-    assert await pool.fetchval(f"SELECT count(*) FROM {table}") > 0
-
-
-@pytest.mark.parametrize(("flow", "table"), PLAYLIST_FLOWS)
-async def test_a_malformed_answer_fails_the_task_and_writes_nothing(
-    runtime: Runtime,
-    universe: Universe,
-    sandbox: tuple[str, SandboxState],
-    pool: asyncpg.Pool,
-    flow: str,
-    table: str,
-) -> None:
-    sandbox[1].set_fault("youtube", "shape")
-    task_id, outcome = await run_task(runtime, flow, _params(flow, universe))
+    assert await written() == [0, 0]
+    # A body that is not the documented shape: once its last retry is spent, the worker records
+    # the same outcome as the task's failure, with the reason.
+    state.set_fault("youtube", "shape")
+    task_id, outcome = await run_task(runtime, flow, params)
     assert isinstance(outcome, Retry) and "unexpected shape" in outcome.error
-    # Its last retry spent, the worker records the same outcome as the task's failure.
     await pool.execute(
         "UPDATE scrape_request_log SET max_retries = retry_count WHERE id = $1", task_id
     )
@@ -216,5 +232,9 @@ async def test_a_malformed_answer_fails_the_task_and_writes_nothing(
     task = await runtime.manager.get(task_id)
     assert task is not None and task["status"] == "FAILED"
     assert "unexpected shape" in task["error"]
-    for written in (table, "youtube_post"):
-        assert await pool.fetchval(f"SELECT count(*) FROM {written}") == 0
+    assert await written() == [0, 0]
+    # The upstream back, the same task answers.
+    state.faults.clear()
+    _, outcome = await run_task(runtime, flow, params)
+    assert isinstance(outcome, Complete)
+    assert (await written())[0] > 0

@@ -1,7 +1,7 @@
 """Deterministic synthetic creators for the sandbox upstreams: Instagram accounts with posts,
-followers and comments, YouTube channels with videos, comments and playlists. Everything is derived from
-(seed, index) on demand, so a universe of any size costs no memory and the same seed gives the
-same creators in every process (tests, benchmarks, standalone).
+followers and comments, YouTube channels with videos, comments and playlists. Everything is
+derived from (seed, index) on demand, so a universe of any size costs no memory and the same
+seed gives the same creators in every process (tests, benchmarks, standalone).
 
 Ids encode their indexes, so any id or handle resolves back in O(1): handles end in the
 creator's index, shortcodes and video ids carry the creator's and the post's. Every fourth

@@ -1,9 +1,10 @@
 """Sandbox YouTube Data API v3 under `/youtube/v3`: channels (by id or forHandle), playlists (a
 channel's own), playlistItems (of those or of a channel's uploads, `UU` + the channel id's
-tail), videos, commentThreads, search and i18nLanguages, in the shapes of the API's reference
-(developers.google.com/youtube/v3/docs), with counts as strings, ISO 8601 durations, pageToken paging, and errors in
-Google's shape: a bad key is 400 `badRequest` ("API key not valid"), a key past its daily
-units is 403 `quotaExceeded` (search costs 100 units, the rest 1, as in the real API).
+tail), videos, commentThreads, search, videoCategories and i18nLanguages, in the shapes of the
+API's reference (developers.google.com/youtube/v3/docs), with counts as strings, ISO 8601
+durations, pageToken paging, and errors in Google's shape: a bad key is 400 `badRequest` ("API
+key not valid"), a key past its daily units is 403 `quotaExceeded` (search costs 100 units, the
+rest 1, as in the real API).
 """
 
 from __future__ import annotations
@@ -21,6 +22,44 @@ from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Channel, Playlist, Video
 
 COSTS = {"search": 100}
+# videoCategories.list as the API answers it for the US in English: (id, title, assignable).
+# Every region is served this list.
+VIDEO_CATEGORIES = (
+    ("1", "Film & Animation", True),
+    ("2", "Autos & Vehicles", True),
+    ("10", "Music", True),
+    ("15", "Pets & Animals", True),
+    ("17", "Sports", True),
+    ("18", "Short Movies", False),
+    ("19", "Travel & Events", True),
+    ("20", "Gaming", True),
+    ("21", "Videoblogging", False),
+    ("22", "People & Blogs", True),
+    ("23", "Comedy", True),
+    ("24", "Entertainment", True),
+    ("25", "News & Politics", True),
+    ("26", "Howto & Style", True),
+    ("27", "Education", True),
+    ("28", "Science & Technology", True),
+    ("29", "Nonprofits & Activism", True),
+    ("30", "Movies", False),
+    ("31", "Anime/Animation", False),
+    ("32", "Action/Adventure", False),
+    ("33", "Classics", False),
+    ("34", "Comedy", False),
+    ("35", "Documentary", False),
+    ("36", "Drama", False),
+    ("37", "Family", False),
+    ("38", "Foreign", False),
+    ("39", "Horror", False),
+    ("40", "Sci-Fi/Fantasy", False),
+    ("41", "Thriller", False),
+    ("42", "Shorts", False),
+    ("43", "Shows", False),
+    ("44", "Trailers", False),
+)
+# The channel YouTube's own categories belong to.
+YOUTUBE_CHANNEL = "UCBR8-60-B28hp2BmDPdntcQ"
 MAX_RESULTS = 50
 
 
@@ -46,52 +85,59 @@ def iso_duration(seconds: int) -> str:
     return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m else "") + f"{s}S"
 
 
+def _resource(kind: str, ident: str, snippet: dict[str, Any], **parts: Any) -> dict[str, Any]:
+    """A resource as the API writes one: its kind, etag and id, its snippet, its other parts."""
+    return {"kind": f"youtube#{kind}", "etag": ident[-8:], "id": ident, "snippet": snippet, **parts}
+
+
+def _thumbnails(request: Request, kind: str, ident: str) -> dict[str, Any]:
+    thumb = cdn(request, "youtube", kind, ident)
+    return {"default": {"url": thumb}, "high": {"url": thumb}}
+
+
 def channel_resource(request: Request, c: Channel) -> dict[str, Any]:
-    thumb = cdn(request, "youtube", "channel", c.channel_id)
-    return {
-        "kind": "youtube#channel",
-        "etag": c.channel_id[-8:],
-        "id": c.channel_id,
-        "snippet": {
+    return _resource(
+        "channel",
+        c.channel_id,
+        {
             "title": c.title,
             "description": f"{c.category.title()} videos every week.",
             "customUrl": f"@{c.handle}",
             "publishedAt": "2019-01-01T00:00:00Z",
             "country": c.country,
-            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+            "thumbnails": _thumbnails(request, "channel", c.channel_id),
         },
-        "statistics": {
+        statistics={
             "viewCount": str(c.total_views),
             "subscriberCount": str(c.subscribers),
             "hiddenSubscriberCount": False,
             "videoCount": str(c.video_count),
         },
-        "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UU" + c.channel_id[2:]}},
-    }
+        contentDetails={"relatedPlaylists": {"likes": "", "uploads": "UU" + c.channel_id[2:]}},
+    )
 
 
 def video_resource(request: Request, v: Video) -> dict[str, Any]:
-    thumb = cdn(request, "youtube", "video", v.video_id)
-    return {
-        "kind": "youtube#video",
-        "id": v.video_id,
-        "snippet": {
+    return _resource(
+        "video",
+        v.video_id,
+        {
             "publishedAt": _stamp(v.published_at),
             "channelId": v.channel.channel_id,
             "title": v.title,
             "description": f"{v.title}. Subscribe!",
             "tags": v.tags,
             "categoryId": "22",
-            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+            "thumbnails": _thumbnails(request, "video", v.video_id),
         },
-        "statistics": {
+        statistics={
             "viewCount": str(v.views),
             "likeCount": str(v.likes),
             "favoriteCount": "0",
             "commentCount": str(v.comments),
         },
-        "contentDetails": {"duration": iso_duration(v.duration_s), "definition": "hd"},
-    }
+        contentDetails={"duration": iso_duration(v.duration_s), "definition": "hd"},
+    )
 
 
 def _stamp(moment: datetime) -> str:
@@ -99,37 +145,33 @@ def _stamp(moment: datetime) -> str:
 
 
 def playlist_resource(request: Request, p: Playlist) -> dict[str, Any]:
-    thumb = cdn(request, "youtube", "playlist", p.playlist_id)
-    return {
-        "kind": "youtube#playlist",
-        "etag": p.playlist_id[-8:],
-        "id": p.playlist_id,
-        "snippet": {
+    return _resource(
+        "playlist",
+        p.playlist_id,
+        {
             "publishedAt": "2020-03-01T00:00:00Z",
             "channelId": p.channel.channel_id,
             "title": p.title,
             "description": f"The best of {p.channel.title}.",
-            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
+            "thumbnails": _thumbnails(request, "playlist", p.playlist_id),
             "channelTitle": p.channel.title,
             "localized": {"title": p.title, "description": ""},
         },
-        "status": {"privacyStatus": "public"},
-        "contentDetails": {"itemCount": len(p.video_indexes)},
-    }
+        status={"privacyStatus": "public"},
+        contentDetails={"itemCount": len(p.video_indexes)},
+    )
 
 
-def playlist_item_resource(request: Request, p: Playlist, position: int, v: Video) -> dict[str, Any]:
-    thumb = cdn(request, "youtube", "video", v.video_id)
-    return {
-        "kind": "youtube#playlistItem",
-        "etag": v.video_id[-8:],
-        "id": f"{p.playlist_id}.{v.video_id}",
-        "snippet": {
-            "publishedAt": _stamp(v.published_at),
+def playlist_item_resource(
+    request: Request, p: Playlist, position: int, v: Video
+) -> dict[str, Any]:
+    shown = video_resource(request, v)["snippet"]
+    return _resource(
+        "playlistItem",
+        f"{p.playlist_id}.{v.video_id}",
+        {
+            **{key: shown[key] for key in ("publishedAt", "title", "description", "thumbnails")},
             "channelId": p.channel.channel_id,
-            "title": v.title,
-            "description": f"{v.title}. Subscribe!",
-            "thumbnails": {"default": {"url": thumb}, "high": {"url": thumb}},
             "channelTitle": p.channel.title,
             "videoOwnerChannelTitle": v.channel.title,
             "videoOwnerChannelId": v.channel.channel_id,
@@ -137,9 +179,9 @@ def playlist_item_resource(request: Request, p: Playlist, position: int, v: Vide
             "position": position,
             "resourceId": {"kind": "youtube#video", "videoId": v.video_id},
         },
-        "contentDetails": {"videoId": v.video_id, "videoPublishedAt": _stamp(v.published_at)},
-        "status": {"privacyStatus": "public"},
-    }
+        contentDetails={"videoId": v.video_id, "videoPublishedAt": shown["publishedAt"]},
+        status={"privacyStatus": "public"},
+    )
 
 
 def _page(kind: str, items: list[dict[str, Any]], start: int, total: int) -> Response:
@@ -280,6 +322,24 @@ def routes(state: SandboxState) -> list[Route]:
             for c in chunk
         ]
         return _page("youtube#searchListResponse", items, start, len(found))
+
+    @api.serve("videoCategories")
+    async def video_categories(request: Request) -> Response:
+        ids = request.query_params.get("id")
+        if not ids and not request.query_params.get("regionCode"):
+            return google_error(400, "missingRequiredParameter", "No filter selected.")
+        wanted = set(ids.split(",")) if ids else None
+        items = [
+            {
+                "kind": "youtube#videoCategory",
+                "etag": f"category-{ident}",
+                "id": ident,
+                "snippet": {"title": title, "assignable": assignable, "channelId": YOUTUBE_CHANNEL},
+            }
+            for ident, title, assignable in VIDEO_CATEGORIES
+            if wanted is None or ident in wanted
+        ]
+        return _page("youtube#videoCategoryListResponse", items, 0, len(items))
 
     @api.serve("i18nLanguages")
     async def languages(request: Request) -> Response:

@@ -48,6 +48,7 @@ class FlowName(StrEnum):
     SEARCH_YOUTUBE_KEYWORD = "search_youtube_keyword"
     REFRESH_YOUTUBE_CHANNEL_PLAYLISTS = "refresh_youtube_channel_playlists"
     REFRESH_YOUTUBE_PLAYLIST_ITEMS = "refresh_youtube_playlist_items"
+    REFRESH_YOUTUBE_VIDEO_CATEGORIES = "refresh_youtube_video_categories"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
     VALIDATE_CREDENTIAL = "validate_credential"
@@ -130,6 +131,15 @@ class YouTubePlaylistItemsParams(FlowParams):
 
     def rate_key(self) -> str:
         return self.playlist_id
+
+
+class YouTubeRegionParams(FlowParams):
+    region: str = Field(
+        default="US", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code of a region."
+    )
+
+    def rate_key(self) -> str:
+        return self.region
 
 
 class YouTubeVideoParams(FlowParams):
@@ -276,6 +286,12 @@ _YOUTUBE_KEYWORDS = (
     " GROUP BY lower(keyword)) AS searched"
 )
 
+# The regions of stored channels, by how many channels each has.
+_YOUTUBE_REGIONS = (
+    "(SELECT upper(country) AS region, count(*) AS channels FROM youtube_account"
+    " WHERE country ~ '^[A-Za-z]{2}$' GROUP BY upper(country)) AS regions"
+)
+
 
 FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
     {
@@ -416,6 +432,17 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 "youtube_playlist",
                 _completed(FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS, "playlist_id"),
                 "item_count",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES: FlowSignature(
+            "youtube",
+            YouTubeRegionParams,
+            _due(
+                720,
+                {"region": "region"},
+                _YOUTUBE_REGIONS,
+                _completed(FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES, "region"),
+                "channels",
             ),
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.

@@ -134,6 +134,16 @@ class YouTubePlaylistItem(Snapshot):
     video_published_at: datetime | None = None
 
 
+class YouTubeVideoCategory(Snapshot):
+    """A category a video's `category_id` names, as a region lists it (whether creators there
+    can assign it differs by region)."""
+
+    region: str
+    category_id: str
+    title: str
+    assignable: bool = False
+
+
 class Sentiment(Snapshot):
     """Probabilities of a comment's tone; `score` is positive minus negative (-1..1)."""
 

@@ -107,9 +107,7 @@ async def save_posts(
     ]
 
 
-async def save_rows(
-    pool: asyncpg.Pool, table: Table[A], items: Sequence[A], source: str
-) -> None:
+async def save_rows(pool: asyncpg.Pool, table: Table[A], items: Sequence[A], source: str) -> None:
     """Upserts `items` into one of the tables beyond accounts and posts (the YouTube
     catalogue), in one statement."""
     if items:

@@ -25,6 +25,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             youtube.search_keyword,
             youtube.refresh_channel_playlists,
             youtube.refresh_playlist_items,
+            youtube.refresh_video_categories,
             assets.upload_asset,
             enrichment.enrich_profile,
             credentials.validate_credential,

@@ -1,6 +1,7 @@
 """YouTube flows: refresh a channel, its latest videos (through the uploads playlist), a video
 by id, a video's comments with sentiment, a keyword search that enqueues channel refreshes
-(what a keyword collection asks for), a channel's playlists and a playlist's entries."""
+(what a keyword collection asks for), a channel's playlists and a playlist's entries, and the
+video categories of a region."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -8,24 +9,45 @@ by id, a video's comments with sentiment, a keyword search that enqueues channel
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pydantic import BaseModel
+
 from reach.scraper import processing
 from reach.scraper.contract import (
     FlowName,
+    FlowParams,
     YouTubeChannelParams,
     YouTubeChannelVideosParams,
     YouTubeCommentsParams,
     YouTubePlaylistItemsParams,
     YouTubePlaylistsParams,
+    YouTubeRegionParams,
     YouTubeSearchParams,
     YouTubeVideoParams,
 )
-from reach.scraper.flows.base import FlowContext, collect_pages, flow
+from reach.scraper.flows.base import Flow, FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
-from reach.scraper.models import YouTubeChannel, YouTubeVideo
-from reach.scraper.networks import YOUTUBE, YOUTUBE_PLAYLIST_ITEMS, YOUTUBE_PLAYLISTS, Account
+from reach.scraper.models import (
+    YouTubeChannel,
+    YouTubePlaylist,
+    YouTubeVideo,
+    YouTubeVideoCategory,
+)
+from reach.scraper.networks import (
+    YOUTUBE,
+    YOUTUBE_PLAYLIST_ITEMS,
+    YOUTUBE_PLAYLISTS,
+    YOUTUBE_VIDEO_CATEGORIES,
+    Account,
+    Table,
+)
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
+    Source,
+    YouTubeCategories,
     YouTubeChannels,
     YouTubeComments,
     YouTubePlaylists,
@@ -33,6 +55,10 @@ from reach.scraper.sources.capabilities import (
     YouTubeVideos,
 )
 from reach.scraper.sources.errors import NotFound
+
+S = TypeVar("S", bound=Source)
+M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=FlowParams)
 
 SOURCES = ("youtube",)
 
@@ -157,20 +183,46 @@ async def search_keyword(ctx: FlowContext, p: YouTubeSearchParams) -> Complete:
     return Complete(source=answer.source, result={"found": len(tasks), "enqueued": len(created)})
 
 
-@flow(
-    FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS,
-    sources=SOURCES,
-    rate_limits=(RateLimit(60, "minute"),),
-)
-async def refresh_channel_playlists(ctx: FlowContext, p: YouTubePlaylistsParams) -> Complete:
+def _rows_flow(
+    name: FlowName,
+    table: Table[M],
+    capability: type[S],
+    fetch: Callable[[S, P], Awaitable[list[M]]],
+    per_minute: int,
+) -> Flow[P]:
+    """The flow `name` that upserts into `table` the rows the first able source's `fetch`
+    answers; `fetch`'s docstring and parameters are the flow's."""
+
+    async def run(ctx: FlowContext, p: P) -> Complete:
+        answer = await ctx.chain.first(capability, lambda s: fetch(s, p), handle=p.rate_key())
+        await processing.save_rows(ctx.pool, table, answer.value, answer.source)
+        return Complete(source=answer.source, result={table.name: len(answer.value)})
+
+    run.__doc__ = fetch.__doc__
+    run.__annotations__ = {**run.__annotations__, "p": fetch.__annotations__["p"]}
+    return flow(name, sources=SOURCES, rate_limits=(RateLimit(per_minute, "minute"),))(run)
+
+
+async def _playlists(s: YouTubePlaylists, p: YouTubePlaylistsParams) -> list[YouTubePlaylist]:
     """Refresh a channel's public playlists (titles, sizes, privacy)."""
-    answer = await ctx.chain.first(
-        YouTubePlaylists,
-        lambda s: collect_pages(lambda c: s.youtube_playlists(p.channel_id, c), p.limit),
-        handle=p.rate_key(),
-    )
-    await processing.save_rows(ctx.pool, YOUTUBE_PLAYLISTS, answer.value, answer.source)
-    return Complete(source=answer.source, result={"playlists": len(answer.value)})
+    return await collect_pages(lambda c: s.youtube_playlists(p.channel_id, c), p.limit)
+
+
+async def _categories(s: YouTubeCategories, p: YouTubeRegionParams) -> list[YouTubeVideoCategory]:
+    """Refresh the video categories a region lists (what videos' category ids name)."""
+    return await s.youtube_video_categories(p.region)
+
+
+refresh_channel_playlists = _rows_flow(
+    FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS, YOUTUBE_PLAYLISTS, YouTubePlaylists, _playlists, 60
+)
+refresh_video_categories = _rows_flow(
+    FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES,
+    YOUTUBE_VIDEO_CATEGORIES,
+    YouTubeCategories,
+    _categories,
+    10,
+)
 
 
 @flow(
@@ -192,9 +244,7 @@ async def refresh_playlist_items(ctx: FlowContext, p: YouTubePlaylistItemsParams
     videos = await ctx.chain.first(
         YouTubeVideos, lambda s: s.youtube_videos(ids), handle=p.rate_key()
     )
-    saved = await processing.save_posts(
-        ctx.pool, ctx.task_id, YOUTUBE, videos.value, videos.source
-    )
+    saved = await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, videos.value, videos.source)
     await processing.save_rows(ctx.pool, YOUTUBE_PLAYLIST_ITEMS, items.value, items.source)
     await ctx.publish(saved)
     return Complete(

@@ -17,6 +17,7 @@ from reach.scraper.models import (
     YouTubePlaylist,
     YouTubePlaylistItem,
     YouTubeVideo,
+    YouTubeVideoCategory,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,6 +81,13 @@ class YouTubePlaylists(Source, Protocol):
         self, playlist_id: str, cursor: str | None
     ) -> Page[YouTubePlaylistItem]:
         """A playlist's entries, in its order."""
+        ...
+
+
+@runtime_checkable
+class YouTubeCategories(Source, Protocol):
+    async def youtube_video_categories(self, region: str) -> list[YouTubeVideoCategory]:
+        """The video categories `region` (ISO 3166-1 alpha-2) lists."""
         ...
 
 

@@ -1,5 +1,5 @@
 """YouTube Data API v3 (`youtube`): channels, videos, a channel's playlists and a playlist's
-items (its uploads among them), comment threads and search.
+items (its uploads among them), comment threads, search and a region's video categories.
 
 A credential is `{"key": ...}` (an API key); each key has a daily quota of units, and an
 exhausted one rests until it resets. Counts come as strings, durations as ISO 8601 (`PT4M13S`),
@@ -21,6 +21,7 @@ from reach.scraper.models import (
     YouTubePlaylist,
     YouTubePlaylistItem,
     YouTubeVideo,
+    YouTubeVideoCategory,
 )
 from reach.scraper.sources.errors import (
     AuthFailed,
@@ -181,6 +182,11 @@ _PLAYLIST_ITEM = Wire(
     },
 )
 
+_CATEGORY = Wire(
+    YouTubeVideoCategory,
+    {"category_id": "id", "title": "snippet.title", "assignable": "snippet.assignable"},
+)
+
 
 class _Listing(BaseModel):
     # Every list response names its kind (`youtube#playlistListResponse`); a body without one is
@@ -327,6 +333,11 @@ class YouTubeDataApi(CredentialedSource):
             if ident:
                 ids.append(ident)
         return Page[str](items=ids, next_cursor=listing.nextPageToken)
+
+    async def youtube_video_categories(self, region: str) -> list[YouTubeVideoCategory]:
+        params: dict[str, str | int] = {"part": "snippet", "regionCode": region, "hl": "en_US"}
+        listing = await self._get("videoCategories", params)
+        return [_CATEGORY.read(NAME, item, region=region) for item in listing.items]
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         await self._call("i18nLanguages", {"part": "snippet"}, str(secrets.get("key", "")))
