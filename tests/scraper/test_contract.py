@@ -106,6 +106,7 @@ DUE = {
         {"playlist_id": "PL" + "a" * 32},
     ],
     FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES: [{"region": "IN"}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS: [{"channel_id": CHANNEL}],
     FlowName.ENRICH_PROFILE: [
         {"network": "instagram", "profile_id": "4"},
         {"network": "instagram", "profile_id": "3"},

@@ -184,11 +184,41 @@ async def test_video_categories_of_a_region(runtime: Runtime, pool: asyncpg.Pool
     )
 
 
-# Each catalogue flow, the table it fills, and its params (from the universe).
+async def test_channel_shorts_and_their_metrics(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    channel = universe.channel(5)
+    assert channel is not None and channel.video_count >= 40
+    uploads = [universe.video(channel, i) for i in range(40)]
+    shorts = [v for v in uploads if v and v.duration_s <= 180]
+    assert 0 < len(shorts) < len(uploads)
+    plays = sum(v.views for v in shorts)
+    reach = round(plays / len(shorts))
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel_shorts", {"channel_id": channel.channel_id, "limit": 40}
+    )
+    assert outcome == Complete(
+        source="youtube",
+        result={"uploads": 40, "shorts": len(shorts), "plays": plays, "shorts_reach": reach},
+    )
+    rows = await pool.fetch("SELECT video_id, is_short FROM youtube_post ORDER BY video_id")
+    assert [(r["video_id"], r["is_short"]) for r in rows] == sorted(
+        (v.video_id, True) for v in shorts
+    )
+    account = await pool.fetchrow("SELECT plays, shorts_reach FROM youtube_account")
+    assert (account["plays"], account["shorts_reach"]) == (plays, reach)
+    await beat_events.wait_for("post_log", len(shorts))
+    # The channel's own profile_log (written when it was first looked up) comes first.
+    logged = (await beat_events.wait_for("profile_log", 2))[-1].profile_log
+    assert (logged.metrics["plays"], logged.metrics["shorts_reach"]) == (plays, reach)
+
+
+# Each flow added with the catalogue, the table it fills, and its params (from the universe).
 CATALOGUE_FLOWS = [
     ("refresh_youtube_channel_playlists", "youtube_playlist"),
     ("refresh_youtube_playlist_items", "youtube_playlist_item"),
     ("refresh_youtube_video_categories", "youtube_video_category"),
+    ("refresh_youtube_channel_shorts", "youtube_post"),
 ]
 
 
@@ -198,6 +228,7 @@ def _params(flow: str, universe: Universe) -> dict[str, str]:
         "refresh_youtube_channel_playlists": {"channel_id": playlist.channel.channel_id},
         "refresh_youtube_playlist_items": {"playlist_id": playlist.playlist_id},
         "refresh_youtube_video_categories": {"region": "US"},
+        "refresh_youtube_channel_shorts": {"channel_id": playlist.channel.channel_id},
     }[flow]
 
 

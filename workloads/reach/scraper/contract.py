@@ -49,6 +49,7 @@ class FlowName(StrEnum):
     REFRESH_YOUTUBE_CHANNEL_PLAYLISTS = "refresh_youtube_channel_playlists"
     REFRESH_YOUTUBE_PLAYLIST_ITEMS = "refresh_youtube_playlist_items"
     REFRESH_YOUTUBE_VIDEO_CATEGORIES = "refresh_youtube_video_categories"
+    REFRESH_YOUTUBE_CHANNEL_SHORTS = "refresh_youtube_channel_shorts"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
     VALIDATE_CREDENTIAL = "validate_credential"
@@ -123,6 +124,12 @@ class YouTubeChannelVideosParams(FlowParams):
 
 class YouTubePlaylistsParams(YouTubeChannelVideosParams):
     limit: int = Field(default=200, ge=1, le=5000, description="Playlists to refresh at most.")
+
+
+class YouTubeShortsParams(YouTubeChannelVideosParams):
+    limit: int = Field(
+        default=200, ge=1, le=5000, description="Latest uploads to look through for Shorts."
+    )
 
 
 class YouTubePlaylistItemsParams(FlowParams):
@@ -443,6 +450,17 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _YOUTUBE_REGIONS,
                 _completed(FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES, "region"),
                 "channels",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS: FlowSignature(
+            "youtube",
+            YouTubeShortsParams,
+            _due(
+                24,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS, "channel_id"),
+                "subscribers",
             ),
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.

@@ -86,6 +86,9 @@ class YouTubeChannel(Snapshot):
     video_count: int | None = None
     uploads_playlist_id: str | None = None
     thumbnail_url: str | None = None
+    # Of its stored Shorts (computed, never scraped): their views together and per Short.
+    plays: int | None = None
+    shorts_reach: int | None = None
 
 
 class YouTubeVideo(Snapshot):

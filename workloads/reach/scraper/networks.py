@@ -298,6 +298,11 @@ class NetworkSchema(Generic[A, P]):
         )
 
     @cached_property
+    def stored_sql(self) -> str:
+        """Account $1 as stored."""
+        return f"SELECT * FROM {self.account.name} WHERE {self.account.key.name} = $1"
+
+    @cached_property
     def brief_sql(self) -> str:
         """Account $1's columns an enrichment's model reads."""
         return (
@@ -378,7 +383,9 @@ YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
     ),
     post_shortcode="video_id",
     account_dimensions={"full_name": "profile.title", "country": "profile.country"},
-    account_metrics=same_names("subscribers", "total_views", "video_count", under="profile."),
+    account_metrics=same_names(
+        "subscribers", "total_views", "video_count", "plays", "shorts_reach", under="profile."
+    ),
     post_dimensions={
         "post_type": "post_type",
         "caption": "title",

@@ -232,9 +232,34 @@ async def save_enrichment(
     gone."""
     async with pool.acquire() as conn, conn.transaction():
         row = await conn.fetchrow(schema.enrich_sql, account_id, *schema.enrich_parameters(e))
-        if row is None:
-            return []
-        account = Account(schema.profile_model.model_validate(dict(row)))
-        return [
-            await _profile_log(conn, task_id, schema, account, source, enrichment_dimensions(e))
-        ]
+        return await _stored_profile_log(
+            conn, task_id, schema, row, source, enrichment_dimensions(e)
+        )
+
+
+async def log_stored_account(
+    pool: asyncpg.Pool,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    account_id: str,
+    source: str,
+) -> list[pb.Event]:
+    """A profile_log of the account as stored (with what was computed from its stored posts),
+    or nothing when the account is gone."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(schema.stored_sql, account_id)
+        return await _stored_profile_log(conn, task_id, schema, row, source)
+
+
+async def _stored_profile_log(
+    conn: asyncpg.Connection,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    row: asyncpg.Record | None,
+    source: str,
+    also: Mapping[str, str] | None = None,
+) -> list[pb.Event]:
+    if row is None:
+        return []
+    account = Account(schema.profile_model.model_validate(dict(row)))
+    return [await _profile_log(conn, task_id, schema, account, source, also)]

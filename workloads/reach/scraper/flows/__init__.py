@@ -26,6 +26,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             youtube.refresh_channel_playlists,
             youtube.refresh_playlist_items,
             youtube.refresh_video_categories,
+            youtube.refresh_channel_shorts,
             assets.upload_asset,
             enrichment.enrich_profile,
             credentials.validate_credential,

@@ -1,7 +1,7 @@
-"""YouTube flows: refresh a channel, its latest videos (through the uploads playlist), a video
-by id, a video's comments with sentiment, a keyword search that enqueues channel refreshes
-(what a keyword collection asks for), a channel's playlists and a playlist's entries, and the
-video categories of a region."""
+"""YouTube flows: refresh a channel, its latest videos (through the uploads playlist), the
+Shorts among them with its Shorts metrics, a video by id, a video's comments with sentiment, a
+keyword search that enqueues channel refreshes (what a keyword collection asks for), a channel's
+playlists and a playlist's entries, and the video categories of a region."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -25,6 +25,7 @@ from reach.scraper.contract import (
     YouTubePlaylistsParams,
     YouTubeRegionParams,
     YouTubeSearchParams,
+    YouTubeShortsParams,
     YouTubeVideoParams,
 )
 from reach.scraper.flows.base import Flow, FlowContext, collect_pages, flow
@@ -54,6 +55,7 @@ from reach.scraper.sources.capabilities import (
     YouTubeSearch,
     YouTubeVideos,
 )
+from reach.scraper.sources.chain import Answer
 from reach.scraper.sources.errors import NotFound
 
 S = TypeVar("S", bound=Source)
@@ -107,22 +109,53 @@ async def _latest_videos(source: YouTubeVideos, playlist: str, limit: int) -> li
     return await source.youtube_videos(ids)
 
 
+async def _latest_uploads(
+    ctx: FlowContext, p: YouTubeChannelVideosParams
+) -> Answer[list[YouTubeVideo]]:
+    """The channel's latest `p.limit` uploads, through its uploads playlist."""
+    channel = await _channel(ctx, p.channel_id)
+    if not channel.uploads_playlist_id:
+        raise NotFound("youtube", f"channel {p.channel_id} has no uploads playlist")
+    playlist = channel.uploads_playlist_id
+    return await ctx.chain.first(
+        YouTubeVideos, lambda s: _latest_videos(s, playlist, p.limit), handle=p.rate_key()
+    )
+
+
 @flow(
     FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS, sources=SOURCES, rate_limits=(RateLimit(60, "minute"),)
 )
 async def refresh_channel_videos(ctx: FlowContext, p: YouTubeChannelVideosParams) -> Complete:
     """Refresh a channel's latest uploads (and its averages)."""
-    channel = await _channel(ctx, p.channel_id)
-    if not channel.uploads_playlist_id:
-        raise NotFound("youtube", f"channel {p.channel_id} has no uploads playlist")
-    playlist = channel.uploads_playlist_id
-    answer = await ctx.chain.first(
-        YouTubeVideos, lambda s: _latest_videos(s, playlist, p.limit), handle=p.rate_key()
-    )
+    answer = await _latest_uploads(ctx, p)
     await ctx.publish(
         await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, answer.value, answer.source)
     )
     return Complete(source=answer.source, result={"videos": len(answer.value)})
+
+
+@flow(
+    FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS, sources=SOURCES, rate_limits=(RateLimit(60, "minute"),)
+)
+async def refresh_channel_shorts(ctx: FlowContext, p: YouTubeShortsParams) -> Complete:
+    """Refresh the Shorts among a channel's latest uploads, and its Shorts metrics: their views
+    together (`plays`) and per Short (`shorts_reach`), over its stored Shorts."""
+    answer = await _latest_uploads(ctx, p)
+    shorts = [v for v in answer.value if v.is_short]
+    posted = await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, shorts, answer.source)
+    logged = await processing.log_stored_account(
+        ctx.pool, ctx.task_id, YOUTUBE, p.channel_id, answer.source
+    )
+    await ctx.publish(posted, logged)
+    metrics = logged[0].profile_log.metrics if logged else {}
+    return Complete(
+        source=answer.source,
+        result={
+            "uploads": len(answer.value),
+            "shorts": len(shorts),
+            **{key: metrics[key] for key in ("plays", "shorts_reach") if key in metrics},
+        },
+    )
 
 
 async def _one_video(source: YouTubeVideos, video_id: str) -> YouTubeVideo:
