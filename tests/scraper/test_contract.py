@@ -107,6 +107,7 @@ DUE = {
     ],
     FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES: [{"region": "IN"}],
     FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS: [{"channel_id": CHANNEL}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS: [{"channel_id": CHANNEL}],
     FlowName.ENRICH_PROFILE: [
         {"network": "instagram", "profile_id": "4"},
         {"network": "instagram", "profile_id": "3"},

@@ -213,12 +213,36 @@ async def test_channel_shorts_and_their_metrics(
     assert (logged.metrics["plays"], logged.metrics["shorts_reach"]) == (plays, reach)
 
 
+async def test_channel_sections(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
+    channel = universe.channel(3)
+    assert channel is not None and universe.playlist_count(channel) > 1
+    playlists = [p.playlist_id for i in range(4) if (p := universe.playlist(channel, i))]
+    friends = [c.channel_id for i in (4, 5) if (c := universe.channel(i))]
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel_sections", {"channel_id": channel.channel_id}
+    )
+    assert outcome == Complete(source="youtube", result={"youtube_channel_section": 5})
+    rows = await pool.fetch(
+        "SELECT section_type, title, playlist_ids, channel_ids FROM youtube_channel_section"
+        " WHERE channel_id = $1 ORDER BY position",
+        channel.channel_id,
+    )
+    assert [tuple(r) for r in rows] == [
+        ("recentUploads", None, [], []),
+        ("popularUploads", None, [], []),
+        ("singlePlaylist", None, playlists[:1], []),
+        ("multiplePlaylists", "Playlists", playlists, []),
+        ("multipleChannels", "Friends", [], friends),
+    ]
+
+
 # Each flow added with the catalogue, the table it fills, and its params (from the universe).
 CATALOGUE_FLOWS = [
     ("refresh_youtube_channel_playlists", "youtube_playlist"),
     ("refresh_youtube_playlist_items", "youtube_playlist_item"),
     ("refresh_youtube_video_categories", "youtube_video_category"),
     ("refresh_youtube_channel_shorts", "youtube_post"),
+    ("refresh_youtube_channel_sections", "youtube_channel_section"),
 ]
 
 
@@ -229,6 +253,7 @@ def _params(flow: str, universe: Universe) -> dict[str, str]:
         "refresh_youtube_playlist_items": {"playlist_id": playlist.playlist_id},
         "refresh_youtube_video_categories": {"region": "US"},
         "refresh_youtube_channel_shorts": {"channel_id": playlist.channel.channel_id},
+        "refresh_youtube_channel_sections": {"channel_id": playlist.channel.channel_id},
     }[flow]
 
 

@@ -1,6 +1,7 @@
 """Sandbox YouTube Data API v3 under `/youtube/v3`: channels (by id or forHandle), playlists (a
 channel's own), playlistItems (of those or of a channel's uploads, `UU` + the channel id's
-tail), videos, commentThreads, search, videoCategories and i18nLanguages, in the shapes of the
+tail), channelSections, videos, commentThreads, search, videoCategories and i18nLanguages, in
+the shapes of the
 API's reference (developers.google.com/youtube/v3/docs), with counts as strings, ISO 8601
 durations, pageToken paging, and errors in Google's shape: a bad key is 400 `badRequest` ("API
 key not valid"), a key past its daily units is 403 `quotaExceeded` (search costs 100 units, the
@@ -19,7 +20,7 @@ from starlette.routing import Route
 from reach.sandbox.instagram import cdn, cursor, offset_of
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Channel, Playlist, Video
+from reach.sandbox.universe import Channel, Playlist, Universe, Video
 
 COSTS = {"search": 100}
 # videoCategories.list as the API answers it for the US in English: (id, title, assignable).
@@ -184,6 +185,31 @@ def playlist_item_resource(
     )
 
 
+def channel_sections(u: Universe, c: Channel) -> list[dict[str, Any]]:
+    """A channel's home page: its recent and popular uploads, its first playlist, all its
+    playlists when it has several, and two channels it features."""
+    own = [p.playlist_id for i in range(u.playlist_count(c)) if (p := u.playlist(c, i))]
+    friends = [f.channel_id for i in (1, 2) if (f := u.channel((c.index + i) % u.size))]
+    shelves: list[tuple[str, str | None, dict[str, list[str]] | None]] = [
+        ("recentUploads", None, None),
+        ("popularUploads", None, None),
+        ("singlePlaylist", None, {"playlists": own[:1]}),
+    ]
+    if len(own) > 1:
+        shelves.append(("multiplePlaylists", "Playlists", {"playlists": own}))
+    shelves.append(("multipleChannels", "Friends", {"channels": friends}))
+    sections = []
+    for position, (kind, title, content) in enumerate(shelves):
+        snippet: dict[str, Any] = {"type": kind, "channelId": c.channel_id, "position": position}
+        if title:
+            snippet["title"] = title
+        parts = {"contentDetails": content} if content else {}
+        sections.append(
+            _resource("channelSection", f"{c.channel_id}.s{position:010d}", snippet, **parts)
+        )
+    return sections
+
+
 def _page(kind: str, items: list[dict[str, Any]], start: int, total: int) -> Response:
     body: dict[str, Any] = {
         "kind": kind,
@@ -322,6 +348,14 @@ def routes(state: SandboxState) -> list[Route]:
             for c in chunk
         ]
         return _page("youtube#searchListResponse", items, start, len(found))
+
+    @api.serve("channelSections")
+    async def sections(request: Request) -> Response:
+        channel = u.by_channel_id(request.query_params.get("channelId", ""))
+        if channel is None:
+            return google_error(404, "channelNotFound", "The channel cannot be found.")
+        items = channel_sections(u, channel)
+        return _page("youtube#channelSectionListResponse", items, 0, len(items))
 
     @api.serve("videoCategories")
     async def video_categories(request: Request) -> Response:

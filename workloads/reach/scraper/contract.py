@@ -50,6 +50,7 @@ class FlowName(StrEnum):
     REFRESH_YOUTUBE_PLAYLIST_ITEMS = "refresh_youtube_playlist_items"
     REFRESH_YOUTUBE_VIDEO_CATEGORIES = "refresh_youtube_video_categories"
     REFRESH_YOUTUBE_CHANNEL_SHORTS = "refresh_youtube_channel_shorts"
+    REFRESH_YOUTUBE_CHANNEL_SECTIONS = "refresh_youtube_channel_sections"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
     VALIDATE_CREDENTIAL = "validate_credential"
@@ -114,12 +115,15 @@ class YouTubeChannelParams(FlowParams):
         return self.channel_id or (self.handle or "").lstrip("@").lower()
 
 
-class YouTubeChannelVideosParams(FlowParams):
+class YouTubeChannelIdParams(FlowParams):
     channel_id: str = Field(pattern=YOUTUBE_CHANNEL_ID)
-    limit: int = Field(default=50, ge=1, le=5000, description="Latest uploads to refresh.")
 
     def rate_key(self) -> str:
         return self.channel_id
+
+
+class YouTubeChannelVideosParams(YouTubeChannelIdParams):
+    limit: int = Field(default=50, ge=1, le=5000, description="Latest uploads to refresh.")
 
 
 class YouTubePlaylistsParams(YouTubeChannelVideosParams):
@@ -460,6 +464,17 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 {"channel_id": "channel_id"},
                 "youtube_account",
                 _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS, "channel_id"),
+                "subscribers",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS: FlowSignature(
+            "youtube",
+            YouTubeChannelIdParams,
+            _due(
+                168,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS, "channel_id"),
                 "subscribers",
             ),
         ),

@@ -147,6 +147,19 @@ class YouTubeVideoCategory(Snapshot):
     assignable: bool = False
 
 
+class YouTubeChannelSection(Snapshot):
+    """A shelf of a channel's home page: its type (`recentUploads`, `singlePlaylist`...) and
+    the playlists or channels it shows."""
+
+    section_id: str
+    channel_id: str
+    section_type: str
+    title: str | None = None
+    position: int | None = None
+    playlist_ids: list[str] = Field(default_factory=list)
+    channel_ids: list[str] = Field(default_factory=list)
+
+
 class Sentiment(Snapshot):
     """Probabilities of a comment's tone; `score` is positive minus negative (-1..1)."""
 

@@ -32,6 +32,7 @@ from reach.scraper.models import (
     InstagramPost,
     InstagramProfile,
     YouTubeChannel,
+    YouTubeChannelSection,
     YouTubePlaylist,
     YouTubePlaylistItem,
     YouTubeVideo,
@@ -420,10 +421,16 @@ YOUTUBE_PLAYLIST_ITEMS: Table[YouTubePlaylistItem] = Table(
 YOUTUBE_VIDEO_CATEGORIES: Table[YouTubeVideoCategory] = Table(
     "youtube_video_category", columns(YouTubeVideoCategory), keyed=2
 )
+YOUTUBE_CHANNEL_SECTIONS: Table[YouTubeChannelSection] = Table(
+    "youtube_channel_section",
+    columns(YouTubeChannelSection, types_={"position": "integer"}),
+    indexed=("channel_id", "position"),
+)
 YOUTUBE_CATALOGUE: tuple[Table[Any], ...] = (
     YOUTUBE_PLAYLISTS,
     YOUTUBE_PLAYLIST_ITEMS,
     YOUTUBE_VIDEO_CATEGORIES,
+    YOUTUBE_CHANNEL_SECTIONS,
 )
 # The migration that created them, rendered from their declarations.
 CATALOGUE_MIGRATION = "0009_youtube_catalogue.sql"
@@ -433,9 +440,10 @@ def render_catalogue_migration() -> str:
     """The text of CATALOGUE_MIGRATION: the catalogue's tables, in declaration order."""
     header = (
         "-- What the YouTube Data API says about channels beyond their account and videos\n"
-        "-- (playlists and their entries, the video categories a region lists), keyed by the\n"
-        "-- API's own ids. Generated from reach.scraper.networks (a test compares them): change\n"
-        "-- the Python and add a new migration; never edit this file once applied.\n"
+        "-- (playlists and their entries, the video categories a region lists, the sections of a\n"
+        "-- channel's home page), keyed by the API's own ids. Generated from\n"
+        "-- reach.scraper.networks (a test compares them): change the Python and add a new\n"
+        "-- migration; never edit this file once applied.\n"
     )
     return header + "".join(f"\n{table.create_sql()}" for table in YOUTUBE_CATALOGUE)
 

@@ -27,6 +27,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             youtube.refresh_playlist_items,
             youtube.refresh_video_categories,
             youtube.refresh_channel_shorts,
+            youtube.refresh_channel_sections,
             assets.upload_asset,
             enrichment.enrich_profile,
             credentials.validate_credential,

@@ -1,7 +1,8 @@
 """YouTube flows: refresh a channel, its latest videos (through the uploads playlist), the
 Shorts among them with its Shorts metrics, a video by id, a video's comments with sentiment, a
 keyword search that enqueues channel refreshes (what a keyword collection asks for), a channel's
-playlists and a playlist's entries, and the video categories of a region."""
+playlists and a playlist's entries, its home page's sections, and the video categories of a
+region."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -18,6 +19,7 @@ from reach.scraper import processing
 from reach.scraper.contract import (
     FlowName,
     FlowParams,
+    YouTubeChannelIdParams,
     YouTubeChannelParams,
     YouTubeChannelVideosParams,
     YouTubeCommentsParams,
@@ -32,12 +34,14 @@ from reach.scraper.flows.base import Flow, FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
 from reach.scraper.models import (
     YouTubeChannel,
+    YouTubeChannelSection,
     YouTubePlaylist,
     YouTubeVideo,
     YouTubeVideoCategory,
 )
 from reach.scraper.networks import (
     YOUTUBE,
+    YOUTUBE_CHANNEL_SECTIONS,
     YOUTUBE_PLAYLIST_ITEMS,
     YOUTUBE_PLAYLISTS,
     YOUTUBE_VIDEO_CATEGORIES,
@@ -53,6 +57,7 @@ from reach.scraper.sources.capabilities import (
     YouTubeComments,
     YouTubePlaylists,
     YouTubeSearch,
+    YouTubeSections,
     YouTubeVideos,
 )
 from reach.scraper.sources.chain import Answer
@@ -246,6 +251,11 @@ async def _categories(s: YouTubeCategories, p: YouTubeRegionParams) -> list[YouT
     return await s.youtube_video_categories(p.region)
 
 
+async def _sections(s: YouTubeSections, p: YouTubeChannelIdParams) -> list[YouTubeChannelSection]:
+    """Refresh the sections of a channel's home page (what playlists and channels it shows)."""
+    return await s.youtube_channel_sections(p.channel_id)
+
+
 refresh_channel_playlists = _rows_flow(
     FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS, YOUTUBE_PLAYLISTS, YouTubePlaylists, _playlists, 60
 )
@@ -255,6 +265,13 @@ refresh_video_categories = _rows_flow(
     YouTubeCategories,
     _categories,
     10,
+)
+refresh_channel_sections = _rows_flow(
+    FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS,
+    YOUTUBE_CHANNEL_SECTIONS,
+    YouTubeSections,
+    _sections,
+    60,
 )
 
 

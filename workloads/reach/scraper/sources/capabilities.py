@@ -14,6 +14,7 @@ from reach.scraper.models import (
     InstagramProfile,
     Page,
     YouTubeChannel,
+    YouTubeChannelSection,
     YouTubePlaylist,
     YouTubePlaylistItem,
     YouTubeVideo,
@@ -88,6 +89,13 @@ class YouTubePlaylists(Source, Protocol):
 class YouTubeCategories(Source, Protocol):
     async def youtube_video_categories(self, region: str) -> list[YouTubeVideoCategory]:
         """The video categories `region` (ISO 3166-1 alpha-2) lists."""
+        ...
+
+
+@runtime_checkable
+class YouTubeSections(Source, Protocol):
+    async def youtube_channel_sections(self, channel_id: str) -> list[YouTubeChannelSection]:
+        """The sections of a channel's home page, in its order."""
         ...
 
 

@@ -1,5 +1,6 @@
 """YouTube Data API v3 (`youtube`): channels, videos, a channel's playlists and a playlist's
-items (its uploads among them), comment threads, search and a region's video categories.
+items (its uploads among them), a channel's sections, comment threads, search and a region's
+video categories.
 
 A credential is `{"key": ...}` (an API key); each key has a daily quota of units, and an
 exhausted one rests until it resets. Counts come as strings, durations as ISO 8601 (`PT4M13S`),
@@ -18,6 +19,7 @@ from reach.scraper.models import (
     Comment,
     Page,
     YouTubeChannel,
+    YouTubeChannelSection,
     YouTubePlaylist,
     YouTubePlaylistItem,
     YouTubeVideo,
@@ -187,6 +189,19 @@ _CATEGORY = Wire(
     {"category_id": "id", "title": "snippet.title", "assignable": "snippet.assignable"},
 )
 
+_SECTION = Wire(
+    YouTubeChannelSection,
+    {
+        "section_id": "id",
+        "channel_id": "snippet.channelId",
+        "section_type": "snippet.type",
+        "title": "snippet.title",
+        "position": "snippet.position",
+        "playlist_ids": "contentDetails.playlists",
+        "channel_ids": "contentDetails.channels",
+    },
+)
+
 
 class _Listing(BaseModel):
     # Every list response names its kind (`youtube#playlistListResponse`); a body without one is
@@ -338,6 +353,11 @@ class YouTubeDataApi(CredentialedSource):
         params: dict[str, str | int] = {"part": "snippet", "regionCode": region, "hl": "en_US"}
         listing = await self._get("videoCategories", params)
         return [_CATEGORY.read(NAME, item, region=region) for item in listing.items]
+
+    async def youtube_channel_sections(self, channel_id: str) -> list[YouTubeChannelSection]:
+        params: dict[str, str | int] = {"part": "snippet,contentDetails", "channelId": channel_id}
+        listing = await self._get("channelSections", params)
+        return [_SECTION.read(NAME, item) for item in listing.items]
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         await self._call("i18nLanguages", {"part": "snippet"}, str(secrets.get("key", "")))

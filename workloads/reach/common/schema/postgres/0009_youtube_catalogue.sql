@@ -1,7 +1,8 @@
 -- What the YouTube Data API says about channels beyond their account and videos
--- (playlists and their entries, the video categories a region lists), keyed by the
--- API's own ids. Generated from reach.scraper.networks (a test compares them): change
--- the Python and add a new migration; never edit this file once applied.
+-- (playlists and their entries, the video categories a region lists, the sections of a
+-- channel's home page), keyed by the API's own ids. Generated from
+-- reach.scraper.networks (a test compares them): change the Python and add a new
+-- migration; never edit this file once applied.
 
 CREATE TABLE youtube_playlist (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -45,3 +46,19 @@ CREATE TABLE youtube_video_category (
     updated_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (region, category_id)
 );
+
+CREATE TABLE youtube_channel_section (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    section_id text NOT NULL,
+    channel_id text NOT NULL,
+    section_type text NOT NULL,
+    title text,
+    position integer,
+    playlist_ids text[] NOT NULL,
+    channel_ids text[] NOT NULL,
+    source text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (section_id)
+);
+CREATE INDEX youtube_channel_section_channel_id_idx ON youtube_channel_section (channel_id, position);
