@@ -18,7 +18,7 @@ from reach.scraper.settings import ScraperSettings
 from reach.testing import fuzzing
 
 pytestmark = pytest.mark.unit
-KNOWN = ["graphapi", "rapidapi-instagram", "lastresort", "youtube", "openai", "cdn"]
+KNOWN = ["graphapi", "rapidapi-instagram", "lastresort", "youtube", "invidious", "openai", "cdn"]
 
 # The file the operator renders for its sample ScrapeFlow (tests/operator/golden/scrapeflow.yaml).
 OPERATOR_FILE = """\

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from reach.sandbox.state import SandboxState
+from reach.sandbox.state import SandboxState, Upstream
 from reach.sandbox.universe import Playlist, Universe
 from reach.sandbox.youtube import VIDEO_CATEGORIES
 from reach.scraper.queue.models import Complete, Fail, Retry
@@ -99,7 +99,7 @@ async def test_an_exhausted_key_rests_and_the_next_key_answers(
     channel = universe.channel(1)
     assert channel is not None
     _, outcome = await run_task(
-        runtime, "refresh_youtube_channel", {"channel_id": channel.channel_id}
+        runtime, "refresh_youtube_channel", {"channel_id": channel.channel_id}, sources=["youtube"]
     )
     # The exhausted key failed the call; the task retries and the rested key is skipped.
     assert not isinstance(outcome, Complete)
@@ -236,6 +236,75 @@ async def test_channel_sections(runtime: Runtime, universe: Universe, pool: asyn
     ]
 
 
+async def test_the_fallback_first(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
+    playlist = _channel_with_playlist_of(universe, 100)
+    channel = playlist.channel
+    first = ["invidious", "youtube"]
+    for flow, params in (
+        ("refresh_youtube_channel", {"channel_id": channel.channel_id}),
+        ("refresh_youtube_channel_playlists", {"channel_id": channel.channel_id}),
+        ("refresh_youtube_playlist_items", {"playlist_id": playlist.playlist_id}),
+    ):
+        # Without the fallback's own limits (two calls a second): this runs faster than that.
+        _, outcome = await run_task(runtime, flow, params, sources=first, source_limits={})
+        assert isinstance(outcome, Complete) and outcome.source == "invidious", flow
+    account = await pool.fetchrow("SELECT * FROM youtube_account")
+    assert (account["subscribers"], account["total_views"], account["uploads_playlist_id"]) == (
+        channel.subscribers,
+        channel.total_views,
+        "UU" + channel.channel_id[2:],
+    )
+    stored = await pool.fetch("SELECT playlist_id, item_count FROM youtube_playlist")
+    assert len(stored) == universe.playlist_count(channel)
+    # More than a page of entries; the videos themselves only the Data API tells.
+    entries = await pool.fetch(
+        "SELECT video_id, position, item_id FROM youtube_playlist_item ORDER BY position"
+    )
+    assert [(r["position"], r["item_id"]) for r in entries] == [
+        (i, None) for i in range(len(playlist.video_indexes))
+    ]
+    assert await pool.fetchval("SELECT count(DISTINCT source) FROM youtube_post") == 1
+    # It looks channels up by id only: a handle goes to the Data API.
+    _, outcome = await run_task(
+        runtime, "refresh_youtube_channel", {"handle": channel.handle}, sources=first
+    )
+    assert isinstance(outcome, Complete) and outcome.source == "youtube"
+
+
+# The YouTube sources' upstreams in the sandbox.
+UPSTREAMS: tuple[Upstream, ...] = ("youtube", "invidious")
+
+
+@pytest.mark.parametrize(
+    ("flow", "answered_by", "fallback_asked"),
+    [
+        ("refresh_youtube_channel_playlists", "invidious", True),
+        ("refresh_youtube_playlist_items", "invidious", True),
+        # The channel's uploads come from the Data API, the channel itself from the fallback.
+        ("refresh_youtube_channel_shorts", "youtube", True),
+        # What the fallback cannot do, the chain does not ask it.
+        ("refresh_youtube_video_categories", None, False),
+        ("refresh_youtube_channel_sections", None, False),
+    ],
+)
+async def test_the_fallback_answers_what_it_can_when_the_data_api_fails(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    flow: str,
+    answered_by: str | None,
+    fallback_asked: bool,
+) -> None:
+    state = sandbox[1]
+    state.set_fault("youtube", "503", 1)
+    _, outcome = await run_task(runtime, flow, _params(flow, universe))
+    if answered_by is None:
+        assert isinstance(outcome, Retry) and "503" in outcome.error
+    else:
+        assert isinstance(outcome, Complete) and outcome.source == answered_by
+    assert (state.calls["invidious"] > 0) == fallback_asked
+
+
 # Each flow added with the catalogue, the table it fills, and its params (from the universe).
 CATALOGUE_FLOWS = [
     ("refresh_youtube_channel_playlists", "youtube_playlist"),
@@ -271,14 +340,16 @@ async def test_failures_write_nothing_and_a_malformed_answer_fails_the_task(
     async def written() -> list[int]:
         return [await pool.fetchval(f"SELECT count(*) FROM {t}") for t in (table, "youtube_post")]
 
-    # An unavailable upstream: the task is retried.
-    state.set_fault("youtube", "503", 1)
+    # Both sources unavailable: the task is retried.
+    for upstream in UPSTREAMS:
+        state.set_fault(upstream, "503", 1)
     _, outcome = await run_task(runtime, flow, params)
     assert isinstance(outcome, Retry) and "503" in outcome.error
     assert await written() == [0, 0]
     # A body that is not the documented shape: once its last retry is spent, the worker records
     # the same outcome as the task's failure, with the reason.
-    state.set_fault("youtube", "shape")
+    for upstream in UPSTREAMS:
+        state.set_fault(upstream, "shape")
     task_id, outcome = await run_task(runtime, flow, params)
     assert isinstance(outcome, Retry) and "unexpected shape" in outcome.error
     await pool.execute(

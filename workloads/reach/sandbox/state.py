@@ -18,8 +18,16 @@ from starlette.responses import JSONResponse, Response
 
 from reach.sandbox.universe import Universe
 
-Upstream = Literal["graph", "rapidapi", "web", "youtube", "openai", "cdn"]
-UPSTREAMS: tuple[Upstream, ...] = ("graph", "rapidapi", "web", "youtube", "openai", "cdn")
+Upstream = Literal["graph", "rapidapi", "web", "youtube", "invidious", "openai", "cdn"]
+UPSTREAMS: tuple[Upstream, ...] = (
+    "graph",
+    "rapidapi",
+    "web",
+    "youtube",
+    "invidious",
+    "openai",
+    "cdn",
+)
 FaultMode = Literal["429", "500", "503", "timeout", "garbage", "shape"]
 FAULT_MODES: tuple[FaultMode, ...] = ("429", "500", "503", "timeout", "garbage", "shape")
 DEFAULT_TOKEN = "sandbox-token"

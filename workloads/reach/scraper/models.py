@@ -128,11 +128,11 @@ class YouTubePlaylist(Snapshot):
 
 
 class YouTubePlaylistItem(Snapshot):
-    """A video's place in a playlist (the API's playlistItem id is the key)."""
+    """A video's place in a playlist (the Data API's playlistItem id where it says one)."""
 
-    item_id: str
     playlist_id: str
     video_id: str
+    item_id: str | None = None
     position: int | None = None
     video_published_at: datetime | None = None
 

@@ -416,7 +416,7 @@ YOUTUBE_PLAYLISTS: Table[YouTubePlaylist] = Table(
 YOUTUBE_PLAYLIST_ITEMS: Table[YouTubePlaylistItem] = Table(
     "youtube_playlist_item",
     columns(YouTubePlaylistItem, types_={"position": "integer"}),
-    indexed=("playlist_id", "position"),
+    keyed=2,
 )
 YOUTUBE_VIDEO_CATEGORIES: Table[YouTubeVideoCategory] = Table(
     "youtube_video_category", columns(YouTubeVideoCategory), keyed=2

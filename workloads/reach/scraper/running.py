@@ -38,6 +38,7 @@ from reach.scraper.sources.chain import Chain
 from reach.scraper.sources.graphapi import GraphApi
 from reach.scraper.sources.http import create_client
 from reach.scraper.sources.instagram_web import InstagramWeb
+from reach.scraper.sources.invidious import Invidious
 from reach.scraper.sources.llm import OpenAiChat
 from reach.scraper.sources.rapidapi import RapidApiInstagram
 from reach.scraper.sources.youtube import YouTubeDataApi
@@ -59,6 +60,7 @@ def build_sources(
         ),
         InstagramWeb(client, settings.instagram_web_url),
         YouTubeDataApi(client, settings.youtube_api_url, credentials),
+        Invidious(client, settings.invidious_url),
         OpenAiChat(client, settings.llm_url, settings.llm_model, credentials),
         Cdn(client),
     ]

@@ -67,7 +67,9 @@ S = TypeVar("S", bound=Source)
 M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P", bound=FlowParams)
 
-SOURCES = ("youtube",)
+# The Data API first; the chain asks the fallback only what it can do (a channel by id, a
+# channel's playlists, a playlist's entries).
+SOURCES = ("youtube", "invidious")
 
 
 async def _channel(ctx: FlowContext, channel_id: str) -> YouTubeChannel:

@@ -23,17 +23,16 @@ CREATE INDEX youtube_playlist_channel_id_idx ON youtube_playlist (channel_id);
 
 CREATE TABLE youtube_playlist_item (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    item_id text NOT NULL,
     playlist_id text NOT NULL,
     video_id text NOT NULL,
+    item_id text,
     position integer,
     video_published_at timestamptz,
     source text,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (item_id)
+    UNIQUE (playlist_id, video_id)
 );
-CREATE INDEX youtube_playlist_item_playlist_id_idx ON youtube_playlist_item (playlist_id, position);
 
 CREATE TABLE youtube_video_category (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
