@@ -118,6 +118,10 @@ class InstagramWeb(Model):
     url: ConfigValue | None = Field(default=None, description="REACH_INSTAGRAM_WEB_URL.")
 
 
+class Invidious(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_INVIDIOUS_URL.")
+
+
 class Upstreams(Model):
     """The platforms' APIs: base URLs (unset: the public ones) and the keys the operator stores
     as each source's credential named after the Platform."""
@@ -126,6 +130,7 @@ class Upstreams(Model):
     rapidapi_instagram: RapidApi = Field(default_factory=RapidApi)
     youtube: YouTubeApi = Field(default_factory=YouTubeApi)
     instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
+    invidious: Invidious = Field(default_factory=Invidious)
 
 
 def _known(field: str) -> dict[str, Any]:
