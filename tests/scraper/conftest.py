@@ -103,6 +103,7 @@ def scraper_settings(
         rapidapi_instagram_url=f"{base}/rapidapi/instagram",
         instagram_web_url=f"{base}/instagram-web",
         youtube_api_url=f"{base}/youtube/v3",
+        invidious_url=f"{base}/invidious",
         llm_url=f"{base}/openai/v1",
         shopify_admin_url=f"{base}/shopify/{{shop}}/admin/api/2024-01",
     )

@@ -101,6 +101,14 @@ DUE = {
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
     FlowName.FETCH_YOUTUBE_VIDEO_COMMENTS: [{"video_id": "v0000000001"}],
     FlowName.SEARCH_YOUTUBE_KEYWORD: [{"keyword": "cricket"}, {"keyword": "ipl"}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS: [{"channel_id": CHANNEL}],
+    FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS: [
+        {"playlist_id": "PL" + "b" * 32},
+        {"playlist_id": "PL" + "a" * 32},
+    ],
+    FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES: [{"region": "IN"}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS: [{"channel_id": CHANNEL}],
+    FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS: [{"channel_id": CHANNEL}],
     # Enabled stores only, the most used first.
     FlowName.REFRESH_SHOPIFY_ORDERS: [{"shop": "big.myshopify.com"}, {"shop": "a.myshopify.com"}],
     # Every GPT enrichment keeps every stored profile fresh.
@@ -119,7 +127,8 @@ DUE = {
 
 async def seed_stored_things(pool: asyncpg.Pool) -> None:
     """Accounts (one renamed, one just refreshed), posts (one just written, one too old to
-    refresh), a channel and its video, and two keyword collections sharing a keyword."""
+    refresh), a channel with its video and two playlists, and two keyword collections sharing a
+    keyword."""
     await pool.execute(
         "INSERT INTO instagram_account (profile_id, handle, followers, refreshed_at) VALUES"
         " ('1', 'small', 10, now() - interval '2 days'),"
@@ -135,7 +144,8 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
         " ('p3', 'C0000000003', '2', 1, 7, now() - interval '1 day', now())"
     )
     await pool.execute(
-        "INSERT INTO youtube_account (channel_id, subscribers) VALUES ($1, 5)", CHANNEL
+        "INSERT INTO youtube_account (channel_id, subscribers, country) VALUES ($1, 5, 'in')",
+        CHANNEL,
     )
     await pool.execute(
         "INSERT INTO youtube_post (video_id, channel_id, publish_time, updated_at)"
@@ -145,7 +155,12 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
     await pool.execute(
         "INSERT INTO credential (source, name, enabled, use_count) VALUES"
         " ('shopify', 'a.myshopify.com', true, 1), ('shopify', 'big.myshopify.com', true, 9),"
-        " ('shopify', 'off.myshopify.com', false, 99), ('youtube', 'key', true, 50)"
+        " ('shopify', 'off.myshopify.com', false, 99), ('youtube', 'key', true, 50)",
+    )
+    await pool.execute(
+        "INSERT INTO youtube_playlist (playlist_id, channel_id, item_count) VALUES"
+        " ('PL' || repeat('a', 32), $1, 3), ('PL' || repeat('b', 32), $1, 30)",
+        CHANNEL,
     )
     partner = await pool.fetchval("INSERT INTO partner (name) VALUES ('p') RETURNING id")
     await pool.execute(

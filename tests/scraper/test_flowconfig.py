@@ -18,7 +18,16 @@ from reach.scraper.settings import ScraperSettings
 from reach.testing import fuzzing
 
 pytestmark = pytest.mark.unit
-KNOWN = ["graphapi", "rapidapi-instagram", "lastresort", "youtube", "openai", "shopify", "cdn"]
+KNOWN = [
+    "graphapi",
+    "rapidapi-instagram",
+    "lastresort",
+    "youtube",
+    "invidious",
+    "openai",
+    "shopify",
+    "cdn",
+]
 
 # The file the operator renders for its sample ScrapeFlow (tests/operator/golden/scrapeflow.yaml).
 OPERATOR_FILE = """\

@@ -1,15 +1,25 @@
 """The networks' declarations against the migrated PostgreSQL schema: every declared column
-exists with the declared type, and the generated upserts merge as declared."""
+exists with the declared type, the generated upserts merge as declared, and the YouTube
+catalogue's migration is what its declarations render."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
 
 from reach.scraper.models import YouTubeChannel
-from reach.scraper.networks import INSTAGRAM, YOUTUBE, Account, NetworkSchema
+from reach.scraper.networks import (
+    CATALOGUE_MIGRATION,
+    INSTAGRAM,
+    YOUTUBE,
+    YOUTUBE_CATALOGUE,
+    Account,
+    Table,
+    render_catalogue_migration,
+)
 
 # information_schema's names of the declared types.
 TYPES = {
@@ -23,20 +33,23 @@ TYPES = {
 }
 
 
+TABLES = [
+    *(table for schema in (INSTAGRAM, YOUTUBE) for table in (schema.account, schema.post)),
+    *YOUTUBE_CATALOGUE,
+]
+
+
 @pytest.mark.service
-@pytest.mark.parametrize("schema", [INSTAGRAM, YOUTUBE], ids=lambda s: s.network)
-async def test_declared_columns_are_the_tables(
-    pool: asyncpg.Pool, schema: NetworkSchema[Any, Any]
-) -> None:
-    for table in (schema.account, schema.post):
-        rows = await pool.fetch(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1",
-            table.name,
-        )
-        stored = {r["column_name"]: r["data_type"] for r in rows}
-        declared = {c.name: TYPES[c.pg_type] for c in table.columns}
-        assert {name: stored.get(name) for name in declared} == declared
-        assert {"source", "updated_at"} <= set(stored)
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+async def test_declared_columns_are_the_tables(pool: asyncpg.Pool, table: Table[Any]) -> None:
+    rows = await pool.fetch(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1",
+        table.name,
+    )
+    stored = {r["column_name"]: r["data_type"] for r in rows}
+    declared = {c.name: TYPES[c.pg_type] for c in table.columns}
+    assert {name: stored.get(name) for name in declared} == declared
+    assert {"source", "updated_at"} <= set(stored)
 
 
 @pytest.mark.service
@@ -59,3 +72,8 @@ async def test_a_poorer_source_keeps_what_a_richer_one_found(pool: asyncpg.Pool)
         "other",
     )
     assert row["refreshed_at"] is not None
+
+
+def test_catalogue_migration_is_what_the_declarations_render(repo_root: Path) -> None:
+    path = repo_root / "workloads/reach/common/schema/postgres" / CATALOGUE_MIGRATION
+    assert path.read_text() == render_catalogue_migration()

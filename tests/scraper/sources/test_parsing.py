@@ -175,7 +175,9 @@ async def test_youtube_counts_are_strings_and_missing_items_mean_not_found() -> 
         "statistics": {"subscriberCount": "12", "viewCount": "340", "videoCount": ""},
         "contentDetails": {"relatedPlaylists": {"uploads": "UUx"}},
     }
-    async with client(replies(200, {"items": [channel]})) as c:
+    async with client(
+        replies(200, {"kind": "youtube#channelListResponse", "items": [channel]})
+    ) as c:
         source = youtube.YouTubeDataApi(c, "http://yt/v3", OneCredential({"key": "k"}))  # type: ignore[arg-type]
         parsed = await source.youtube_channel(handle="tee")
     assert (parsed.handle, parsed.subscribers, parsed.total_views, parsed.video_count) == (
@@ -422,7 +424,8 @@ async def test_youtube_videos_and_comments() -> None:
 
     def answer(request: httpx.Request) -> httpx.Response:
         items = {"/v3/videos": [video], "/v3/commentThreads": [thread]}[request.url.path]
-        return httpx.Response(200, json={"items": items, "nextPageToken": "N"})
+        body = {"kind": "youtube#listResponse", "items": items, "nextPageToken": "N"}
+        return httpx.Response(200, json=body)
 
     async with client(answer) as c:
         source = youtube.YouTubeDataApi(c, "http://yt/v3", OneCredential({"key": "k"}))  # type: ignore[arg-type]

@@ -9,3 +9,5 @@ INSTAGRAM_SHORTCODE = r"^[A-Za-z0-9_-]{5,40}$"
 YOUTUBE_HANDLE = r"^@?[A-Za-z0-9._-]{3,30}$"
 YOUTUBE_CHANNEL_ID = r"^UC[A-Za-z0-9_-]{22}$"
 YOUTUBE_VIDEO_ID = r"^[A-Za-z0-9_-]{11}$"
+# `PL...` (a creator's playlist), `UU...` (a channel's uploads) and the other two-letter kinds.
+YOUTUBE_PLAYLIST_ID = r"^[A-Z]{2}[A-Za-z0-9_-]{10,70}$"

@@ -7,6 +7,7 @@ them all and each adapter's base URL is `http://host:port/<prefix>`):
 | /rapidapi/instagram | RapidAPI-style Instagram provider        | REACH_RAPIDAPI_INSTAGRAM_URL |
 | /instagram-web      | Instagram web profile JSON (last resort) | REACH_INSTAGRAM_WEB_URL      |
 | /youtube/v3         | YouTube Data API v3                      | REACH_YOUTUBE_API_URL        |
+| /invidious          | Invidious API (the YouTube fallback)     | REACH_INVIDIOUS_URL          |
 | /openai/v1          | OpenAI-compatible chat completions       | REACH_LLM_URL                |
 | /cdn                | media CDN                                | (absolute URLs in answers)   |
 | /_sandbox           | control: faults, call counts, creators   |                              |
@@ -27,7 +28,7 @@ from starlette.routing import Route
 
 from reach.common.lifecycle import Shutdown
 from reach.common.webserver import serve_http
-from reach.sandbox import cdn, instagram, llm, shopify, youtube
+from reach.sandbox import cdn, instagram, invidious, llm, shopify, youtube
 from reach.sandbox.settings import SandboxSettings
 from reach.sandbox.state import FAULT_MODES, UPSTREAMS, SandboxState
 from reach.sandbox.universe import Universe
@@ -82,6 +83,7 @@ def create_app(state: SandboxState) -> Starlette:
         routes=[
             *instagram.routes(state),
             *youtube.routes(state),
+            *invidious.routes(state),
             *llm.routes(state),
             *cdn.routes(state),
             *shopify.routes(state),
@@ -105,6 +107,7 @@ def scraper_environment(base_url: str, token: str) -> dict[str, str]:
         "REACH_RAPIDAPI_INSTAGRAM_URL": f"{base_url}/rapidapi/instagram",
         "REACH_INSTAGRAM_WEB_URL": f"{base_url}/instagram-web",
         "REACH_YOUTUBE_API_URL": f"{base_url}/youtube/v3",
+        "REACH_INVIDIOUS_URL": f"{base_url}/invidious",
         "REACH_LLM_URL": f"{base_url}/openai/v1",
         "REACH_SHOPIFY_ADMIN_URL": f"{base_url}/shopify/{{shop}}/admin/api/{shopify.VERSION}",
         "REACH_SANDBOX_TOKEN": token,

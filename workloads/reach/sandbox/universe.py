@@ -1,7 +1,7 @@
 """Deterministic synthetic creators for the sandbox upstreams: Instagram accounts with posts,
-followers and comments, YouTube channels with videos and comments. Everything is derived from
-(seed, index) on demand, so a universe of any size costs no memory and the same seed gives the
-same creators in every process (tests, benchmarks, standalone).
+followers and comments, YouTube channels with videos, comments and playlists. Everything is
+derived from (seed, index) on demand, so a universe of any size costs no memory and the same
+seed gives the same creators in every process (tests, benchmarks, standalone).
 
 Ids encode their indexes, so any id or handle resolves back in O(1): handles end in the
 creator's index, shortcodes and video ids carry the creator's and the post's. Every fourth
@@ -198,6 +198,18 @@ class Video:
     published_at: datetime
 
 
+@dataclass(frozen=True)
+class Playlist:
+    """A channel's playlist: its uploads (`UU` + the channel id's tail, every video) or one of
+    its own (`PL` + the tail + the playlist's index, every video whose index it shares modulo
+    the channel's playlist count)."""
+
+    channel: Channel
+    playlist_id: str
+    title: str
+    video_indexes: range
+
+
 class Universe:
     def __init__(self, seed: int = 1, creators: int = 1000) -> None:
         self.seed = seed
@@ -384,6 +396,34 @@ class Universe:
         found = item_of(video_id, "v")
         channel = self.channel(found[0]) if found else None
         return self.video(channel, found[1]) if found and channel else None
+
+    def playlist_count(self, channel: Channel) -> int:
+        return 1 + channel.index % 4
+
+    def playlist(self, channel: Channel, index: int) -> Playlist | None:
+        count = self.playlist_count(channel)
+        if not 0 <= index < count:
+            return None
+        mood = self._rng("playlist", channel.index, index).choice(POSITIVE)
+        return Playlist(
+            channel=channel,
+            playlist_id=f"PL{channel.channel_id[2:]}{index:010d}",
+            title=f"{mood.title()}: {channel.category} {index + 1}",
+            video_indexes=range(index, min(channel.video_count, MAX_POSTS), count),
+        )
+
+    def by_playlist_id(self, playlist_id: str) -> Playlist | None:
+        """A channel's own playlist, or its uploads."""
+        channel = self.by_channel_id("UC" + playlist_id[2:24])
+        kind, index = playlist_id[:2], playlist_id[24:]
+        if channel is None:
+            return None
+        if kind == "UU" and not index:
+            videos = range(min(channel.video_count, MAX_POSTS))
+            return Playlist(channel, playlist_id, f"Uploads from {channel.title}", videos)
+        if kind == "PL" and len(index) == 10 and index.isdigit():
+            return self.playlist(channel, int(index))
+        return None
 
     def search_channels(self, keyword: str) -> list[Channel]:
         """Channels whose title or category holds `keyword` (case-insensitive), by index."""

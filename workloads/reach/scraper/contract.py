@@ -24,6 +24,7 @@ from reach.common.identifiers import (
     INSTAGRAM_SHORTCODE,
     YOUTUBE_CHANNEL_ID,
     YOUTUBE_HANDLE,
+    YOUTUBE_PLAYLIST_ID,
     YOUTUBE_VIDEO_ID,
 )
 from reach.common.networks import SocialNetwork
@@ -45,6 +46,11 @@ class FlowName(StrEnum):
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
     FETCH_YOUTUBE_VIDEO_COMMENTS = "fetch_youtube_video_comments"
     SEARCH_YOUTUBE_KEYWORD = "search_youtube_keyword"
+    REFRESH_YOUTUBE_CHANNEL_PLAYLISTS = "refresh_youtube_channel_playlists"
+    REFRESH_YOUTUBE_PLAYLIST_ITEMS = "refresh_youtube_playlist_items"
+    REFRESH_YOUTUBE_VIDEO_CATEGORIES = "refresh_youtube_video_categories"
+    REFRESH_YOUTUBE_CHANNEL_SHORTS = "refresh_youtube_channel_shorts"
+    REFRESH_YOUTUBE_CHANNEL_SECTIONS = "refresh_youtube_channel_sections"
     UPLOAD_ASSET = "upload_asset"
     ENRICH_PROFILE = "enrich_profile"
     ENRICH_PROFILE_GENDER = "enrich_profile_gender"
@@ -116,12 +122,42 @@ class YouTubeChannelParams(FlowParams):
         return self.channel_id or (self.handle or "").lstrip("@").lower()
 
 
-class YouTubeChannelVideosParams(FlowParams):
+class YouTubeChannelIdParams(FlowParams):
     channel_id: str = Field(pattern=YOUTUBE_CHANNEL_ID)
-    limit: int = Field(default=50, ge=1, le=5000, description="Latest uploads to refresh.")
 
     def rate_key(self) -> str:
         return self.channel_id
+
+
+class YouTubeChannelVideosParams(YouTubeChannelIdParams):
+    limit: int = Field(default=50, ge=1, le=5000, description="Latest uploads to refresh.")
+
+
+class YouTubePlaylistsParams(YouTubeChannelVideosParams):
+    limit: int = Field(default=200, ge=1, le=5000, description="Playlists to refresh at most.")
+
+
+class YouTubeShortsParams(YouTubeChannelVideosParams):
+    limit: int = Field(
+        default=200, ge=1, le=5000, description="Latest uploads to look through for Shorts."
+    )
+
+
+class YouTubePlaylistItemsParams(FlowParams):
+    playlist_id: str = Field(pattern=YOUTUBE_PLAYLIST_ID)
+    limit: int = Field(default=200, ge=1, le=5000, description="Entries to refresh at most.")
+
+    def rate_key(self) -> str:
+        return self.playlist_id
+
+
+class YouTubeRegionParams(FlowParams):
+    region: str = Field(
+        default="US", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code of a region."
+    )
+
+    def rate_key(self) -> str:
+        return self.region
 
 
 class YouTubeVideoParams(FlowParams):
@@ -294,6 +330,12 @@ _YOUTUBE_KEYWORDS = (
     " GROUP BY lower(keyword)) AS searched"
 )
 
+# The regions of stored channels, by how many channels each has.
+_YOUTUBE_REGIONS = (
+    "(SELECT upper(country) AS region, count(*) AS channels FROM youtube_account"
+    " WHERE country ~ '^[A-Za-z]{2}$' GROUP BY upper(country)) AS regions"
+)
+
 
 FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
     {
@@ -412,6 +454,61 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _YOUTUBE_KEYWORDS,
                 _completed(FlowName.SEARCH_YOUTUBE_KEYWORD, "keyword"),
                 "collections",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS: FlowSignature(
+            "youtube",
+            YouTubePlaylistsParams,
+            _due(
+                168,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_PLAYLISTS, "channel_id"),
+                "subscribers",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS: FlowSignature(
+            "youtube",
+            YouTubePlaylistItemsParams,
+            _due(
+                72,
+                {"playlist_id": "playlist_id"},
+                "youtube_playlist",
+                _completed(FlowName.REFRESH_YOUTUBE_PLAYLIST_ITEMS, "playlist_id"),
+                "item_count",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES: FlowSignature(
+            "youtube",
+            YouTubeRegionParams,
+            _due(
+                720,
+                {"region": "region"},
+                _YOUTUBE_REGIONS,
+                _completed(FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES, "region"),
+                "channels",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS: FlowSignature(
+            "youtube",
+            YouTubeShortsParams,
+            _due(
+                24,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_SHORTS, "channel_id"),
+                "subscribers",
+            ),
+        ),
+        FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS: FlowSignature(
+            "youtube",
+            YouTubeChannelIdParams,
+            _due(
+                168,
+                {"channel_id": "channel_id"},
+                "youtube_account",
+                _completed(FlowName.REFRESH_YOUTUBE_CHANNEL_SECTIONS, "channel_id"),
+                "subscribers",
             ),
         ),
         # Media not yet stored are the `upload_assets` pipeline's to ask for.

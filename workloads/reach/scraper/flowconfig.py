@@ -17,11 +17,13 @@ from reach.scraper.flows.base import Flow
 from reach.scraper.ratelimiting import RateLimit
 
 # Each source's own windows unless a ScrapeFlow says otherwise: the Graph API's 200 calls an
-# hour per user token, the RapidAPI plan's per-minute rate, the web endpoint's tolerance.
+# hour per user token, the RapidAPI plan's per-minute rate, the web endpoint's tolerance, what
+# a public Invidious instance bears from one address.
 DEFAULT_SOURCE_LIMITS: Mapping[str, tuple[RateLimit, ...]] = {
     "graphapi": (RateLimit(200, "hour"),),
     "rapidapi-instagram": (RateLimit(60, "minute"),),
     "lastresort": (RateLimit(10, "minute"),),
+    "invidious": (RateLimit(30, "minute"), RateLimit(2, "second")),
     "openai": (RateLimit(60, "minute"),),
 }
 

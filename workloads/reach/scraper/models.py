@@ -88,6 +88,9 @@ class YouTubeChannel(Snapshot):
     video_count: int | None = None
     uploads_playlist_id: str | None = None
     thumbnail_url: str | None = None
+    # Of its stored Shorts (computed, never scraped): their views together and per Short.
+    plays: int | None = None
+    shorts_reach: int | None = None
 
 
 class YouTubeVideo(Snapshot):
@@ -113,6 +116,50 @@ class YouTubeVideo(Snapshot):
     @property
     def post_type(self) -> str:
         return "short" if self.is_short else "video"
+
+
+class YouTubePlaylist(Snapshot):
+    playlist_id: str
+    channel_id: str
+    title: str | None = None
+    description: str | None = None
+    item_count: int | None = None
+    privacy_status: str | None = None
+    thumbnail_url: str | None = None
+    publish_time: datetime | None = None
+
+
+class YouTubePlaylistItem(Snapshot):
+    """A video's place in a playlist (the Data API's playlistItem id where it says one)."""
+
+    playlist_id: str
+    video_id: str
+    item_id: str | None = None
+    position: int | None = None
+    video_published_at: datetime | None = None
+
+
+class YouTubeVideoCategory(Snapshot):
+    """A category a video's `category_id` names, as a region lists it (whether creators there
+    can assign it differs by region)."""
+
+    region: str
+    category_id: str
+    title: str
+    assignable: bool = False
+
+
+class YouTubeChannelSection(Snapshot):
+    """A shelf of a channel's home page: its type (`recentUploads`, `singlePlaylist`...) and
+    the playlists or channels it shows."""
+
+    section_id: str
+    channel_id: str
+    section_type: str
+    title: str | None = None
+    position: int | None = None
+    playlist_ids: list[str] = Field(default_factory=list)
+    channel_ids: list[str] = Field(default_factory=list)
 
 
 class Sentiment(Snapshot):

@@ -31,7 +31,11 @@ from reach.scraper.models import (
     InstagramPost,
     InstagramProfile,
     YouTubeChannel,
+    YouTubeChannelSection,
+    YouTubePlaylist,
+    YouTubePlaylistItem,
     YouTubeVideo,
+    YouTubeVideoCategory,
     engagement,
 )
 
@@ -44,12 +48,13 @@ _getter = cache(attrgetter)
 class Column:
     """A column, and the attribute path (`profile.handle`) of a row's item that fills it.
     `owner` marks the column naming the account a post belongs to: written once, never
-    updated."""
+    updated. `required`: the field always has a value (NOT NULL where a table is rendered)."""
 
     name: str
     pg_type: str  # an array of strings (`text[]`) travels as JSON text
     path: str
     owner: bool = False
+    required: bool = False
 
     def parameter(self, items: Sequence[Any]) -> list[object]:
         get = _getter(self.path)
@@ -76,9 +81,13 @@ _PG_TYPES: dict[object, str] = {
 }
 
 
+def _optional(annotation: object) -> bool:
+    return isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+
+
 def pg_type(annotation: object) -> str:
     """The PostgreSQL type of a model field's annotation (`X | None` is X)."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+    if _optional(annotation):
         (annotation,) = (a for a in typing.get_args(annotation) if a is not type(None))
     return _PG_TYPES[annotation]
 
@@ -94,23 +103,33 @@ def columns(
     """A column per field of `model` (the first is the table's key), then the `extra` ones
     (properties of the model: name -> PostgreSQL type); `types_` overrides a field's type where
     the table stores it narrower. `path` prefixes every attribute path."""
-    declared = {name: pg_type(f.annotation) for name, f in model.model_fields.items()}
+    fields = model.model_fields
+    declared = {name: pg_type(f.annotation) for name, f in fields.items()}
     declared |= dict(extra or {})
     declared |= dict(types_ or {})
     return tuple(
-        Column(name, type_, f"{path}{name}", owner=name == owner)
+        Column(
+            name,
+            type_,
+            f"{path}{name}",
+            owner=name == owner,
+            required=name in fields and not _optional(fields[name].annotation),
+        )
         for name, type_ in declared.items()
     )
 
 
 @dataclass(frozen=True)
 class Table(Generic[M]):
-    """A table a scrape upserts into, keyed by its first column; every row also gets the
-    source that answered, and an account its `refreshed_at`."""
+    """A table a scrape upserts into, keyed by its first column (or its first `keyed` columns
+    together); every row also gets the source that answered, and an account its
+    `refreshed_at`."""
 
     name: str
     columns: tuple[Column, ...]
     refreshed: bool = False
+    keyed: int = 1
+    indexed: tuple[str, ...] = ()  # the columns of its one secondary index, where rendered
 
     @property
     def key(self) -> Column:
@@ -128,7 +147,7 @@ class Table(Generic[M]):
         selected = ", ".join(c.selected() for c in self.columns)
         updates = [
             f"{c.name} = coalesce(excluded.{c.name}, t.{c.name})"
-            for c in self.columns[1:]
+            for c in self.columns[self.keyed :]
             if not c.owner
         ]
         updates.append("source = excluded.source")
@@ -143,8 +162,32 @@ class Table(Generic[M]):
             f"INSERT INTO {self.name} AS t ({', '.join(inserted)})\n"
             f"SELECT {values}\n"
             f"FROM unnest({arrays}) AS n ({', '.join(names)})\n"
-            f"ON CONFLICT ({self.key.name}) DO UPDATE SET\n    " + ",\n    ".join(updates)
+            f"ON CONFLICT ({', '.join(names[: self.keyed])}) DO UPDATE SET\n    "
+            + ",\n    ".join(updates)
         )
+
+    def create_sql(self) -> str:
+        """The table's DDL (for the tables a migration is rendered from): an identity key, the
+        declared columns, the source and the times, and its key unique."""
+        declared = [
+            f"{c.name} {c.pg_type}{' NOT NULL' if c.required else ''}" for c in self.columns
+        ]
+        body = [
+            "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            *declared,
+            "source text",
+            *(["refreshed_at timestamptz"] if self.refreshed else []),
+            "created_at timestamptz NOT NULL DEFAULT now()",
+            "updated_at timestamptz NOT NULL DEFAULT now()",
+            f"UNIQUE ({', '.join(c.name for c in self.columns[: self.keyed])})",
+        ]
+        sql = f"CREATE TABLE {self.name} (\n    " + ",\n    ".join(body) + "\n);\n"
+        if self.indexed:
+            sql += (
+                f"CREATE INDEX {self.name}_{self.indexed[0]}_idx"
+                f" ON {self.name} ({', '.join(self.indexed)});\n"
+            )
+        return sql
 
     def parameters(self, items: Sequence[M], source: str) -> list[object]:
         return [*(c.parameter(items) for c in self.columns), source]
@@ -252,6 +295,11 @@ class NetworkSchema(Generic[A, P]):
         )
 
     @cached_property
+    def stored_sql(self) -> str:
+        """Account $1 as stored."""
+        return f"SELECT * FROM {self.account.name} WHERE {self.account.key.name} = $1"
+
+    @cached_property
     def brief_sql(self) -> str:
         """Account $1's columns an enrichment's model reads."""
         return (
@@ -339,7 +387,9 @@ YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
     ),
     post_shortcode="video_id",
     account_dimensions={"full_name": "profile.title", "country": "profile.country"},
-    account_metrics=same_names("subscribers", "total_views", "video_count", under="profile."),
+    account_metrics=same_names(
+        "subscribers", "total_views", "video_count", "plays", "shorts_reach", under="profile."
+    ),
     post_dimensions={
         "post_type": "post_type",
         "caption": "title",
@@ -360,6 +410,46 @@ YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
     post_text="title",
     after_posts="update_youtube_averages",
 )
+
+# What YouTube says about channels beyond their account and videos, keyed by the API's own ids
+# and upserted like accounts and posts (a poorer answer keeps what a richer one found).
+YOUTUBE_PLAYLISTS: Table[YouTubePlaylist] = Table(
+    "youtube_playlist", columns(YouTubePlaylist), indexed=("channel_id",)
+)
+YOUTUBE_PLAYLIST_ITEMS: Table[YouTubePlaylistItem] = Table(
+    "youtube_playlist_item",
+    columns(YouTubePlaylistItem, types_={"position": "integer"}),
+    keyed=2,
+)
+YOUTUBE_VIDEO_CATEGORIES: Table[YouTubeVideoCategory] = Table(
+    "youtube_video_category", columns(YouTubeVideoCategory), keyed=2
+)
+YOUTUBE_CHANNEL_SECTIONS: Table[YouTubeChannelSection] = Table(
+    "youtube_channel_section",
+    columns(YouTubeChannelSection, types_={"position": "integer"}),
+    indexed=("channel_id", "position"),
+)
+YOUTUBE_CATALOGUE: tuple[Table[Any], ...] = (
+    YOUTUBE_PLAYLISTS,
+    YOUTUBE_PLAYLIST_ITEMS,
+    YOUTUBE_VIDEO_CATEGORIES,
+    YOUTUBE_CHANNEL_SECTIONS,
+)
+# The migration that created them, rendered from their declarations.
+CATALOGUE_MIGRATION = "0009_youtube_catalogue.sql"
+
+
+def render_catalogue_migration() -> str:
+    """The text of CATALOGUE_MIGRATION: the catalogue's tables, in declaration order."""
+    header = (
+        "-- What the YouTube Data API says about channels beyond their account and videos\n"
+        "-- (playlists and their entries, the video categories a region lists, the sections of a\n"
+        "-- channel's home page), keyed by the API's own ids. Generated from\n"
+        "-- reach.scraper.networks (a test compares them): change the Python and add a new\n"
+        "-- migration; never edit this file once applied.\n"
+    )
+    return header + "".join(f"\n{table.create_sql()}" for table in YOUTUBE_CATALOGUE)
+
 
 SCHEMAS: Mapping[SocialNetwork, NetworkSchema[Any, Any]] = {
     "instagram": INSTAGRAM,

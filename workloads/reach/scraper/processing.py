@@ -17,7 +17,7 @@ from reach.common.networks import SocialNetwork
 from reach.scraper import events
 from reach.scraper.contract import AssetParams
 from reach.scraper.models import Comment, Order, Sentiment
-from reach.scraper.networks import Account, NetworkSchema, dimensions, metrics
+from reach.scraper.networks import Account, NetworkSchema, Table, dimensions, metrics
 from reach.scraper.sql import load_queries
 
 P = load_queries("reach.scraper", "processing.sql")
@@ -106,6 +106,13 @@ async def save_posts(
         )
         for post, post_id, owner, d, m in zip(posts, ids, owners, dims, mets, strict=True)
     ]
+
+
+async def save_rows(pool: asyncpg.Pool, table: Table[A], items: Sequence[A], source: str) -> None:
+    """Upserts `items` into one of the tables beyond accounts and posts (the YouTube
+    catalogue), in one statement."""
+    if items:
+        await pool.execute(table.upsert_sql, *table.parameters(items, source))
 
 
 async def save_sentiments(
@@ -230,14 +237,37 @@ async def save_enrichment(
     both), or nothing when the account is gone."""
     async with pool.acquire() as conn, conn.transaction():
         row = await conn.fetchrow(schema.enrich_sql(tuple(stored)), account_id, *stored.values())
-        if row is None:
-            return []
-        account = Account(schema.profile_model.model_validate(dict(row)))
-        return [
-            await _profile_log(
-                conn, task_id, schema, account, source, enrichment_dimensions(stored)
-            )
-        ]
+        return await _stored_profile_log(
+            conn, task_id, schema, row, source, enrichment_dimensions(stored)
+        )
+
+
+async def log_stored_account(
+    pool: asyncpg.Pool,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    account_id: str,
+    source: str,
+) -> list[pb.Event]:
+    """A profile_log of the account as stored (with what was computed from its stored posts),
+    or nothing when the account is gone."""
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(schema.stored_sql, account_id)
+        return await _stored_profile_log(conn, task_id, schema, row, source)
+
+
+async def _stored_profile_log(
+    conn: asyncpg.Connection,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    row: asyncpg.Record | None,
+    source: str,
+    also: Mapping[str, str] | None = None,
+) -> list[pb.Event]:
+    if row is None:
+        return []
+    account = Account(schema.profile_model.model_validate(dict(row)))
+    return [await _profile_log(conn, task_id, schema, account, source, also)]
 
 
 async def save_audience(

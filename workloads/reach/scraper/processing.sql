@@ -4,18 +4,23 @@
 -- name: update_youtube_averages
 -- Averages over the channel's stored videos (of the videos that show each count), after its
 -- videos were refreshed, and the engagement rate of reach.common.metrics: NULL unless both
--- averages are known and the channel has subscribers.
+-- averages are known and the channel has subscribers. Its Shorts metrics are of its stored
+-- Shorts: their views together (plays) and per Short (shorts_reach).
 UPDATE youtube_account AS t SET
     avg_views = v.avg_views,
     avg_likes = v.avg_likes,
     avg_comments = v.avg_comments,
+    plays = v.plays,
+    shorts_reach = v.shorts_reach,
     engagement_rate = CASE WHEN t.subscribers > 0
         THEN round(((v.avg_likes + v.avg_comments) / t.subscribers * 100)::numeric, 4)::float8
         END,
     updated_at = now()
 FROM (
     SELECT avg(views)::float8 AS avg_views, avg(likes)::float8 AS avg_likes,
-           avg(comments)::float8 AS avg_comments
+           avg(comments)::float8 AS avg_comments,
+           sum(views) FILTER (WHERE is_short)::bigint AS plays,
+           round(avg(views) FILTER (WHERE is_short))::bigint AS shorts_reach
     FROM youtube_post WHERE channel_id = $1
 ) AS v
 WHERE t.channel_id = $1

@@ -38,6 +38,7 @@ from reach.scraper.sources.chain import Chain
 from reach.scraper.sources.graphapi import GraphApi
 from reach.scraper.sources.http import create_client
 from reach.scraper.sources.instagram_web import InstagramWeb
+from reach.scraper.sources.invidious import Invidious
 from reach.scraper.sources.llm import OpenAiChat
 from reach.scraper.sources.rapidapi import RapidApiInstagram
 from reach.scraper.sources.shopify import ShopifyAdmin
@@ -60,6 +61,7 @@ def build_sources(
         ),
         InstagramWeb(client, settings.instagram_web_url),
         YouTubeDataApi(client, settings.youtube_api_url, credentials),
+        Invidious(client, settings.invidious_url),
         OpenAiChat(client, settings, credentials),
         ShopifyAdmin(client, settings.shopify_admin_url, credentials),
         Cdn(client),

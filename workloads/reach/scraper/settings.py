@@ -70,6 +70,8 @@ class ScraperSettings(StoreSettings):
     """Instagram's public web profile endpoint, the last resort."""
     youtube_api_url: str = "https://youtube.googleapis.com/youtube/v3"
     """YouTube Data API v3."""
+    invidious_url: str = "https://inv.nadeko.net"
+    """An Invidious instance: the YouTube fallback (channels by id, playlists and entries)."""
     llm_url: str = "https://api.openai.com/v1"
     """An OpenAI-compatible API serving /chat/completions."""
     llm_model: str = "gpt-4o-mini"

@@ -134,6 +134,7 @@ def shared_environment(
         "REACH_RAPIDAPI_INSTAGRAM_URL": f"{sandbox}/rapidapi/instagram",
         "REACH_INSTAGRAM_WEB_URL": f"{sandbox}/instagram-web",
         "REACH_YOUTUBE_API_URL": f"{sandbox}/youtube/v3",
+        "REACH_INVIDIOUS_URL": f"{sandbox}/invidious",
         "REACH_LLM_URL": f"{sandbox}/openai/v1",
         "REACH_INGEST_HOST": HOST,
         "REACH_INGEST_GRPC_PORT": str(ports["ingest-grpc"]),

@@ -122,6 +122,10 @@ class Shopify(Model):
     )
 
 
+class Invidious(Model):
+    url: ConfigValue | None = Field(default=None, description="REACH_INVIDIOUS_URL.")
+
+
 class Upstreams(Model):
     """The platforms' APIs: base URLs (unset: the public ones) and the keys the operator stores
     as each source's credential named after the Platform."""
@@ -131,6 +135,7 @@ class Upstreams(Model):
     youtube: YouTubeApi = Field(default_factory=YouTubeApi)
     instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
     shopify: Shopify = Field(default_factory=Shopify)
+    invidious: Invidious = Field(default_factory=Invidious)
 
 
 def _known(field: str) -> dict[str, Any]:

@@ -113,6 +113,7 @@ def scraper_env(spec: PlatformSpec) -> list[dict[str, Any]]:
             ("REACH_YOUTUBE_API_URL", upstreams.youtube.url),
             ("REACH_INSTAGRAM_WEB_URL", upstreams.instagram_web.url),
             ("REACH_SHOPIFY_ADMIN_URL", upstreams.shopify.url),
+            ("REACH_INVIDIOUS_URL", upstreams.invidious.url),
             ("REACH_LLM_URL", llm.url),
             ("REACH_LLM_MODEL", llm.model),
         ]

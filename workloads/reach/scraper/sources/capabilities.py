@@ -16,7 +16,11 @@ from reach.scraper.models import (
     Order,
     Page,
     YouTubeChannel,
+    YouTubeChannelSection,
+    YouTubePlaylist,
+    YouTubePlaylistItem,
     YouTubeVideo,
+    YouTubeVideoCategory,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -67,6 +71,33 @@ class YouTubeVideos(Source, Protocol):
 
     async def youtube_playlist(self, playlist_id: str, cursor: str | None) -> Page[str]:
         """Video ids of a playlist (a channel's uploads), newest first."""
+        ...
+
+
+@runtime_checkable
+class YouTubePlaylists(Source, Protocol):
+    async def youtube_playlists(self, channel_id: str, cursor: str | None) -> Page[YouTubePlaylist]:
+        """A channel's public playlists."""
+        ...
+
+    async def youtube_playlist_items(
+        self, playlist_id: str, cursor: str | None
+    ) -> Page[YouTubePlaylistItem]:
+        """A playlist's entries, in its order."""
+        ...
+
+
+@runtime_checkable
+class YouTubeCategories(Source, Protocol):
+    async def youtube_video_categories(self, region: str) -> list[YouTubeVideoCategory]:
+        """The video categories `region` (ISO 3166-1 alpha-2) lists."""
+        ...
+
+
+@runtime_checkable
+class YouTubeSections(Source, Protocol):
+    async def youtube_channel_sections(self, channel_id: str) -> list[YouTubeChannelSection]:
+        """The sections of a channel's home page, in its order."""
         ...
 
 

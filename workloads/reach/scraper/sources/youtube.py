@@ -1,5 +1,6 @@
-"""YouTube Data API v3 (`youtube`): channels, a channel's uploads playlist, videos, comment
-threads and search.
+"""YouTube Data API v3 (`youtube`): channels, videos, a channel's playlists and a playlist's
+items (its uploads among them), a channel's sections, comment threads, search and a region's
+video categories.
 
 A credential is `{"key": ...}` (an API key); each key has a daily quota of units, and an
 exhausted one rests until it resets. Counts come as strings, durations as ISO 8601 (`PT4M13S`),
@@ -14,7 +15,16 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from reach.scraper.models import Comment, Page, YouTubeChannel, YouTubeVideo
+from reach.scraper.models import (
+    Comment,
+    Page,
+    YouTubeChannel,
+    YouTubeChannelSection,
+    YouTubePlaylist,
+    YouTubePlaylistItem,
+    YouTubeVideo,
+    YouTubeVideoCategory,
+)
 from reach.scraper.sources.errors import (
     AuthFailed,
     NotFound,
@@ -152,17 +162,58 @@ _COMMENT = Wire(
 )
 
 
+_PLAYLIST = Wire(
+    YouTubePlaylist,
+    {
+        "playlist_id": "id",
+        "channel_id": "snippet.channelId",
+        "title": "snippet.title",
+        "description": "snippet.description",
+        "item_count": "contentDetails.itemCount",
+        "privacy_status": "status.privacyStatus",
+        "publish_time": "snippet.publishedAt",
+    },
+)
+_PLAYLIST_ITEM = Wire(
+    YouTubePlaylistItem,
+    {
+        "item_id": "id",
+        "video_id": "contentDetails.videoId",
+        "position": "snippet.position",
+        "video_published_at": "contentDetails.videoPublishedAt",
+    },
+)
+
+_CATEGORY = Wire(
+    YouTubeVideoCategory,
+    {"category_id": "id", "title": "snippet.title", "assignable": "snippet.assignable"},
+)
+
+_SECTION = Wire(
+    YouTubeChannelSection,
+    {
+        "section_id": "id",
+        "channel_id": "snippet.channelId",
+        "section_type": "snippet.type",
+        "title": "snippet.title",
+        "position": "snippet.position",
+        "playlist_ids": "contentDetails.playlists",
+        "channel_ids": "contentDetails.channels",
+    },
+)
+
+
 class _Listing(BaseModel):
+    # Every list response names its kind (`youtube#playlistListResponse`); a body without one is
+    # not a listing, whatever else it holds.
+    kind: str
     items: list[dict[str, Any]] = []
     nextPageToken: str | None = None
 
 
-class _PlaylistDetails(BaseModel):
-    videoId: str
-
-
-class _PlaylistItem(BaseModel):
-    contentDetails: _PlaylistDetails
+class _Playlist(BaseModel):
+    id: str
+    snippet: _Snippet
 
 
 class _SearchId(BaseModel):
@@ -191,6 +242,10 @@ def to_video(item: dict[str, Any]) -> YouTubeVideo:
     v = parse(NAME, _Video, item)
     duration_s = duration_seconds(v.contentDetails.duration if v.contentDetails else None)
     return _read(_VIDEO, item, _VIDEO_COUNTS, v.snippet, duration_s=duration_s)
+
+
+def to_playlist(item: dict[str, Any]) -> YouTubePlaylist:
+    return _read(_PLAYLIST, item, {}, parse(NAME, _Playlist, item).snippet)
 
 
 def _read(
@@ -240,17 +295,35 @@ class YouTubeDataApi(CredentialedSource):
             videos.extend(to_video(item) for item in listing.items)
         return videos
 
-    async def youtube_playlist(self, playlist_id: str, cursor: str | None) -> Page[str]:
-        params: dict[str, str | int] = {
-            "part": "contentDetails",
-            "playlistId": playlist_id,
-            "maxResults": MAX_IDS,
-        }
+    async def _page(
+        self, resource: str, params: dict[str, str | int], cursor: str | None
+    ) -> _Listing:
+        """One page of a listing of at most MAX_IDS items, from `cursor` on."""
+        paged: dict[str, str | int] = {**params, "maxResults": MAX_IDS}
         if cursor:
-            params["pageToken"] = cursor
-        listing = await self._get("playlistItems", params)
-        ids = [parse(NAME, _PlaylistItem, i).contentDetails.videoId for i in listing.items]
-        return Page[str](items=ids, next_cursor=listing.nextPageToken)
+            paged["pageToken"] = cursor
+        return await self._get(resource, paged)
+
+    async def youtube_playlist(self, playlist_id: str, cursor: str | None) -> Page[str]:
+        page = await self.youtube_playlist_items(playlist_id, cursor)
+        return Page[str](items=[i.video_id for i in page.items], next_cursor=page.next_cursor)
+
+    async def youtube_playlist_items(
+        self, playlist_id: str, cursor: str | None
+    ) -> Page[YouTubePlaylistItem]:
+        params: dict[str, str | int] = {"part": "snippet,contentDetails", "playlistId": playlist_id}
+        listing = await self._page("playlistItems", params, cursor)
+        items = [_PLAYLIST_ITEM.read(NAME, i, playlist_id=playlist_id) for i in listing.items]
+        return Page[YouTubePlaylistItem](items=items, next_cursor=listing.nextPageToken)
+
+    async def youtube_playlists(self, channel_id: str, cursor: str | None) -> Page[YouTubePlaylist]:
+        params: dict[str, str | int] = {
+            "part": "snippet,contentDetails,status",
+            "channelId": channel_id,
+        }
+        listing = await self._page("playlists", params, cursor)
+        playlists = [to_playlist(item) for item in listing.items]
+        return Page[YouTubePlaylist](items=playlists, next_cursor=listing.nextPageToken)
 
     async def youtube_comments(self, video_id: str, cursor: str | None) -> Page[Comment]:
         params: dict[str, str | int] = {
@@ -266,15 +339,8 @@ class YouTubeDataApi(CredentialedSource):
         return Page[Comment](items=comments, next_cursor=listing.nextPageToken)
 
     async def youtube_search(self, query: str, kind: str, cursor: str | None) -> Page[str]:
-        params: dict[str, str | int] = {
-            "part": "snippet",
-            "q": query,
-            "type": kind,
-            "maxResults": MAX_IDS,
-        }
-        if cursor:
-            params["pageToken"] = cursor
-        listing = await self._get("search", params)
+        params: dict[str, str | int] = {"part": "snippet", "q": query, "type": kind}
+        listing = await self._page("search", params, cursor)
         ids = []
         for item in listing.items:
             found = parse(NAME, _SearchResult, item).id
@@ -282,6 +348,16 @@ class YouTubeDataApi(CredentialedSource):
             if ident:
                 ids.append(ident)
         return Page[str](items=ids, next_cursor=listing.nextPageToken)
+
+    async def youtube_video_categories(self, region: str) -> list[YouTubeVideoCategory]:
+        params: dict[str, str | int] = {"part": "snippet", "regionCode": region, "hl": "en_US"}
+        listing = await self._get("videoCategories", params)
+        return [_CATEGORY.read(NAME, item, region=region) for item in listing.items]
+
+    async def youtube_channel_sections(self, channel_id: str) -> list[YouTubeChannelSection]:
+        params: dict[str, str | int] = {"part": "snippet,contentDetails", "channelId": channel_id}
+        listing = await self._get("channelSections", params)
+        return [_SECTION.read(NAME, item) for item in listing.items]
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         await self._call("i18nLanguages", {"part": "snippet"}, str(secrets.get("key", "")))
