@@ -91,10 +91,12 @@ DUE = {
         {"handle": "Big"},
         {"handle": "small"},
     ],
+    # A story (S0000000001) is neither refreshed as a post nor asked for its comments.
     FlowName.FETCH_INSTAGRAM_POST_COMMENTS: [
         {"shortcode": "C0000000003"},
         {"shortcode": "C0000000001"},
     ],
+    FlowName.FETCH_INSTAGRAM_STORIES: [{"handle": "fresh"}, {"handle": "Big"}, {"handle": "small"}],
     FlowName.REFRESH_YOUTUBE_CHANNEL: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
@@ -112,7 +114,8 @@ DUE = {
 
 async def seed_stored_things(pool: asyncpg.Pool) -> None:
     """Accounts (one renamed, one just refreshed), posts (one just written, one too old to
-    refresh), a channel and its video, and two keyword collections sharing a keyword."""
+    refresh, one a story), a channel and its video, and two keyword collections sharing a
+    keyword."""
     await pool.execute(
         "INSERT INTO instagram_account (profile_id, handle, followers, refreshed_at) VALUES"
         " ('1', 'small', 10, now() - interval '2 days'),"
@@ -126,6 +129,11 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
         " ('p1', 'C0000000001', '1', 5, 1, now() - interval '1 day', now() - interval '2 days'),"
         " ('p2', 'C0000000002', '1', 9, 9, now() - interval '90 days', now() - interval '2 days'),"
         " ('p3', 'C0000000003', '2', 1, 7, now() - interval '1 day', now())"
+    )
+    await pool.execute(
+        "INSERT INTO instagram_post (post_id, shortcode, profile_id, post_type, publish_time,"
+        " updated_at) VALUES"
+        " ('s1', 'S0000000001', '2', 'story', now() - interval '1 hour', now() - interval '2 days')"
     )
     await pool.execute(
         "INSERT INTO youtube_account (channel_id, subscribers) VALUES ($1, 5)", CHANNEL

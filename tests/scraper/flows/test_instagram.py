@@ -5,10 +5,12 @@ fail."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 
 import asyncpg
 import pytest
 
+from reach.sandbox.cdn import mp4
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Universe
 from reach.scraper.enqueueing import new_task
@@ -20,7 +22,7 @@ from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
 
-from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_task
+from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_queued, run_task, run_until_settled
 
 pytestmark = pytest.mark.service
 
@@ -252,3 +254,83 @@ async def test_an_event_nobody_takes_retries_the_task(
             rt, "refresh_instagram_profile", {"handle": business_handle(universe, 7)}
         )
     assert isinstance(outcome, Retry) and "NO_ROUTE" in outcome.error
+
+
+def handle_with_stories(universe: Universe, stories: int) -> str:
+    return next(
+        c.handle
+        for i in range(universe.size)
+        if (c := universe.creator(i)) and universe.story_count(c) == stories
+    )
+
+
+async def test_stories_land_as_posts_and_their_media_is_stored_under_the_owner(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    creator = universe.by_handle(handle_with_stories(universe, 3))
+    assert creator is not None
+    _, outcome = await run_task(runtime, "fetch_instagram_stories", {"handle": creator.handle})
+    assert outcome == Complete(source="rapidapi-instagram", result={"stories": 3, "uploads": 3})
+    rows = await pool.fetch(
+        "SELECT * FROM instagram_post WHERE post_type = 'story' ORDER BY publish_time DESC"
+    )
+    stories = [universe.story(creator, i) for i in range(3)]
+    assert [(r["post_id"], r["shortcode"], r["profile_id"]) for r in rows] == [
+        (s.story_id, s.code, creator.profile_id) for s in stories if s
+    ]
+    video = rows[1]
+    assert video["display_url"].endswith(f"/story/{video['post_id']}.mp4")
+    assert video["thumbnail_url"].endswith(f"/story/{video['post_id']}.png")
+    events = await beat_events.wait_for("post_log", 3)
+    assert {e.post_log.dimensions["post_type"] for e in events} == {"story"}
+
+    ran = dict(await run_queued(runtime, "upload_asset", 10))
+    assert len(ran) == 3 and all(isinstance(o, Complete) for o in ran.values())
+    stored = await pool.fetchrow(
+        "SELECT * FROM asset_log WHERE entity_id = $1 AND asset_type = 'story_media'",
+        video["post_id"],
+    )
+    expected = mp4(f"instagram/story/{video['post_id']}.mp4")
+    digest = hashlib.sha256(expected).hexdigest()
+    key = f"media/instagram/{creator.profile_id}/story_media/{digest}.mp4"
+    assert (stored["content_type"], stored["sha256"]) == ("video/mp4", digest)
+    assert await runtime.store.get(key) == expected
+
+
+async def test_an_account_without_stories_completes_with_none(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_stories", {"handle": handle_with_stories(universe, 0)}
+    )
+    assert outcome == Complete(source="rapidapi-instagram", result={"stories": 0, "uploads": 0})
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+
+
+@pytest.mark.parametrize("fault", ["shape", "garbage"])
+async def test_a_malformed_stories_answer_fails_the_task_and_writes_nothing(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    pool: asyncpg.Pool,
+    fault: str,
+) -> None:
+    sandbox[1].set_fault("rapidapi", fault)  # type: ignore[arg-type]
+    task = await run_until_settled(
+        runtime, "fetch_instagram_stories", {"handle": handle_with_stories(universe, 4)}
+    )
+    assert task["status"] == "FAILED" and "rapidapi-instagram: malformed" in task["error"]
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+    assert await pool.fetchval("SELECT count(*) FROM post_log") == 0
+    assert await pool.fetchval("SELECT count(*) FROM scrape_request_log") == 1
+
+
+async def test_stories_unavailable_upstream_retries(
+    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
+) -> None:
+    sandbox[1].set_fault("rapidapi", "503")
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_stories", {"handle": handle_with_stories(universe, 1)}
+    )
+    assert isinstance(outcome, Retry) and outcome.source == "rapidapi-instagram"
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0

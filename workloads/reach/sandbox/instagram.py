@@ -6,6 +6,9 @@
   business account or unknown);
 - `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/post_info`, `/v1/followers`,
   `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
+  `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
+  naming the account, items with `image_versions2.candidates` and, for videos,
+  `video_versions`), unpaged;
 - `/instagram-web/api/v1/users/web_profile_info/?username=`: the web profile JSON.
 Media URLs point at the sandbox CDN on the same server.
 """
@@ -23,7 +26,7 @@ from starlette.routing import Route
 
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Creator, Post, Remark
+from reach.sandbox.universe import Creator, Post, Remark, Story
 
 GRAPH_PAGE = 25
 RAPID_POSTS_PAGE = 12
@@ -173,6 +176,27 @@ def rapid_post(request: Request, p: Post) -> dict[str, Any]:
     }
 
 
+def rapid_story(request: Request, s: Story) -> dict[str, Any]:
+    media = cdn(request, "instagram", "story", s.story_id)
+    item: dict[str, Any] = {
+        "id": f"{s.story_id}_{s.creator.profile_id}",
+        "pk": s.story_id,
+        "code": s.code,
+        "media_type": 2 if s.is_video else 1,
+        "taken_at": int(s.taken_at.timestamp()),
+        "expiring_at": int(s.expiring_at.timestamp()),
+        "original_width": 1080,
+        "original_height": 1920,
+        "image_versions2": {"candidates": [{"url": media, "width": 640, "height": 1136}]},
+    }
+    if s.is_video:
+        item["video_duration"] = 15.0
+        item["video_versions"] = [
+            {"url": media.removesuffix(".png") + ".mp4", "width": 720, "height": 1280}
+        ]
+    return item
+
+
 def rapid_comment(r: Remark) -> dict[str, Any]:
     return {
         "id": r.comment_id,
@@ -284,6 +308,22 @@ def routes(state: SandboxState) -> list[Route]:
             return rapid_comment(u.comment(post.shortcode, i))
 
         return _page(request, u.comment_count(post), RAPID_COMMENTS_PAGE, comment)
+
+    @of("/v1/stories", account)
+    def rapid_stories(request: Request, creator: Creator) -> Response:
+        stories = [
+            rapid_story(request, s)
+            for i in range(u.story_count(creator))
+            if (s := u.story(creator, i))
+        ]
+        reel = {
+            "id": creator.profile_id,
+            "reel_type": "user_reel",
+            "user": {"id": creator.profile_id, "username": creator.handle, "is_private": False},
+        }
+        return JSONResponse(
+            {"data": {"additional_data": reel, "count": len(stories), "items": stories}}
+        )
 
     @web.serve("/api/v1/users/web_profile_info/")
     async def web_profile(request: Request) -> Response:

@@ -157,6 +157,20 @@ class Post:
 
 
 @dataclass(frozen=True)
+class Story:
+    creator: Creator
+    index: int
+    story_id: str
+    code: str
+    is_video: bool
+    taken_at: datetime
+
+    @property
+    def expiring_at(self) -> datetime:
+        return self.taken_at + timedelta(hours=24)
+
+
+@dataclass(frozen=True)
 class Person:
     profile_id: str
     handle: str
@@ -279,6 +293,23 @@ class Universe:
         found = item_of(shortcode, "C")
         creator = self.creator(found[0]) if found else None
         return self.post(creator, found[1]) if found and creator else None
+
+    def story_count(self, creator: Creator) -> int:
+        """Live stories: none for every fifth account, up to four for the others."""
+        return creator.index % 5
+
+    def story(self, creator: Creator, index: int) -> Story | None:
+        if not 0 <= index < self.story_count(creator):
+            return None
+        rng = self._rng("story", creator.index, index)
+        return Story(
+            creator=creator,
+            index=index,
+            story_id=str(40_000_000_000_000 + creator.index * 100 + index),
+            code=item_id("S", creator.index, index),
+            is_video=index % 2 == 1,
+            taken_at=EPOCH - timedelta(hours=5 * index, minutes=rng.randint(0, 59)),
+        )
 
     def follower_count(self, creator: Creator) -> int:
         return min(creator.followers, MAX_FOLLOWERS)

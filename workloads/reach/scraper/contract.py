@@ -40,6 +40,7 @@ class FlowName(StrEnum):
     REFRESH_INSTAGRAM_POST = "refresh_instagram_post"
     FETCH_INSTAGRAM_FOLLOWERS = "fetch_instagram_followers"
     FETCH_INSTAGRAM_POST_COMMENTS = "fetch_instagram_post_comments"
+    FETCH_INSTAGRAM_STORIES = "fetch_instagram_stories"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -142,8 +143,15 @@ class AssetParams(FlowParams):
     network: SocialNetwork
     entity_type: Literal["profile", "post"]
     entity_id: str = Field(min_length=1, max_length=100)
-    asset_type: Literal["profile_pic", "thumbnail", "display"]
+    asset_type: Literal["profile_pic", "thumbnail", "display", "story_media"]
     url: str = Field(pattern=r"^https?://", max_length=4000)
+    profile_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The owner's profile id, the folder the copy is stored under; the entity's"
+        " own id when not given.",
+    )
 
     def rate_key(self) -> str:
         return f"{self.network}:{self.entity_type}:{self.entity_id}:{self.asset_type}"
@@ -210,6 +218,9 @@ class FlowSignature:
 RECENT_POST_DAYS = 30
 _STALE = "now() - make_interval(secs => $1)"
 _RECENT = f"publish_time >= now() - interval '{RECENT_POST_DAYS} days'"
+# Stories share instagram_post (post_type 'story'); they expire, and no post refresh sees them.
+STORY = "story"
+_RECENT_FEED = f"{_RECENT} AND post_type IS DISTINCT FROM '{STORY}'"
 # A handle a rename freed ("...#moved-<id>") is no handle to scrape by: its profile waits for
 # its own refresh under the new one.
 _NOT_MOVED = "position('#moved-' IN handle) = 0"
@@ -297,7 +308,7 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 "instagram_post",
                 _updated("updated_at"),
                 "likes",
-                _RECENT,
+                _RECENT_FEED,
             ),
         ),
         FlowName.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature(
@@ -321,7 +332,20 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 "instagram_post",
                 _completed(FlowName.FETCH_INSTAGRAM_POST_COMMENTS, "shortcode"),
                 "comments",
-                _RECENT,
+                _RECENT_FEED,
+            ),
+        ),
+        # Stories live 24 hours: fetched every 8, each is seen about three times.
+        FlowName.FETCH_INSTAGRAM_STORIES: FlowSignature(
+            "instagram",
+            InstagramHandleParams,
+            _due(
+                8,
+                {"handle": "handle"},
+                "instagram_account",
+                _completed(FlowName.FETCH_INSTAGRAM_STORIES, "lower(handle)"),
+                "followers",
+                _NOT_MOVED,
             ),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(

@@ -18,6 +18,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             instagram.refresh_post,
             instagram.fetch_followers,
             instagram.fetch_post_comments,
+            instagram.fetch_stories,
             youtube.refresh_channel,
             youtube.refresh_channel_videos,
             youtube.refresh_video,

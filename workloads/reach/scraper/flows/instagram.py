@@ -1,5 +1,6 @@
 """Instagram flows: refresh a profile by handle, its recent posts, a post by shortcode, a
-creator's followers (the input of follower analysis), a post's comments with sentiment."""
+creator's followers (the input of follower analysis), a post's comments with sentiment, an
+account's live stories (their media handed to the asset upload)."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -10,6 +11,7 @@ from __future__ import annotations
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events, processing
 from reach.scraper.contract import (
+    AssetParams,
     FlowName,
     InstagramCommentsParams,
     InstagramFollowersParams,
@@ -19,9 +21,9 @@ from reach.scraper.contract import (
 )
 from reach.scraper.flows.base import FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
-from reach.scraper.models import InstagramProfile
+from reach.scraper.models import InstagramPost, InstagramProfile
 from reach.scraper.networks import INSTAGRAM, instagram_account
-from reach.scraper.queue.models import Complete
+from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
     InstagramComments,
@@ -29,6 +31,7 @@ from reach.scraper.sources.capabilities import (
     InstagramPostLookup,
     InstagramPosts,
     InstagramProfiles,
+    InstagramStories,
 )
 
 # The seed's stack for profile refreshes: 20K/day over all workers, 60/minute, 1/s per handle.
@@ -158,3 +161,47 @@ async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> C
         lambda s, cursor: s.instagram_comments(p.shortcode, cursor),
         p,
     )
+
+
+def story_upload(story: InstagramPost, max_retries: int) -> NewTask:
+    """The asset upload of a story's media, stored under its owner's folder."""
+    assert story.display_url is not None
+    asked = AssetParams(
+        network="instagram",
+        entity_type="post",
+        entity_id=story.post_id,
+        asset_type="story_media",
+        url=story.display_url,
+        profile_id=story.profile_id,
+    )
+    return NewTask(
+        FlowName.UPLOAD_ASSET,
+        asked.model_dump(mode="json", exclude_none=True),
+        asked.dedup_key(),
+        max_retries=max_retries,
+    )
+
+
+@flow(
+    FlowName.FETCH_INSTAGRAM_STORIES,
+    sources=RAPID_ONLY,
+    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
+)
+async def fetch_stories(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
+    """Fetch an Instagram account's live stories and hand their media to the asset upload.
+
+    Story media links die with the story (24 hours), so the copies are asked for at once
+    rather than left to the periodic asset pipeline."""
+    answer = await ctx.chain.first(
+        InstagramStories, lambda s: s.instagram_stories(p.handle), handle=p.rate_key()
+    )
+    stories = answer.value
+    published = await processing.save_posts(
+        ctx.pool, ctx.task_id, INSTAGRAM, stories, answer.source
+    )
+    retries = ctx.settings.scraper_max_retries
+    uploads = await ctx.manager.enqueue_many(
+        [story_upload(s, retries) for s in stories if s.display_url]
+    )
+    await ctx.publish(published)
+    return Complete(source=answer.source, result={"stories": len(stories), "uploads": len(uploads)})

@@ -48,6 +48,13 @@ class InstagramFollowers(Source, Protocol):
 
 
 @runtime_checkable
+class InstagramStories(Source, Protocol):
+    async def instagram_stories(self, handle: str) -> list[InstagramPost]:
+        """The account's live stories (posts of type `story`), newest first."""
+        ...
+
+
+@runtime_checkable
 class InstagramComments(Source, Protocol):
     async def instagram_comments(self, shortcode: str, cursor: str | None) -> Page[Comment]: ...
 
