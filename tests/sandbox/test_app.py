@@ -104,6 +104,28 @@ async def test_rapidapi_stories_are_a_reel_of_instagram_items(
     assert media.content[4:8] == b"ftyp"
 
 
+async def test_rapidapi_reels_page_through_the_videos(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    h = handle(state)
+    first = (
+        await client.get(
+            "/rapidapi/instagram/v1/reels", params={"username_or_id_or_url": h}, headers=RAPID
+        )
+    ).json()
+    assert {item["product_type"] for item in first["data"]["items"]} == {"clips"}
+    assert all(item["play_count"] for item in first["data"]["items"])
+    second = (
+        await client.get(
+            "/rapidapi/instagram/v1/reels",
+            params={"username_or_id_or_url": h, "pagination_token": first["pagination_token"]},
+            headers=RAPID,
+        )
+    ).json()
+    codes = [i["code"] for i in first["data"]["items"] + second["data"]["items"]]
+    assert len(codes) == len(set(codes)) > len(first["data"]["items"])
+
+
 async def test_youtube_counts_are_strings_and_quota_runs_out(
     client: httpx.AsyncClient, state: SandboxState
 ) -> None:

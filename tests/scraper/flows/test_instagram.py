@@ -334,3 +334,54 @@ async def test_stories_unavailable_upstream_retries(
     )
     assert isinstance(outcome, Retry) and outcome.source == "rapidapi-instagram"
     assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+
+
+@pytest.mark.parametrize(
+    ("business", "faults", "answered_by"),
+    [
+        (True, {}, "graphapi"),
+        (True, {"graph": "503"}, "rapidapi-instagram"),
+        (False, {}, "rapidapi-instagram"),
+    ],
+)
+async def test_reels_are_the_videos_of_the_account(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    business: bool,
+    faults: dict[str, str],
+    answered_by: str,
+) -> None:
+    for upstream, mode in faults.items():
+        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
+    handle = business_handle(universe, 8) if business else personal_handle(universe)
+    creator = universe.by_handle(handle)
+    assert creator is not None
+    _, outcome = await run_task(runtime, "refresh_instagram_reels", {"handle": handle, "limit": 9})
+    assert outcome == Complete(source=answered_by, result={"posts": 9})
+    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
+    reels = [universe.reel(creator, i) for i in range(9)]
+    assert [(r["shortcode"], r["likes"]) for r in rows] == [
+        (p.shortcode, p.likes) for p in reels if p
+    ]
+    assert {r["source"] for r in rows} == {answered_by}
+    assert {r["post_type"] for r in rows} == {"reels" if answered_by == "graphapi" else "clips"}
+    await beat_events.wait_for("post_log", 9)
+
+
+async def test_a_malformed_reels_answer_from_every_source_fails_and_writes_nothing(
+    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
+) -> None:
+    sandbox[1].set_fault("graph", "shape")
+    sandbox[1].set_fault("rapidapi", "garbage")
+    task = await run_until_settled(
+        runtime, "refresh_instagram_reels", {"handle": business_handle(universe, 9)}
+    )
+    assert task["status"] == "FAILED"
+    assert (
+        "graphapi: malformed" in task["error"] and "rapidapi-instagram: malformed" in task["error"]
+    )
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+    assert await pool.fetchval("SELECT count(*) FROM post_log") == 0

@@ -4,7 +4,7 @@
   Graph API's business discovery, honouring the requested fields and media paging
   (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
   business account or unknown);
-- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/post_info`, `/v1/followers`,
+- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/post_info`, `/v1/followers`,
   `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
   `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
   naming the account, items with `image_versions2.candidates` and, for videos,
@@ -281,13 +281,20 @@ def routes(state: SandboxState) -> list[Route]:
     def rapid_info(request: Request, creator: Creator) -> Response:
         return JSONResponse({"data": rapid_user(request, creator)})
 
-    @of("/v1.2/posts", account)
-    def rapid_posts(request: Request, creator: Creator) -> Response:
+    def posts(request: Request, total: int, find: Callable[[int], Post | None]) -> Response:
         def post(i: int) -> dict[str, Any] | None:
-            found = u.post(creator, i)
+            found = find(i)
             return None if found is None else rapid_post(request, found)
 
-        return _page(request, u.post_count(creator), RAPID_POSTS_PAGE, post)
+        return _page(request, total, RAPID_POSTS_PAGE, post)
+
+    @of("/v1.2/posts", account)
+    def rapid_posts(request: Request, creator: Creator) -> Response:
+        return posts(request, u.post_count(creator), lambda i: u.post(creator, i))
+
+    @of("/v1/reels", account)
+    def rapid_reels(request: Request, creator: Creator) -> Response:
+        return posts(request, u.reel_count(creator), lambda i: u.reel(creator, i))
 
     @of("/v1/post_info", media)
     def rapid_post_info(request: Request, post: Post) -> Response:

@@ -289,6 +289,13 @@ class Universe:
             taken_at=EPOCH - timedelta(days=2 * index, hours=rng.randint(0, 40)),
         )
 
+    def reel_count(self, creator: Creator) -> int:
+        """Reels are the videos, every third post from the newest."""
+        return -(-self.post_count(creator) // 3)
+
+    def reel(self, creator: Creator, index: int) -> Post | None:
+        return self.post(creator, 3 * index) if 0 <= index < self.reel_count(creator) else None
+
     def by_shortcode(self, shortcode: str) -> Post | None:
         found = item_of(shortcode, "C")
         creator = self.creator(found[0]) if found else None

@@ -41,6 +41,7 @@ class FlowName(StrEnum):
     FETCH_INSTAGRAM_FOLLOWERS = "fetch_instagram_followers"
     FETCH_INSTAGRAM_POST_COMMENTS = "fetch_instagram_post_comments"
     FETCH_INSTAGRAM_STORIES = "fetch_instagram_stories"
+    REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -262,6 +263,18 @@ def _completed(flow: FlowName, dedup: str) -> str:
     )
 
 
+def _per_instagram_account(flow: FlowName, hours: int) -> Freshness:
+    """Fresh for `hours` after a task of `flow` completed for the stored account."""
+    return _due(
+        hours,
+        {"handle": "handle"},
+        "instagram_account",
+        _completed(flow, "lower(handle)"),
+        "followers",
+        _NOT_MOVED,
+    )
+
+
 _PROFILES = (
     "(SELECT 'instagram' AS network, profile_id, followers AS size FROM instagram_account"
     " UNION ALL SELECT 'youtube', channel_id, subscribers FROM youtube_account) AS profile"
@@ -290,14 +303,7 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         FlowName.REFRESH_INSTAGRAM_POSTS: FlowSignature(
             "instagram",
             InstagramPostsParams,
-            _due(
-                24,
-                {"handle": "handle"},
-                "instagram_account",
-                _completed(FlowName.REFRESH_INSTAGRAM_POSTS, "lower(handle)"),
-                "followers",
-                _NOT_MOVED,
-            ),
+            _per_instagram_account(FlowName.REFRESH_INSTAGRAM_POSTS, 24),
         ),
         FlowName.REFRESH_INSTAGRAM_POST: FlowSignature(
             "instagram",
@@ -314,14 +320,7 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         FlowName.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature(
             "instagram",
             InstagramFollowersParams,
-            _due(
-                168,
-                {"handle": "handle"},
-                "instagram_account",
-                _completed(FlowName.FETCH_INSTAGRAM_FOLLOWERS, "lower(handle)"),
-                "followers",
-                _NOT_MOVED,
-            ),
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_FOLLOWERS, 168),
         ),
         FlowName.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature(
             "instagram",
@@ -339,14 +338,12 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         FlowName.FETCH_INSTAGRAM_STORIES: FlowSignature(
             "instagram",
             InstagramHandleParams,
-            _due(
-                8,
-                {"handle": "handle"},
-                "instagram_account",
-                _completed(FlowName.FETCH_INSTAGRAM_STORIES, "lower(handle)"),
-                "followers",
-                _NOT_MOVED,
-            ),
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_STORIES, 8),
+        ),
+        FlowName.REFRESH_INSTAGRAM_REELS: FlowSignature(
+            "instagram",
+            InstagramPostsParams,
+            _per_instagram_account(FlowName.REFRESH_INSTAGRAM_REELS, 24),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",

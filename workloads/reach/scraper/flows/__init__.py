@@ -19,6 +19,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             instagram.fetch_followers,
             instagram.fetch_post_comments,
             instagram.fetch_stories,
+            instagram.refresh_reels,
             youtube.refresh_channel,
             youtube.refresh_channel_videos,
             youtube.refresh_video,

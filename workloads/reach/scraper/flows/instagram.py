@@ -1,12 +1,15 @@
 """Instagram flows: refresh a profile by handle, its recent posts, a post by shortcode, a
 creator's followers (the input of follower analysis), a post's comments with sentiment, an
-account's live stories (their media handed to the asset upload)."""
+account's live stories (their media handed to the asset upload) and its reels."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
 # mypy: disable-error-code="type-abstract"
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events, processing
@@ -19,9 +22,9 @@ from reach.scraper.contract import (
     InstagramPostsParams,
     InstagramShortcodeParams,
 )
-from reach.scraper.flows.base import FlowContext, collect_pages, flow
+from reach.scraper.flows.base import Flow, FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
-from reach.scraper.models import InstagramPost, InstagramProfile
+from reach.scraper.models import InstagramPost, InstagramProfile, Page
 from reach.scraper.networks import INSTAGRAM, instagram_account
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
@@ -31,7 +34,9 @@ from reach.scraper.sources.capabilities import (
     InstagramPostLookup,
     InstagramPosts,
     InstagramProfiles,
+    InstagramReels,
     InstagramStories,
+    Source,
 )
 
 # The seed's stack for profile refreshes: 20K/day over all workers, 60/minute, 1/s per handle.
@@ -42,6 +47,10 @@ PROFILE_LIMITS = (
 )
 PROFILE_SOURCES = ("graphapi", "rapidapi-instagram", "lastresort")
 RAPID_ONLY = ("rapidapi-instagram",)
+S = TypeVar("S", bound=Source)
+# The params of a listing of posts: what to list, and how many of its latest posts.
+L = TypeVar("L", bound=InstagramPostsParams)
+LISTING_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
 
 
 @flow(FlowName.REFRESH_INSTAGRAM_PROFILE, sources=PROFILE_SOURCES, rate_limits=PROFILE_LIMITS)
@@ -61,23 +70,55 @@ async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complet
     )
 
 
-@flow(
-    FlowName.REFRESH_INSTAGRAM_POSTS,
-    sources=("graphapi", "rapidapi-instagram"),
-    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
-)
-async def refresh_recent_posts(ctx: FlowContext, p: InstagramPostsParams) -> Complete:
+async def _save_listing(
+    ctx: FlowContext,
+    capability: type[S],
+    page: Callable[[S, str | None], Awaitable[Page[InstagramPost]]],
+    limit: int,
+    key: str,
+) -> Complete:
+    """Saves the first `limit` posts of a listing one source pages through (`page` of a
+    cursor), with their post_log events."""
     # Cursors belong to the source that made them: a source pages to the end or fails whole.
-    """Refresh an Instagram profile's most recent posts."""
     answer = await ctx.chain.first(
-        InstagramPosts,
-        lambda s: collect_pages(lambda c: s.instagram_posts(p.handle, c), p.limit),
-        handle=p.rate_key(),
+        capability, lambda s: collect_pages(lambda c: page(s, c), limit), handle=key
     )
     await ctx.publish(
         await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, answer.value, answer.source)
     )
     return Complete(source=answer.source, result={"posts": len(answer.value)})
+
+
+def posts_listing(
+    name: FlowName,
+    capability: type[S],
+    page: Callable[[S, L, str | None], Awaitable[Page[InstagramPost]]],
+    description: str,
+    sources: tuple[str, ...] = ("graphapi", "rapidapi-instagram"),
+) -> Flow[L]:
+    """A flow saving the latest posts of a listing (an account's, a hashtag's) that its
+    sources page through with `page` (the source, the task's params, a cursor)."""
+
+    async def run(ctx: FlowContext, p: L) -> Complete:
+        return await _save_listing(
+            ctx, capability, lambda s, c: page(s, p, c), p.limit, p.rate_key()
+        )
+
+    return Flow(name, run, description, sources, LISTING_LIMITS)
+
+
+refresh_recent_posts: Flow[InstagramPostsParams] = posts_listing(
+    FlowName.REFRESH_INSTAGRAM_POSTS,
+    InstagramPosts,
+    lambda s, p, c: s.instagram_posts(p.handle, c),
+    "Refresh an Instagram profile's most recent posts.",
+)
+refresh_reels: Flow[InstagramPostsParams] = posts_listing(
+    FlowName.REFRESH_INSTAGRAM_REELS,
+    InstagramReels,
+    lambda s, p, c: s.instagram_reels(p.handle, c),
+    "Refresh an Instagram profile's most recent reels (with their plays).",
+)
 
 
 @flow(FlowName.REFRESH_INSTAGRAM_POST, sources=RAPID_ONLY, rate_limits=(RateLimit(60, "minute"),))

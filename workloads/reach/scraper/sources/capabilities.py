@@ -38,6 +38,13 @@ class InstagramPosts(Source, Protocol):
 
 
 @runtime_checkable
+class InstagramReels(Source, Protocol):
+    async def instagram_reels(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        """The account's reels, newest first."""
+        ...
+
+
+@runtime_checkable
 class InstagramPostLookup(Source, Protocol):
     async def instagram_post(self, shortcode: str) -> InstagramPost: ...
 

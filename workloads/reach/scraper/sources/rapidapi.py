@@ -1,4 +1,4 @@
-"""A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, a post by
+"""A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, reels, a post by
 shortcode, followers, comments and live stories of any public account, paged by
 `pagination_token`.
 
@@ -169,10 +169,18 @@ class RapidApiInstagram(CredentialedSource):
         posts = await self.instagram_posts(handle, None)
         return profile, posts.items
 
-    async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
-        page = await self._listing("/v1.2/posts", {"username_or_id_or_url": handle}, cursor)
+    async def _posts(
+        self, path: str, params: dict[str, str | int], cursor: str | None
+    ) -> Page[InstagramPost]:
+        page = await self._listing(path, params, cursor)
         items = [to_post(item) for item in page.data.items]
         return Page[InstagramPost](items=items, next_cursor=page.pagination_token)
+
+    async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1.2/posts", {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_reels(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1/reels", {"username_or_id_or_url": handle}, cursor)
 
     async def instagram_post(self, shortcode: str) -> InstagramPost:
         body = await self._get("/v1/post_info", {"code_or_id_or_url": shortcode})
