@@ -103,6 +103,11 @@ DUE = {
     ],
     FlowName.FETCH_INSTAGRAM_STORIES: [{"handle": "fresh"}, {"handle": "Big"}, {"handle": "small"}],
     FlowName.REFRESH_INSTAGRAM_REELS: [{"handle": "fresh"}, {"handle": "Big"}, {"handle": "small"}],
+    FlowName.FETCH_INSTAGRAM_TAGGED_POSTS: [
+        {"handle": "fresh"},
+        {"handle": "Big"},
+        {"handle": "small"},
+    ],
     FlowName.REFRESH_YOUTUBE_CHANNEL: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 
 import asyncpg
 import pytest
 
 from reach.sandbox.cdn import mp4
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Universe
+from reach.sandbox.universe import Creator, Universe
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
@@ -256,19 +257,15 @@ async def test_an_event_nobody_takes_retries_the_task(
     assert isinstance(outcome, Retry) and "NO_ROUTE" in outcome.error
 
 
-def handle_with_stories(universe: Universe, stories: int) -> str:
-    return next(
-        c.handle
-        for i in range(universe.size)
-        if (c := universe.creator(i)) and universe.story_count(c) == stories
-    )
+def creator_with(universe: Universe, count: Callable[[Creator], int], n: int) -> Creator:
+    """The first creator of whom `count` (stories, tagging posts...) says `n`."""
+    return next(c for i in range(universe.size) if (c := universe.creator(i)) and count(c) == n)
 
 
 async def test_stories_land_as_posts_and_their_media_is_stored_under_the_owner(
     runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
 ) -> None:
-    creator = universe.by_handle(handle_with_stories(universe, 3))
-    assert creator is not None
+    creator = creator_with(universe, universe.story_count, 3)
     _, outcome = await run_task(runtime, "fetch_instagram_stories", {"handle": creator.handle})
     assert outcome == Complete(source="rapidapi-instagram", result={"stories": 3, "uploads": 3})
     rows = await pool.fetch(
@@ -301,28 +298,12 @@ async def test_an_account_without_stories_completes_with_none(
     runtime: Runtime, universe: Universe, pool: asyncpg.Pool
 ) -> None:
     _, outcome = await run_task(
-        runtime, "fetch_instagram_stories", {"handle": handle_with_stories(universe, 0)}
+        runtime,
+        "fetch_instagram_stories",
+        {"handle": creator_with(universe, universe.story_count, 0).handle},
     )
     assert outcome == Complete(source="rapidapi-instagram", result={"stories": 0, "uploads": 0})
     assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
-
-
-@pytest.mark.parametrize("fault", ["shape", "garbage"])
-async def test_a_malformed_stories_answer_fails_the_task_and_writes_nothing(
-    runtime: Runtime,
-    universe: Universe,
-    sandbox: tuple[str, SandboxState],
-    pool: asyncpg.Pool,
-    fault: str,
-) -> None:
-    sandbox[1].set_fault("rapidapi", fault)  # type: ignore[arg-type]
-    task = await run_until_settled(
-        runtime, "fetch_instagram_stories", {"handle": handle_with_stories(universe, 4)}
-    )
-    assert task["status"] == "FAILED" and "rapidapi-instagram: malformed" in task["error"]
-    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
-    assert await pool.fetchval("SELECT count(*) FROM post_log") == 0
-    assert await pool.fetchval("SELECT count(*) FROM scrape_request_log") == 1
 
 
 async def test_stories_unavailable_upstream_retries(
@@ -330,7 +311,9 @@ async def test_stories_unavailable_upstream_retries(
 ) -> None:
     sandbox[1].set_fault("rapidapi", "503")
     _, outcome = await run_task(
-        runtime, "fetch_instagram_stories", {"handle": handle_with_stories(universe, 1)}
+        runtime,
+        "fetch_instagram_stories",
+        {"handle": creator_with(universe, universe.story_count, 1).handle},
     )
     assert isinstance(outcome, Retry) and outcome.source == "rapidapi-instagram"
     assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
@@ -371,17 +354,51 @@ async def test_reels_are_the_videos_of_the_account(
     await beat_events.wait_for("post_log", 9)
 
 
-async def test_a_malformed_reels_answer_from_every_source_fails_and_writes_nothing(
-    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
+async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_account(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
 ) -> None:
-    sandbox[1].set_fault("graph", "shape")
-    sandbox[1].set_fault("rapidapi", "garbage")
-    task = await run_until_settled(
-        runtime, "refresh_instagram_reels", {"handle": business_handle(universe, 9)}
+    creator = creator_with(universe, universe.tagged_count, 21)
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_tagged_posts", {"handle": creator.handle, "limit": 20}
     )
+    assert outcome == Complete(source="rapidapi-instagram", result={"posts": 20})
+    tagging = [universe.tagged(creator, i) for i in range(20)]
+    assert set(await pool.fetchval("SELECT array_agg(shortcode) FROM instagram_post")) == {
+        p.shortcode for p in tagging if p
+    }
+    authors = {p.creator.profile_id for p in tagging if p}
+    assert len(authors) == 3
+    edges = await beat_events.wait_for("profile_relationship_log", 3)
+    assert {
+        (e.profile_relationship_log.source_profile_id, e.profile_relationship_log.relationship_type)
+        for e in edges
+    } == {(creator.profile_id, "TAGGED_BY")}
+    assert {e.profile_relationship_log.target_profile_id for e in edges} == authors
+    await beat_events.wait_for("post_log", 20)
+
+
+@pytest.mark.parametrize(
+    ("flow", "faults"),
+    [
+        ("fetch_instagram_stories", {"rapidapi": "shape"}),
+        ("fetch_instagram_stories", {"rapidapi": "garbage"}),
+        ("refresh_instagram_reels", {"graph": "shape", "rapidapi": "garbage"}),
+        ("fetch_instagram_tagged_posts", {"rapidapi": "shape"}),
+    ],
+)
+async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_nothing(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    pool: asyncpg.Pool,
+    flow: str,
+    faults: dict[str, str],
+) -> None:
+    for upstream, mode in faults.items():
+        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
+    task = await run_until_settled(runtime, flow, {"handle": business_handle(universe, 10)})
     assert task["status"] == "FAILED"
-    assert (
-        "graphapi: malformed" in task["error"] and "rapidapi-instagram: malformed" in task["error"]
-    )
-    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
-    assert await pool.fetchval("SELECT count(*) FROM post_log") == 0
+    for source in get_flow(flow).sources:
+        assert f"{source}: malformed" in task["error"]
+    for table in ("instagram_account", "instagram_post", "post_log"):
+        assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0

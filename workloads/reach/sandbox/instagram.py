@@ -4,8 +4,9 @@
   Graph API's business discovery, honouring the requested fields and media paging
   (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
   business account or unknown);
-- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/post_info`, `/v1/followers`,
-  `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
+- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/tagged`, `/v1/post_info`,
+  `/v1/followers`, `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by
+  `pagination_token`;
   `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
   naming the account, items with `image_versions2.candidates` and, for videos,
   `video_versions`), unpaged;
@@ -295,6 +296,10 @@ def routes(state: SandboxState) -> list[Route]:
     @of("/v1/reels", account)
     def rapid_reels(request: Request, creator: Creator) -> Response:
         return posts(request, u.reel_count(creator), lambda i: u.reel(creator, i))
+
+    @of("/v1/tagged", account)
+    def rapid_tagged(request: Request, creator: Creator) -> Response:
+        return posts(request, u.tagged_count(creator), lambda i: u.tagged(creator, i))
 
     @of("/v1/post_info", media)
     def rapid_post_info(request: Request, post: Post) -> Response:

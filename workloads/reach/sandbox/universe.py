@@ -296,6 +296,17 @@ class Universe:
     def reel(self, creator: Creator, index: int) -> Post | None:
         return self.post(creator, 3 * index) if 0 <= index < self.reel_count(creator) else None
 
+    def tagged_count(self, creator: Creator) -> int:
+        """Posts of others tagging the account: none for every fourth account."""
+        return (creator.index % 4) * 7
+
+    def tagged(self, creator: Creator, index: int) -> Post | None:
+        """The tagging posts, by the three accounts after this one in turn."""
+        if not 0 <= index < self.tagged_count(creator) or self.size < 4:
+            return None
+        author = self.creator((creator.index + 1 + index % 3) % self.size)
+        return self.post(author, index // 3) if author else None
+
     def by_shortcode(self, shortcode: str) -> Post | None:
         found = item_of(shortcode, "C")
         creator = self.creator(found[0]) if found else None

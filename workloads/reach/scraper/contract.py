@@ -42,6 +42,7 @@ class FlowName(StrEnum):
     FETCH_INSTAGRAM_POST_COMMENTS = "fetch_instagram_post_comments"
     FETCH_INSTAGRAM_STORIES = "fetch_instagram_stories"
     REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
+    FETCH_INSTAGRAM_TAGGED_POSTS = "fetch_instagram_tagged_posts"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -344,6 +345,11 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
             "instagram",
             InstagramPostsParams,
             _per_instagram_account(FlowName.REFRESH_INSTAGRAM_REELS, 24),
+        ),
+        FlowName.FETCH_INSTAGRAM_TAGGED_POSTS: FlowSignature(
+            "instagram",
+            InstagramPostsParams,
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_TAGGED_POSTS, 72),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",

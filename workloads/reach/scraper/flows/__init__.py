@@ -20,6 +20,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             instagram.fetch_post_comments,
             instagram.fetch_stories,
             instagram.refresh_reels,
+            instagram.fetch_tagged_posts,
             youtube.refresh_channel,
             youtube.refresh_channel_videos,
             youtube.refresh_video,

@@ -8,7 +8,7 @@ account's live stories (their media handed to the asset upload) and its reels.""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from reach.common.events import events_pb2 as pb
@@ -24,7 +24,7 @@ from reach.scraper.contract import (
 )
 from reach.scraper.flows.base import Flow, FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
-from reach.scraper.models import InstagramPost, InstagramProfile, Page
+from reach.scraper.models import Follower, InstagramPost, InstagramProfile, Page
 from reach.scraper.networks import INSTAGRAM, instagram_account
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
@@ -36,6 +36,7 @@ from reach.scraper.sources.capabilities import (
     InstagramProfiles,
     InstagramReels,
     InstagramStories,
+    InstagramTaggedPosts,
     Source,
 )
 
@@ -70,39 +71,37 @@ async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complet
     )
 
 
-async def _save_listing(
-    ctx: FlowContext,
-    capability: type[S],
-    page: Callable[[S, str | None], Awaitable[Page[InstagramPost]]],
-    limit: int,
-    key: str,
-) -> Complete:
-    """Saves the first `limit` posts of a listing one source pages through (`page` of a
-    cursor), with their post_log events."""
-    # Cursors belong to the source that made them: a source pages to the end or fails whole.
-    answer = await ctx.chain.first(
-        capability, lambda s: collect_pages(lambda c: page(s, c), limit), handle=key
-    )
-    await ctx.publish(
-        await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, answer.value, answer.source)
-    )
-    return Complete(source=answer.source, result={"posts": len(answer.value)})
-
-
 def posts_listing(
     name: FlowName,
     capability: type[S],
     page: Callable[[S, L, str | None], Awaitable[Page[InstagramPost]]],
     description: str,
     sources: tuple[str, ...] = ("graphapi", "rapidapi-instagram"),
+    related_as: str | None = None,
 ) -> Flow[L]:
-    """A flow saving the latest posts of a listing (an account's, a hashtag's) that its
-    sources page through with `page` (the source, the task's params, a cursor)."""
+    """A flow saving, with their post_log events, the latest posts of a listing (an
+    account's, a hashtag's) that its sources page through with `page` (the source, the
+    task's params, a cursor). With `related_as`, the listed account also gets a
+    profile_relationship_log of that type to each other account whose posts are listed."""
 
     async def run(ctx: FlowContext, p: L) -> Complete:
-        return await _save_listing(
-            ctx, capability, lambda s, c: page(s, p, c), p.limit, p.rate_key()
+        # Cursors belong to the source that made them: a source pages to the end or fails.
+        answer = await ctx.chain.first(
+            capability,
+            lambda s: collect_pages(lambda c: page(s, p, c), p.limit),
+            handle=p.rate_key(),
         )
+        posts = answer.value
+        related: list[pb.Event] = []
+        if related_as is not None:
+            account_id = await _creator_id(ctx, p.handle)
+            # A post names its author by id only.
+            owners = sorted({post.profile_id for post in posts} - {account_id})
+            others = [Follower(profile_id=owner, handle="") for owner in owners]
+            related = relationships(ctx, account_id, related_as, answer.source, others)
+        saved = await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, posts, answer.source)
+        await ctx.publish(saved, related)
+        return Complete(source=answer.source, result={"posts": len(posts)})
 
     return Flow(name, run, description, sources, LISTING_LIMITS)
 
@@ -118,6 +117,14 @@ refresh_reels: Flow[InstagramPostsParams] = posts_listing(
     InstagramReels,
     lambda s, p, c: s.instagram_reels(p.handle, c),
     "Refresh an Instagram profile's most recent reels (with their plays).",
+)
+fetch_tagged_posts: Flow[InstagramPostsParams] = posts_listing(
+    FlowName.FETCH_INSTAGRAM_TAGGED_POSTS,
+    InstagramTaggedPosts,
+    lambda s, p, c: s.instagram_tagged(p.handle, c),
+    "Fetch the posts that tag an Instagram account, and who tagged it (TAGGED_BY).",
+    RAPID_ONLY,
+    related_as="TAGGED_BY",
 )
 
 
@@ -150,6 +157,35 @@ async def _creator(ctx: FlowContext, handle: str) -> InstagramProfile | str:
     return profile
 
 
+async def _creator_id(ctx: FlowContext, handle: str) -> str:
+    creator = await _creator(ctx, handle)
+    return creator if isinstance(creator, str) else creator.profile_id
+
+
+def relationships(
+    ctx: FlowContext,
+    profile_id: str,
+    relationship_type: str,
+    source: str,
+    others: Sequence[Follower],
+) -> list[pb.Event]:
+    """profile_relationship_log events from account `profile_id` to each of `others` (whose
+    fields the message names `target_<field>`)."""
+    return [
+        events.event(
+            ctx.task_id,
+            pb.ProfileRelationshipLog(
+                platform="instagram",
+                source_profile_id=profile_id,
+                relationship_type=relationship_type,
+                source=source,
+                **{f"target_{field}": value for field, value in other.model_dump().items()},
+            ),
+        )
+        for other in others
+    ]
+
+
 @flow(
     FlowName.FETCH_INSTAGRAM_FOLLOWERS,
     sources=("graphapi", "rapidapi-instagram", "lastresort"),
@@ -157,30 +193,13 @@ async def _creator(ctx: FlowContext, handle: str) -> InstagramProfile | str:
 )
 async def fetch_followers(ctx: FlowContext, p: InstagramFollowersParams) -> Complete:
     """Fetch a creator's followers for follower analysis (profile_relationship_log)."""
-    creator = await _creator(ctx, p.handle)
-    creator_id = creator if isinstance(creator, str) else creator.profile_id
+    creator_id = await _creator_id(ctx, p.handle)
     answer = await ctx.chain.first(
         InstagramFollowers,
         lambda s: collect_pages(lambda c: s.instagram_followers(p.handle, c), p.limit),
         handle=p.rate_key(),
     )
-    await ctx.publish(
-        [
-            events.event(
-                ctx.task_id,
-                pb.ProfileRelationshipLog(
-                    platform="instagram",
-                    source_profile_id=creator_id,
-                    target_profile_id=f.profile_id,
-                    target_handle=f.handle,
-                    target_full_name=f.full_name,
-                    relationship_type="FOLLOWER",
-                    source=answer.source,
-                ),
-            )
-            for f in answer.value
-        ]
-    )
+    await ctx.publish(relationships(ctx, creator_id, "FOLLOWER", answer.source, answer.value))
     return Complete(
         source=answer.source, result={"profile_id": creator_id, "followers": len(answer.value)}
     )

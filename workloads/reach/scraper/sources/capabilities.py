@@ -45,6 +45,13 @@ class InstagramReels(Source, Protocol):
 
 
 @runtime_checkable
+class InstagramTaggedPosts(Source, Protocol):
+    async def instagram_tagged(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        """Other accounts' posts that tag the account, newest first."""
+        ...
+
+
+@runtime_checkable
 class InstagramPostLookup(Source, Protocol):
     async def instagram_post(self, shortcode: str) -> InstagramPost: ...
 
