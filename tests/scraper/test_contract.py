@@ -108,6 +108,7 @@ DUE = {
         {"handle": "Big"},
         {"handle": "small"},
     ],
+    FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS: [{"hashtag": "food"}],
     FlowName.REFRESH_YOUTUBE_CHANNEL: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
@@ -158,7 +159,7 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
     await pool.execute(
         "INSERT INTO keyword_collection (partner_id, name, platform, keywords) VALUES"
         " ($1, 'a', 'youtube', '{Cricket,ipl}'), ($1, 'b', 'youtube', '{cricket}'),"
-        " ($1, 'c', 'instagram', '{food}')",
+        " ($1, 'c', 'instagram', '{food,\"#Food\",\"street food\"}')",
         partner,
     )
 

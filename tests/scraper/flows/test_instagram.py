@@ -26,6 +26,8 @@ from reach.scraper.settings import ScraperSettings
 from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_queued, run_task, run_until_settled
 
 pytestmark = pytest.mark.service
+# Retries a task gets by default (ScraperSettings.scraper_max_retries).
+MAX_RETRIES = 3
 
 
 def business_handle(universe: Universe, n: int = 0) -> str:
@@ -378,12 +380,14 @@ async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_acco
 
 
 @pytest.mark.parametrize(
-    ("flow", "faults"),
+    ("flow", "params", "faults"),
     [
-        ("fetch_instagram_stories", {"rapidapi": "shape"}),
-        ("fetch_instagram_stories", {"rapidapi": "garbage"}),
-        ("refresh_instagram_reels", {"graph": "shape", "rapidapi": "garbage"}),
-        ("fetch_instagram_tagged_posts", {"rapidapi": "shape"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "shape"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "garbage"}),
+        ("refresh_instagram_reels", {}, {"graph": "shape", "rapidapi": "garbage"}),
+        ("fetch_instagram_tagged_posts", {}, {"rapidapi": "shape"}),
+        # The Graph API cannot list a hashtag's posts: only the RapidAPI-style source is asked.
+        ("fetch_instagram_hashtag_posts", {"hashtag": "foodie"}, {"rapidapi": "shape"}),
     ],
 )
 async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_nothing(
@@ -392,13 +396,43 @@ async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_no
     sandbox: tuple[str, SandboxState],
     pool: asyncpg.Pool,
     flow: str,
+    params: dict[str, str],
     faults: dict[str, str],
 ) -> None:
     for upstream, mode in faults.items():
         sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
-    task = await run_until_settled(runtime, flow, {"handle": business_handle(universe, 10)})
+    task = await run_until_settled(
+        runtime, flow, params or {"handle": business_handle(universe, 10)}
+    )
     assert task["status"] == "FAILED"
-    for source in get_flow(flow).sources:
-        assert f"{source}: malformed" in task["error"]
+    asked = {"graph": "graphapi", "rapidapi": "rapidapi-instagram"}
+    assert sorted(s for s in asked.values() if f"{s}: " in task["error"]) == sorted(
+        asked[upstream] for upstream in faults
+    )
+    for upstream in faults:
+        assert f"{asked[upstream]}: malformed" in task["error"]
+    assert sandbox[1].calls["graph"] == ("graph" in faults) * (MAX_RETRIES + 1)
     for table in ("instagram_account", "instagram_post", "post_log"):
         assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0
+
+
+@pytest.mark.parametrize(("hashtag", "found"), [("#Foodie", 20), ("nosuchtag", 0)])
+async def test_hashtag_posts_land_newest_first(
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    hashtag: str,
+    found: int,
+) -> None:
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_hashtag_posts", {"hashtag": hashtag, "limit": 20}
+    )
+    assert outcome == Complete(source="rapidapi-instagram", result={"posts": found})
+    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
+    expected = universe.hashtag_posts(hashtag)[:found]
+    assert [(r["shortcode"], r["profile_id"]) for r in rows] == [
+        (p.shortcode, p.creator.profile_id) for p in expected
+    ]
+    assert all("foodie" in r["hashtags"] for r in rows)
+    await beat_events.wait_for("post_log", found)

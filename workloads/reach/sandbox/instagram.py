@@ -5,8 +5,8 @@
   (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
   business account or unknown);
 - `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/tagged`, `/v1/post_info`,
-  `/v1/followers`, `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by
-  `pagination_token`;
+  `/v1/followers`, `/v1/comments`, `/v1/hashtag?hashtag=`: a RapidAPI-style provider
+  (X-RapidAPI-Key), paged by `pagination_token`;
   `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
   naming the account, items with `image_versions2.candidates` and, for videos,
   `video_versions`), unpaged;
@@ -300,6 +300,11 @@ def routes(state: SandboxState) -> list[Route]:
     @of("/v1/tagged", account)
     def rapid_tagged(request: Request, creator: Creator) -> Response:
         return posts(request, u.tagged_count(creator), lambda i: u.tagged(creator, i))
+
+    @rapid.serve("/v1/hashtag")
+    async def rapid_hashtag(request: Request) -> Response:
+        found = u.hashtag_posts(request.query_params.get("hashtag", ""))
+        return posts(request, len(found), lambda i: found[i])
 
     @of("/v1/post_info", media)
     def rapid_post_info(request: Request, post: Post) -> Response:

@@ -307,6 +307,22 @@ class Universe:
         author = self.creator((creator.index + 1 + index % 3) % self.size)
         return self.post(author, index // 3) if author else None
 
+    def hashtag_posts(self, hashtag: str) -> list[Post]:
+        """Posts carrying `#hashtag` among the ten latest of each creator of the category the
+        tag belongs to, newest first."""
+        tag = hashtag.lstrip("#").lower()
+        category = next((c for c, tags in TAGS.items() if tag in tags), None)
+        if category is None:
+            return []
+        found = [
+            post
+            for i in range(CATEGORIES.index(category), self.size, len(CATEGORIES))
+            if (creator := self.creator(i))
+            for index in range(10)
+            if (post := self.post(creator, index)) and f"#{tag}" in post.caption.split()
+        ]
+        return sorted(found, key=lambda p: p.taken_at, reverse=True)
+
     def by_shortcode(self, shortcode: str) -> Post | None:
         found = item_of(shortcode, "C")
         creator = self.creator(found[0]) if found else None

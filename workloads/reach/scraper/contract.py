@@ -43,6 +43,7 @@ class FlowName(StrEnum):
     FETCH_INSTAGRAM_STORIES = "fetch_instagram_stories"
     REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
     FETCH_INSTAGRAM_TAGGED_POSTS = "fetch_instagram_tagged_posts"
+    FETCH_INSTAGRAM_HASHTAG_POSTS = "fetch_instagram_hashtag_posts"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -79,8 +80,26 @@ class InstagramHandleParams(FlowParams):
         return self.handle.lower()
 
 
-class InstagramPostsParams(InstagramHandleParams):
+class ListingParams(FlowParams):
+    """What lists posts (an account's, a hashtag's) and how many of its latest to fetch."""
+
     limit: int = Field(default=50, ge=1, le=1000, description="Most recent posts to fetch.")
+
+
+class InstagramPostsParams(ListingParams, InstagramHandleParams):
+    pass
+
+
+class InstagramHashtagParams(ListingParams):
+    hashtag: str = Field(pattern=r"^\w{1,100}$", description="The hashtag, without #.")
+
+    @field_validator("hashtag", mode="before")
+    @classmethod
+    def _strip_hash(cls, value: object) -> object:
+        return value.lstrip("#").strip().lower() if isinstance(value, str) else value
+
+    def rate_key(self) -> str:
+        return self.hashtag
 
 
 class InstagramFollowersParams(InstagramHandleParams):
@@ -280,10 +299,22 @@ _PROFILES = (
     "(SELECT 'instagram' AS network, profile_id, followers AS size FROM instagram_account"
     " UNION ALL SELECT 'youtube', channel_id, subscribers FROM youtube_account) AS profile"
 )
-_YOUTUBE_KEYWORDS = (
-    "(SELECT lower(keyword) AS keyword, count(*) AS collections"
-    " FROM keyword_collection, unnest(keywords) AS keyword WHERE platform = 'youtube'"
-    " GROUP BY lower(keyword)) AS searched"
+
+
+def _collected(platform: str, term: str, as_term: str, where: str = "true") -> str:
+    """The keywords of `platform`'s keyword collections (each `term` of a `keyword`, named
+    `as_term`, that `where` keeps) and how many collections hold each."""
+    return (
+        f"(SELECT {term} AS {as_term}, count(*) AS collections"
+        " FROM keyword_collection, unnest(keywords) AS keyword"
+        f" WHERE platform = '{platform}' AND {where} GROUP BY 1) AS searched"
+    )
+
+
+_YOUTUBE_KEYWORDS = _collected("youtube", "lower(keyword)", "keyword")
+# A keyword that is no hashtag ("street food") is not searched as one.
+_INSTAGRAM_HASHTAGS = _collected(
+    "instagram", "lower(ltrim(keyword, '#'))", "hashtag", "ltrim(keyword, '#') ~ '^\\w{1,100}$'"
 )
 
 
@@ -350,6 +381,17 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
             "instagram",
             InstagramPostsParams,
             _per_instagram_account(FlowName.FETCH_INSTAGRAM_TAGGED_POSTS, 72),
+        ),
+        FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS: FlowSignature(
+            "instagram",
+            InstagramHashtagParams,
+            _due(
+                24,
+                {"hashtag": "hashtag"},
+                _INSTAGRAM_HASHTAGS,
+                _completed(FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS, "hashtag"),
+                "collections",
+            ),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",

@@ -21,6 +21,7 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             instagram.fetch_stories,
             instagram.refresh_reels,
             instagram.fetch_tagged_posts,
+            instagram.fetch_hashtag_posts,
             youtube.refresh_channel,
             youtube.refresh_channel_videos,
             youtube.refresh_video,

@@ -1,6 +1,7 @@
 """Instagram flows: refresh a profile by handle, its recent posts, a post by shortcode, a
 creator's followers (the input of follower analysis), a post's comments with sentiment, an
-account's live stories (their media handed to the asset upload) and its reels."""
+account's live stories (their media handed to the asset upload), its reels, the posts tagging
+it, and the recent posts of a hashtag."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -19,8 +20,10 @@ from reach.scraper.contract import (
     InstagramCommentsParams,
     InstagramFollowersParams,
     InstagramHandleParams,
+    InstagramHashtagParams,
     InstagramPostsParams,
     InstagramShortcodeParams,
+    ListingParams,
 )
 from reach.scraper.flows.base import Flow, FlowContext, collect_pages, flow
 from reach.scraper.flows.sentiment import fetch_and_score
@@ -31,6 +34,7 @@ from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
     InstagramComments,
     InstagramFollowers,
+    InstagramHashtagPosts,
     InstagramPostLookup,
     InstagramPosts,
     InstagramProfiles,
@@ -50,7 +54,7 @@ PROFILE_SOURCES = ("graphapi", "rapidapi-instagram", "lastresort")
 RAPID_ONLY = ("rapidapi-instagram",)
 S = TypeVar("S", bound=Source)
 # The params of a listing of posts: what to list, and how many of its latest posts.
-L = TypeVar("L", bound=InstagramPostsParams)
+L = TypeVar("L", bound=ListingParams)
 LISTING_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
 
 
@@ -77,12 +81,13 @@ def posts_listing(
     page: Callable[[S, L, str | None], Awaitable[Page[InstagramPost]]],
     description: str,
     sources: tuple[str, ...] = ("graphapi", "rapidapi-instagram"),
-    related_as: str | None = None,
+    related: tuple[str, Callable[[L], str]] | None = None,
 ) -> Flow[L]:
     """A flow saving, with their post_log events, the latest posts of a listing (an
     account's, a hashtag's) that its sources page through with `page` (the source, the
-    task's params, a cursor). With `related_as`, the listed account also gets a
-    profile_relationship_log of that type to each other account whose posts are listed."""
+    task's params, a cursor). With `related` (a relationship type, the listed account's
+    handle in the params), that account also gets a profile_relationship_log of the type to
+    each other account whose posts are listed."""
 
     async def run(ctx: FlowContext, p: L) -> Complete:
         # Cursors belong to the source that made them: a source pages to the end or fails.
@@ -92,15 +97,16 @@ def posts_listing(
             handle=p.rate_key(),
         )
         posts = answer.value
-        related: list[pb.Event] = []
-        if related_as is not None:
-            account_id = await _creator_id(ctx, p.handle)
+        edges: list[pb.Event] = []
+        if related is not None:
+            related_as, handle = related
+            account_id = await _creator_id(ctx, handle(p))
             # A post names its author by id only.
             owners = sorted({post.profile_id for post in posts} - {account_id})
             others = [Follower(profile_id=owner, handle="") for owner in owners]
-            related = relationships(ctx, account_id, related_as, answer.source, others)
+            edges = relationships(ctx, account_id, related_as, answer.source, others)
         saved = await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, posts, answer.source)
-        await ctx.publish(saved, related)
+        await ctx.publish(saved, edges)
         return Complete(source=answer.source, result={"posts": len(posts)})
 
     return Flow(name, run, description, sources, LISTING_LIMITS)
@@ -124,7 +130,15 @@ fetch_tagged_posts: Flow[InstagramPostsParams] = posts_listing(
     lambda s, p, c: s.instagram_tagged(p.handle, c),
     "Fetch the posts that tag an Instagram account, and who tagged it (TAGGED_BY).",
     RAPID_ONLY,
-    related_as="TAGGED_BY",
+    related=("TAGGED_BY", lambda p: p.handle),
+)
+# The Graph API's hashtag search lists media without their owner, which a stored post needs:
+# the Graph API source has no InstagramHashtagPosts, and the chain skips it.
+fetch_hashtag_posts: Flow[InstagramHashtagParams] = posts_listing(
+    FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS,
+    InstagramHashtagPosts,
+    lambda s, p, c: s.instagram_hashtag(p.hashtag, c),
+    "Fetch the recent Instagram posts carrying a hashtag.",
 )
 
 

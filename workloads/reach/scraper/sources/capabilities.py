@@ -52,6 +52,13 @@ class InstagramTaggedPosts(Source, Protocol):
 
 
 @runtime_checkable
+class InstagramHashtagPosts(Source, Protocol):
+    async def instagram_hashtag(self, hashtag: str, cursor: str | None) -> Page[InstagramPost]:
+        """Recent posts carrying the hashtag, newest first."""
+        ...
+
+
+@runtime_checkable
 class InstagramPostLookup(Source, Protocol):
     async def instagram_post(self, shortcode: str) -> InstagramPost: ...
 

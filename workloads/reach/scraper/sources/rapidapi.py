@@ -1,6 +1,6 @@
 """A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, reels, posts
-tagging an account, a post by shortcode, followers, comments and live stories of any public
-account, paged by `pagination_token`.
+tagging an account or carrying a hashtag, a post by shortcode, followers, comments and live
+stories of any public account, paged by `pagination_token`.
 
 A credential is `{"key": ...}`, sent as X-RapidAPI-Key with the provider's X-RapidAPI-Host.
 RapidAPI answers 429 past the plan's rate, 403 when the key is not subscribed, and the
@@ -184,6 +184,9 @@ class RapidApiInstagram(CredentialedSource):
 
     async def instagram_tagged(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
         return await self._posts("/v1/tagged", {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_hashtag(self, hashtag: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1/hashtag", {"hashtag": hashtag}, cursor)
 
     async def instagram_post(self, shortcode: str) -> InstagramPost:
         body = await self._get("/v1/post_info", {"code_or_id_or_url": shortcode})
