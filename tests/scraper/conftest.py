@@ -180,6 +180,7 @@ PAYLOADS = (
     "asset_log",
     "sentiment_log",
     "profile_relationship_log",
+    "post_activity_log",
     "scrape_request_log",
 )
 

@@ -109,6 +109,15 @@ DUE = {
         {"handle": "small"},
     ],
     FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS: [{"hashtag": "food"}],
+    FlowName.FETCH_INSTAGRAM_POST_LIKERS: [
+        {"shortcode": "C0000000001"},
+        {"shortcode": "C0000000003"},
+    ],
+    FlowName.FETCH_INSTAGRAM_FOLLOWING: [
+        {"handle": "fresh"},
+        {"handle": "Big"},
+        {"handle": "small"},
+    ],
     FlowName.REFRESH_YOUTUBE_CHANNEL: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],

@@ -189,29 +189,39 @@ async def test_post_by_shortcode(runtime: Runtime, universe: Universe, pool: asy
     )
 
 
-async def test_followers_feed_relationship_events(
-    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+@pytest.mark.parametrize(
+    ("flow", "relationship", "counted"),
+    [
+        ("fetch_instagram_followers", "FOLLOWER", "followers"),
+        ("fetch_instagram_following", "FOLLOWING", "following"),
+    ],
+)
+async def test_followers_and_followings_feed_relationship_events(
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    flow: str,
+    relationship: str,
+    counted: str,
 ) -> None:
     handle = business_handle(universe, 6)
     creator = universe.by_handle(handle)
     assert creator is not None
-    _, outcome = await run_task(
-        runtime, "fetch_instagram_followers", {"handle": handle, "limit": 120}
-    )
+    _, outcome = await run_task(runtime, flow, {"handle": handle, "limit": 120})
     assert outcome == Complete(
-        source="rapidapi-instagram", result={"profile_id": creator.profile_id, "followers": 120}
+        source="rapidapi-instagram", result={"profile_id": creator.profile_id, counted: 120}
     )
     # The creator was unknown, so it was refreshed first.
     assert await pool.fetchval("SELECT handle FROM instagram_account") == handle
     events = await beat_events.wait_for("profile_relationship_log", 120)
-    edge = events[0].profile_relationship_log
-    assert (edge.source_profile_id, edge.relationship_type, edge.platform) == (
-        creator.profile_id,
-        "FOLLOWER",
-        "instagram",
-    )
-    assert edge.target_handle == universe.follower(creator, 0).handle
-    # All followers of one task travel in one message.
+    edges = [e.profile_relationship_log for e in events]
+    assert {(e.source_profile_id, e.relationship_type, e.platform) for e in edges} == {
+        (creator.profile_id, relationship, "instagram")
+    }
+    listed = universe.follower if relationship == "FOLLOWER" else universe.followed
+    assert [e.target_handle for e in edges] == [listed(creator, i).handle for i in range(120)]
+    # All accounts of one task travel in one message.
     assert [k for k, _ in beat_events.messages].count("profile_relationship_log") == 1
 
 
@@ -388,6 +398,8 @@ async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_acco
         ("fetch_instagram_tagged_posts", {}, {"rapidapi": "shape"}),
         # The Graph API cannot list a hashtag's posts: only the RapidAPI-style source is asked.
         ("fetch_instagram_hashtag_posts", {"hashtag": "foodie"}, {"rapidapi": "shape"}),
+        ("fetch_instagram_following", {}, {"rapidapi": "shape"}),
+        ("fetch_instagram_post_likers", {"shortcode": "C0001000002"}, {"rapidapi": "garbage"}),
     ],
 )
 async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_nothing(
@@ -436,3 +448,23 @@ async def test_hashtag_posts_land_newest_first(
     ]
     assert all("foodie" in r["hashtags"] for r in rows)
     await beat_events.wait_for("post_log", found)
+
+
+async def test_post_likers_are_like_activities_of_the_post(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    post = universe.post(universe.creator(4), 2)  # type: ignore[arg-type]
+    assert post is not None and post.likes > 60
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_post_likers", {"shortcode": post.shortcode, "limit": 60}
+    )
+    assert outcome == Complete(
+        source="rapidapi-instagram", result={"post_id": post.post_id, "likers": 60}
+    )
+    # The post was unknown, so it was refreshed first.
+    assert await pool.fetchval("SELECT post_id FROM instagram_post") == post.post_id
+    likes = [e.post_activity_log for e in await beat_events.wait_for("post_activity_log", 60)]
+    assert {(a.post_id, a.profile_id, a.activity_type) for a in likes} == {
+        (post.post_id, post.creator.profile_id, "like")
+    }
+    assert [a.actor_handle for a in likes] == [universe.liker(post, i).handle for i in range(60)]

@@ -5,8 +5,8 @@
   (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
   business account or unknown);
 - `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/tagged`, `/v1/post_info`,
-  `/v1/followers`, `/v1/comments`, `/v1/hashtag?hashtag=`: a RapidAPI-style provider
-  (X-RapidAPI-Key), paged by `pagination_token`;
+  `/v1/followers`, `/v1/following`, `/v1/likes`, `/v1/comments`, `/v1/hashtag?hashtag=`: a
+  RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
   `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
   naming the account, items with `image_versions2.candidates` and, for videos,
   `video_versions`), unpaged;
@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Creator, Post, Remark, Story
+from reach.sandbox.universe import Creator, Person, Post, Remark, Story
 
 GRAPH_PAGE = 25
 RAPID_POSTS_PAGE = 12
@@ -37,6 +37,7 @@ WEB_POSTS = 12
 _DISCOVERY = re.compile(r"^business_discovery\.username\(([^)]*)\)\{(.*)\}$", re.DOTALL)
 _MODIFIER = re.compile(r"\.(after|before|limit)\(([^)]*)\)")
 X = TypeVar("X")
+Y = TypeVar("Y")
 
 
 def cursor(offset: int) -> str:
@@ -198,6 +199,10 @@ def rapid_story(request: Request, s: Story) -> dict[str, Any]:
     return item
 
 
+def rapid_account(request: Request, p: Person) -> dict[str, Any]:
+    return {"id": p.profile_id, "username": p.handle, "full_name": p.full_name, "is_private": False}
+
+
 def rapid_comment(r: Remark) -> dict[str, Any]:
     return {
         "id": r.comment_id,
@@ -260,6 +265,9 @@ def routes(state: SandboxState) -> list[Route]:
     def media(request: Request) -> Post | None:
         return u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
 
+    def hashtag(request: Request) -> list[Post]:
+        return u.hashtag_posts(request.query_params.get("hashtag", ""))
+
     def of(
         path: str, find: Callable[[Request], X | None]
     ) -> Callable[[Callable[[Request, X], Response]], object]:
@@ -282,42 +290,36 @@ def routes(state: SandboxState) -> list[Route]:
     def rapid_info(request: Request, creator: Creator) -> Response:
         return JSONResponse({"data": rapid_user(request, creator)})
 
-    def posts(request: Request, total: int, find: Callable[[int], Post | None]) -> Response:
-        def post(i: int) -> dict[str, Any] | None:
-            found = find(i)
-            return None if found is None else rapid_post(request, found)
+    def listing(
+        path: str,
+        find: Callable[[Request], X | None],
+        count: Callable[[X], int],
+        item: Callable[[X, int], Y | None],
+        shape: Callable[[Request, Y], dict[str, Any]],
+    ) -> None:
+        """Declares a RapidAPI listing about the account or post the request names: its
+        `count(owner)` items `item(owner, i)`, each in its `shape`, paged."""
+        size = RAPID_POSTS_PAGE if shape is rapid_post else RAPID_FOLLOWERS_PAGE
 
-        return _page(request, total, RAPID_POSTS_PAGE, post)
+        @of(path, find)
+        def answer(request: Request, owner: X) -> Response:
+            def one(i: int) -> dict[str, Any] | None:
+                found = item(owner, i)
+                return None if found is None else shape(request, found)
 
-    @of("/v1.2/posts", account)
-    def rapid_posts(request: Request, creator: Creator) -> Response:
-        return posts(request, u.post_count(creator), lambda i: u.post(creator, i))
+            return _page(request, count(owner), size, one)
 
-    @of("/v1/reels", account)
-    def rapid_reels(request: Request, creator: Creator) -> Response:
-        return posts(request, u.reel_count(creator), lambda i: u.reel(creator, i))
-
-    @of("/v1/tagged", account)
-    def rapid_tagged(request: Request, creator: Creator) -> Response:
-        return posts(request, u.tagged_count(creator), lambda i: u.tagged(creator, i))
-
-    @rapid.serve("/v1/hashtag")
-    async def rapid_hashtag(request: Request) -> Response:
-        found = u.hashtag_posts(request.query_params.get("hashtag", ""))
-        return posts(request, len(found), lambda i: found[i])
+    listing("/v1.2/posts", account, u.post_count, u.post, rapid_post)
+    listing("/v1/reels", account, u.reel_count, u.reel, rapid_post)
+    listing("/v1/tagged", account, u.tagged_count, u.tagged, rapid_post)
+    listing("/v1/hashtag", hashtag, len, list.__getitem__, rapid_post)
+    listing("/v1/followers", account, u.follower_count, u.follower, rapid_account)
+    listing("/v1/following", account, u.following_count, u.followed, rapid_account)
+    listing("/v1/likes", media, u.liker_count, u.liker, rapid_account)
 
     @of("/v1/post_info", media)
     def rapid_post_info(request: Request, post: Post) -> Response:
         return JSONResponse({"data": rapid_post(request, post)})
-
-    @of("/v1/followers", account)
-    def rapid_followers(request: Request, creator: Creator) -> Response:
-        def follower(i: int) -> dict[str, Any]:
-            f = u.follower(creator, i)
-            return {"id": f.profile_id, "username": f.handle, "full_name": f.full_name,
-                    "is_private": False}  # fmt: skip
-
-        return _page(request, u.follower_count(creator), RAPID_FOLLOWERS_PAGE, follower)
 
     @of("/v1/comments", media)
     def rapid_comments(request: Request, post: Post) -> Response:

@@ -23,6 +23,7 @@ EPOCH = datetime(2026, 6, 1, tzinfo=UTC)
 MAX_POSTS = 500
 MAX_FOLLOWERS = 5000
 MAX_COMMENTS = 500
+MAX_LIKERS = 1000
 
 FIRST_FEMALE = [
     "priya",
@@ -349,8 +350,27 @@ class Universe:
         return min(creator.followers, MAX_FOLLOWERS)
 
     def follower(self, creator: Creator, index: int) -> Person:
-        rng = self._rng("follower", creator.index, index)
         pid = str(60_000_000_000 + creator.index * 100_000 + index)
+        return self._person(pid, index, "follower", creator.index, index)
+
+    def following_count(self, creator: Creator) -> int:
+        return min(creator.following, MAX_FOLLOWERS)
+
+    def followed(self, creator: Creator, index: int) -> Person:
+        """The `index`th account the creator follows."""
+        pid = str(70_000_000_000 + creator.index * 100_000 + index)
+        return self._person(pid, index, "followed", creator.index, index)
+
+    def liker_count(self, post: Post) -> int:
+        return min(post.likes, MAX_LIKERS)
+
+    def liker(self, post: Post, index: int) -> Person:
+        pid = str(80_000_000_000 + int(post.post_id) % 10**7 * 1000 + index)
+        return self._person(pid, index, "liker", post.post_id, index)
+
+    def _person(self, pid: str, index: int, *key: object) -> Person:
+        """An account with id `pid`, drawn from `key`; every fifth looks like a bot."""
+        rng = self._rng(*key)
         kind = index % 5
         if kind == 0:  # a bot-like account: digits and no name
             return Person(pid, f"user{rng.randint(10**7, 10**9)}", "")

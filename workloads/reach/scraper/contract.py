@@ -44,6 +44,8 @@ class FlowName(StrEnum):
     REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
     FETCH_INSTAGRAM_TAGGED_POSTS = "fetch_instagram_tagged_posts"
     FETCH_INSTAGRAM_HASHTAG_POSTS = "fetch_instagram_hashtag_posts"
+    FETCH_INSTAGRAM_POST_LIKERS = "fetch_instagram_post_likers"
+    FETCH_INSTAGRAM_FOLLOWING = "fetch_instagram_following"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -103,7 +105,7 @@ class InstagramHashtagParams(ListingParams):
 
 
 class InstagramFollowersParams(InstagramHandleParams):
-    limit: int = Field(default=1000, ge=1, le=100_000, description="Followers to fetch.")
+    limit: int = Field(default=1000, ge=1, le=100_000, description="Accounts to fetch.")
 
 
 class InstagramShortcodeParams(FlowParams):
@@ -115,6 +117,10 @@ class InstagramShortcodeParams(FlowParams):
 
 class InstagramCommentsParams(InstagramShortcodeParams):
     limit: int = Field(default=100, ge=1, le=5000, description="Comments to fetch and score.")
+
+
+class InstagramLikersParams(InstagramShortcodeParams):
+    limit: int = Field(default=1000, ge=1, le=10_000, description="Likers to fetch.")
 
 
 class YouTubeChannelParams(FlowParams):
@@ -392,6 +398,23 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _completed(FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS, "hashtag"),
                 "collections",
             ),
+        ),
+        FlowName.FETCH_INSTAGRAM_POST_LIKERS: FlowSignature(
+            "instagram",
+            InstagramLikersParams,
+            _due(
+                72,
+                {"shortcode": "shortcode"},
+                "instagram_post",
+                _completed(FlowName.FETCH_INSTAGRAM_POST_LIKERS, "shortcode"),
+                "likes",
+                _RECENT_FEED,
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_FOLLOWING: FlowSignature(
+            "instagram",
+            InstagramFollowersParams,
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_FOLLOWING, 168),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",

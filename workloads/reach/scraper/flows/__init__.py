@@ -22,6 +22,8 @@ FLOWS: Mapping[str, Flow[Any]] = MappingProxyType(
             instagram.refresh_reels,
             instagram.fetch_tagged_posts,
             instagram.fetch_hashtag_posts,
+            instagram.fetch_post_likers,
+            instagram.fetch_following,
             youtube.refresh_channel,
             youtube.refresh_channel_videos,
             youtube.refresh_video,

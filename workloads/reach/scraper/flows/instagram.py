@@ -1,7 +1,7 @@
 """Instagram flows: refresh a profile by handle, its recent posts, a post by shortcode, a
 creator's followers (the input of follower analysis), a post's comments with sentiment, an
 account's live stories (their media handed to the asset upload), its reels, the posts tagging
-it, and the recent posts of a hashtag."""
+it, the accounts it follows, the recent posts of a hashtag, and a post's likers."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -21,6 +21,7 @@ from reach.scraper.contract import (
     InstagramFollowersParams,
     InstagramHandleParams,
     InstagramHashtagParams,
+    InstagramLikersParams,
     InstagramPostsParams,
     InstagramShortcodeParams,
     ListingParams,
@@ -33,14 +34,16 @@ from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
     InstagramComments,
-    InstagramFollowers,
+    InstagramConnections,
     InstagramHashtagPosts,
+    InstagramPostLikers,
     InstagramPostLookup,
     InstagramPosts,
     InstagramProfiles,
     InstagramReels,
     InstagramStories,
     InstagramTaggedPosts,
+    Relationship,
     Source,
 )
 
@@ -185,38 +188,108 @@ def relationships(
 ) -> list[pb.Event]:
     """profile_relationship_log events from account `profile_id` to each of `others` (whose
     fields the message names `target_<field>`)."""
-    return [
-        events.event(
-            ctx.task_id,
+    return events.many(
+        ctx.task_id,
+        (
             pb.ProfileRelationshipLog(
                 platform="instagram",
                 source_profile_id=profile_id,
                 relationship_type=relationship_type,
                 source=source,
                 **{f"target_{field}": value for field, value in other.model_dump().items()},
+            )
+            for other in others
+        ),
+    )
+
+
+# What the result of each relationship's listing counts.
+_COUNTED: dict[Relationship, str] = {"FOLLOWER": "followers", "FOLLOWING": "following"}
+
+
+def relationships_listing(
+    name: FlowName,
+    relationship: Relationship,
+    description: str,
+    sources: tuple[str, ...] = RAPID_ONLY,
+) -> Flow[InstagramFollowersParams]:
+    """A flow relating an account to the accounts its sources list as its `relationship`
+    connections, as profile_relationship_log events."""
+
+    async def run(ctx: FlowContext, p: InstagramFollowersParams) -> Complete:
+        account_id = await _creator_id(ctx, p.handle)
+        answer = await ctx.chain.first(
+            InstagramConnections,
+            lambda s: collect_pages(
+                lambda c: s.instagram_connections(p.handle, relationship, c), p.limit
             ),
+            handle=p.rate_key(),
         )
-        for other in others
-    ]
+        found = answer.value
+        await ctx.publish(relationships(ctx, account_id, relationship, answer.source, found))
+        counted = _COUNTED[relationship]
+        return Complete(
+            source=answer.source, result={"profile_id": account_id, counted: len(found)}
+        )
+
+    return Flow(name, run, description, sources, (RateLimit(30, "minute"),))
+
+
+fetch_followers = relationships_listing(
+    FlowName.FETCH_INSTAGRAM_FOLLOWERS,
+    "FOLLOWER",
+    "Fetch a creator's followers for follower analysis (profile_relationship_log).",
+    ("graphapi", "rapidapi-instagram", "lastresort"),
+)
+fetch_following = relationships_listing(
+    FlowName.FETCH_INSTAGRAM_FOLLOWING,
+    "FOLLOWING",
+    "Fetch the accounts a creator follows (profile_relationship_log, FOLLOWING).",
+)
+
+
+async def _post_of(ctx: FlowContext, shortcode: str) -> tuple[str, str]:
+    """The post's id and its author's, from PostgreSQL or (unknown yet) the refreshed post."""
+    row = await ctx.pool.fetchrow(processing.P["instagram_post_by_shortcode"], shortcode)
+    if row is not None:
+        return str(row["post_id"]), str(row["profile_id"])
+    answer = await ctx.chain.first(
+        InstagramPostLookup, lambda s: s.instagram_post(shortcode), handle=shortcode
+    )
+    post = answer.value
+    await ctx.publish(
+        await processing.save_posts(ctx.pool, ctx.task_id, INSTAGRAM, [post], answer.source)
+    )
+    return post.post_id, post.profile_id
 
 
 @flow(
-    FlowName.FETCH_INSTAGRAM_FOLLOWERS,
-    sources=("graphapi", "rapidapi-instagram", "lastresort"),
+    FlowName.FETCH_INSTAGRAM_POST_LIKERS,
+    sources=RAPID_ONLY,
     rate_limits=(RateLimit(30, "minute"),),
 )
-async def fetch_followers(ctx: FlowContext, p: InstagramFollowersParams) -> Complete:
-    """Fetch a creator's followers for follower analysis (profile_relationship_log)."""
-    creator_id = await _creator_id(ctx, p.handle)
+async def fetch_post_likers(ctx: FlowContext, p: InstagramLikersParams) -> Complete:
+    """Fetch the accounts that liked an Instagram post (post_activity_log, `like`)."""
+    post_id, author_id = await _post_of(ctx, p.shortcode)
     answer = await ctx.chain.first(
-        InstagramFollowers,
-        lambda s: collect_pages(lambda c: s.instagram_followers(p.handle, c), p.limit),
+        InstagramPostLikers,
+        lambda s: collect_pages(lambda c: s.instagram_likers(p.shortcode, c), p.limit),
         handle=p.rate_key(),
     )
-    await ctx.publish(relationships(ctx, creator_id, "FOLLOWER", answer.source, answer.value))
-    return Complete(
-        source=answer.source, result={"profile_id": creator_id, "followers": len(answer.value)}
+    likes = (
+        pb.PostActivityLog(
+            platform="instagram",
+            post_id=post_id,
+            profile_id=author_id,
+            activity_type="like",
+            actor_profile_id=liker.profile_id,
+            actor_handle=liker.handle,
+            source=answer.source,
+        )
+        for liker in answer.value
     )
+    await ctx.publish(events.many(ctx.task_id, likes))
+    return Complete(source=answer.source, result={"post_id": post_id, "likers": len(answer.value)})
 
 
 @flow(

@@ -1,6 +1,6 @@
 """A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, reels, posts
-tagging an account or carrying a hashtag, a post by shortcode, followers, comments and live
-stories of any public account, paged by `pagination_token`.
+tagging an account or carrying a hashtag, a post by shortcode, its likers and comments, the
+followers and followings and live stories of any public account, paged by `pagination_token`.
 
 A credential is `{"key": ...}`, sent as X-RapidAPI-Key with the provider's X-RapidAPI-Host.
 RapidAPI answers 429 past the plan's rate, 403 when the key is not subscribed, and the
@@ -18,10 +18,13 @@ from pydantic import BaseModel
 from reach.scraper.contract import STORY
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.models import Comment, Follower, InstagramPost, InstagramProfile, Page
+from reach.scraper.sources.capabilities import Relationship
 from reach.scraper.sources.errors import NotFound
 from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "rapidapi-instagram"
+# The listing of each relationship of an account's connections.
+_CONNECTIONS: dict[Relationship, str] = {"FOLLOWER": "/v1/followers", "FOLLOWING": "/v1/following"}
 # Instagram's media_type codes.
 _MEDIA_TYPES = {1: "image", 2: "video", 8: "carousel"}
 
@@ -192,13 +195,24 @@ class RapidApiInstagram(CredentialedSource):
         body = await self._get("/v1/post_info", {"code_or_id_or_url": shortcode})
         return to_post(parse(NAME, _One, body).data)
 
-    async def instagram_followers(self, handle: str, cursor: str | None) -> Page[Follower]:
-        page = await self._listing("/v1/followers", {"username_or_id_or_url": handle}, cursor)
+    async def _accounts(
+        self, path: str, params: dict[str, str | int], cursor: str | None
+    ) -> Page[Follower]:
+        page = await self._listing(path, params, cursor)
         items = [
             _FOLLOWER.read(NAME, item, full_name=pick(item, "full_name") or "")
             for item in page.data.items
         ]
         return Page[Follower](items=items, next_cursor=page.pagination_token)
+
+    async def instagram_connections(
+        self, handle: str, relationship: Relationship, cursor: str | None
+    ) -> Page[Follower]:
+        path = _CONNECTIONS[relationship]
+        return await self._accounts(path, {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_likers(self, shortcode: str, cursor: str | None) -> Page[Follower]:
+        return await self._accounts("/v1/likes", {"code_or_id_or_url": shortcode}, cursor)
 
     async def instagram_comments(self, shortcode: str, cursor: str | None) -> Page[Comment]:
         page = await self._listing("/v1/comments", {"code_or_id_or_url": shortcode}, cursor)
