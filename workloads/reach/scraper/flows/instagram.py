@@ -329,11 +329,7 @@ def story_upload(story: InstagramPost, max_retries: int) -> NewTask:
     )
 
 
-@flow(
-    FlowName.FETCH_INSTAGRAM_STORIES,
-    sources=RAPID_ONLY,
-    rate_limits=(RateLimit(60, "minute"), RateLimit(1, "second", "handle")),
-)
+@flow(FlowName.FETCH_INSTAGRAM_STORIES, sources=RAPID_ONLY, rate_limits=LISTING_LIMITS)
 async def fetch_stories(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     """Fetch an Instagram account's live stories and hand their media to the asset upload.
 
