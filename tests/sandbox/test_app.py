@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from reach.sandbox.cdn import png
+from reach.sandbox.cdn import mp4, png
 from reach.sandbox.instagram import split_fields
 from reach.sandbox.state import SandboxState
 
@@ -80,6 +80,50 @@ async def test_rapidapi_shapes_and_paging(client: httpx.AsyncClient, state: Sand
         "/rapidapi/instagram/v1/post_info", params={"code_or_id_or_url": "Cnope"}, headers=RAPID
     )
     assert missing.status_code == 404
+
+
+async def test_rapidapi_stories_are_a_reel_of_instagram_items(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    u = state.universe
+    creator = next(c for i in range(u.size) if (c := u.creator(i)) and u.story_count(c) == 2)
+    answer = await client.get(
+        "/rapidapi/instagram/v1/stories",
+        params={"username_or_id_or_url": creator.handle},
+        headers=RAPID,
+    )
+    data = answer.json()["data"]
+    assert data["additional_data"]["user"]["id"] == creator.profile_id and data["count"] == 2
+    image, video = data["items"]
+    assert (image["media_type"], video["media_type"]) == (1, 2)
+    assert "video_versions" not in image
+    assert image["expiring_at"] - image["taken_at"] == 24 * 3600
+    media = await client.get(video["video_versions"][0]["url"])
+    assert media.headers["content-type"] == "video/mp4"
+    assert media.content == mp4(f"instagram/story/{video['pk']}.mp4")
+    assert media.content[4:8] == b"ftyp"
+
+
+async def test_rapidapi_reels_page_through_the_videos(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    h = handle(state)
+    first = (
+        await client.get(
+            "/rapidapi/instagram/v1/reels", params={"username_or_id_or_url": h}, headers=RAPID
+        )
+    ).json()
+    assert {item["product_type"] for item in first["data"]["items"]} == {"clips"}
+    assert all(item["play_count"] for item in first["data"]["items"])
+    second = (
+        await client.get(
+            "/rapidapi/instagram/v1/reels",
+            params={"username_or_id_or_url": h, "pagination_token": first["pagination_token"]},
+            headers=RAPID,
+        )
+    ).json()
+    codes = [i["code"] for i in first["data"]["items"] + second["data"]["items"]]
+    assert len(codes) == len(set(codes)) > len(first["data"]["items"])
 
 
 async def test_youtube_counts_are_strings_and_quota_runs_out(

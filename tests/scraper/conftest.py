@@ -30,7 +30,7 @@ from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import handle_task
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
-from reach.scraper.queue.models import Outcome
+from reach.scraper.queue.models import Fail, Outcome, Retry
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
@@ -182,6 +182,7 @@ PAYLOADS = (
     "asset_log",
     "sentiment_log",
     "profile_relationship_log",
+    "post_activity_log",
     "scrape_request_log",
     "order_log",
 )
@@ -197,14 +198,54 @@ async def run_task(
     flow_limits: list[RateLimit] | None = None,
 ) -> tuple[int, Outcome]:
     """Enqueues one task of `flow_name`, claims it and runs it as a worker would."""
-    flow = get_flow(flow_name)
     enqueued = await rt.manager.enqueue(new_task(flow_name, params))
-    tasks, _ = await rt.manager.claim(flow_name, "test-worker", 1, 60)
-    assert [t.id for t in tasks] == [enqueued.id]
+    ran = await run_queued(
+        rt,
+        flow_name,
+        1,
+        sources=sources,
+        source_limits=source_limits,
+        flow_limits=flow_limits,
+    )
+    assert [task_id for task_id, _ in ran] == [enqueued.id]
+    return ran[0]
+
+
+async def run_queued(
+    rt: Runtime,
+    flow_name: str,
+    limit: int,
+    *,
+    sources: list[str] | None = None,
+    source_limits: dict[str, list[RateLimit]] | None = None,
+    flow_limits: list[RateLimit] | None = None,
+) -> list[tuple[int, Outcome]]:
+    """Claims up to `limit` queued tasks of `flow_name` and runs each as a worker would."""
+    flow = get_flow(flow_name)
+    tasks, _ = await rt.manager.claim(flow_name, "test-worker", limit, 60)
     resolved = resolve(flow, None, list(rt.sources))
     ctx = rt.context(
         resolved.sources if sources is None else sources,
         resolved.source_limits if source_limits is None else source_limits,
     )
     limits = resolved.flow_limits if flow_limits is None else flow_limits
-    return enqueued.id, await handle_task(flow, ctx, tasks[0], limits)
+    return [(task.id, await handle_task(flow, ctx, task, limits)) for task in tasks]
+
+
+async def run_until_settled(rt: Runtime, flow_name: str, params: dict[str, Any]) -> Any:
+    """Runs one task of `flow_name` as workers would, retried at once after each retryable
+    failure, until it fails for good; returns its scrape_request_log row."""
+    enqueued = await rt.manager.enqueue(new_task(flow_name, params))
+    while True:
+        ((task_id, outcome),) = await run_queued(rt, flow_name, 1)
+        assert task_id == enqueued.id
+        if isinstance(outcome, Retry):
+            await rt.manager.retry(task_id, "test-worker", outcome.error, outcome.source, 0.0)
+        else:
+            assert isinstance(outcome, Fail), outcome
+            await rt.manager.fail(task_id, "test-worker", outcome.error, outcome.source)
+        row = await rt.manager.pool.fetchrow(
+            "SELECT * FROM scrape_request_log WHERE id = $1", task_id
+        )
+        if row["status"] != "PENDING":
+            return row

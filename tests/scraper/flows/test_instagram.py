@@ -5,12 +5,15 @@ fail."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from collections.abc import Callable
 
 import asyncpg
 import pytest
 
+from reach.sandbox.cdn import mp4
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Universe
+from reach.sandbox.universe import Creator, Universe
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
@@ -20,9 +23,11 @@ from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
 
-from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_task
+from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_queued, run_task, run_until_settled
 
 pytestmark = pytest.mark.service
+# Retries a task gets by default (ScraperSettings.scraper_max_retries).
+MAX_RETRIES = 3
 
 
 def business_handle(universe: Universe, n: int = 0) -> str:
@@ -179,29 +184,39 @@ async def test_post_by_shortcode(runtime: Runtime, universe: Universe, pool: asy
     )
 
 
-async def test_followers_feed_relationship_events(
-    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+@pytest.mark.parametrize(
+    ("flow", "relationship", "counted"),
+    [
+        ("fetch_instagram_followers", "FOLLOWER", "followers"),
+        ("fetch_instagram_following", "FOLLOWING", "following"),
+    ],
+)
+async def test_followers_and_followings_feed_relationship_events(
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    flow: str,
+    relationship: str,
+    counted: str,
 ) -> None:
     handle = business_handle(universe, 6)
     creator = universe.by_handle(handle)
     assert creator is not None
-    _, outcome = await run_task(
-        runtime, "fetch_instagram_followers", {"handle": handle, "limit": 120}
-    )
+    _, outcome = await run_task(runtime, flow, {"handle": handle, "limit": 120})
     assert outcome == Complete(
-        source="rapidapi-instagram", result={"profile_id": creator.profile_id, "followers": 120}
+        source="rapidapi-instagram", result={"profile_id": creator.profile_id, counted: 120}
     )
     # The creator was unknown, so it was refreshed first.
     assert await pool.fetchval("SELECT handle FROM instagram_account") == handle
     events = await beat_events.wait_for("profile_relationship_log", 120)
-    edge = events[0].profile_relationship_log
-    assert (edge.source_profile_id, edge.relationship_type, edge.platform) == (
-        creator.profile_id,
-        "FOLLOWER",
-        "instagram",
-    )
-    assert edge.target_handle == universe.follower(creator, 0).handle
-    # All followers of one task travel in one message.
+    edges = [e.profile_relationship_log for e in events]
+    assert {(e.source_profile_id, e.relationship_type, e.platform) for e in edges} == {
+        (creator.profile_id, relationship, "instagram")
+    }
+    listed = universe.follower if relationship == "FOLLOWER" else universe.followed
+    assert [e.target_handle for e in edges] == [listed(creator, i).handle for i in range(120)]
+    # All accounts of one task travel in one message.
     assert [k for k, _ in beat_events.messages].count("profile_relationship_log") == 1
 
 
@@ -247,3 +262,204 @@ async def test_an_event_nobody_takes_retries_the_task(
             rt, "refresh_instagram_profile", {"handle": business_handle(universe, 7)}
         )
     assert isinstance(outcome, Retry) and "NO_ROUTE" in outcome.error
+
+
+def creator_with(universe: Universe, count: Callable[[Creator], int], n: int) -> Creator:
+    """The first creator of whom `count` (stories, tagging posts...) says `n`."""
+    return next(c for i in range(universe.size) if (c := universe.creator(i)) and count(c) == n)
+
+
+async def test_stories_land_as_posts_and_their_media_is_stored_under_the_owner(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    creator = creator_with(universe, universe.story_count, 3)
+    _, outcome = await run_task(runtime, "fetch_instagram_stories", {"handle": creator.handle})
+    assert outcome == Complete(source="rapidapi-instagram", result={"stories": 3, "uploads": 3})
+    rows = await pool.fetch(
+        "SELECT * FROM instagram_post WHERE post_type = 'story' ORDER BY publish_time DESC"
+    )
+    stories = [universe.story(creator, i) for i in range(3)]
+    assert [(r["post_id"], r["shortcode"], r["profile_id"]) for r in rows] == [
+        (s.story_id, s.code, creator.profile_id) for s in stories if s
+    ]
+    video = rows[1]
+    assert video["display_url"].endswith(f"/story/{video['post_id']}.mp4")
+    assert video["thumbnail_url"].endswith(f"/story/{video['post_id']}.png")
+    events = await beat_events.wait_for("post_log", 3)
+    assert {e.post_log.dimensions["post_type"] for e in events} == {"story"}
+
+    ran = dict(await run_queued(runtime, "upload_asset", 10))
+    assert len(ran) == 3 and all(isinstance(o, Complete) for o in ran.values())
+    stored = await pool.fetchrow(
+        "SELECT * FROM asset_log WHERE entity_id = $1 AND asset_type = 'story_media'",
+        video["post_id"],
+    )
+    expected = mp4(f"instagram/story/{video['post_id']}.mp4")
+    digest = hashlib.sha256(expected).hexdigest()
+    key = f"media/instagram/{creator.profile_id}/story_media/{digest}.mp4"
+    assert (stored["content_type"], stored["sha256"]) == ("video/mp4", digest)
+    assert await runtime.store.get(key) == expected
+
+
+async def test_an_account_without_stories_completes_with_none(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    _, outcome = await run_task(
+        runtime,
+        "fetch_instagram_stories",
+        {"handle": creator_with(universe, universe.story_count, 0).handle},
+    )
+    assert outcome == Complete(source="rapidapi-instagram", result={"stories": 0, "uploads": 0})
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+
+
+async def test_stories_unavailable_upstream_retries(
+    runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
+) -> None:
+    sandbox[1].set_fault("rapidapi", "503")
+    _, outcome = await run_task(
+        runtime,
+        "fetch_instagram_stories",
+        {"handle": creator_with(universe, universe.story_count, 1).handle},
+    )
+    assert isinstance(outcome, Retry) and outcome.source == "rapidapi-instagram"
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+
+
+@pytest.mark.parametrize(
+    ("business", "faults", "answered_by"),
+    [
+        (True, {}, "graphapi"),
+        (True, {"graph": "503"}, "rapidapi-instagram"),
+        (False, {}, "rapidapi-instagram"),
+    ],
+)
+async def test_reels_are_the_videos_of_the_account(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    business: bool,
+    faults: dict[str, str],
+    answered_by: str,
+) -> None:
+    for upstream, mode in faults.items():
+        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
+    handle = business_handle(universe, 8) if business else personal_handle(universe)
+    creator = universe.by_handle(handle)
+    assert creator is not None
+    _, outcome = await run_task(runtime, "refresh_instagram_reels", {"handle": handle, "limit": 9})
+    assert outcome == Complete(source=answered_by, result={"posts": 9})
+    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
+    reels = [universe.reel(creator, i) for i in range(9)]
+    assert [(r["shortcode"], r["likes"]) for r in rows] == [
+        (p.shortcode, p.likes) for p in reels if p
+    ]
+    assert {r["source"] for r in rows} == {answered_by}
+    assert {r["post_type"] for r in rows} == {"reels" if answered_by == "graphapi" else "clips"}
+    await beat_events.wait_for("post_log", 9)
+
+
+async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_account(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    creator = creator_with(universe, universe.tagged_count, 21)
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_tagged_posts", {"handle": creator.handle, "limit": 20}
+    )
+    assert outcome == Complete(source="rapidapi-instagram", result={"posts": 20})
+    tagging = [universe.tagged(creator, i) for i in range(20)]
+    assert set(await pool.fetchval("SELECT array_agg(shortcode) FROM instagram_post")) == {
+        p.shortcode for p in tagging if p
+    }
+    authors = {p.creator.profile_id for p in tagging if p}
+    assert len(authors) == 3
+    edges = await beat_events.wait_for("profile_relationship_log", 3)
+    assert {
+        (e.profile_relationship_log.source_profile_id, e.profile_relationship_log.relationship_type)
+        for e in edges
+    } == {(creator.profile_id, "TAGGED_BY")}
+    assert {e.profile_relationship_log.target_profile_id for e in edges} == authors
+    await beat_events.wait_for("post_log", 20)
+
+
+@pytest.mark.parametrize(
+    ("flow", "params", "faults"),
+    [
+        ("fetch_instagram_stories", {}, {"rapidapi": "shape"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "garbage"}),
+        ("refresh_instagram_reels", {}, {"graph": "shape", "rapidapi": "garbage"}),
+        ("fetch_instagram_tagged_posts", {}, {"rapidapi": "shape"}),
+        # The Graph API cannot list a hashtag's posts: only the RapidAPI-style source is asked.
+        ("fetch_instagram_hashtag_posts", {"hashtag": "foodie"}, {"rapidapi": "shape"}),
+        ("fetch_instagram_following", {}, {"rapidapi": "shape"}),
+        ("fetch_instagram_post_likers", {"shortcode": "C0001000002"}, {"rapidapi": "garbage"}),
+    ],
+)
+async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_nothing(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    pool: asyncpg.Pool,
+    flow: str,
+    params: dict[str, str],
+    faults: dict[str, str],
+) -> None:
+    for upstream, mode in faults.items():
+        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
+    task = await run_until_settled(
+        runtime, flow, params or {"handle": business_handle(universe, 10)}
+    )
+    assert task["status"] == "FAILED"
+    asked = {"graph": "graphapi", "rapidapi": "rapidapi-instagram"}
+    assert sorted(s for s in asked.values() if f"{s}: " in task["error"]) == sorted(
+        asked[upstream] for upstream in faults
+    )
+    for upstream in faults:
+        assert f"{asked[upstream]}: malformed" in task["error"]
+    assert sandbox[1].calls["graph"] == ("graph" in faults) * (MAX_RETRIES + 1)
+    for table in ("instagram_account", "instagram_post", "post_log"):
+        assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0
+
+
+@pytest.mark.parametrize(("hashtag", "found"), [("#Foodie", 20), ("nosuchtag", 0)])
+async def test_hashtag_posts_land_newest_first(
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    hashtag: str,
+    found: int,
+) -> None:
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_hashtag_posts", {"hashtag": hashtag, "limit": 20}
+    )
+    assert outcome == Complete(source="rapidapi-instagram", result={"posts": found})
+    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
+    expected = universe.hashtag_posts(hashtag)[:found]
+    assert [(r["shortcode"], r["profile_id"]) for r in rows] == [
+        (p.shortcode, p.creator.profile_id) for p in expected
+    ]
+    assert all("foodie" in r["hashtags"] for r in rows)
+    await beat_events.wait_for("post_log", found)
+
+
+async def test_post_likers_are_like_activities_of_the_post(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
+    post = universe.post(universe.creator(4), 2)  # type: ignore[arg-type]
+    assert post is not None and post.likes > 60
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_post_likers", {"shortcode": post.shortcode, "limit": 60}
+    )
+    assert outcome == Complete(
+        source="rapidapi-instagram", result={"post_id": post.post_id, "likers": 60}
+    )
+    # The post was unknown, so it was refreshed first.
+    assert await pool.fetchval("SELECT post_id FROM instagram_post") == post.post_id
+    likes = [e.post_activity_log for e in await beat_events.wait_for("post_activity_log", 60)]
+    assert {(a.post_id, a.profile_id, a.activity_type) for a in likes} == {
+        (post.post_id, post.creator.profile_id, "like")
+    }
+    assert [a.actor_handle for a in likes] == [universe.liker(post, i).handle for i in range(60)]

@@ -339,7 +339,7 @@ async def test_rapidapi_posts_followers_and_comments() -> None:
     async with client(answer) as c:
         source = rapidapi.RapidApiInstagram(c, "http://rapid", "host", store)  # type: ignore[arg-type]
         posts = (await source.instagram_posts("priya", None)).items
-        followers = (await source.instagram_followers("priya", None)).items
+        followers = (await source.instagram_connections("priya", "FOLLOWER", None)).items
         comments = (await source.instagram_comments("Cabc", None)).items
     new_year = datetime(2026, 1, 1, tzinfo=UTC)
     assert (posts[0].post_id, posts[0].shortcode, posts[0].profile_id) == ("9", "Cabc", "17")
@@ -448,3 +448,20 @@ async def test_youtube_videos_and_comments() -> None:
         "Ann",
     )
     assert comments.next_cursor == "N"
+
+
+def test_rapidapi_stories_take_the_video_as_media_and_the_image_as_thumbnail() -> None:
+    image = {"image_versions2": {"candidates": [{"url": "https://cdn/s.jpg", "width": 640}]}}
+    item = {"id": "5_17", "pk": "5", "code": "Sabc", "taken_at": 1767225600, **image}
+    still = rapidapi.to_story(item, "17")
+    video = rapidapi.to_story({**item, "video_versions": [{"url": "https://cdn/s.mp4"}]}, "17")
+    assert (still.post_id, still.shortcode, still.profile_id, still.post_type) == (
+        "5",
+        "Sabc",
+        "17",
+        "story",
+    )
+    assert (still.display_url, still.thumbnail_url) == ("https://cdn/s.jpg", "https://cdn/s.jpg")
+    assert (video.display_url, video.thumbnail_url) == ("https://cdn/s.mp4", "https://cdn/s.jpg")
+    with pytest.raises(Malformed):
+        rapidapi.to_story({k: v for k, v in item.items() if k != "image_versions2"}, "17")

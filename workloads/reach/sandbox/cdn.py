@@ -1,6 +1,6 @@
-"""A sandbox media CDN under `/cdn/{platform}/{kind}/{id}.png`: a small valid PNG whose colour
-is derived from the path, so the same URL always serves the same bytes (and asset keys, being
-content hashes, are stable)."""
+"""A sandbox media CDN under `/cdn/{platform}/{kind}/{id}.png` (or `.mp4`): a small valid PNG
+whose colour is derived from the path, or an MP4 file header, so the same URL always serves the
+same bytes (and asset keys, being content hashes, are stable)."""
 
 from __future__ import annotations
 
@@ -35,17 +35,32 @@ def png(seed: str) -> bytes:
     )
 
 
+def mp4(seed: str) -> bytes:
+    """An MP4 file's type box, then a media data box of bytes picked by `seed`."""
+    ftyp = b"isom" + struct.pack(">I", 512) + b"isomiso2mp41"
+    data = hashlib.sha256(seed.encode()).digest()
+    return _box(b"ftyp", ftyp) + _box(b"mdat", data)
+
+
+def _box(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data) + 8) + kind + data
+
+
 def routes(state: SandboxState) -> list[Route]:
     cdn = UpstreamRoutes(state, "cdn", "/cdn")
 
     @cdn.serve("/{path:path}")
     async def media(request: Request) -> Response:
         path = request.path_params["path"]
-        if not path.endswith(".png"):
+        if path.endswith(".mp4"):
+            body, media_type = mp4(path), "video/mp4"
+        elif path.endswith(".png"):
+            body, media_type = png(path), "image/png"
+        else:
             return Response("not found", 404, media_type="text/plain")
         return Response(
-            png(path),
-            media_type="image/png",
+            body,
+            media_type=media_type,
             headers={"cache-control": "public, max-age=31536000, immutable"},
         )
 

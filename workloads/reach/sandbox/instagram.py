@@ -4,8 +4,12 @@
   Graph API's business discovery, honouring the requested fields and media paging
   (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
   business account or unknown);
-- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/post_info`, `/v1/followers`,
-  `/v1/comments`: a RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
+- `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/tagged`, `/v1/post_info`,
+  `/v1/followers`, `/v1/following`, `/v1/likes`, `/v1/comments`, `/v1/hashtag?hashtag=`: a
+  RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
+  `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
+  naming the account, items with `image_versions2.candidates` and, for videos,
+  `video_versions`), unpaged;
 - `/instagram-web/api/v1/users/web_profile_info/?username=`: the web profile JSON.
 Media URLs point at the sandbox CDN on the same server.
 """
@@ -23,7 +27,7 @@ from starlette.routing import Route
 
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Creator, Post, Remark
+from reach.sandbox.universe import Creator, Person, Post, Remark, Story
 
 GRAPH_PAGE = 25
 RAPID_POSTS_PAGE = 12
@@ -33,6 +37,7 @@ WEB_POSTS = 12
 _DISCOVERY = re.compile(r"^business_discovery\.username\(([^)]*)\)\{(.*)\}$", re.DOTALL)
 _MODIFIER = re.compile(r"\.(after|before|limit)\(([^)]*)\)")
 X = TypeVar("X")
+Y = TypeVar("Y")
 
 
 def cursor(offset: int) -> str:
@@ -173,6 +178,31 @@ def rapid_post(request: Request, p: Post) -> dict[str, Any]:
     }
 
 
+def rapid_story(request: Request, s: Story) -> dict[str, Any]:
+    media = cdn(request, "instagram", "story", s.story_id)
+    item: dict[str, Any] = {
+        "id": f"{s.story_id}_{s.creator.profile_id}",
+        "pk": s.story_id,
+        "code": s.code,
+        "media_type": 2 if s.is_video else 1,
+        "taken_at": int(s.taken_at.timestamp()),
+        "expiring_at": int(s.expiring_at.timestamp()),
+        "original_width": 1080,
+        "original_height": 1920,
+        "image_versions2": {"candidates": [{"url": media, "width": 640, "height": 1136}]},
+    }
+    if s.is_video:
+        item["video_duration"] = 15.0
+        item["video_versions"] = [
+            {"url": media.removesuffix(".png") + ".mp4", "width": 720, "height": 1280}
+        ]
+    return item
+
+
+def rapid_account(request: Request, p: Person) -> dict[str, Any]:
+    return {"id": p.profile_id, "username": p.handle, "full_name": p.full_name, "is_private": False}
+
+
 def rapid_comment(r: Remark) -> dict[str, Any]:
     return {
         "id": r.comment_id,
@@ -235,6 +265,9 @@ def routes(state: SandboxState) -> list[Route]:
     def media(request: Request) -> Post | None:
         return u.by_shortcode(request.query_params.get("code_or_id_or_url", ""))
 
+    def hashtag(request: Request) -> list[Post]:
+        return u.hashtag_posts(request.query_params.get("hashtag", ""))
+
     def of(
         path: str, find: Callable[[Request], X | None]
     ) -> Callable[[Callable[[Request, X], Response]], object]:
@@ -257,26 +290,36 @@ def routes(state: SandboxState) -> list[Route]:
     def rapid_info(request: Request, creator: Creator) -> Response:
         return JSONResponse({"data": rapid_user(request, creator)})
 
-    @of("/v1.2/posts", account)
-    def rapid_posts(request: Request, creator: Creator) -> Response:
-        def post(i: int) -> dict[str, Any] | None:
-            found = u.post(creator, i)
-            return None if found is None else rapid_post(request, found)
+    def listing(
+        path: str,
+        find: Callable[[Request], X | None],
+        count: Callable[[X], int],
+        item: Callable[[X, int], Y | None],
+        shape: Callable[[Request, Y], dict[str, Any]],
+    ) -> None:
+        """Declares a RapidAPI listing about the account or post the request names: its
+        `count(owner)` items `item(owner, i)`, each in its `shape`, paged."""
+        size = RAPID_POSTS_PAGE if shape is rapid_post else RAPID_FOLLOWERS_PAGE
 
-        return _page(request, u.post_count(creator), RAPID_POSTS_PAGE, post)
+        @of(path, find)
+        def answer(request: Request, owner: X) -> Response:
+            def one(i: int) -> dict[str, Any] | None:
+                found = item(owner, i)
+                return None if found is None else shape(request, found)
+
+            return _page(request, count(owner), size, one)
+
+    listing("/v1.2/posts", account, u.post_count, u.post, rapid_post)
+    listing("/v1/reels", account, u.reel_count, u.reel, rapid_post)
+    listing("/v1/tagged", account, u.tagged_count, u.tagged, rapid_post)
+    listing("/v1/hashtag", hashtag, len, list.__getitem__, rapid_post)
+    listing("/v1/followers", account, u.follower_count, u.follower, rapid_account)
+    listing("/v1/following", account, u.following_count, u.followed, rapid_account)
+    listing("/v1/likes", media, u.liker_count, u.liker, rapid_account)
 
     @of("/v1/post_info", media)
     def rapid_post_info(request: Request, post: Post) -> Response:
         return JSONResponse({"data": rapid_post(request, post)})
-
-    @of("/v1/followers", account)
-    def rapid_followers(request: Request, creator: Creator) -> Response:
-        def follower(i: int) -> dict[str, Any]:
-            f = u.follower(creator, i)
-            return {"id": f.profile_id, "username": f.handle, "full_name": f.full_name,
-                    "is_private": False}  # fmt: skip
-
-        return _page(request, u.follower_count(creator), RAPID_FOLLOWERS_PAGE, follower)
 
     @of("/v1/comments", media)
     def rapid_comments(request: Request, post: Post) -> Response:
@@ -284,6 +327,22 @@ def routes(state: SandboxState) -> list[Route]:
             return rapid_comment(u.comment(post.shortcode, i))
 
         return _page(request, u.comment_count(post), RAPID_COMMENTS_PAGE, comment)
+
+    @of("/v1/stories", account)
+    def rapid_stories(request: Request, creator: Creator) -> Response:
+        stories = [
+            rapid_story(request, s)
+            for i in range(u.story_count(creator))
+            if (s := u.story(creator, i))
+        ]
+        reel = {
+            "id": creator.profile_id,
+            "reel_type": "user_reel",
+            "user": {"id": creator.profile_id, "username": creator.handle, "is_private": False},
+        }
+        return JSONResponse(
+            {"data": {"additional_data": reel, "count": len(stories), "items": stories}}
+        )
 
     @web.serve("/api/v1/users/web_profile_info/")
     async def web_profile(request: Request) -> Response:

@@ -23,6 +23,7 @@ EPOCH = datetime(2026, 6, 1, tzinfo=UTC)
 MAX_POSTS = 500
 MAX_FOLLOWERS = 5000
 MAX_COMMENTS = 500
+MAX_LIKERS = 1000
 
 FIRST_FEMALE = [
     "priya",
@@ -157,6 +158,20 @@ class Post:
 
 
 @dataclass(frozen=True)
+class Story:
+    creator: Creator
+    index: int
+    story_id: str
+    code: str
+    is_video: bool
+    taken_at: datetime
+
+    @property
+    def expiring_at(self) -> datetime:
+        return self.taken_at + timedelta(hours=24)
+
+
+@dataclass(frozen=True)
 class Person:
     profile_id: str
     handle: str
@@ -287,17 +302,87 @@ class Universe:
             taken_at=EPOCH - timedelta(days=2 * index, hours=rng.randint(0, 40)),
         )
 
+    def reel_count(self, creator: Creator) -> int:
+        """Reels are the videos, every third post from the newest."""
+        return -(-self.post_count(creator) // 3)
+
+    def reel(self, creator: Creator, index: int) -> Post | None:
+        return self.post(creator, 3 * index) if 0 <= index < self.reel_count(creator) else None
+
+    def tagged_count(self, creator: Creator) -> int:
+        """Posts of others tagging the account: none for every fourth account."""
+        return (creator.index % 4) * 7
+
+    def tagged(self, creator: Creator, index: int) -> Post | None:
+        """The tagging posts, by the three accounts after this one in turn."""
+        if not 0 <= index < self.tagged_count(creator) or self.size < 4:
+            return None
+        author = self.creator((creator.index + 1 + index % 3) % self.size)
+        return self.post(author, index // 3) if author else None
+
+    def hashtag_posts(self, hashtag: str) -> list[Post]:
+        """Posts carrying `#hashtag` among the ten latest of each creator of the category the
+        tag belongs to, newest first."""
+        tag = hashtag.lstrip("#").lower()
+        category = next((c for c, tags in TAGS.items() if tag in tags), None)
+        if category is None:
+            return []
+        found = [
+            post
+            for i in range(CATEGORIES.index(category), self.size, len(CATEGORIES))
+            if (creator := self.creator(i))
+            for index in range(10)
+            if (post := self.post(creator, index)) and f"#{tag}" in post.caption.split()
+        ]
+        return sorted(found, key=lambda p: p.taken_at, reverse=True)
+
     def by_shortcode(self, shortcode: str) -> Post | None:
         found = item_of(shortcode, "C")
         creator = self.creator(found[0]) if found else None
         return self.post(creator, found[1]) if found and creator else None
 
+    def story_count(self, creator: Creator) -> int:
+        """Live stories: none for every fifth account, up to four for the others."""
+        return creator.index % 5
+
+    def story(self, creator: Creator, index: int) -> Story | None:
+        if not 0 <= index < self.story_count(creator):
+            return None
+        rng = self._rng("story", creator.index, index)
+        return Story(
+            creator=creator,
+            index=index,
+            story_id=str(40_000_000_000_000 + creator.index * 100 + index),
+            code=item_id("S", creator.index, index),
+            is_video=index % 2 == 1,
+            taken_at=EPOCH - timedelta(hours=5 * index, minutes=rng.randint(0, 59)),
+        )
+
     def follower_count(self, creator: Creator) -> int:
         return min(creator.followers, MAX_FOLLOWERS)
 
     def follower(self, creator: Creator, index: int) -> Person:
-        rng = self._rng("follower", creator.index, index)
         pid = str(60_000_000_000 + creator.index * 100_000 + index)
+        return self._person(pid, index, "follower", creator.index, index)
+
+    def following_count(self, creator: Creator) -> int:
+        return min(creator.following, MAX_FOLLOWERS)
+
+    def followed(self, creator: Creator, index: int) -> Person:
+        """The `index`th account the creator follows."""
+        pid = str(70_000_000_000 + creator.index * 100_000 + index)
+        return self._person(pid, index, "followed", creator.index, index)
+
+    def liker_count(self, post: Post) -> int:
+        return min(post.likes, MAX_LIKERS)
+
+    def liker(self, post: Post, index: int) -> Person:
+        pid = str(80_000_000_000 + int(post.post_id) % 10**7 * 1000 + index)
+        return self._person(pid, index, "liker", post.post_id, index)
+
+    def _person(self, pid: str, index: int, *key: object) -> Person:
+        """An account with id `pid`, drawn from `key`; every fifth looks like a bot."""
+        rng = self._rng(*key)
         kind = index % 5
         if kind == 0:  # a bot-like account: digits and no name
             return Person(pid, f"user{rng.randint(10**7, 10**9)}", "")

@@ -41,6 +41,12 @@ class FlowName(StrEnum):
     REFRESH_INSTAGRAM_POST = "refresh_instagram_post"
     FETCH_INSTAGRAM_FOLLOWERS = "fetch_instagram_followers"
     FETCH_INSTAGRAM_POST_COMMENTS = "fetch_instagram_post_comments"
+    FETCH_INSTAGRAM_STORIES = "fetch_instagram_stories"
+    REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
+    FETCH_INSTAGRAM_TAGGED_POSTS = "fetch_instagram_tagged_posts"
+    FETCH_INSTAGRAM_HASHTAG_POSTS = "fetch_instagram_hashtag_posts"
+    FETCH_INSTAGRAM_POST_LIKERS = "fetch_instagram_post_likers"
+    FETCH_INSTAGRAM_FOLLOWING = "fetch_instagram_following"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -89,12 +95,30 @@ class InstagramHandleParams(FlowParams):
         return self.handle.lower()
 
 
-class InstagramPostsParams(InstagramHandleParams):
+class ListingParams(FlowParams):
+    """What lists posts (an account's, a hashtag's) and how many of its latest to fetch."""
+
     limit: int = Field(default=50, ge=1, le=1000, description="Most recent posts to fetch.")
 
 
+class InstagramPostsParams(ListingParams, InstagramHandleParams):
+    pass
+
+
+class InstagramHashtagParams(ListingParams):
+    hashtag: str = Field(pattern=r"^\w{1,100}$", description="The hashtag, without #.")
+
+    @field_validator("hashtag", mode="before")
+    @classmethod
+    def _strip_hash(cls, value: object) -> object:
+        return value.lstrip("#").strip().lower() if isinstance(value, str) else value
+
+    def rate_key(self) -> str:
+        return self.hashtag
+
+
 class InstagramFollowersParams(InstagramHandleParams):
-    limit: int = Field(default=1000, ge=1, le=100_000, description="Followers to fetch.")
+    limit: int = Field(default=1000, ge=1, le=100_000, description="Accounts to fetch.")
 
 
 class InstagramShortcodeParams(FlowParams):
@@ -106,6 +130,10 @@ class InstagramShortcodeParams(FlowParams):
 
 class InstagramCommentsParams(InstagramShortcodeParams):
     limit: int = Field(default=100, ge=1, le=5000, description="Comments to fetch and score.")
+
+
+class InstagramLikersParams(InstagramShortcodeParams):
+    limit: int = Field(default=1000, ge=1, le=10_000, description="Likers to fetch.")
 
 
 class YouTubeChannelParams(FlowParams):
@@ -185,8 +213,15 @@ class AssetParams(FlowParams):
     network: SocialNetwork
     entity_type: Literal["profile", "post"]
     entity_id: str = Field(min_length=1, max_length=100)
-    asset_type: Literal["profile_pic", "thumbnail", "display"]
+    asset_type: Literal["profile_pic", "thumbnail", "display", "story_media"]
     url: str = Field(pattern=r"^https?://", max_length=4000)
+    profile_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="The owner's profile id, the folder the copy is stored under; the entity's"
+        " own id when not given.",
+    )
 
     def rate_key(self) -> str:
         return f"{self.network}:{self.entity_type}:{self.entity_id}:{self.asset_type}"
@@ -279,6 +314,9 @@ class FlowSignature:
 RECENT_POST_DAYS = 30
 _STALE = "now() - make_interval(secs => $1)"
 _RECENT = f"publish_time >= now() - interval '{RECENT_POST_DAYS} days'"
+# Stories share instagram_post (post_type 'story'); they expire, and no post refresh sees them.
+STORY = "story"
+_RECENT_FEED = f"{_RECENT} AND post_type IS DISTINCT FROM '{STORY}'"
 # A handle a rename freed ("...#moved-<id>") is no handle to scrape by: its profile waits for
 # its own refresh under the new one.
 _NOT_MOVED = "position('#moved-' IN handle) = 0"
@@ -320,14 +358,38 @@ def _completed(flow: FlowName, dedup: str) -> str:
     )
 
 
+def _per_instagram_account(flow: FlowName, hours: int) -> Freshness:
+    """Fresh for `hours` after a task of `flow` completed for the stored account."""
+    return _due(
+        hours,
+        {"handle": "handle"},
+        "instagram_account",
+        _completed(flow, "lower(handle)"),
+        "followers",
+        _NOT_MOVED,
+    )
+
+
 _PROFILES = (
     "(SELECT 'instagram' AS network, profile_id, followers AS size FROM instagram_account"
     " UNION ALL SELECT 'youtube', channel_id, subscribers FROM youtube_account) AS profile"
 )
-_YOUTUBE_KEYWORDS = (
-    "(SELECT lower(keyword) AS keyword, count(*) AS collections"
-    " FROM keyword_collection, unnest(keywords) AS keyword WHERE platform = 'youtube'"
-    " GROUP BY lower(keyword)) AS searched"
+
+
+def _collected(platform: str, term: str, as_term: str, where: str = "true") -> str:
+    """The keywords of `platform`'s keyword collections (each `term` of a `keyword`, named
+    `as_term`, that `where` keeps) and how many collections hold each."""
+    return (
+        f"(SELECT {term} AS {as_term}, count(*) AS collections"
+        " FROM keyword_collection, unnest(keywords) AS keyword"
+        f" WHERE platform = '{platform}' AND {where} GROUP BY 1) AS searched"
+    )
+
+
+_YOUTUBE_KEYWORDS = _collected("youtube", "lower(keyword)", "keyword")
+# A keyword that is no hashtag ("street food") is not searched as one.
+_INSTAGRAM_HASHTAGS = _collected(
+    "instagram", "lower(ltrim(keyword, '#'))", "hashtag", "ltrim(keyword, '#') ~ '^\\w{1,100}$'"
 )
 
 # The regions of stored channels, by how many channels each has.
@@ -354,14 +416,7 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         FlowName.REFRESH_INSTAGRAM_POSTS: FlowSignature(
             "instagram",
             InstagramPostsParams,
-            _due(
-                24,
-                {"handle": "handle"},
-                "instagram_account",
-                _completed(FlowName.REFRESH_INSTAGRAM_POSTS, "lower(handle)"),
-                "followers",
-                _NOT_MOVED,
-            ),
+            _per_instagram_account(FlowName.REFRESH_INSTAGRAM_POSTS, 24),
         ),
         FlowName.REFRESH_INSTAGRAM_POST: FlowSignature(
             "instagram",
@@ -372,20 +427,13 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 "instagram_post",
                 _updated("updated_at"),
                 "likes",
-                _RECENT,
+                _RECENT_FEED,
             ),
         ),
         FlowName.FETCH_INSTAGRAM_FOLLOWERS: FlowSignature(
             "instagram",
             InstagramFollowersParams,
-            _due(
-                168,
-                {"handle": "handle"},
-                "instagram_account",
-                _completed(FlowName.FETCH_INSTAGRAM_FOLLOWERS, "lower(handle)"),
-                "followers",
-                _NOT_MOVED,
-            ),
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_FOLLOWERS, 168),
         ),
         FlowName.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature(
             "instagram",
@@ -396,8 +444,52 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 "instagram_post",
                 _completed(FlowName.FETCH_INSTAGRAM_POST_COMMENTS, "shortcode"),
                 "comments",
-                _RECENT,
+                _RECENT_FEED,
             ),
+        ),
+        # Stories live 24 hours: fetched every 8, each is seen about three times.
+        FlowName.FETCH_INSTAGRAM_STORIES: FlowSignature(
+            "instagram",
+            InstagramHandleParams,
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_STORIES, 8),
+        ),
+        FlowName.REFRESH_INSTAGRAM_REELS: FlowSignature(
+            "instagram",
+            InstagramPostsParams,
+            _per_instagram_account(FlowName.REFRESH_INSTAGRAM_REELS, 24),
+        ),
+        FlowName.FETCH_INSTAGRAM_TAGGED_POSTS: FlowSignature(
+            "instagram",
+            InstagramPostsParams,
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_TAGGED_POSTS, 72),
+        ),
+        FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS: FlowSignature(
+            "instagram",
+            InstagramHashtagParams,
+            _due(
+                24,
+                {"hashtag": "hashtag"},
+                _INSTAGRAM_HASHTAGS,
+                _completed(FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS, "hashtag"),
+                "collections",
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_POST_LIKERS: FlowSignature(
+            "instagram",
+            InstagramLikersParams,
+            _due(
+                72,
+                {"shortcode": "shortcode"},
+                "instagram_post",
+                _completed(FlowName.FETCH_INSTAGRAM_POST_LIKERS, "shortcode"),
+                "likes",
+                _RECENT_FEED,
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_FOLLOWING: FlowSignature(
+            "instagram",
+            InstagramFollowersParams,
+            _per_instagram_account(FlowName.FETCH_INSTAGRAM_FOLLOWING, 168),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",

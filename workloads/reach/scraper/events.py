@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from reach.common.events import events_pb2 as pb
@@ -25,6 +25,7 @@ Message = (
     | pb.AssetLog
     | pb.ScrapeRequestLog
     | pb.OrderLog
+    | pb.PostActivityLog
 )
 # Each payload: its field in `Event`, and the entity it is about (with the task, its event id).
 _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
@@ -40,6 +41,10 @@ _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
         lambda m: f"{m.platform}:{m.entity_type}:{m.entity_id}:{m.asset_type}",
     ),
     pb.OrderLog: ("order_log", lambda m: f"{m.platform}:{m.order_id}"),
+    pb.PostActivityLog: (
+        "post_activity_log",
+        lambda m: f"{m.platform}:{m.post_id}:{m.activity_type}:{m.actor_profile_id}",
+    ),
     # A task's every attempt is its own event.
     pb.ScrapeRequestLog: ("scrape_request_log", lambda m: f"{m.status}:{m.retry_count}"),
 }
@@ -66,6 +71,11 @@ def event(task_id: int, message: Message) -> pb.Event:
     )
     getattr(wrapped, payload).CopyFrom(message)
     return wrapped
+
+
+def many(task_id: int, messages: Iterable[Message]) -> list[pb.Event]:
+    """The events carrying each of `messages` (see `event`)."""
+    return [event(task_id, message) for message in messages]
 
 
 def scrape_request_log(finished: Finished) -> pb.Event:

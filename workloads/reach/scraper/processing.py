@@ -169,10 +169,12 @@ class StoredAsset:
 
 
 def asset_key(asked: AssetParams, sha256: str, content_type: str) -> str:
-    """The seed's layout, `media/{platform}/{entity}/{asset_type}/{sha256}.{ext}`: content
-    addressed, so the same bytes always land on the same key."""
+    """The seed's layout, `media/{platform}/{profile_id}/{asset_type}/{sha256}.{ext}` (the
+    entity's own id where the task names no owner): content addressed, so the same bytes
+    always land on the same key."""
     ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "video/mp4": "mp4"}
-    safe_id = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in asked.entity_id)
+    owner = asked.profile_id or asked.entity_id
+    safe_id = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in owner)
     return (
         f"media/{asked.network}/{safe_id}/{asked.asset_type}/{sha256}"
         f".{ext.get(content_type, 'bin')}"

@@ -3,7 +3,7 @@ capability; the chain tries, in the flow's order, the sources that have it."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -44,13 +44,56 @@ class InstagramPosts(Source, Protocol):
 
 
 @runtime_checkable
+class InstagramReels(Source, Protocol):
+    async def instagram_reels(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        """The account's reels, newest first."""
+        ...
+
+
+@runtime_checkable
+class InstagramTaggedPosts(Source, Protocol):
+    async def instagram_tagged(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        """Other accounts' posts that tag the account, newest first."""
+        ...
+
+
+@runtime_checkable
+class InstagramHashtagPosts(Source, Protocol):
+    async def instagram_hashtag(self, hashtag: str, cursor: str | None) -> Page[InstagramPost]:
+        """Recent posts carrying the hashtag, newest first."""
+        ...
+
+
+@runtime_checkable
 class InstagramPostLookup(Source, Protocol):
     async def instagram_post(self, shortcode: str) -> InstagramPost: ...
 
 
+# How an account relates to the accounts a listing of its connections holds.
+Relationship = Literal["FOLLOWER", "FOLLOWING"]
+
+
 @runtime_checkable
-class InstagramFollowers(Source, Protocol):
-    async def instagram_followers(self, handle: str, cursor: str | None) -> Page[Follower]: ...
+class InstagramConnections(Source, Protocol):
+    async def instagram_connections(
+        self, handle: str, relationship: Relationship, cursor: str | None
+    ) -> Page[Follower]:
+        """The accounts that follow the account (FOLLOWER) or that it follows (FOLLOWING)."""
+        ...
+
+
+@runtime_checkable
+class InstagramStories(Source, Protocol):
+    async def instagram_stories(self, handle: str) -> list[InstagramPost]:
+        """The account's live stories (posts of type `story`), newest first."""
+        ...
+
+
+@runtime_checkable
+class InstagramPostLikers(Source, Protocol):
+    async def instagram_likers(self, shortcode: str, cursor: str | None) -> Page[Follower]:
+        """The accounts that liked the post."""
+        ...
 
 
 @runtime_checkable

@@ -1,4 +1,5 @@
-"""Instagram Graph API (`graphapi`): profiles and media of business and creator accounts through
+"""Instagram Graph API (`graphapi`): profiles, media and reels (media whose
+`media_product_type` is `REELS`) of business and creator accounts through
 `business_discovery`, asked of the credential's own Instagram user.
 
 A credential is `{"access_token": ..., "user_id": ...}`. Graph API errors come as
@@ -36,6 +37,8 @@ MEDIA_FIELDS = (
     "thumbnail_url,permalink,timestamp"
 )
 RECENT_MEDIA = 12
+# What to_post makes of a reel's media_product_type.
+REELS = "reels"
 _AUTH_CODES = {10, 102, 190, 200}
 _QUOTA_CODES = {4, 17, 32, 613, 80002}
 _NOT_FOUND_CODES = {100, 110}
@@ -174,6 +177,16 @@ class GraphApi(CredentialedSource):
         _, d = await self._discover(handle, fields)
         items = [to_post(m, d.id) for m in (d.media.data if d.media else [])]
         return Page[InstagramPost](items=items, next_cursor=next_cursor(d.media))
+
+    async def instagram_reels(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        # Business discovery lists reels among the other media: pages are read until one
+        # holds a reel, so an empty page means the end.
+        while True:
+            page = await self.instagram_posts(handle, cursor)
+            reels = [p for p in page.items if p.post_type == REELS]
+            cursor = page.next_cursor
+            if reels or cursor is None:
+                return Page[InstagramPost](items=reels, next_cursor=cursor)
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         params = {"fields": "id,username", "access_token": str(secrets.get("access_token"))}

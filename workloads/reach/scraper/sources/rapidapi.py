@@ -1,5 +1,6 @@
-"""A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, a post by
-shortcode, followers and comments of any public account, paged by `pagination_token`.
+"""A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, reels, posts
+tagging an account or carrying a hashtag, a post by shortcode, its likers and comments, the
+followers and followings and live stories of any public account, paged by `pagination_token`.
 
 A credential is `{"key": ...}`, sent as X-RapidAPI-Key with the provider's X-RapidAPI-Host.
 RapidAPI answers 429 past the plan's rate, 403 when the key is not subscribed, and the
@@ -14,12 +15,16 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
+from reach.scraper.contract import STORY
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.models import Comment, Follower, InstagramPost, InstagramProfile, Page
+from reach.scraper.sources.capabilities import Relationship
 from reach.scraper.sources.errors import NotFound
 from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
 
 NAME = "rapidapi-instagram"
+# The listing of each relationship of an account's connections.
+_CONNECTIONS: dict[Relationship, str] = {"FOLLOWER": "/v1/followers", "FOLLOWING": "/v1/following"}
 # Instagram's media_type codes.
 _MEDIA_TYPES = {1: "image", 2: "video", 8: "carousel"}
 
@@ -54,6 +59,22 @@ _COMMENT = Wire(
 )
 
 
+class _Url(BaseModel):
+    url: str
+
+
+class _Candidates(BaseModel):
+    candidates: list[_Url]
+
+
+class _StoryMedia(BaseModel):
+    """A story's media as Instagram lists them: image renditions (a video's cover), and for a
+    video its renditions, largest first."""
+
+    image_versions2: _Candidates
+    video_versions: list[_Url] = []
+
+
 class _Kind(BaseModel):
     """What a post's type is computed from."""
 
@@ -74,6 +95,24 @@ class _Listing(BaseModel):
     pagination_token: str | None = None
 
 
+class _Owner(BaseModel):
+    id: str
+
+
+class _Reel(BaseModel):
+    """The account whose stories (its reel, in Instagram's words) a listing holds."""
+
+    user: _Owner
+
+
+class _StoryItems(_Items):
+    additional_data: _Reel
+
+
+class _Stories(BaseModel):
+    data: _StoryItems
+
+
 def to_profile(user: Mapping[str, Any]) -> InstagramProfile:
     return _PROFILE.read(NAME, user)
 
@@ -83,6 +122,21 @@ def to_post(item: Mapping[str, Any]) -> InstagramPost:
     kind = p.product_type if p.product_type in ("clips", "igtv") else None
     post_type = kind or _MEDIA_TYPES.get(p.media_type or 0)
     return _POST.read(NAME, item, post_type=post_type)
+
+
+def to_story(item: Mapping[str, Any], profile_id: str) -> InstagramPost:
+    media = parse(NAME, _StoryMedia, item)
+    image = media.image_versions2.candidates[0].url if media.image_versions2.candidates else None
+    video = media.video_versions[0].url if media.video_versions else None
+    return _POST.read(
+        NAME,
+        item,
+        post_id=pick(item, "pk"),
+        profile_id=profile_id,
+        post_type=STORY,
+        thumbnail_url=image,
+        display_url=video or image,
+    )
 
 
 class RapidApiInstagram(CredentialedSource):
@@ -118,27 +172,57 @@ class RapidApiInstagram(CredentialedSource):
         posts = await self.instagram_posts(handle, None)
         return profile, posts.items
 
-    async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
-        page = await self._listing("/v1.2/posts", {"username_or_id_or_url": handle}, cursor)
+    async def _posts(
+        self, path: str, params: dict[str, str | int], cursor: str | None
+    ) -> Page[InstagramPost]:
+        page = await self._listing(path, params, cursor)
         items = [to_post(item) for item in page.data.items]
         return Page[InstagramPost](items=items, next_cursor=page.pagination_token)
+
+    async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1.2/posts", {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_reels(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1/reels", {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_tagged(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1/tagged", {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_hashtag(self, hashtag: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1/hashtag", {"hashtag": hashtag}, cursor)
 
     async def instagram_post(self, shortcode: str) -> InstagramPost:
         body = await self._get("/v1/post_info", {"code_or_id_or_url": shortcode})
         return to_post(parse(NAME, _One, body).data)
 
-    async def instagram_followers(self, handle: str, cursor: str | None) -> Page[Follower]:
-        page = await self._listing("/v1/followers", {"username_or_id_or_url": handle}, cursor)
+    async def _accounts(
+        self, path: str, params: dict[str, str | int], cursor: str | None
+    ) -> Page[Follower]:
+        page = await self._listing(path, params, cursor)
         items = [
             _FOLLOWER.read(NAME, item, full_name=pick(item, "full_name") or "")
             for item in page.data.items
         ]
         return Page[Follower](items=items, next_cursor=page.pagination_token)
 
+    async def instagram_connections(
+        self, handle: str, relationship: Relationship, cursor: str | None
+    ) -> Page[Follower]:
+        path = _CONNECTIONS[relationship]
+        return await self._accounts(path, {"username_or_id_or_url": handle}, cursor)
+
+    async def instagram_likers(self, shortcode: str, cursor: str | None) -> Page[Follower]:
+        return await self._accounts("/v1/likes", {"code_or_id_or_url": shortcode}, cursor)
+
     async def instagram_comments(self, shortcode: str, cursor: str | None) -> Page[Comment]:
         page = await self._listing("/v1/comments", {"code_or_id_or_url": shortcode}, cursor)
         items = [_COMMENT.read(NAME, item, post_id=shortcode) for item in page.data.items]
         return Page[Comment](items=items, next_cursor=page.pagination_token)
+
+    async def instagram_stories(self, handle: str) -> list[InstagramPost]:
+        body = await self._get("/v1/stories", {"username_or_id_or_url": handle})
+        reel = parse(NAME, _Stories, body).data
+        return [to_story(item, reel.additional_data.user.id) for item in reel.items]
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         # Any answer but a refusal of the key will do; an unknown account is such an answer.
