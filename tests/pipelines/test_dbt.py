@@ -35,8 +35,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:dbt.*"),
 ]
 
-EVENT_TABLES = ("profile_log", "post_log_event", "profile_relationship_log", "follower_score")
-
 
 @pytest.fixture
 def today() -> date:
@@ -78,7 +76,7 @@ def store_client(store_dsn: str, clickhouse_client: Client) -> Iterator[Client]:
 def events_database(store_client: Client) -> Iterator[str]:
     """A database with the raw event tables of `_e` (same columns and engines), empty."""
     with fresh_database(store_client, "events") as name:
-        for table in EVENT_TABLES:
+        for table in synthetic.EVENT_TABLES:
             store_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
         yield name
 
@@ -157,6 +155,19 @@ def test_build_passes_every_test(
         )
     }
     assert all(count > 0 for count in counts.values()), counts
+    # Every staging model's tests ran over rows, not over an empty view.
+    staging = [
+        unique_id.removeprefix("model.reach.")
+        for unique_id in statuses
+        if unique_id.startswith("model.reach.stg_")
+    ]
+    assert len(staging) >= 27
+    empty = [
+        name
+        for name in staging
+        if store_client.query(f"SELECT count() FROM {schema}.{name}").result_rows[0][0] == 0
+    ]
+    assert empty == []
     assert counts["mart_instagram_account"] == len(loaded.postgres["instagram_account"])
     assert counts["mart_collection_post"] == len(loaded.postgres["post_collection_item"])
 
