@@ -224,6 +224,33 @@ def _check_leaderboard(
     assert None in changes
 
 
+def keyed(
+    client: Client, table: str, keys: list[str], expected: dict[Any, dict[str, Any]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """`table`'s rows by `keys`, with the columns the rows of `expected` have."""
+    columns = [*keys, *next(iter(expected.values()))]
+    return {
+        tuple(row.pop(key) for key in keys): row
+        for row in rows(client, f"SELECT {', '.join(columns)} FROM {table}")
+    }
+
+
+def _check_account_monthly(
+    client: Client, schema: str, data: synthetic.SyntheticData, events: list[synthetic.Row]
+) -> None:
+    expected = reference.insta_account_monthly(data, events)
+    stored = keyed(
+        client, f"{schema}.mart_insta_account_monthly", ["profile_id", "month"], expected
+    )
+    assert stored == expected
+    # The data exercises growth both ways, a month without a previous one, and posts.
+    growths = [row["followers_growth"] for row in expected.values()]
+    assert None in growths
+    assert any(growth is not None and growth > 0 for growth in growths)
+    assert any(growth is not None and growth < 0 for growth in growths)
+    assert any(row["engagement_rate"] is not None for row in expected.values())
+
+
 @pytest.mark.parametrize("store", ["embedded", "server"], indirect=True)
 def test_marts_match_the_reference(
     loaded: synthetic.SyntheticData,
@@ -262,6 +289,14 @@ def test_marts_match_the_reference(
     events = list(loaded.clickhouse["profile_log"])
     _check_time_series(store_client, schema, events)
     _check_leaderboard(store_client, schema, loaded, events)
+    _check_account_monthly(store_client, schema, loaded, events)
+    expected_recent = reference.insta_recent_stats(loaded, today)
+    stored_recent = keyed(
+        store_client, f"{schema}.mart_insta_recent_stats", ["profile_id"], expected_recent
+    )
+    assert {key[0]: row for key, row in stored_recent.items()} == expected_recent
+    assert any(row["recent_posts"] == 0 for row in expected_recent.values())
+    assert any(row["reach_rate"] is not None for row in expected_recent.values())
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.
@@ -271,6 +306,7 @@ def test_marts_match_the_reference(
     events += later
     _check_time_series(store_client, schema, events)
     _check_leaderboard(store_client, schema, loaded, events)
+    _check_account_monthly(store_client, schema, loaded, events)
 
 
 def build_leaderboard(

@@ -1,8 +1,9 @@
 """The metric math of the dbt marts written again in plain Python, over `SyntheticData`: what
 the marts must hold, computed without ClickHouse. Mirrors dbt/macros/metrics.sql and the CTEs of
-mart_instagram_account, mart_time_series, mart_leaderboard and mart_leaderboard_ranking; floats
-are computed in the same order as the SQL so that results compare exactly. The dbt project's
-tests and the Leaderboard tests of the API (built, synced, served) compare against it."""
+mart_instagram_account, mart_time_series, mart_leaderboard, mart_leaderboard_ranking and the
+profile stats marts (mart_insta_*); floats are computed in the same order as the SQL so that
+results compare exactly. The dbt project's tests and the Leaderboard tests of the API (built,
+synced, served) compare against it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 from reach.pipelines.synthetic import Row, SyntheticData
 
 RECENT_POSTS = 12
+# The dbt project's var `recent_stats_days`.
+RECENT_STATS_DAYS = 30
 # Two Leaderboard resources' specs asking for different rankings, neither of them one of the
 # serving table's rank columns.
 LEADERBOARDS: dict[str, dict[str, Any]] = {
@@ -188,6 +191,10 @@ def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, 
     return series
 
 
+def _previous_month(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
 def leaderboard(
     data: SyntheticData, events: Iterable[Row]
 ) -> dict[tuple[str, date, str], dict[str, Any]]:
@@ -225,7 +232,7 @@ def leaderboard(
         for row in rows:
             board[(platform, month, row["profile_id"])] = row
     for (platform, month, profile_id), row in board.items():
-        before = (month - timedelta(days=1)).replace(day=1)
+        before = _previous_month(month)
         previous = board.get((platform, before, profile_id))
         for metric in ("followers", "engagement_rate"):
             now_rank = row[f"{metric}_rank"]
@@ -257,7 +264,7 @@ def leaderboard_ranking(
     for key, row in by_key.items():
         if row["rank"] is None:
             continue
-        before = (key[0] - timedelta(days=1)).replace(day=1)
+        before = _previous_month(key[0])
         previous = by_key.get((before, *key[1:]))
         then = previous["rank"] if previous else None
         ranking[key] = {
@@ -266,3 +273,70 @@ def leaderboard_ranking(
             "rank_change": None if then is None else then - row["rank"],
         }
     return ranking
+
+
+def insta_account_monthly(
+    data: SyntheticData, events: Iterable[Row]
+) -> dict[tuple[str, date], dict[str, Any]]:
+    """mart_insta_account_monthly by (profile_id, month): followers at the month's last daily
+    snapshot, the gain and growth since the previous calendar month's, and the month's posts."""
+    last_of_month: dict[tuple[str, date], tuple[date, int | None]] = {}
+    for (platform, profile_id, day), snapshot in time_series(events).items():
+        key = (profile_id, day.replace(day=1))
+        if platform == "instagram" and (key not in last_of_month or day > last_of_month[key][0]):
+            last_of_month[key] = (day, snapshot["followers"])
+    posts: dict[tuple[str, date], list[Row]] = defaultdict(list)
+    for post in data.postgres["instagram_post"]:
+        if post["publish_time"] is not None:
+            posts[(post["profile_id"], post["publish_time"].date().replace(day=1))].append(post)
+    months = {}
+    for (profile_id, month), (_, followers) in last_of_month.items():
+        previous = last_of_month.get((profile_id, _previous_month(month)), (None, None))[1]
+        published = posts[(profile_id, month)]
+        avg_likes = _mean(post["likes"] for post in published)
+        avg_comments = _mean(post["comments"] for post in published)
+        months[(profile_id, month)] = {
+            "followers": followers,
+            "previous_month_followers": previous,
+            "followers_gained": (
+                None if followers is None or previous is None else followers - previous
+            ),
+            "followers_growth": growth_rate(followers, previous),
+            "posts_published": len(published),
+            "avg_likes": avg_likes,
+            "avg_comments": avg_comments,
+            "engagement_rate": engagement_rate(
+                None if avg_likes is None or avg_comments is None else avg_likes + avg_comments,
+                followers,
+            ),
+        }
+    return months
+
+
+def insta_recent_stats(data: SyntheticData, today: date) -> dict[str, dict[str, Any]]:
+    """mart_insta_recent_stats by profile id: the posts of the RECENT_STATS_DAYS days up to
+    `today`."""
+    recent: dict[str, list[Row]] = defaultdict(list)
+    for post in data.postgres["instagram_post"]:
+        published = post["publish_time"]
+        if published is not None and published.date() > today - timedelta(days=RECENT_STATS_DAYS):
+            recent[post["profile_id"]].append(post)
+    stats = {}
+    for account in data.postgres["instagram_account"]:
+        posts = recent[account["profile_id"]]
+        followers = account["followers"]
+        averages = {
+            f"avg_{counter}": _mean(post[counter] for post in posts)
+            for counter in ("likes", "comments", "reach", "plays")
+        }
+        likes, comments = averages["avg_likes"], averages["avg_comments"]
+        stats[account["profile_id"]] = {
+            "recent_posts": len(posts),
+            "recent_reels": sum(1 for post in posts if post["post_type"] == "reel"),
+            **averages,
+            "engagement_rate": engagement_rate(
+                None if likes is None or comments is None else likes + comments, followers
+            ),
+            "reach_rate": engagement_rate(averages["avg_reach"], followers),
+        }
+    return stats
