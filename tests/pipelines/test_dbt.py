@@ -297,6 +297,12 @@ def test_marts_match_the_reference(
     assert {key[0]: row for key, row in stored_recent.items()} == expected_recent
     assert any(row["recent_posts"] == 0 for row in expected_recent.values())
     assert any(row["reach_rate"] is not None for row in expected_recent.values())
+    expected_summary = reference.insta_account_summary(loaded, events, today)
+    stored_summary = keyed(
+        store_client, f"{schema}.mart_insta_account_summary", ["profile_id"], expected_summary
+    )
+    assert {key[0]: row for key, row in stored_summary.items()} == expected_summary
+    assert any(row["latest_month_followers_growth"] for row in expected_summary.values())
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.

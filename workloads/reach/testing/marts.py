@@ -340,3 +340,32 @@ def insta_recent_stats(data: SyntheticData, today: date) -> dict[str, dict[str, 
             "reach_rate": engagement_rate(averages["avg_reach"], followers),
         }
     return stats
+
+
+def insta_account_summary(
+    data: SyntheticData, events: Iterable[Row], today: date
+) -> dict[str, dict[str, Any]]:
+    """mart_insta_account_summary by profile id: the account's standing, its recent stats and
+    the figures of its latest month."""
+    latest: dict[str, tuple[date, dict[str, Any]]] = {}
+    for (profile_id, month), row in insta_account_monthly(data, events).items():
+        if profile_id not in latest or month > latest[profile_id][0]:
+            latest[profile_id] = (month, row)
+    recent = insta_recent_stats(data, today)
+    summary = {}
+    for profile_id, account in instagram_accounts(data).items():
+        latest_month: date | None = None
+        figures: dict[str, Any] = {}
+        if profile_id in latest:
+            latest_month, figures = latest[profile_id]
+        summary[profile_id] = {
+            "followers": account["followers"],
+            "engagement_rate": account["engagement_rate"],
+            "followers_rank": account["followers_rank"],
+            "recent_posts": recent[profile_id]["recent_posts"],
+            "reach_rate": recent[profile_id]["reach_rate"],
+            "latest_month": latest_month,
+            "latest_month_followers_gained": figures.get("followers_gained"),
+            "latest_month_followers_growth": figures.get("followers_growth"),
+        }
+    return summary
