@@ -303,6 +303,13 @@ def test_marts_match_the_reference(
     )
     assert {key[0]: row for key, row in stored_summary.items()} == expected_summary
     assert any(row["latest_month_followers_growth"] for row in expected_summary.values())
+    expected_trending = reference.genre_trending_content(loaded, today)
+    stored_trending = keyed(
+        store_client, f"{schema}.mart_genre_trending_content", ["post_id"], expected_trending
+    )
+    assert {key[0]: row for key, row in stored_trending.items()} == expected_trending
+    top = [row["trend_rank"] for row in expected_trending.values()]
+    assert reference.TRENDING_TOP in top or len(top) > len(set(top))
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.

@@ -369,3 +369,44 @@ def insta_account_summary(
             "latest_month_followers_growth": figures.get("followers_growth"),
         }
     return summary
+
+
+# The dbt project's vars `trending_days` and `trending_top`.
+TRENDING_DAYS = 30
+TRENDING_TOP = 10
+
+
+def genre_trending_content(data: SyntheticData, today: date) -> dict[str, dict[str, Any]]:
+    """mart_genre_trending_content by post id: the recent posts of creators with a category,
+    ranked by engagement per 100 followers within the category, the top TRENDING_TOP ranks."""
+    creators = {
+        profile_id: account
+        for profile_id, account in instagram_accounts(data).items()
+        if account["category"] is not None
+    }
+    posts = []
+    for post in data.postgres["instagram_post"]:
+        published = post["publish_time"]
+        creator = creators.get(post["profile_id"])
+        if creator is None or published is None:
+            continue
+        if published.date() <= today - timedelta(days=TRENDING_DAYS):
+            continue
+        interactions = (
+            None
+            if post["likes"] is None or post["comments"] is None
+            else post["likes"] + post["comments"]
+        )
+        posts.append(
+            {
+                "post_id": post["post_id"],
+                "category": creator["category"],
+                "engagement_rate": engagement_rate(interactions, creator["followers"]),
+            }
+        )
+    trending = {}
+    for post, rank in zip(posts, ranks(posts, "engagement_rate", ["category"]), strict=True):
+        if rank is not None and rank <= TRENDING_TOP:
+            post_id = post.pop("post_id")
+            trending[post_id] = {**post, "trend_rank": rank}
+    return trending
