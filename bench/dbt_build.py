@@ -45,7 +45,8 @@ REPLICA_TABLES = {
         media_count Nullable(Int64), is_verified UInt8, is_business UInt8, is_private UInt8,
         profile_pic_url Nullable(String), audience_gender Nullable(String),
         audience_age Nullable(String), audience_location Nullable(String),
-        refreshed_at Nullable(DateTime64(6))""",
+        refreshed_at Nullable(DateTime64(6)), biography Nullable(String),
+        external_url Nullable(String)""",
     "instagram_post": """
         post_id String, shortcode String, profile_id String, post_type Nullable(String),
         caption Nullable(String), hashtags Array(String), likes Nullable(Int64),
@@ -56,7 +57,8 @@ REPLICA_TABLES = {
         channel_id String, handle Nullable(String), title Nullable(String),
         category Nullable(String), language Nullable(String), country Nullable(String),
         subscribers Nullable(Int64), total_views Nullable(Int64), video_count Nullable(Int64),
-        thumbnail_url Nullable(String), is_verified UInt8, refreshed_at Nullable(DateTime64(6))""",
+        thumbnail_url Nullable(String), is_verified UInt8, refreshed_at Nullable(DateTime64(6)),
+        description Nullable(String)""",
     "youtube_post": """
         video_id String, channel_id String, title Nullable(String), tags Array(String),
         category_id Nullable(String), duration_s Nullable(Int32), is_short UInt8,
@@ -139,7 +141,10 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             if(number % 50 = 0, NULL, toInt64(intHash64(number) % 2000000)),
             toInt64(number % 3000), toInt64(number % 900), number % 10 = 0, number % 3 = 0, 0,
             NULL, '{{"male": 0.55, "female": 0.45}}', '{{"18-24": 0.6, "25-34": 0.4}}',
-            '{{"IN": 0.9, "US": 0.1}}', now64(6)
+            '{{"IN": 0.9, "US": 0.1}}', now64(6), 'Creator',
+            -- One in five links a YouTube channel (mart_linked_socials).
+            if(number % 5 = 0,
+                concat('https://youtube.com/@channel_', toString(number % {youtube})), NULL)
         FROM numbers({instagram})""",
         f"""INSERT INTO public.instagram_post
         SELECT concat('igp', toString(number)), concat('sc', toString(number)),
@@ -159,7 +164,8 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             {COUNTRIES}[1 + number % 4],
             if(number % 50 = 0, NULL, toInt64(intHash64(number) % 5000000)),
             toInt64(intHash64(number + 1) % 1000000000), toInt64(number % 2000), NULL,
-            number % 10 = 0, now64(6)
+            number % 10 = 0, now64(6),
+            if(number % 7 = 0, concat('Also on instagram.com/creator_', toString(number)), NULL)
         FROM numbers({youtube})""",
         f"""INSERT INTO public.youtube_post
         SELECT concat('v', toString(number)),

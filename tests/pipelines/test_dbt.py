@@ -310,6 +310,16 @@ def test_marts_match_the_reference(
     assert {key[0]: row for key, row in stored_trending.items()} == expected_trending
     top = [row["trend_rank"] for row in expected_trending.values()]
     assert reference.TRENDING_TOP in top or len(top) > len(set(top))
+    expected_links = reference.linked_socials(loaded)
+    stored_links = keyed(
+        store_client,
+        f"{schema}.mart_linked_socials",
+        ["instagram_profile_id", "youtube_channel_id"],
+        expected_links,
+    )
+    assert stored_links == expected_links
+    sides = {tuple(row["linked_by"]) for row in expected_links.values()}
+    assert sides == {("instagram",), ("youtube",), ("instagram", "youtube")}
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.

@@ -122,6 +122,11 @@ def generate(
                 "audience_age": _maybe(rng, '{"18-24": 0.5, "25-34": 0.5, "35-44": 0.0}', 0.3),
                 "audience_location": _maybe(rng, '{"IN": 0.8, "US": 0.2}', 0.3),
                 "refreshed_at": datetime.combine(today, time(1), tzinfo=UTC),
+                # Some link a YouTube channel, by handle or id, in any case.
+                "external_url": (
+                    f"https://www.youtube.com/@Channel_{n % 7}" if n % 6 == 0 else None
+                ),
+                "biography": f"Videos: youtube.com/channel/UC{n % 9:04d}" if n % 8 == 0 else None,
             }
         )
         # Every tenth profile is a twin of the one before (same followers, same post counters
@@ -179,6 +184,7 @@ def generate(
                 "video_count": rng.randrange(0, 300),
                 "is_verified": rng.random() < 0.2,
                 "refreshed_at": datetime.combine(today, time(2), tzinfo=UTC),
+                "description": f"Follow instagram.com/creator_{n * 3}" if n % 4 == 0 else None,
             }
         )
         for k in range(rng.choice((0, 5, 14))):

@@ -7,6 +7,7 @@ synced, served) compare against it."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -410,3 +411,40 @@ def genre_trending_content(data: SyntheticData, today: date) -> dict[str, dict[s
             post_id = post.pop("post_id")
             trending[post_id] = {**post, "trend_rank": rank}
     return trending
+
+
+def linked_socials(data: SyntheticData) -> dict[tuple[str, str], dict[str, Any]]:
+    """mart_linked_socials by (instagram profile id, youtube channel id): who links whom, and
+    the combined audience."""
+    accounts = data.postgres["instagram_account"]
+    channels = data.postgres["youtube_account"]
+    channel_names: dict[str, list[Row]] = defaultdict(list)
+    for channel in channels:
+        for name in {(channel["handle"] or "").lower(), channel["channel_id"].lower()} - {""}:
+            channel_names[name].append(channel)
+    by_handle = defaultdict(list)
+    for account in accounts:
+        by_handle[account["handle"].lower()].append(account)
+    links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for account in accounts:
+        text = f"{account.get('external_url') or ''} {account.get('biography') or ''}".lower()
+        for name in re.findall(r"youtube\.com/(?:@|channel/)([a-z0-9_.-]+)", text):
+            for channel in channel_names[name]:
+                links[(account["profile_id"], channel["channel_id"])].add("instagram")
+    for channel in channels:
+        text = (channel.get("description") or "").lower()
+        for name in re.findall(r"instagram\.com/([a-z0-9_.]+)", text):
+            for account in by_handle[name]:
+                links[(account["profile_id"], channel["channel_id"])].add("youtube")
+    followers = {account["profile_id"]: account["followers"] for account in accounts}
+    subscribers = {channel["channel_id"]: channel["subscribers"] for channel in channels}
+    linked = {}
+    for (profile_id, channel_id), sides in links.items():
+        instagram, youtube = followers[profile_id], subscribers[channel_id]
+        linked[(profile_id, channel_id)] = {
+            "linked_by": sorted(sides),
+            "combined_followers": None
+            if instagram is None or youtube is None
+            else instagram + youtube,
+        }
+    return linked
