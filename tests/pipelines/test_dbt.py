@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 from reach.cli.main import app
 from reach.common import clickhouse
 from reach.pipelines import contract, synthetic
+from reach.pipelines.schedules import PIPELINES
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
 from reach.testing import marts as reference
@@ -431,6 +432,20 @@ def test_docs_generate(pipelines_settings: PipelinesSettings, events_database: s
     assert "model.reach.mart_leaderboard" in catalog["nodes"]
     assert "source.reach.beat_replica.instagram_account" in manifest["sources"]
     assert (target / "index.html").exists()
+    # Every mart is built by a scheduled pipeline: it carries a tag one of them builds.
+    scheduled = {
+        args[-1].removeprefix("+tag:")
+        for pipeline in PIPELINES
+        if pipeline.runs_dbt and pipeline.schedule
+        for args in pipeline.steps.values()
+    }
+    marts = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"].startswith("mart_")
+    ]
+    assert len(marts) >= 15
+    assert [node["name"] for node in marts if not scheduled & set(node["tags"])] == []
 
 
 def test_the_operators_leaderboard_command_runs(

@@ -46,7 +46,10 @@ monthly_posts as (
         avg(likes) as avg_likes,
         avg(comments) as avg_comments
     from {{ ref('stg_beat_instagram_post') }}
-    where published_at is not null
+    -- Posts of months before the first snapshot's would join no month: not aggregated at all.
+    where toDate(published_at) >= (
+        select toStartOfMonth(min(date)) from {{ ref('mart_time_series') }}
+    )
     group by profile_id, month
 ),
 
