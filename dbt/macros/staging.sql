@@ -12,3 +12,24 @@
     share_id,
     source as collection_source
 {%- endmacro %}
+
+{#
+    A staging model whose columns are the ones its .yml declares, in that order: each column is
+    named once, with its description and tests, and selected as `meta.from` (an expression over
+    the source's columns; the column of the same name when absent). Reads `relation` (a
+    source()), with FINAL where `final` (raw event tables collapse redelivered events).
+#}
+{% macro staged(relation, final=false) -%}
+with
+
+renamed as (
+    select
+        {%- for column in model.columns.values() %}
+        {% if "from" in column.meta %}{{ column.meta["from"] }} as {% endif -%}
+        {{ column.name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}{{ " final" if final }}
+)
+
+select * from renamed
+{%- endmacro %}

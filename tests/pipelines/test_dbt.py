@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from reach.cli.main import app
 from reach.common import clickhouse
 from reach.pipelines import contract, synthetic
+from reach.pipelines.schedules import PIPELINES
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.transforming import run_dbt, work_dir
 from reach.testing import marts as reference
@@ -35,8 +36,6 @@ pytestmark = [
     # dbt-core imports click's deprecated parser; not ours to fix.
     pytest.mark.filterwarnings("ignore::DeprecationWarning:dbt.*"),
 ]
-
-EVENT_TABLES = ("profile_log", "post_log_event", "profile_relationship_log", "follower_score")
 
 
 @pytest.fixture
@@ -79,7 +78,7 @@ def store_client(store_dsn: str, clickhouse_client: Client) -> Iterator[Client]:
 def events_database(store_client: Client) -> Iterator[str]:
     """A database with the raw event tables of `_e` (same columns and engines), empty."""
     with fresh_database(store_client, "events") as name:
-        for table in EVENT_TABLES:
+        for table in synthetic.EVENT_TABLES:
             store_client.command(f"CREATE TABLE {name}.{table} AS _e.{table}")
         yield name
 
@@ -179,6 +178,19 @@ def test_build_passes_every_test(built: synthetic.SyntheticData, project: Projec
         )
     }
     assert all(count > 0 for count in counts.values()), counts
+    # Every staging model's tests ran over rows, not over an empty view.
+    staging = [
+        unique_id.removeprefix("model.reach.")
+        for unique_id in statuses
+        if unique_id.startswith("model.reach.stg_")
+    ]
+    assert len(staging) >= 27
+    empty = [
+        name
+        for name in staging
+        if project.client.query(f"SELECT count() FROM {schema}.{name}").result_rows[0][0] == 0
+    ]
+    assert empty == []
     assert counts["mart_instagram_account"] == len(built.postgres["instagram_account"])
     assert counts["mart_collection_post"] == len(built.postgres["post_collection_item"])
     assert counts["mart_audience_info_gpt"] == len(built.postgres["audience_info_gpt"])
@@ -244,6 +256,33 @@ def _check_leaderboard(
     assert None in changes
 
 
+def keyed(
+    client: Client, table: str, keys: list[str], expected: dict[Any, dict[str, Any]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """`table`'s rows by `keys`, with the columns the rows of `expected` have."""
+    columns = [*keys, *next(iter(expected.values()))]
+    return {
+        tuple(row.pop(key) for key in keys): row
+        for row in rows(client, f"SELECT {', '.join(columns)} FROM {table}")
+    }
+
+
+def _check_account_monthly(
+    client: Client, schema: str, data: synthetic.SyntheticData, events: list[synthetic.Row]
+) -> None:
+    expected = reference.insta_account_monthly(data, events)
+    stored = keyed(
+        client, f"{schema}.mart_insta_account_monthly", ["profile_id", "month"], expected
+    )
+    assert stored == expected
+    # The data exercises growth both ways, a month without a previous one, and posts.
+    growths = [row["followers_growth"] for row in expected.values()]
+    assert None in growths
+    assert any(growth is not None and growth > 0 for growth in growths)
+    assert any(growth is not None and growth < 0 for growth in growths)
+    assert any(row["engagement_rate"] is not None for row in expected.values())
+
+
 @pytest.mark.parametrize("store", ["embedded", "server"], indirect=True)
 def test_marts_match_the_reference(
     built: synthetic.SyntheticData, project: Project, today: date
@@ -277,6 +316,37 @@ def test_marts_match_the_reference(
     events = list(built.clickhouse["profile_log"])
     _check_time_series(project.client, schema, events)
     _check_leaderboard(project.client, schema, built, events)
+    _check_account_monthly(project.client, schema, built, events)
+    expected_recent = reference.insta_recent_stats(built, today)
+    stored_recent = keyed(
+        project.client, f"{schema}.mart_insta_recent_stats", ["profile_id"], expected_recent
+    )
+    assert {key[0]: row for key, row in stored_recent.items()} == expected_recent
+    assert any(row["recent_posts"] == 0 for row in expected_recent.values())
+    assert any(row["reach_rate"] is not None for row in expected_recent.values())
+    expected_summary = reference.insta_account_summary(built, events, today)
+    stored_summary = keyed(
+        project.client, f"{schema}.mart_insta_account_summary", ["profile_id"], expected_summary
+    )
+    assert {key[0]: row for key, row in stored_summary.items()} == expected_summary
+    assert any(row["latest_month_followers_growth"] for row in expected_summary.values())
+    expected_trending = reference.genre_trending_content(built, today)
+    stored_trending = keyed(
+        project.client, f"{schema}.mart_genre_trending_content", ["post_id"], expected_trending
+    )
+    assert {key[0]: row for key, row in stored_trending.items()} == expected_trending
+    top = [row["trend_rank"] for row in expected_trending.values()]
+    assert reference.TRENDING_TOP in top or len(top) > len(set(top))
+    expected_links = reference.linked_socials(built)
+    stored_links = keyed(
+        project.client,
+        f"{schema}.mart_linked_socials",
+        ["instagram_profile_id", "youtube_channel_id"],
+        expected_links,
+    )
+    assert stored_links == expected_links
+    sides = {tuple(row["linked_by"]) for row in expected_links.values()}
+    assert sides == {("instagram",), ("youtube",), ("instagram", "youtube")}
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.
@@ -286,6 +356,7 @@ def test_marts_match_the_reference(
     events += later
     _check_time_series(project.client, schema, events)
     _check_leaderboard(project.client, schema, built, events)
+    _check_account_monthly(project.client, schema, built, events)
 
 
 def build_leaderboard(project: Project, name: str, spec: dict[str, Any]) -> None:
@@ -387,6 +458,20 @@ def test_docs_generate(project: Project) -> None:
     assert "model.reach.mart_leaderboard" in catalog["nodes"]
     assert "source.reach.beat_replica.instagram_account" in manifest["sources"]
     assert (target / "index.html").exists()
+    # Every mart is built by a scheduled pipeline: it carries a tag one of them builds.
+    scheduled = {
+        args[-1].removeprefix("+tag:")
+        for pipeline in PIPELINES
+        if pipeline.runs_dbt and pipeline.schedule
+        for args in pipeline.steps.values()
+    }
+    marts = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["name"].startswith("mart_")
+    ]
+    assert len(marts) >= 15
+    assert [node["name"] for node in marts if not scheduled & set(node["tags"])] == []
 
 
 def test_the_operators_leaderboard_command_runs(

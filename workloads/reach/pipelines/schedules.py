@@ -63,7 +63,7 @@ PIPELINES = (
     ),
     Pipeline(
         "dbt_daily",
-        "Daily: hashtags, audience and fake-follower marts.",
+        "Daily: hashtags, audience, fake-follower and profile stats marts.",
         _dbt("daily"),
         schedule="30 1 * * *",
         timeout_minutes=120,

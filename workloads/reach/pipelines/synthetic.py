@@ -28,6 +28,15 @@ COUNTRIES = ("IN", "in", "US", None)
 # Few distinct values so that ranks tie.
 FOLLOWER_STEPS = (0, 500, 1_000, 5_000, 20_000, 150_000, 1_200_000)
 HASHTAGS = ("ootd", "Food", "travel", "#tech", "reels", "OOTD")
+# The raw event tables (of `_e`) the data has rows for.
+EVENT_TABLES = (
+    "profile_log",
+    "post_log_event",
+    "profile_relationship_log",
+    "follower_score",
+    "order_log",
+    "post_activity_log",
+)
 
 
 @dataclass
@@ -68,14 +77,26 @@ def generate(
         "instagram_post",
         "youtube_account",
         "youtube_post",
+        "scrape_request_log",
+        "credential",
+        "asset_log",
+        "sentiment_log",
+        "sentiment_report",
         "partner",
+        "account",
+        "account_user",
+        "partner_usage",
+        "partner_profile_page_track",
+        "activity_tracker",
+        "collection_group",
+        "keyword_collection",
         "post_collection",
         "post_collection_item",
         "profile_collection",
         "profile_collection_item",
     ):
         pg[table] = []
-    for table in ("profile_log", "post_log_event", "profile_relationship_log", "follower_score"):
+    for table in EVENT_TABLES:
         ch[table] = []
     first_day = today - timedelta(days=days)
 
@@ -101,6 +122,11 @@ def generate(
                 "audience_age": _maybe(rng, '{"18-24": 0.5, "25-34": 0.5, "35-44": 0.0}', 0.3),
                 "audience_location": _maybe(rng, '{"IN": 0.8, "US": 0.2}', 0.3),
                 "refreshed_at": datetime.combine(today, time(1), tzinfo=UTC),
+                # Some link a YouTube channel, by handle or id, in any case.
+                "external_url": (
+                    f"https://www.youtube.com/@Channel_{n % 7}" if n % 6 == 0 else None
+                ),
+                "biography": f"Videos: youtube.com/channel/UC{n % 9:04d}" if n % 8 == 0 else None,
             }
         )
         # Every tenth profile is a twin of the one before (same followers, same post counters
@@ -158,6 +184,7 @@ def generate(
                 "video_count": rng.randrange(0, 300),
                 "is_verified": rng.random() < 0.2,
                 "refreshed_at": datetime.combine(today, time(2), tzinfo=UTC),
+                "description": f"Follow instagram.com/creator_{n * 3}" if n % 4 == 0 else None,
             }
         )
         for k in range(rng.choice((0, 5, 14))):
@@ -216,6 +243,7 @@ def generate(
                     event_number += 1
 
     pg["partner"].append({"id": 1, "name": "Partner One"})
+    _add_operations(data, today, instagram_ids[:3])
     pg["post_collection"] += [
         {"id": 1, "partner_id": 1, "name": "Launch", "share_id": "share-1"},
         {"id": 2, "partner_id": 1, "name": "Diwali", "share_id": "share-2"},
@@ -313,6 +341,79 @@ def generate(
         if n % 3 == 0
     ]
     return data
+
+
+def _add_operations(data: SyntheticData, today: date, profiles: Sequence[str]) -> None:
+    """A few rows of every other table the scraper and the API own (the task queue,
+    credentials, assets, sentiment, orders, post activity; accounts, users, usage, activity,
+    collection groups, keyword collections), each one's statuses and kinds varied, for the
+    staging models' tests."""
+    pg, ch = data.postgres, data.clickhouse
+    moment = datetime.combine(today, time(8), tzinfo=UTC)
+    for n, status in enumerate(("PENDING", "PROCESSING", "COMPLETE", "FAILED", "EXPIRED")):
+        pg["scrape_request_log"].append(
+            {"id": n + 1, "flow": "refresh_profile_by_handle", "status": status}
+            | ({"error": "upstream said 429", "completed_at": moment} if status == "FAILED" else {})
+        )
+    pg["credential"] += [
+        {"id": 1, "source": "graphapi", "name": "app-1", "credentials": "{}", "enabled": True},
+        {"id": 2, "source": "graphapi", "name": "app-2", "credentials": "{}", "enabled": False},
+    ]
+    for n, (entity_type, entity_id) in enumerate((("profile", profiles[0]), ("post", "sc1"))):
+        pg["asset_log"].append(
+            {
+                "id": n + 1,
+                "platform": "instagram",
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "asset_type": "thumbnail",
+                "source_url": f"https://cdn.example/{entity_id}.jpg",
+            }
+        )
+    for n, score in enumerate((0.8, -0.4, 0.0)):
+        pg["sentiment_log"].append(
+            {"id": n + 1, "platform": "instagram", "post_id": "p1", "comment_id": f"c{n}"}
+            | {"text": f"comment {n}", "score": score}
+        )
+    pg["sentiment_report"].append(
+        {"platform": "instagram", "post_id": "p1", "comments": 3, "mean_score": 0.4 / 3}
+        | {"positive": 1, "negative": 1, "neutral": 1}
+    )
+    pg["account"].append({"id": 1, "partner_id": 1, "name": "Brand team"})
+    pg["account_user"] += [
+        {"id": 1, "account_id": 1, "email": "owner@example.com", "role": "OWNER"},
+        {"id": 2, "account_id": 1, "email": "member@example.com", "role": "MEMBER"},
+    ]
+    pg["partner_usage"].append(
+        {"id": 1, "partner_id": 1, "module": "discovery", "plan_type": "PRO", "usage_count": 4}
+        | {"valid_from": moment - timedelta(days=30), "valid_to": moment}
+    )
+    for profile_id in profiles:
+        pg["partner_profile_page_track"].append(
+            {"partner_id": 1, "platform": "instagram", "profile_id": profile_id}
+        )
+        pg["activity_tracker"].append(
+            {"partner_id": 1, "user_id": 1, "activity_type": "profile_view"}
+            | {"entity_type": "profile", "entity_id": profile_id}
+        )
+    pg["collection_group"].append({"id": 1, "partner_id": 1, "name": "Q4", "collection_ids": [1]})
+    pg["keyword_collection"].append(
+        {"id": 1, "partner_id": 1, "name": "Festive", "platform": "instagram"}
+        | {"keywords": ["diwali", "festive"]}
+    )
+    common = {"event_timestamp": moment, "source": "synthetic"}
+    for n, status in enumerate(("PAID", "paid", "REFUNDED")):
+        ch["order_log"].append(
+            common
+            | {"event_id": f"ol{n}", "platform": "shopify", "order_id": f"o{n % 2}"}
+            | {"status": status, "amount": 499.0, "currency": "INR", "item_count": 1}
+        )
+    for n, activity in enumerate(("like", "comment", "share", "save")):
+        ch["post_activity_log"].append(
+            common
+            | {"event_id": f"pa{n}", "platform": "instagram", "post_id": "p1"}
+            | {"profile_id": profiles[0], "activity_type": activity, "actor_profile_id": f"a{n}"}
+        )
 
 
 def snapshots_after(data: SyntheticData, today: date, *, seed: int = 8, days: int = 3) -> list[Row]:

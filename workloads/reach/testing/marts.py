@@ -1,11 +1,13 @@
 """The metric math of the dbt marts written again in plain Python, over `SyntheticData`: what
 the marts must hold, computed without ClickHouse. Mirrors dbt/macros/metrics.sql and the CTEs of
-mart_instagram_account, mart_time_series, mart_leaderboard and mart_leaderboard_ranking; floats
-are computed in the same order as the SQL so that results compare exactly. The dbt project's
-tests and the Leaderboard tests of the API (built, synced, served) compare against it."""
+mart_instagram_account, mart_time_series, mart_leaderboard, mart_leaderboard_ranking and the
+profile stats marts (mart_insta_*); floats are computed in the same order as the SQL so that
+results compare exactly. The dbt project's tests and the Leaderboard tests of the API (built,
+synced, served) compare against it."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from typing import Any
 from reach.pipelines.synthetic import Row, SyntheticData
 
 RECENT_POSTS = 12
+# The dbt project's var `recent_stats_days`.
+RECENT_STATS_DAYS = 30
 # Two Leaderboard resources' specs asking for different rankings, neither of them one of the
 # serving table's rank columns.
 LEADERBOARDS: dict[str, dict[str, Any]] = {
@@ -188,6 +192,10 @@ def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, 
     return series
 
 
+def _previous_month(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
 def leaderboard(
     data: SyntheticData, events: Iterable[Row]
 ) -> dict[tuple[str, date, str], dict[str, Any]]:
@@ -225,7 +233,7 @@ def leaderboard(
         for row in rows:
             board[(platform, month, row["profile_id"])] = row
     for (platform, month, profile_id), row in board.items():
-        before = (month - timedelta(days=1)).replace(day=1)
+        before = _previous_month(month)
         previous = board.get((platform, before, profile_id))
         for metric in ("followers", "engagement_rate"):
             now_rank = row[f"{metric}_rank"]
@@ -257,7 +265,7 @@ def leaderboard_ranking(
     for key, row in by_key.items():
         if row["rank"] is None:
             continue
-        before = (key[0] - timedelta(days=1)).replace(day=1)
+        before = _previous_month(key[0])
         previous = by_key.get((before, *key[1:]))
         then = previous["rank"] if previous else None
         ranking[key] = {
@@ -277,3 +285,177 @@ def leaderboard_rankings(
         name: leaderboard_ranking(board, spec["network"], spec["metric"], spec["dimensions"])
         for name, spec in LEADERBOARDS.items()
     }
+
+
+def insta_account_monthly(
+    data: SyntheticData, events: Iterable[Row]
+) -> dict[tuple[str, date], dict[str, Any]]:
+    """mart_insta_account_monthly by (profile_id, month): followers at the month's last daily
+    snapshot, the gain and growth since the previous calendar month's, and the month's posts."""
+    last_of_month: dict[tuple[str, date], tuple[date, int | None]] = {}
+    for (platform, profile_id, day), snapshot in time_series(events).items():
+        key = (profile_id, day.replace(day=1))
+        if platform == "instagram" and (key not in last_of_month or day > last_of_month[key][0]):
+            last_of_month[key] = (day, snapshot["followers"])
+    posts: dict[tuple[str, date], list[Row]] = defaultdict(list)
+    for post in data.postgres["instagram_post"]:
+        if post["publish_time"] is not None:
+            posts[(post["profile_id"], post["publish_time"].date().replace(day=1))].append(post)
+    months = {}
+    for (profile_id, month), (_, followers) in last_of_month.items():
+        previous = last_of_month.get((profile_id, _previous_month(month)), (None, None))[1]
+        published = posts[(profile_id, month)]
+        avg_likes = _mean(post["likes"] for post in published)
+        avg_comments = _mean(post["comments"] for post in published)
+        months[(profile_id, month)] = {
+            "followers": followers,
+            "previous_month_followers": previous,
+            "followers_gained": (
+                None if followers is None or previous is None else followers - previous
+            ),
+            "followers_growth": growth_rate(followers, previous),
+            "posts_published": len(published),
+            "avg_likes": avg_likes,
+            "avg_comments": avg_comments,
+            "engagement_rate": engagement_rate(
+                None if avg_likes is None or avg_comments is None else avg_likes + avg_comments,
+                followers,
+            ),
+        }
+    return months
+
+
+def insta_recent_stats(data: SyntheticData, today: date) -> dict[str, dict[str, Any]]:
+    """mart_insta_recent_stats by profile id: the posts of the RECENT_STATS_DAYS days up to
+    `today`."""
+    recent: dict[str, list[Row]] = defaultdict(list)
+    for post in data.postgres["instagram_post"]:
+        published = post["publish_time"]
+        if published is not None and published.date() > today - timedelta(days=RECENT_STATS_DAYS):
+            recent[post["profile_id"]].append(post)
+    stats = {}
+    for account in data.postgres["instagram_account"]:
+        posts = recent[account["profile_id"]]
+        followers = account["followers"]
+        averages = {
+            f"avg_{counter}": _mean(post[counter] for post in posts)
+            for counter in ("likes", "comments", "reach", "plays")
+        }
+        likes, comments = averages["avg_likes"], averages["avg_comments"]
+        stats[account["profile_id"]] = {
+            "recent_posts": len(posts),
+            "recent_reels": sum(1 for post in posts if post["post_type"] == "reel"),
+            **averages,
+            "engagement_rate": engagement_rate(
+                None if likes is None or comments is None else likes + comments, followers
+            ),
+            "reach_rate": engagement_rate(averages["avg_reach"], followers),
+        }
+    return stats
+
+
+def insta_account_summary(
+    data: SyntheticData, events: Iterable[Row], today: date
+) -> dict[str, dict[str, Any]]:
+    """mart_insta_account_summary by profile id: the account's standing, its recent stats and
+    the figures of its latest month."""
+    latest: dict[str, tuple[date, dict[str, Any]]] = {}
+    for (profile_id, month), row in insta_account_monthly(data, events).items():
+        if profile_id not in latest or month > latest[profile_id][0]:
+            latest[profile_id] = (month, row)
+    recent = insta_recent_stats(data, today)
+    summary = {}
+    for profile_id, account in instagram_accounts(data).items():
+        latest_month: date | None = None
+        figures: dict[str, Any] = {}
+        if profile_id in latest:
+            latest_month, figures = latest[profile_id]
+        summary[profile_id] = {
+            "followers": account["followers"],
+            "engagement_rate": account["engagement_rate"],
+            "followers_rank": account["followers_rank"],
+            "recent_posts": recent[profile_id]["recent_posts"],
+            "reach_rate": recent[profile_id]["reach_rate"],
+            "latest_month": latest_month,
+            "latest_month_followers_gained": figures.get("followers_gained"),
+            "latest_month_followers_growth": figures.get("followers_growth"),
+        }
+    return summary
+
+
+# The dbt project's vars `trending_days` and `trending_top`.
+TRENDING_DAYS = 30
+TRENDING_TOP = 10
+
+
+def genre_trending_content(data: SyntheticData, today: date) -> dict[str, dict[str, Any]]:
+    """mart_genre_trending_content by post id: the recent posts of creators with a category,
+    ranked by engagement per 100 followers within the category, the top TRENDING_TOP ranks."""
+    creators = {
+        profile_id: account
+        for profile_id, account in instagram_accounts(data).items()
+        if account["category"] is not None
+    }
+    posts = []
+    for post in data.postgres["instagram_post"]:
+        published = post["publish_time"]
+        creator = creators.get(post["profile_id"])
+        if creator is None or published is None:
+            continue
+        if published.date() <= today - timedelta(days=TRENDING_DAYS):
+            continue
+        interactions = (
+            None
+            if post["likes"] is None or post["comments"] is None
+            else post["likes"] + post["comments"]
+        )
+        posts.append(
+            {
+                "post_id": post["post_id"],
+                "category": creator["category"],
+                "engagement_rate": engagement_rate(interactions, creator["followers"]),
+            }
+        )
+    trending = {}
+    for post, rank in zip(posts, ranks(posts, "engagement_rate", ["category"]), strict=True):
+        if rank is not None and rank <= TRENDING_TOP:
+            post_id = post.pop("post_id")
+            trending[post_id] = {**post, "trend_rank": rank}
+    return trending
+
+
+def linked_socials(data: SyntheticData) -> dict[tuple[str, str], dict[str, Any]]:
+    """mart_linked_socials by (instagram profile id, youtube channel id): who links whom, and
+    the combined audience."""
+    accounts = data.postgres["instagram_account"]
+    channels = data.postgres["youtube_account"]
+    channel_names: dict[str, list[Row]] = defaultdict(list)
+    for channel in channels:
+        for name in {(channel["handle"] or "").lower(), channel["channel_id"].lower()} - {""}:
+            channel_names[name].append(channel)
+    by_handle = defaultdict(list)
+    for account in accounts:
+        by_handle[account["handle"].lower()].append(account)
+    links: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for account in accounts:
+        text = f"{account.get('external_url') or ''} {account.get('biography') or ''}".lower()
+        for name in re.findall(r"youtube\.com/(?:@|channel/)([a-z0-9_.-]+)", text):
+            for channel in channel_names[name]:
+                links[(account["profile_id"], channel["channel_id"])].add("instagram")
+    for channel in channels:
+        text = (channel.get("description") or "").lower()
+        for name in re.findall(r"instagram\.com/([a-z0-9_.]+)", text):
+            for account in by_handle[name]:
+                links[(account["profile_id"], channel["channel_id"])].add("youtube")
+    followers = {account["profile_id"]: account["followers"] for account in accounts}
+    subscribers = {channel["channel_id"]: channel["subscribers"] for channel in channels}
+    linked = {}
+    for (profile_id, channel_id), sides in links.items():
+        instagram, youtube = followers[profile_id], subscribers[channel_id]
+        linked[(profile_id, channel_id)] = {
+            "linked_by": sorted(sides),
+            "combined_followers": None
+            if instagram is None or youtube is None
+            else instagram + youtube,
+        }
+    return linked

@@ -91,9 +91,7 @@ standings as (
         monthly.engagement_rate as engagement_rate,
         monthly.views as views
     from monthly
-    left join attributes
-        on monthly.platform = attributes.platform
-        and monthly.profile_id = attributes.profile_id
+    left join attributes {{ join_on('monthly', 'attributes', ['platform', 'profile_id']) }}
 ),
 
 -- Each standing twice: under its platform, and under cross_platform where Instagram followers

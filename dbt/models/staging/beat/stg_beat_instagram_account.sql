@@ -5,6 +5,8 @@ renamed as (
         profile_id,
         handle,
         full_name,
+        biography,
+        external_url,
         nullIf(lower(trim(category)), '') as category,
         nullIf(lower(trim(language)), '') as language,
         nullIf(upper(trim(country)), '') as country,

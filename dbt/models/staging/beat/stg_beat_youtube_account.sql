@@ -5,6 +5,7 @@ renamed as (
         channel_id,
         nullIf(handle, '') as handle,
         title,
+        description,
         nullIf(lower(trim(category)), '') as category,
         nullIf(lower(trim(language)), '') as language,
         nullIf(upper(trim(country)), '') as country,

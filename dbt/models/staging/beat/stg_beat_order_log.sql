@@ -1,0 +1,1 @@
+{{ staged(source('beat_events', 'order_log'), final=true) }}

@@ -1,0 +1,1 @@
+{{ staged(source('beat_events', 'post_activity_log'), final=true) }}

@@ -1,0 +1,1 @@
+{{ staged(source('beat_replica', 'scrape_request_log')) }}

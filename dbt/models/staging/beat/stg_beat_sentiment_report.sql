@@ -1,0 +1,1 @@
+{{ staged(source('beat_replica', 'sentiment_report')) }}

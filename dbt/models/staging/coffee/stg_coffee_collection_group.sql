@@ -1,0 +1,1 @@
+{{ staged(source('coffee_replica', 'collection_group')) }}

@@ -1,0 +1,1 @@
+{{ staged(source('coffee_replica', 'partner_profile_page_track')) }}
