@@ -117,7 +117,7 @@ async def test_a_finished_follower_analysis_is_what_the_profile_shows(
     )
     try:
         outcome = run_dbt(
-            ["run", "--select", "+tag:daily", "--vars", json.dumps({"events_database": "_e"})],
+            ["build", "--select", "+tag:daily", "--vars", json.dumps({"events_database": "_e"})],
             pipelines,
         )
         assert outcome.success, outcome
