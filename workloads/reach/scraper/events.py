@@ -48,6 +48,8 @@ _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
     # A task's every attempt is its own event.
     pb.ScrapeRequestLog: ("scrape_request_log", lambda m: f"{m.status}:{m.retry_count}"),
 }
+# The routing keys of `beat.dx` the scraper publishes to.
+PAYLOADS: tuple[str, ...] = tuple(name for name, _ in _PAYLOADS.values())
 _NAMESPACE = uuid.UUID("6d1f0c5e-3f7a-4a8e-9b1c-2f6f8a0d4e11")
 
 

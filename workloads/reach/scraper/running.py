@@ -1,5 +1,6 @@
 """Wires a worker process (`reach scraper worker`): the pools and clients it shares, every
-source adapter, the flow's chain and limits, the queue worker, LISTEN/NOTIFY and the probes.
+source adapter, the flow's chain and limits, the queue worker (`flow_worker`, which
+bench/scrape_flow.py also runs, one per flow in one process), LISTEN/NOTIFY and the probes.
 Everything opened here is closed here, after the worker drained."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from reach.common.probes import Check, Readiness, probe_app
 from reach.common.redis import create_redis
 from reach.common.webserver import serve_http
 from reach.scraper import events, flowconfig
+from reach.scraper.contract import FlowConfig
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import Flow, FlowContext, Resources, handle_task
@@ -137,6 +139,38 @@ def reporter(publisher: EventPublisher) -> OnFinished:
     return report
 
 
+def flow_worker(
+    rt: Runtime,
+    flow: Flow[Any],
+    concurrency: int,
+    *,
+    config: FlowConfig | None = None,
+    waker: Waker | None = None,
+) -> Worker:
+    """The queue worker of `flow` in `rt`, with the sources and limits `config` resolves to;
+    without a `waker` it finds new tasks by polling."""
+    resolved = flowconfig.resolve(flow, config, list(rt.sources))
+    ctx = rt.context(resolved.sources, resolved.source_limits)
+    # Every queue timing is the setting of the same name with the scraper's prefix.
+    timings = {
+        f.name: getattr(rt.settings, f"scraper_{f.name}")
+        for f in fields(WorkerConfig)
+        if f.name not in ("flow", "concurrency")
+    }
+    worker = Worker(
+        rt.manager,
+        WorkerConfig(flow=flow.name, concurrency=concurrency, **timings),
+        task_handler(flow, ctx, resolved.flow_limits),
+        waker=waker,
+        on_finished=reporter(rt.publisher),
+    )
+    log.info(
+        "worker starting",
+        extra={"flow": flow.name, "worker_id": worker.worker_id, "sources": resolved.sources},
+    )
+    return worker
+
+
 async def run_worker(
     settings: ScraperSettings,
     flow_name: str,
@@ -152,33 +186,12 @@ async def run_worker(
     config = flowconfig.load(config_path) if config_path else None
     concurrency = concurrency or settings.scraper_concurrency
     async with open_runtime(settings, f"reach-scraper-{flow.name}", pool_size=4) as rt:
-        resolved = flowconfig.resolve(flow, config, list(rt.sources))
-        ctx = rt.context(resolved.sources, resolved.source_limits)
         waker = Waker(str(settings.postgres_dsn))
-        worker = Worker(
-            rt.manager,
-            WorkerConfig(
-                flow=flow.name,
-                concurrency=concurrency,
-                claim_batch=settings.scraper_claim_batch,
-                lease_seconds=settings.scraper_lease_seconds,
-                heartbeat_seconds=settings.scraper_heartbeat_seconds,
-                poll_seconds=settings.scraper_poll_seconds,
-                drain_seconds=settings.scraper_drain_seconds,
-                retry_backoff_seconds=settings.scraper_retry_backoff_seconds,
-            ),
-            task_handler(flow, ctx, resolved.flow_limits),
-            waker=waker,
-            on_finished=reporter(rt.publisher),
-        )
+        worker = flow_worker(rt, flow, concurrency, config=config, waker=waker)
         readiness = Readiness(shutdown)
         readiness.add("postgres", lambda: rt.pool.fetchval("SELECT 1"))
         readiness.add("listening", _is_set(waker.listening, "not listening for NOTIFY"))
         readiness.add("rabbitmq", _is_open(rt.amqp))
-        log.info(
-            "worker starting",
-            extra={"flow": flow.name, "worker_id": worker.worker_id, "sources": resolved.sources},
-        )
         async with asyncio.TaskGroup() as group:
             group.create_task(waker.run(shutdown))
             if probe_port:
