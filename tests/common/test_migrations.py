@@ -14,7 +14,7 @@ from reach.common.migrations import (
 )
 from reach.ingest.tables import DATABASE, TABLES
 
-# The tables DESIGN.md lists under Stores, plus the migration ledger.
+# Every table the PostgreSQL migrations create, plus the migration ledger.
 POSTGRES_TABLES = {
     "instagram_account", "instagram_post", "youtube_account", "youtube_post",
     "scrape_request_log", "credential", "profile_log", "post_log", "asset_log", "sentiment_log",
@@ -22,7 +22,8 @@ POSTGRES_TABLES = {
     "leaderboard", "social_profile_time_series", "collection_post_metrics", "partner_usage",
     "activity_tracker", "collection_group", "partner", "account", "account_user",
     "partner_profile_page_track", "keyword_collection", "follower_authenticity",
-    "leaderboard_ranking", "sentiment_report", LEDGER,
+    "leaderboard_ranking", "sentiment_report", "youtube_playlist", "youtube_playlist_item",
+    "youtube_video_category", "youtube_channel_section", "audience_info_gpt", LEDGER,
 }  # fmt: skip
 
 

@@ -436,7 +436,7 @@ YOUTUBE_CATALOGUE: tuple[Table[Any], ...] = (
     YOUTUBE_CHANNEL_SECTIONS,
 )
 # The migration that created them, rendered from their declarations.
-CATALOGUE_MIGRATION = "0009_youtube_catalogue.sql"
+CATALOGUE_MIGRATION = "0008_youtube_catalogue.sql"
 
 
 def render_catalogue_migration() -> str:
