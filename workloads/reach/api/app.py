@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute
 from reach.api.cache import ProfileCache
 from reach.api.envelope import install_error_handlers
 from reach.api.events import CollectionEvents
+from reach.api.repositories.accounts import AccountStatsRepository
 from reach.api.repositories.activity import ActivityRepository
 from reach.api.repositories.analytics import (
     ClickHouse,
@@ -48,6 +49,7 @@ from reach.api.routes import (
     social_profile,
 )
 from reach.api.routes.resources import resource_router
+from reach.api.services.accounts import AccountStatsService
 from reach.api.services.keywords import KeywordService
 from reach.api.services.profiles import ProfileService
 from reach.api.services.resources import ItemService, ResourceService, owned_ids
@@ -78,6 +80,7 @@ def routers() -> list[APIRouter]:
 @dataclass(frozen=True)
 class Services:
     profiles: ProfileService
+    accounts: AccountStatsService
     leaderboard: LeaderboardRepository
     # Keyed by table name: the partner-owned resources and the items of those that have them.
     resources: Mapping[str, ResourceService[Any]]
@@ -133,6 +136,7 @@ def build_services(
             scraper,
             stale_after=timedelta(hours=settings.profile_stale_after_hours),
         ),
+        accounts=AccountStatsService(AccountStatsRepository(pool)),
         leaderboard=LeaderboardRepository(pool),
         resources=resources,
         items=items,

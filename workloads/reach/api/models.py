@@ -137,19 +137,24 @@ class SearchResult(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at end.")
 
 
-class LeaderboardEntry(BaseModel):
-    rank: int
-    overall_rank_change: int | None = Field(
-        description="Change of the platform-wide rank since the previous month (positive: up)."
-    )
-    platform: str
-    profile_id: str
+class Standing(BaseModel):
+    """Who a ranked or summarised account is and its headline figures."""
+
     handle: str | None
     category: str | None
     language: str | None
     country: str | None
     followers: int | None
     engagement_rate: float | None
+
+
+class LeaderboardEntry(Standing):
+    rank: int
+    overall_rank_change: int | None = Field(
+        description="Change of the platform-wide rank since the previous month (positive: up)."
+    )
+    platform: str
+    profile_id: str
 
 
 class Leaderboard(BaseModel):
@@ -418,6 +423,41 @@ class TimeSeriesPoint(BaseModel):
     avg_likes: float | None
     avg_comments: float | None
     followers_growth: float | None
+
+
+class AccountSummary(Standing):
+    """The head of an Instagram profile's page: its standing, its recent posts and its latest
+    observed month. The reach of its recent posts is for PRO plans."""
+
+    profile_id: str
+    engagement_grade: str | None
+    followers_rank: int | None
+    engagement_rate_rank: int | None
+    recent_posts: int | None = Field(description="Posts of the recent days.")
+    recent_reels: int | None
+    reach_rate: float | None = plan_field(
+        "PRO", description="Mean reach of the recent posts per 100 followers, in percent."
+    )
+    latest_month: date | None = Field(description="First day of the latest observed month.")
+    latest_month_followers_gained: int | None
+    latest_month_followers_growth: float | None
+
+
+class AccountMonth(BaseModel):
+    """An Instagram profile's calendar month: counters at its last snapshot, growth against the
+    previous calendar month (null without one) and the posts published in it."""
+
+    month: date = Field(description="The month's first day.")
+    followers: int | None
+    following: int | None
+    media_count: int | None
+    previous_month_followers: int | None
+    followers_gained: int | None
+    followers_growth: float | None
+    posts_published: int | None
+    avg_likes: float | None
+    avg_comments: float | None
+    engagement_rate: float | None
 
 
 class CollectionSummary(BaseModel):

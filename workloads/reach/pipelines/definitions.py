@@ -223,6 +223,25 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
     after_tag="daily",
 )
 
+# The head and monthly stats of an Instagram profile's page
+# (`/discovery-service/api/profile/instagram/{profile_id}/summary` and `.../monthly-stats`):
+# every column of the mart, typed as the mart's. The first sync creates the tables; until then
+# the API answers 404 for every profile.
+INSTA_ACCOUNT_SUMMARY = SyncSpec(
+    name="insta_account_summary",
+    source_table="mart_insta_account_summary",
+    target="mart_insta_account_summary",
+    primary_key=("profile_id",),
+    after_tag="daily",
+)
+INSTA_ACCOUNT_MONTHLY = SyncSpec(
+    name="insta_account_monthly",
+    source_table="mart_insta_account_monthly",
+    target="mart_insta_account_monthly",
+    primary_key=("profile_id", "month"),
+    after_tag="daily",
+)
+
 SYNCS: dict[str, SyncSpec] = {
     spec.name: spec
     for spec in (
@@ -233,6 +252,8 @@ SYNCS: dict[str, SyncSpec] = {
         INSTAGRAM_ACCOUNTS,
         YOUTUBE_ACCOUNTS,
         FOLLOWER_AUTHENTICITY,
+        INSTA_ACCOUNT_SUMMARY,
+        INSTA_ACCOUNT_MONTHLY,
     )
 }
 

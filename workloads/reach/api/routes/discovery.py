@@ -1,14 +1,22 @@
 """discovery: a profile by platform and handle (cached; 202 while a scrape fetches it), a
-refresh asked for now, and a filtered, sorted search with cursor pagination."""
+refresh asked for now, a filtered, sorted search with cursor pagination, and an Instagram
+profile's summary and monthly stats by profile id (the daily marts)."""
 
 from __future__ import annotations
 
 from typing import Annotated, get_args
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, render
-from reach.api.models import ProfileLookup, SearchRequest, SearchResult
+from reach.api.models import (
+    AccountMonth,
+    AccountSummary,
+    ProfileLookup,
+    SearchRequest,
+    SearchResult,
+)
+from reach.api.routes.content import ProfileId
 from reach.api.routes.deps import ServicesDep
 from reach.api.tenancy import CurrentTenant, redact
 from reach.common.identifiers import INSTAGRAM_HANDLE, YOUTUBE_HANDLE
@@ -90,3 +98,27 @@ async def search(
     await services.usage.charge(tenant, "discovery")
     profiles, cursor = await services.profiles.search(platform, request)
     return Envelope(data=redact(SearchResult(profiles=profiles, next_cursor=cursor), tenant.plan))
+
+
+@router.get("/profile/instagram/{profile_id}/summary", response_model=Envelope[AccountSummary])
+async def instagram_summary(
+    profile_id: ProfileId, tenant: CurrentTenant, services: ServicesDep
+) -> Envelope[AccountSummary]:
+    await services.usage.charge(tenant, "discovery")
+    return Envelope(data=redact(await services.accounts.summary(profile_id), tenant.plan))
+
+
+@router.get(
+    "/profile/instagram/{profile_id}/monthly-stats", response_model=Envelope[list[AccountMonth]]
+)
+async def instagram_monthly_stats(
+    profile_id: ProfileId,
+    tenant: CurrentTenant,
+    services: ServicesDep,
+    months: Annotated[
+        int, Query(ge=1, le=120, description="The latest `months` observed months.")
+    ] = 12,
+) -> Envelope[list[AccountMonth]]:
+    await services.usage.charge(tenant, "discovery")
+    found = await services.accounts.monthly(profile_id, months)
+    return Envelope(data=[redact(month, tenant.plan) for month in found])

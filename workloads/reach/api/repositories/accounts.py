@@ -1,0 +1,46 @@
+"""`mart_insta_account_summary` and `mart_insta_account_monthly`, an Instagram profile's page
+head and monthly stats, created and then replaced daily by their syncs; read by
+`AccountStatsService`. Before the first sync the tables do not exist, and no profile is known."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import asyncpg
+
+from reach.api.models import AccountMonth, AccountSummary
+
+_SUMMARY_COLUMNS: Final = ", ".join(AccountSummary.model_fields)
+_MONTH_COLUMNS: Final = ", ".join(AccountMonth.model_fields)
+
+
+class AccountStatsRepository:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def summary(self, profile_id: str) -> AccountSummary | None:
+        try:
+            row = await self.pool.fetchrow(
+                f"SELECT {_SUMMARY_COLUMNS} FROM mart_insta_account_summary WHERE profile_id = $1",
+                profile_id,
+            )
+        except asyncpg.UndefinedTableError:
+            return None
+        return None if row is None else AccountSummary.model_validate(dict(row))
+
+    async def months(self, profile_id: str, count: int) -> list[AccountMonth] | None:
+        """The profile's latest `count` observed months, oldest first; None if the summary
+        knows no such profile."""
+        if await self.summary(profile_id) is None:
+            return None
+        try:
+            rows = await self.pool.fetch(
+                f"SELECT {_MONTH_COLUMNS} FROM (SELECT * FROM mart_insta_account_monthly"
+                " WHERE profile_id = $1 ORDER BY month DESC LIMIT $2) latest ORDER BY month",
+                profile_id,
+                count,
+            )
+        except asyncpg.UndefinedTableError:
+            # The summary's sync ran, the monthly one not yet: no month observed so far.
+            rows = []
+        return [AccountMonth.model_validate(dict(r)) for r in rows]
