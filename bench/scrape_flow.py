@@ -170,7 +170,7 @@ async def profiles_run(
     shutdown = Shutdown()
     started = time.perf_counter()
     worker = asyncio.create_task(
-        run_worker(settings, FLOW, shutdown, concurrency=concurrency, probe_port=0)
+        run_worker(settings, [FLOW], shutdown, concurrency=concurrency, probe_port=0)
     )
     await wait_until_drained(pool, [worker])
     elapsed = time.perf_counter() - started

@@ -32,7 +32,7 @@ def test_ports_are_listed_and_overridable() -> None:
     assert listed.returncode == 0, listed.stderr
     ports = dict(line.split("\t") for line in listed.stdout.splitlines())
     assert ports["api"] == "17179" and ports["gateway"] == "8009"
-    assert ports["worker-fetch-instagram-followers"].isdigit()
+    assert ports["workers"] == "8101"
 
 
 def test_a_bad_port_override_is_named() -> None:

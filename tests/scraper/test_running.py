@@ -15,6 +15,7 @@ import yaml
 from reach.common.lifecycle import Shutdown
 from reach.sandbox.universe import Universe
 from reach.scraper.enqueueing import new_task
+from reach.scraper.flowconfig import FlowConfigError
 from reach.scraper.running import Runtime, run_worker
 from reach.scraper.settings import ScraperSettings
 from reach.testing.ports import free_port
@@ -52,7 +53,7 @@ async def test_a_worker_runs_its_flow_with_the_scrapeflow_config(
     worker = asyncio.create_task(
         run_worker(
             scraper_settings,
-            "refresh_instagram_profile",
+            ["refresh_instagram_profile"],
             shutdown,
             concurrency=2,
             config_path=config,
@@ -83,3 +84,46 @@ async def test_a_worker_runs_its_flow_with_the_scrapeflow_config(
         shutdown.request()
         await worker
     await beat_events.wait_for("profile_log", 3)
+
+
+async def test_one_process_runs_a_worker_per_flow(
+    scraper_settings: ScraperSettings,
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+) -> None:
+    handle, channel = universe.handles(1)[0], universe.channel_ids(1)[0]
+    await runtime.manager.enqueue(new_task("refresh_instagram_profile", {"handle": handle}))
+    await runtime.manager.enqueue(new_task("refresh_youtube_channel", {"channel_id": channel}))
+    shutdown = Shutdown()
+    worker = asyncio.create_task(
+        run_worker(
+            scraper_settings, ["refresh_instagram_profile", "refresh_youtube_channel"], shutdown
+        )
+    )
+    try:
+        events = await beat_events.wait_for("scrape_request_log", 2)
+        assert {(e.scrape_request_log.flow, e.scrape_request_log.status) for e in events} == {
+            ("refresh_instagram_profile", "COMPLETE"),
+            ("refresh_youtube_channel", "COMPLETE"),
+        }
+    finally:
+        shutdown.request()
+        await worker
+    assert await pool.fetchval("SELECT count(*) FROM instagram_account") == 1
+    assert await pool.fetchval("SELECT count(*) FROM youtube_account") == 1
+
+
+async def test_a_flow_config_file_configures_one_flow(
+    scraper_settings: ScraperSettings, tmp_path: Path
+) -> None:
+    config = tmp_path / "flow.yaml"
+    config.write_text(yaml.safe_dump({"flow": "refresh_instagram_profile"}))
+    with pytest.raises(FlowConfigError, match="exactly one flow"):
+        await run_worker(
+            scraper_settings,
+            ["refresh_instagram_profile", "refresh_youtube_channel"],
+            Shutdown(),
+            config_path=config,
+        )

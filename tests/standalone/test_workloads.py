@@ -28,7 +28,7 @@ SINKS = ["event", "profile_log"]
 
 
 def table(**kwargs: object) -> list[Workload]:
-    return workload_table(default_ports(FLOWS), FLOWS, SINKS, **kwargs)  # type: ignore[arg-type]
+    return workload_table(default_ports(), FLOWS, SINKS, **kwargs)  # type: ignore[arg-type]
 
 
 def names(layers: list[list[Workload]]) -> list[list[str]]:
@@ -43,8 +43,7 @@ def test_every_workload_of_the_platform_is_in_the_table() -> None:
         "migrate",
         "declare",
         "sinks",
-        "worker-refresh-instagram-profile",
-        "worker-fetch-instagram-followers",
+        "workers",
         "listeners",
         "ingest",
         "scraper-api",
@@ -53,8 +52,19 @@ def test_every_workload_of_the_platform_is_in_the_table() -> None:
     } <= set(by_name)
     assert by_name["sinks"].args == ("ingest", "sink", "--sink", "event", "--sink", "profile_log")
     assert by_name["gateway"].args == ("gateway", "serve", "--port", "8009")
-    assert by_name["gateway"].probe_url(default_ports(FLOWS)) == "http://127.0.0.1:8009/readyz"
-    assert by_name["migrate"].job and by_name["migrate"].probe_url(default_ports(FLOWS)) is None
+    # Every flow's worker in one process: a process per flow would cost a laptop a Python each.
+    assert by_name["workers"].args == (
+        "scraper",
+        "worker",
+        "--flow",
+        "refresh_instagram_profile",
+        "--flow",
+        "fetch_instagram_followers",
+        "--probe-port",
+        "8101",
+    )
+    assert by_name["gateway"].probe_url(default_ports()) == "http://127.0.0.1:8009/readyz"
+    assert by_name["migrate"].job and by_name["migrate"].probe_url(default_ports()) is None
 
 
 def test_start_layers_put_stores_first_and_the_gateway_after_the_api() -> None:
@@ -64,8 +74,8 @@ def test_start_layers_put_stores_first_and_the_gateway_after_the_api() -> None:
     position = {name: i for i, layer in enumerate(layers) for name in layer}
     assert position["sinks"] < position["ingest"]
     assert position["scraper-api"] < position["api"] < position["gateway"]
-    assert position["migrate"] < position["worker-fetch-instagram-followers"]
-    assert position["sandbox"] < position["worker-fetch-instagram-followers"]
+    assert position["migrate"] < position["workers"]
+    assert position["sandbox"] < position["workers"]
 
 
 def test_a_skipped_workload_is_not_waited_for() -> None:
@@ -97,10 +107,7 @@ def test_cycles_and_unknown_needs_are_refused() -> None:
 def test_stop_stages_go_intake_processing_sinks_stores() -> None:
     stages = names(stop_stages(table()))
     assert set(stages[0]) == {"listeners", "ingest", "scraper-api", "api", "gateway"}
-    assert set(stages[1]) == {
-        "worker-refresh-instagram-profile",
-        "worker-fetch-instagram-followers",
-    }
+    assert stages[1] == ["workers"]
     assert stages[2] == ["sinks"]
     assert stages[3] == ["clickhouse", "sandbox"]
 
@@ -111,9 +118,8 @@ def test_restart_delay_doubles_up_to_the_cap() -> None:
 
 
 def test_port_overrides_are_checked() -> None:
-    defaults = default_ports(FLOWS)
+    defaults = default_ports()
     assert resolve_ports(defaults, {"api": 17179})["api"] == 17179
-    assert default_ports(FLOWS)["worker-fetch-instagram-followers"] == 8102
     with pytest.raises(PortError, match=r"unknown port name.*apii"):
         resolve_ports(defaults, {"apii": 1})
     with pytest.raises(PortError, match=r"8009 \(gateway, api\)"):
@@ -121,7 +127,7 @@ def test_port_overrides_are_checked() -> None:
 
 
 def test_every_child_shares_one_clickhouse_and_the_signing_secret() -> None:
-    ports = default_ports(FLOWS)
+    ports = default_ports()
     env = shared_environment(
         ports, Secrets("jwt", "sign"), clickhouse_url=None, data_dir=Path("/data")
     )

@@ -31,7 +31,13 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
 
 @app.command()
 def worker(
-    flow: Annotated[str, typer.Option(help="The flow this worker runs.")],
+    flow: Annotated[
+        list[str],
+        typer.Option(
+            help="The flow this worker runs; repeated, one worker per flow in this process "
+            "(standalone mode). A ScrapeFlow's pod runs one."
+        ),
+    ],
     concurrency: Annotated[
         int | None, typer.Option(min=1, help="Tasks in flight [REACH_SCRAPER_CONCURRENCY].")
     ] = None,
@@ -44,7 +50,7 @@ def worker(
         typer.Option(help="Port of /healthz, /readyz, /metrics [REACH_SCRAPER_PROBE_PORT]."),
     ] = None,
 ) -> None:
-    """Run one flow's tasks until SIGTERM; running tasks finish or are released."""
+    """Run the flows' tasks until SIGTERM; running tasks finish or are released."""
     from reach.scraper.flowconfig import FlowConfigError
     from reach.scraper.flows import UnknownFlow, get_flow
     from reach.scraper.running import run_worker
@@ -52,7 +58,8 @@ def worker(
 
     settings = settings_or_exit(ScraperSettings)
     with failing_on(UnknownFlow):
-        get_flow(flow)
+        for name in flow:
+            get_flow(name)
     port = settings.scraper_probe_port if probe_port is None else probe_port
     with failing_on(FlowConfigError):
         run_workload(

@@ -45,7 +45,7 @@ def standalone(
 
     settings = settings_or_exit(StandaloneSettings)
     with failing_on(PortError):
-        ports = ports_of(settings, list(FLOWS))
+        ports = ports_of(settings)
     if list_ports:
         for name, port in ports.items():
             typer.echo(f"{name}\t{port}")

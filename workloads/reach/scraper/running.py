@@ -173,7 +173,7 @@ def flow_worker(
 
 async def run_worker(
     settings: ScraperSettings,
-    flow_name: str,
+    flow_names: Sequence[str],
     shutdown: Shutdown,
     *,
     concurrency: int | None = None,
@@ -181,13 +181,18 @@ async def run_worker(
     probe_port: int | None = None,
     probe_host: str = "0.0.0.0",
 ) -> None:
-    """Runs `flow_name`'s worker until `shutdown`, then drains and closes everything."""
-    flow = get_flow(flow_name)
+    """Runs a worker per flow of `flow_names` in this process until `shutdown`, then drains and
+    closes everything. A ScrapeFlow's pod runs one flow with its config; standalone mode runs
+    every flow in one process, since a process per flow costs a laptop a Python each."""
+    flows = [get_flow(name) for name in flow_names]
+    if config_path and len(flows) != 1:
+        raise flowconfig.FlowConfigError("a flow config file configures exactly one flow")
     config = flowconfig.load(config_path) if config_path else None
     concurrency = concurrency or settings.scraper_concurrency
-    async with open_runtime(settings, f"reach-scraper-{flow.name}", pool_size=4) as rt:
+    name = flows[0].name if len(flows) == 1 else "flows"
+    async with open_runtime(settings, f"reach-scraper-{name}", pool_size=4) as rt:
         waker = Waker(str(settings.postgres_dsn))
-        worker = flow_worker(rt, flow, concurrency, config=config, waker=waker)
+        workers = [flow_worker(rt, flow, concurrency, config=config, waker=waker) for flow in flows]
         readiness = Readiness(shutdown)
         readiness.add("postgres", lambda: rt.pool.fetchval("SELECT 1"))
         readiness.add("listening", _is_set(waker.listening, "not listening for NOTIFY"))
@@ -200,8 +205,8 @@ async def run_worker(
                         probe_app(readiness), host=probe_host, port=probe_port, shutdown=shutdown
                     )
                 )
-            await worker.run(shutdown)
-            shutdown.request("worker stopped")
+            await asyncio.gather(*(worker.run(shutdown) for worker in workers))
+            shutdown.request("workers stopped")
 
 
 def _is_set(event: asyncio.Event, failure: str) -> Check:

@@ -69,8 +69,8 @@ def load_secrets(folder: Path) -> Secrets:
         return made
 
 
-def ports_of(settings: StandaloneSettings, flows: Sequence[str]) -> dict[str, int]:
-    return resolve_ports(default_ports(flows), settings.standalone_ports)
+def ports_of(settings: StandaloneSettings) -> dict[str, int]:
+    return resolve_ports(default_ports(), settings.standalone_ports)
 
 
 def examples(ports: Mapping[str, int], handle: str) -> list[str]:
@@ -125,7 +125,7 @@ async def run(
 ) -> int:
     """Runs the platform until SIGINT/SIGTERM; returns the exit code (2: could not start)."""
     folder = state_dir(settings)
-    ports = ports_of(settings, flows)
+    ports = ports_of(settings)
     own_clickhouse = settings.clickhouse_url is None
     table = workload_table(
         ports, flows, sinks, own_clickhouse=own_clickhouse, skip=settings.standalone_skip

@@ -51,14 +51,10 @@ class Workload:
         return f"http://{HOST}:{ports[self.ports[0]]}{self.probe}"
 
 
-def worker_name(flow: str) -> str:
-    return f"worker-{flow.replace('_', '-')}"
-
-
-def default_ports(flows: Sequence[str]) -> dict[str, int]:
+def default_ports() -> dict[str, int]:
     """The fixed local ports: the seed's and Kubernetes' where they have one, the rest in 8xxx
-    next to them; scraper workers serve their probes from 8101 on, one port each."""
-    ports = {
+    next to them."""
+    return {
         "status": 8008,
         "gateway": 8009,
         "api": 7179,
@@ -69,10 +65,8 @@ def default_ports(flows: Sequence[str]) -> dict[str, int]:
         "listeners": 8021,
         "sandbox": 8090,
         "clickhouse": 8123,
+        "workers": 8101,
     }
-    for i, flow in enumerate(flows):
-        ports[worker_name(flow)] = 8101 + i
-    return ports
 
 
 class PortError(ValueError):
@@ -213,23 +207,19 @@ def workload_table(
             ("sinks",),
             needs=("migrate", "declare"),
         ),
-        *(
-            Workload(
-                worker_name(flow),
-                (
-                    "scraper",
-                    "worker",
-                    "--flow",
-                    flow,
-                    "--probe-port",
-                    str(ports[worker_name(flow)]),
-                ),
-                Stage.PROCESSING,
-                (worker_name(flow),),
-                # Credentials are read per task, so their jobs need not finish first.
-                needs=("migrate", "declare", "sandbox"),
-            )
-            for flow in flows
+        Workload(
+            "workers",
+            (
+                "scraper",
+                "worker",
+                *(arg for flow in flows for arg in ("--flow", flow)),
+                "--probe-port",
+                str(ports["workers"]),
+            ),
+            Stage.PROCESSING,
+            ("workers",),
+            # Credentials are read per task, so their jobs need not finish first.
+            needs=("migrate", "declare", "sandbox"),
         ),
         Workload(
             "listeners",

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 
-from reach.scraper.flows import FLOWS
 from reach.standalone.workloads import default_ports
 from reach.testing.ports import free_port
 
@@ -33,7 +32,7 @@ def free_ports(names: list[str]) -> dict[str, int]:
 
 def port_names() -> list[str]:
     """The port names of `reach standalone --ports` (the workload table's)."""
-    return list(default_ports(list(FLOWS)))
+    return list(default_ports())
 
 
 class Standalone:
