@@ -1,7 +1,7 @@
 """An Instagram profile's summary and monthly stats (discovery): the daily marts, shaped as dbt
-builds them in ClickHouse, synced into PostgreSQL by their declared syncs (which create the
-tables, types inferred) and served, gated by plan; an unknown profile, or any before the first
-sync, is a 404 naming it."""
+builds them in ClickHouse, synced into PostgreSQL by their declared syncs into the tables the
+migrations create, and served, gated by plan; an unknown profile, or any before the first sync,
+is a 404 naming it."""
 
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ POSTGRES_TABLES = {
     "activity_tracker", "collection_group", "partner", "account", "account_user",
     "partner_profile_page_track", "keyword_collection", "follower_authenticity",
     "leaderboard_ranking", "sentiment_report", "youtube_playlist", "youtube_playlist_item",
-    "youtube_video_category", "youtube_channel_section", "audience_info_gpt", LEDGER,
+    "youtube_video_category", "youtube_channel_section", "audience_info_gpt",
+    "mart_insta_account_summary", "mart_insta_account_monthly", LEDGER,
 }  # fmt: skip
 
 

@@ -224,13 +224,29 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
 )
 
 # The head and monthly stats of an Instagram profile's page
-# (`/discovery-service/api/profile/instagram/{profile_id}/summary` and `.../monthly-stats`):
-# every column of the mart, typed as the mart's. The first sync creates the tables; until then
-# the API answers 404 for every profile.
+# (`/discovery-service/api/profile/instagram/{profile_id}/summary` and `.../monthly-stats`);
+# migration 0010 creates the tables, so the API can read them before the first sync.
 INSTA_ACCOUNT_SUMMARY = SyncSpec(
     name="insta_account_summary",
     source_table="mart_insta_account_summary",
     target="mart_insta_account_summary",
+    columns=_columns(
+        ("profile_id", "text"),
+        ("handle", "text"),
+        ("category", "text"),
+        ("language", "text"),
+        ("country", "text"),
+        ("followers", "bigint"),
+        ("engagement_rate", "double precision"),
+        ("engagement_grade", "text"),
+        *((rank, "bigint") for rank in _RANKS),
+        ("recent_posts", "bigint"),
+        ("recent_reels", "bigint"),
+        ("reach_rate", "double precision"),
+        ("latest_month", "date"),
+        ("latest_month_followers_gained", "bigint"),
+        ("latest_month_followers_growth", "double precision"),
+    ),
     primary_key=("profile_id",),
     after_tag="daily",
 )
@@ -238,6 +254,20 @@ INSTA_ACCOUNT_MONTHLY = SyncSpec(
     name="insta_account_monthly",
     source_table="mart_insta_account_monthly",
     target="mart_insta_account_monthly",
+    columns=_columns(
+        ("profile_id", "text"),
+        ("month", "date"),
+        ("followers", "bigint"),
+        ("following", "bigint"),
+        ("media_count", "bigint"),
+        ("previous_month_followers", "bigint"),
+        ("followers_gained", "bigint"),
+        ("followers_growth", "double precision"),
+        ("posts_published", "bigint"),
+        ("avg_likes", "double precision"),
+        ("avg_comments", "double precision"),
+        ("engagement_rate", "double precision"),
+    ),
     primary_key=("profile_id", "month"),
     after_tag="daily",
 )

@@ -1,6 +1,5 @@
 """`mart_insta_account_summary` and `mart_insta_account_monthly`, an Instagram profile's page
-head and monthly stats, created and then replaced daily by their syncs; read by
-`AccountStatsService`. Before the first sync the tables do not exist, and no profile is known."""
+head and monthly stats, replaced daily by their syncs; read by `AccountStatsService`."""
 
 from __future__ import annotations
 
@@ -19,28 +18,24 @@ class AccountStatsRepository:
         self.pool = pool
 
     async def summary(self, profile_id: str) -> AccountSummary | None:
-        try:
-            row = await self.pool.fetchrow(
-                f"SELECT {_SUMMARY_COLUMNS} FROM mart_insta_account_summary WHERE profile_id = $1",
-                profile_id,
-            )
-        except asyncpg.UndefinedTableError:
-            return None
+        row = await self.pool.fetchrow(
+            f"SELECT {_SUMMARY_COLUMNS} FROM mart_insta_account_summary WHERE profile_id = $1",
+            profile_id,
+        )
         return None if row is None else AccountSummary.model_validate(dict(row))
 
     async def months(self, profile_id: str, count: int) -> list[AccountMonth] | None:
         """The profile's latest `count` observed months, oldest first; None if the summary
         knows no such profile."""
-        if await self.summary(profile_id) is None:
+        rows = await self.pool.fetch(
+            f"SELECT {_MONTH_COLUMNS} FROM (SELECT * FROM mart_insta_account_monthly"
+            " WHERE profile_id = $1 ORDER BY month DESC LIMIT $2) latest ORDER BY month",
+            profile_id,
+            count,
+        )
+        if not rows and not await self.pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM mart_insta_account_summary WHERE profile_id = $1)",
+            profile_id,
+        ):
             return None
-        try:
-            rows = await self.pool.fetch(
-                f"SELECT {_MONTH_COLUMNS} FROM (SELECT * FROM mart_insta_account_monthly"
-                " WHERE profile_id = $1 ORDER BY month DESC LIMIT $2) latest ORDER BY month",
-                profile_id,
-                count,
-            )
-        except asyncpg.UndefinedTableError:
-            # The summary's sync ran, the monthly one not yet: no month observed so far.
-            rows = []
         return [AccountMonth.model_validate(dict(r)) for r in rows]
