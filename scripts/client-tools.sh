@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the event clients' toolchains are present: Node.js with npm (clients/typescript) and
 # a JDK 17 with Maven (clients/java). Idempotent: tools already on PATH are reused; missing ones
-# are installed from Debian packages. Their dependencies come later, from the npm registry and
-# Maven Central, into npm's and Maven's own caches (~/.npm, ~/.m2), which later runs reuse.
+# are installed from Debian packages. The Java client's Maven artifacts are then fetched and
+# checked against their pinned sha256 (scripts/maven-fetch.sh; Maven itself runs offline); the
+# TypeScript client's packages come later from the npm registry, checked by package-lock.json.
 # Called by `make client-tools` and `make test`.
 set -euo pipefail
 
@@ -26,3 +27,5 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "client-tools: Node $(node --version) found; @reach/events is built and tested on 20+." >&2
 fi
+
+bash "$(dirname "$0")/maven-fetch.sh"
