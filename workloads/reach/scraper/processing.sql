@@ -67,8 +67,5 @@ ON CONFLICT (platform, entity_type, entity_id, asset_type) DO UPDATE SET
 SELECT profile_id, handle, full_name, biography, category, followers, media_count
 FROM instagram_account WHERE lower(handle) = lower($1);
 
--- name: instagram_post_id_by_shortcode
-SELECT post_id FROM instagram_post WHERE shortcode = $1;
-
 -- name: instagram_post_by_shortcode
 SELECT post_id, profile_id FROM instagram_post WHERE shortcode = $1;

@@ -16,6 +16,7 @@ import asyncpg
 from pydantic import BaseModel, ConfigDict
 
 from reach.common.networks import SocialNetwork
+from reach.scraper import processing
 
 # $1 platform, $2 the post's id in the report, $3 every id its comments may be stored under
 # (an Instagram post's comments fetched before the post was: its shortcode).
@@ -49,8 +50,6 @@ ON CONFLICT (platform, post_id) DO UPDATE SET
 RETURNING platform, post_id, comments, mean_score, positive, negative, neutral, scored_until,
           reported_at
 """
-
-_INSTAGRAM_POST_ID = "SELECT post_id FROM instagram_post WHERE shortcode = $1"
 
 _NAMESPACE = uuid.UUID("0b6f8f0e-5d53-4c4e-8a55-6a3c1f2e9d7a")
 
@@ -86,7 +85,7 @@ async def record_sentiment_report(
     or a YouTube video id)."""
     ids = [post_key]
     if platform == "instagram":
-        post_id = await pool.fetchval(_INSTAGRAM_POST_ID, post_key)
+        post_id = await pool.fetchval(processing.P["instagram_post_by_shortcode"], post_key)
         if post_id is not None:
             ids.insert(0, post_id)
     row = await pool.fetchrow(_RECORD, platform, ids[0], ids)

@@ -299,7 +299,7 @@ async def fetch_post_likers(ctx: FlowContext, p: InstagramLikersParams) -> Compl
 )
 async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> Complete:
     """Fetch an Instagram post's comments and score their sentiment."""
-    post_id = await ctx.pool.fetchval(processing.P["instagram_post_id_by_shortcode"], p.shortcode)
+    post_id = await ctx.pool.fetchval(processing.P["instagram_post_by_shortcode"], p.shortcode)
     return await fetch_and_score(
         ctx,
         "instagram",
