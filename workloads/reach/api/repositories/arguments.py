@@ -1,5 +1,5 @@
 """Numbered query arguments (`$1`, `$2`, ...) collected while a repository writes its SQL; the
-posts and profiles queries build their WHERE clauses with it."""
+posts, profiles and leaderboard queries build their WHERE clauses with it."""
 
 from __future__ import annotations
 

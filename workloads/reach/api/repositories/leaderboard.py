@@ -12,6 +12,7 @@ import asyncpg
 from cachetools import TTLCache
 
 from reach.api.models import LeaderboardEntry, RankingEntry
+from reach.api.repositories.arguments import Arguments
 
 # (metric, by category, by language) -> the rank column the mart computed for that slice.
 RANK_COLUMNS: Final[dict[tuple[str, bool, bool], str]] = {
@@ -73,13 +74,11 @@ class LeaderboardRepository:
         size: int,
         profile_id: str | None = None,
     ) -> tuple[list[LeaderboardEntry], int]:
-        where = ["platform = $1", "month = $2", f"{rank_column} IS NOT NULL"]
-        args: list[object] = [platform, month]
+        args = Arguments()
+        where = [f"platform = {args(platform)}", f"month = {args(month)}"]
+        where.append(f"{rank_column} IS NOT NULL")
         filters = (("category", category), ("language", language), ("profile_id", profile_id))
-        for column, value in filters:
-            if value is not None:
-                args.append(value)
-                where.append(f"{column} = ${len(args)}")
+        where += [f"{column} = {args(value)}" for column, value in filters if value is not None]
         condition = " AND ".join(where)
         rows = await self.pool.fetch(
             f"SELECT {rank_column} AS rank, {CHANGE_COLUMNS[metric]} AS overall_rank_change,"
@@ -88,12 +87,15 @@ class LeaderboardRepository:
             f" ORDER BY {rank_column}, profile_id OFFSET {offset} LIMIT {size}",
             *args,
         )
+        entries = [LeaderboardEntry.model_validate(dict(r)) for r in rows]
+        count = f"SELECT count(*) FROM leaderboard WHERE {condition}"
+        if profile_id is not None:
+            # Not cached: every profile looked up would push the boards' totals out.
+            return entries, await self.pool.fetchval(count, *args)
         key = (rank_column, *args)
         if key not in self._totals:
-            self._totals[key] = await self.pool.fetchval(
-                f"SELECT count(*) FROM leaderboard WHERE {condition}", *args
-            )
-        return [LeaderboardEntry.model_validate(dict(r)) for r in rows], self._totals[key]
+            self._totals[key] = await self.pool.fetchval(count, *args)
+        return entries, self._totals[key]
 
     async def ranking_head(self, name: str) -> RankingHead | None:
         """None when no ranking of that name has been synced (not cached: the first sync of a
@@ -112,12 +114,9 @@ class LeaderboardRepository:
     async def ranking_page(
         self, name: str, month: date, filters: dict[str, str], offset: int, size: int
     ) -> tuple[list[RankingEntry], int]:
-        where = ["leaderboard = $1", "month = $2"]
-        args: list[object] = [name, month]
-        for column in RANKING_FILTERS:
-            if column in filters:
-                args.append(filters[column])
-                where.append(f"{column} = ${len(args)}")
+        args = Arguments()
+        where = [f"leaderboard = {args(name)}", f"month = {args(month)}"]
+        where += [f"{c} = {args(filters[c])}" for c in RANKING_FILTERS if c in filters]
         condition = " AND ".join(where)
         rows = await self.pool.fetch(
             "SELECT rank, rank_change, profile_platform AS platform, profile_id, handle,"
