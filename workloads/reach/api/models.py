@@ -11,16 +11,17 @@ from pydantic_core import PydanticCustomError
 from reach.api.tenancy import plan_field
 from reach.common.identifiers import INSTAGRAM_SHORTCODE
 from reach.common.networks import SocialNetwork
-from reach.common.text import find_string, has_lone_surrogate, has_nul
+from reach.common.text import find_string, has_nul, unstorable
 
 
 def _storable(value: Any) -> Any:
-    """`value` if PostgreSQL can store it (see `reach.common.text`)."""
+    """`value` if PostgreSQL can store it (see `reach.common.text`); valid input is walked once,
+    and only refused input again to say which rule it breaks."""
+    if find_string(value, unstorable) is None:
+        return value
     if find_string(value, has_nul) is not None:
         raise ValueError("must not contain NUL characters")
-    if find_string(value, has_lone_surrogate) is not None:
-        raise ValueError("must be valid Unicode (no lone surrogates)")
-    return value
+    raise ValueError("must be valid Unicode (no lone surrogates)")
 
 
 # Every string and JSON object a client sends is one of these.

@@ -22,6 +22,11 @@ def has_lone_surrogate(text: str) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
+def unstorable(text: str) -> bool:
+    """Whether a store cannot hold `text`: one walk checks both at once."""
+    return has_nul(text) or has_lone_surrogate(text)
+
+
 def find_string(value: Any, bad: Callable[[str], bool]) -> tuple[Location, bool] | None:
     """The location (keys and indexes) of the first string or object key in `value`, in document
     order, for which `bad` holds, and whether it is a key; None when there is none. Iterative, so

@@ -35,7 +35,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from reach.common.identifiers import INSTAGRAM_SHORTCODE, YOUTUBE_VIDEO_ID
 from reach.common.networks import SocialNetwork
-from reach.common.text import find_string, has_lone_surrogate, has_nul
+from reach.common.text import find_string, unstorable
 from reach.scraper import credentials, reports
 from reach.scraper.contract import (
     IDENTITY_EXCHANGE,
@@ -193,10 +193,6 @@ async def report_sentiment(body: PostRequest, ctx: Context) -> str:
     return f"sentiment report of {report.platform} post {report.post_id} ({report.comments})"
 
 
-def _unstorable(text: str) -> bool:
-    return has_nul(text) or has_lone_surrogate(text)
-
-
 @dataclass(frozen=True)
 class Listener(Generic[B]):
     name: ListenerName
@@ -219,7 +215,7 @@ class Listener(Generic[B]):
             value = json.loads(raw)
         except ValueError as exc:
             raise BadRequest(f"{what}: {exc}") from None
-        found = find_string(value, _unstorable)
+        found = find_string(value, unstorable)
         if found is not None:
             where = ".".join(str(p) for p in found[0]) or "(body)"
             raise BadRequest(f"{what}: {where}: text cannot hold NUL or a lone surrogate")
