@@ -121,16 +121,16 @@
 {%- endmacro %}
 
 {# A map's value at `key`, NULL when the key is absent (a map reads a missing key as 0). #}
+{% macro map_value(map, key) -%}
+    if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
+{%- endmacro %}
+
 {# The gender, age and country splits (maps of shares) of a row's audience_*_json columns;
    an unknown split is empty. #}
 {% macro audience_splits() -%}
     JSONExtract(coalesce(audience_gender_json, '{}'), 'Map(String, Float64)') as gender_split,
     JSONExtract(coalesce(audience_age_json, '{}'), 'Map(String, Float64)') as age_split,
     JSONExtract(coalesce(audience_location_json, '{}'), 'Map(String, Float64)') as country_split
-{%- endmacro %}
-
-{% macro map_value(map, key) -%}
-    if(mapContains({{ map }}, '{{ key }}'), {{ map }}['{{ key }}'], NULL)
 {%- endmacro %}
 
 {# The key of a split's (a map of shares) largest share, the key breaking ties; NULL when the

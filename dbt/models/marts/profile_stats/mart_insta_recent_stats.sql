@@ -46,7 +46,7 @@ measured as (
         {{ engagement_rate('avg_likes + avg_comments', 'followers') }} as engagement_rate,
         {{ engagement_rate('avg_reach', 'followers') }} as reach_rate
     from accounts
-    left join recent_posts on accounts.profile_id = recent_posts.profile_id
+    left join recent_posts {{ join_on('accounts', 'recent_posts', ['profile_id']) }}
 )
 
 select * from measured
