@@ -57,7 +57,7 @@ def resources(namespace: str, base: dict[str, dict[str, Any]]) -> list[dict[str,
                 # Each network's profile refresh in turn: the flows whose schedule fans out.
                 network = SOCIAL_NETWORKS[i % len(SOCIAL_NETWORKS)]
                 doc["spec"]["network"] = network
-                doc["spec"]["flow"] = str(REFRESH_FLOWS[network][0])
+                doc["spec"]["flow"] = str(REFRESH_FLOWS[network])
             if kind == "EventSink":
                 doc["spec"]["sink"] = EVENT_SINKS[i]
             out.append(doc)

@@ -93,7 +93,7 @@ PIPELINES = (
         "refresh_profiles",
         "Hourly: enqueue a refresh of every profile not refreshed for a day (the scraper's "
         "enqueuer, the one a scheduled ScrapeFlow runs).",
-        {f"enqueue_{flow}": _stale_refresh(flow) for flow, _ in REFRESH_FLOWS.values()},
+        {f"enqueue_{flow}": _stale_refresh(flow) for flow in REFRESH_FLOWS.values()},
         schedule="5 * * * *",
         timeout_minutes=10,
     ),

@@ -637,11 +637,11 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
     }
 )
 
-# The profile refresh of each network, and the parameter a stored profile fills.
-REFRESH_FLOWS: Mapping[SocialNetwork, tuple[FlowName, str]] = MappingProxyType(
+# The profile refresh of each network (what its stored profiles fill: its Freshness).
+REFRESH_FLOWS: Mapping[SocialNetwork, FlowName] = MappingProxyType(
     {
-        "instagram": (FlowName.REFRESH_INSTAGRAM_PROFILE, "handle"),
-        "youtube": (FlowName.REFRESH_YOUTUBE_CHANNEL, "channel_id"),
+        "instagram": FlowName.REFRESH_INSTAGRAM_PROFILE,
+        "youtube": FlowName.REFRESH_YOUTUBE_CHANNEL,
     }
 )
 

@@ -121,10 +121,9 @@ def value_env(name: str, value: ConfigValue | SecretValue) -> dict[str, Any]:
             "name": name,
             "valueFrom": {"configMapKeyRef": {"name": ref.name, "key": ref.key}},
         }
-    secret = value.secret_key_ref
-    if secret is None:
-        raise ValueError(f"{name}: neither a Secret nor a ConfigMap key")
-    return {"name": name, "valueFrom": {"secretKeyRef": {"name": secret.name, "key": secret.key}}}
+    # A ConfigValue has exactly one of the two keys (ExactlyOne).
+    assert value.secret_key_ref is not None
+    return secret_env(name, SecretValue(secret_key_ref=value.secret_key_ref))
 
 
 def _value_sources(node: object) -> Iterator[Reference]:

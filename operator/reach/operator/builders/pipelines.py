@@ -24,7 +24,7 @@ from reach.scraper.contract import REFRESH_FLOWS
 
 # A ScrapeFlow scheduling one of these flows enqueues what refresh_profiles would.
 REFRESH_PIPELINE = "refresh_profiles"
-_REFRESH_FLOWS = frozenset(str(flow) for flow, _ in REFRESH_FLOWS.values())
+_REFRESH_FLOWS = frozenset(str(flow) for flow in REFRESH_FLOWS.values())
 
 
 def cron_job_name(owner: Owner, pipeline: str) -> str:

@@ -60,5 +60,5 @@ class ProfileService:
 
     async def _refresh(self, platform: SocialNetwork, handle: str) -> Refresh:
         return await self.scraper.enqueue(
-            REFRESH_FLOWS[platform][0], {"handle": handle}, REFRESH_PRIORITY
+            REFRESH_FLOWS[platform], {"handle": handle}, REFRESH_PRIORITY
         )
