@@ -1,6 +1,10 @@
 -- An Instagram profile's page head and monthly stats, replaced by the daily syncs
 -- (`reach pipelines sync insta_account_summary`, `insta_account_monthly`); created here so the
--- API can read them before the first sync.
+-- API can read them before the first sync. Their rows are derived and replaced by every sync, so
+-- a copy an earlier sync created with inferred types is dropped rather than kept.
+
+DROP TABLE IF EXISTS mart_insta_account_summary;
+DROP TABLE IF EXISTS mart_insta_account_monthly;
 
 CREATE TABLE mart_insta_account_summary (
     profile_id                     text PRIMARY KEY,
