@@ -94,8 +94,16 @@ def test_refresh_now_fetches_the_creator_again_and_shows_it(demo: Demo, browser:
     before = demo.profile(handle)["refreshed_at"]
     page = demo.page(browser)
     page.goto(f"{demo.gateway}/profile/instagram/{handle}")
-    page.get_by_role("button", name="Refresh now").click()
-    expect(page.get_by_role("status")).to_contain_text("being fetched")
+    # An idle worker refreshes the creator within milliseconds, before the notice could be seen;
+    # holding the workers makes the in-between state last until the page has shown it.
+    workers = demo.platform.workload("workers")["pid"]
+    os.kill(workers, signal.SIGSTOP)
+    try:
+        page.get_by_role("button", name="Refresh now").click()
+        expect(page.get_by_role("status")).to_contain_text("being fetched")
+        expect(page.get_by_role("button", name="Refresh now")).to_be_disabled()
+    finally:
+        os.kill(workers, signal.SIGCONT)
     expect(page.get_by_text("being fetched")).to_have_count(0, timeout=90_000)
     assert demo.profile(handle)["refreshed_at"] > before
     expect(page.get_by_role("button", name="Refresh now")).to_be_enabled()
