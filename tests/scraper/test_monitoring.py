@@ -72,6 +72,15 @@ def test_queue_health_reports_every_flow_and_fails_on_an_old_queued_task(
         postgres_dsn, "scraper", "queue-health", "--max-queued-age-minutes", "240"
     )
     assert (code, report["overdue"]) == (0, [])
+    # The raw statistics they come from, a JSON line per flow and status.
+    stats = CliRunner().invoke(app, ["scraper", "stats"], env={"REACH_POSTGRES_DSN": postgres_dsn})
+    lines = [json.loads(line) for line in stats.stdout.splitlines()]
+    assert [(r["flow"], r["status"], r["tasks"]) for r in lines] == [
+        ("refresh_instagram_profile", "FAILED", 1),
+        ("refresh_instagram_profile", "PENDING", 2),
+        ("refresh_youtube_channel", "PENDING", 1),
+        ("refresh_youtube_channel", "PROCESSING", 1),
+    ]
 
 
 @pytest.mark.service

@@ -147,34 +147,6 @@ def enqueue(
     typer.echo(json.dumps({"flow": flow, "tasks": asked, "created": created}))
 
 
-@app.command()
-def stats() -> None:
-    """Tasks by flow and status, with the oldest due pending task's age (JSON lines)."""
-    from reach.common.postgres import create_pool
-    from reach.scraper.queue.manager import TaskManager
-    from reach.scraper.settings import ScraperSettings
-
-    settings = settings_or_exit(ScraperSettings)
-
-    async def run() -> list[dict[str, Any]]:
-        pool = await create_pool(settings, "reach-scraper-stats", max_size=1)
-        try:
-            return [dataclasses.asdict(s) for s in await TaskManager(pool).stats()]
-        finally:
-            await pool.close()
-
-    for row in asyncio.run(run()):
-        typer.echo(json.dumps(row, default=str))
-
-
-def _report(rows: list[Any], trouble: list[str], what: str) -> None:
-    """Prints `rows` as one JSON object; exit 1 naming `trouble` when there is any, so the
-    operational pipeline's run fails and alerts."""
-    typer.echo(json.dumps({"rows": rows, what: trouble}, default=str))
-    if trouble:
-        fail(f"{what}: {', '.join(trouble)}", code=1)
-
-
 def _on_pool(application: str, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
     """Runs `work` on a one-connection pool to the scraper's PostgreSQL."""
     from reach.common.postgres import create_pool
@@ -190,6 +162,23 @@ def _on_pool(application: str, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> 
             await pool.close()
 
     return asyncio.run(run())
+
+
+@app.command()
+def stats() -> None:
+    """Tasks by flow and status, with the oldest due pending task's age (JSON lines)."""
+    from reach.scraper.queue.manager import TaskManager
+
+    for row in _on_pool("reach-scraper-stats", lambda pool: TaskManager(pool).stats()):
+        typer.echo(json.dumps(dataclasses.asdict(row), default=str))
+
+
+def _report(rows: list[Any], trouble: list[str], what: str) -> None:
+    """Prints `rows` as one JSON object; exit 1 naming `trouble` when there is any, so the
+    operational pipeline's run fails and alerts."""
+    typer.echo(json.dumps({"rows": rows, what: trouble}, default=str))
+    if trouble:
+        fail(f"{what}: {', '.join(trouble)}", code=1)
 
 
 @app.command("queue-health")
