@@ -199,6 +199,8 @@ def fill(message: Message, tag: str) -> None:
             entry = field.message_type.fields_by_name["value"]
             mapped = "värde ✓" if entry.type == FieldDescriptor.TYPE_STRING else 2.25
             getattr(message, field.name).update({f"{field.name}-k": mapped, "second": mapped})
+        elif field.label == FieldDescriptor.LABEL_REPEATED:
+            getattr(message, field.name).extend([f"{field.name}:{tag} ünïcode", "second ✓"])
         elif field.type == FieldDescriptor.TYPE_STRING:
             setattr(message, field.name, f"{field.name}:{tag} ünïcode")
         elif value is not None:
@@ -235,6 +237,8 @@ def expected(column: Column, event: pb.Event) -> Any:
         return value.decode("utf-8", errors="replace")
     if hasattr(value, "items"):
         return dict(value.items())
+    if hasattr(value, "extend"):
+        return list(value)
     return value
 
 

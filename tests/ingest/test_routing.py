@@ -22,7 +22,8 @@ pytestmark = pytest.mark.unit
 PAYLOADS = [f.name for f in pb.Event.DESCRIPTOR.oneofs_by_name["payload"].fields]
 SCRAPER_LOGS = [
     "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "order_log",
-    "post_activity_log", "profile_relationship_log",
+    "post_activity_log", "profile_relationship_log", "youtube_playlist_log",
+    "youtube_playlist_item_log", "youtube_video_category_log", "youtube_channel_section_log",
 ]  # fmt: skip
 # Other services publish these to exchanges of their own.
 SERVICE_EVENTS = {

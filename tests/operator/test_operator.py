@@ -208,7 +208,11 @@ def test_every_sample_becomes_ready_with_its_children(
         "default-dbt-core",
         "default-dbt-daily",
         "default-dbt-weekly",
-        "default-refresh-profiles",
+        "default-queue-health",
+        "default-stale-credentials",
+        "default-sync-instagram",
+        "default-sync-youtube",
+        "default-table-sizes",
         "default-upload-assets",
         "instagram-monthly-leaderboard",
         "instagram-refresh-profile-enqueue",
@@ -557,8 +561,12 @@ def test_a_platform_with_every_setting_runs_commands_and_settings_its_workloads_
     assert all(
         crons[f"default-dbt-{t}"]["concurrencyPolicy"] == "Forbid" for t in ("core", "daily")
     )
-    # The sample ScrapeFlow schedules profile refreshes: the Platform's own enqueue waits.
-    assert crons["default-refresh-profiles"]["suspend"] is True
+    # The sample ScrapeFlow schedules profile refreshes: the Instagram family leaves them to it.
+    family = crons["default-sync-instagram"]
+    enqueued = [
+        c["args"][3] for c in family["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    ]
+    assert "refresh_instagram_profile" not in enqueued and family["suspend"] is False
     assert crons["default-dbt-core"]["suspend"] is False
 
 

@@ -86,15 +86,22 @@ def test_only_the_enqueues_get_the_scraper_api_and_the_pipelines_commands_the_we
             assert ("REACH_SLACK_WEBHOOK_URL" in names) == (c["args"][0] == "pipelines")
 
 
-def test_a_scrapeflow_scheduling_refreshes_suspends_the_refresh_pipeline(
+def test_a_family_leaves_the_flows_scrapeflows_schedule_to_them(
     samples: dict[str, dict[str, Any]],
 ) -> None:
-    refresh = "default-refresh-profiles"
-    assert not _cron_jobs(samples)[refresh]["spec"]["suspend"]
-    other = _cron_jobs(samples, scheduled_flows=frozenset({"upload_asset"}))
-    assert not other[refresh]["spec"]["suspend"]
-    crons = _cron_jobs(samples, scheduled_flows=frozenset({"refresh_instagram_profile"}))
-    assert [n for n, c in crons.items() if c["spec"]["suspend"]] == [refresh]
+    def enqueued(crons: dict[str, Manifest], name: str) -> list[str]:
+        return [a[3] for a in _args(crons[name], "containers") if a[:2] == ["scraper", "enqueue"]]
+
+    family = "default-sync-instagram"
+    crons = _cron_jobs(samples)
+    everything = enqueued(crons, family)
+    assert "refresh_instagram_profile" in everything and not crons[family]["spec"]["suspend"]
+    one = _cron_jobs(samples, scheduled_flows=frozenset({"refresh_instagram_profile"}))
+    assert enqueued(one, family) == [f for f in everything if f != "refresh_instagram_profile"]
+    assert [n for n, c in one.items() if c["spec"]["suspend"]] == []
+    # Every one of its flows scheduled by a ScrapeFlow: nothing left to enqueue, suspended.
+    every = _cron_jobs(samples, scheduled_flows=frozenset(everything))
+    assert [n for n, c in every.items() if c["spec"]["suspend"]] == [family]
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from reach.pipelines.definitions import SYNCS, syncs_after
+from reach.pipelines.definitions import SYNCS, sync_pipelines
+from reach.pipelines.schedules import PIPELINES
+from reach.scraper.contract import FLOWS, FRESH_FLOWS, FlowName
 from reach.testing.clickhouse import connected, drop_database
 
-CORE = [SYNCS[name] for name in syncs_after("core")]
+CORE = [SYNCS[name] for name in sync_pipelines("core")["sync_core"]]
 
 pytestmark = pytest.mark.service
 
@@ -152,13 +154,19 @@ def dags(airflow_env: dict[str, str]) -> dict[str, Any]:
 
 def test_dagbag_imports_without_errors(dags: dict[str, Any]) -> None:
     assert dags["errors"] == {}
+    assert sorted(dags["dags"]) == sorted(p.dag_id for p in PIPELINES)
     assert sorted(dags["dags"]) == [
         "dbt_core",
         "dbt_daily",
         "dbt_weekly",
-        "refresh_profiles",
+        "queue_health",
+        "stale_credentials",
         "sync_core",
         "sync_daily",
+        "sync_instagram",
+        "sync_leaderboard",
+        "sync_youtube",
+        "table_sizes",
         "upload_assets",
     ]
 
@@ -190,39 +198,77 @@ def test_syncs_run_after_the_core_build_and_cover_every_declared_sync(
     dags: dict[str, Any],
 ) -> None:
     # Each sync DAG is triggered by the Asset its dbt DAG's build updates, i.e. after each
-    # successful build.
+    # successful build; the leaderboard's has its own DAG, as the seed's did.
     synced = []
     for tag in ("core", "daily"):
-        dag = dags["dags"][f"sync_{tag}"]
-        assert dag["schedule"] == [f"reach-dbt://dbt_{tag}/"]
-        assert {task_id: task["command"] for task_id, task in dag["tasks"].items()} == {
-            f"sync_{name}": f"reach pipelines sync {name}" for name in syncs_after(tag)
-        }
-        for task in dag["tasks"].values():
-            assert (task["upstream"], task["retries"], task["alerts"]) == ([], 2, ["slack_alert"])
-        synced += syncs_after(tag)
+        families = sync_pipelines(tag)
+        assert ("sync_leaderboard" in families) == (tag == "core")
+        for dag_id, names in families.items():
+            dag = dags["dags"][dag_id]
+            assert dag["schedule"] == [f"reach-dbt://dbt_{tag}/"]
+            assert {task_id: task["command"] for task_id, task in dag["tasks"].items()} == {
+                f"sync_{name}": f"reach pipelines sync {name}" for name in names
+            }
+            for task in dag["tasks"].values():
+                assert (task["upstream"], task["retries"], task["alerts"]) == (
+                    [],
+                    2,
+                    ["slack_alert"],
+                )
+            synced += names
+    assert dags["dags"]["sync_leaderboard"]["tasks"].keys() == {"sync_leaderboard"}
     # A partitioned sync replaces one Leaderboard resource's rows; its CronJob runs it.
     whole_tables = [name for name, spec in SYNCS.items() if spec.partition_column is None]
     assert sorted(synced) == sorted(whole_tables)
 
 
-def test_enqueue_dags_run_the_scrapers_enqueuer_and_ask_the_scraper_api(
+def test_family_dags_refresh_each_networks_flows_and_ask_the_scraper_api(
     dags: dict[str, Any],
 ) -> None:
+    for network in ("instagram", "youtube"):
+        dag = dags["dags"][f"sync_{network}"]
+        commands = [task["command"] for task in dag["tasks"].values()]
+        flows = [flow for flow in FRESH_FLOWS if FLOWS[flow].network == network]
+        assert commands == [
+            f"reach scraper enqueue --flow {flow} --params "
+            f"""'{{"max_tasks": 1000, "stale_after_hours": {_hours(flow)}}}'"""
+            for flow in flows
+        ]
+        assert f"refresh_{network}_" in commands[0]
+    assert len(dags["dags"]["sync_instagram"]["tasks"]) >= 10
+    assert len(dags["dags"]["sync_youtube"]["tasks"]) >= 10
+    assert dags["dags"]["sync_instagram"]["schedule"] == "5 * * * *"
+    assert dags["dags"]["sync_youtube"]["schedule"] == "20 * * * *"
+    upload = dags["dags"]["upload_assets"]
+    assert [t["command"] for t in upload["tasks"].values()] == ["reach pipelines enqueue assets"]
+    assert upload["schedule"] == "10,40 * * * *"
+
+
+def _hours(flow: FlowName) -> int:
+    freshness = FLOWS[flow].freshness
+    assert freshness is not None
+    return freshness.stale_after_hours
+
+
+def test_operational_dags_run_the_checks_on_their_schedules(dags: dict[str, Any]) -> None:
     commands = {
-        dag_id: [task["command"] for task in dags["dags"][dag_id]["tasks"].values()]
-        for dag_id in ("refresh_profiles", "upload_assets")
+        dag_id: (
+            dags["dags"][dag_id]["schedule"],
+            [task["command"] for task in dags["dags"][dag_id]["tasks"].values()],
+        )
+        for dag_id in ("queue_health", "stale_credentials", "table_sizes")
     }
     assert commands == {
-        "refresh_profiles": [
-            f"reach scraper enqueue --flow {flow} --params "
-            """'{"max_tasks": 1000, "stale_after_hours": 24}'"""
-            for flow in ("refresh_instagram_profile", "refresh_youtube_channel")
-        ],
-        "upload_assets": ["reach pipelines enqueue assets"],
+        "queue_health": (
+            "*/10 * * * *",
+            ["reach scraper queue-health --max-queued-age-minutes 60"],
+        ),
+        "stale_credentials": (
+            "0 6 * * *",
+            ["reach scraper credentials stale --unused-hours 72"],
+        ),
+        "table_sizes": ("0 4 * * *", ["reach db table-sizes"]),
     }
-    assert dags["dags"]["refresh_profiles"]["schedule"] == "5 * * * *"
-    assert dags["dags"]["upload_assets"]["schedule"] == "10,40 * * * *"
 
 
 def test_slack_alert_posts_only_when_a_webhook_is_set(airflow_env: dict[str, str]) -> None:
@@ -306,3 +352,16 @@ def test_sync_core_runs_against_the_local_services(
             await conn.close()
 
     assert asyncio.run(counts()) == {spec.target: 3 for spec in CORE}
+
+
+def test_an_operational_dag_runs_against_the_local_services(
+    airflow_env: dict[str, str], clickhouse_dsn: str, postgres_dsn: str
+) -> None:
+    env = {
+        **airflow_env,
+        "REACH_POSTGRES_DSN": postgres_dsn,
+        "REACH_CLICKHOUSE_URL": clickhouse_dsn,
+    }
+    for dag_id in ("table_sizes", "queue_health"):
+        run = _run_python(env, RUN_DAG.format(dags=str(DAGS), dag_id=dag_id), timeout=600)
+        assert run == {"state": "success", "tasks": {dag_id: "success"}}

@@ -24,6 +24,7 @@ from reach.common.webserver import serve_http
 from reach.sandbox.app import create_app
 from reach.sandbox.state import DEFAULT_TOKEN, SandboxState
 from reach.sandbox.universe import Universe
+from reach.scraper import events
 from reach.scraper.enqueueing import new_task
 from reach.scraper.flowconfig import resolve
 from reach.scraper.flows import get_flow
@@ -168,24 +169,12 @@ async def beat_events(amqp_url: str) -> AsyncIterator[EventTap]:
             EXCHANGE, aio_pika.ExchangeType.DIRECT, durable=True
         )
         queue = await channel.declare_queue(exclusive=True, auto_delete=True)
-        for payload in PAYLOADS:
+        for payload in events.PAYLOADS:
             await queue.bind(exchange, routing_key=payload)
         await queue.consume(tap.on_message)
         yield tap
     finally:
         await connection.close()
-
-
-PAYLOADS = (
-    "profile_log",
-    "post_log",
-    "asset_log",
-    "sentiment_log",
-    "profile_relationship_log",
-    "post_activity_log",
-    "scrape_request_log",
-    "order_log",
-)
 
 
 async def run_task(

@@ -10,7 +10,12 @@ import pytest
 
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events
-from reach.scraper.models import InstagramPost, InstagramProfile
+from reach.scraper.models import (
+    InstagramPost,
+    InstagramProfile,
+    YouTubeChannelSection,
+    YouTubePlaylist,
+)
 from reach.scraper.networks import INSTAGRAM, Account, dimensions, metrics
 from reach.scraper.queue.models import Finished, TaskStatus
 
@@ -102,3 +107,31 @@ def test_relationship_and_request_logs() -> None:
         1500,
         "e",
     )
+
+
+def test_a_catalogue_row_logs_its_fields_by_name() -> None:
+    published = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+    playlist = YouTubePlaylist(
+        playlist_id="PL1", channel_id="UC1", title="Hits", item_count=3, publish_time=published
+    )
+    log = events.catalogue_log(playlist, "youtube")
+    assert (log.playlist_id, log.channel_id, log.title, log.item_count, log.source) == (
+        "PL1",
+        "UC1",
+        "Hits",
+        3,
+        "youtube",
+    )
+    assert log.publish_time_ms == int(published.timestamp() * 1000)
+    # What the source did not say stays at the field's default.
+    assert (log.description, log.privacy_status) == ("", "")
+    unknown = events.catalogue_log(playlist.model_copy(update={"publish_time": None}), "youtube")
+    assert unknown.publish_time_ms == 0
+    section = YouTubeChannelSection(
+        section_id="UC1.1", channel_id="UC1", section_type="multiplePlaylists", position=2,
+        playlist_ids=["PL1", "PL2"],
+    )  # fmt: skip
+    wrapped = events.event(7, events.catalogue_log(section, "invidious"))
+    assert wrapped.WhichOneof("payload") == "youtube_channel_section_log"
+    assert list(wrapped.youtube_channel_section_log.playlist_ids) == ["PL1", "PL2"]
+    assert wrapped.event_id == events.event_id(7, "youtube_channel_section_log", "UC1.1")

@@ -30,13 +30,20 @@ def test_cron_times_are_the_clusters() -> None:
         "dbt_core": dt.datetime(2026, 12, 7, 10, 15, tzinfo=UTC),
         "dbt_daily": dt.datetime(2026, 12, 8, 1, 30, tzinfo=UTC),
         "dbt_weekly": dt.datetime(2026, 12, 14, 2, 30, tzinfo=UTC),
-        "refresh_profiles": dt.datetime(2026, 12, 7, 11, 5, tzinfo=UTC),
+        "sync_instagram": dt.datetime(2026, 12, 7, 11, 5, tzinfo=UTC),
+        "sync_youtube": dt.datetime(2026, 12, 7, 10, 20, tzinfo=UTC),
         "upload_assets": dt.datetime(2026, 12, 7, 10, 10, tzinfo=UTC),
+        "queue_health": dt.datetime(2026, 12, 7, 10, 10, tzinfo=UTC),
+        "stale_credentials": dt.datetime(2026, 12, 8, 6, 0, tzinfo=UTC),
+        "table_sizes": dt.datetime(2026, 12, 8, 4, 0, tzinfo=UTC),
     }
     assert next_fire("*/15 * * * *", dt.datetime(2026, 1, 1, 0, 15, tzinfo=UTC)) == dt.datetime(
         2026, 1, 1, 0, 30, tzinfo=UTC
     )
-    assert [p.dag_id for p in followers_of(PIPELINES, "dbt_core")] == ["sync_core"]
+    assert [p.dag_id for p in followers_of(PIPELINES, "dbt_core")] == [
+        "sync_leaderboard",
+        "sync_core",
+    ]
 
 
 TOY = (

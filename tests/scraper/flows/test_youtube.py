@@ -120,7 +120,9 @@ def _channel_with_playlist_of(universe: Universe, entries: int) -> Playlist:
     raise AssertionError(f"no playlist of more than {entries} entries")
 
 
-async def test_channel_playlists(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
+async def test_channel_playlists(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
     channel = universe.channel(3)
     assert channel is not None and universe.playlist_count(channel) > 1
     expected = [universe.playlist(channel, i) for i in range(universe.playlist_count(channel))]
@@ -138,6 +140,16 @@ async def test_channel_playlists(runtime: Runtime, universe: Universe, pool: asy
         if p
     ]
     assert all(r["thumbnail_url"] and r["source"] == "youtube" for r in rows)
+    # A log per playlist, with what was stored.
+    logs = [e.youtube_playlist_log for e in await beat_events.wait_for("youtube_playlist_log", 1)]
+    assert sorted(
+        (m.playlist_id, m.channel_id, m.title, m.item_count, m.privacy_status, m.source)
+        for m in logs
+    ) == [
+        (r["playlist_id"], r["channel_id"], r["title"], r["item_count"], "public", "youtube")
+        for r in rows
+    ]
+    assert all(m.thumbnail_url and m.publish_time_ms > 0 for m in logs)
 
 
 async def test_playlist_items_and_their_videos(
@@ -158,9 +170,15 @@ async def test_playlist_items_and_their_videos(
     ]
     assert await pool.fetchval("SELECT count(*) FROM youtube_post") == entries
     await beat_events.wait_for("post_log", entries)
+    logs = await beat_events.wait_for("youtube_playlist_item_log", entries)
+    assert [
+        (e.youtube_playlist_item_log.video_id, e.youtube_playlist_item_log.position) for e in logs
+    ] == [(r["video_id"], r["position"]) for r in rows]
 
 
-async def test_video_categories_of_a_region(runtime: Runtime, pool: asyncpg.Pool) -> None:
+async def test_video_categories_of_a_region(
+    runtime: Runtime, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
     _, outcome = await run_task(runtime, "refresh_youtube_video_categories", {"region": "IN"})
     assert outcome == Complete(
         source="youtube", result={"youtube_video_category": len(VIDEO_CATEGORIES)}
@@ -171,6 +189,11 @@ async def test_video_categories_of_a_region(runtime: Runtime, pool: asyncpg.Pool
     assert sorted((r["category_id"], r["title"], r["assignable"]) for r in rows) == sorted(
         VIDEO_CATEGORIES
     )
+    logs = await beat_events.wait_for("youtube_video_category_log", len(VIDEO_CATEGORIES))
+    assert sorted(
+        (m.region, m.category_id, m.title, m.assignable)
+        for m in (e.youtube_video_category_log for e in logs)
+    ) == sorted(("IN", *category) for category in VIDEO_CATEGORIES)
     # Another region's listing is its own rows; the same region's again replaces its rows.
     for region in ("US", "IN"):
         await run_task(runtime, "refresh_youtube_video_categories", {"region": region})
@@ -208,7 +231,9 @@ async def test_channel_shorts_and_their_metrics(
     assert (logged.metrics["plays"], logged.metrics["shorts_reach"]) == (plays, reach)
 
 
-async def test_channel_sections(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
+async def test_channel_sections(
+    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+) -> None:
     channel = universe.channel(3)
     assert channel is not None and universe.playlist_count(channel) > 1
     playlists = [p.playlist_id for i in range(4) if (p := universe.playlist(channel, i))]
@@ -229,6 +254,11 @@ async def test_channel_sections(runtime: Runtime, universe: Universe, pool: asyn
         ("multiplePlaylists", "Playlists", playlists, []),
         ("multipleChannels", "Friends", [], friends),
     ]
+    logs = await beat_events.wait_for("youtube_channel_section_log", 5)
+    assert sorted(
+        (m.position, m.section_type, m.title, list(m.playlist_ids), list(m.channel_ids))
+        for m in (e.youtube_channel_section_log for e in logs)
+    ) == [(i, t, title or "", p, c) for i, (t, title, p, c) in enumerate(map(tuple, rows))]
 
 
 async def test_the_fallback_first(runtime: Runtime, universe: Universe, pool: asyncpg.Pool) -> None:
@@ -326,11 +356,14 @@ async def test_failures_write_nothing_and_a_malformed_answer_fails_the_task(
     runtime: Runtime,
     universe: Universe,
     sandbox: tuple[str, SandboxState],
+    beat_events: EventTap,
     pool: asyncpg.Pool,
     flow: str,
     table: str,
 ) -> None:
     state, params = sandbox[1], _params(flow, universe)
+    # What the flow logs: its table's log (the Shorts log post_log).
+    log = "post_log" if table == "youtube_post" else f"{table}_log"
 
     async def written() -> list[int]:
         return [await pool.fetchval(f"SELECT count(*) FROM {t}") for t in (table, "youtube_post")]
@@ -355,8 +388,10 @@ async def test_failures_write_nothing_and_a_malformed_answer_fails_the_task(
     assert task is not None and task["status"] == "FAILED"
     assert "unexpected shape" in task["error"]
     assert await written() == [0, 0]
+    assert beat_events.events(log) == []
     # The upstream back, the same task answers.
     state.faults.clear()
     _, outcome = await run_task(runtime, flow, params)
     assert isinstance(outcome, Complete)
     assert (await written())[0] > 0
+    assert await beat_events.wait_for(log, 1)

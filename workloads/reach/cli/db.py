@@ -1,4 +1,5 @@
-"""`reach db`: schema migrations for PostgreSQL and ClickHouse."""
+"""`reach db`: schema migrations for PostgreSQL and ClickHouse, ClickHouse statements, and the
+tables' sizes (`table-sizes`, what the `table_sizes` pipeline reports)."""
 
 from __future__ import annotations
 
@@ -86,6 +87,36 @@ def sql(
             fail(str(result["error"]), code=1)
         for row in result["rows"]:  # type: ignore[attr-defined]
             typer.echo("\t".join(str(v) for v in row))
+
+
+@app.command("table-sizes")
+def table_sizes() -> None:
+    """Rows and bytes of every PostgreSQL and ClickHouse table, as one JSON array."""
+    import dataclasses
+    import json
+
+    import asyncpg
+
+    from reach.common import clickhouse as ch
+    from reach.common.settings import StoreSettings
+    from reach.common.sizes import TableSize, clickhouse_sizes, postgres_sizes
+
+    settings = settings_or_exit(StoreSettings)
+
+    async def run_postgres() -> list[TableSize]:
+        conn = await asyncpg.connect(str(settings.postgres_dsn))
+        try:
+            return await postgres_sizes(conn)
+        finally:
+            await conn.close()
+
+    sizes = asyncio.run(run_postgres())
+    client = ch.get_client(settings)
+    try:
+        sizes += clickhouse_sizes(client)
+    finally:
+        client.close()
+    typer.echo(json.dumps([dataclasses.asdict(s) for s in sizes]))
 
 
 def _report(store: str, applied: list[str]) -> None:

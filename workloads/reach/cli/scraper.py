@@ -1,18 +1,24 @@
 """`reach scraper`: queue workers (`worker`), the HTTP API (`api`), the AMQP listeners
-(`listen`), the scheduled enqueuer (`enqueue`), queue statistics (`stats`) and source
-credentials (`credentials`)."""
+(`listen`), the scheduled enqueuer (`enqueue`), queue statistics (`stats`) and health
+(`queue-health`), and source credentials (`credentials`)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
+
+if TYPE_CHECKING:
+    import asyncpg
+
+T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, help="Scraping: task queue, flows, sources, API.")
 credentials_app = typer.Typer(no_args_is_help=True, help="Credentials of the upstream sources.")
@@ -141,24 +147,79 @@ def enqueue(
     typer.echo(json.dumps({"flow": flow, "tasks": asked, "created": created}))
 
 
-@app.command()
-def stats() -> None:
-    """Tasks by flow and status, with the oldest due pending task's age (JSON lines)."""
+def _on_pool(application: str, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
+    """Runs `work` on a one-connection pool to the scraper's PostgreSQL."""
     from reach.common.postgres import create_pool
-    from reach.scraper.queue.manager import TaskManager
     from reach.scraper.settings import ScraperSettings
 
     settings = settings_or_exit(ScraperSettings)
 
-    async def run() -> list[dict[str, Any]]:
-        pool = await create_pool(settings, "reach-scraper-stats", max_size=1)
+    async def run() -> T:
+        pool = await create_pool(settings, application, max_size=1)
         try:
-            return [dataclasses.asdict(s) for s in await TaskManager(pool).stats()]
+            return await work(pool)
         finally:
             await pool.close()
 
-    for row in asyncio.run(run()):
-        typer.echo(json.dumps(row, default=str))
+    return asyncio.run(run())
+
+
+@app.command()
+def stats() -> None:
+    """Tasks by flow and status, with the oldest due pending task's age (JSON lines)."""
+    from reach.scraper.queue.manager import TaskManager
+
+    for row in _on_pool("reach-scraper-stats", lambda pool: TaskManager(pool).stats()):
+        typer.echo(json.dumps(dataclasses.asdict(row), default=str))
+
+
+def _report(rows: list[Any], trouble: list[str], what: str) -> None:
+    """Prints `rows` as one JSON object; exit 1 naming `trouble` when there is any, so the
+    operational pipeline's run fails and alerts."""
+    typer.echo(json.dumps({"rows": rows, what: trouble}, default=str))
+    if trouble:
+        fail(f"{what}: {', '.join(trouble)}", code=1)
+
+
+@app.command("queue-health")
+def queue_health(
+    max_queued_age_minutes: Annotated[
+        float, typer.Option(min=0, help="Exit 1 when a flow's oldest due task waited longer.")
+    ] = 60,
+) -> None:
+    """Per flow: tasks queued, running and failed, and the oldest due queued task's age (JSON);
+    exit 1 when a flow's oldest due task is older than the threshold."""
+    from reach.scraper import monitoring
+    from reach.scraper.queue.manager import TaskManager
+
+    async def stats(pool: asyncpg.Pool) -> list[monitoring.FlowHealth]:
+        return monitoring.queue_health(await TaskManager(pool).stats())
+
+    health = _on_pool("reach-scraper-queue-health", stats)
+    _report(
+        [dataclasses.asdict(h) for h in health],
+        monitoring.overdue(health, max_queued_age_minutes * 60),
+        "overdue",
+    )
+
+
+@credentials_app.command("stale")
+def stale_credentials(
+    unused_hours: Annotated[
+        float, typer.Option(min=0, help="An enabled credential unused this long is stale.")
+    ] = 72,
+) -> None:
+    """Credentials disabled, or enabled and unused past the threshold (JSON); exit 1 when
+    there is any."""
+    from reach.scraper import monitoring
+
+    stale = _on_pool(
+        "reach-scraper-credentials",
+        lambda pool: monitoring.stale_credentials(pool, unused_hours * 3600),
+    )
+    _report(
+        [dataclasses.asdict(c) for c in stale], [f"{c.source}/{c.name}" for c in stale], "stale"
+    )
 
 
 @credentials_app.command("add")

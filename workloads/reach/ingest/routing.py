@@ -118,6 +118,14 @@ CATALOGUE_APP = (
     "expand_review_image",
 )
 
+# The YouTube catalogue flows' logs, each in a table of its name.
+YOUTUBE_CATALOGUE_LOGS = (
+    "youtube_playlist_log",
+    "youtube_playlist_item_log",
+    "youtube_video_category_log",
+    "youtube_channel_section_log",
+)
+
 ROUTES: tuple[Route, ...] = (
     *(_shared(p, "grpc_clickhouse_event_q", "event") for p in _GENERIC_APP),
     *(_shared(p, "grpc_catalogue_event_q", "catalogue_event") for p in CATALOGUE_APP),
@@ -152,6 +160,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     _keyed(BIGBOSS, "bigboss_vote", "bigboss_votes_log_q", "bigboss_vote_log"),
     _beat("profile_relationship_log", "profile_relationship_log"),
+    *(_beat(log, log) for log in YOUTUBE_CATALOGUE_LOGS),
 )
 
 BY_PAYLOAD: Mapping[str, Route] = MappingProxyType({r.payload: r for r in ROUTES})

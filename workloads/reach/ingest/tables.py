@@ -29,7 +29,11 @@ LC = "LowCardinality(String)"
 
 # The ClickHouse migrations made from these declarations, by version: each creates the tables
 # that came with it (a table's columns never change once released).
-MIGRATIONS = {2: "0002_events.sql", 4: "0004_event_catalogue.sql"}
+MIGRATIONS = {
+    2: "0002_events.sql",
+    4: "0004_event_catalogue.sql",
+    5: "0005_youtube_catalogue_events.sql",
+}
 FIRST = min(MIGRATIONS)
 
 
@@ -137,6 +141,8 @@ def _proto_type(field: FieldDescriptor) -> str:
     if message is not None and message.GetOptions().map_entry:
         key, value = (_proto_type(message.fields_by_name[n]) for n in ("key", "value"))
         return f"Map({key}, {value})"
+    if field.label == FieldDescriptor.LABEL_REPEATED:
+        return f"Array({_PROTO_TYPES[field.type]})"
     return _PROTO_TYPES[field.type]
 
 
@@ -229,6 +235,14 @@ _GENERIC_PAYLOADS = (
     _tuple("verification", "method String, status String, reason String"),
 )
 _PAYLOAD_TYPE = Column("payload_type", LC, "payload_type")
+# Migration 0005: the YouTube catalogue flows' logs (`routing.YOUTUBE_CATALOGUE_LOGS`), each a
+# column per field: its low-cardinality fields beside `source`, and its sorting key.
+_YOUTUBE_CATALOGUE: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "youtube_playlist_log": (("privacy_status",), ("channel_id", "playlist_id")),
+    "youtube_playlist_item_log": ((), ("playlist_id", "video_id")),
+    "youtube_video_category_log": (("region",), ("region", "category_id")),
+    "youtube_channel_section_log": (("section_type",), ("channel_id", "section_id")),
+}
 
 TABLES: Mapping[str, Table] = MappingProxyType(
     {
@@ -515,6 +529,10 @@ TABLES: Mapping[str, Table] = MappingProxyType(
                 ("platform", "post_id", "event_timestamp"),
                 since=4,
             ),
+            *(
+                _log_table(log, _columns_of(log, "source", *lc), (*key, "event_timestamp"), since=5)
+                for log, (lc, key) in _YOUTUBE_CATALOGUE.items()
+            ),
         )
     }
 )
@@ -526,6 +544,8 @@ _SUMMARIES = {
         "-- The rest of the original app's event catalogue (catalogue_event and the tables of\n"
         "-- grpc_event.dx, identity.dx, bigboss and two more beat.dx logs).\n"
     ),
+    5: "-- The YouTube catalogue flows' logs on beat.dx: playlists, their items, video\n"
+    "-- categories and channel sections.\n",
 }
 
 

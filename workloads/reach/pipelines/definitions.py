@@ -47,6 +47,7 @@ LEADERBOARD = SyncSpec(
             name="leaderboard_category_idx",
         ),
     ),
+    pipeline="sync_leaderboard",
 )
 
 # Every Leaderboard resource's ranking; each run replaces one leaderboard's rows
@@ -291,3 +292,15 @@ SYNCS: dict[str, SyncSpec] = {
 def syncs_after(tag: str) -> tuple[str, ...]:
     """The syncs to run once a dbt build of `tag` succeeded."""
     return tuple(name for name, spec in SYNCS.items() if spec.after_tag == tag)
+
+
+def sync_pipelines(tag: str) -> dict[str, tuple[str, ...]]:
+    """The syncs after a build of `tag` by the pipeline that runs them (`SyncSpec.pipeline`),
+    in declaration order. Partitioned syncs run per Leaderboard resource, in none."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in syncs_after(tag):
+        spec = SYNCS[name]
+        if spec.partition_column is None:
+            pipeline = spec.pipeline or f"sync_{tag}"
+            out[pipeline] = (*out.get(pipeline, ()), name)
+    return out

@@ -1,7 +1,10 @@
 """When the analytics pipelines run, declared once as data: the Airflow DAGs in `dags/` are built
 from `PIPELINES`, and standalone mode (`reach.standalone.scheduling`) runs the same steps on the
-same schedules without Airflow. Which syncs follow which build comes from the sync
-definitions (`SyncSpec.after_tag`)."""
+same schedules without Airflow. Which syncs follow which build, in which family's pipeline,
+comes from the sync definitions (`SyncSpec.after_tag`, `.pipeline`). The families are the
+seed's: the analytics builds and their syncs (leaderboard apart), the Instagram and YouTube
+refreshes, asset upload, and the operational checks (queue health, stale credentials, table
+sizes), each step a `reach` command."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reach.pipelines.definitions import syncs_after
-from reach.scraper.contract import FLOWS, MAX_TASKS, REFRESH_FLOWS, STALE_AFTER_HOURS, FlowName
+from reach.common.networks import SocialNetwork
+from reach.pipelines.definitions import sync_pipelines
+from reach.scraper.contract import FLOWS, FRESH_FLOWS, MAX_TASKS, STALE_AFTER_HOURS, FlowName
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,14 @@ class Pipeline:
         """A dbt pipeline: the ones listing it as `after` run when it succeeds."""
         return any(args[:2] == ("pipelines", "dbt") for args in self.steps.values())
 
+    def steps_besides(self, flows: frozenset[str]) -> dict[str, tuple[str, ...]]:
+        """Its steps but the enqueues of `flows` (flows something else schedules already)."""
+        return {
+            step: args
+            for step, args in self.steps.items()
+            if not (args[:2] == ("scraper", "enqueue") and args[3] in flows)
+        }
+
 
 def _dbt(tag: str) -> dict[str, tuple[str, ...]]:
     # `+`: the staging views and seeds the tag's marts read are built too; on a fresh database
@@ -40,16 +52,36 @@ def _dbt(tag: str) -> dict[str, tuple[str, ...]]:
 
 def _stale_refresh(flow: FlowName) -> tuple[str, ...]:
     freshness = FLOWS[flow].freshness
-    assert freshness is not None, "the profile refreshes keep profiles fresh"
-    # At most 1000 a network an hour: the pace the refresh flows' rate limits can drain.
+    assert freshness is not None, "a family refreshes only the flows that keep things fresh"
+    # At most 1000 tasks a flow a run: the pace the flows' rate limits drain in an hour.
     params = json.dumps(
         {MAX_TASKS: 1000, STALE_AFTER_HOURS: freshness.stale_after_hours}, sort_keys=True
     )
     return ("scraper", "enqueue", "--flow", flow.value, "--params", params)
 
 
-def _syncs(*names: str) -> dict[str, tuple[str, ...]]:
-    return {f"sync_{name}": ("pipelines", "sync", name) for name in names}
+def _network_refresh(network: SocialNetwork) -> dict[str, tuple[str, ...]]:
+    """An enqueue of what is stale for every flow of `network` that keeps something fresh."""
+    return {
+        f"enqueue_{flow}": _stale_refresh(flow)
+        for flow in FRESH_FLOWS
+        if FLOWS[flow].network == network
+    }
+
+
+def _syncs_after(dbt_pipeline: str, tag: str, minutes: int) -> tuple[Pipeline, ...]:
+    """A pipeline per sync family of `tag` (`SyncSpec.pipeline`), each after `dbt_pipeline`."""
+    return tuple(
+        Pipeline(
+            dag_id,
+            f"After each {dbt_pipeline} build: copy {', '.join(names)} into PostgreSQL with an "
+            "atomic swap.",
+            {f"sync_{name}": ("pipelines", "sync", name) for name in names},
+            after=dbt_pipeline,
+            timeout_minutes=minutes,
+        )
+        for dag_id, names in sync_pipelines(tag).items()
+    )
 
 
 PIPELINES = (
@@ -75,26 +107,22 @@ PIPELINES = (
         schedule="30 2 * * 1",
         timeout_minutes=240,
     ),
+    *_syncs_after("dbt_core", "core", 14),
+    *_syncs_after("dbt_daily", "daily", 30),
     Pipeline(
-        "sync_core",
-        "After each dbt_core build: copy its serving marts into PostgreSQL with an atomic swap.",
-        _syncs(*syncs_after("core")),
-        after="dbt_core",
-        timeout_minutes=14,
-    ),
-    Pipeline(
-        "sync_daily",
-        "After each dbt_daily build: copy the follower authenticity mart into PostgreSQL.",
-        _syncs(*syncs_after("daily")),
-        after="dbt_daily",
-        timeout_minutes=30,
-    ),
-    Pipeline(
-        "refresh_profiles",
-        "Hourly: enqueue a refresh of every profile not refreshed for a day (the scraper's "
-        "enqueuer, the one a scheduled ScrapeFlow runs).",
-        {f"enqueue_{flow}": _stale_refresh(flow) for flow in REFRESH_FLOWS.values()},
+        "sync_instagram",
+        "Hourly: enqueue what is stale for every Instagram flow with a default cadence "
+        "(profiles, posts, stories, reels, comments, followers...), at most 1000 tasks a flow.",
+        _network_refresh("instagram"),
         schedule="5 * * * *",
+        timeout_minutes=10,
+    ),
+    Pipeline(
+        "sync_youtube",
+        "Hourly: enqueue what is stale for every YouTube flow with a default cadence "
+        "(channels, videos, playlists, sections...), at most 1000 tasks a flow.",
+        _network_refresh("youtube"),
+        schedule="20 * * * *",
         timeout_minutes=10,
     ),
     Pipeline(
@@ -103,5 +131,27 @@ PIPELINES = (
         {"enqueue_assets": ("pipelines", "enqueue", "assets")},
         schedule="10,40 * * * *",
         timeout_minutes=10,
+    ),
+    Pipeline(
+        "queue_health",
+        "Every 10 minutes: the scraper queue per flow; fails when a flow's oldest due task has "
+        "waited over an hour (its workers are down or too few).",
+        {"queue_health": ("scraper", "queue-health", "--max-queued-age-minutes", "60")},
+        schedule="*/10 * * * *",
+        timeout_minutes=5,
+    ),
+    Pipeline(
+        "stale_credentials",
+        "Daily: fails naming the source credentials disabled or unused for three days.",
+        {"stale_credentials": ("scraper", "credentials", "stale", "--unused-hours", "72")},
+        schedule="0 6 * * *",
+        timeout_minutes=5,
+    ),
+    Pipeline(
+        "table_sizes",
+        "Daily: rows and bytes of every PostgreSQL and ClickHouse table, in the task's log.",
+        {"table_sizes": ("db", "table-sizes")},
+        schedule="0 4 * * *",
+        timeout_minutes=30,
     ),
 )

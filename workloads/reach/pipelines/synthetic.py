@@ -36,6 +36,10 @@ EVENT_TABLES = (
     "follower_score",
     "order_log",
     "post_activity_log",
+    "youtube_playlist_log",
+    "youtube_playlist_item_log",
+    "youtube_video_category_log",
+    "youtube_channel_section_log",
 )
 
 
@@ -413,6 +417,40 @@ def _add_operations(data: SyntheticData, today: date, profiles: Sequence[str]) -
             common
             | {"event_id": f"pa{n}", "platform": "instagram", "post_id": "p1"}
             | {"profile_id": profiles[0], "activity_type": activity, "actor_profile_id": f"a{n}"}
+        )
+    _add_youtube_catalogue(ch, common)
+
+
+def _add_youtube_catalogue(ch: dict[str, list[Row]], common: Row) -> None:
+    """Two playlists of a channel (one never published), their entries, a region's video
+    categories and the channel's home-page sections, as the catalogue flows log them."""
+    published = int(common["event_timestamp"].timestamp() * 1000) - 86_400_000
+    for n, (privacy, ms) in enumerate((("public", published), ("Private", 0))):
+        ch["youtube_playlist_log"].append(
+            common
+            | {"event_id": f"yp{n}", "playlist_id": f"PL{n}", "channel_id": "UC0"}
+            | {"title": f"Playlist {n}", "item_count": 2, "privacy_status": privacy}
+            | {"publish_time_ms": ms}
+        )
+        for position in range(2):
+            ch["youtube_playlist_item_log"].append(
+                common
+                | {"event_id": f"ypi{n}{position}", "playlist_id": f"PL{n}"}
+                | {"video_id": f"v{n}{position}", "position": position}
+                | {"video_published_at_ms": ms}
+            )
+    for n, (region, title) in enumerate((("in", "Music"), ("IN", "Gaming"), ("US", "Music"))):
+        ch["youtube_video_category_log"].append(
+            common
+            | {"event_id": f"yc{n}", "region": region, "category_id": str(10 + n % 2)}
+            | {"title": title, "assignable": n != 2}
+        )
+    for n, (section_type, title) in enumerate((("recentUploads", ""), ("singlePlaylist", "Best"))):
+        ch["youtube_channel_section_log"].append(
+            common
+            | {"event_id": f"ys{n}", "section_id": f"UC0.{n}", "channel_id": "UC0"}
+            | {"section_type": section_type, "title": title, "position": n}
+            | {"playlist_ids": ["PL0"] if n else [], "channel_ids": []}
         )
 
 

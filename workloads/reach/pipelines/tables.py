@@ -61,6 +61,9 @@ class SyncSpec:
     indexes: tuple[Index, ...] = field(default_factory=tuple)
     # The dbt tag whose build refreshes the source: the sync is scheduled after that build.
     after_tag: str = "core"
+    # The pipeline that runs it after that build (None: `sync_<after_tag>`): a family with its
+    # own DAG fails and retries apart from the others.
+    pipeline: str | None = None
     partition_column: str | None = None
     partition: str | None = None
 

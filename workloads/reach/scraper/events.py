@@ -2,7 +2,8 @@
 events. Pure functions: processing builds the messages from what a flow saved.
 
 The dimensions and metrics of profile_log and post_log are declared per network in `networks`
-(their keys are the ones the ClickHouse models read). An event's id is derived from the task and
+(their keys are the ones the ClickHouse models read); a YouTube catalogue row's log carries its
+fields by name (`catalogue_log`). An event's id is derived from the task and
 the entity, so a task retried after it published (but before it was marked complete)
 republishes the same ids, which downstream deduplicates.
 """
@@ -14,9 +15,23 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from pydantic import BaseModel
+
 from reach.common.events import events_pb2 as pb
+from reach.scraper.models import (
+    YouTubeChannelSection,
+    YouTubePlaylist,
+    YouTubePlaylistItem,
+    YouTubeVideoCategory,
+)
 from reach.scraper.queue.models import Finished
 
+CatalogueLog = (
+    pb.YouTubePlaylistLog
+    | pb.YouTubePlaylistItemLog
+    | pb.YouTubeVideoCategoryLog
+    | pb.YouTubeChannelSectionLog
+)
 Message = (
     pb.ProfileLog
     | pb.PostLog
@@ -26,6 +41,7 @@ Message = (
     | pb.ScrapeRequestLog
     | pb.OrderLog
     | pb.PostActivityLog
+    | CatalogueLog
 )
 # Each payload: its field in `Event`, and the entity it is about (with the task, its event id).
 _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
@@ -45,6 +61,16 @@ _PAYLOADS: dict[type[Message], tuple[str, Callable[[Any], str]]] = {
         "post_activity_log",
         lambda m: f"{m.platform}:{m.post_id}:{m.activity_type}:{m.actor_profile_id}",
     ),
+    pb.YouTubePlaylistLog: ("youtube_playlist_log", lambda m: m.playlist_id),
+    pb.YouTubePlaylistItemLog: (
+        "youtube_playlist_item_log",
+        lambda m: f"{m.playlist_id}:{m.video_id}",
+    ),
+    pb.YouTubeVideoCategoryLog: (
+        "youtube_video_category_log",
+        lambda m: f"{m.region}:{m.category_id}",
+    ),
+    pb.YouTubeChannelSectionLog: ("youtube_channel_section_log", lambda m: m.section_id),
     # A task's every attempt is its own event.
     pb.ScrapeRequestLog: ("scrape_request_log", lambda m: f"{m.status}:{m.retry_count}"),
 }
@@ -93,3 +119,34 @@ def scrape_request_log(finished: Finished) -> pb.Event:
             duration_ms=int(finished.seconds * 1000),
         ),
     )
+
+
+_CATALOGUE_LOGS: dict[type[BaseModel], type[CatalogueLog]] = {
+    YouTubePlaylist: pb.YouTubePlaylistLog,
+    YouTubePlaylistItem: pb.YouTubePlaylistItemLog,
+    YouTubeVideoCategory: pb.YouTubeVideoCategoryLog,
+    YouTubeChannelSection: pb.YouTubeChannelSectionLog,
+}
+# A log field `<name>_ms` carries the row's datetime `<name>` as epoch milliseconds.
+_MS = "_ms"
+
+
+def catalogue_log(row: BaseModel, source: str) -> CatalogueLog:
+    """The log of a YouTube catalogue row: its fields by name (a missing value left at the
+    field's default), and the source that answered."""
+    message = _CATALOGUE_LOGS[type(row)](source=source)
+    for field in message.DESCRIPTOR.fields:
+        if field.name == "source":
+            continue
+        if field.name.endswith(_MS):
+            moment = getattr(row, field.name.removesuffix(_MS))
+            value: Any = None if moment is None else int(moment.timestamp() * 1000)
+        else:
+            value = getattr(row, field.name)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            getattr(message, field.name).extend(value)
+        else:
+            setattr(message, field.name, value)
+    return message

@@ -108,11 +108,15 @@ async def save_posts(
     ]
 
 
-async def save_rows(pool: asyncpg.Pool, table: Table[A], items: Sequence[A], source: str) -> None:
+async def save_rows(
+    pool: asyncpg.Pool, task_id: int, table: Table[A], items: Sequence[A], source: str
+) -> list[pb.Event]:
     """Upserts `items` into one of the tables beyond accounts and posts (the YouTube
-    catalogue), in one statement."""
-    if items:
-        await pool.execute(table.upsert_sql, *table.parameters(items, source))
+    catalogue), in one statement; a log event per row."""
+    if not items:
+        return []
+    await pool.execute(table.upsert_sql, *table.parameters(items, source))
+    return events.many(task_id, (events.catalogue_log(item, source) for item in items))
 
 
 async def save_sentiments(

@@ -167,8 +167,9 @@ class Pipelines(Model):
     suspend: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list,
         max_length=len(SCHEDULED_PIPELINES),
-        description="Pipelines whose CronJobs are suspended. refresh_profiles is also "
-        "suspended while a ScrapeFlow of this Platform schedules a profile refresh.",
+        description="Pipelines whose CronJobs are suspended. sync_instagram and sync_youtube "
+        "leave the flows a ScrapeFlow of this Platform schedules to it, and are suspended "
+        "when that is all of theirs.",
         json_schema_extra={"x-kubernetes-list-type": "set", **_known("suspend")},
     )
 

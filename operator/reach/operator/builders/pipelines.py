@@ -1,11 +1,12 @@
 """Platform -> a CronJob per scheduled analytics pipeline of `reach.pipelines.schedules` (the
 steps and default schedules the Airflow DAGs and standalone mode run): a dbt build by tag as
 the init container, the syncs that follow that build as the containers (they run side by side
-once the build succeeded), and the periodic enqueues on their own. A failed command posts to
-the Platform's Slack webhook."""
+once the build succeeded), and the periodic enqueues and operational checks on their own. A
+failed command posts to the Platform's Slack webhook."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reach.operator.api.platform import SCHEDULED_PIPELINES, PlatformSpec
@@ -19,12 +20,7 @@ from reach.operator.builders.common import (
     pod_spec,
     secret_env,
 )
-from reach.pipelines.schedules import PIPELINES, Pipeline
-from reach.scraper.contract import REFRESH_FLOWS
-
-# A ScrapeFlow scheduling one of these flows enqueues what refresh_profiles would.
-REFRESH_PIPELINE = "refresh_profiles"
-_REFRESH_FLOWS = frozenset(str(flow) for flow in REFRESH_FLOWS.values())
+from reach.pipelines.schedules import PIPELINES
 
 
 def cron_job_name(owner: Owner, pipeline: str) -> str:
@@ -32,11 +28,11 @@ def cron_job_name(owner: Owner, pipeline: str) -> str:
 
 
 def _containers(
-    pipeline: Pipeline, spec: PlatformSpec, runtime: Runtime, scraper_api_url: str
+    steps: Mapping[str, tuple[str, ...]], spec: PlatformSpec, runtime: Runtime, scraper_api_url: str
 ) -> list[dict[str, Any]]:
     webhook = spec.pipelines.slack_webhook_url
     out = []
-    for step, args in pipeline.steps.items():
+    for step, args in steps.items():
         # The alert is `reach pipelines`' own (PipelinesSettings); the stale-profile enqueue is
         # the scraper's command, whose failures show in the CronJob's history.
         env = (
@@ -58,20 +54,22 @@ def build(
     scraper_api_url: str,
     scheduled_flows: frozenset[str],
 ) -> list[Manifest]:
-    """`scheduled_flows`: the flows ScrapeFlows of this Platform schedule; refresh_profiles is
-    suspended while one of them is a profile refresh. Disabled pipelines keep their
-    CronJobs, suspended, so turning them off stops runs already scheduled."""
+    """`scheduled_flows`: the flows ScrapeFlows of this Platform schedule; a refresh family
+    leaves their enqueues to them, and is suspended when it has none left. Disabled pipelines
+    keep their CronJobs, suspended, so turning them off stops runs already scheduled."""
     settings = spec.pipelines
     out = []
     for pipeline in PIPELINES:
         if pipeline.dag_id not in SCHEDULED_PIPELINES:
             continue
-        containers = _containers(pipeline, spec, runtime, scraper_api_url)
+        steps = pipeline.steps_besides(scheduled_flows)
+        # Suspended, a CronJob still needs a container.
+        containers = _containers(steps or pipeline.steps, spec, runtime, scraper_api_url)
         followers = [
             c
             for after in PIPELINES
             if after.after == pipeline.dag_id
-            for c in _containers(after, spec, runtime, scraper_api_url)
+            for c in _containers(after.steps, spec, runtime, scraper_api_url)
         ]
         if followers:
             pod = pod_spec(followers, init_containers=containers, restart_policy="Never")
@@ -80,11 +78,7 @@ def build(
         timeout = pipeline.timeout_minutes + max(
             (p.timeout_minutes for p in PIPELINES if p.after == pipeline.dag_id), default=0
         )
-        suspended = (
-            not settings.enabled
-            or pipeline.dag_id in settings.suspend
-            or (pipeline.dag_id == REFRESH_PIPELINE and bool(scheduled_flows & _REFRESH_FLOWS))
-        )
+        suspended = not settings.enabled or pipeline.dag_id in settings.suspend or not steps
         out.append(
             cron_job(
                 owner,

@@ -13,7 +13,7 @@ class Events(_message.Message):
     def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "payload_type", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "graphy", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log", "branch", "webengage", "shopify", "vidooly", "rejected", "launch_refer", "page_loaded", "page_load_failed", "app_start", "session_id_change", "notification_action", "test_event", "widget_element_view", "widget_element_clicked", "enter_product", "enter_pwa_product_page", "choose_product", "go_to_payments", "purchase_failed", "stream_enter", "social_stream_enter", "social_stream_action", "host_action", "affiliate_action", "phone_verification_initiate", "phone_number_entered", "otp_verified", "initiate_review", "enter_review_screen", "submit_review", "view_all_reviews", "expand_review_image", "referral", "create_user_account", "account_profile_complete", "bigboss_vote", "order_log", "post_activity_log")
+    __slots__ = ("event_id", "name", "timestamp_ms", "session_id", "user_id", "device_id", "channel", "os", "app_version", "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "params", "payload_type", "launch", "app_init", "page_opened", "widget_view", "widget_cta_click", "add_to_cart", "initiate_purchase", "complete_purchase", "streaming", "verification", "click", "ab_assignment", "entity_metric", "activity_tracker", "affiliate_order", "graphy", "profile_log", "post_log", "asset_log", "sentiment_log", "scrape_request_log", "trace_log", "profile_relationship_log", "branch", "webengage", "shopify", "vidooly", "rejected", "launch_refer", "page_loaded", "page_load_failed", "app_start", "session_id_change", "notification_action", "test_event", "widget_element_view", "widget_element_clicked", "enter_product", "enter_pwa_product_page", "choose_product", "go_to_payments", "purchase_failed", "stream_enter", "social_stream_enter", "social_stream_action", "host_action", "affiliate_action", "phone_verification_initiate", "phone_number_entered", "otp_verified", "initiate_review", "enter_review_screen", "submit_review", "view_all_reviews", "expand_review_image", "referral", "create_user_account", "account_profile_complete", "bigboss_vote", "order_log", "post_activity_log", "youtube_playlist_log", "youtube_playlist_item_log", "youtube_video_category_log", "youtube_channel_section_log")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -98,6 +98,10 @@ class Event(_message.Message):
     BIGBOSS_VOTE_FIELD_NUMBER: _ClassVar[int]
     ORDER_LOG_FIELD_NUMBER: _ClassVar[int]
     POST_ACTIVITY_LOG_FIELD_NUMBER: _ClassVar[int]
+    YOUTUBE_PLAYLIST_LOG_FIELD_NUMBER: _ClassVar[int]
+    YOUTUBE_PLAYLIST_ITEM_LOG_FIELD_NUMBER: _ClassVar[int]
+    YOUTUBE_VIDEO_CATEGORY_LOG_FIELD_NUMBER: _ClassVar[int]
+    YOUTUBE_CHANNEL_SECTION_LOG_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     name: str
     timestamp_ms: int
@@ -175,7 +179,11 @@ class Event(_message.Message):
     bigboss_vote: BigbossVote
     order_log: OrderLog
     post_activity_log: PostActivityLog
-    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., payload_type: _Optional[str] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., graphy: _Optional[_Union[GraphyEvent, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ..., branch: _Optional[_Union[BranchEvent, _Mapping]] = ..., webengage: _Optional[_Union[WebengageEvent, _Mapping]] = ..., shopify: _Optional[_Union[ShopifyEvent, _Mapping]] = ..., vidooly: _Optional[_Union[VidoolyEvent, _Mapping]] = ..., rejected: _Optional[_Union[RejectedEvent, _Mapping]] = ..., launch_refer: _Optional[_Union[LaunchRefer, _Mapping]] = ..., page_loaded: _Optional[_Union[PageLoaded, _Mapping]] = ..., page_load_failed: _Optional[_Union[PageLoadFailed, _Mapping]] = ..., app_start: _Optional[_Union[AppStart, _Mapping]] = ..., session_id_change: _Optional[_Union[SessionIdChange, _Mapping]] = ..., notification_action: _Optional[_Union[NotificationAction, _Mapping]] = ..., test_event: _Optional[_Union[TestEvent, _Mapping]] = ..., widget_element_view: _Optional[_Union[WidgetElementView, _Mapping]] = ..., widget_element_clicked: _Optional[_Union[WidgetElementClicked, _Mapping]] = ..., enter_product: _Optional[_Union[EnterProduct, _Mapping]] = ..., enter_pwa_product_page: _Optional[_Union[EnterPwaProductPage, _Mapping]] = ..., choose_product: _Optional[_Union[ChooseProduct, _Mapping]] = ..., go_to_payments: _Optional[_Union[GoToPayments, _Mapping]] = ..., purchase_failed: _Optional[_Union[PurchaseFailed, _Mapping]] = ..., stream_enter: _Optional[_Union[StreamEnter, _Mapping]] = ..., social_stream_enter: _Optional[_Union[SocialStreamEnter, _Mapping]] = ..., social_stream_action: _Optional[_Union[SocialStreamAction, _Mapping]] = ..., host_action: _Optional[_Union[HostAction, _Mapping]] = ..., affiliate_action: _Optional[_Union[AffiliateAction, _Mapping]] = ..., phone_verification_initiate: _Optional[_Union[PhoneVerificationInitiate, _Mapping]] = ..., phone_number_entered: _Optional[_Union[PhoneNumberEntered, _Mapping]] = ..., otp_verified: _Optional[_Union[OtpVerified, _Mapping]] = ..., initiate_review: _Optional[_Union[InitiateReview, _Mapping]] = ..., enter_review_screen: _Optional[_Union[EnterReviewScreen, _Mapping]] = ..., submit_review: _Optional[_Union[SubmitReview, _Mapping]] = ..., view_all_reviews: _Optional[_Union[ViewAllReviews, _Mapping]] = ..., expand_review_image: _Optional[_Union[ExpandReviewImage, _Mapping]] = ..., referral: _Optional[_Union[Referral, _Mapping]] = ..., create_user_account: _Optional[_Union[CreateUserAccount, _Mapping]] = ..., account_profile_complete: _Optional[_Union[AccountProfileComplete, _Mapping]] = ..., bigboss_vote: _Optional[_Union[BigbossVote, _Mapping]] = ..., order_log: _Optional[_Union[OrderLog, _Mapping]] = ..., post_activity_log: _Optional[_Union[PostActivityLog, _Mapping]] = ...) -> None: ...
+    youtube_playlist_log: YouTubePlaylistLog
+    youtube_playlist_item_log: YouTubePlaylistItemLog
+    youtube_video_category_log: YouTubeVideoCategoryLog
+    youtube_channel_section_log: YouTubeChannelSectionLog
+    def __init__(self, event_id: _Optional[str] = ..., name: _Optional[str] = ..., timestamp_ms: _Optional[int] = ..., session_id: _Optional[str] = ..., user_id: _Optional[str] = ..., device_id: _Optional[str] = ..., channel: _Optional[str] = ..., os: _Optional[str] = ..., app_version: _Optional[str] = ..., utm_source: _Optional[str] = ..., utm_medium: _Optional[str] = ..., utm_campaign: _Optional[str] = ..., utm_term: _Optional[str] = ..., utm_content: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., payload_type: _Optional[str] = ..., launch: _Optional[_Union[Launch, _Mapping]] = ..., app_init: _Optional[_Union[AppInit, _Mapping]] = ..., page_opened: _Optional[_Union[PageOpened, _Mapping]] = ..., widget_view: _Optional[_Union[WidgetView, _Mapping]] = ..., widget_cta_click: _Optional[_Union[WidgetCtaClick, _Mapping]] = ..., add_to_cart: _Optional[_Union[AddToCart, _Mapping]] = ..., initiate_purchase: _Optional[_Union[InitiatePurchase, _Mapping]] = ..., complete_purchase: _Optional[_Union[CompletePurchase, _Mapping]] = ..., streaming: _Optional[_Union[Streaming, _Mapping]] = ..., verification: _Optional[_Union[Verification, _Mapping]] = ..., click: _Optional[_Union[Click, _Mapping]] = ..., ab_assignment: _Optional[_Union[AbAssignment, _Mapping]] = ..., entity_metric: _Optional[_Union[EntityMetric, _Mapping]] = ..., activity_tracker: _Optional[_Union[ActivityTracker, _Mapping]] = ..., affiliate_order: _Optional[_Union[AffiliateOrder, _Mapping]] = ..., graphy: _Optional[_Union[GraphyEvent, _Mapping]] = ..., profile_log: _Optional[_Union[ProfileLog, _Mapping]] = ..., post_log: _Optional[_Union[PostLog, _Mapping]] = ..., asset_log: _Optional[_Union[AssetLog, _Mapping]] = ..., sentiment_log: _Optional[_Union[SentimentLog, _Mapping]] = ..., scrape_request_log: _Optional[_Union[ScrapeRequestLog, _Mapping]] = ..., trace_log: _Optional[_Union[TraceLog, _Mapping]] = ..., profile_relationship_log: _Optional[_Union[ProfileRelationshipLog, _Mapping]] = ..., branch: _Optional[_Union[BranchEvent, _Mapping]] = ..., webengage: _Optional[_Union[WebengageEvent, _Mapping]] = ..., shopify: _Optional[_Union[ShopifyEvent, _Mapping]] = ..., vidooly: _Optional[_Union[VidoolyEvent, _Mapping]] = ..., rejected: _Optional[_Union[RejectedEvent, _Mapping]] = ..., launch_refer: _Optional[_Union[LaunchRefer, _Mapping]] = ..., page_loaded: _Optional[_Union[PageLoaded, _Mapping]] = ..., page_load_failed: _Optional[_Union[PageLoadFailed, _Mapping]] = ..., app_start: _Optional[_Union[AppStart, _Mapping]] = ..., session_id_change: _Optional[_Union[SessionIdChange, _Mapping]] = ..., notification_action: _Optional[_Union[NotificationAction, _Mapping]] = ..., test_event: _Optional[_Union[TestEvent, _Mapping]] = ..., widget_element_view: _Optional[_Union[WidgetElementView, _Mapping]] = ..., widget_element_clicked: _Optional[_Union[WidgetElementClicked, _Mapping]] = ..., enter_product: _Optional[_Union[EnterProduct, _Mapping]] = ..., enter_pwa_product_page: _Optional[_Union[EnterPwaProductPage, _Mapping]] = ..., choose_product: _Optional[_Union[ChooseProduct, _Mapping]] = ..., go_to_payments: _Optional[_Union[GoToPayments, _Mapping]] = ..., purchase_failed: _Optional[_Union[PurchaseFailed, _Mapping]] = ..., stream_enter: _Optional[_Union[StreamEnter, _Mapping]] = ..., social_stream_enter: _Optional[_Union[SocialStreamEnter, _Mapping]] = ..., social_stream_action: _Optional[_Union[SocialStreamAction, _Mapping]] = ..., host_action: _Optional[_Union[HostAction, _Mapping]] = ..., affiliate_action: _Optional[_Union[AffiliateAction, _Mapping]] = ..., phone_verification_initiate: _Optional[_Union[PhoneVerificationInitiate, _Mapping]] = ..., phone_number_entered: _Optional[_Union[PhoneNumberEntered, _Mapping]] = ..., otp_verified: _Optional[_Union[OtpVerified, _Mapping]] = ..., initiate_review: _Optional[_Union[InitiateReview, _Mapping]] = ..., enter_review_screen: _Optional[_Union[EnterReviewScreen, _Mapping]] = ..., submit_review: _Optional[_Union[SubmitReview, _Mapping]] = ..., view_all_reviews: _Optional[_Union[ViewAllReviews, _Mapping]] = ..., expand_review_image: _Optional[_Union[ExpandReviewImage, _Mapping]] = ..., referral: _Optional[_Union[Referral, _Mapping]] = ..., create_user_account: _Optional[_Union[CreateUserAccount, _Mapping]] = ..., account_profile_complete: _Optional[_Union[AccountProfileComplete, _Mapping]] = ..., bigboss_vote: _Optional[_Union[BigbossVote, _Mapping]] = ..., order_log: _Optional[_Union[OrderLog, _Mapping]] = ..., post_activity_log: _Optional[_Union[PostActivityLog, _Mapping]] = ..., youtube_playlist_log: _Optional[_Union[YouTubePlaylistLog, _Mapping]] = ..., youtube_playlist_item_log: _Optional[_Union[YouTubePlaylistItemLog, _Mapping]] = ..., youtube_video_category_log: _Optional[_Union[YouTubeVideoCategoryLog, _Mapping]] = ..., youtube_channel_section_log: _Optional[_Union[YouTubeChannelSectionLog, _Mapping]] = ...) -> None: ...
 
 class Launch(_message.Message):
     __slots__ = ("is_first_launch", "referrer")
@@ -982,6 +990,78 @@ class PostActivityLog(_message.Message):
     text: str
     source: str
     def __init__(self, platform: _Optional[str] = ..., post_id: _Optional[str] = ..., profile_id: _Optional[str] = ..., activity_type: _Optional[str] = ..., actor_profile_id: _Optional[str] = ..., actor_handle: _Optional[str] = ..., text: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+
+class YouTubePlaylistLog(_message.Message):
+    __slots__ = ("playlist_id", "channel_id", "title", "description", "item_count", "privacy_status", "thumbnail_url", "publish_time_ms", "source")
+    PLAYLIST_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ITEM_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PRIVACY_STATUS_FIELD_NUMBER: _ClassVar[int]
+    THUMBNAIL_URL_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_TIME_MS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    playlist_id: str
+    channel_id: str
+    title: str
+    description: str
+    item_count: int
+    privacy_status: str
+    thumbnail_url: str
+    publish_time_ms: int
+    source: str
+    def __init__(self, playlist_id: _Optional[str] = ..., channel_id: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., item_count: _Optional[int] = ..., privacy_status: _Optional[str] = ..., thumbnail_url: _Optional[str] = ..., publish_time_ms: _Optional[int] = ..., source: _Optional[str] = ...) -> None: ...
+
+class YouTubePlaylistItemLog(_message.Message):
+    __slots__ = ("playlist_id", "video_id", "item_id", "position", "video_published_at_ms", "source")
+    PLAYLIST_ID_FIELD_NUMBER: _ClassVar[int]
+    VIDEO_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    VIDEO_PUBLISHED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    playlist_id: str
+    video_id: str
+    item_id: str
+    position: int
+    video_published_at_ms: int
+    source: str
+    def __init__(self, playlist_id: _Optional[str] = ..., video_id: _Optional[str] = ..., item_id: _Optional[str] = ..., position: _Optional[int] = ..., video_published_at_ms: _Optional[int] = ..., source: _Optional[str] = ...) -> None: ...
+
+class YouTubeVideoCategoryLog(_message.Message):
+    __slots__ = ("region", "category_id", "title", "assignable", "source")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNABLE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    category_id: str
+    title: str
+    assignable: bool
+    source: str
+    def __init__(self, region: _Optional[str] = ..., category_id: _Optional[str] = ..., title: _Optional[str] = ..., assignable: _Optional[bool] = ..., source: _Optional[str] = ...) -> None: ...
+
+class YouTubeChannelSectionLog(_message.Message):
+    __slots__ = ("section_id", "channel_id", "section_type", "title", "position", "playlist_ids", "channel_ids", "source")
+    SECTION_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    SECTION_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    PLAYLIST_IDS_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_IDS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    section_id: str
+    channel_id: str
+    section_type: str
+    title: str
+    position: int
+    playlist_ids: _containers.RepeatedScalarFieldContainer[str]
+    channel_ids: _containers.RepeatedScalarFieldContainer[str]
+    source: str
+    def __init__(self, section_id: _Optional[str] = ..., channel_id: _Optional[str] = ..., section_type: _Optional[str] = ..., title: _Optional[str] = ..., position: _Optional[int] = ..., playlist_ids: _Optional[_Iterable[str]] = ..., channel_ids: _Optional[_Iterable[str]] = ..., source: _Optional[str] = ...) -> None: ...
 
 class Rejection(_message.Message):
     __slots__ = ("index", "event_id", "reason")

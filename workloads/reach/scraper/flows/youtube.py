@@ -231,11 +231,13 @@ def _rows_flow(
     per_minute: int,
 ) -> Flow[P]:
     """The flow `name` that upserts into `table` the rows the first able source's `fetch`
-    answers; `fetch`'s docstring and parameters are the flow's."""
+    answers, and publishes their logs; `fetch`'s docstring and parameters are the flow's."""
 
     async def run(ctx: FlowContext, p: P) -> Complete:
         answer = await ctx.chain.first(capability, lambda s: fetch(s, p), handle=p.rate_key())
-        await processing.save_rows(ctx.pool, table, answer.value, answer.source)
+        await ctx.publish(
+            await processing.save_rows(ctx.pool, ctx.task_id, table, answer.value, answer.source)
+        )
         return Complete(source=answer.source, result={table.name: len(answer.value)})
 
     run.__doc__ = fetch.__doc__
@@ -297,8 +299,10 @@ async def refresh_playlist_items(ctx: FlowContext, p: YouTubePlaylistItemsParams
         YouTubeVideos, lambda s: s.youtube_videos(ids), handle=p.rate_key()
     )
     saved = await processing.save_posts(ctx.pool, ctx.task_id, YOUTUBE, videos.value, videos.source)
-    await processing.save_rows(ctx.pool, YOUTUBE_PLAYLIST_ITEMS, items.value, items.source)
-    await ctx.publish(saved)
+    listed = await processing.save_rows(
+        ctx.pool, ctx.task_id, YOUTUBE_PLAYLIST_ITEMS, items.value, items.source
+    )
+    await ctx.publish(saved, listed)
     return Complete(
         source=items.source, result={"items": len(items.value), "videos": len(videos.value)}
     )

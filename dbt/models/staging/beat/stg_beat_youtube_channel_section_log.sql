@@ -1,0 +1,1 @@
+{{ staged(source('beat_events', 'youtube_channel_section_log'), final=true) }}

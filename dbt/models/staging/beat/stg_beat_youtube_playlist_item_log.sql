@@ -1,0 +1,1 @@
+{{ staged(source('beat_events', 'youtube_playlist_item_log'), final=true) }}

@@ -1,0 +1,1 @@
+{{ staged(source('beat_events', 'youtube_playlist_log'), final=true) }}
