@@ -279,6 +279,15 @@ ENRICHMENT_FLOWS = (
 )
 
 
+# The Graph API insights of an account, asked with the account's own token: only accounts that
+# connected to Reach (a `graphapi` credential named by the account's profile id) have them.
+INSIGHT_FLOWS = (
+    FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS,
+    FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS,
+    FlowName.REFRESH_INSTAGRAM_AUDIENCE,
+)
+
+
 class ListenerName(StrEnum):
     """Each AMQP listener of `reach scraper listen` (the seed's five): the routing key of its
     requests, and its queue `scraper.<name>_q`."""
@@ -416,8 +425,7 @@ _INSTAGRAM_HASHTAGS = _collected(
 )
 
 
-# Insights are only asked of accounts that connected to Reach: a `graphapi` credential named by
-# the account's profile id holds the account's own token.
+# Insights (INSIGHT_FLOWS) are only asked of accounts that connected to Reach.
 def _connected(profile_id: str) -> str:
     return (
         "EXISTS (SELECT 1 FROM credential AS connected WHERE connected.source = 'graphapi'"
