@@ -100,6 +100,10 @@ REPLICA_TABLES = {
         platform String, post_id String, comments Int32, mean_score Nullable(Float64),
         positive Int32, negative Int32, neutral Int32, scored_until Nullable(DateTime64(6)),
         reported_at DateTime64(6)""",
+    "audience_info_gpt": """
+        network String, profile_id String, audience_gender String, audience_age String,
+        audience_location String, interests Array(String), task_id Nullable(Int64),
+        source String, updated_at DateTime64(6)""",
     "profile_insights": """
         platform String, profile_id String, date Date, reach Nullable(Int64),
         impressions Nullable(Int64), profile_views Nullable(Int64),
