@@ -74,6 +74,31 @@ async def test_an_account_that_did_not_connect_has_no_token_to_ask_with(
     assert await pool.fetchval("SELECT audience_gender FROM instagram_account") is None
 
 
+async def test_a_refused_token_rests_the_accounts_credential_and_the_task_retries(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    creator = await connected(runtime, universe)
+    await run_task(runtime, "refresh_instagram_profile", {"handle": creator.handle})
+    await pool.execute(
+        'UPDATE credential SET credentials = credentials || \'{"access_token": "revoked"}\''
+        " WHERE name = $1",
+        creator.profile_id,
+    )
+    params = {"handle": creator.handle}
+    _, outcome = await run_task(runtime, "refresh_instagram_profile_insights", params)
+    assert isinstance(outcome, Retry) and "graphapi: auth: code 190" in outcome.error
+    rested = await pool.fetchrow("SELECT * FROM credential WHERE name = $1", creator.profile_id)
+    assert rested["disabled_till"] is not None and "190" in rested["disabled_reason"]
+    # The shared discovery credential was not the one refused.
+    assert (
+        await pool.fetchval(
+            "SELECT disabled_till FROM credential WHERE name = 'sandbox' AND source = 'graphapi'"
+        )
+        is None
+    )
+    assert await pool.fetchval("SELECT count(*) FROM profile_insights") == 0
+
+
 async def test_post_insights_land_on_the_post_and_keep_what_it_had(
     runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
 ) -> None:
