@@ -100,6 +100,15 @@ REPLICA_TABLES = {
         platform String, post_id String, comments Int32, mean_score Nullable(Float64),
         positive Int32, negative Int32, neutral Int32, scored_until Nullable(DateTime64(6)),
         reported_at DateTime64(6)""",
+    "audience_info_gpt": """
+        network String, profile_id String, audience_gender String, audience_age String,
+        audience_location String, interests Array(String), task_id Nullable(Int64),
+        source String, updated_at DateTime64(6)""",
+    "profile_insights": """
+        platform String, profile_id String, date Date, reach Nullable(Int64),
+        impressions Nullable(Int64), profile_views Nullable(Int64),
+        website_clicks Nullable(Int64), follower_count Nullable(Int64), source Nullable(String),
+        updated_at DateTime64(6)""",
     "partner": "id Int64, name String, plan_type String, status String, created_at DateTime64(6)",
     "account": "id Int64, partner_id Int64, name String, created_at DateTime64(6)",
     "account_user": "id Int64, account_id Int64, role String, created_at DateTime64(6)",

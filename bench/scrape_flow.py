@@ -41,6 +41,7 @@ from reach.common.settings import StoreSettings
 from reach.sandbox.app import scraper_environment
 from reach.sandbox.state import DEFAULT_TOKEN
 from reach.sandbox.universe import CATEGORIES, TAGS, Channel, Creator, Universe
+from reach.scraper.contract import INSIGHT_FLOWS
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import PAYLOADS
 from reach.scraper.flows import FLOWS
@@ -77,11 +78,23 @@ class MixedParams:
         self.sandbox_url = sandbox_url
         creators = [c for i in range(universe.size) if (c := universe.creator(i))]
         self.creators = [c for c in creators if universe.post(c, 0) is not None]
+        # The business accounts among them connect to Reach (their own Graph API token): the
+        # insights flows ask only those.
+        self.connected = [c for c in self.creators if c.is_business]
         channels = [ch for i in range(universe.size) if (ch := universe.channel(i))]
         self.channels = [ch for ch in channels if universe.playlist_count(ch) > 0]
 
-    def creator(self, index: int) -> Creator:
-        return self.creators[index % len(self.creators)]
+    def creator(self, index: int, flow: Flow[Any] | None = None) -> Creator:
+        """The `index`-th creator a task of `flow` asks about."""
+        among = self.connected if flow is not None and flow.name in INSIGHT_FLOWS else self.creators
+        return among[index % len(among)]
+
+    def tokens(self, count: int) -> list[tuple[str, str, str]]:
+        """The credentials of the first `count` connected accounts, named by their ids."""
+        return [
+            ("graphapi", c.profile_id, json.dumps(SECRETS["graphapi"] | {"user_id": c.profile_id}))
+            for c in self.connected[:count]
+        ]
 
     def channel(self, index: int) -> Channel:
         return self.channels[index % len(self.channels)]
@@ -91,8 +104,8 @@ class MixedParams:
         tags = [tag for group in TAGS.values() for tag in group]
         sources = sorted(SECRETS)
 
-        def post(index: int) -> str:
-            found = universe.post(self.creator(index), 0)
+        def post(flow: Flow[Any], index: int) -> str:
+            found = universe.post(self.creator(index, flow), 0)
             assert found is not None
             return found.shortcode
 
@@ -120,14 +133,14 @@ class MixedParams:
 
         # The first field of a flow's params found here decides its params.
         return {
-            "shortcode": lambda _, i: {"shortcode": post(i)},
+            "shortcode": lambda f, i: {"shortcode": post(f, i)},
             "hashtag": lambda _, i: {"hashtag": tags[i % len(tags)]},
             "video_id": lambda _, i: {"video_id": video(i)},
             "playlist_id": lambda _, i: {"playlist_id": playlist(i)},
             "keyword": lambda _, i: {"keyword": CATEGORIES[i % len(CATEGORIES)]},
             "region": lambda _, i: {"region": REGIONS[i % len(REGIONS)]},
             "channel_id": lambda _, i: {"channel_id": self.channel(i).channel_id},
-            "handle": lambda _, i: {"handle": self.creator(i).handle},
+            "handle": lambda f, i: {"handle": self.creator(i, f).handle},
             "profile_id": profile,
             "shop": lambda _, i: {"shop": shop(i)},
             "secrets": lambda _, i: {
@@ -273,7 +286,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             + [
                 ("shopify", shop(i), json.dumps({"access_token": DEFAULT_TOKEN}))
                 for i in range(args.mixed_tasks)
-            ],
+            ]
+            + params.tokens(args.mixed_tasks),
         )
         await conn.close()
         # The events need a queue to land in (publishes are mandatory); this one goes with

@@ -194,6 +194,15 @@ def test_build_passes_every_test(built: synthetic.SyntheticData, project: Projec
     assert counts["mart_instagram_account"] == len(built.postgres["instagram_account"])
     assert counts["mart_collection_post"] == len(built.postgres["post_collection_item"])
     assert counts["mart_audience_info_gpt"] == len(built.postgres["audience_info_gpt"])
+    insights = rows(
+        project.client,
+        f"SELECT insights_date, reach FROM {schema}.stg_beat_profile_insights"
+        " ORDER BY insights_date",
+    )
+    assert [row["reach"] for row in insights] == [
+        row.get("reach")
+        for row in sorted(built.postgres["profile_insights"], key=lambda row: row["date"])
+    ]
     inferred = rows(
         project.client,
         f"SELECT male_share, top_age_group, top_country, interests FROM {schema}"

@@ -3,6 +3,8 @@ faults and count calls."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 import pytest
 
@@ -56,6 +58,60 @@ async def test_graph_errors(client: httpx.AsyncClient, state: SandboxState) -> N
     assert answer.status_code == 400 and answer.json()["error"]["code"] == 110
     bad_token = await client.get("/graph/v15.0/1", params={"fields": "id", "access_token": "x"})
     assert bad_token.json()["error"]["code"] == 190
+
+
+async def test_graph_insights_of_days_posts_and_demographics(
+    client: httpx.AsyncClient, state: SandboxState
+) -> None:
+    u = state.universe
+    creator = u.by_handle(handle(state))
+    assert creator is not None
+    post = u.post(creator, 0)
+    assert post is not None
+    base = f"/graph/v15.0/{creator.profile_id}/insights"
+    since, until = 1_767_225_600, 1_767_398_400  # 2026-01-01 and 2026-01-03, 00:00 UTC
+    days = await client.get(
+        base,
+        params={"metric": "reach,profile_views", "period": "day", "since": since, "until": until}
+        | {"access_token": TOKEN},
+    )
+    (reach, views) = days.json()["data"]
+    assert (reach["name"], reach["period"], views["name"]) == ("reach", "day", "profile_views")
+    assert {"title", "description", "id"} <= set(reach)
+    assert [v["end_time"] for v in reach["values"]] == [
+        "2026-01-02T07:00:00+0000",
+        "2026-01-03T07:00:00+0000",
+    ]
+    assert reach["values"][0]["value"] == u.insights_day(creator, date(2026, 1, 1))["reach"]
+    media = await client.get(
+        f"/graph/v15.0/{post.post_id}/insights",
+        params={"metric": "reach,saved", "access_token": TOKEN},
+    )
+    assert [(m["name"], m["period"], m["values"]) for m in media.json()["data"]] == [
+        ("reach", "lifetime", [{"value": u.post_insights(post)["reach"]}]),
+        ("saved", "lifetime", [{"value": u.post_insights(post)["saved"]}]),
+    ]
+    asked = {"metric": "follower_demographics", "period": "lifetime"}
+    demographics = await client.get(
+        base,
+        params=asked | {"metric_type": "total_value", "breakdown": "gender", "access_token": TOKEN},
+    )
+    (breakdown,) = demographics.json()["data"][0]["total_value"]["breakdowns"]
+    assert breakdown["dimension_keys"] == ["gender"]
+    assert {r["dimension_values"][0] for r in breakdown["results"]} == {"F", "M", "U"}
+    # A metric the node lacks, a demographics call without its breakdown, and a personal
+    # account are Graph errors.
+    personal = u.by_handle(handle(state, business=False))
+    assert personal is not None
+    for node, params, code in (
+        (post.post_id, {"metric": "profile_views"}, 100),
+        (creator.profile_id, asked, 100),
+        (personal.profile_id, {"metric": "reach"}, 10),
+    ):
+        answer = await client.get(
+            f"/graph/v15.0/{node}/insights", params=params | {"access_token": TOKEN}
+        )
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == code
 
 
 async def test_rapidapi_shapes_and_paging(client: httpx.AsyncClient, state: SandboxState) -> None:

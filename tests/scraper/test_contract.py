@@ -119,6 +119,11 @@ DUE = {
         {"handle": "Big"},
         {"handle": "small"},
     ],
+    # Insights: only accounts connected by an enabled token of their own (Big's is disabled,
+    # the renamed account's waits for its new handle).
+    FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS: [{"handle": "fresh"}, {"handle": "small"}],
+    FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS: [{"shortcode": "C0000000001"}],
+    FlowName.REFRESH_INSTAGRAM_AUDIENCE: [{"handle": "fresh"}, {"handle": "small"}],
     FlowName.REFRESH_YOUTUBE_CHANNEL: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_CHANNEL_VIDEOS: [{"channel_id": CHANNEL}],
     FlowName.REFRESH_YOUTUBE_VIDEO: [{"video_id": "v0000000001"}],
@@ -150,8 +155,8 @@ DUE = {
 
 async def seed_stored_things(pool: asyncpg.Pool) -> None:
     """Accounts (one renamed, one just refreshed), posts (one just written, one too old to
-    refresh, one a story), a channel with its video and two playlists, and two keyword
-    collections sharing a keyword."""
+    refresh, one a story), a channel with its video and two playlists, two keyword
+    collections sharing a keyword, and the accounts' own Graph API tokens (Big's disabled)."""
     await pool.execute(
         "INSERT INTO instagram_account (profile_id, handle, followers, refreshed_at) VALUES"
         " ('1', 'small', 10, now() - interval '2 days'),"
@@ -183,7 +188,9 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
     await pool.execute(
         "INSERT INTO credential (source, name, enabled, use_count) VALUES"
         " ('shopify', 'a.myshopify.com', true, 1), ('shopify', 'big.myshopify.com', true, 9),"
-        " ('shopify', 'off.myshopify.com', false, 99), ('youtube', 'key', true, 50)",
+        " ('shopify', 'off.myshopify.com', false, 99), ('youtube', 'key', true, 50),"
+        " ('graphapi', '1', true, 0), ('graphapi', '2', false, 0), ('graphapi', '3', true, 0),"
+        " ('graphapi', '4', true, 0)",
     )
     await pool.execute(
         "INSERT INTO youtube_playlist (playlist_id, channel_id, item_count) VALUES"

@@ -1,6 +1,7 @@
 """The networks' declarations against the migrated PostgreSQL schema: every declared column
-exists with the declared type, the generated upserts merge as declared, and the YouTube
-catalogue's migration is what its declarations render."""
+exists with the declared type, the generated upserts merge as declared, and the migrations
+rendered from declarations (the YouTube catalogue, the Instagram insights) are what they
+render."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ import pytest
 
 from reach.scraper.models import YouTubeChannel
 from reach.scraper.networks import (
-    CATALOGUE_MIGRATION,
     INSTAGRAM,
+    INSTAGRAM_POST_INSIGHTS,
+    PROFILE_INSIGHTS,
+    RENDERED_MIGRATIONS,
     YOUTUBE,
     YOUTUBE_CATALOGUE,
     Account,
     Table,
-    render_catalogue_migration,
 )
 
 # information_schema's names of the declared types.
@@ -29,6 +31,7 @@ TYPES = {
     "boolean": "boolean",
     "float8": "double precision",
     "timestamptz": "timestamp with time zone",
+    "date": "date",
     "text[]": "ARRAY",
 }
 
@@ -36,6 +39,8 @@ TYPES = {
 TABLES = [
     *(table for schema in (INSTAGRAM, YOUTUBE) for table in (schema.account, schema.post)),
     *YOUTUBE_CATALOGUE,
+    PROFILE_INSIGHTS,
+    INSTAGRAM_POST_INSIGHTS,
 ]
 
 
@@ -74,6 +79,9 @@ async def test_a_poorer_source_keeps_what_a_richer_one_found(pool: asyncpg.Pool)
     assert row["refreshed_at"] is not None
 
 
-def test_catalogue_migration_is_what_the_declarations_render(repo_root: Path) -> None:
-    path = repo_root / "workloads/reach/common/schema/postgres" / CATALOGUE_MIGRATION
-    assert path.read_text() == render_catalogue_migration()
+@pytest.mark.parametrize("migration", sorted(RENDERED_MIGRATIONS))
+def test_rendered_migrations_are_what_the_declarations_render(
+    repo_root: Path, migration: str
+) -> None:
+    path = repo_root / "workloads/reach/common/schema/postgres" / migration
+    assert path.read_text() == RENDERED_MIGRATIONS[migration]()

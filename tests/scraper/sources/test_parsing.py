@@ -149,6 +149,95 @@ async def test_graph_profile_and_paging() -> None:
     )
 
 
+def _metric(name: str, period: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """A metric of an insights answer in its documented envelope."""
+    label = name.replace("_", " ").capitalize()
+    envelope = {"title": label, "description": label, "id": f"17/insights/{name}/{period}"}
+    return {"name": name, "period": period, **answer, **envelope}
+
+
+async def test_graph_insights_days_post_counts_and_demographic_shares() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        asked = request.url.params
+        if asked["metric"] == "follower_demographics":
+            results = {
+                "gender": [(["F"], 30), (["M"], 60), (["U"], 10)],
+                "age": [(["18-24"], 3), (["25-34"], 1)],
+                "country": [(["IN"], 5), (["US"], 0)],
+            }[asked["breakdown"]]
+            breakdown = {
+                "dimension_keys": [asked["breakdown"]],
+                "results": [{"dimension_values": d, "value": v} for d, v in results],
+            }
+            total = {"total_value": {"breakdowns": [breakdown]}}
+            return httpx.Response(200, json={"data": [_metric(asked["metric"], "lifetime", total)]})
+        if request.url.path.endswith("/9/insights"):
+            counts = {"reach": 40, "saved": 3, "total_interactions": 50}
+            data = [_metric(n, "lifetime", {"values": [{"value": v}]}) for n, v in counts.items()]
+            return httpx.Response(200, json={"data": data})
+        # Two days, each closed by its end_time the next morning (the documented example).
+        days = [
+            {"value": 32, "end_time": "2018-01-11T08:00:00+0000"},
+            {"value": 12, "end_time": "2018-01-12T08:00:00+0000"},
+        ]
+        data = [_metric(n, "day", {"values": days}) for n in ("impressions", "reach")]
+        return httpx.Response(200, json={"data": data})
+
+    store = OneCredential({"access_token": "t", "user_id": "17"})
+    async with client(answer) as c:
+        source = graphapi.GraphApi(c, "http://graph/v15.0", store)  # type: ignore[arg-type]
+        days = await source.instagram_profile_insights(
+            "17", datetime(2018, 1, 10).date(), datetime(2018, 1, 11).date()
+        )
+        post = await source.instagram_post_insights("9", "Cabc", "17")
+        audience = await source.instagram_audience("17")
+    assert [(d.date.isoformat(), d.reach, d.impressions, d.profile_views) for d in days] == [
+        ("2018-01-10", 32, 32, None),
+        ("2018-01-11", 12, 12, None),
+    ]
+    assert seen[0].url.path == "/v15.0/17/insights"
+    assert (seen[0].url.params["since"], seen[0].url.params["until"]) == (
+        "1515542400",
+        "1515715200",
+    )
+    assert (post.post_id, post.reach, post.saved, post.shares, post.total_interactions) == (
+        "9",
+        40,
+        3,
+        None,
+        50,
+    )
+    assert audience.gender == {"female": 0.3, "male": 0.6, "unknown": 0.1}
+    assert audience.age == {"18-24": 0.75, "25-34": 0.25}
+    assert audience.location == {"IN": 1.0, "US": 0.0}
+    assert [r.url.params.get("breakdown") for r in seen[2:]] == ["gender", "age", "country"]
+
+
+async def test_graph_insights_in_another_shape_are_malformed() -> None:
+    no_day = {"data": [_metric("reach", "day", {"values": [{"value": 1}]})]}
+    two_buckets = {"dimension_values": ["F", "18-24"], "value": 1}
+    mixed = {"total_value": {"breakdowns": [{"results": [two_buckets]}]}}
+    bodies = [
+        {"unexpected": ["not", "the", "documented", "shape"]},
+        {"data": [{"name": "reach", "period": "day", "values": [{"value": "many"}]}]},
+        no_day,
+        {"data": [_metric("follower_demographics", "lifetime", mixed)]},
+    ]
+    for body in bodies:
+        store = OneCredential({"access_token": "t", "user_id": "17"})
+        async with client(replies(200, body)) as c:
+            source = graphapi.GraphApi(c, "http://graph/v15.0", store)  # type: ignore[arg-type]
+            day = datetime(2018, 1, 10).date()
+            with pytest.raises(Malformed):
+                if "total_value" in json.dumps(body):
+                    await source.instagram_audience("17")
+                else:
+                    await source.instagram_profile_insights("17", day, day)
+
+
 @pytest.mark.parametrize(
     ("reason", "kind"),
     [

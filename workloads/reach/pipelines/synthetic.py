@@ -86,6 +86,7 @@ def generate(
         "asset_log",
         "sentiment_log",
         "sentiment_report",
+        "profile_insights",
         "partner",
         "account",
         "account_user",
@@ -383,6 +384,14 @@ def _add_operations(data: SyntheticData, today: date, profiles: Sequence[str]) -
         {"platform": "instagram", "post_id": "p1", "comments": 3, "mean_score": 0.4 / 3}
         | {"positive": 1, "negative": 1, "neutral": 1}
     )
+    for back in range(3):
+        # A day the upstream had no data for leaves its counts NULL.
+        counted = {"reach": 900 - back, "impressions": 2100, "profile_views": 40}
+        pg["profile_insights"].append(
+            {"platform": "instagram", "profile_id": profiles[0]}
+            | {"date": today - timedelta(days=back + 1), "source": "graphapi"}
+            | (counted | {"website_clicks": 3, "follower_count": 12_000} if back < 2 else {})
+        )
     pg["account"].append({"id": 1, "partner_id": 1, "name": "Brand team"})
     pg["account_user"] += [
         {"id": 1, "account_id": 1, "email": "owner@example.com", "role": "OWNER"},

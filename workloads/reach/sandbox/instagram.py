@@ -4,6 +4,13 @@
   Graph API's business discovery, honouring the requested fields and media paging
   (`media.after(C).limit(N){...}`), with Graph error bodies (190 bad token, 110 not a
   business account or unknown);
+- `/graph/v15.0/{ig-user-id}/insights?metric=...&period=day&since=&until=`: a business
+  account's days (`data[].values[]` with `value` and `end_time`, the end of the day, 07:00 UTC
+  next morning as Instagram closes a Pacific day), and with
+  `metric=follower_demographics&period=lifetime&metric_type=total_value&breakdown=B` its
+  followers counted per bucket (`data[].total_value.breakdowns[].results[]`);
+  `/graph/v15.0/{ig-media-id}/insights?metric=...`: a post's lifetime counts (error 100 for
+  a metric the node does not have, 10 for a personal account's);
 - `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/tagged`, `/v1/post_info`,
   `/v1/followers`, `/v1/following`, `/v1/likes`, `/v1/comments`, `/v1/hashtag?hashtag=`: a
   RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
@@ -18,7 +25,8 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -27,7 +35,7 @@ from starlette.routing import Route
 
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Creator, Person, Post, Remark, Story
+from reach.sandbox.universe import Creator, Person, Post, Remark, Story, Universe
 
 GRAPH_PAGE = 25
 RAPID_POSTS_PAGE = 12
@@ -141,6 +149,67 @@ def graph_discovery(
                 )
         out["media"] = page
     return out
+
+
+# The metrics each insights node answers (what the API version served documents).
+USER_DAY_METRICS = ("reach", "impressions", "profile_views", "website_clicks", "follower_count")
+MEDIA_METRICS = ("reach", "impressions", "saved", "shares", "total_interactions", "likes")
+DEMOGRAPHICS = "follower_demographics"
+DEMOGRAPHIC_BREAKDOWNS = ("age", "city", "country", "gender")
+# Instagram closes a day at midnight Pacific time: 07:00 UTC (summer time).
+_DAY_END = time(7, tzinfo=UTC)
+# Days a `period=day` request without since/until answers, as the API does.
+DEFAULT_DAYS = 2
+
+
+def _insight(
+    node_id: str, name: str, period: str, answer: dict[str, Any], title: str | None = None
+) -> dict[str, Any]:
+    """One metric of an insights answer, in its documented envelope."""
+    label = title or name.replace("_", " ").capitalize()
+    return {
+        "name": name,
+        "period": period,
+        **answer,
+        "title": label,
+        "description": f"{label} of the {period}",
+        "id": f"{node_id}/insights/{name}/{period}",
+    }
+
+
+def _end_time(day: date) -> str:
+    closed = datetime.combine(day + timedelta(days=1), _DAY_END)
+    return closed.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _day_of(stamp: str | None, default: date) -> date:
+    return datetime.fromtimestamp(int(stamp), UTC).date() if stamp else default
+
+
+def user_days(
+    u: Universe, c: Creator, metrics: Sequence[str], since: date, until: date
+) -> list[dict[str, Any]]:
+    """The account's days from `since` up to `until` (exclusive), one entry per metric."""
+    days = [since + timedelta(days=i) for i in range((until - since).days)]
+    counts = {day: u.insights_day(c, day) for day in days}
+    return [
+        _insight(
+            c.profile_id,
+            name,
+            "day",
+            {"values": [{"value": counts[d][name], "end_time": _end_time(d)} for d in days]},
+        )
+        for name in metrics
+    ]
+
+
+def demographics(u: Universe, c: Creator, breakdown: str) -> dict[str, Any]:
+    results = [
+        {"dimension_values": [bucket], "value": count}
+        for bucket, count in u.demographics(c, breakdown)
+    ]
+    answer = {"total_value": {"breakdowns": [{"dimension_keys": [breakdown], "results": results}]}}
+    return _insight(c.profile_id, DEMOGRAPHICS, "lifetime", answer, "Follower demographics")
 
 
 def rapid_user(request: Request, c: Creator) -> dict[str, Any]:
@@ -258,6 +327,52 @@ def routes(state: SandboxState) -> list[Route]:
             return _graph_error(110, "Invalid user id", 2207013)
         discovery = graph_discovery(request, state, user_id, creator, split_fields(match.group(2)))
         return JSONResponse({"business_discovery": discovery, "id": user_id})
+
+    @graph.serve("/{node_id}/insights")
+    async def graph_insights(request: Request) -> Response:
+        node_id, q = request.path_params["node_id"], request.query_params
+        metrics = [m for m in q.get("metric", "").split(",") if m]
+        creator, post = u.by_profile_id(node_id), u.by_post_id(node_id)
+        if creator is None and post is None:
+            return _graph_error(100, f"Unsupported get request. Object with ID '{node_id}'")
+        owner = creator or (post.creator if post else None)
+        if owner is not None and not owner.is_business:
+            return _graph_error(10, "(#10) User does not have permission for this action")
+        if post is not None:
+            known: Sequence[str] = MEDIA_METRICS
+        elif metrics == [DEMOGRAPHICS]:
+            known = (DEMOGRAPHICS,)
+        else:
+            known = USER_DAY_METRICS
+        wrong = [m for m in metrics if m not in known] or ([] if metrics else ["(none)"])
+        if wrong:
+            return _graph_error(
+                100, f"(#100) metric[0] must be one of the following values: {', '.join(known)}"
+            )
+        if post is not None:
+            counts = u.post_insights(post) | {"likes": post.likes}
+            data = [
+                _insight(node_id, m, "lifetime", {"values": [{"value": counts[m]}]})
+                for m in metrics
+            ]
+        elif metrics == [DEMOGRAPHICS]:
+            breakdown = q.get("breakdown", "")
+            if q.get("metric_type") != "total_value" or breakdown not in DEMOGRAPHIC_BREAKDOWNS:
+                return _graph_error(
+                    100,
+                    "(#100) follower_demographics needs metric_type=total_value and one"
+                    f" breakdown of {', '.join(DEMOGRAPHIC_BREAKDOWNS)}",
+                )
+            assert creator is not None
+            data = [demographics(u, creator, breakdown)]
+        else:
+            assert creator is not None
+            until = _day_of(q.get("until"), datetime.now(UTC).date())
+            since = _day_of(q.get("since"), until - timedelta(days=DEFAULT_DAYS))
+            if not timedelta(0) < until - since <= timedelta(days=30):
+                return _graph_error(100, "(#100) The since and until range must be 1 to 30 days")
+            data = user_days(u, creator, metrics, since, until)
+        return JSONResponse({"data": data})
 
     def account(request: Request) -> Creator | None:
         return u.by_handle(request.query_params.get("username_or_id_or_url", ""))

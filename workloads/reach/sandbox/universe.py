@@ -16,7 +16,7 @@ import hashlib
 import random
 import string
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 _B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 EPOCH = datetime(2026, 6, 1, tzinfo=UTC)
@@ -340,6 +340,60 @@ class Universe:
         found = item_of(shortcode, "C")
         creator = self.creator(found[0]) if found else None
         return self.post(creator, found[1]) if found and creator else None
+
+    def by_post_id(self, post_id: str) -> Post | None:
+        if not post_id.isdigit():
+            return None
+        owner, index = divmod(int(post_id) - 30_000_000_000_000, 1000)
+        creator = self.creator(owner)
+        return self.post(creator, index) if creator else None
+
+    def insights_day(self, creator: Creator, day: date) -> dict[str, int]:
+        """A business account's insights of `day`: accounts reached, times its media were seen,
+        profile visits, website taps, and its followers then (a few per day fewer back then)."""
+        rng = self._rng("insights", creator.index, day.isoformat())
+        reach = int(creator.followers * rng.uniform(0.05, 0.3))
+        days_ago = max(0, (EPOCH.date() - day).days)
+        return {
+            "reach": reach,
+            "impressions": int(reach * rng.uniform(1.2, 3.0)),
+            "profile_views": int(reach * rng.uniform(0.01, 0.05)),
+            "website_clicks": int(reach * rng.uniform(0.001, 0.01)),
+            "follower_count": max(0, creator.followers - days_ago * rng.randint(0, 20)),
+        }
+
+    def post_insights(self, post: Post) -> dict[str, int]:
+        """A post's lifetime insights: reach, impressions, saves, shares, and every interaction
+        (likes, comments, saves and shares) together."""
+        rng = self._rng("post-insights", post.post_id)
+        saved = int(post.likes * rng.uniform(0.01, 0.1))
+        shares = int(post.likes * rng.uniform(0.005, 0.05))
+        reach = int(post.creator.followers * rng.uniform(0.1, 0.6))
+        return {
+            "reach": reach,
+            "impressions": int(reach * rng.uniform(1.1, 2.0)),
+            "saved": saved,
+            "shares": shares,
+            "total_interactions": post.likes + post.comments + saved + shares,
+        }
+
+    def demographics(self, creator: Creator, breakdown: str) -> list[tuple[str, int]]:
+        """The account's followers counted per bucket of `breakdown` (gender as Instagram
+        writes it: F, M, U; age; country code; city), largest first; empty for another
+        breakdown."""
+        buckets = {
+            "gender": ["F", "M", "U"],
+            "age": ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"],
+            "country": sorted({country for _, country in CITIES}),
+            "city": [city for city, _ in CITIES],
+        }.get(breakdown, [])
+        rng = self._rng("demographics", creator.index, breakdown)
+        weights = [rng.uniform(0.05, 1.0) for _ in buckets]
+        total = sum(weights)
+        counts = [
+            (b, int(creator.followers * w / total)) for b, w in zip(buckets, weights, strict=True)
+        ]
+        return sorted(counts, key=lambda c: -c[1])
 
     def story_count(self, creator: Creator) -> int:
         """Live stories: none for every fifth account, up to four for the others."""

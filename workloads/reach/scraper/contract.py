@@ -47,6 +47,9 @@ class FlowName(StrEnum):
     FETCH_INSTAGRAM_HASHTAG_POSTS = "fetch_instagram_hashtag_posts"
     FETCH_INSTAGRAM_POST_LIKERS = "fetch_instagram_post_likers"
     FETCH_INSTAGRAM_FOLLOWING = "fetch_instagram_following"
+    REFRESH_INSTAGRAM_PROFILE_INSIGHTS = "refresh_instagram_profile_insights"
+    REFRESH_INSTAGRAM_POST_INSIGHTS = "refresh_instagram_post_insights"
+    REFRESH_INSTAGRAM_AUDIENCE = "refresh_instagram_audience"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
     REFRESH_YOUTUBE_CHANNEL_VIDEOS = "refresh_youtube_channel_videos"
     REFRESH_YOUTUBE_VIDEO = "refresh_youtube_video"
@@ -93,6 +96,12 @@ class InstagramHandleParams(FlowParams):
 
     def rate_key(self) -> str:
         return self.handle.lower()
+
+
+class InstagramInsightsParams(InstagramHandleParams):
+    days: int = Field(
+        default=7, ge=1, le=30, description="Days to fetch, back from yesterday (at most 30)."
+    )
 
 
 class ListingParams(FlowParams):
@@ -270,6 +279,15 @@ ENRICHMENT_FLOWS = (
 )
 
 
+# The Graph API insights of an account, asked with the account's own token: only accounts that
+# connected to Reach (a `graphapi` credential named by the account's profile id) have them.
+INSIGHT_FLOWS = (
+    FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS,
+    FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS,
+    FlowName.REFRESH_INSTAGRAM_AUDIENCE,
+)
+
+
 class ListenerName(StrEnum):
     """Each AMQP listener of `reach scraper listen` (the seed's five): the routing key of its
     requests, and its queue `scraper.<name>_q`."""
@@ -358,15 +376,29 @@ def _completed(flow: FlowName, dedup: str) -> str:
     )
 
 
-def _per_instagram_account(flow: FlowName, hours: int) -> Freshness:
-    """Fresh for `hours` after a task of `flow` completed for the stored account."""
+def _per_recent_post(flow: FlowName, hours: int, size: str, where: str = _RECENT_FEED) -> Freshness:
+    """Fresh for `hours` after a task of `flow` completed for the recent feed post (of those
+    `where` keeps), the largest `size` first."""
+    return _due(
+        hours,
+        {"shortcode": "shortcode"},
+        "instagram_post",
+        _completed(flow, "shortcode"),
+        size,
+        where,
+    )
+
+
+def _per_instagram_account(flow: FlowName, hours: int, where: str = _NOT_MOVED) -> Freshness:
+    """Fresh for `hours` after a task of `flow` completed for the stored account (of those
+    `where` keeps)."""
     return _due(
         hours,
         {"handle": "handle"},
         "instagram_account",
         _completed(flow, "lower(handle)"),
         "followers",
-        _NOT_MOVED,
+        where,
     )
 
 
@@ -391,6 +423,18 @@ _YOUTUBE_KEYWORDS = _collected("youtube", "lower(keyword)", "keyword")
 _INSTAGRAM_HASHTAGS = _collected(
     "instagram", "lower(ltrim(keyword, '#'))", "hashtag", "ltrim(keyword, '#') ~ '^\\w{1,100}$'"
 )
+
+
+# Insights (INSIGHT_FLOWS) are only asked of accounts that connected to Reach.
+def _connected(profile_id: str) -> str:
+    return (
+        "EXISTS (SELECT 1 FROM credential AS connected WHERE connected.source = 'graphapi'"
+        f" AND connected.name = {profile_id} AND connected.enabled)"
+    )
+
+
+_CONNECTED_ACCOUNT = f"{_NOT_MOVED} AND {_connected('instagram_account.profile_id')}"
+
 
 # The regions of stored channels, by how many channels each has.
 _YOUTUBE_REGIONS = (
@@ -438,14 +482,7 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         FlowName.FETCH_INSTAGRAM_POST_COMMENTS: FlowSignature(
             "instagram",
             InstagramCommentsParams,
-            _due(
-                72,
-                {"shortcode": "shortcode"},
-                "instagram_post",
-                _completed(FlowName.FETCH_INSTAGRAM_POST_COMMENTS, "shortcode"),
-                "comments",
-                _RECENT_FEED,
-            ),
+            _per_recent_post(FlowName.FETCH_INSTAGRAM_POST_COMMENTS, 72, "comments"),
         ),
         # Stories live 24 hours: fetched every 8, each is seen about three times.
         FlowName.FETCH_INSTAGRAM_STORIES: FlowSignature(
@@ -477,19 +514,36 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
         FlowName.FETCH_INSTAGRAM_POST_LIKERS: FlowSignature(
             "instagram",
             InstagramLikersParams,
-            _due(
-                72,
-                {"shortcode": "shortcode"},
-                "instagram_post",
-                _completed(FlowName.FETCH_INSTAGRAM_POST_LIKERS, "shortcode"),
-                "likes",
-                _RECENT_FEED,
-            ),
+            _per_recent_post(FlowName.FETCH_INSTAGRAM_POST_LIKERS, 72, "likes"),
         ),
         FlowName.FETCH_INSTAGRAM_FOLLOWING: FlowSignature(
             "instagram",
             InstagramFollowersParams,
             _per_instagram_account(FlowName.FETCH_INSTAGRAM_FOLLOWING, 168),
+        ),
+        # A day's insights settle within 48 hours: fetched daily, each day is seen a week long.
+        FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS: FlowSignature(
+            "instagram",
+            InstagramInsightsParams,
+            _per_instagram_account(
+                FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS, 24, _CONNECTED_ACCOUNT
+            ),
+        ),
+        FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS: FlowSignature(
+            "instagram",
+            InstagramShortcodeParams,
+            _per_recent_post(
+                FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS,
+                24,
+                "likes",
+                f"{_RECENT_FEED} AND {_connected('instagram_post.profile_id')}",
+            ),
+        ),
+        # Who follows an account changes slowly.
+        FlowName.REFRESH_INSTAGRAM_AUDIENCE: FlowSignature(
+            "instagram",
+            InstagramHandleParams,
+            _per_instagram_account(FlowName.REFRESH_INSTAGRAM_AUDIENCE, 168, _CONNECTED_ACCOUNT),
         ),
         FlowName.REFRESH_YOUTUBE_CHANNEL: FlowSignature(
             "youtube",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Generic, TypeVar
+from datetime import date, datetime
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -61,6 +61,48 @@ class InstagramPost(Snapshot):
     @property
     def hashtags(self) -> list[str]:
         return hashtags(self.caption)
+
+
+class ProfileInsights(Snapshot):
+    """A business account's day as the Graph API counts it (`profile_insights`, one row per
+    network, account and day): accounts reached, times its media were seen, visits to its
+    profile, taps on its website link, and the followers it had."""
+
+    platform: str
+    profile_id: str
+    date: date
+    reach: int | None = None
+    impressions: int | None = None
+    profile_views: int | None = None
+    website_clicks: int | None = None
+    follower_count: int | None = None
+
+
+class PostInsights(Snapshot):
+    """A post's lifetime counts as its owner's Graph API insights see them: accounts reached,
+    times seen, saves, shares, and all interactions together (likes, comments, saves, shares)."""
+
+    post_id: str
+    shortcode: str
+    profile_id: str
+    reach: int | None = None
+    impressions: int | None = None
+    saved: int | None = None
+    shares: int | None = None
+    total_interactions: int | None = None
+
+
+# The follower buckets a demographics breakdown fills: each an `audience_<kind>` account column.
+AudienceKind = Literal["gender", "age", "location"]
+
+
+class Demographics(Snapshot):
+    """Who follows an account, per kind of bucket: each bucket's share of the followers (0 to
+    1, the shares of a kind summing to 1; empty when the upstream counted nobody)."""
+
+    gender: dict[str, float]
+    age: dict[str, float]
+    location: dict[str, float]
 
 
 class Follower(Snapshot):

@@ -17,9 +17,9 @@ from __future__ import annotations
 import json
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, cached_property
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
@@ -30,6 +30,8 @@ from reach.common.networks import SocialNetwork
 from reach.scraper.models import (
     InstagramPost,
     InstagramProfile,
+    PostInsights,
+    ProfileInsights,
     YouTubeChannel,
     YouTubeChannelSection,
     YouTubePlaylist,
@@ -77,6 +79,7 @@ _PG_TYPES: dict[object, str] = {
     bool: "boolean",
     float: "float8",
     datetime: "timestamptz",
+    date: "date",
     list[str]: "text[]",
 }
 
@@ -123,13 +126,15 @@ def columns(
 class Table(Generic[M]):
     """A table a scrape upserts into, keyed by its first column (or its first `keyed` columns
     together); every row also gets the source that answered, and an account its
-    `refreshed_at`."""
+    `refreshed_at`. Where rendered, the key is unique next to an identity `id`, or (`natural`)
+    the primary key itself."""
 
     name: str
     columns: tuple[Column, ...]
     refreshed: bool = False
     keyed: int = 1
     indexed: tuple[str, ...] = ()  # the columns of its one secondary index, where rendered
+    natural: bool = False
 
     @property
     def key(self) -> Column:
@@ -167,19 +172,20 @@ class Table(Generic[M]):
         )
 
     def create_sql(self) -> str:
-        """The table's DDL (for the tables a migration is rendered from): an identity key, the
-        declared columns, the source and the times, and its key unique."""
+        """The table's DDL (for the tables a migration is rendered from): an identity key
+        (unless `natural`), the declared columns, the source and the times, and its key."""
         declared = [
             f"{c.name} {c.pg_type}{' NOT NULL' if c.required else ''}" for c in self.columns
         ]
+        key = f"({', '.join(c.name for c in self.columns[: self.keyed])})"
         body = [
-            "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            *([] if self.natural else ["id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"]),
             *declared,
             "source text",
             *(["refreshed_at timestamptz"] if self.refreshed else []),
             "created_at timestamptz NOT NULL DEFAULT now()",
             "updated_at timestamptz NOT NULL DEFAULT now()",
-            f"UNIQUE ({', '.join(c.name for c in self.columns[: self.keyed])})",
+            f"PRIMARY KEY {key}" if self.natural else f"UNIQUE {key}",
         ]
         sql = f"CREATE TABLE {self.name} (\n    " + ",\n    ".join(body) + "\n);\n"
         if self.indexed:
@@ -439,16 +445,61 @@ YOUTUBE_CATALOGUE: tuple[Table[Any], ...] = (
 CATALOGUE_MIGRATION = "0008_youtube_catalogue.sql"
 
 
+def _rendered(header: str, tables: Sequence[Table[Any]], then: str = "") -> str:
+    """A migration creating `tables` in their order (then the SQL `then`), under `header`
+    (SQL comment lines saying what they hold and that they are generated)."""
+    return header + "".join(f"\n{table.create_sql()}" for table in tables) + then
+
+
 def render_catalogue_migration() -> str:
     """The text of CATALOGUE_MIGRATION: the catalogue's tables, in declaration order."""
-    header = (
+    return _rendered(
         "-- What the YouTube Data API says about channels beyond their account and videos\n"
         "-- (playlists and their entries, the video categories a region lists, the sections of a\n"
         "-- channel's home page), keyed by the API's own ids. Generated from\n"
         "-- reach.scraper.networks (a test compares them): change the Python and add a new\n"
-        "-- migration; never edit this file once applied.\n"
+        "-- migration; never edit this file once applied.\n",
+        YOUTUBE_CATALOGUE,
     )
-    return header + "".join(f"\n{table.create_sql()}" for table in YOUTUBE_CATALOGUE)
+
+
+# What the Graph API's insights say about a business account's days and its posts.
+PROFILE_INSIGHTS: Table[ProfileInsights] = Table(
+    "profile_insights", columns(ProfileInsights), keyed=3, natural=True
+)
+# A post's insight counts go on its instagram_post row, merged like any re-scrape of it (the
+# interactions together are the likes, comments, saves and shares the row already counts).
+INSTAGRAM_POST_INSIGHTS: Table[PostInsights] = Table(
+    "instagram_post",
+    tuple(c for c in columns(PostInsights, owner="profile_id") if c.name != "total_interactions"),
+)
+POST_INSIGHT_METRICS = same_names("reach", "impressions", "saved", "shares", "total_interactions")
+PROFILE_INSIGHT_METRICS = same_names(
+    "reach", "impressions", "profile_views", "website_clicks", "follower_count"
+)
+# The migration that created profile_insights and the posts' impressions.
+INSIGHTS_MIGRATION = "0011_instagram_insights.sql"
+
+
+def render_insights_migration() -> str:
+    """The text of INSIGHTS_MIGRATION."""
+    return _rendered(
+        "-- What the Instagram Graph API's insights say about the business and creator accounts\n"
+        "-- that connected to Reach (a `graphapi` credential named by the account's profile id):\n"
+        "-- their days, one row per network, account and day (the day the upstream's end_time\n"
+        "-- closes, UTC), and their posts' impressions next to the reach, saves and shares their\n"
+        "-- rows already count. Generated from reach.scraper.networks (a test compares them):\n"
+        "-- change the Python and add a new migration; never edit this file once applied.\n",
+        (PROFILE_INSIGHTS,),
+        f"\nALTER TABLE {INSTAGRAM.post.name} ADD COLUMN impressions bigint;\n",
+    )
+
+
+# Each migration rendered from these declarations, by its file name.
+RENDERED_MIGRATIONS: Mapping[str, Callable[[], str]] = {
+    CATALOGUE_MIGRATION: render_catalogue_migration,
+    INSIGHTS_MIGRATION: render_insights_migration,
+}
 
 
 SCHEMAS: Mapping[SocialNetwork, NetworkSchema[Any, Any]] = {

@@ -16,8 +16,27 @@ from reach.common.events import events_pb2 as pb
 from reach.common.networks import SocialNetwork
 from reach.scraper import events
 from reach.scraper.contract import AssetParams
-from reach.scraper.models import Comment, Order, Sentiment
-from reach.scraper.networks import Account, NetworkSchema, Table, dimensions, metrics
+from reach.scraper.models import (
+    Comment,
+    Demographics,
+    InstagramPost,
+    Order,
+    PostInsights,
+    ProfileInsights,
+    Sentiment,
+)
+from reach.scraper.networks import (
+    INSTAGRAM,
+    INSTAGRAM_POST_INSIGHTS,
+    POST_INSIGHT_METRICS,
+    PROFILE_INSIGHT_METRICS,
+    PROFILE_INSIGHTS,
+    Account,
+    NetworkSchema,
+    Table,
+    dimensions,
+    metrics,
+)
 from reach.scraper.sql import load_queries
 
 P = load_queries("reach.scraper", "processing.sql")
@@ -50,12 +69,13 @@ async def _profile_log(
     account: Account[A],
     source: str,
     also: Mapping[str, str] | None = None,
+    counted: Mapping[str, float] | None = None,
 ) -> pb.Event:
-    """Writes the account's profile_log row (its declared dimensions over `also`) and returns
-    its event."""
+    """Writes the account's profile_log row (its declared dimensions over `also`, its declared
+    metrics over `counted`) and returns its event."""
     account_id = schema.account_id(account)
     dims = {**(also or {}), **dimensions(schema.account_dimensions, account)}
-    mets = metrics(schema.account_metrics, account)
+    mets = {**(counted or {}), **metrics(schema.account_metrics, account)}
     await conn.execute(P["insert_profile_log"], schema.network, account_id, dims, mets, source)
     return events.event(
         task_id,
@@ -81,16 +101,33 @@ async def save_posts(
     posts); returns their post_log events."""
     if not posts:
         return []
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(schema.post.upsert_sql, *schema.post.parameters(posts, source))
+        published = await _post_logs(conn, task_id, schema, posts, source)
+        if schema.after_posts is not None:
+            for owner in sorted({schema.post_owner(p) for p in posts}):
+                await conn.execute(P[schema.after_posts], owner)
+    return published
+
+
+async def _post_logs(
+    conn: asyncpg.Connection,
+    task_id: int,
+    schema: NetworkSchema[Any, PostT],
+    posts: Sequence[PostT],
+    source: str,
+    counted: Sequence[Mapping[str, float]] | None = None,
+) -> list[pb.Event]:
+    """Writes the posts' post_log rows (each post's declared metrics over its `counted` ones)
+    and returns their events."""
     ids = [schema.post_id(p) for p in posts]
     owners = [schema.post_owner(p) for p in posts]
     dims = [dimensions(schema.post_dimensions, p) for p in posts]
-    mets = [metrics(schema.post_metrics, p) for p in posts]
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(schema.post.upsert_sql, *schema.post.parameters(posts, source))
-        await conn.execute(P["insert_post_logs"], schema.network, source, ids, owners, dims, mets)
-        if schema.after_posts is not None:
-            for owner in sorted(set(owners)):
-                await conn.execute(P[schema.after_posts], owner)
+    mets = [
+        {**more, **metrics(schema.post_metrics, p)}
+        for p, more in zip(posts, counted or [{}] * len(posts), strict=True)
+    ]
+    await conn.execute(P["insert_post_logs"], schema.network, source, ids, owners, dims, mets)
     return [
         events.event(
             task_id,
@@ -106,6 +143,61 @@ async def save_posts(
         )
         for post, post_id, owner, d, m in zip(posts, ids, owners, dims, mets, strict=True)
     ]
+
+
+async def save_post_insights(
+    pool: asyncpg.Pool, task_id: int, insights: PostInsights, source: str
+) -> list[pb.Event]:
+    """Stores a post's insight counts on its instagram_post row; returns its post_log as
+    stored, with the insights among its metrics (so a reader of the latest snapshot sees
+    both)."""
+    table = INSTAGRAM_POST_INSIGHTS
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(table.upsert_sql, *table.parameters([insights], source))
+        row = await conn.fetchrow(P["instagram_post_by_id"], insights.post_id)
+        post = InstagramPost.model_validate(dict(row))
+        counted = metrics(POST_INSIGHT_METRICS, insights)
+        return await _post_logs(conn, task_id, INSTAGRAM, [post], source, [counted])
+
+
+async def save_profile_insights(
+    pool: asyncpg.Pool, task_id: int, days: Sequence[ProfileInsights], source: str
+) -> list[pb.Event]:
+    """Upserts an Instagram account's days of insights; returns a profile_log of the account
+    as stored with its latest day's counts among the metrics (and that day,
+    `insights_date`), or nothing when no day came or the account is gone."""
+    if not days:
+        return []
+    latest = days[-1]
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(PROFILE_INSIGHTS.upsert_sql, *PROFILE_INSIGHTS.parameters(days, source))
+        row = await conn.fetchrow(INSTAGRAM.stored_sql, latest.profile_id)
+        return await _stored_profile_log(
+            conn,
+            task_id,
+            INSTAGRAM,
+            row,
+            source,
+            {"insights_date": latest.date.isoformat()},
+            metrics(PROFILE_INSIGHT_METRICS, latest),
+        )
+
+
+async def save_demographics(
+    pool: asyncpg.Pool,
+    task_id: int,
+    schema: NetworkSchema[A, Any],
+    profile_id: str,
+    demographics: Demographics,
+    source: str,
+) -> list[pb.Event]:
+    """Replaces the account's audience columns (`audience_<kind>`: {bucket: share}) with the
+    upstream's demographics; returns the account's profile_log as stored, or nothing when
+    it is gone."""
+    split = {f"audience_{kind}": shares for kind, shares in demographics.model_dump().items()}
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(schema.enrich_sql(tuple(split)), profile_id, *split.values())
+        return await _stored_profile_log(conn, task_id, schema, row, source)
 
 
 async def save_rows(
@@ -269,11 +361,12 @@ async def _stored_profile_log(
     row: asyncpg.Record | None,
     source: str,
     also: Mapping[str, str] | None = None,
+    counted: Mapping[str, float] | None = None,
 ) -> list[pb.Event]:
     if row is None:
         return []
     account = Account(schema.profile_model.model_validate(dict(row)))
-    return [await _profile_log(conn, task_id, schema, account, source, also)]
+    return [await _profile_log(conn, task_id, schema, account, source, also, counted)]
 
 
 async def save_audience(

@@ -69,3 +69,6 @@ FROM instagram_account WHERE lower(handle) = lower($1);
 
 -- name: instagram_post_by_shortcode
 SELECT post_id, profile_id FROM instagram_post WHERE shortcode = $1;
+
+-- name: instagram_post_by_id
+SELECT * FROM instagram_post WHERE post_id = $1;

@@ -16,6 +16,9 @@ renamed as (
         {{ map_value('metrics', 'reach') }} as reach,
         {{ map_value('metrics', 'shares') }} as shares,
         {{ map_value('metrics', 'saved') }} as saved,
+        -- Reported by the Graph API's insights of a connected account's post only.
+        {{ map_value('metrics', 'impressions') }} as impressions,
+        {{ map_value('metrics', 'total_interactions') }} as total_interactions,
         event_timestamp as scraped_at
     from {{ source('beat_events', 'post_log_event') }} final
 )

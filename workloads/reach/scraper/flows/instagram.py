@@ -1,7 +1,9 @@
 """Instagram flows: refresh a profile by handle, its recent posts, a post by shortcode, a
 creator's followers (the input of follower analysis), a post's comments with sentiment, an
 account's live stories (their media handed to the asset upload), its reels, the posts tagging
-it, the accounts it follows, the recent posts of a hashtag, and a post's likers."""
+it, the accounts it follows, the recent posts of a hashtag, and a post's likers; and the
+Graph API insights of the business accounts that connected to Reach: their days, their posts'
+counts and their followers' demographics."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -10,6 +12,7 @@ it, the accounts it follows, the recent posts of a hashtag, and a post's likers.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from reach.common.events import events_pb2 as pb
@@ -21,6 +24,7 @@ from reach.scraper.contract import (
     InstagramFollowersParams,
     InstagramHandleParams,
     InstagramHashtagParams,
+    InstagramInsightsParams,
     InstagramLikersParams,
     InstagramPostsParams,
     InstagramShortcodeParams,
@@ -33,12 +37,15 @@ from reach.scraper.networks import INSTAGRAM, instagram_account
 from reach.scraper.queue.models import Complete, NewTask
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.sources.capabilities import (
+    InstagramAudience,
     InstagramComments,
     InstagramConnections,
     InstagramHashtagPosts,
+    InstagramPostInsights,
     InstagramPostLikers,
     InstagramPostLookup,
     InstagramPosts,
+    InstagramProfileInsights,
     InstagramProfiles,
     InstagramReels,
     InstagramStories,
@@ -348,3 +355,74 @@ async def fetch_stories(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     )
     await ctx.publish(published)
     return Complete(source=answer.source, result={"stories": len(stories), "uploads": len(uploads)})
+
+
+# Insights are the Graph API's alone, asked with the account's own token; a post not stored
+# yet is looked up where posts are.
+INSIGHT_SOURCES = ("graphapi",)
+INSIGHT_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
+
+
+@flow(
+    FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS,
+    sources=INSIGHT_SOURCES,
+    rate_limits=INSIGHT_LIMITS,
+)
+async def refresh_profile_insights(ctx: FlowContext, p: InstagramInsightsParams) -> Complete:
+    """Refresh a connected business account's daily insights (reach, impressions, profile
+    views, website clicks, followers) of its last days, up to yesterday.
+
+    A day's counts keep changing for about two days: each run rewrites every day it fetched."""
+    profile_id = await _creator_id(ctx, p.handle)
+    until = datetime.now(UTC).date() - timedelta(days=1)
+    since = until - timedelta(days=p.days - 1)
+    answer = await ctx.chain.first(
+        InstagramProfileInsights,
+        lambda s: s.instagram_profile_insights(profile_id, since, until),
+        handle=p.rate_key(),
+    )
+    days = answer.value
+    await ctx.publish(
+        await processing.save_profile_insights(ctx.pool, ctx.task_id, days, answer.source)
+    )
+    return Complete(source=answer.source, result={"profile_id": profile_id, "days": len(days)})
+
+
+@flow(
+    FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS,
+    sources=(*INSIGHT_SOURCES, *RAPID_ONLY),
+    rate_limits=INSIGHT_LIMITS,
+)
+async def refresh_post_insights(ctx: FlowContext, p: InstagramShortcodeParams) -> Complete:
+    """Refresh the insights of a connected business account's post (reach, impressions, saves,
+    shares, all interactions)."""
+    post_id, owner = await _post_of(ctx, p.shortcode)
+    answer = await ctx.chain.first(
+        InstagramPostInsights,
+        lambda s: s.instagram_post_insights(post_id, p.shortcode, owner),
+        handle=p.rate_key(),
+    )
+    insights = answer.value
+    await ctx.publish(
+        await processing.save_post_insights(ctx.pool, ctx.task_id, insights, answer.source)
+    )
+    return Complete(
+        source=answer.source,
+        result={"post_id": post_id, "reach": insights.reach, "impressions": insights.impressions},
+    )
+
+
+@flow(FlowName.REFRESH_INSTAGRAM_AUDIENCE, sources=INSIGHT_SOURCES, rate_limits=INSIGHT_LIMITS)
+async def refresh_audience(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
+    """Refresh who follows a connected business account: the shares of its followers by
+    gender, age and country (its audience columns)."""
+    profile_id = await _creator_id(ctx, p.handle)
+    answer = await ctx.chain.first(
+        InstagramAudience, lambda s: s.instagram_audience(profile_id), handle=p.rate_key()
+    )
+    published = await processing.save_demographics(
+        ctx.pool, ctx.task_id, INSTAGRAM, profile_id, answer.value, answer.source
+    )
+    await ctx.publish(published)
+    buckets = {kind: len(split) for kind, split in answer.value.model_dump().items()}
+    return Complete(source=answer.source, result={"profile_id": profile_id, **buckets})

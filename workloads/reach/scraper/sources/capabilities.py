@@ -3,6 +3,7 @@ capability; the chain tries, in the flow's order, the sources that have it."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel
@@ -10,11 +11,14 @@ from pydantic import BaseModel
 from reach.scraper.models import (
     Answered,
     Comment,
+    Demographics,
     Follower,
     InstagramPost,
     InstagramProfile,
     Order,
     Page,
+    PostInsights,
+    ProfileInsights,
     YouTubeChannel,
     YouTubeChannelSection,
     YouTubePlaylist,
@@ -99,6 +103,32 @@ class InstagramPostLikers(Source, Protocol):
 @runtime_checkable
 class InstagramComments(Source, Protocol):
     async def instagram_comments(self, shortcode: str, cursor: str | None) -> Page[Comment]: ...
+
+
+@runtime_checkable
+class InstagramProfileInsights(Source, Protocol):
+    async def instagram_profile_insights(
+        self, profile_id: str, since: date, until: date
+    ) -> list[ProfileInsights]:
+        """The business account's days from `since` to `until` (inclusive), oldest first, as
+        its own insights count them (only an account that granted access has any)."""
+        ...
+
+
+@runtime_checkable
+class InstagramPostInsights(Source, Protocol):
+    async def instagram_post_insights(
+        self, post_id: str, shortcode: str, profile_id: str
+    ) -> PostInsights:
+        """The lifetime insights of a business account's post (`post_id`, of `profile_id`)."""
+        ...
+
+
+@runtime_checkable
+class InstagramAudience(Source, Protocol):
+    async def instagram_audience(self, profile_id: str) -> Demographics:
+        """Who follows the business account, by gender, age and country."""
+        ...
 
 
 @runtime_checkable

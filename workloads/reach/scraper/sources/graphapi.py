@@ -1,8 +1,14 @@
 """Instagram Graph API (`graphapi`): profiles, media and reels (media whose
 `media_product_type` is `REELS`) of business and creator accounts through
-`business_discovery`, asked of the credential's own Instagram user.
+`business_discovery`, asked of the credential's own Instagram user; and the insights of the
+accounts that connected to Reach (`/{ig-user-id}/insights`: their days, and their followers'
+demographics; `/{ig-media-id}/insights`: their posts' lifetime counts), asked with the
+account's own token: the credential named by its profile id.
 
-A credential is `{"access_token": ..., "user_id": ...}`. Graph API errors come as
+A credential is `{"access_token": ..., "user_id": ...}`. Insights come as
+`{"data": [{"name", "period", "values": [{"value", "end_time"}], "title", "description",
+"id"}]}`, demographics with `total_value.breakdowns[].results[]` (`dimension_values`, `value`)
+in place of `values`. Graph API errors come as
 `{"error": {"code", "error_subcode", "message", "type"}}`; codes say whether the token (190),
 the app's or user's call budget (4, 17, 32, 613) or the asked account (110: not found or not a
 business account, which the RapidAPI source can still see) is at fault.
@@ -11,15 +17,25 @@ business account, which the RapidAPI source can still see) is at fault.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
 from reach.scraper.credentials import Credential
-from reach.scraper.models import InstagramPost, InstagramProfile, Page
+from reach.scraper.models import (
+    AudienceKind,
+    Demographics,
+    InstagramPost,
+    InstagramProfile,
+    Page,
+    PostInsights,
+    ProfileInsights,
+)
 from reach.scraper.sources.errors import (
     AuthFailed,
+    Malformed,
     NotFound,
     QuotaExceeded,
     SourceError,
@@ -43,6 +59,14 @@ _AUTH_CODES = {10, 102, 190, 200}
 _QUOTA_CODES = {4, 17, 32, 613, 80002}
 _NOT_FOUND_CODES = {100, 110}
 _SHORTCODE = re.compile(r"/(?:p|reel|tv)/([A-Za-z0-9_-]+)")
+# The metrics asked of an account's days and of a post (the API version the adapter speaks
+# still counts `impressions`).
+PROFILE_METRICS = ("reach", "impressions", "profile_views", "website_clicks", "follower_count")
+POST_METRICS = ("reach", "impressions", "saved", "shares", "total_interactions")
+# Each kind of audience bucket, and the breakdown of `follower_demographics` that counts it.
+BREAKDOWNS: Mapping[AudienceKind, str] = {"gender": "gender", "age": "age", "location": "country"}
+# Instagram's gender dimension values, in the words the accounts' audience columns use.
+GENDERS = {"F": "female", "M": "male", "U": "unknown"}
 
 
 class _Media(BaseModel):
@@ -70,6 +94,35 @@ class _MediaPage(BaseModel):
 class _Discovery(BaseModel):
     id: str
     media: _MediaPage | None = None
+
+
+class _Value(BaseModel):
+    value: int
+    end_time: datetime | None = None
+
+
+class _Result(BaseModel):
+    dimension_values: list[str]
+    value: int
+
+
+class _Breakdown(BaseModel):
+    results: list[_Result] = []
+
+
+class _Total(BaseModel):
+    breakdowns: list[_Breakdown] = []
+
+
+class _Insight(BaseModel):
+    name: str
+    period: str
+    values: list[_Value] = []
+    total_value: _Total | None = None
+
+
+class _Insights(BaseModel):
+    data: list[_Insight]
 
 
 class _Root(BaseModel):
@@ -142,6 +195,53 @@ def to_profile(discovery: dict[str, Any]) -> InstagramProfile:
     return _PROFILE.read(NAME, discovery, is_business=True)
 
 
+def insight_days(
+    platform: str, profile_id: str, insights: Iterable[_Insight]
+) -> list[ProfileInsights]:
+    """An account's days from its `period=day` insights, oldest first. A value's `end_time`
+    closes the day it counts."""
+    days: dict[date, dict[str, int]] = {}
+    for insight in insights:
+        for v in insight.values:
+            if v.end_time is None:
+                raise Malformed(NAME, f"{insight.name}: a day's value without its end_time")
+            day = (v.end_time.astimezone(UTC) - timedelta(days=1)).date()
+            if insight.name in PROFILE_METRICS:
+                days.setdefault(day, {})[insight.name] = v.value
+    return [
+        ProfileInsights.model_validate(
+            {"platform": platform, "profile_id": profile_id, "date": day, **counts}
+        )
+        for day, counts in sorted(days.items())
+    ]
+
+
+def lifetime(insights: Iterable[_Insight]) -> dict[str, int]:
+    """The lifetime value of each of a post's metrics (a metric the API has no data for is
+    left out, as it leaves it out)."""
+    return {i.name: i.values[-1].value for i in insights if i.name in POST_METRICS and i.values}
+
+
+def shares(insights: Iterable[_Insight], kind: AudienceKind) -> dict[str, float]:
+    """A demographics breakdown as each bucket's share of the followers counted (summing to
+    1; empty when it counted nobody)."""
+    counts: dict[str, int] = {}
+    for insight in insights:
+        for breakdown in insight.total_value.breakdowns if insight.total_value else []:
+            for result in breakdown.results:
+                if len(result.dimension_values) != 1:
+                    raise Malformed(NAME, f"{kind}: {result.dimension_values} is not one bucket")
+                (bucket,) = result.dimension_values
+                bucket = GENDERS.get(bucket, bucket) if kind == "gender" else bucket
+                counts[bucket] = counts.get(bucket, 0) + result.value
+    total = sum(counts.values())
+    return {bucket: n / total for bucket, n in sorted(counts.items())} if total > 0 else {}
+
+
+def _midnight(day: date) -> int:
+    return int(datetime.combine(day, time(), UTC).timestamp())
+
+
 def next_cursor(page: _MediaPage | None) -> str | None:
     if page is None or page.paging is None or not page.paging.next or not page.paging.cursors:
         return None
@@ -187,6 +287,49 @@ class GraphApi(CredentialedSource):
             cursor = page.next_cursor
             if reels or cursor is None:
                 return Page[InstagramPost](items=reels, next_cursor=cursor)
+
+    async def _insights(self, node_id: str, owner: str, params: Mapping[str, str]) -> _Insights:
+        """`/{node_id}/insights` with `params`, asked with the token of account `owner`."""
+
+        def call(credential: Credential) -> Awaitable[Any]:
+            asked = {**params, "access_token": credential.secret("access_token")}
+            return self.request("GET", f"/{node_id}/insights", params=asked)
+
+        return parse(NAME, _Insights, await self.with_credential(call, owner))
+
+    async def instagram_profile_insights(
+        self, profile_id: str, since: date, until: date
+    ) -> list[ProfileInsights]:
+        params = {
+            "metric": ",".join(PROFILE_METRICS),
+            "period": "day",
+            "since": str(_midnight(since)),
+            "until": str(_midnight(until + timedelta(days=1))),
+        }
+        found = await self._insights(profile_id, profile_id, params)
+        return [d for d in insight_days("instagram", profile_id, found.data) if d.date >= since]
+
+    async def instagram_post_insights(
+        self, post_id: str, shortcode: str, profile_id: str
+    ) -> PostInsights:
+        found = await self._insights(post_id, profile_id, {"metric": ",".join(POST_METRICS)})
+        return PostInsights.model_validate(
+            {"post_id": post_id, "shortcode": shortcode, "profile_id": profile_id}
+            | lifetime(found.data)
+        )
+
+    async def instagram_audience(self, profile_id: str) -> Demographics:
+        split: dict[str, dict[str, float]] = {}
+        for kind, breakdown in BREAKDOWNS.items():
+            params = {
+                "metric": "follower_demographics",
+                "period": "lifetime",
+                "metric_type": "total_value",
+                "breakdown": breakdown,
+            }
+            found = await self._insights(profile_id, profile_id, params)
+            split[kind] = shares(found.data, kind)
+        return Demographics.model_validate(split)
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         params = {"fields": "id,username", "access_token": str(secrets.get("access_token"))}

@@ -1,0 +1,1 @@
+{{ staged(source('beat_replica', 'profile_insights')) }}
