@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from reach.scraper.credentials import CredentialStore
 from reach.scraper.flowconfig import FlowConfig, FlowConfigError, load, resolve
 from reach.scraper.flows import FLOWS, get_flow
+from reach.scraper.flows.instagram import INSTAGRAM_SOURCES, RAPIDAPI_STYLE
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import build_sources
 from reach.scraper.settings import ScraperSettings
@@ -19,9 +20,7 @@ from reach.testing import fuzzing
 
 pytestmark = pytest.mark.unit
 KNOWN = [
-    "graphapi",
-    "rapidapi-instagram",
-    "lastresort",
+    *INSTAGRAM_SOURCES,
     "youtube",
     "invidious",
     "openai",
@@ -52,8 +51,11 @@ sources:
 
 def test_defaults_come_from_the_flow() -> None:
     resolved = resolve(get_flow("refresh_instagram_profile"), None, KNOWN)
-    assert resolved.sources == ["graphapi", "rapidapi-instagram", "lastresort"]
+    assert resolved.sources == ["graphapi", *RAPIDAPI_STYLE, "lastresort"]
     assert resolved.source_limits["graphapi"] == [RateLimit(200, "hour")]
+    # Each RapidAPI-style provider has its own rule.
+    rules = [tuple(resolved.source_limits[n]) for n in RAPIDAPI_STYLE]
+    assert all(rules) and len(set(rules)) == len(RAPIDAPI_STYLE)
     assert RateLimit(1, "second", "handle") in resolved.flow_limits
 
 
