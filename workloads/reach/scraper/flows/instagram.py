@@ -15,6 +15,7 @@ from typing import TypeVar
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events, processing
 from reach.scraper.contract import (
+    RAPIDAPI_PROVIDERS,
     AssetParams,
     FlowName,
     InstagramCommentsParams,
@@ -54,14 +55,7 @@ PROFILE_LIMITS = (
     RateLimit(1, "second", "handle"),
 )
 # The RapidAPI-style providers, in the order the chain tries them.
-RAPIDAPI_STYLE = (
-    "rapidapi-instagram",
-    "rocketapi-instagram",
-    "instagram-looter",
-    "instagram28",
-    "instagram-bulk-profile",
-    "instagram-statistics",
-)
+RAPIDAPI_STYLE = ("rapidapi-instagram", *RAPIDAPI_PROVIDERS)
 # Every Instagram flow's chain: the Graph API, the RapidAPI-style providers, the last resort.
 # The chain tries those that have the capability a flow asks for and skips the others.
 INSTAGRAM_SOURCES = ("graphapi", *RAPIDAPI_STYLE, "lastresort")
