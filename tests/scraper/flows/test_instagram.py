@@ -322,12 +322,22 @@ def creator_with(universe: Universe, count: Callable[[Creator], int], n: int) ->
     return next(c for i in range(universe.size) if (c := universe.creator(i)) and count(c) == n)
 
 
+@pytest.mark.parametrize(
+    ("faults", "answered_by"),
+    [({}, "rapidapi-instagram"), ({"rapidapi": "503"}, "rocketapi-instagram")],
+    indirect=["faults"],
+)
 async def test_stories_land_as_posts_and_their_media_is_stored_under_the_owner(
-    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    faults: dict[str, str],
+    answered_by: str,
 ) -> None:
     creator = creator_with(universe, universe.story_count, 3)
     _, outcome = await run_task(runtime, "fetch_instagram_stories", {"handle": creator.handle})
-    assert outcome == Complete(source="rapidapi-instagram", result={"stories": 3, "uploads": 3})
+    assert outcome == Complete(source=answered_by, result={"stories": 3, "uploads": 3})
     rows = await pool.fetch(
         "SELECT * FROM instagram_post WHERE post_type = 'story' ORDER BY publish_time DESC"
     )
@@ -369,13 +379,15 @@ async def test_an_account_without_stories_completes_with_none(
 async def test_stories_unavailable_upstream_retries(
     runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
 ) -> None:
+    # Both providers that list stories are down.
     sandbox[1].set_fault("rapidapi", "503")
+    sandbox[1].set_fault("rocketapi", "503")
     _, outcome = await run_task(
         runtime,
         "fetch_instagram_stories",
         {"handle": creator_with(universe, universe.story_count, 1).handle},
     )
-    assert isinstance(outcome, Retry) and outcome.source == "rapidapi-instagram"
+    assert isinstance(outcome, Retry) and outcome.source == "rocketapi-instagram"
     assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
 
 
@@ -438,8 +450,8 @@ async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_acco
 @pytest.mark.parametrize(
     ("flow", "params", "faults"),
     [
-        ("fetch_instagram_stories", {}, {"rapidapi": "shape"}),
-        ("fetch_instagram_stories", {}, {"rapidapi": "garbage"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "shape", "rocketapi": "garbage"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "garbage", "rocketapi": "shape"}),
         (
             "refresh_instagram_reels",
             {},

@@ -37,7 +37,7 @@ PROVIDERS: dict[Upstream, type[RapidApiSource]] = {
 }
 # What each provider documents, besides profiles.
 CAPABILITIES: dict[Upstream, set[type[cap.Source]]] = {
-    "rocketapi": {cap.InstagramPosts, cap.InstagramConnections},
+    "rocketapi": {cap.InstagramPosts, cap.InstagramConnections, cap.InstagramStories},
     "looter": {cap.InstagramPosts, cap.InstagramReels},
     "instagram28": {cap.InstagramPosts, cap.InstagramPostLikers},
     "bulkprofile": set(),
@@ -201,6 +201,23 @@ async def test_rocketapi_lists_followers_and_followings(
     assert [(f.profile_id, f.handle, f.full_name) for f in found] == [
         (p.profile_id, p.handle, p.full_name) for p in expected
     ]
+
+
+async def test_rocketapi_reads_an_accounts_reel_of_stories(
+    sources: dict[Upstream, RapidApiSource], state: SandboxState
+) -> None:
+    u = state.universe
+    creators = [found for i in range(u.size) if (found := u.creator(i))]
+    c = next(one for one in creators if u.story_count(one) >= 2)
+    idle = next(one for one in creators if not u.story_count(one))
+    source: Any = sources["rocketapi"]
+    stories = await source.instagram_stories(c.handle)
+    expected = [s for i in range(u.story_count(c)) if (s := u.story(c, i))]
+    assert [(p.post_id, p.shortcode, p.post_type) for p in stories] == [
+        (s.story_id, s.code, "story") for s in expected
+    ]
+    assert {p.profile_id for p in stories} == {c.profile_id}
+    assert await source.instagram_stories(idle.handle) == []
 
 
 async def test_instagram28_lists_a_posts_likers_and_not_an_unknown_posts(

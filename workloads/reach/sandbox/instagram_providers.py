@@ -4,8 +4,9 @@ check, each its own upstream for faults and call counts:
 
 - `/rapidapi/rocketapi` (RocketAPI): POSTs of a JSON body to `/instagram/user/get_info`
   (`username`), `/instagram/user/get_media`, `/get_followers`, `/get_following` (`id`,
-  `count`, `max_id`), each answered inside RocketAPI's envelope (`status`, `response.
-  status_code|content_type|body`), an unknown account Instagram's 404 inside a 200;
+  `count`, `max_id`), `/instagram/user/get_stories` (`ids`: the accounts' reels by id), each
+  answered inside RocketAPI's envelope (`status`, `response.status_code|content_type|body`),
+  an unknown account Instagram's 404 inside a 200;
 - `/rapidapi/looter` (Instagram Looter): `/profile?username=` (the web user object itself,
   `"status": true`; `false` for an unknown account), `/user-feeds?id=&count=&end_cursor=` (the
   mobile feed, `next_max_id`), `/reels?id=&count=&max_id=` (`items[].media`, `paging_info`);
@@ -29,7 +30,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from reach.sandbox.instagram import cdn, cursor, mobile_media, offset_of, rapid_key, web_node
+from reach.sandbox.instagram import (
+    cdn,
+    cursor,
+    mobile_media,
+    offset_of,
+    rapid_key,
+    rapid_story,
+    web_node,
+)
 from reach.sandbox.instagram import web_user as web_user_of
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState, Upstream
@@ -129,6 +138,22 @@ def routes(state: SandboxState) -> list[Route]:
 
     def following(_: Request, c: Creator, start: int, per: int) -> Slice:
         return take(u.following_count(c), start, per, lambda i: mobile_user(u.followed(c, i)))
+
+    @rocket.serve("/instagram/user/get_stories", "POST")
+    async def rocket_stories(request: Request) -> Response:
+        ids = (await asked(request)).get("ids")
+        reels: dict[str, Any] = {}
+        for creator in (u.by_profile_id(str(i)) for i in (ids if isinstance(ids, list) else [])):
+            if creator is not None and u.story_count(creator):
+                stories = [u.story(creator, i) for i in range(u.story_count(creator))]
+                items = [rapid_story(request, s) for s in stories if s]
+                owner = {"pk": int(creator.profile_id), "username": creator.handle}
+                reels[creator.profile_id] = {
+                    "id": creator.profile_id,
+                    "user": owner,
+                    "items": items,
+                }
+        return envelope({"reels": reels, "reels_media": list(reels.values()), "status": "ok"})
 
     rocket_listing("/instagram/user/get_media", "items", media)
     rocket_listing("/instagram/user/get_followers", "users", followers)

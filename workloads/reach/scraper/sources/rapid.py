@@ -24,7 +24,8 @@ from reach.scraper.sources.capabilities import Profiled
 from reach.scraper.sources.errors import NotFound
 from reach.scraper.sources.http import CredentialedSource
 
-Params = Mapping[str, str | int]
+# A call's parameters: the query of a GET, the JSON body of a POST.
+Params = Mapping[str, str | int | list[str]]
 # Between the account id and the provider's own cursor in a listing's cursor.
 _SEPARATOR = "|"
 

@@ -125,12 +125,13 @@ def to_post(item: Mapping[str, Any], source: str = NAME, **known: Any) -> Instag
     return _POST.read(source, item, **{"post_type": post_type, **known})
 
 
-def to_story(item: Mapping[str, Any], profile_id: str) -> InstagramPost:
-    media = parse(NAME, _StoryMedia, item)
+def to_story(item: Mapping[str, Any], profile_id: str, source: str = NAME) -> InstagramPost:
+    """A story item of an account's reel as our post (of type `story`)."""
+    media = parse(source, _StoryMedia, item)
     image = media.image_versions2.candidates[0].url if media.image_versions2.candidates else None
     video = media.video_versions[0].url if media.video_versions else None
     return _POST.read(
-        NAME,
+        source,
         item,
         post_id=pick(item, "pk"),
         profile_id=profile_id,

@@ -1,5 +1,5 @@
 """RocketAPI for Instagram on RapidAPI (`rocketapi-instagram`): profiles, an account's posts,
-its followers and followings.
+its followers and followings, its live stories.
 
 Every call is a POST of a JSON body to `/instagram/<object>/<action>`, and every answer is
 RocketAPI's envelope around what Instagram answered it: `{"status": "done", "response":
@@ -7,7 +7,9 @@ RocketAPI's envelope around what Instagram answered it: `{"status": "done", "res
 envelope; any other status inside is Instagram failing RocketAPI, which a later call may not
 meet. Profiles are the web app's user object (`get_info` by username); listings take the
 account's id and page by Instagram's `max_id` (`next_max_id` in the answer): the mobile app's
-media items for posts, its user lists for followers and followings.
+media items for posts, its user lists for followers and followings. Stories are asked for
+several accounts at once by id (`get_stories` with `ids`) and answered as Instagram's reels by
+account id (`reels.<id>.items`, an account without live stories absent).
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ class _Users(BaseModel):
     next_max_id: str | None = None
 
 
+class _Reel(BaseModel):
+    items: list[dict[str, Any]]
+
+
+class _Reels(BaseModel):
+    reels: dict[str, _Reel]
+
+
 def unwrap(envelope: Any) -> Any:
     """What Instagram answered inside RocketAPI's envelope, or the error it amounts to."""
     e = parse(NAME, _Envelope, envelope)
@@ -89,3 +99,10 @@ class RocketApiInstagram(RapidApiSource):
         return Page[Follower](
             items=items, next_cursor=account_cursor(account_id, users.next_max_id)
         )
+
+    async def instagram_stories(self, handle: str) -> list[InstagramPost]:
+        profile, _ = await self.instagram_profile(handle)
+        envelope = await self.get("/instagram/user/get_stories", {"ids": [profile.profile_id]})
+        reel = parse(NAME, _Reels, unwrap(envelope)).reels.get(profile.profile_id)
+        items = reel.items if reel is not None else []
+        return [rapidapi.to_story(item, profile.profile_id, NAME) for item in items]
