@@ -119,11 +119,15 @@ def provider_urls(base_url: str) -> dict[str, str]:
     return {setting: f"{base_url}/rapidapi/{up}" for up, setting in PROVIDER_SETTINGS.items()}
 
 
+def provider_environment(base_url: str) -> dict[str, str]:
+    """`provider_urls` as the environment variables the scraper reads them from."""
+    return {f"REACH_{name.upper()}": url for name, url in provider_urls(base_url).items()}
+
+
 def scraper_environment(base_url: str, token: str) -> dict[str, str]:
     """The scraper settings that point every adapter at a sandbox at `base_url`."""
-    providers = {f"REACH_{k.upper()}": v for k, v in provider_urls(base_url).items()}
     return {
-        **providers,
+        **provider_environment(base_url),
         "REACH_INSTAGRAM_GRAPH_URL": f"{base_url}/graph/v15.0",
         "REACH_RAPIDAPI_INSTAGRAM_URL": f"{base_url}/rapidapi/instagram",
         "REACH_INSTAGRAM_WEB_URL": f"{base_url}/instagram-web",
