@@ -46,6 +46,7 @@ from reach.scraper.enqueueing import new_task
 from reach.scraper.events import PAYLOADS
 from reach.scraper.flows import FLOWS
 from reach.scraper.flows.base import Flow
+from reach.scraper.flows.instagram import RAPIDAPI_STYLE
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.running import flow_worker, open_runtime, run_worker
@@ -58,7 +59,7 @@ UNFINISHED = "status IN ('PENDING', 'PROCESSING')"
 # Credentials the sandbox accepts, by source (Shopify's are per shop, stored with the shop).
 SECRETS: dict[str, dict[str, str]] = {
     "graphapi": {"access_token": DEFAULT_TOKEN, "user_id": "1"},
-    "rapidapi-instagram": {"key": DEFAULT_TOKEN},
+    **{key: {"key": DEFAULT_TOKEN} for key in RAPIDAPI_STYLE},
     "youtube": {"key": DEFAULT_TOKEN},
     "openai": {"api_key": DEFAULT_TOKEN},
 }

@@ -19,6 +19,7 @@ from reach.operator.api.platform import PlatformSpec
 from reach.operator.api.scrapeflow import ScrapeFlowSpec
 from reach.operator.builders import eventsink, followeranalysis, platform, scheduled, scrapeflow
 from reach.operator.builders.common import ANNOTATION_CONFIG_HASH, Manifest, Runtime, value_env
+from reach.scraper.contract import RAPIDAPI_PROVIDERS
 
 from .conftest import owner_of
 
@@ -247,7 +248,13 @@ def test_a_changed_upstream_key_gets_a_new_credentials_job(
         m for m in platform.build(owner, spec, DIGESTS) if "credentials" in m["metadata"]["name"]
     )
     sources = {c["name"]: c for c in job["spec"]["template"]["spec"]["containers"]}
-    assert set(sources) == {"graphapi", "rapidapi-instagram", "youtube", "openai"}
+    assert set(sources) == {
+        "graphapi",
+        "rapidapi-instagram",
+        *RAPIDAPI_PROVIDERS,
+        "youtube",
+        "openai",
+    }
     graph = sources["graphapi"]
     assert json.loads(graph["args"][-1]) == {
         "user_id": "$(CREDENTIAL_USER_ID)",
@@ -275,3 +282,21 @@ def test_a_config_value_names_exactly_one_source() -> None:
         "name": "REACH_S3_BUCKET",
         "valueFrom": {"configMapKeyRef": {"name": "a", "key": "b"}},
     }
+
+
+def test_each_rapidapi_provider_gets_its_url_setting_and_unknown_ones_are_refused(
+    samples: dict[str, dict[str, Any]],
+) -> None:
+    def spec(providers: dict[str, Any]) -> PlatformSpec:
+        sample = samples["Platform"]["spec"]
+        upstreams = {**sample["upstreams"], "rapidapiProviders": providers}
+        return PlatformSpec.model_validate({**sample, "upstreams": upstreams})
+
+    url = {"configMapKeyRef": {"name": "reach-settings", "key": "looter-url"}}
+    looter = spec({"instagram-looter": {"url": url}})
+    env = {e["name"]: e for e in platform.scraper_env(looter)}
+    assert env["REACH_INSTAGRAM_LOOTER_URL"]["valueFrom"]["configMapKeyRef"]["key"] == "looter-url"
+    assert not {name for name in env if "ROCKETAPI" in name}
+    assert not set(platform.credentials(looter)) & set(RAPIDAPI_PROVIDERS)
+    with pytest.raises(ValidationError, match="rapidapiProviders: unknown sources"):
+        spec({"nope": {}})

@@ -21,7 +21,7 @@ from reach.common.lifecycle import Shutdown
 from reach.common.postgres import create_pool
 from reach.common.settings import StoreSettings
 from reach.common.webserver import serve_http
-from reach.sandbox.app import create_app
+from reach.sandbox.app import create_app, provider_urls
 from reach.sandbox.state import DEFAULT_TOKEN, SandboxState
 from reach.sandbox.universe import Universe
 from reach.scraper import events
@@ -29,6 +29,7 @@ from reach.scraper.enqueueing import new_task
 from reach.scraper.flowconfig import resolve
 from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import handle_task
+from reach.scraper.flows.instagram import RAPIDAPI_STYLE
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import Fail, Outcome, Retry
@@ -102,6 +103,7 @@ def scraper_settings(
         scraper_retry_backoff_seconds=0.0,
         instagram_graph_url=f"{base}/graph/v15.0",
         rapidapi_instagram_url=f"{base}/rapidapi/instagram",
+        **provider_urls(base),
         instagram_web_url=f"{base}/instagram-web",
         youtube_api_url=f"{base}/youtube/v3",
         invidious_url=f"{base}/invidious",
@@ -113,7 +115,7 @@ def scraper_settings(
 # Credentials the sandbox accepts, one per source that takes one.
 SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
     "graphapi": {"access_token": DEFAULT_TOKEN, "user_id": "17841499999999999"},
-    "rapidapi-instagram": {"key": DEFAULT_TOKEN},
+    **{key: {"key": DEFAULT_TOKEN} for key in RAPIDAPI_STYLE},
     "youtube": {"key": DEFAULT_TOKEN},
     "openai": {"api_key": DEFAULT_TOKEN},
 }

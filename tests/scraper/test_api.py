@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from reach.common.probes import Readiness
 from reach.scraper.api import create_app
 from reach.scraper.flows import FLOWS
+from reach.scraper.flows.instagram import INSTAGRAM_SOURCES
 from reach.scraper.queue.manager import TaskManager
 from reach.testing import fuzzing, processes
 from reach.testing.ports import free_port
@@ -113,11 +114,7 @@ async def test_unknowns_are_404(client: httpx.AsyncClient) -> None:
 
 async def test_flows_list_their_params(client: httpx.AsyncClient) -> None:
     flows = {f["name"]: f for f in (await client.get("/flows")).json()}
-    assert flows["refresh_instagram_profile"]["sources"] == [
-        "graphapi",
-        "rapidapi-instagram",
-        "lastresort",
-    ]
+    assert flows["refresh_instagram_profile"]["sources"] == list(INSTAGRAM_SOURCES)
     assert "handle" in flows["refresh_instagram_profile"]["params_schema"]["properties"]
 
 

@@ -9,19 +9,27 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reach.scraper.contract import RAPIDAPI_PROVIDERS
 from reach.scraper.credentials import CredentialStore
-from reach.scraper.flowconfig import FlowConfig, FlowConfigError, load, resolve
+from reach.scraper.flowconfig import (
+    DEFAULT_SOURCE_LIMITS,
+    FlowConfig,
+    FlowConfigError,
+    load,
+    resolve,
+)
 from reach.scraper.flows import FLOWS, get_flow
+from reach.scraper.flows.instagram import INSTAGRAM_SOURCES, RAPIDAPI_STYLE
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import build_sources
 from reach.scraper.settings import ScraperSettings
 from reach.testing import fuzzing
+from reach.testing.operating import load_samples
 
 pytestmark = pytest.mark.unit
+SAMPLES = Path(__file__).resolve().parents[2] / "crds" / "samples"
 KNOWN = [
-    "graphapi",
-    "rapidapi-instagram",
-    "lastresort",
+    *INSTAGRAM_SOURCES,
     "youtube",
     "invidious",
     "openai",
@@ -52,8 +60,11 @@ sources:
 
 def test_defaults_come_from_the_flow() -> None:
     resolved = resolve(get_flow("refresh_instagram_profile"), None, KNOWN)
-    assert resolved.sources == ["graphapi", "rapidapi-instagram", "lastresort"]
+    assert resolved.sources == ["graphapi", *RAPIDAPI_STYLE, "lastresort"]
     assert resolved.source_limits["graphapi"] == [RateLimit(200, "hour")]
+    # Each RapidAPI-style provider has its own rule.
+    rules = [tuple(resolved.source_limits[n]) for n in RAPIDAPI_STYLE]
+    assert all(rules) and len(set(rules)) == len(RAPIDAPI_STYLE)
     assert RateLimit(1, "second", "handle") in resolved.flow_limits
 
 
@@ -124,3 +135,19 @@ def test_any_flow_file_resolves_or_is_refused_with_a_reason(
         resolve(get_flow(flow), load(path), KNOWN)
     except FlowConfigError as exc:
         assert str(exc)
+
+
+def test_each_rapidapi_provider_has_its_url_setting_and_the_sample_its_default_limits() -> None:
+    """The sample profile ScrapeFlow lists every RapidAPI-style provider with the rate limits
+    the scraper defaults to (a changed default changes the sample)."""
+    assert all(setting in ScraperSettings.model_fields for setting in RAPIDAPI_PROVIDERS.values())
+    sample = load_samples(SAMPLES)["ScrapeFlow"]["spec"]
+    assert sample["flow"] == "refresh_instagram_profile"
+    listed = {
+        s["name"]: [
+            RateLimit(r["limit"], r["per"], r.get("scope", "global")) for r in s["rateLimits"]
+        ]
+        for s in sample["sources"]
+        if s["name"] in RAPIDAPI_STYLE
+    }
+    assert listed == {name: list(DEFAULT_SOURCE_LIMITS[name]) for name in RAPIDAPI_STYLE}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from reach.scraper.flows.instagram import RAPIDAPI_STYLE
 from reach.scraper.queue.models import Complete, Fail
 from reach.scraper.running import Runtime
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.service
     ("source", "good", "bad"),
     [
         ("graphapi", {"access_token": "sandbox-token", "user_id": "1"}, {"access_token": "x"}),
-        ("rapidapi-instagram", {"key": "sandbox-token"}, {"key": "x"}),
+        *((source, {"key": "sandbox-token"}, {"key": "x"}) for source in RAPIDAPI_STYLE),
         ("youtube", {"key": "sandbox-token"}, {"key": "x"}),
         ("openai", {"api_key": "sandbox-token"}, {"api_key": "x"}),
     ],

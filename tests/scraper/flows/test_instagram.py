@@ -12,12 +12,13 @@ import asyncpg
 import pytest
 
 from reach.sandbox.cdn import mp4
-from reach.sandbox.state import SandboxState
+from reach.sandbox.state import SandboxState, Upstream
 from reach.sandbox.universe import Creator, Universe
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import handle_task
+from reach.scraper.flows.instagram import RAPIDAPI_STYLE
 from reach.scraper.queue.models import Complete, Defer, Retry
 from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import Runtime, open_runtime
@@ -28,6 +29,32 @@ from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_queued, run_task, run_
 pytestmark = pytest.mark.service
 # Retries a task gets by default (ScraperSettings.scraper_max_retries).
 MAX_RETRIES = 3
+# The sandbox upstream of each Instagram source, in the chain's order.
+UPSTREAM_OF: dict[str, Upstream] = {
+    "graphapi": "graph",
+    "rapidapi-instagram": "rapidapi",
+    "rocketapi-instagram": "rocketapi",
+    "instagram-looter": "looter",
+    "instagram28": "instagram28",
+    "instagram-bulk-profile": "bulkprofile",
+    "instagram-statistics": "igstats",
+    "lastresort": "web",
+}
+SOURCE_OF = {upstream: source for source, upstream in UPSTREAM_OF.items()}
+RAPIDAPI_UPSTREAMS = [UPSTREAM_OF[s] for s in RAPIDAPI_STYLE]
+
+
+def failing(mode: str, *upstreams: str) -> dict[str, str]:
+    return dict.fromkeys(upstreams, mode)
+
+
+@pytest.fixture
+def faults(request: pytest.FixtureRequest, sandbox: tuple[str, SandboxState]) -> dict[str, str]:
+    """The faults (by upstream) a test is parametrized with, indirectly: set on the sandbox."""
+    found: dict[str, str] = request.param
+    for upstream, mode in found.items():
+        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
+    return found
 
 
 def business_handle(universe: Universe, n: int = 0) -> str:
@@ -87,44 +114,70 @@ async def test_a_personal_account_falls_back_past_the_graph_api(
     assert sandbox[1].calls["graph"] == 1
 
 
+PROFILE = "refresh_instagram_profile"
+
+
 @pytest.mark.parametrize(
-    ("faults", "answered_by"),
+    ("flow", "faults", "answered_by"),
     [
-        ({"graph": "429"}, "rapidapi-instagram"),
-        ({"graph": "503", "rapidapi": "500"}, "lastresort"),
-        ({"graph": "garbage", "rapidapi": "shape"}, "lastresort"),
-        ({"graph": "timeout"}, "rapidapi-instagram"),
+        (PROFILE, {"graph": "429"}, "rapidapi-instagram"),
+        (PROFILE, {"graph": "503", **failing("500", *RAPIDAPI_UPSTREAMS)}, "lastresort"),
+        (PROFILE, {"graph": "garbage", **failing("shape", *RAPIDAPI_UPSTREAMS)}, "lastresort"),
+        (PROFILE, {"graph": "timeout"}, "rapidapi-instagram"),
+        # Across several of the RapidAPI-style providers, each failing its own way.
+        (
+            PROFILE,
+            {"graph": "503", "rapidapi": "500", "rocketapi": "shape", "looter": "429"},
+            "instagram28",
+        ),
+        (PROFILE, failing("503", "graph", *RAPIDAPI_UPSTREAMS[:-1]), "instagram-statistics"),
+        # Providers without the flow's capability are skipped, not tried.
+        ("fetch_instagram_following", {"rapidapi": "503"}, "rocketapi-instagram"),
+        ("refresh_instagram_reels", {"graph": "503", "rapidapi": "503"}, "instagram-looter"),
+        (
+            "refresh_instagram_posts",
+            failing("503", "graph", "rapidapi", "rocketapi"),
+            "instagram-looter",
+        ),
     ],
+    indirect=["faults"],
 )
 async def test_fallback_order_when_sources_fail(
     runtime: Runtime,
     universe: Universe,
     sandbox: tuple[str, SandboxState],
     pool: asyncpg.Pool,
+    flow: str,
     faults: dict[str, str],
     answered_by: str,
 ) -> None:
+    """The chain tries, in its order, only the sources that have the flow's capability: each
+    failing one once, then the one that answered."""
     state = sandbox[1]
-    for upstream, mode in faults.items():
-        state.set_fault(upstream, mode)  # type: ignore[arg-type]
-    _, outcome = await run_task(
-        runtime, "refresh_instagram_profile", {"handle": business_handle(universe, 1)}
-    )
+    handle = business_handle(universe, 1)
+    params = {"handle": handle} if flow == PROFILE else {"handle": handle, "limit": 20}
+    _, outcome = await run_task(runtime, flow, params)
     assert isinstance(outcome, Complete) and outcome.source == answered_by
-    assert await pool.fetchval("SELECT source FROM instagram_account") == answered_by
-    tried = ["graph", "rapidapi", "web"][
-        : ["graphapi", "rapidapi-instagram", "lastresort"].index(answered_by) + 1
-    ]
-    assert {k: v for k, v in state.calls.items() if v} == dict.fromkeys(tried, 1) | (
-        {"rapidapi": 2} if answered_by == "rapidapi-instagram" else {}
-    )
+    called = {upstream for upstream, n in state.calls.items() if n}
+    # A listing of followings first finds the account's profile, from the Graph API here.
+    profile = {"graph"} if flow == "fetch_instagram_following" else set()
+    assert called == {*faults, *profile, UPSTREAM_OF[answered_by]}
+    if flow == PROFILE:
+        assert await pool.fetchval("SELECT source FROM instagram_account") == answered_by
+        # The first RapidAPI-style provider's profile is two calls (the profile, its posts).
+        assert {u: state.calls[u] for u in called} == dict.fromkeys(called, 1) | (
+            {"rapidapi": 2} if answered_by == "rapidapi-instagram" else {}
+        )
+    elif flow != "fetch_instagram_following":
+        sources = await pool.fetch("SELECT DISTINCT source FROM instagram_post")
+        assert [r["source"] for r in sources] == [answered_by]
 
 
 async def test_every_source_failing_retries_the_task(
     runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState]
 ) -> None:
-    for upstream in ("graph", "rapidapi", "web"):
-        sandbox[1].set_fault(upstream, "503")  # type: ignore[arg-type]
+    for upstream in UPSTREAM_OF.values():
+        sandbox[1].set_fault(upstream, "503")
     _, outcome = await run_task(
         runtime, "refresh_instagram_profile", {"handle": business_handle(universe, 2)}
     )
@@ -269,12 +322,22 @@ def creator_with(universe: Universe, count: Callable[[Creator], int], n: int) ->
     return next(c for i in range(universe.size) if (c := universe.creator(i)) and count(c) == n)
 
 
+@pytest.mark.parametrize(
+    ("faults", "answered_by"),
+    [({}, "rapidapi-instagram"), ({"rapidapi": "503"}, "rocketapi-instagram")],
+    indirect=["faults"],
+)
 async def test_stories_land_as_posts_and_their_media_is_stored_under_the_owner(
-    runtime: Runtime, universe: Universe, beat_events: EventTap, pool: asyncpg.Pool
+    runtime: Runtime,
+    universe: Universe,
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+    faults: dict[str, str],
+    answered_by: str,
 ) -> None:
     creator = creator_with(universe, universe.story_count, 3)
     _, outcome = await run_task(runtime, "fetch_instagram_stories", {"handle": creator.handle})
-    assert outcome == Complete(source="rapidapi-instagram", result={"stories": 3, "uploads": 3})
+    assert outcome == Complete(source=answered_by, result={"stories": 3, "uploads": 3})
     rows = await pool.fetch(
         "SELECT * FROM instagram_post WHERE post_type = 'story' ORDER BY publish_time DESC"
     )
@@ -316,13 +379,15 @@ async def test_an_account_without_stories_completes_with_none(
 async def test_stories_unavailable_upstream_retries(
     runtime: Runtime, universe: Universe, sandbox: tuple[str, SandboxState], pool: asyncpg.Pool
 ) -> None:
+    # Both providers that list stories are down.
     sandbox[1].set_fault("rapidapi", "503")
+    sandbox[1].set_fault("rocketapi", "503")
     _, outcome = await run_task(
         runtime,
         "fetch_instagram_stories",
         {"handle": creator_with(universe, universe.story_count, 1).handle},
     )
-    assert isinstance(outcome, Retry) and outcome.source == "rapidapi-instagram"
+    assert isinstance(outcome, Retry) and outcome.source == "rocketapi-instagram"
     assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
 
 
@@ -333,19 +398,17 @@ async def test_stories_unavailable_upstream_retries(
         (True, {"graph": "503"}, "rapidapi-instagram"),
         (False, {}, "rapidapi-instagram"),
     ],
+    indirect=["faults"],
 )
 async def test_reels_are_the_videos_of_the_account(
     runtime: Runtime,
     universe: Universe,
-    sandbox: tuple[str, SandboxState],
     beat_events: EventTap,
     pool: asyncpg.Pool,
     business: bool,
     faults: dict[str, str],
     answered_by: str,
 ) -> None:
-    for upstream, mode in faults.items():
-        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
     handle = business_handle(universe, 8) if business else personal_handle(universe)
     creator = universe.by_handle(handle)
     assert creator is not None
@@ -387,15 +450,20 @@ async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_acco
 @pytest.mark.parametrize(
     ("flow", "params", "faults"),
     [
-        ("fetch_instagram_stories", {}, {"rapidapi": "shape"}),
-        ("fetch_instagram_stories", {}, {"rapidapi": "garbage"}),
-        ("refresh_instagram_reels", {}, {"graph": "shape", "rapidapi": "garbage"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "shape", "rocketapi": "garbage"}),
+        ("fetch_instagram_stories", {}, {"rapidapi": "garbage", "rocketapi": "shape"}),
+        (
+            "refresh_instagram_reels",
+            {},
+            {"graph": "shape", "rapidapi": "garbage", "looter": "shape"},
+        ),
         ("fetch_instagram_tagged_posts", {}, {"rapidapi": "shape"}),
         # The Graph API cannot list a hashtag's posts: only the RapidAPI-style source is asked.
         ("fetch_instagram_hashtag_posts", {"hashtag": "foodie"}, {"rapidapi": "shape"}),
-        ("fetch_instagram_following", {}, {"rapidapi": "shape"}),
+        # Refreshing the unknown post fails first: only the first provider looks posts up.
         ("fetch_instagram_post_likers", {"shortcode": "C0001000002"}, {"rapidapi": "garbage"}),
     ],
+    indirect=["faults"],
 )
 async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_nothing(
     runtime: Runtime,
@@ -406,18 +474,16 @@ async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_no
     params: dict[str, str],
     faults: dict[str, str],
 ) -> None:
-    for upstream, mode in faults.items():
-        sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
     task = await run_until_settled(
         runtime, flow, params or {"handle": business_handle(universe, 10)}
     )
     assert task["status"] == "FAILED"
-    asked = {"graph": "graphapi", "rapidapi": "rapidapi-instagram"}
-    assert sorted(s for s in asked.values() if f"{s}: " in task["error"]) == sorted(
-        asked[upstream] for upstream in faults
+    # Exactly the sources that have the flow's capability were asked, and each answered badly.
+    assert sorted(s for s in UPSTREAM_OF if f"{s}: " in task["error"]) == sorted(
+        SOURCE_OF[upstream] for upstream in faults
     )
     for upstream in faults:
-        assert f"{asked[upstream]}: malformed" in task["error"]
+        assert f"{SOURCE_OF[upstream]}: malformed" in task["error"]
     assert sandbox[1].calls["graph"] == ("graph" in faults) * (MAX_RETRIES + 1)
     for table in ("instagram_account", "instagram_post", "post_log"):
         assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0
@@ -463,3 +529,30 @@ async def test_post_likers_are_like_activities_of_the_post(
         (post.post_id, post.creator.profile_id, "like")
     }
     assert [a.actor_handle for a in likes] == [universe.liker(post, i).handle for i in range(60)]
+
+
+async def test_malformed_connections_from_every_provider_fail_the_task_after_the_profile(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+) -> None:
+    """The account's profile comes first, from the whole chain (the Graph API here); then
+    every provider that lists followings answers malformed: the task fails naming each, and
+    no relationship is written."""
+    sandbox[1].set_fault("rapidapi", "shape")
+    sandbox[1].set_fault("rocketapi", "garbage")
+    task = await run_until_settled(
+        runtime, "fetch_instagram_following", {"handle": business_handle(universe, 10)}
+    )
+    assert task["status"] == "FAILED"
+    assert sorted(s for s in UPSTREAM_OF if f"{s}: " in task["error"]) == [
+        "rapidapi-instagram",
+        "rocketapi-instagram",
+    ]
+    assert "rapidapi-instagram: malformed: unexpected shape" in task["error"]
+    assert "rocketapi-instagram: malformed: not JSON" in task["error"]
+    assert await pool.fetchval("SELECT source FROM instagram_account") == "graphapi"
+    await beat_events.wait_for("profile_log", 1)
+    assert beat_events.events("profile_relationship_log") == []

@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from reach.scraper.credentials import Credential
 from reach.scraper.models import Enrichment, InstagramProfile
 from reach.scraper.settings import ScraperSettings
 from reach.scraper.sources import graphapi, instagram_web, llm, rapidapi, youtube
@@ -25,25 +24,9 @@ from reach.scraper.sources.errors import (
     Unavailable,
 )
 from reach.scraper.sources.http import Wire, pick, request_json
+from reach.testing.sources import OneCredential
 
 pytestmark = pytest.mark.unit
-
-
-class OneCredential:
-    """A CredentialStore stand-in: always the same credential, records rests."""
-
-    def __init__(self, secrets: dict[str, str]) -> None:
-        self.credential = Credential(1, "s", "n", secrets)
-        self.rested: list[str] = []
-
-    async def take(self, source: str, name: str | None = None) -> Credential | None:
-        return self.credential
-
-    async def rest_after_quota(self, credential: Credential, reason: str) -> None:
-        self.rested.append(f"quota: {reason}")
-
-    async def rest_after_auth(self, credential: Credential, reason: str) -> None:
-        self.rested.append(f"auth: {reason}")
 
 
 def client(answer: Callable[[httpx.Request], httpx.Response]) -> httpx.AsyncClient:
@@ -426,7 +409,7 @@ async def test_rapidapi_posts_followers_and_comments() -> None:
 
     store = OneCredential({"key": "k"})
     async with client(answer) as c:
-        source = rapidapi.RapidApiInstagram(c, "http://rapid", "host", store)  # type: ignore[arg-type]
+        source = rapidapi.RapidApiInstagram(c, "http://rapid", store)  # type: ignore[arg-type]
         posts = (await source.instagram_posts("priya", None)).items
         followers = (await source.instagram_connections("priya", "FOLLOWER", None)).items
         comments = (await source.instagram_comments("Cabc", None)).items

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from reach.sandbox.routing import UpstreamRoutes
+from reach.sandbox.routing import Admit, UpstreamRoutes
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Creator, Person, Post, Remark, Story, Universe
 
@@ -282,6 +282,74 @@ def rapid_comment(r: Remark) -> dict[str, Any]:
     }
 
 
+def rapid_key(state: SandboxState) -> Admit:
+    """RapidAPI's own refusal of a key not subscribed to the provider, whichever it is."""
+
+    async def admit(request: Request, path: str) -> Response | None:
+        if request.headers.get("x-rapidapi-key") not in state.tokens:
+            return JSONResponse({"message": "You are not subscribed to this API."}, 403)
+        return None
+
+    return admit
+
+
+def mobile_media(request: Request, p: Post) -> dict[str, Any]:
+    """A post as the mobile app's media item: its id carries its author's, its picture is
+    under `image_versions2`."""
+    item = {
+        k: v for k, v in rapid_post(request, p).items() if k not in ("thumbnail_url", "display_url")
+    }
+    image = {"candidates": [{"url": cdn(request, "instagram", "post", p.post_id), "width": 1080}]}
+    return {
+        **item,
+        "id": f"{p.post_id}_{p.creator.profile_id}",
+        "pk": p.post_id,
+        "image_versions2": image,
+    }
+
+
+def web_node(request: Request, p: Post) -> dict[str, Any]:
+    """A post as a node of the web app's timeline."""
+    return {
+        "id": p.post_id,
+        "shortcode": p.shortcode,
+        "is_video": p.kind == "video",
+        "product_type": "clips" if p.kind == "video" else None,
+        "owner": {"id": p.creator.profile_id, "username": p.creator.handle},
+        "edge_media_to_caption": {"edges": [{"node": {"text": p.caption}}]},
+        "edge_liked_by": {"count": p.likes},
+        "edge_media_to_comment": {"count": p.comments},
+        "video_view_count": p.plays,
+        "display_url": cdn(request, "instagram", "post", p.post_id),
+        "thumbnail_src": cdn(request, "instagram", "thumb", p.post_id),
+        "taken_at_timestamp": int(p.taken_at.timestamp()),
+    }
+
+
+def web_user(request: Request, u: Universe, creator: Creator) -> dict[str, Any]:
+    """The web app's user object, with the first page of the account's timeline."""
+    posts = [p for i in range(min(WEB_POSTS, u.post_count(creator))) if (p := u.post(creator, i))]
+    return {
+        "id": creator.profile_id,
+        "username": creator.handle,
+        "full_name": creator.full_name,
+        "biography": creator.biography,
+        "category_name": creator.category.title(),
+        "is_verified": creator.is_verified,
+        "is_business_account": creator.is_business,
+        "is_private": False,
+        "profile_pic_url_hd": cdn(request, "instagram", "profile", creator.profile_id),
+        "external_url": None,
+        "edge_followed_by": {"count": creator.followers},
+        "edge_follow": {"count": creator.following},
+        "edge_owner_to_timeline_media": {
+            "count": creator.media_count,
+            "page_info": {"has_next_page": creator.media_count > WEB_POSTS, "end_cursor": None},
+            "edges": [{"node": web_node(request, p)} for p in posts],
+        },
+    }
+
+
 def _page(
     request: Request, total: int, size: int, item: Callable[[int], dict[str, Any] | None]
 ) -> Response:
@@ -306,13 +374,8 @@ def routes(state: SandboxState) -> list[Route]:
             return _graph_error(190, "Invalid OAuth access token - Cannot parse access token")
         return None
 
-    async def rapid_key(request: Request, path: str) -> Response | None:
-        if request.headers.get("x-rapidapi-key") not in state.tokens:
-            return JSONResponse({"message": "You are not subscribed to this API."}, 403)
-        return None
-
     graph = UpstreamRoutes(state, "graph", "/graph/v15.0", graph_token)
-    rapid = UpstreamRoutes(state, "rapidapi", "/rapidapi/instagram", rapid_key)
+    rapid = UpstreamRoutes(state, "rapidapi", "/rapidapi/instagram", rapid_key(state))
     web = UpstreamRoutes(state, "web", "/instagram-web")
 
     @graph.serve("/{user_id}")
@@ -464,46 +527,6 @@ def routes(state: SandboxState) -> list[Route]:
         creator = u.by_handle(request.query_params.get("username", ""))
         if creator is None:
             return JSONResponse({"message": "User not found", "status": "fail"}, 404)
-        posts = [
-            p for i in range(min(WEB_POSTS, u.post_count(creator))) if (p := u.post(creator, i))
-        ]
-        edges = [
-            {
-                "node": {
-                    "id": p.post_id,
-                    "shortcode": p.shortcode,
-                    "is_video": p.kind == "video",
-                    "product_type": "clips" if p.kind == "video" else None,
-                    "edge_media_to_caption": {"edges": [{"node": {"text": p.caption}}]},
-                    "edge_liked_by": {"count": p.likes},
-                    "edge_media_to_comment": {"count": p.comments},
-                    "video_view_count": p.plays,
-                    "display_url": cdn(request, "instagram", "post", p.post_id),
-                    "thumbnail_src": cdn(request, "instagram", "thumb", p.post_id),
-                    "taken_at_timestamp": int(p.taken_at.timestamp()),
-                }
-            }
-            for p in posts
-        ]
-        user = {
-            "id": creator.profile_id,
-            "username": creator.handle,
-            "full_name": creator.full_name,
-            "biography": creator.biography,
-            "category_name": creator.category.title(),
-            "is_verified": creator.is_verified,
-            "is_business_account": creator.is_business,
-            "is_private": False,
-            "profile_pic_url_hd": cdn(request, "instagram", "profile", creator.profile_id),
-            "external_url": None,
-            "edge_followed_by": {"count": creator.followers},
-            "edge_follow": {"count": creator.following},
-            "edge_owner_to_timeline_media": {
-                "count": creator.media_count,
-                "page_info": {"has_next_page": creator.media_count > WEB_POSTS, "end_cursor": None},
-                "edges": edges,
-            },
-        }
-        return JSONResponse({"data": {"user": user}, "status": "ok"})
+        return JSONResponse({"data": {"user": web_user(request, u, creator)}, "status": "ok"})
 
     return [*graph.routes, *rapid.routes, *web.routes]

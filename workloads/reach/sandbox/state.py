@@ -19,7 +19,21 @@ from starlette.responses import JSONResponse, Response
 
 from reach.sandbox.universe import Universe
 
-Upstream = Literal["graph", "rapidapi", "web", "youtube", "invidious", "openai", "cdn", "shopify"]
+Upstream = Literal[
+    "graph",
+    "rapidapi",
+    "rocketapi",
+    "looter",
+    "instagram28",
+    "bulkprofile",
+    "igstats",
+    "web",
+    "youtube",
+    "invidious",
+    "openai",
+    "cdn",
+    "shopify",
+]
 UPSTREAMS: tuple[Upstream, ...] = get_args(Upstream)
 FaultMode = Literal["429", "500", "503", "timeout", "garbage", "shape", "invalid_answer"]
 FAULT_MODES: tuple[FaultMode, ...] = get_args(FaultMode)

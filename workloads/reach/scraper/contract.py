@@ -699,6 +699,18 @@ REFRESH_FLOWS: Mapping[SocialNetwork, FlowName] = MappingProxyType(
     }
 )
 
+# The RapidAPI-style Instagram sources after the first (`rapidapi-instagram`), in the order
+# the fallback chain tries them, each with the scraper setting of its base URL. Each takes a
+# RapidAPI key as its credential's `key`; a Platform declares their URLs and keys by these names.
+RAPIDAPI_PROVIDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "rocketapi-instagram": "rocketapi_instagram_url",
+        "instagram-looter": "instagram_looter_url",
+        "instagram28": "instagram28_url",
+        "instagram-bulk-profile": "instagram_bulk_profile_url",
+        "instagram-statistics": "instagram_statistics_url",
+    }
+)
 
 # Tasks of flow $1 a worker could claim now: what a ScrapeFlow autoscales on.
 PENDING_TASKS = (

@@ -17,11 +17,18 @@ from reach.scraper.flows.base import Flow
 from reach.scraper.ratelimiting import RateLimit
 
 # Each source's own windows unless a ScrapeFlow says otherwise: the Graph API's 200 calls an
-# hour per user token, the RapidAPI plan's per-minute rate, the web endpoint's tolerance, what
-# a public Invidious instance bears from one address.
+# hour per user token, each RapidAPI-style provider's own rule for the plan we assume (its rate,
+# and where the plan counts requests a month, that month spread over its days; a ScrapeFlow
+# sets those of the plan bought), the web endpoint's tolerance, what a public Invidious
+# instance bears from one address.
 DEFAULT_SOURCE_LIMITS: Mapping[str, tuple[RateLimit, ...]] = {
     "graphapi": (RateLimit(200, "hour"),),
     "rapidapi-instagram": (RateLimit(60, "minute"),),
+    "rocketapi-instagram": (RateLimit(5, "second"), RateLimit(30_000, "day")),
+    "instagram-looter": (RateLimit(10, "second"), RateLimit(10_000, "day")),
+    "instagram28": (RateLimit(30, "minute"),),
+    "instagram-bulk-profile": (RateLimit(20, "minute"), RateLimit(3_000, "day")),
+    "instagram-statistics": (RateLimit(10, "minute"), RateLimit(1_000, "day")),
     "lastresort": (RateLimit(10, "minute"),),
     "invidious": (RateLimit(30, "minute"), RateLimit(2, "second")),
     "openai": (RateLimit(60, "minute"),),

@@ -34,15 +34,20 @@ from reach.scraper.queue.waking import Waker
 from reach.scraper.queue.worker import Handler, OnFinished, Worker, WorkerConfig
 from reach.scraper.ratelimiting import RateLimit, StackedLimiter
 from reach.scraper.settings import ScraperSettings
+from reach.scraper.sources.bulkprofile import BulkProfileInstagram
 from reach.scraper.sources.capabilities import Source
 from reach.scraper.sources.cdn import Cdn
 from reach.scraper.sources.chain import Chain
 from reach.scraper.sources.graphapi import GraphApi
 from reach.scraper.sources.http import create_client
+from reach.scraper.sources.igstats import InstagramStatistics
+from reach.scraper.sources.instagram28 import Instagram28
 from reach.scraper.sources.instagram_web import InstagramWeb
 from reach.scraper.sources.invidious import Invidious
 from reach.scraper.sources.llm import OpenAiChat
+from reach.scraper.sources.looter import LooterInstagram
 from reach.scraper.sources.rapidapi import RapidApiInstagram
+from reach.scraper.sources.rocketapi import RocketApiInstagram
 from reach.scraper.sources.shopify import ShopifyAdmin
 from reach.scraper.sources.youtube import YouTubeDataApi
 from reach.scraper.storage import open_store
@@ -56,11 +61,13 @@ def build_sources(
     sources: list[Source] = [
         GraphApi(client, settings.instagram_graph_url, credentials),
         RapidApiInstagram(
-            client,
-            settings.rapidapi_instagram_url,
-            settings.rapidapi_instagram_host,
-            credentials,
+            client, settings.rapidapi_instagram_url, credentials, settings.rapidapi_instagram_host
         ),
+        RocketApiInstagram(client, settings.rocketapi_instagram_url, credentials),
+        LooterInstagram(client, settings.instagram_looter_url, credentials),
+        Instagram28(client, settings.instagram28_url, credentials),
+        BulkProfileInstagram(client, settings.instagram_bulk_profile_url, credentials),
+        InstagramStatistics(client, settings.instagram_statistics_url, credentials),
         InstagramWeb(client, settings.instagram_web_url),
         YouTubeDataApi(client, settings.youtube_api_url, credentials),
         Invidious(client, settings.invidious_url),

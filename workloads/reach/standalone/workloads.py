@@ -16,6 +16,9 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from pathlib import Path
 
+from reach.sandbox.app import provider_environment
+from reach.scraper.contract import RAPIDAPI_PROVIDERS
+
 HOST = "127.0.0.1"
 
 
@@ -101,7 +104,9 @@ class Secrets:
 # Credentials the sandbox accepts, one per source that takes one (see reach.sandbox).
 SANDBOX_CREDENTIALS: Mapping[str, str] = {
     "graphapi": '{"access_token": "sandbox-token", "user_id": "17841499999999999"}',
-    "rapidapi-instagram": '{"key": "sandbox-token"}',
+    **{
+        source: '{"key": "sandbox-token"}' for source in ("rapidapi-instagram", *RAPIDAPI_PROVIDERS)
+    },
     "youtube": '{"key": "sandbox-token"}',
     "openai": '{"api_key": "sandbox-token"}',
 }
@@ -126,6 +131,7 @@ def shared_environment(
         "REACH_SANDBOX_PORT": str(ports["sandbox"]),
         "REACH_INSTAGRAM_GRAPH_URL": f"{sandbox}/graph/v15.0",
         "REACH_RAPIDAPI_INSTAGRAM_URL": f"{sandbox}/rapidapi/instagram",
+        **provider_environment(sandbox),
         "REACH_INSTAGRAM_WEB_URL": f"{sandbox}/instagram-web",
         "REACH_YOUTUBE_API_URL": f"{sandbox}/youtube/v3",
         "REACH_INVIDIOUS_URL": f"{sandbox}/invidious",

@@ -3,6 +3,7 @@ stores and the schema job."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
@@ -18,6 +19,7 @@ from reach.operator.api.common import (
 )
 from reach.operator.api.cron import Schedule
 from reach.pipelines.schedules import PIPELINES
+from reach.scraper.contract import RAPIDAPI_PROVIDERS
 
 # The pipelines that run on a schedule of their own; the others run after one of these.
 SCHEDULED_PIPELINES = {p.dag_id: p.schedule for p in PIPELINES if p.schedule is not None}
@@ -105,6 +107,18 @@ class RapidApi(Model):
     )
 
 
+class RapidApiProvider(Model):
+    """One of the RapidAPI-style Instagram sources after `rapidapiInstagram`."""
+
+    url: ConfigValue | None = Field(
+        default=None, description="Its base URL setting (unset: the provider's public one)."
+    )
+    key: SecretValue | None = Field(
+        default=None,
+        description="Its credential's `key`: a RapidAPI key subscribed to the provider.",
+    )
+
+
 class YouTubeApi(Model):
     url: ConfigValue | None = Field(default=None, description="REACH_YOUTUBE_API_URL.")
     key: SecretValue | None = Field(default=None, description="The `youtube` credential's `key`.")
@@ -126,24 +140,51 @@ class Invidious(Model):
     url: ConfigValue | None = Field(default=None, description="REACH_INVIDIOUS_URL.")
 
 
+def _known(field: str, known: Iterable[str], what: str) -> dict[str, Any]:
+    """The CEL rule admitting only `known` names (of `what`) in the list or map `field`."""
+    rule = cel(f"self.all(n, n in {cel_list(known)})", f"{field}: {what} are {', '.join(known)}")
+    return {"x-kubernetes-validations": [rule]}
+
+
+def _refuse_unknown(field: str, names: Iterable[str], known: Iterable[str], what: str) -> None:
+    """The same rule, checked here too (a resource applied without the API server's)."""
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise ValueError(f"{field}: unknown {what} {unknown}; they are {list(known)}")
+
+
+def _keyed(field: str, known: Mapping[str, str], what: str, lead: str, tail: str = ".") -> Any:
+    """A map field keyed by the `known` names (of `what`) only, described as `lead`, each
+    name with its note in `known`, and `tail`."""
+    return Field(
+        default_factory=dict,
+        max_length=len(known),
+        description=lead + ", ".join(f"{name} {note}" for name, note in known.items()) + tail,
+        json_schema_extra=_known(field, known, what),
+    )
+
+
 class Upstreams(Model):
     """The platforms' APIs: base URLs (unset: the public ones) and the keys the operator stores
     as each source's credential named after the Platform."""
 
     graph_api: GraphApi = Field(default_factory=GraphApi)
     rapidapi_instagram: RapidApi = Field(default_factory=RapidApi)
+    rapidapi_providers: dict[str, RapidApiProvider] = _keyed(
+        "rapidapiProviders",
+        {name: f"(REACH_{url.upper()})" for name, url in RAPIDAPI_PROVIDERS.items()},
+        "sources",
+        "The other RapidAPI-style Instagram sources, by source name: ",
+    )
     youtube: YouTubeApi = Field(default_factory=YouTubeApi)
     instagram_web: InstagramWeb = Field(default_factory=InstagramWeb)
     shopify: Shopify = Field(default_factory=Shopify)
     invidious: Invidious = Field(default_factory=Invidious)
 
-
-def _known(field: str) -> dict[str, Any]:
-    rule = cel(
-        f"self.all(p, p in {cel_list(SCHEDULED_PIPELINES)})",
-        f"{field}: pipelines are {', '.join(SCHEDULED_PIPELINES)}",
-    )
-    return {"x-kubernetes-validations": [rule]}
+    @model_validator(mode="after")
+    def _known_providers(self) -> Upstreams:
+        _refuse_unknown("rapidapiProviders", self.rapidapi_providers, RAPIDAPI_PROVIDERS, "sources")
+        return self
 
 
 class Pipelines(Model):
@@ -156,13 +197,12 @@ class Pipelines(Model):
         description="Run the pipelines here; false (their CronJobs suspended) when an Airflow "
         "runs the DAGs instead.",
     )
-    schedules: dict[str, Schedule] = Field(
-        default_factory=dict,
-        max_length=len(SCHEDULED_PIPELINES),
-        description="Cron schedule by pipeline, instead of the default: "
-        + ", ".join(f"{name} `{cron}`" for name, cron in SCHEDULED_PIPELINES.items())
-        + ". A pipeline's syncs run right after its dbt build.",
-        json_schema_extra=_known("schedules"),
+    schedules: dict[str, Schedule] = _keyed(
+        "schedules",
+        {name: f"`{cron}`" for name, cron in SCHEDULED_PIPELINES.items()},
+        "pipelines",
+        "Cron schedule by pipeline, instead of the default: ",
+        ". A pipeline's syncs run right after its dbt build.",
     )
     suspend: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list,
@@ -170,7 +210,10 @@ class Pipelines(Model):
         description="Pipelines whose CronJobs are suspended. sync_instagram and sync_youtube "
         "leave the flows a ScrapeFlow of this Platform schedules to it, and are suspended "
         "when that is all of theirs.",
-        json_schema_extra={"x-kubernetes-list-type": "set", **_known("suspend")},
+        json_schema_extra={
+            "x-kubernetes-list-type": "set",
+            **_known("suspend", SCHEDULED_PIPELINES, "pipelines"),
+        },
     )
 
     slack_webhook_url: SecretValue | None = Field(
@@ -182,11 +225,7 @@ class Pipelines(Model):
     @model_validator(mode="after")
     def _known_pipelines(self) -> Pipelines:
         for field, names in (("schedules", list(self.schedules)), ("suspend", self.suspend)):
-            unknown = sorted(set(names) - set(SCHEDULED_PIPELINES))
-            if unknown:
-                raise ValueError(
-                    f"{field}: unknown pipelines {unknown}; they are {list(SCHEDULED_PIPELINES)}"
-                )
+            _refuse_unknown(field, names, SCHEDULED_PIPELINES, "pipelines")
         return self
 
     def schedule(self, pipeline: str) -> str:

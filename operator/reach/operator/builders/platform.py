@@ -31,6 +31,7 @@ from reach.operator.builders.common import (
     service,
     value_env,
 )
+from reach.scraper.contract import RAPIDAPI_PROVIDERS
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,10 @@ def scraper_env(spec: PlatformSpec) -> list[dict[str, Any]]:
             ("REACH_INSTAGRAM_GRAPH_URL", upstreams.graph_api.url),
             ("REACH_RAPIDAPI_INSTAGRAM_URL", upstreams.rapidapi_instagram.url),
             ("REACH_RAPIDAPI_INSTAGRAM_HOST", upstreams.rapidapi_instagram.host),
+            *(
+                (f"REACH_{RAPIDAPI_PROVIDERS[source].upper()}", provider.url)
+                for source, provider in upstreams.rapidapi_providers.items()
+            ),
             ("REACH_YOUTUBE_API_URL", upstreams.youtube.url),
             ("REACH_INSTAGRAM_WEB_URL", upstreams.instagram_web.url),
             ("REACH_SHOPIFY_ADMIN_URL", upstreams.shopify.url),
@@ -143,6 +148,10 @@ def credentials(spec: PlatformSpec) -> dict[str, dict[str, ConfigValue | SecretV
             "access_token": upstreams.graph_api.access_token,
         },
         "rapidapi-instagram": {"key": upstreams.rapidapi_instagram.key},
+        **{
+            source: {"key": provider.key}
+            for source, provider in upstreams.rapidapi_providers.items()
+        },
         "youtube": {"key": upstreams.youtube.key},
         "openai": {"api_key": spec.llm.api_key},
     }

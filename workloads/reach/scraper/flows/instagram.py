@@ -18,6 +18,7 @@ from typing import TypeVar
 from reach.common.events import events_pb2 as pb
 from reach.scraper import events, processing
 from reach.scraper.contract import (
+    RAPIDAPI_PROVIDERS,
     AssetParams,
     FlowName,
     InstagramCommentsParams,
@@ -60,15 +61,18 @@ PROFILE_LIMITS = (
     RateLimit(60, "minute"),
     RateLimit(1, "second", "handle"),
 )
-PROFILE_SOURCES = ("graphapi", "rapidapi-instagram", "lastresort")
-RAPID_ONLY = ("rapidapi-instagram",)
+# The RapidAPI-style providers, in the order the chain tries them.
+RAPIDAPI_STYLE = ("rapidapi-instagram", *RAPIDAPI_PROVIDERS)
+# Every Instagram flow's chain: the Graph API, the RapidAPI-style providers, the last resort.
+# The chain tries those that have the capability a flow asks for and skips the others.
+INSTAGRAM_SOURCES = ("graphapi", *RAPIDAPI_STYLE, "lastresort")
 S = TypeVar("S", bound=Source)
 # The params of a listing of posts: what to list, and how many of its latest posts.
 L = TypeVar("L", bound=ListingParams)
 LISTING_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
 
 
-@flow(FlowName.REFRESH_INSTAGRAM_PROFILE, sources=PROFILE_SOURCES, rate_limits=PROFILE_LIMITS)
+@flow(FlowName.REFRESH_INSTAGRAM_PROFILE, sources=INSTAGRAM_SOURCES, rate_limits=PROFILE_LIMITS)
 async def refresh_profile(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     """Refresh an Instagram profile (and its engagement averages) by handle."""
     answer = await ctx.chain.first(
@@ -90,7 +94,6 @@ def posts_listing(
     capability: type[S],
     page: Callable[[S, L, str | None], Awaitable[Page[InstagramPost]]],
     description: str,
-    sources: tuple[str, ...] = ("graphapi", "rapidapi-instagram"),
     related: tuple[str, Callable[[L], str]] | None = None,
 ) -> Flow[L]:
     """A flow saving, with their post_log events, the latest posts of a listing (an
@@ -119,7 +122,7 @@ def posts_listing(
         await ctx.publish(saved, edges)
         return Complete(source=answer.source, result={"posts": len(posts)})
 
-    return Flow(name, run, description, sources, LISTING_LIMITS)
+    return Flow(name, run, description, INSTAGRAM_SOURCES, LISTING_LIMITS)
 
 
 refresh_recent_posts: Flow[InstagramPostsParams] = posts_listing(
@@ -139,7 +142,6 @@ fetch_tagged_posts: Flow[InstagramPostsParams] = posts_listing(
     InstagramTaggedPosts,
     lambda s, p, c: s.instagram_tagged(p.handle, c),
     "Fetch the posts that tag an Instagram account, and who tagged it (TAGGED_BY).",
-    RAPID_ONLY,
     related=("TAGGED_BY", lambda p: p.handle),
 )
 # The Graph API's hashtag search lists media without their owner, which a stored post needs:
@@ -152,7 +154,11 @@ fetch_hashtag_posts: Flow[InstagramHashtagParams] = posts_listing(
 )
 
 
-@flow(FlowName.REFRESH_INSTAGRAM_POST, sources=RAPID_ONLY, rate_limits=(RateLimit(60, "minute"),))
+@flow(
+    FlowName.REFRESH_INSTAGRAM_POST,
+    sources=INSTAGRAM_SOURCES,
+    rate_limits=(RateLimit(60, "minute"),),
+)
 async def refresh_post(ctx: FlowContext, p: InstagramShortcodeParams) -> Complete:
     """Refresh one Instagram post by its shortcode."""
     answer = await ctx.chain.first(
@@ -218,7 +224,6 @@ def relationships_listing(
     name: FlowName,
     relationship: Relationship,
     description: str,
-    sources: tuple[str, ...] = RAPID_ONLY,
 ) -> Flow[InstagramFollowersParams]:
     """A flow relating an account to the accounts its sources list as its `relationship`
     connections, as profile_relationship_log events."""
@@ -239,14 +244,13 @@ def relationships_listing(
             source=answer.source, result={"profile_id": account_id, counted: len(found)}
         )
 
-    return Flow(name, run, description, sources, (RateLimit(30, "minute"),))
+    return Flow(name, run, description, INSTAGRAM_SOURCES, (RateLimit(30, "minute"),))
 
 
 fetch_followers = relationships_listing(
     FlowName.FETCH_INSTAGRAM_FOLLOWERS,
     "FOLLOWER",
     "Fetch a creator's followers for follower analysis (profile_relationship_log).",
-    ("graphapi", "rapidapi-instagram", "lastresort"),
 )
 fetch_following = relationships_listing(
     FlowName.FETCH_INSTAGRAM_FOLLOWING,
@@ -272,7 +276,7 @@ async def _post_of(ctx: FlowContext, shortcode: str) -> tuple[str, str]:
 
 @flow(
     FlowName.FETCH_INSTAGRAM_POST_LIKERS,
-    sources=RAPID_ONLY,
+    sources=INSTAGRAM_SOURCES,
     rate_limits=(RateLimit(30, "minute"),),
 )
 async def fetch_post_likers(ctx: FlowContext, p: InstagramLikersParams) -> Complete:
@@ -301,7 +305,7 @@ async def fetch_post_likers(ctx: FlowContext, p: InstagramLikersParams) -> Compl
 
 @flow(
     FlowName.FETCH_INSTAGRAM_POST_COMMENTS,
-    sources=(*RAPID_ONLY, "openai"),
+    sources=(*INSTAGRAM_SOURCES, "openai"),
     rate_limits=(RateLimit(30, "minute"),),
 )
 async def fetch_post_comments(ctx: FlowContext, p: InstagramCommentsParams) -> Complete:
@@ -336,7 +340,7 @@ def story_upload(story: InstagramPost, max_retries: int) -> NewTask:
     )
 
 
-@flow(FlowName.FETCH_INSTAGRAM_STORIES, sources=RAPID_ONLY, rate_limits=LISTING_LIMITS)
+@flow(FlowName.FETCH_INSTAGRAM_STORIES, sources=INSTAGRAM_SOURCES, rate_limits=LISTING_LIMITS)
 async def fetch_stories(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     """Fetch an Instagram account's live stories and hand their media to the asset upload.
 
@@ -390,7 +394,7 @@ async def refresh_profile_insights(ctx: FlowContext, p: InstagramInsightsParams)
 
 @flow(
     FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS,
-    sources=(*INSIGHT_SOURCES, *RAPID_ONLY),
+    sources=INSTAGRAM_SOURCES,
     rate_limits=INSIGHT_LIMITS,
 )
 async def refresh_post_insights(ctx: FlowContext, p: InstagramShortcodeParams) -> Complete:

@@ -28,6 +28,8 @@ from reach.scraper.models import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+# An Instagram profile and its most recent posts (for averages).
+Profiled = tuple[InstagramProfile, list[InstagramPost]]
 
 
 @runtime_checkable
@@ -37,7 +39,7 @@ class Source(Protocol):
 
 @runtime_checkable
 class InstagramProfiles(Source, Protocol):
-    async def instagram_profile(self, handle: str) -> tuple[InstagramProfile, list[InstagramPost]]:
+    async def instagram_profile(self, handle: str) -> Profiled:
         """The profile and its most recent posts (for averages)."""
         ...
 

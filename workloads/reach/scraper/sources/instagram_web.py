@@ -1,7 +1,9 @@
 """The last resort (`lastresort`): Instagram's public web profile endpoint
 (`/api/v1/users/web_profile_info/?username=`), the JSON the instagram.com profile page loads.
 No credential; Instagram throttles it by address, answering 429, or 401 with
-`require_login`, which is the same thing."""
+`require_login`, which is the same thing. Its user object (with the first page of the
+account's timeline) is what several RapidAPI-style providers relay too: they read it with
+`read_user`, and a timeline node with `to_post`."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import httpx
 from pydantic import BaseModel
 
 from reach.scraper.models import InstagramPost, InstagramProfile
+from reach.scraper.sources.capabilities import Profiled
 from reach.scraper.sources.errors import QuotaExceeded, SourceError
 from reach.scraper.sources.http import Wire, parse, request_json
 
@@ -102,11 +105,12 @@ def classify(source: str, status: int, body: Any) -> SourceError | None:
     return None
 
 
-def to_post(item: dict[str, Any], profile_id: str) -> InstagramPost:
-    n = parse(NAME, _Node, item)
+def to_post(item: dict[str, Any], profile_id: str, source: str = NAME) -> InstagramPost:
+    """A timeline node (`edge_owner_to_timeline_media.edges[].node`) as our post."""
+    n = parse(source, _Node, item)
     captions = n.edge_media_to_caption.edges if n.edge_media_to_caption else []
     return _POST.read(
-        NAME,
+        source,
         item,
         profile_id=profile_id,
         post_type=n.product_type or ("video" if n.is_video else "image"),
@@ -121,7 +125,7 @@ class InstagramWeb:
         self.client = client
         self.base_url = base_url.rstrip("/")
 
-    async def instagram_profile(self, handle: str) -> tuple[InstagramProfile, list[InstagramPost]]:
+    async def instagram_profile(self, handle: str) -> Profiled:
         body = await request_json(
             self.client,
             NAME,
@@ -131,7 +135,16 @@ class InstagramWeb:
             headers={"x-ig-app-id": APP_ID},
             classify=classify,
         )
-        found = parse(NAME, _Root, body).data.user
-        user = parse(NAME, _User, found)
-        posts = [to_post(e.node, user.id) for e in user.edge_owner_to_timeline_media.edges]
-        return _PROFILE.read(NAME, found), posts
+        return read_profile_info(body)
+
+
+def read_profile_info(body: Any, source: str = NAME) -> Profiled:
+    """A web profile answer (`{"data": {"user": ...}}`) as `read_user` reads its user."""
+    return read_user(parse(source, _Root, body).data.user, source)
+
+
+def read_user(found: dict[str, Any], source: str = NAME) -> Profiled:
+    """The web app's user object as our profile, and the posts of its timeline's first page."""
+    user = parse(source, _User, found)
+    posts = [to_post(e.node, user.id, source) for e in user.edge_owner_to_timeline_media.edges]
+    return _PROFILE.read(source, found), posts

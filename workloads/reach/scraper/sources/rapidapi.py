@@ -1,10 +1,9 @@
-"""A RapidAPI-style Instagram source (`rapidapi-instagram`): profiles, posts, reels, posts
-tagging an account or carrying a hashtag, a post by shortcode, its likers and comments, the
-followers and followings and live stories of any public account, paged by `pagination_token`.
-
-A credential is `{"key": ...}`, sent as X-RapidAPI-Key with the provider's X-RapidAPI-Host.
-RapidAPI answers 429 past the plan's rate, 403 when the key is not subscribed, and the
-provider's own `{"detail": ...}` with 404 for an unknown account or post.
+"""The first RapidAPI-style Instagram source (`rapidapi-instagram`, Instagram Scraper API):
+profiles, posts, reels, posts tagging an account or carrying a hashtag, a post by shortcode,
+its likers and comments, the followers and followings and live stories of any public account,
+paged by `pagination_token`. It answers `{"detail": ...}` with 404 for an unknown account or
+post. Its post is Instagram's own media item, which the other providers that list the mobile
+app's media items read with `to_post` too.
 """
 
 from __future__ import annotations
@@ -12,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
 from pydantic import BaseModel
 
 from reach.scraper.contract import STORY
-from reach.scraper.credentials import CredentialStore
 from reach.scraper.models import Comment, Follower, InstagramPost, InstagramProfile, Page
-from reach.scraper.sources.capabilities import Relationship
-from reach.scraper.sources.errors import NotFound
-from reach.scraper.sources.http import CredentialedSource, Wire, parse, pick
+from reach.scraper.sources.capabilities import Profiled, Relationship
+from reach.scraper.sources.http import Wire, parse, pick
+from reach.scraper.sources.rapid import Params, ProfileCall, RapidApiSource
 
 NAME = "rapidapi-instagram"
 # The listing of each relationship of an account's connections.
@@ -117,19 +114,24 @@ def to_profile(user: Mapping[str, Any]) -> InstagramProfile:
     return _PROFILE.read(NAME, user)
 
 
-def to_post(item: Mapping[str, Any]) -> InstagramPost:
-    p = parse(NAME, _Kind, item)
+def to_post(item: Mapping[str, Any], source: str = NAME, **known: Any) -> InstagramPost:
+    """A media item as our post; `known` as in `Wire.read`. The mobile app's item ids end
+    with `_` and the author's id; the post's id is the part before."""
+    p = parse(source, _Kind, item)
+    if "post_id" not in known and isinstance(media_id := item.get("id"), str):
+        known["post_id"] = media_id.split("_")[0]
     kind = p.product_type if p.product_type in ("clips", "igtv") else None
     post_type = kind or _MEDIA_TYPES.get(p.media_type or 0)
-    return _POST.read(NAME, item, post_type=post_type)
+    return _POST.read(source, item, **{"post_type": post_type, **known})
 
 
-def to_story(item: Mapping[str, Any], profile_id: str) -> InstagramPost:
-    media = parse(NAME, _StoryMedia, item)
+def to_story(item: Mapping[str, Any], profile_id: str, source: str = NAME) -> InstagramPost:
+    """A story item of an account's reel as our post (of type `story`)."""
+    media = parse(source, _StoryMedia, item)
     image = media.image_versions2.candidates[0].url if media.image_versions2.candidates else None
     video = media.video_versions[0].url if media.video_versions else None
     return _POST.read(
-        NAME,
+        source,
         item,
         post_id=pick(item, "pk"),
         profile_id=profile_id,
@@ -139,42 +141,26 @@ def to_story(item: Mapping[str, Any], profile_id: str) -> InstagramPost:
     )
 
 
-class RapidApiInstagram(CredentialedSource):
+class RapidApiInstagram(RapidApiSource):
     name = NAME
+    host = "instagram-scraper-api2.p.rapidapi.com"
+    profile = ProfileCall("/v1/info", "username_or_id_or_url")
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        base_url: str,
-        host: str,
-        credentials: CredentialStore,
-    ) -> None:
-        super().__init__(client, base_url, credentials)
-        self.host = host
-
-    async def _call(self, path: str, params: dict[str, str | int], key: str) -> Any:
-        headers = {"x-rapidapi-key": key, "x-rapidapi-host": self.host}
-        return await self.request("GET", path, params=params, headers=headers)
-
-    async def _get(self, path: str, params: dict[str, str | int]) -> Any:
-        return await self.with_credential(lambda c: self._call(path, params, c.secret("key")))
-
-    async def _listing(
-        self, path: str, params: dict[str, str | int], cursor: str | None
-    ) -> _Listing:
+    async def _listing(self, path: str, params: Params, cursor: str | None) -> _Listing:
         if cursor:
             params = {**params, "pagination_token": cursor}
-        return parse(NAME, _Listing, await self._get(path, params))
+        return parse(NAME, _Listing, await self.get(path, params))
 
-    async def instagram_profile(self, handle: str) -> tuple[InstagramProfile, list[InstagramPost]]:
-        body = parse(NAME, _One, await self._get("/v1/info", {"username_or_id_or_url": handle}))
-        profile = to_profile(body.data)
+    def read_profile(self, answer: Any, handle: str) -> Profiled:
+        return to_profile(parse(NAME, _One, answer).data), []
+
+    async def instagram_profile(self, handle: str) -> Profiled:
+        # Its profile answer lists no posts: they are one more call.
+        profile, _ = await super().instagram_profile(handle)
         posts = await self.instagram_posts(handle, None)
         return profile, posts.items
 
-    async def _posts(
-        self, path: str, params: dict[str, str | int], cursor: str | None
-    ) -> Page[InstagramPost]:
+    async def _posts(self, path: str, params: Params, cursor: str | None) -> Page[InstagramPost]:
         page = await self._listing(path, params, cursor)
         items = [to_post(item) for item in page.data.items]
         return Page[InstagramPost](items=items, next_cursor=page.pagination_token)
@@ -192,12 +178,10 @@ class RapidApiInstagram(CredentialedSource):
         return await self._posts("/v1/hashtag", {"hashtag": hashtag}, cursor)
 
     async def instagram_post(self, shortcode: str) -> InstagramPost:
-        body = await self._get("/v1/post_info", {"code_or_id_or_url": shortcode})
+        body = await self.get("/v1/post_info", {"code_or_id_or_url": shortcode})
         return to_post(parse(NAME, _One, body).data)
 
-    async def _accounts(
-        self, path: str, params: dict[str, str | int], cursor: str | None
-    ) -> Page[Follower]:
+    async def _accounts(self, path: str, params: Params, cursor: str | None) -> Page[Follower]:
         page = await self._listing(path, params, cursor)
         items = [
             _FOLLOWER.read(NAME, item, full_name=pick(item, "full_name") or "")
@@ -220,15 +204,6 @@ class RapidApiInstagram(CredentialedSource):
         return Page[Comment](items=items, next_cursor=page.pagination_token)
 
     async def instagram_stories(self, handle: str) -> list[InstagramPost]:
-        body = await self._get("/v1/stories", {"username_or_id_or_url": handle})
+        body = await self.get("/v1/stories", {"username_or_id_or_url": handle})
         reel = parse(NAME, _Stories, body).data
         return [to_story(item, reel.additional_data.user.id) for item in reel.items]
-
-    async def check_credential(self, secrets: dict[str, Any]) -> None:
-        # Any answer but a refusal of the key will do; an unknown account is such an answer.
-        try:
-            await self._call(
-                "/v1/info", {"username_or_id_or_url": "instagram"}, str(secrets.get("key", ""))
-            )
-        except NotFound:
-            return
