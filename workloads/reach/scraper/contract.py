@@ -45,6 +45,7 @@ class FlowName(StrEnum):
     REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
     FETCH_INSTAGRAM_TAGGED_POSTS = "fetch_instagram_tagged_posts"
     FETCH_INSTAGRAM_HASHTAG_POSTS = "fetch_instagram_hashtag_posts"
+    FETCH_INSTAGRAM_LOCATION_POSTS = "fetch_instagram_location_posts"
     FETCH_INSTAGRAM_POST_LIKERS = "fetch_instagram_post_likers"
     FETCH_INSTAGRAM_FOLLOWING = "fetch_instagram_following"
     REFRESH_YOUTUBE_CHANNEL = "refresh_youtube_channel"
@@ -115,6 +116,15 @@ class InstagramHashtagParams(ListingParams):
 
     def rate_key(self) -> str:
         return self.hashtag
+
+
+class InstagramLocationParams(ListingParams):
+    location_id: str = Field(
+        pattern=r"^[0-9]{1,20}$", description="Instagram's id of the location (digits)."
+    )
+
+    def rate_key(self) -> str:
+        return self.location_id
 
 
 class InstagramFollowersParams(InstagramHandleParams):
@@ -392,6 +402,12 @@ _INSTAGRAM_HASHTAGS = _collected(
     "instagram", "lower(ltrim(keyword, '#'))", "hashtag", "ltrim(keyword, '#') ~ '^\\w{1,100}$'"
 )
 
+# The locations of stored recent posts, by how many such posts each has.
+_INSTAGRAM_LOCATIONS = (
+    "(SELECT location_id, count(*) AS posts FROM instagram_post"
+    f" WHERE location_id IS NOT NULL AND {_RECENT_FEED} GROUP BY location_id) AS places"
+)
+
 # The regions of stored channels, by how many channels each has.
 _YOUTUBE_REGIONS = (
     "(SELECT upper(country) AS region, count(*) AS channels FROM youtube_account"
@@ -472,6 +488,17 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _INSTAGRAM_HASHTAGS,
                 _completed(FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS, "hashtag"),
                 "collections",
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_LOCATION_POSTS: FlowSignature(
+            "instagram",
+            InstagramLocationParams,
+            _due(
+                72,
+                {"location_id": "location_id"},
+                _INSTAGRAM_LOCATIONS,
+                _completed(FlowName.FETCH_INSTAGRAM_LOCATION_POSTS, "location_id"),
+                "posts",
             ),
         ),
         FlowName.FETCH_INSTAGRAM_POST_LIKERS: FlowSignature(
