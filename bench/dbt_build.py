@@ -98,6 +98,10 @@ REPLICA_TABLES = {
         id Int64, platform String, post_id String, comment_id String, text Nullable(String),
         score Float64, positive Nullable(Float64), negative Nullable(Float64),
         neutral Nullable(Float64), created_at DateTime64(6)""",
+    "audience_info_gpt": """
+        network String, profile_id String, audience_gender String, audience_age String,
+        audience_location String, interests Array(String), task_id Nullable(Int64),
+        source String, updated_at DateTime64(6)""",
     "sentiment_report": """
         platform String, post_id String, comments Int32, mean_score Nullable(Float64),
         positive Int32, negative Int32, neutral Int32, scored_until Nullable(DateTime64(6)),

@@ -21,6 +21,7 @@ from pydantic.alias_generators import to_camel
 
 from reach.common.identifiers import (
     INSTAGRAM_HANDLE,
+    INSTAGRAM_LOCATION_ID,
     INSTAGRAM_SHORTCODE,
     YOUTUBE_CHANNEL_ID,
     YOUTUBE_HANDLE,
@@ -120,7 +121,7 @@ class InstagramHashtagParams(ListingParams):
 
 class InstagramLocationParams(ListingParams):
     location_id: str = Field(
-        pattern=r"^[0-9]{1,20}$", description="Instagram's id of the location (digits)."
+        pattern=INSTAGRAM_LOCATION_ID, description="Instagram's id of the location (digits)."
     )
 
     def rate_key(self) -> str:
