@@ -52,7 +52,9 @@ REPLICA_TABLES = {
         caption Nullable(String), hashtags Array(String), likes Nullable(Int64),
         comments Nullable(Int64), plays Nullable(Int64), views Nullable(Int64),
         reach Nullable(Int64), shares Nullable(Int64), saved Nullable(Int64),
-        thumbnail_url Nullable(String), publish_time Nullable(DateTime64(6))""",
+        thumbnail_url Nullable(String), publish_time Nullable(DateTime64(6)),
+        location_id Nullable(String), location_name Nullable(String),
+        location_lat Nullable(Float64), location_lng Nullable(Float64)""",
     "youtube_account": """
         channel_id String, handle Nullable(String), title Nullable(String),
         category Nullable(String), language Nullable(String), country Nullable(String),
@@ -96,14 +98,14 @@ REPLICA_TABLES = {
         id Int64, platform String, post_id String, comment_id String, text Nullable(String),
         score Float64, positive Nullable(Float64), negative Nullable(Float64),
         neutral Nullable(Float64), created_at DateTime64(6)""",
-    "sentiment_report": """
-        platform String, post_id String, comments Int32, mean_score Nullable(Float64),
-        positive Int32, negative Int32, neutral Int32, scored_until Nullable(DateTime64(6)),
-        reported_at DateTime64(6)""",
     "audience_info_gpt": """
         network String, profile_id String, audience_gender String, audience_age String,
         audience_location String, interests Array(String), task_id Nullable(Int64),
         source String, updated_at DateTime64(6)""",
+    "sentiment_report": """
+        platform String, post_id String, comments Int32, mean_score Nullable(Float64),
+        positive Int32, negative Int32, neutral Int32, scored_until Nullable(DateTime64(6)),
+        reported_at DateTime64(6)""",
     "profile_insights": """
         platform String, profile_id String, date Date, reach Nullable(Int64),
         impressions Nullable(Int64), profile_views Nullable(Int64),
@@ -164,7 +166,12 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             if(number % 40 = 0, NULL, toInt64(intHash32(number) % 20000)),
             toInt64(intHash32(number + 1) % 800), NULL, toInt64(intHash32(number + 2) % 90000),
             toInt64(intHash32(number + 3) % 50000), toInt64(number % 300), toInt64(number % 200),
-            NULL, now64(6) - toIntervalSecond(intHash32(number + 4) % (365 * 86400))
+            NULL, now64(6) - toIntervalSecond(intHash32(number + 4) % (365 * 86400)),
+            -- Two posts in three tagged at one of 5,000 places (mart_post_location).
+            if(number % 3 = 0, NULL, toString(213000000 + intHash32(number + 5) % 5000)),
+            if(number % 3 = 0, NULL, concat('Place ', toString(intHash32(number + 5) % 5000))),
+            if(number % 3 = 0, NULL, (intHash32(number + 5) % 5000) / 100 - 25),
+            if(number % 3 = 0, NULL, (intHash32(number + 5) % 5000) / 50 - 50)
         FROM numbers({instagram_posts})""",
         f"""INSERT INTO public.youtube_account
         SELECT concat('UC', toString(number)), concat('channel_', toString(number)),

@@ -40,7 +40,7 @@ from reach.common.postgres import create_pool
 from reach.common.settings import StoreSettings
 from reach.sandbox.app import scraper_environment
 from reach.sandbox.state import DEFAULT_TOKEN
-from reach.sandbox.universe import CATEGORIES, TAGS, Channel, Creator, Universe
+from reach.sandbox.universe import CATEGORIES, CITIES, TAGS, Channel, Creator, Universe, place
 from reach.scraper.contract import INSIGHT_FLOWS
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import PAYLOADS
@@ -136,6 +136,9 @@ class MixedParams:
         return {
             "shortcode": lambda f, i: {"shortcode": post(f, i)},
             "hashtag": lambda _, i: {"hashtag": tags[i % len(tags)]},
+            "location_id": lambda _, i: {
+                "location_id": place(CITIES[i % len(CITIES)][0]).location_id
+            },
             "video_id": lambda _, i: {"video_id": video(i)},
             "playlist_id": lambda _, i: {"playlist_id": playlist(i)},
             "keyword": lambda _, i: {"keyword": CATEGORIES[i % len(CATEGORIES)]},

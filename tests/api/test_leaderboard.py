@@ -28,7 +28,7 @@ from reach.pipelines import contract, synthetic
 from reach.testing import marts
 from reach.testing.clickhouse import ClickHouseServer, connected, fresh_database
 
-from .conftest import Tenants
+from .conftest import Tenants, answered
 
 pytestmark = pytest.mark.service
 URL = "/leaderboard-service/api/leaderboard"
@@ -60,13 +60,8 @@ async def board(pool: asyncpg.Pool) -> None:
 
 @pytest.mark.usefixtures("board")
 async def test_latest_month_by_category(client: httpx.AsyncClient, tenants: Tenants) -> None:
-    response = await client.get(
-        f"{URL}/instagram",
-        params={"category": "Food", "size": 2},
-        headers=tenants.headers(tenants.free, "FREE"),
-    )
-    assert response.status_code == 200, response.text
-    data = response.json()["data"]
+    headers = tenants.headers(tenants.free, "FREE")
+    data = await answered(client, f"{URL}/instagram", headers, category="Food", size=2)
     assert data["month"] == "2026-10-01"
     assert [(e["profile_id"], e["rank"]) for e in data["entries"]] == [("p1", 1), ("p3", 2)]
     assert data["page"]["total"] == 3

@@ -45,6 +45,15 @@ async def _partner(dsn: str) -> int:
             "INSERT INTO instagram_account (profile_id, handle, followers, refreshed_at)"
             " VALUES ('ig-1', 'known', 10, now())"
         )
+        # A place ("0", what generated location ids often are) and a post tagged at it.
+        await conn.execute(
+            "INSERT INTO mart_post_location (location_id, location_name, posts, engagement_rate)"
+            " VALUES ('0', 'Somewhere', 1, 2.5)"
+        )
+        await conn.execute(
+            "INSERT INTO instagram_post (post_id, shortcode, profile_id, location_id)"
+            " VALUES ('p-1', 'Cknown01', 'ig-1', '0')"
+        )
         return partner_id
     finally:
         await conn.close()

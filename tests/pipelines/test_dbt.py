@@ -170,6 +170,7 @@ def test_build_passes_every_test(built: synthetic.SyntheticData, project: Projec
             "mart_time_series",
             "mart_genre_overview",
             "mart_instagram_post_hashtag",
+            "mart_post_location",
             "mart_collection_post",
             "mart_collection_post_time_series",
             "mart_audience_info",
@@ -346,6 +347,13 @@ def test_marts_match_the_reference(
     assert {key[0]: row for key, row in stored_trending.items()} == expected_trending
     top = [row["trend_rank"] for row in expected_trending.values()]
     assert reference.TRENDING_TOP in top or len(top) > len(set(top))
+    expected_locations = reference.post_location(built)
+    stored_locations = keyed(
+        project.client, f"{schema}.mart_post_location", ["location_id"], expected_locations
+    )
+    assert {key[0]: row for key, row in stored_locations.items()} == expected_locations
+    assert len(expected_locations) == len(synthetic.PLACES)
+    assert all(row["engagement_rate"] is not None for row in expected_locations.values())
     expected_links = reference.linked_socials(built)
     stored_links = keyed(
         project.client,

@@ -110,6 +110,8 @@ DUE = {
         {"handle": "small"},
     ],
     FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS: [{"hashtag": "food"}],
+    # The places of recent feed posts: not one only an old post or a story is tagged at.
+    FlowName.FETCH_INSTAGRAM_LOCATION_POSTS: [{"location_id": "8"}],
     FlowName.FETCH_INSTAGRAM_POST_LIKERS: [
         {"shortcode": "C0000000001"},
         {"shortcode": "C0000000003"},
@@ -175,6 +177,11 @@ async def seed_stored_things(pool: asyncpg.Pool) -> None:
         "INSERT INTO instagram_post (post_id, shortcode, profile_id, post_type, publish_time,"
         " updated_at) VALUES"
         " ('s1', 'S0000000001', '2', 'story', now() - interval '1 hour', now() - interval '2 days')"
+    )
+    # p1 and p3 tagged at place 8, the old p2 at place 9, the story at place 7.
+    await pool.execute(
+        "UPDATE instagram_post SET location_id"
+        " = CASE post_id WHEN 'p2' THEN '9' WHEN 's1' THEN '7' ELSE '8' END"
     )
     await pool.execute(
         "INSERT INTO youtube_account (channel_id, subscribers, country) VALUES ($1, 5, 'in')",

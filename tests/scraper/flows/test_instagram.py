@@ -13,7 +13,7 @@ import pytest
 
 from reach.sandbox.cdn import mp4
 from reach.sandbox.state import SandboxState, Upstream
-from reach.sandbox.universe import Creator, Universe
+from reach.sandbox.universe import CITIES, Creator, Place, Universe, place, place_by_id
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
@@ -460,6 +460,8 @@ async def test_tagged_posts_land_under_their_authors_who_are_related_to_the_acco
         ("fetch_instagram_tagged_posts", {}, {"rapidapi": "shape"}),
         # The Graph API cannot list a hashtag's posts: only the RapidAPI-style source is asked.
         ("fetch_instagram_hashtag_posts", {"hashtag": "foodie"}, {"rapidapi": "shape"}),
+        # Nor a location's: the Graph API lists no media by place.
+        ("fetch_instagram_location_posts", {"location_id": "213000000"}, {"rapidapi": "garbage"}),
         # Refreshing the unknown post fails first: only the first provider looks posts up.
         ("fetch_instagram_post_likers", {"shortcode": "C0001000002"}, {"rapidapi": "garbage"}),
     ],
@@ -556,3 +558,89 @@ async def test_malformed_connections_from_every_provider_fail_the_task_after_the
     assert await pool.fetchval("SELECT source FROM instagram_account") == "graphapi"
     await beat_events.wait_for("profile_log", 1)
     assert beat_events.events("profile_relationship_log") == []
+
+
+def busiest_place(universe: Universe) -> Place:
+    return max((place(city) for city, *_ in CITIES), key=lambda p: len(universe.location_posts(p)))
+
+
+async def test_location_posts_land_with_their_place_newest_first(
+    runtime: Runtime,
+    universe: Universe,
+    sandbox: tuple[str, SandboxState],
+    beat_events: EventTap,
+    pool: asyncpg.Pool,
+) -> None:
+    at = busiest_place(universe)
+    expected = universe.location_posts(at)[:15]
+    assert len(expected) == 15
+    _, outcome = await run_task(
+        runtime, "fetch_instagram_location_posts", {"location_id": at.location_id, "limit": 15}
+    )
+    assert outcome == Complete(source="rapidapi-instagram", result={"posts": 15})
+    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
+    assert [(r["shortcode"], r["profile_id"]) for r in rows] == [
+        (p.shortcode, p.creator.profile_id) for p in expected
+    ]
+    assert {
+        (r["location_id"], r["location_name"], r["location_lat"], r["location_lng"]) for r in rows
+    } == {(at.location_id, at.name, at.lat, at.lng)}
+    # The Graph API has no listing by place: the chain did not ask it.
+    assert sandbox[1].calls["graph"] == 0
+    events = await beat_events.wait_for("post_log", 15)
+    assert {
+        (e.post_log.dimensions["location_id"], e.post_log.dimensions["location_name"])
+        for e in events
+    } == {(at.location_id, at.name)}
+
+
+async def test_an_unknown_location_fails_the_task_with_the_upstreams_answer(
+    runtime: Runtime, pool: asyncpg.Pool
+) -> None:
+    assert place_by_id("1") is None
+    task = await run_until_settled(runtime, "fetch_instagram_location_posts", {"location_id": "1"})
+    assert task["status"] == "FAILED"
+    assert "rapidapi-instagram: not_found" in task["error"]
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+
+
+async def test_a_refused_key_rests_and_the_next_location_task_takes_another(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    await runtime.credentials.put("rapidapi-instagram", "revoked", {"key": "bad"})
+    # The revoked key is the least recently used, so it is taken first.
+    await pool.execute(
+        "UPDATE credential SET last_used_at = now()"
+        " WHERE source = 'rapidapi-instagram' AND name = 'sandbox'"
+    )
+    params = {"location_id": busiest_place(universe).location_id, "limit": 5}
+    _, outcome = await run_task(runtime, "fetch_instagram_location_posts", params)
+    assert isinstance(outcome, Retry) and "rapidapi-instagram: auth" in outcome.error
+    revoked = await pool.fetchrow("SELECT * FROM credential WHERE name = 'revoked'")
+    assert revoked["disabled_till"] is not None
+    assert await pool.fetchval("SELECT count(*) FROM instagram_post") == 0
+    _, outcome = await run_task(runtime, "fetch_instagram_location_posts", params)
+    assert outcome == Complete(source="rapidapi-instagram", result={"posts": 5})
+
+
+async def test_a_refresh_without_a_location_keeps_the_stored_one(
+    runtime: Runtime, universe: Universe, pool: asyncpg.Pool
+) -> None:
+    handle = business_handle(universe, 6)
+    creator = universe.by_handle(handle)
+    assert creator is not None
+    newest = universe.post(creator, 0)
+    assert newest is not None and newest.place is not None
+    # The RapidAPI-style post says where it was tagged...
+    await run_task(runtime, "refresh_instagram_post", {"shortcode": newest.shortcode})
+    # ...and the Graph API's listing of the same post does not.
+    _, outcome = await run_task(runtime, "refresh_instagram_posts", {"handle": handle, "limit": 2})
+    assert isinstance(outcome, Complete) and outcome.source == "graphapi"
+    rows = await pool.fetch(
+        "SELECT shortcode, location_id, location_name, source FROM instagram_post"
+        " ORDER BY publish_time DESC"
+    )
+    assert [tuple(r) for r in rows] == [
+        (newest.shortcode, newest.place.location_id, newest.place.name, "graphapi"),
+        (universe.post(creator, 1).shortcode, None, None, "graphapi"),  # type: ignore[union-attr]
+    ]

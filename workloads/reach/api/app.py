@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute
 from reach.api.cache import ProfileCache
 from reach.api.envelope import install_error_handlers
 from reach.api.events import CollectionEvents
+from reach.api.models import PostLocation
 from reach.api.repositories.accounts import AccountStatsRepository
 from reach.api.repositories.activity import ActivityRepository
 from reach.api.repositories.analytics import (
@@ -29,6 +30,7 @@ from reach.api.repositories.leaderboard import LeaderboardRepository
 from reach.api.repositories.posts import PostRepository
 from reach.api.repositories.profiles import ProfileRepository
 from reach.api.repositories.resources import Items, PartnerRows
+from reach.api.repositories.synced import SyncedRows
 from reach.api.repositories.usage import UsageRepository
 from reach.api.resources import (
     COLLECTION_GROUPS,
@@ -87,6 +89,8 @@ class Services:
     items: Mapping[str, ItemService[Any]]
     keywords: KeywordService
     posts: PostRepository
+    # Each place Instagram posts are tagged at (mart_post_location).
+    locations: SyncedRows[PostLocation]
     collection_analytics: CollectionAnalyticsRepository
     genres: GenreRepository
     time_series: TimeSeriesRepository
@@ -142,6 +146,7 @@ def build_services(
         items=items,
         keywords=KeywordService(resources[KEYWORD_COLLECTIONS.table.name], posts, scraper),
         posts=posts,
+        locations=SyncedRows(pool, "mart_post_location", PostLocation, "location_id"),
         collection_analytics=CollectionAnalyticsRepository(pool, clickhouse),
         genres=GenreRepository(clickhouse),
         time_series=TimeSeriesRepository(pool),

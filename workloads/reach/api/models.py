@@ -407,6 +407,34 @@ class Post(BaseModel):
     publish_time: datetime | None
 
 
+class PostLocation(BaseModel):
+    """A place Instagram posts are tagged at, with its posts and their engagement (the last
+    daily sync's). The engagement rate is for PRO plans."""
+
+    location_id: str = Field(description="Instagram's id of the location.")
+    location_name: str | None
+    location_lat: float | None
+    location_lng: float | None
+    posts: int = Field(description="Stored posts tagged at the place.")
+    creators: int | None = Field(description="Distinct creators of those posts.")
+    likes: int | None
+    comments: int | None
+    avg_likes: float | None
+    avg_comments: float | None
+    engagement_rate: float | None = plan_field(
+        "PRO",
+        description="Likes + comments per 100 followers of the posting creators, in percent.",
+    )
+    latest_post_at: datetime | None
+
+
+class LocationPosts(BaseModel):
+    """A place and a page of the posts tagged at it."""
+
+    location: PostLocation
+    posts: PageOf[Post]
+
+
 class KeywordPosts(BaseModel):
     """Posts matching any keyword; `refreshes` lists the searches asked of the scraper when
     none matched."""

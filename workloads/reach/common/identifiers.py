@@ -6,6 +6,8 @@ from __future__ import annotations
 
 INSTAGRAM_HANDLE = r"^[A-Za-z0-9._]{1,30}$"
 INSTAGRAM_SHORTCODE = r"^[A-Za-z0-9_-]{5,40}$"
+# A place posts are tagged at (Instagram's location id: digits).
+INSTAGRAM_LOCATION_ID = r"^[0-9]{1,20}$"
 YOUTUBE_HANDLE = r"^@?[A-Za-z0-9._-]{3,30}$"
 YOUTUBE_CHANNEL_ID = r"^UC[A-Za-z0-9_-]{22}$"
 YOUTUBE_VIDEO_ID = r"^[A-Za-z0-9_-]{11}$"

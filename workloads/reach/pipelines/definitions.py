@@ -273,6 +273,32 @@ INSTA_ACCOUNT_MONTHLY = SyncSpec(
     after_tag="daily",
 )
 
+# Each place's posts and engagement (`/content-service/api/locations/{location_id}/posts`);
+# migration 0012 creates the table, so the API can read it before the first sync.
+POST_LOCATION = SyncSpec(
+    name="post_location",
+    source_table="mart_post_location",
+    target="mart_post_location",
+    columns=(
+        *_columns(
+            ("location_id", "text"),
+            ("location_name", "text"),
+            ("location_lat", "double precision"),
+            ("location_lng", "double precision"),
+            ("posts", "bigint"),
+            ("creators", "bigint"),
+            ("likes", "bigint"),
+            ("comments", "bigint"),
+            ("avg_likes", "double precision"),
+            ("avg_comments", "double precision"),
+            ("engagement_rate", "double precision"),
+        ),
+        Column("latest_post_at", "timestamptz", "toTimeZone(latest_post_at, 'UTC')"),
+    ),
+    primary_key=("location_id",),
+    after_tag="daily",
+)
+
 SYNCS: dict[str, SyncSpec] = {
     spec.name: spec
     for spec in (
@@ -285,6 +311,7 @@ SYNCS: dict[str, SyncSpec] = {
         FOLLOWER_AUTHENTICITY,
         INSTA_ACCOUNT_SUMMARY,
         INSTA_ACCOUNT_MONTHLY,
+        POST_LOCATION,
     )
 }
 

@@ -28,6 +28,12 @@ COUNTRIES = ("IN", "in", "US", None)
 # Few distinct values so that ranks tie.
 FOLLOWER_STEPS = (0, 500, 1_000, 5_000, 20_000, 150_000, 1_200_000)
 HASHTAGS = ("ootd", "Food", "travel", "#tech", "reels", "OOTD")
+# Places posts are tagged at: Instagram's location id, name, latitude and longitude.
+PLACES = (
+    ("213000000", "Mumbai", 19.07609, 72.877426),
+    ("213000007", "Dubai", 25.204849, 55.270783),
+    ("213000008", "London", 51.507351, -0.127758),
+)
 # The raw event tables (of `_e`) the data has rows for.
 EVENT_TABLES = (
     "profile_log",
@@ -56,6 +62,13 @@ def _timestamp(day: date, rng: random.Random) -> datetime:
     # Whole seconds from a small set, so that two snapshots of a day sometimes share a time.
     moment = time(hour=rng.choice((6, 12, 18)), minute=rng.choice((0, 30)))
     return datetime.combine(day, moment, tzinfo=UTC)
+
+
+def _located(place: tuple[str, str, float, float] | None) -> dict[str, Any]:
+    """A post's location columns, at `place` or at none."""
+    values = place or (None, None, None, None)
+    names = ("location_id", "location_name", "location_lat", "location_lng")
+    return dict(zip(names, values, strict=True))
 
 
 def _maybe(rng: random.Random, value: Any, missing: float = 0.1) -> Any:
@@ -171,6 +184,9 @@ def generate(
                     "shares": rng.randrange(0, 50),
                     "saved": rng.randrange(0, 50),
                     "publish_time": published,
+                    # Two posts in three tagged at a place (chosen without the generator, so
+                    # the rest of the data stays as it was).
+                    **_located(None if k % 3 == 2 else PLACES[(n + k) % len(PLACES)]),
                 }
             )
 

@@ -12,8 +12,10 @@
   `/graph/v15.0/{ig-media-id}/insights?metric=...`: a post's lifetime counts (error 100 for
   a metric the node does not have, 10 for a personal account's);
 - `/rapidapi/instagram/v1/info`, `/v1.2/posts`, `/v1/reels`, `/v1/tagged`, `/v1/post_info`,
-  `/v1/followers`, `/v1/following`, `/v1/likes`, `/v1/comments`, `/v1/hashtag?hashtag=`: a
-  RapidAPI-style provider (X-RapidAPI-Key), paged by `pagination_token`;
+  `/v1/followers`, `/v1/following`, `/v1/likes`, `/v1/comments`, `/v1/hashtag?hashtag=`,
+  `/v1/location_posts?location_id=` (404 for an unknown place): a RapidAPI-style provider
+  (X-RapidAPI-Key), paged by `pagination_token`; a post tagged at a place carries it as
+  Instagram's `location` object (`pk`, `name`, `lat`, `lng`...);
   `/v1/stories`: an account's reel of live stories as Instagram lists them (`additional_data`
   naming the account, items with `image_versions2.candidates` and, for videos,
   `video_versions`), unpaged;
@@ -35,7 +37,16 @@ from starlette.routing import Route
 
 from reach.sandbox.routing import Admit, UpstreamRoutes
 from reach.sandbox.state import SandboxState
-from reach.sandbox.universe import Creator, Person, Post, Remark, Story, Universe
+from reach.sandbox.universe import (
+    Creator,
+    Person,
+    Place,
+    Post,
+    Remark,
+    Story,
+    Universe,
+    place_by_id,
+)
 
 GRAPH_PAGE = 25
 RAPID_POSTS_PAGE = 12
@@ -230,6 +241,20 @@ def rapid_user(request: Request, c: Creator) -> dict[str, Any]:
     }
 
 
+def rapid_location(place: Place) -> dict[str, Any]:
+    """A place as Instagram's media and location answers write it (`pk` a number)."""
+    return {
+        "pk": int(place.location_id),
+        "short_name": place.name,
+        "name": place.name,
+        "address": "",
+        "city": place.name,
+        "lat": place.lat,
+        "lng": place.lng,
+        "external_source": "facebook_places",
+    }
+
+
 def rapid_post(request: Request, p: Post) -> dict[str, Any]:
     return {
         "id": p.post_id,
@@ -244,6 +269,7 @@ def rapid_post(request: Request, p: Post) -> dict[str, Any]:
         "thumbnail_url": cdn(request, "instagram", "thumb", p.post_id),
         "display_url": cdn(request, "instagram", "post", p.post_id),
         "taken_at": int(p.taken_at.timestamp()),
+        **({"location": rapid_location(p.place)} if p.place else {}),
     }
 
 
@@ -446,6 +472,10 @@ def routes(state: SandboxState) -> list[Route]:
     def hashtag(request: Request) -> list[Post]:
         return u.hashtag_posts(request.query_params.get("hashtag", ""))
 
+    def location(request: Request) -> list[Post] | None:
+        found = place_by_id(request.query_params.get("location_id", ""))
+        return None if found is None else u.location_posts(found)
+
     def of(
         path: str, find: Callable[[Request], X | None]
     ) -> Callable[[Callable[[Request, X], Response]], object]:
@@ -491,6 +521,7 @@ def routes(state: SandboxState) -> list[Route]:
     listing("/v1/reels", account, u.reel_count, u.reel, rapid_post)
     listing("/v1/tagged", account, u.tagged_count, u.tagged, rapid_post)
     listing("/v1/hashtag", hashtag, len, list.__getitem__, rapid_post)
+    listing("/v1/location_posts", location, len, list.__getitem__, rapid_post)
     listing("/v1/followers", account, u.follower_count, u.follower, rapid_account)
     listing("/v1/following", account, u.following_count, u.followed, rapid_account)
     listing("/v1/likes", media, u.liker_count, u.liker, rapid_account)

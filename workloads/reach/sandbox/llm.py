@@ -44,7 +44,7 @@ def enrichment(brief: dict[str, Any]) -> dict[str, Any]:
     )
     first = name.split(" ")[0] if name else ""
     gender = "female" if first in FIRST_FEMALE else "male" if first in FIRST_MALE else "unknown"
-    city, country = next(((c, k) for c, k in CITIES if c.lower() in text.lower()), (None, None))
+    city, country = next(((c, k) for c, k, *_ in CITIES if c.lower() in text.lower()), (None, None))
     category = next((c for c in CATEGORIES if c in text.lower()), "lifestyle")
     topics = []
     for word in text.split():

@@ -61,17 +61,21 @@ CATEGORIES = [
     "music",
     "finance",
 ]
+# (city, country, latitude, longitude): where creators live, and the place their posts are
+# tagged at.
 CITIES = [
-    ("Mumbai", "IN"),
-    ("Delhi", "IN"),
-    ("Bengaluru", "IN"),
-    ("Chennai", "IN"),
-    ("Kolkata", "IN"),
-    ("Hyderabad", "IN"),
-    ("Pune", "IN"),
-    ("Dubai", "AE"),
-    ("London", "GB"),
+    ("Mumbai", "IN", 19.07609, 72.877426),
+    ("Delhi", "IN", 28.704059, 77.10249),
+    ("Bengaluru", "IN", 12.971599, 77.594566),
+    ("Chennai", "IN", 13.08268, 80.270718),
+    ("Kolkata", "IN", 22.572646, 88.363895),
+    ("Hyderabad", "IN", 17.385044, 78.486671),
+    ("Pune", "IN", 18.52043, 73.856744),
+    ("Dubai", "AE", 25.204849, 55.270783),
+    ("London", "GB", 51.507351, -0.127758),
 ]
+# A place's location id is this plus the city's index in CITIES.
+PLACE_IDS = 213_000_000
 # Follower display names in Indic scripts (Devanagari, Tamil, Bengali).
 SCRIPT_NAMES = ["राहुल शर्मा", "प्रिया वर्मा", "அருண் குமார்", "প্রিয়া দাস", "अमित सिंह"]
 POSITIVE = ["love this", "amazing", "so beautiful", "great work", "awesome", "best ever"]
@@ -155,6 +159,33 @@ class Post:
     comments: int
     plays: int | None
     taken_at: datetime
+    # Every other post, from the newest, is tagged at its creator's city.
+    place: Place | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A location posts are tagged at: a city of CITIES."""
+
+    location_id: str
+    name: str
+    lat: float
+    lng: float
+
+
+def place(city: str) -> Place:
+    index = next(i for i, (name, *_) in enumerate(CITIES) if name == city)
+    return _place(index)
+
+
+def _place(index: int) -> Place:
+    name, _, lat, lng = CITIES[index]
+    return Place(str(PLACE_IDS + index), name, lat, lng)
+
+
+def place_by_id(location_id: str) -> Place | None:
+    index = int(location_id) - PLACE_IDS if location_id.isdigit() else -1
+    return _place(index) if 0 <= index < len(CITIES) else None
 
 
 @dataclass(frozen=True)
@@ -242,7 +273,7 @@ class Universe:
         gender = rng.choice(["female", "male"])
         first = rng.choice(FIRST_FEMALE if gender == "female" else FIRST_MALE)
         last = rng.choice(LAST)
-        city, country = rng.choice(CITIES)
+        city, country, *_ = rng.choice(CITIES)
         followers = int(10 ** rng.uniform(3.5, 6.5))
         return Creator(
             index=index,
@@ -300,6 +331,7 @@ class Universe:
             comments=max(0, int(likes * rng.uniform(0.005, 0.03))),
             plays=likes * rng.randint(5, 20) if kind == "video" else None,
             taken_at=EPOCH - timedelta(days=2 * index, hours=rng.randint(0, 40)),
+            place=place(creator.city) if index % 2 == 0 else None,
         )
 
     def reel_count(self, creator: Creator) -> int:
@@ -335,6 +367,18 @@ class Universe:
             if (post := self.post(creator, index)) and f"#{tag}" in post.caption.split()
         ]
         return sorted(found, key=lambda p: p.taken_at, reverse=True)
+
+    def location_posts(self, found: Place) -> list[Post]:
+        """Posts tagged at the place among the ten latest of each creator living there,
+        newest first."""
+        posts = [
+            post
+            for i in range(self.size)
+            if (creator := self.creator(i)) and creator.city == found.name
+            for index in range(10)
+            if (post := self.post(creator, index)) and post.place == found
+        ]
+        return sorted(posts, key=lambda p: p.taken_at, reverse=True)
 
     def by_shortcode(self, shortcode: str) -> Post | None:
         found = item_of(shortcode, "C")
@@ -384,8 +428,8 @@ class Universe:
         buckets = {
             "gender": ["F", "M", "U"],
             "age": ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"],
-            "country": sorted({country for _, country in CITIES}),
-            "city": [city for city, _ in CITIES],
+            "country": sorted({country for _, country, *_ in CITIES}),
+            "city": [city for city, *_ in CITIES],
         }.get(breakdown, [])
         rng = self._rng("demographics", creator.index, breakdown)
         weights = [rng.uniform(0.05, 1.0) for _ in buckets]

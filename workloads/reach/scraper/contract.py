@@ -21,6 +21,7 @@ from pydantic.alias_generators import to_camel
 
 from reach.common.identifiers import (
     INSTAGRAM_HANDLE,
+    INSTAGRAM_LOCATION_ID,
     INSTAGRAM_SHORTCODE,
     YOUTUBE_CHANNEL_ID,
     YOUTUBE_HANDLE,
@@ -45,6 +46,7 @@ class FlowName(StrEnum):
     REFRESH_INSTAGRAM_REELS = "refresh_instagram_reels"
     FETCH_INSTAGRAM_TAGGED_POSTS = "fetch_instagram_tagged_posts"
     FETCH_INSTAGRAM_HASHTAG_POSTS = "fetch_instagram_hashtag_posts"
+    FETCH_INSTAGRAM_LOCATION_POSTS = "fetch_instagram_location_posts"
     FETCH_INSTAGRAM_POST_LIKERS = "fetch_instagram_post_likers"
     FETCH_INSTAGRAM_FOLLOWING = "fetch_instagram_following"
     REFRESH_INSTAGRAM_PROFILE_INSIGHTS = "refresh_instagram_profile_insights"
@@ -124,6 +126,15 @@ class InstagramHashtagParams(ListingParams):
 
     def rate_key(self) -> str:
         return self.hashtag
+
+
+class InstagramLocationParams(ListingParams):
+    location_id: str = Field(
+        pattern=INSTAGRAM_LOCATION_ID, description="Instagram's id of the location (digits)."
+    )
+
+    def rate_key(self) -> str:
+        return self.location_id
 
 
 class InstagramFollowersParams(InstagramHandleParams):
@@ -435,6 +446,11 @@ def _connected(profile_id: str) -> str:
 
 _CONNECTED_ACCOUNT = f"{_NOT_MOVED} AND {_connected('instagram_account.profile_id')}"
 
+# The locations of stored recent posts, by how many such posts each has.
+_INSTAGRAM_LOCATIONS = (
+    "(SELECT location_id, count(*) AS posts FROM instagram_post"
+    f" WHERE location_id IS NOT NULL AND {_RECENT_FEED} GROUP BY location_id) AS places"
+)
 
 # The regions of stored channels, by how many channels each has.
 _YOUTUBE_REGIONS = (
@@ -509,6 +525,17 @@ FLOWS: Mapping[FlowName, FlowSignature] = MappingProxyType(
                 _INSTAGRAM_HASHTAGS,
                 _completed(FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS, "hashtag"),
                 "collections",
+            ),
+        ),
+        FlowName.FETCH_INSTAGRAM_LOCATION_POSTS: FlowSignature(
+            "instagram",
+            InstagramLocationParams,
+            _due(
+                72,
+                {"location_id": "location_id"},
+                _INSTAGRAM_LOCATIONS,
+                _completed(FlowName.FETCH_INSTAGRAM_LOCATION_POSTS, "location_id"),
+                "posts",
             ),
         ),
         FlowName.FETCH_INSTAGRAM_POST_LIKERS: FlowSignature(

@@ -7,14 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from reach.common.metrics import RATE_DECIMALS, engagement_rate
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
+
+
+def _text(value: object) -> object:
+    """An id an upstream writes as a number, as the text we store ids as."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 class Snapshot(BaseModel):
@@ -57,6 +62,12 @@ class InstagramPost(Snapshot):
     thumbnail_url: str | None = None
     display_url: str | None = None
     publish_time: datetime | None = None
+    # The place the post is tagged at (Instagram's location id, which its answers write as a
+    # number or a string, and its name and coordinates), where the source says one.
+    location_id: Annotated[str | None, BeforeValidator(_text)] = None
+    location_name: str | None = None
+    location_lat: float | None = None
+    location_lng: float | None = None
 
     @property
     def hashtags(self) -> list[str]:

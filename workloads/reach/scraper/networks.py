@@ -363,7 +363,9 @@ INSTAGRAM: NetworkSchema[InstagramProfile, InstagramPost] = NetworkSchema(
         **same_names("followers", "following", "media_count", under="profile."),
         **same_names(*AVERAGES),
     },
-    post_dimensions=same_names("post_type", "caption", "hashtags", "publish_time"),
+    post_dimensions=same_names(
+        "post_type", "caption", "hashtags", "publish_time", "location_id", "location_name"
+    ),
     post_metrics=same_names("likes", "comments", "views", "plays"),
     enriched=("gender", "country", "city", "category", "topics", "language"),
     brief=(

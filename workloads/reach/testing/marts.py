@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from reach.pipelines.synthetic import Row, SyntheticData
@@ -459,3 +459,48 @@ def linked_socials(data: SyntheticData) -> dict[tuple[str, str], dict[str, Any]]
             else instagram + youtube,
         }
     return linked
+
+
+def post_location(data: SyntheticData) -> dict[str, dict[str, Any]]:
+    """mart_post_location by location id: each place's name and coordinates from its most
+    recently published post naming it, its posts, creators and engagement (likes + comments
+    per 100 followers of the posting creators, over the posts where all three are known)."""
+    followers = {a["profile_id"]: a["followers"] for a in data.postgres["instagram_account"]}
+    posts: dict[str, list[Row]] = defaultdict(list)
+    for post in data.postgres["instagram_post"]:
+        if post["location_id"] is not None:
+            posts[post["location_id"]].append(post)
+    locations = {}
+    for location_id, located in posts.items():
+        dated = [p for p in located if p["publish_time"] is not None]
+        known = [
+            (p["likes"] + p["comments"], base)
+            for p in located
+            if p["likes"] is not None
+            and p["comments"] is not None
+            and (base := followers.get(p["profile_id"])) is not None
+            and base > 0
+        ]
+        place: dict[str, Any] = {}
+        for column in ("location_name", "location_lat", "location_lng"):
+            named = [p for p in dated if p[column] is not None]
+            place[column] = max(named, key=lambda p: p["publish_time"])[column] if named else None
+        likes = [p["likes"] for p in located if p["likes"] is not None]
+        comments = [p["comments"] for p in located if p["comments"] is not None]
+        latest = max((p["publish_time"] for p in dated), default=None)
+        locations[location_id] = {
+            **place,
+            "posts": len(located),
+            "creators": len({p["profile_id"] for p in located}),
+            "likes": sum(likes) if likes else None,
+            "comments": sum(comments) if comments else None,
+            "avg_likes": _mean(likes),
+            "avg_comments": _mean(comments),
+            "engagement_rate": engagement_rate(
+                sum(i for i, _ in known) if known else None,
+                sum(b for _, b in known) if known else None,
+            ),
+            # In UTC without its zone, as the ClickHouse client reads it.
+            "latest_post_at": latest and latest.astimezone(UTC).replace(tzinfo=None),
+        }
+    return locations

@@ -16,6 +16,10 @@ renamed as (
         shares,
         saved,
         thumbnail_url,
+        nullIf(location_id, '') as location_id,
+        location_name,
+        location_lat,
+        location_lng,
         toTimeZone(publish_time, 'UTC') as published_at
     from {{ source('beat_replica', 'instagram_post') }}
 )

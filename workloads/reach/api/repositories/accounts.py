@@ -8,21 +8,20 @@ from typing import Final
 import asyncpg
 
 from reach.api.models import AccountMonth, AccountSummary
+from reach.api.repositories.synced import SyncedRows
 
-_SUMMARY_COLUMNS: Final = ", ".join(AccountSummary.model_fields)
 _MONTH_COLUMNS: Final = ", ".join(AccountMonth.model_fields)
 
 
 class AccountStatsRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self._summaries = SyncedRows(
+            pool, "mart_insta_account_summary", AccountSummary, "profile_id"
+        )
 
     async def summary(self, profile_id: str) -> AccountSummary | None:
-        row = await self.pool.fetchrow(
-            f"SELECT {_SUMMARY_COLUMNS} FROM mart_insta_account_summary WHERE profile_id = $1",
-            profile_id,
-        )
-        return None if row is None else AccountSummary.model_validate(dict(row))
+        return await self._summaries.one(profile_id)
 
     async def months(self, profile_id: str, count: int) -> list[AccountMonth] | None:
         """The profile's latest `count` observed months, oldest first; None if the summary

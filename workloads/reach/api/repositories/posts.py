@@ -1,6 +1,6 @@
 """Posts from `instagram_post` and `youtube_post` under the one `Post` shape, filtered by
-creator, genre, recency or keywords: what the content, genre-insight and keyword-collection
-modules list."""
+creator, genre, recency, keywords or the place they are tagged at: what the content,
+genre-insight and keyword-collection modules list."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class _PostTable:
     texts: tuple[str, ...]
     tags: str
     key: str
+    # The column of the place a post is tagged at, where the platform says one.
+    location: str | None = None
 
 
 _TABLES: Final[dict[str, _PostTable]] = {
@@ -44,6 +46,7 @@ _TABLES: Final[dict[str, _PostTable]] = {
         ("caption",),
         "hashtags",
         "shortcode",
+        "location_id",
     ),
     "youtube": _PostTable(
         "youtube_post",
@@ -75,6 +78,7 @@ class PostFilter:
     category: str | None = None
     since: datetime | None = None
     keywords: tuple[str, ...] = ()
+    location_id: str | None = None
 
 
 def _like(keyword: str) -> str:
@@ -95,6 +99,10 @@ def posts_query(platform: SocialNetwork, where: PostFilter) -> tuple[str, str, l
             f"p.{table.author} IN (SELECT {table.account_key} FROM {table.accounts}"
             f" WHERE lower(category) = lower({args(where.category)}))"
         )
+    if where.location_id is not None:
+        # A platform without places has no post at one.
+        located = f"p.{table.location}" if table.location else "NULL"
+        conditions.append(f"{located} = {args(where.location_id)}")
     if where.since is not None:
         conditions.append(f"p.publish_time >= {args(where.since)}")
     if where.keywords:

@@ -19,6 +19,7 @@ _DECLARED: tuple[Flow[Any], ...] = (
     instagram.refresh_reels,
     instagram.fetch_tagged_posts,
     instagram.fetch_hashtag_posts,
+    instagram.fetch_location_posts,
     instagram.fetch_post_likers,
     instagram.fetch_following,
     instagram.refresh_profile_insights,

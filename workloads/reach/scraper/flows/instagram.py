@@ -1,9 +1,9 @@
 """Instagram flows: refresh a profile by handle, its recent posts, a post by shortcode, a
 creator's followers (the input of follower analysis), a post's comments with sentiment, an
 account's live stories (their media handed to the asset upload), its reels, the posts tagging
-it, the accounts it follows, the recent posts of a hashtag, and a post's likers; and the
-Graph API insights of the business accounts that connected to Reach: their days, their posts'
-counts and their followers' demographics."""
+it, the accounts it follows, the recent posts of a hashtag or of a location, and a post's
+likers; and the Graph API insights of the business accounts that connected to Reach: their
+days, their posts' counts and their followers' demographics."""
 
 # Capabilities are Protocols handed to the chain as tokens it checks with isinstance, never
 # instantiates; mypy's type-abstract check is about instantiation.
@@ -27,6 +27,7 @@ from reach.scraper.contract import (
     InstagramHashtagParams,
     InstagramInsightsParams,
     InstagramLikersParams,
+    InstagramLocationParams,
     InstagramPostsParams,
     InstagramShortcodeParams,
     ListingParams,
@@ -42,6 +43,7 @@ from reach.scraper.sources.capabilities import (
     InstagramComments,
     InstagramConnections,
     InstagramHashtagPosts,
+    InstagramLocationPosts,
     InstagramPostInsights,
     InstagramPostLikers,
     InstagramPostLookup,
@@ -151,6 +153,13 @@ fetch_hashtag_posts: Flow[InstagramHashtagParams] = posts_listing(
     InstagramHashtagPosts,
     lambda s, p, c: s.instagram_hashtag(p.hashtag, c),
     "Fetch the recent Instagram posts carrying a hashtag.",
+)
+# The Graph API lists no media by location: it has no InstagramLocationPosts, and is skipped.
+fetch_location_posts: Flow[InstagramLocationParams] = posts_listing(
+    FlowName.FETCH_INSTAGRAM_LOCATION_POSTS,
+    InstagramLocationPosts,
+    lambda s, p, c: s.instagram_location(p.location_id, c),
+    "Fetch the recent Instagram posts tagged at a location, with the place.",
 )
 
 

@@ -71,6 +71,13 @@ class InstagramHashtagPosts(Source, Protocol):
 
 
 @runtime_checkable
+class InstagramLocationPosts(Source, Protocol):
+    async def instagram_location(self, location_id: str, cursor: str | None) -> Page[InstagramPost]:
+        """Recent posts tagged at the location (Instagram's location id), newest first."""
+        ...
+
+
+@runtime_checkable
 class InstagramPostLookup(Source, Protocol):
     async def instagram_post(self, shortcode: str) -> InstagramPost: ...
 

@@ -1,6 +1,7 @@
 """The first RapidAPI-style Instagram source (`rapidapi-instagram`, Instagram Scraper API):
-profiles, posts, reels, posts tagging an account or carrying a hashtag, a post by shortcode,
-its likers and comments, the followers and followings and live stories of any public account,
+profiles, posts, reels, posts tagging an account, carrying a hashtag or tagged at a location
+(each post with the place it is tagged at, Instagram's `location`), a post by shortcode, its
+likers and comments, the followers and followings and live stories of any public account,
 paged by `pagination_token`. It answers `{"detail": ...}` with 404 for an unknown account or
 post. Its post is Instagram's own media item, which the other providers that list the mobile
 app's media items read with `to_post` too.
@@ -48,6 +49,10 @@ _POST = Wire(
         "plays": "play_count",
         "views": "view_count",
         "publish_time": "taken_at",
+        "location_id": "location.pk",
+        "location_name": "location.name",
+        "location_lat": "location.lat",
+        "location_lng": "location.lng",
     },
 )
 _FOLLOWER = Wire(Follower, {"profile_id": "id", "handle": "username"})
@@ -176,6 +181,9 @@ class RapidApiInstagram(RapidApiSource):
 
     async def instagram_hashtag(self, hashtag: str, cursor: str | None) -> Page[InstagramPost]:
         return await self._posts("/v1/hashtag", {"hashtag": hashtag}, cursor)
+
+    async def instagram_location(self, location_id: str, cursor: str | None) -> Page[InstagramPost]:
+        return await self._posts("/v1/location_posts", {"location_id": location_id}, cursor)
 
     async def instagram_post(self, shortcode: str) -> InstagramPost:
         body = await self.get("/v1/post_info", {"code_or_id_or_url": shortcode})
