@@ -13,8 +13,7 @@ from clickhouse_connect.driver.client import Client
 
 from reach.common.settings import StoreSettings
 from reach.pipelines.definitions import INSTA_ACCOUNT_MONTHLY, INSTA_ACCOUNT_SUMMARY
-from reach.pipelines.settings import PipelinesSettings
-from reach.pipelines.syncing import sync
+from reach.testing.served import sync_marts
 
 from .conftest import Tenants
 
@@ -54,20 +53,8 @@ MARTS = {
 async def synced(
     settings: StoreSettings, clickhouse_client: Client, clickhouse_database: str, tmp_path: Path
 ) -> None:
-    for table, (columns, rows) in MARTS.items():
-        clickhouse_client.command(
-            f"CREATE TABLE {clickhouse_database}.{table} ({columns})"
-            " ENGINE = MergeTree ORDER BY profile_id"
-        )
-        clickhouse_client.command(f"INSERT INTO {clickhouse_database}.{table} VALUES {rows}")
-    pipelines = PipelinesSettings(
-        postgres_dsn=settings.postgres_dsn,
-        clickhouse_url=settings.clickhouse_url,
-        data_dir=tmp_path,
-        dbt_schema=clickhouse_database,
-    )
-    for spec in (INSTA_ACCOUNT_SUMMARY, INSTA_ACCOUNT_MONTHLY):
-        await sync(spec, pipelines, client=clickhouse_client)
+    specs = (INSTA_ACCOUNT_SUMMARY, INSTA_ACCOUNT_MONTHLY)
+    await sync_marts(MARTS, specs, settings, clickhouse_client, clickhouse_database, tmp_path)
 
 
 @pytest.mark.usefixtures("synced")

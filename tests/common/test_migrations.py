@@ -24,7 +24,8 @@ POSTGRES_TABLES = {
     "partner_profile_page_track", "keyword_collection", "follower_authenticity",
     "leaderboard_ranking", "sentiment_report", "youtube_playlist", "youtube_playlist_item",
     "youtube_video_category", "youtube_channel_section", "audience_info_gpt",
-    "mart_insta_account_summary", "mart_insta_account_monthly", LEDGER,
+    "mart_insta_account_summary", "mart_insta_account_monthly", "mart_genre_trending_content",
+    "mart_linked_socials", "mart_audience_info_gpt", LEDGER,
 }  # fmt: skip
 
 

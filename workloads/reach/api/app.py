@@ -29,6 +29,7 @@ from reach.api.repositories.leaderboard import LeaderboardRepository
 from reach.api.repositories.posts import PostRepository
 from reach.api.repositories.profiles import ProfileRepository
 from reach.api.repositories.resources import Items, PartnerRows
+from reach.api.repositories.served_marts import ServedMartsRepository
 from reach.api.repositories.usage import UsageRepository
 from reach.api.resources import (
     COLLECTION_GROUPS,
@@ -81,6 +82,7 @@ def routers() -> list[APIRouter]:
 class Services:
     profiles: ProfileService
     accounts: AccountStatsService
+    served_marts: ServedMartsRepository
     leaderboard: LeaderboardRepository
     # Keyed by table name: the partner-owned resources and the items of those that have them.
     resources: Mapping[str, ResourceService[Any]]
@@ -137,6 +139,7 @@ def build_services(
             stale_after=timedelta(hours=settings.profile_stale_after_hours),
         ),
         accounts=AccountStatsService(AccountStatsRepository(pool)),
+        served_marts=ServedMartsRepository(pool),
         leaderboard=LeaderboardRepository(pool),
         resources=resources,
         items=items,

@@ -461,6 +461,57 @@ class AccountMonth(BaseModel):
     engagement_rate: float | None
 
 
+class TrendingPost(BaseModel):
+    """A genre's trending Instagram post: among its creators' posts of the recent days, ranked
+    by the engagement it drew per 100 of its creator's followers (ties share a rank). The rate
+    itself is for SAAS plans and up."""
+
+    trend_rank: int
+    post_id: str
+    shortcode: str
+    profile_id: str
+    handle: str | None
+    post_type: str | None
+    likes: int | None
+    comments: int | None
+    published_at: datetime | None
+    engagement_rate: float | None = plan_field(
+        "SAAS", description="(likes + comments) per 100 of the creator's followers, in percent."
+    )
+
+
+class LinkedSocial(BaseModel):
+    """A profile on the other platform that is the same creator, as the creator links it (an
+    Instagram bio or website naming the channel, a channel description naming the Instagram
+    handle). The creators' combined audience is for SAAS plans and up."""
+
+    platform: SocialNetwork = Field(description="The linked profile's platform.")
+    profile_id: str
+    handle: str | None
+    followers: int | None = Field(description="Its followers or subscribers.")
+    linked_by: list[SocialNetwork] = Field(description="The platforms whose texts link the two.")
+    combined_followers: int | None = plan_field(
+        "SAAS", description="Followers and subscribers of both profiles."
+    )
+
+
+class AudienceInsight(BaseModel):
+    """A creator's audience as a GPT enrichment inferred it from the creator's own texts (for
+    creators without the Graph API's demographics). Its largest age group and country are for
+    SAAS plans and up, the shares and splits for PRO, as a profile's audience demographics."""
+
+    interests: list[str]
+    inferred_at: datetime
+    top_age_group: str | None = plan_field("SAAS")
+    top_country: str | None = plan_field("SAAS")
+    male_share: float | None = plan_field("PRO", description="0..1.")
+    female_share: float | None = plan_field("PRO", description="0..1.")
+    age_split: dict[str, float] | None = plan_field("PRO", description="Share 0..1 per age group.")
+    country_split: dict[str, float] | None = plan_field(
+        "PRO", description="Share 0..1 per country."
+    )
+
+
 class CollectionSummary(BaseModel):
     """A post collection's reach and engagement over the posts the last sync measured."""
 
