@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from reach.api.tenancy import plan_field
@@ -116,11 +116,42 @@ class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SearchRequest(RequestBody):
-    followers_min: int | None = Field(default=None, ge=0, lt=2**63)
-    followers_max: int | None = Field(default=None, ge=0, lt=2**63)
-    engagement_min: float | None = Field(default=None, ge=0)
-    engagement_max: float | None = Field(default=None, ge=0)
+Count = Annotated[int, Field(ge=0, lt=2**63)]
+Rate = Annotated[float, Field(ge=0)]
+Rank = Annotated[int, Field(ge=1, lt=2**63)]
+RANKS = tuple(
+    f"{metric}_rank{within}"
+    for metric in ("followers", "engagement_rate")
+    for within in ("", "_by_cat", "_by_lang", "_by_cat_lang")
+)
+# Every figure of the accounts marts a search narrows by `<metric>_min` and `<metric>_max`
+# (bounds included), with the values a bound takes. `engagement` is the engagement rate, in
+# percent; ranks are 1 for the first. A metric a platform does not have (a YouTube channel's
+# following, an Instagram profile's views) matches nothing.
+SEARCH_METRICS: dict[str, Any] = {
+    "followers": Count,
+    "following": Count,
+    "posts": Count,
+    "recent_posts": Count,
+    "total_views": Count,
+    "avg_likes": Rate,
+    "avg_comments": Rate,
+    "avg_views": Rate,
+    "engagement": Rate,
+    **dict.fromkeys(RANKS, Rank),
+}
+_RANGES: dict[str, Any] = {
+    f"{metric}_{bound}": (kind | None, None)
+    for metric, kind in SEARCH_METRICS.items()
+    for bound in ("min", "max")
+}
+_MetricRanges = create_model("_MetricRanges", __base__=RequestBody, **_RANGES)
+
+
+class SearchRequest(_MetricRanges):
+    """A discovery search: ranges over every metric (`SEARCH_METRICS`), attributes, the sort
+    and the page; an unknown field is refused by name."""
+
     category: Text | None = Field(default=None, max_length=100)
     language: Text | None = Field(default=None, max_length=50)
     country: Text | None = Field(default=None, max_length=100)

@@ -95,10 +95,9 @@ for _platform in get_args(SocialNetwork):
 async def search(
     platform: SocialNetwork,
     request: Annotated[SearchRequest, Body()],
-    tenant: CurrentTenant,
+    tenant: DiscoveryTenant,
     services: ServicesDep,
 ) -> Envelope[SearchResult]:
-    await services.usage.charge(tenant, "discovery")
     profiles, cursor = await services.profiles.search(platform, request)
     return Envelope(data=redact(SearchResult(profiles=profiles, next_cursor=cursor), tenant.plan))
 

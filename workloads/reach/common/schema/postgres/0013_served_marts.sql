@@ -44,3 +44,66 @@ CREATE TABLE mart_audience_info_gpt (
     inferred_at    timestamptz,
     PRIMARY KEY (platform, profile_id)
 );
+
+-- The accounts marts (`reach pipelines sync instagram_accounts`, `youtube_accounts`, after each
+-- core build), whose figures the discovery search ranges over: created here so a search reads
+-- them before the first sync. Their rows are derived and replaced by every sync, so a copy an
+-- earlier sync created is dropped rather than kept.
+
+DROP TABLE IF EXISTS mart_instagram_account;
+DROP TABLE IF EXISTS mart_youtube_account;
+
+CREATE TABLE mart_instagram_account (
+    profile_id                        text PRIMARY KEY,
+    handle                            text,
+    category                          text,
+    language                          text,
+    country                           text,
+    full_name                         text,
+    followers                         bigint,
+    following                         bigint,
+    media_count                       bigint,
+    recent_posts                      integer,
+    avg_likes                         double precision,
+    avg_comments                      double precision,
+    engagement_rate                   double precision,
+    follower_tier                     text,
+    engagement_grade                  text,
+    followers_rank                    bigint,
+    engagement_rate_rank              bigint,
+    followers_rank_by_cat             bigint,
+    engagement_rate_rank_by_cat       bigint,
+    followers_rank_by_lang            bigint,
+    engagement_rate_rank_by_lang      bigint,
+    followers_rank_by_cat_lang        bigint,
+    engagement_rate_rank_by_cat_lang  bigint,
+    is_verified                       boolean,
+    is_business                       boolean,
+    refreshed_at                      timestamptz
+);
+
+CREATE TABLE mart_youtube_account (
+    channel_id                    text PRIMARY KEY,
+    handle                        text,
+    category                      text,
+    language                      text,
+    country                       text,
+    title                         text,
+    subscribers                   bigint,
+    total_views                   bigint,
+    video_count                   bigint,
+    recent_videos                 integer,
+    avg_views                     double precision,
+    avg_likes                     double precision,
+    avg_comments                  double precision,
+    engagement_rate               double precision,
+    follower_tier                 text,
+    subscribers_rank              bigint,
+    engagement_rate_rank          bigint,
+    subscribers_rank_by_cat       bigint,
+    engagement_rate_rank_by_cat   bigint,
+    subscribers_rank_by_lang      bigint,
+    engagement_rate_rank_by_lang  bigint,
+    is_verified                   boolean,
+    refreshed_at                  timestamptz
+);
