@@ -1,7 +1,8 @@
-"""The daily marts served as they are: a genre's trending content, a profile's linked socials
-and its GPT-inferred audience. Each mart, shaped as dbt builds it in ClickHouse, is synced by
-its declared sync into the table migration 0013 creates and served, gated by plan and metered
-as discovery; an unknown profile is a 404 naming it, bad input a 422 naming the field."""
+"""The daily marts served as they are: a genre's trending content, a profile's linked socials,
+its GPT-inferred audience and the store orders attributed to a profile collection. Each mart,
+shaped as dbt builds it in ClickHouse, is synced by its declared sync into the table migration
+0013 creates and served, gated by plan and metered; an unknown profile or collection is a 404
+naming it, bad input a 422 naming the field."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from reach.common.settings import StoreSettings
-from reach.pipelines.definitions import AUDIENCE_INFO_GPT, GENRE_TRENDING_CONTENT, LINKED_SOCIALS
+from reach.pipelines.definitions import (
+    AUDIENCE_INFO_GPT,
+    GCC_ORDERS,
+    GENRE_TRENDING_CONTENT,
+    LINKED_SOCIALS,
+)
 from reach.testing.served import sync_marts
 
 from .conftest import Tenants
@@ -75,11 +81,17 @@ async def synced(
 
 
 async def seen(
-    client: httpx.AsyncClient, tenants: Tenants, url: str, plan: str, **params: Any
+    client: httpx.AsyncClient,
+    tenants: Tenants,
+    url: str,
+    plan: str,
+    partner: int | None = None,
+    **params: Any,
 ) -> Any:
-    """What a partner on `plan` is served at `url` (200 asserted)."""
-    partner = tenants.free if plan == "FREE" else tenants.pro
-    answer = await client.get(url, params=params, headers=tenants.headers(partner, plan))
+    """What a partner on `plan` (by default the test's partner on that plan) is served at `url`
+    (200 asserted)."""
+    asking = partner or (tenants.free if plan == "FREE" else tenants.pro)
+    answer = await client.get(url, params=params, headers=tenants.headers(asking, plan))
     assert answer.status_code == 200, answer.text
     return answer.json()["data"]
 
@@ -181,3 +193,88 @@ async def test_before_the_first_sync_profiles_are_404_and_bad_input_422_naming_t
         assert (answer.status_code, named) == (status, said), url
     trending = await seen(client, tenants, f"{GENRES}/food/trending-content", "PRO")
     assert trending["page"]["total"] == 0
+
+
+ORDERS = (
+    "collection_id Int64, partner_id Int64, platform String, profile_id String,"
+    " handle Nullable(String), currency String, orders UInt64, refunded_orders UInt64,"
+    " revenue Float64, items Int64, first_order_at DateTime64(6, 'UTC'),"
+    " last_order_at DateTime64(6, 'UTC'), avg_order_value Nullable(Float64),"
+    " revenue_share Nullable(Float64)"
+)
+
+
+async def test_orders_of_a_profile_collection_are_its_owners_and_gated_by_plan(
+    client: httpx.AsyncClient,
+    tenants: Tenants,
+    settings: StoreSettings,
+    clickhouse_client: Client,
+    clickhouse_database: str,
+    tmp_path: Path,
+) -> None:
+    headers = tenants.headers(tenants.pro, "PRO")
+    created = [
+        await client.post(
+            "/profile-collection-service/api/collection", json={"name": name}, headers=headers
+        )
+        for name in ("shortlist", "no sales")
+    ]
+    shortlist, quiet = (answer.json()["data"]["id"] for answer in created)
+    url = f"/collection-analytics-service/api/profile-collection/{shortlist}/orders"
+    before = await seen(client, tenants, url, "PRO")
+    rows = (
+        f"({shortlist}, {tenants.pro}, 'instagram', 'ig-asha', 'asha.cooks', 'INR', 2, 0, 1500.5,"
+        " 3, '2026-12-01 09:00:00', '2026-12-02 09:00:00', 750.25, 0.9378125),"
+        f" ({shortlist}, {tenants.pro}, 'instagram', 'ig-ravi', 'ravi', 'INR', 1, 1, 0, 0,"
+        " '2026-12-01 10:00:00', '2026-12-01 10:00:00', NULL, 0.0),"
+        f" ({shortlist}, {tenants.pro}, 'youtube', 'UCasha', 'ashacooks', 'USD', 1, 0, 40, 3,"
+        " '2026-12-03 09:00:00', '2026-12-03 09:00:00', 40, 1.0),"
+        f" ({shortlist + quiet}, {tenants.other}, 'instagram', 'ig-x', 'x', 'INR', 1, 0, 5, 1,"
+        " '2026-12-01 09:00:00', '2026-12-01 09:00:00', 5, 1.0)"
+    )
+    marts = {"mart_gcc_orders": (ORDERS, rows)}
+    await sync_marts(
+        marts, (GCC_ORDERS,), settings, clickhouse_client, clickhouse_database, tmp_path
+    )
+
+    pro = await seen(client, tenants, url, "PRO")
+    assert before == []
+    assert [(o["currency"], o["profile_id"]) for o in pro] == [
+        ("INR", "ig-asha"),
+        ("INR", "ig-ravi"),
+        ("USD", "UCasha"),
+    ]
+    assert pro[0] == {
+        "platform": "instagram",
+        "profile_id": "ig-asha",
+        "handle": "asha.cooks",
+        "currency": "INR",
+        "orders": 2,
+        "refunded_orders": 0,
+        "first_order_at": "2026-12-01T09:00:00Z",
+        "last_order_at": "2026-12-02T09:00:00Z",
+        "revenue": 1500.5,
+        "items": 3,
+        "avg_order_value": 750.25,
+        "revenue_share": 0.9378125,
+    }
+    assert pro[1]["avg_order_value"] is None
+    saas = await seen(client, tenants, url, "SAAS")
+    assert saas == [{**order, "revenue_share": None} for order in pro]
+    earned = dict.fromkeys(("revenue", "items", "avg_order_value", "revenue_share"))
+    free = await seen(client, tenants, url, "FREE", tenants.pro)
+    assert free == [{**order, **earned} for order in pro]
+    quiet_url = f"/collection-analytics-service/api/profile-collection/{quiet}/orders"
+    assert await seen(client, tenants, quiet_url, "PRO") == []
+    usage = await seen(client, tenants, "/usage-service/api/usage", "PRO")
+    assert [(u["module"], u["used"]) for u in usage] == [("collection_analytics", 5)]
+
+    for other_url, status, said in (
+        (url, 404, f"profile collection {shortlist} not found"),
+        ("/collection-analytics-service/api/profile-collection/0/orders", 422,
+         "path.collection_id"),
+    ):  # fmt: skip
+        answer = await client.get(other_url, headers=tenants.headers(tenants.other, "PRO"))
+        error = answer.json()["error"]
+        named = error["fields"][0]["field"] if status == 422 else error["message"]
+        assert (answer.status_code, named) == (status, said)

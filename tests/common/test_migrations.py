@@ -26,7 +26,7 @@ POSTGRES_TABLES = {
     "youtube_video_category", "youtube_channel_section", "audience_info_gpt",
     "mart_insta_account_summary", "mart_insta_account_monthly", "mart_genre_trending_content",
     "mart_linked_socials", "mart_audience_info_gpt", "mart_instagram_account",
-    "mart_youtube_account", LEDGER,
+    "mart_youtube_account", "mart_gcc_orders", LEDGER,
 }  # fmt: skip
 
 

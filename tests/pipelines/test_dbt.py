@@ -347,6 +347,17 @@ def test_marts_match_the_reference(
     assert stored_links == expected_links
     sides = {tuple(row["linked_by"]) for row in expected_links.values()}
     assert sides == {("instagram",), ("youtube",), ("instagram", "youtube")}
+    expected_orders = reference.gcc_orders(built)
+    stored_orders = keyed(
+        project.client,
+        f"{schema}.mart_gcc_orders",
+        ["collection_id", "platform", "profile_id", "currency"],
+        expected_orders,
+    )
+    assert stored_orders == expected_orders
+    shares = [row["revenue_share"] for row in expected_orders.values()]
+    assert None in shares and 0.0 in shares and 1.0 in shares
+    assert None in (row["avg_order_value"] for row in expected_orders.values())
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.

@@ -543,6 +543,27 @@ class AudienceInsight(BaseModel):
     )
 
 
+class CreatorOrders(BaseModel):
+    """The store orders attributed to one creator of a profile collection, in one currency:
+    orders whose coupon code (else utm_source) names the creator's handle, as last seen. What
+    they earned is for SAAS plans and up, the creator's share of the collection's for PRO."""
+
+    platform: SocialNetwork
+    profile_id: str
+    handle: str | None
+    currency: str
+    orders: int
+    refunded_orders: int = Field(description="Refunded or voided; left out of the figures.")
+    first_order_at: datetime | None
+    last_order_at: datetime | None
+    revenue: float | None = plan_field("SAAS")
+    items: int | None = plan_field("SAAS")
+    avg_order_value: float | None = plan_field("SAAS", description="Null if all refunded.")
+    revenue_share: float | None = plan_field(
+        "PRO", description="0..1 of the collection's revenue in this currency."
+    )
+
+
 class CollectionSummary(BaseModel):
     """A post collection's reach and engagement over the posts the last sync measured."""
 

@@ -355,6 +355,32 @@ AUDIENCE_INFO_GPT = _daily_mart(
     primary_key=("platform", "profile_id"),
 )
 
+# The store orders attributed to each profile collection's creators
+# (`/collection-analytics-service/api/profile-collection/{collection_id}/orders`); migration
+# 0013 creates the table.
+GCC_ORDERS = _daily_mart(
+    "gcc_orders",
+    (
+        *_columns(
+            ("collection_id", "bigint"),
+            ("partner_id", "bigint"),
+            ("platform", "text"),
+            ("profile_id", "text"),
+            ("handle", "text"),
+            ("currency", "text"),
+            ("orders", "bigint"),
+            ("refunded_orders", "bigint"),
+            ("revenue", "double precision"),
+            ("items", "bigint"),
+            ("avg_order_value", "double precision"),
+            ("revenue_share", "double precision"),
+        ),
+        _utc("first_order_at"),
+        _utc("last_order_at"),
+    ),
+    primary_key=("collection_id", "platform", "profile_id", "currency"),
+)
+
 SYNCS: dict[str, SyncSpec] = {
     spec.name: spec
     for spec in (
@@ -370,6 +396,7 @@ SYNCS: dict[str, SyncSpec] = {
         GENRE_TRENDING_CONTENT,
         LINKED_SOCIALS,
         AUDIENCE_INFO_GPT,
+        GCC_ORDERS,
     )
 }
 

@@ -1,6 +1,7 @@
 """The daily marts the API serves as they are, synced into PostgreSQL (tables of migration 0013):
-each genre's trending posts, the profiles linking each other across platforms and the
-GPT-inferred audiences. Read by the discovery and genre-insights routes."""
+each genre's trending posts, the profiles linking each other across platforms, the
+GPT-inferred audiences and the store orders attributed to profile collections. Read by the
+discovery, genre-insights and collection analytics routes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Final
 import asyncpg
 from pydantic import BaseModel
 
-from reach.api.models import AudienceInsight, LinkedSocial, TrendingPost
+from reach.api.models import AudienceInsight, CreatorOrders, LinkedSocial, TrendingPost
 from reach.api.repositories.profiles import TABLES
 from reach.common.networks import SocialNetwork
 
@@ -88,3 +89,12 @@ class ServedMartsRepository:
             profile_id,
         )
         return None if row is None else AudienceInsight.model_validate(dict(row))
+
+    async def collection_orders(self, collection_id: int) -> list[CreatorOrders]:
+        """The orders attributed to the collection's creators, the most earning first."""
+        rows = await self.pool.fetch(
+            f"SELECT {_columns(CreatorOrders)} FROM mart_gcc_orders WHERE collection_id = $1"
+            " ORDER BY currency, revenue DESC, platform, profile_id",
+            collection_id,
+        )
+        return [CreatorOrders.model_validate(dict(r)) for r in rows]

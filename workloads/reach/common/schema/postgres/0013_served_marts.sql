@@ -1,6 +1,7 @@
--- The marts the discovery and genre routes serve, replaced by the daily syncs
--- (`reach pipelines sync genre_trending_content`, `linked_socials`, `audience_info_gpt`):
--- created here with the syncs' declared columns, so the API can read them before the first sync.
+-- The marts the discovery, genre and collection analytics routes serve, replaced by the daily
+-- syncs (`reach pipelines sync genre_trending_content`, `linked_socials`, `audience_info_gpt`,
+-- `gcc_orders`): created here with the syncs' declared columns, so the API can read them before
+-- the first sync.
 
 CREATE TABLE mart_genre_trending_content (
     category         text,
@@ -43,6 +44,24 @@ CREATE TABLE mart_audience_info_gpt (
     interests      text[],
     inferred_at    timestamptz,
     PRIMARY KEY (platform, profile_id)
+);
+
+CREATE TABLE mart_gcc_orders (
+    collection_id    bigint NOT NULL,
+    partner_id       bigint,
+    platform         text NOT NULL,
+    profile_id       text NOT NULL,
+    handle           text,
+    currency         text NOT NULL,
+    orders           bigint,
+    refunded_orders  bigint,
+    revenue          double precision,
+    items            bigint,
+    avg_order_value  double precision,
+    revenue_share    double precision,
+    first_order_at   timestamptz,
+    last_order_at    timestamptz,
+    PRIMARY KEY (collection_id, platform, profile_id, currency)
 );
 
 -- The accounts marts (`reach pipelines sync instagram_accounts`, `youtube_accounts`, after each
