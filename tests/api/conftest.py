@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import aio_pika
@@ -27,6 +28,9 @@ from reach.common.postgres import create_pool
 from reach.common.probes import Readiness
 from reach.common.redis import create_redis
 from reach.common.settings import StoreSettings
+from reach.pipelines.settings import PipelinesSettings
+from reach.pipelines.syncing import sync
+from reach.pipelines.tables import SyncSpec
 from reach.scraper.api import create_app as create_scraper_app
 from reach.scraper.queue.manager import TaskManager
 
@@ -189,6 +193,54 @@ def marts(clickhouse_client: Client, clickhouse_database: str) -> Client:
     """The analytics marts, empty, in this test's ClickHouse database."""
     create_marts(clickhouse_client, clickhouse_database)
     return clickhouse_client
+
+
+async def answered(
+    client: httpx.AsyncClient, path: str, headers: Mapping[str, str], **params: Any
+) -> Any:
+    """The `data` of the 200 answer to GET `path` with the query `params`."""
+    response = await client.get(path, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+async def refused(
+    client: httpx.AsyncClient, path: str, headers: Mapping[str, str], status: int, **params: Any
+) -> Any:
+    """The `error` of the answer to GET `path` with the query `params`, which is `status`."""
+    response = await client.get(path, params=params, headers=headers)
+    assert response.status_code == status, response.text
+    return response.json()["error"]
+
+
+# A daily mart as dbt builds it in ClickHouse: its columns, and the SQL of its rows.
+BuiltMart = tuple[str, str]
+
+
+@pytest.fixture
+def sync_marts(
+    settings: StoreSettings, clickhouse_client: Client, clickhouse_database: str, tmp_path: Path
+) -> Callable[..., Any]:
+    """Builds marts (table -> BuiltMart) in this test's ClickHouse database, then runs their
+    declared syncs into PostgreSQL, as the daily pipeline does."""
+
+    async def build_and_sync(marts: Mapping[str, BuiltMart], *specs: SyncSpec) -> None:
+        for table, (columns, rows) in marts.items():
+            clickhouse_client.command(
+                f"CREATE TABLE {clickhouse_database}.{table} ({columns})"
+                " ENGINE = MergeTree ORDER BY tuple()"
+            )
+            clickhouse_client.command(f"INSERT INTO {clickhouse_database}.{table} VALUES {rows}")
+        pipelines = PipelinesSettings(
+            postgres_dsn=settings.postgres_dsn,
+            clickhouse_url=settings.clickhouse_url,
+            data_dir=tmp_path,
+            dbt_schema=clickhouse_database,
+        )
+        for spec in specs:
+            await sync(spec, pipelines, client=clickhouse_client)
+
+    return build_and_sync
 
 
 @pytest.fixture

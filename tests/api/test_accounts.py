@@ -5,24 +5,22 @@ is a 404 naming it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
-from clickhouse_connect.driver.client import Client
 
-from reach.common.settings import StoreSettings
 from reach.pipelines.definitions import INSTA_ACCOUNT_MONTHLY, INSTA_ACCOUNT_SUMMARY
-from reach.testing.served import sync_marts
 
-from .conftest import Tenants
+from .conftest import BuiltMart, Tenants, answered, refused
 
 pytestmark = pytest.mark.service
 URL = "/discovery-service/api/profile/instagram"
 
 # The marts' ClickHouse columns as dbt builds them, with rows for two profiles; `ig-new` has
 # a summary but has not been observed in any month yet.
-MARTS = {
+MARTS: dict[str, BuiltMart] = {
     "mart_insta_account_summary": (
         "profile_id String, handle Nullable(String), category Nullable(String),"
         " language Nullable(String), country Nullable(String), followers Nullable(Int64),"
@@ -50,11 +48,8 @@ MARTS = {
 
 
 @pytest.fixture
-async def synced(
-    settings: StoreSettings, clickhouse_client: Client, clickhouse_database: str, tmp_path: Path
-) -> None:
-    specs = (INSTA_ACCOUNT_SUMMARY, INSTA_ACCOUNT_MONTHLY)
-    await sync_marts(MARTS, specs, settings, clickhouse_client, clickhouse_database, tmp_path)
+async def synced(sync_marts: Callable[..., Any]) -> None:
+    await sync_marts(MARTS, INSTA_ACCOUNT_SUMMARY, INSTA_ACCOUNT_MONTHLY)
 
 
 @pytest.mark.usefixtures("synced")
@@ -93,9 +88,7 @@ async def test_monthly_stats_are_the_latest_months_oldest_first(
     client: httpx.AsyncClient, tenants: Tenants
 ) -> None:
     headers = tenants.headers(tenants.free, "FREE")
-    every = await client.get(f"{URL}/ig-asha/monthly-stats", headers=headers)
-    assert every.status_code == 200, every.text
-    months = every.json()["data"]
+    months = await answered(client, f"{URL}/ig-asha/monthly-stats", headers)
     assert [(m["month"], m["followers"], m["followers_gained"]) for m in months] == [
         ("2026-09-01", 9000, None),
         ("2026-10-01", 10000, 1000),
@@ -119,8 +112,7 @@ async def test_monthly_stats_are_the_latest_months_oldest_first(
     unobserved = await client.get(f"{URL}/ig-new/monthly-stats", headers=headers)
     assert (unobserved.status_code, unobserved.json()["data"]) == (200, [])
     for path in ("summary", "monthly-stats"):
-        unknown = await client.get(f"{URL}/ig-nobody/{path}", headers=headers)
-        assert unknown.status_code == 404, unknown.text
+        await refused(client, f"{URL}/ig-nobody/{path}", headers, 404)
 
 
 async def test_before_the_first_sync_every_profile_is_404_and_a_bad_month_count_422(
@@ -128,13 +120,7 @@ async def test_before_the_first_sync_every_profile_is_404_and_a_bad_month_count_
 ) -> None:
     headers = tenants.headers(tenants.pro, "PRO")
     for path in ("summary", "monthly-stats"):
-        unknown = await client.get(f"{URL}/ig-nobody/{path}", headers=headers)
-        assert unknown.status_code == 404, unknown.text
-        assert unknown.json()["error"]["message"] == (
-            "account stats of instagram profile ig-nobody not found"
-        )
-    too_many = await client.get(
-        f"{URL}/ig-nobody/monthly-stats", params={"months": 0}, headers=headers
-    )
-    assert too_many.status_code == 422
-    assert too_many.json()["error"]["fields"][0]["field"] == "query.months"
+        unknown = await refused(client, f"{URL}/ig-nobody/{path}", headers, 404)
+        assert unknown["message"] == "account stats of instagram profile ig-nobody not found"
+    too_many = await refused(client, f"{URL}/ig-nobody/monthly-stats", headers, 422, months=0)
+    assert too_many["fields"][0]["field"] == "query.months"

@@ -6,26 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 from aio_pika.abc import AbstractRobustConnection
-from clickhouse_connect.driver.client import Client
 
 from reach.api.app import Services
 from reach.api.cache import profile_key
 from reach.api.models import SEARCH_METRICS
 from reach.api.repositories.profiles import TABLES
-from reach.common.settings import StoreSettings
 from reach.pipelines.definitions import INSTAGRAM_ACCOUNTS, YOUTUBE_ACCOUNTS
 from reach.pipelines.tables import SyncSpec
 from reach.testing.polling import eventually
-from reach.testing.served import sync_marts
 
-from .conftest import ProfileLookup, Tenants, publish_profile_log
+from .conftest import BuiltMart, ProfileLookup, Tenants, publish_profile_log
 
 pytestmark = pytest.mark.service
 Add = Callable[..., Any]
@@ -255,7 +251,7 @@ _CLICKHOUSE_TYPES = {
 _NUMERIC = ("bigint", "integer", "double precision")
 
 
-def _mart(spec: SyncSpec, rows: list[dict[str, Any]]) -> tuple[str, str]:
+def _mart(spec: SyncSpec, rows: list[dict[str, Any]]) -> BuiltMart:
     """`spec`'s mart with `rows` (unnamed columns: false, the epoch or null)."""
     columns = spec.columns or ()
     defaults = {"integer": "0", "boolean": "false", "timestamptz": "'2026-12-01 00:00:00'"}
@@ -288,10 +284,7 @@ async def test_search_ranges_over_every_metric_and_refuses_an_unknown_one_by_nam
     client: httpx.AsyncClient,
     tenants: Tenants,
     pool: asyncpg.Pool,
-    settings: StoreSettings,
-    clickhouse_client: Client,
-    clickhouse_database: str,
-    tmp_path: Path,
+    sync_marts: Callable[..., Any],
 ) -> None:
     # Two accounts per platform, every figure 10 for `low` and 20 for `high`.
     for table, key, spec in (
@@ -325,8 +318,7 @@ async def test_search_ranges_over_every_metric_and_refuses_an_unknown_one_by_nam
         )
         for spec, key in ((INSTAGRAM_ACCOUNTS, "profile_id"), (YOUTUBE_ACCOUNTS, "channel_id"))
     }
-    specs = (INSTAGRAM_ACCOUNTS, YOUTUBE_ACCOUNTS)
-    await sync_marts(marts, specs, settings, clickhouse_client, clickhouse_database, tmp_path)
+    await sync_marts(marts, INSTAGRAM_ACCOUNTS, YOUTUBE_ACCOUNTS)
     for platform, table in TABLES.items():
         for metric in SEARCH_METRICS:
             if metric not in table.metrics | table.mart_metrics:

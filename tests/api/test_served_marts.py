@@ -7,29 +7,25 @@ naming it, bad input a 422 naming the field."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from clickhouse_connect.driver.client import Client
 
-from reach.common.settings import StoreSettings
 from reach.pipelines.definitions import (
     AUDIENCE_INFO_GPT,
     GCC_ORDERS,
     GENRE_TRENDING_CONTENT,
     LINKED_SOCIALS,
 )
-from reach.testing.served import sync_marts
 
-from .conftest import Tenants
+from .conftest import BuiltMart, Tenants, answered
 
 pytestmark = pytest.mark.service
 GENRES = "/genre-insights-service/api/genre/instagram"
 PROFILES = "/discovery-service/api/profile"
 
-MARTS = {
+MARTS: dict[str, BuiltMart] = {
     "mart_genre_trending_content": (
         "category String, post_id String, shortcode String, profile_id String,"
         " post_type Nullable(String), likes Nullable(Int64), comments Nullable(Int64),"
@@ -67,17 +63,10 @@ MARTS = {
 
 
 @pytest.fixture
-async def synced(
-    settings: StoreSettings,
-    clickhouse_client: Client,
-    clickhouse_database: str,
-    tmp_path: Path,
-    add_instagram: Callable[..., Any],
-) -> None:
+async def synced(sync_marts: Callable[..., Any], add_instagram: Callable[..., Any]) -> None:
     await add_instagram("asha.cooks", profile_id="ig-asha")
     await add_instagram("solo", profile_id="ig-solo")
-    specs = (GENRE_TRENDING_CONTENT, LINKED_SOCIALS, AUDIENCE_INFO_GPT)
-    await sync_marts(MARTS, specs, settings, clickhouse_client, clickhouse_database, tmp_path)
+    await sync_marts(MARTS, GENRE_TRENDING_CONTENT, LINKED_SOCIALS, AUDIENCE_INFO_GPT)
 
 
 async def seen(
@@ -88,12 +77,10 @@ async def seen(
     partner: int | None = None,
     **params: Any,
 ) -> Any:
-    """What a partner on `plan` (by default the test's partner on that plan) is served at `url`
-    (200 asserted)."""
+    """What a partner on `plan` (by default the test's partner on that plan) is served at
+    `url`."""
     asking = partner or (tenants.free if plan == "FREE" else tenants.pro)
-    answer = await client.get(url, params=params, headers=tenants.headers(asking, plan))
-    assert answer.status_code == 200, answer.text
-    return answer.json()["data"]
+    return await answered(client, url, tenants.headers(asking, plan), **params)
 
 
 @pytest.mark.usefixtures("synced")
@@ -205,12 +192,7 @@ ORDERS = (
 
 
 async def test_orders_of_a_profile_collection_are_its_owners_and_gated_by_plan(
-    client: httpx.AsyncClient,
-    tenants: Tenants,
-    settings: StoreSettings,
-    clickhouse_client: Client,
-    clickhouse_database: str,
-    tmp_path: Path,
+    client: httpx.AsyncClient, tenants: Tenants, sync_marts: Callable[..., Any]
 ) -> None:
     headers = tenants.headers(tenants.pro, "PRO")
     created = [
@@ -232,10 +214,7 @@ async def test_orders_of_a_profile_collection_are_its_owners_and_gated_by_plan(
         f" ({shortlist + quiet}, {tenants.other}, 'instagram', 'ig-x', 'x', 'INR', 1, 0, 5, 1,"
         " '2026-12-01 09:00:00', '2026-12-01 09:00:00', 5, 1.0)"
     )
-    marts = {"mart_gcc_orders": (ORDERS, rows)}
-    await sync_marts(
-        marts, (GCC_ORDERS,), settings, clickhouse_client, clickhouse_database, tmp_path
-    )
+    await sync_marts({"mart_gcc_orders": (ORDERS, rows)}, GCC_ORDERS)
 
     pro = await seen(client, tenants, url, "PRO")
     assert before == []
