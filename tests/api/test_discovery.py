@@ -1,5 +1,6 @@
 """discovery: profile lookups through the caches, the 202 + enqueue path, invalidation by
-profile_log events, plan gating, and search with filters, sorting and cursors."""
+profile_log events, plan gating, and search with filters, sorting and cursors, ranging over
+every figure of the accounts marts."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ from aio_pika.abc import AbstractRobustConnection
 
 from reach.api.app import Services
 from reach.api.cache import profile_key
+from reach.api.models import SEARCH_METRICS
+from reach.api.repositories.profiles import TABLES
+from reach.pipelines.definitions import INSTAGRAM_ACCOUNTS, YOUTUBE_ACCOUNTS
+from reach.pipelines.tables import SyncSpec
 from reach.testing.polling import eventually
 
-from .conftest import ProfileLookup, Tenants, publish_profile_log
+from .conftest import BuiltMart, ProfileLookup, Tenants, publish_profile_log
 
 pytestmark = pytest.mark.service
 Add = Callable[..., Any]
@@ -231,3 +236,110 @@ async def test_search_filters_sorts_and_pages_through_every_match_once(
     )
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "BAD_CURSOR"
+
+
+# The ClickHouse type of each PostgreSQL type the accounts marts' syncs declare: the marts are
+# made here with the synced columns, as dbt builds them.
+_CLICKHOUSE_TYPES = {
+    "text": "Nullable(String)",
+    "bigint": "Nullable(Int64)",
+    "integer": "Int32",
+    "double precision": "Nullable(Float64)",
+    "boolean": "Bool",
+    "timestamptz": "DateTime64(6, 'UTC')",
+}
+_NUMERIC = ("bigint", "integer", "double precision")
+
+
+def _mart(spec: SyncSpec, rows: list[dict[str, Any]]) -> BuiltMart:
+    """`spec`'s mart with `rows` (unnamed columns: false, the epoch or null)."""
+    columns = spec.columns or ()
+    defaults = {"integer": "0", "boolean": "false", "timestamptz": "'2026-12-01 00:00:00'"}
+    values = [
+        "("
+        + ", ".join(
+            repr(row[c.name]) if c.name in row else defaults.get(c.pg_type, "NULL") for c in columns
+        )
+        + ")"
+        for row in rows
+    ]
+    schema = ", ".join(f"{c.name} {_CLICKHOUSE_TYPES[c.pg_type]}" for c in columns)
+    return schema, ", ".join(values)
+
+
+def _figures(spec: SyncSpec, value: int) -> dict[str, int]:
+    return {c.name: value for c in spec.columns or () if c.pg_type in _NUMERIC}
+
+
+@pytest.mark.unit
+def test_every_figure_of_the_accounts_marts_is_a_search_metric() -> None:
+    for platform, spec in (("instagram", INSTAGRAM_ACCOUNTS), ("youtube", YOUTUBE_ACCOUNTS)):
+        table = TABLES[platform]
+        assert set(table.metrics) | set(table.mart_metrics) <= set(SEARCH_METRICS)
+        columns = set(table.metrics.values()) | set(table.mart_metrics.values())
+        assert set(_figures(spec, 0)) <= columns, platform
+
+
+async def test_search_ranges_over_every_metric_and_refuses_an_unknown_one_by_name(
+    client: httpx.AsyncClient,
+    tenants: Tenants,
+    pool: asyncpg.Pool,
+    sync_marts: Callable[..., Any],
+) -> None:
+    # Two accounts per platform, every figure 10 for `low` and 20 for `high`.
+    for table, key, spec in (
+        ("instagram_account", "profile_id", INSTAGRAM_ACCOUNTS),
+        ("youtube_account", "channel_id", YOUTUBE_ACCOUNTS),
+    ):
+        raw = [c for c in await _columns(pool, table) if c in _figures(spec, 0)]
+        for name, value in (("low", 10), ("high", 20)):
+            await pool.execute(
+                f"INSERT INTO {table} ({key}, handle, {', '.join(raw)})"
+                f" VALUES ($1, $1, {', '.join(str(value) for _ in raw)})",
+                name,
+            )
+    headers = tenants.headers(tenants.free, "FREE")
+
+    async def found(platform: str, query: dict[str, Any]) -> list[str]:
+        answer = await client.post(
+            f"/discovery-service/api/profile/{platform}/search", json=query, headers=headers
+        )
+        assert answer.status_code == 200, (query, answer.text)
+        return sorted(p["profile_id"] for p in answer.json()["data"]["profiles"])
+
+    # Before the accounts marts are synced their figures are unknown: no range matches.
+    assert await found("instagram", {"recent_posts_min": 0}) == []
+    assert await found("instagram", {"followers_min": 0}) == ["high", "low"]
+
+    marts = {
+        spec.source_table or "": _mart(
+            spec,
+            [{key: name} | _figures(spec, value) for name, value in (("low", 10), ("high", 20))],
+        )
+        for spec, key in ((INSTAGRAM_ACCOUNTS, "profile_id"), (YOUTUBE_ACCOUNTS, "channel_id"))
+    }
+    await sync_marts(marts, INSTAGRAM_ACCOUNTS, YOUTUBE_ACCOUNTS)
+    for platform, table in TABLES.items():
+        for metric in SEARCH_METRICS:
+            if metric not in table.metrics | table.mart_metrics:
+                assert await found(platform, {f"{metric}_min": 1}) == [], (platform, metric)
+                continue
+            assert await found(platform, {f"{metric}_min": 15}) == ["high"], (platform, metric)
+            assert await found(platform, {f"{metric}_max": 15}) == ["low"], (platform, metric)
+            both = {f"{metric}_min": 10, f"{metric}_max": 10}
+            assert await found(platform, both) == ["low"], (platform, metric)
+
+    for query, field in (({"avg_lieks_min": 1}, "body.avg_lieks_min"),
+                         ({"followers_rank_max": 0}, "body.followers_rank_max")):  # fmt: skip
+        refused = await client.post(
+            "/discovery-service/api/profile/instagram/search", json=query, headers=headers
+        )
+        assert refused.status_code == 422
+        assert [f["field"] for f in refused.json()["error"]["fields"]] == [field]
+
+
+async def _columns(pool: asyncpg.Pool, table: str) -> list[str]:
+    rows = await pool.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $1", table
+    )
+    return [r["column_name"] for r in rows]

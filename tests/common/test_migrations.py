@@ -25,7 +25,9 @@ POSTGRES_TABLES = {
     "leaderboard_ranking", "sentiment_report", "youtube_playlist", "youtube_playlist_item",
     "youtube_video_category", "youtube_channel_section", "audience_info_gpt",
     "mart_insta_account_summary", "mart_insta_account_monthly", "profile_insights",
-    "mart_post_location", LEDGER,
+    "mart_post_location", "mart_genre_trending_content", "mart_linked_socials",
+    "mart_audience_info_gpt", "mart_instagram_account", "mart_youtube_account",
+    "mart_gcc_orders", LEDGER,
 }  # fmt: skip
 
 

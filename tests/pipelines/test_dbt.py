@@ -25,8 +25,10 @@ from typer.testing import CliRunner
 from reach.cli.main import app
 from reach.common import clickhouse
 from reach.pipelines import contract, synthetic
+from reach.pipelines.definitions import SYNCS
 from reach.pipelines.schedules import PIPELINES
 from reach.pipelines.settings import PipelinesSettings
+from reach.pipelines.syncing import sync
 from reach.pipelines.transforming import run_dbt, work_dir
 from reach.testing import marts as reference
 from reach.testing.clickhouse import MART_LEADERBOARD, ClickHouseServer, connected, fresh_database
@@ -364,6 +366,17 @@ def test_marts_match_the_reference(
     assert stored_links == expected_links
     sides = {tuple(row["linked_by"]) for row in expected_links.values()}
     assert sides == {("instagram",), ("youtube",), ("instagram", "youtube")}
+    expected_orders = reference.gcc_orders(built)
+    stored_orders = keyed(
+        project.client,
+        f"{schema}.mart_gcc_orders",
+        ["collection_id", "platform", "profile_id", "currency"],
+        expected_orders,
+    )
+    assert stored_orders == expected_orders
+    shares = [row["revenue_share"] for row in expected_orders.values()]
+    assert None in shares and 0.0 in shares and 1.0 in shares
+    assert None in (row["avg_order_value"] for row in expected_orders.values())
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.
@@ -447,6 +460,34 @@ def test_a_leaderboard_asking_for_something_unknown_fails_its_build(
             pipelines_settings,
         )
         assert not outcome.success, bad
+
+
+def test_every_whole_table_sync_copies_its_built_mart(
+    built: synthetic.SyntheticData, project: Project, postgres_dsn: str
+) -> None:
+    """The declared syncs name the columns the built marts have, in types PostgreSQL reads:
+    each sync of a whole table copies every row of its mart into the migrated database."""
+
+    async def copy_each() -> dict[str, tuple[int, int]]:
+        copied = {}
+        conn = await asyncpg.connect(postgres_dsn)
+        try:
+            for spec in SYNCS.values():
+                if spec.partition_column is not None:
+                    continue
+                result = await sync(spec, project.settings, client=project.client)
+                stored = await conn.fetchval(f"SELECT count(*) FROM {spec.target}")
+                copied[spec.name] = (result.rows, stored)
+        finally:
+            await conn.close()
+        return copied
+
+    copied = asyncio.run(copy_each())
+    for name, (rows_copied, stored) in copied.items():
+        source = SYNCS[name].source_table
+        built_rows = project.client.command(f"SELECT count() FROM {project.schema}.{source}")
+        assert rows_copied == stored == built_rows, name
+    assert copied["gcc_orders"][1] == len(reference.gcc_orders(built))
 
 
 def test_the_sync_stand_in_for_mart_leaderboard_has_the_built_columns(

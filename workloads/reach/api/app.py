@@ -30,6 +30,7 @@ from reach.api.repositories.leaderboard import LeaderboardRepository
 from reach.api.repositories.posts import PostRepository
 from reach.api.repositories.profiles import ProfileRepository
 from reach.api.repositories.resources import Items, PartnerRows
+from reach.api.repositories.served_marts import ServedMartsRepository
 from reach.api.repositories.synced import SyncedRows
 from reach.api.repositories.usage import UsageRepository
 from reach.api.resources import (
@@ -83,6 +84,7 @@ def routers() -> list[APIRouter]:
 class Services:
     profiles: ProfileService
     accounts: AccountStatsService
+    served_marts: ServedMartsRepository
     leaderboard: LeaderboardRepository
     # Keyed by table name: the partner-owned resources and the items of those that have them.
     resources: Mapping[str, ResourceService[Any]]
@@ -141,6 +143,7 @@ def build_services(
             stale_after=timedelta(hours=settings.profile_stale_after_hours),
         ),
         accounts=AccountStatsService(AccountStatsRepository(pool)),
+        served_marts=ServedMartsRepository(pool),
         leaderboard=LeaderboardRepository(pool),
         resources=resources,
         items=items,

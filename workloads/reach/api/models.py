@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from reach.api.tenancy import plan_field
@@ -116,11 +116,42 @@ class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SearchRequest(RequestBody):
-    followers_min: int | None = Field(default=None, ge=0, lt=2**63)
-    followers_max: int | None = Field(default=None, ge=0, lt=2**63)
-    engagement_min: float | None = Field(default=None, ge=0)
-    engagement_max: float | None = Field(default=None, ge=0)
+Count = Annotated[int, Field(ge=0, lt=2**63)]
+Rate = Annotated[float, Field(ge=0)]
+Rank = Annotated[int, Field(ge=1, lt=2**63)]
+RANKS = tuple(
+    f"{metric}_rank{within}"
+    for metric in ("followers", "engagement_rate")
+    for within in ("", "_by_cat", "_by_lang", "_by_cat_lang")
+)
+# Every figure of the accounts marts a search narrows by `<metric>_min` and `<metric>_max`
+# (bounds included), with the values a bound takes. `engagement` is the engagement rate, in
+# percent; ranks are 1 for the first. A metric a platform does not have (a YouTube channel's
+# following, an Instagram profile's views) matches nothing.
+SEARCH_METRICS: dict[str, Any] = {
+    "followers": Count,
+    "following": Count,
+    "posts": Count,
+    "recent_posts": Count,
+    "total_views": Count,
+    "avg_likes": Rate,
+    "avg_comments": Rate,
+    "avg_views": Rate,
+    "engagement": Rate,
+    **dict.fromkeys(RANKS, Rank),
+}
+_RANGES: dict[str, Any] = {
+    f"{metric}_{bound}": (kind | None, None)
+    for metric, kind in SEARCH_METRICS.items()
+    for bound in ("min", "max")
+}
+_MetricRanges = create_model("_MetricRanges", __base__=RequestBody, **_RANGES)
+
+
+class SearchRequest(_MetricRanges):
+    """A discovery search: ranges over every metric (`SEARCH_METRICS`), attributes, the sort
+    and the page; an unknown field is refused by name."""
+
     category: Text | None = Field(default=None, max_length=100)
     language: Text | None = Field(default=None, max_length=50)
     country: Text | None = Field(default=None, max_length=100)
@@ -487,6 +518,78 @@ class AccountMonth(BaseModel):
     avg_likes: float | None
     avg_comments: float | None
     engagement_rate: float | None
+
+
+class TrendingPost(BaseModel):
+    """A genre's trending Instagram post: among its creators' posts of the recent days, ranked
+    by the engagement it drew per 100 of its creator's followers (ties share a rank). The rate
+    itself is for SAAS plans and up."""
+
+    trend_rank: int
+    post_id: str
+    shortcode: str
+    profile_id: str
+    handle: str | None
+    post_type: str | None
+    likes: int | None
+    comments: int | None
+    published_at: datetime | None
+    engagement_rate: float | None = plan_field(
+        "SAAS", description="(likes + comments) per 100 of the creator's followers, in percent."
+    )
+
+
+class LinkedSocial(BaseModel):
+    """A profile on the other platform that is the same creator, as the creator links it (an
+    Instagram bio or website naming the channel, a channel description naming the Instagram
+    handle). The creators' combined audience is for SAAS plans and up."""
+
+    platform: SocialNetwork = Field(description="The linked profile's platform.")
+    profile_id: str
+    handle: str | None
+    followers: int | None = Field(description="Its followers or subscribers.")
+    linked_by: list[SocialNetwork] = Field(description="The platforms whose texts link the two.")
+    combined_followers: int | None = plan_field(
+        "SAAS", description="Followers and subscribers of both profiles."
+    )
+
+
+class AudienceInsight(BaseModel):
+    """A creator's audience as a GPT enrichment inferred it from the creator's own texts (for
+    creators without the Graph API's demographics). Its largest age group and country are for
+    SAAS plans and up, the shares and splits for PRO, as a profile's audience demographics."""
+
+    interests: list[str]
+    inferred_at: datetime
+    top_age_group: str | None = plan_field("SAAS")
+    top_country: str | None = plan_field("SAAS")
+    male_share: float | None = plan_field("PRO", description="0..1.")
+    female_share: float | None = plan_field("PRO", description="0..1.")
+    age_split: dict[str, float] | None = plan_field("PRO", description="Share 0..1 per age group.")
+    country_split: dict[str, float] | None = plan_field(
+        "PRO", description="Share 0..1 per country."
+    )
+
+
+class CreatorOrders(BaseModel):
+    """The store orders attributed to one creator of a profile collection, in one currency:
+    orders whose coupon code (else utm_source) names the creator's handle, as last seen. What
+    they earned is for SAAS plans and up, the creator's share of the collection's for PRO."""
+
+    platform: SocialNetwork
+    profile_id: str
+    handle: str | None
+    currency: str
+    orders: int
+    refunded_orders: int = Field(description="Refunded or voided; left out of the figures.")
+    first_order_at: datetime | None
+    last_order_at: datetime | None
+    revenue: float | None = plan_field("SAAS")
+    items: int | None = plan_field("SAAS")
+    avg_order_value: float | None = plan_field("SAAS", description="Null if all refunded.")
+    revenue_share: float | None = plan_field(
+        "PRO", description="0..1 of the collection's revenue in this currency."
+    )
 
 
 class CollectionSummary(BaseModel):

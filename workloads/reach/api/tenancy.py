@@ -53,6 +53,10 @@ def redact(model: M, plan: Plan) -> M:
     return model.model_copy(update=updates) if updates else model
 
 
+def redact_each(models: list[M], plan: Plan) -> list[M]:
+    return [redact(model, plan) for model in models]
+
+
 @dataclass(frozen=True)
 class Tenant:
     partner_id: int

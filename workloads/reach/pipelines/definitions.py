@@ -14,6 +14,37 @@ def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
     return tuple(Column(name, pg_type) for name, pg_type in pairs)
 
 
+def _utc(name: str) -> Column:
+    return Column(name, "timestamptz", f"toTimeZone({name}, 'UTC')")
+
+
+def _texts(name: str) -> Column:
+    return Column(name, "text[]", pg_array_expression(name))
+
+
+def _json(name: str) -> Column:
+    return Column(name, "jsonb", f"toJSONString({name})")
+
+
+def _daily_mart(
+    name: str,
+    columns: tuple[Column, ...],
+    primary_key: tuple[str, ...],
+    indexes: tuple[Index, ...] = (),
+) -> SyncSpec:
+    """The sync of a daily mart served as it is: `mart_NAME` into the table of the same name,
+    which a migration creates with these columns."""
+    return SyncSpec(
+        name=name,
+        source_table=f"mart_{name}",
+        target=f"mart_{name}",
+        columns=columns,
+        primary_key=primary_key,
+        indexes=indexes,
+        after_tag="daily",
+    )
+
+
 _RANKS = ("followers_rank", "engagement_rate_rank")
 
 LEADERBOARD = SyncSpec(
@@ -62,7 +93,7 @@ LEADERBOARD_RANKING = SyncSpec(
             ("network", "text"),
             ("metric", "text"),
         ),
-        Column("dimensions", "text[]", pg_array_expression("dimensions")),
+        _texts("dimensions"),
         *_columns(
             ("month", "date"),
             ("profile_platform", "text"),
@@ -122,7 +153,7 @@ COLLECTION_POST_METRICS = SyncSpec(
             ("reach", "bigint"),
             ("engagement_rate", "double precision"),
         ),
-        Column("publish_time", "timestamptz", "toTimeZone(publish_time, 'UTC')"),
+        _utc("publish_time"),
     ),
     primary_key=("collection_id", "platform", "post_shortcode"),
 )
@@ -159,7 +190,7 @@ INSTAGRAM_ACCOUNTS = SyncSpec(
             ("is_verified", "boolean"),
             ("is_business", "boolean"),
         ),
-        Column("refreshed_at", "timestamptz", "toTimeZone(refreshed_at, 'UTC')"),
+        _utc("refreshed_at"),
     ),
     primary_key=("profile_id",),
     indexes=(
@@ -195,7 +226,7 @@ YOUTUBE_ACCOUNTS = SyncSpec(
             ("engagement_rate_rank_by_lang", "bigint"),
             ("is_verified", "boolean"),
         ),
-        Column("refreshed_at", "timestamptz", "toTimeZone(refreshed_at, 'UTC')"),
+        _utc("refreshed_at"),
     ),
     primary_key=("channel_id",),
     indexes=(
@@ -217,8 +248,8 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
             ("weak_fake_share", "double precision"),
             ("fake_share", "double precision"),
         ),
-        Column("top_fake_reasons", "text[]", pg_array_expression("top_fake_reasons")),
-        Column("analysed_at", "timestamptz", "toTimeZone(analysed_at, 'UTC')"),
+        _texts("top_fake_reasons"),
+        _utc("analysed_at"),
     ),
     primary_key=("platform", "profile_id"),
     after_tag="daily",
@@ -227,11 +258,9 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
 # The head and monthly stats of an Instagram profile's page
 # (`/discovery-service/api/profile/instagram/{profile_id}/summary` and `.../monthly-stats`);
 # migration 0010 creates the tables, so the API can read them before the first sync.
-INSTA_ACCOUNT_SUMMARY = SyncSpec(
-    name="insta_account_summary",
-    source_table="mart_insta_account_summary",
-    target="mart_insta_account_summary",
-    columns=_columns(
+INSTA_ACCOUNT_SUMMARY = _daily_mart(
+    "insta_account_summary",
+    _columns(
         ("profile_id", "text"),
         ("handle", "text"),
         ("category", "text"),
@@ -249,13 +278,10 @@ INSTA_ACCOUNT_SUMMARY = SyncSpec(
         ("latest_month_followers_growth", "double precision"),
     ),
     primary_key=("profile_id",),
-    after_tag="daily",
 )
-INSTA_ACCOUNT_MONTHLY = SyncSpec(
-    name="insta_account_monthly",
-    source_table="mart_insta_account_monthly",
-    target="mart_insta_account_monthly",
-    columns=_columns(
+INSTA_ACCOUNT_MONTHLY = _daily_mart(
+    "insta_account_monthly",
+    _columns(
         ("profile_id", "text"),
         ("month", "date"),
         ("followers", "bigint"),
@@ -270,16 +296,97 @@ INSTA_ACCOUNT_MONTHLY = SyncSpec(
         ("engagement_rate", "double precision"),
     ),
     primary_key=("profile_id", "month"),
-    after_tag="daily",
+)
+
+# The marts the discovery and genre routes serve as they are: each genre's trending posts
+# (`/genre-insights-service/api/genre/instagram/{category}/trending-content`), the profiles
+# linking each other across platforms (`.../profile/{platform}/{profile_id}/linked-socials`) and
+# the GPT-inferred audiences (`.../audience-insight`); migration 0013 creates the tables.
+GENRE_TRENDING_CONTENT = _daily_mart(
+    "genre_trending_content",
+    (
+        *_columns(
+            ("category", "text"),
+            ("trend_rank", "bigint"),
+            ("post_id", "text"),
+            ("shortcode", "text"),
+            ("profile_id", "text"),
+            ("handle", "text"),
+            ("post_type", "text"),
+            ("likes", "bigint"),
+            ("comments", "bigint"),
+        ),
+        _utc("published_at"),
+        Column("engagement_rate", "double precision"),
+    ),
+    primary_key=("post_id",),
+    indexes=(Index(("category", "trend_rank"), name="mart_genre_trending_content_rank_idx"),),
+)
+LINKED_SOCIALS = _daily_mart(
+    "linked_socials",
+    (
+        *_columns(("instagram_profile_id", "text"), ("youtube_channel_id", "text")),
+        _texts("linked_by"),
+        *_columns(
+            ("instagram_handle", "text"),
+            ("youtube_handle", "text"),
+            ("instagram_followers", "bigint"),
+            ("youtube_subscribers", "bigint"),
+            ("combined_followers", "bigint"),
+        ),
+    ),
+    primary_key=("instagram_profile_id", "youtube_channel_id"),
+    indexes=(Index(("youtube_channel_id",), name="mart_linked_socials_youtube_idx"),),
+)
+AUDIENCE_INFO_GPT = _daily_mart(
+    "audience_info_gpt",
+    (
+        *_columns(
+            ("platform", "text"),
+            ("profile_id", "text"),
+            ("male_share", "double precision"),
+            ("female_share", "double precision"),
+        ),
+        _json("age_split"),
+        _json("country_split"),
+        *_columns(("top_age_group", "text"), ("top_country", "text")),
+        _texts("interests"),
+        _utc("inferred_at"),
+    ),
+    primary_key=("platform", "profile_id"),
+)
+
+# The store orders attributed to each profile collection's creators
+# (`/collection-analytics-service/api/profile-collection/{collection_id}/orders`); migration
+# 0013 creates the table.
+GCC_ORDERS = _daily_mart(
+    "gcc_orders",
+    (
+        *_columns(
+            ("collection_id", "bigint"),
+            ("partner_id", "bigint"),
+            ("platform", "text"),
+            ("profile_id", "text"),
+            ("handle", "text"),
+            ("currency", "text"),
+            ("orders", "bigint"),
+            ("refunded_orders", "bigint"),
+            ("revenue", "double precision"),
+            ("items", "bigint"),
+            ("avg_order_value", "double precision"),
+            ("revenue_share", "double precision"),
+        ),
+        _utc("first_order_at"),
+        _utc("last_order_at"),
+    ),
+    primary_key=("collection_id", "platform", "profile_id", "currency"),
 )
 
 # Each place's posts and engagement (`/content-service/api/locations/{location_id}/posts`);
 # migration 0012 creates the table, so the API can read it before the first sync.
-POST_LOCATION = SyncSpec(
-    name="post_location",
-    source_table="mart_post_location",
-    target="mart_post_location",
-    columns=(
+POST_LOCATION = _daily_mart(
+    "post_location",
+    (
         *_columns(
             ("location_id", "text"),
             ("location_name", "text"),
@@ -293,10 +400,9 @@ POST_LOCATION = SyncSpec(
             ("avg_comments", "double precision"),
             ("engagement_rate", "double precision"),
         ),
-        Column("latest_post_at", "timestamptz", "toTimeZone(latest_post_at, 'UTC')"),
+        _utc("latest_post_at"),
     ),
     primary_key=("location_id",),
-    after_tag="daily",
 )
 
 SYNCS: dict[str, SyncSpec] = {
@@ -312,6 +418,10 @@ SYNCS: dict[str, SyncSpec] = {
         INSTA_ACCOUNT_SUMMARY,
         INSTA_ACCOUNT_MONTHLY,
         POST_LOCATION,
+        GENRE_TRENDING_CONTENT,
+        LINKED_SOCIALS,
+        AUDIENCE_INFO_GPT,
+        GCC_ORDERS,
     )
 }
 

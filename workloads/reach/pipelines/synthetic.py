@@ -361,6 +361,7 @@ def generate(
         for n, profile_id in enumerate(instagram_ids)
         if n % 3 == 0
     ]
+    _add_attributed_orders(data, today)
     return data
 
 
@@ -436,6 +437,7 @@ def _add_operations(data: SyntheticData, today: date, profiles: Sequence[str]) -
             common
             | {"event_id": f"ol{n}", "platform": "shopify", "order_id": f"o{n % 2}"}
             | {"status": status, "amount": 499.0, "currency": "INR", "item_count": 1}
+            | {"dimensions": {}}
         )
     for n, activity in enumerate(("like", "comment", "share", "save")):
         ch["post_activity_log"].append(
@@ -476,6 +478,38 @@ def _add_youtube_catalogue(ch: dict[str, list[Row]], common: Row) -> None:
             | {"event_id": f"ys{n}", "section_id": f"UC0.{n}", "channel_id": "UC0"}
             | {"section_type": section_type, "title": title, "position": n}
             | {"playlist_ids": ["PL0"] if n else [], "channel_ids": []}
+        )
+
+
+def _add_attributed_orders(data: SyntheticData, today: date) -> None:
+    """Store orders naming creators of profile collection 1 by coupon (in any case) or
+    utm_source: several currencies, an order refunded after it was paid, a profile whose
+    orders were all refunded, a currency the collection earned nothing in, a coupon naming both
+    a coupon creator and a utm creator, and an order naming no creator of the collection."""
+    handles = {a["profile_id"]: a["handle"] for a in data.postgres["instagram_account"]}
+    members = sorted(
+        item["platform_profile_id"]
+        for item in data.postgres["profile_collection_item"]
+        if item["collection_id"] == 1
+    )
+    first, second, third = (handles[profile_id] for profile_id in members[:3])
+    paid, later = (datetime.combine(today, time(hour), tzinfo=UTC) for hour in (9, 10))
+    orders = (
+        ("a1", paid, "paid", 1000.0, "INR", 2, {"coupon": first.upper()}),
+        ("a2", paid, "paid", 500.5, "INR", 1, {"utm_source": first}),
+        ("a3", paid, "paid", 250.0, "INR", 1, {"coupon": second}),
+        ("a3", later, "refunded", 250.0, "INR", 1, {"coupon": second}),
+        ("a4", paid, "paid", 40.0, "USD", 3, {"coupon": second, "utm_source": third}),
+        ("a5", paid, "partially_refunded", 99.5, "INR", 1, {"utm_source": third}),
+        ("a6", paid, "paid", 75.0, "INR", 1, {"coupon": "NOBODY10"}),
+        ("a7", paid, "voided", 12.0, "USD", 1, {"coupon": third}),
+        ("a8", paid, "refunded", 10.0, "EUR", 1, {"coupon": first}),
+    )
+    for n, (order_id, seen, status, amount, currency, items, dimensions) in enumerate(orders):
+        data.clickhouse["order_log"].append(
+            {"event_id": f"oa{n}", "event_timestamp": seen, "source": "synthetic"}
+            | {"platform": "shopify", "order_id": order_id, "status": status, "amount": amount}
+            | {"currency": currency, "item_count": items, "dimensions": dimensions}
         )
 
 

@@ -1,9 +1,9 @@
 """The metric math of the dbt marts written again in plain Python, over `SyntheticData`: what
 the marts must hold, computed without ClickHouse. Mirrors dbt/macros/metrics.sql and the CTEs of
 mart_instagram_account, mart_time_series, mart_leaderboard, mart_leaderboard_ranking and the
-profile stats marts (mart_insta_*); floats are computed in the same order as the SQL so that
-results compare exactly. The dbt project's tests and the Leaderboard tests of the API (built,
-synced, served) compare against it."""
+profile stats marts (mart_insta_*), and the order attribution of mart_gcc_orders; floats are
+computed in the same order as the SQL so that results compare exactly. The dbt project's tests
+and the Leaderboard tests of the API (built, synced, served) compare against it."""
 
 from __future__ import annotations
 
@@ -504,3 +504,56 @@ def post_location(data: SyntheticData) -> dict[str, dict[str, Any]]:
             "latest_post_at": latest and latest.astimezone(UTC).replace(tzinfo=None),
         }
     return locations
+
+
+_REFUNDED = ("refunded", "voided")
+
+
+def gcc_orders(data: SyntheticData) -> dict[tuple[int, str, str, str], dict[str, Any]]:
+    """mart_gcc_orders by (collection id, platform, profile id, currency): each order as last
+    seen (latest event, then largest event id), attributed by its coupon, else its utm_source,
+    to the collection profiles of that handle (case-blind); counts, revenue and items of the
+    orders not refunded or voided, their mean, and each profile's share of the collection's
+    revenue in the currency."""
+    latest: dict[tuple[str, str], Row] = {}
+    for event in data.clickhouse["order_log"]:
+        order_key = (event["platform"], event["order_id"])
+        seen = (event["event_timestamp"], event["event_id"])
+        if order_key not in latest or seen > (
+            latest[order_key]["event_timestamp"],
+            latest[order_key]["event_id"],
+        ):
+            latest[order_key] = event
+    handles = {
+        ("instagram", a["profile_id"]): a["handle"] for a in data.postgres["instagram_account"]
+    } | {("youtube", c["channel_id"]): c["handle"] for c in data.postgres["youtube_account"]}
+    members = [
+        (item["collection_id"], item["platform"], item["platform_profile_id"])
+        for item in data.postgres["profile_collection_item"]
+        if handles.get((item["platform"], item["platform_profile_id"]))
+    ]
+    rows: dict[tuple[int, str, str, str], dict[str, Any]] = {}
+    for order in latest.values():
+        dimensions = order.get("dimensions") or {}
+        named = (dimensions.get("coupon") or dimensions.get("utm_source") or "").lower()
+        refunded = order["status"].lower() in _REFUNDED
+        for collection_id, platform, profile_id in members:
+            if named == "" or handles[(platform, profile_id)].lower() != named:
+                continue
+            key = (collection_id, platform, profile_id, order["currency"])
+            row = rows.setdefault(
+                key, {"orders": 0, "refunded_orders": 0, "revenue": 0.0, "items": 0}
+            )
+            row["orders"] += 1
+            row["refunded_orders"] += refunded
+            row["revenue"] += 0.0 if refunded else order["amount"]
+            row["items"] += 0 if refunded else order["item_count"]
+    totals: dict[tuple[int, str], float] = defaultdict(float)
+    for (collection_id, _, _, currency), row in rows.items():
+        totals[(collection_id, currency)] += row["revenue"]
+    for (collection_id, _, _, currency), row in rows.items():
+        kept = row["orders"] - row["refunded_orders"]
+        total = totals[(collection_id, currency)]
+        row["avg_order_value"] = row["revenue"] / kept if kept > 0 else None
+        row["revenue_share"] = row["revenue"] / total if total > 0 else None
+    return rows

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import asyncpg
 
-from reach.api.models import CampaignProfile, Profile, SearchRequest
+from reach.api.models import RANKS, SEARCH_METRICS, CampaignProfile, Profile, SearchRequest
 from reach.api.repositories.arguments import Arguments
 from reach.api.repositories.assets import served_url
 from reach.common.networks import SocialNetwork
@@ -30,8 +30,23 @@ class _Table:
     key: str
     # Columns of a `Profile`, from the table aliased `a`.
     select: str
-    # Column of each `SearchRequest` filter and sort key.
+    # Column of each `SearchRequest` attribute filter and sort key.
     columns: dict[str, str]
+    # The column of each `SEARCH_METRICS` metric the platform has: of the account's row, or
+    # (`mart_metrics`) of its row in the synced accounts mart `mart`, null (matching no range)
+    # until a sync has the account.
+    metrics: dict[str, str]
+    mart: str
+    mart_metrics: dict[str, str]
+
+    def metric(self, name: str) -> str | None:
+        """The SQL of metric `name` for the row `a`; None where the platform has no such one."""
+        if name in self.mart_metrics:
+            return (
+                f"(SELECT m.{self.mart_metrics[name]} FROM {self.mart} m"
+                f" WHERE m.{self.key} = a.{self.key})"
+            )
+        return self.metrics.get(name)
 
 
 _INSTAGRAM: Final = _Table(
@@ -55,6 +70,16 @@ _INSTAGRAM: Final = _Table(
         "verified": "is_verified",
         "business": "is_business",
     },
+    {
+        "followers": "followers",
+        "following": "following",
+        "posts": "media_count",
+        "avg_likes": "avg_likes",
+        "avg_comments": "avg_comments",
+        "engagement": "engagement_rate",
+    },
+    "mart_instagram_account",
+    {"recent_posts": "recent_posts", **{rank: rank for rank in RANKS}},
 )
 _YOUTUBE: Final = _Table(
     "youtube_account",
@@ -75,6 +100,22 @@ _YOUTUBE: Final = _Table(
         "language": "language",
         "country": "country",
         "verified": "is_verified",
+    },
+    {
+        "followers": "subscribers",
+        "posts": "video_count",
+        "total_views": "total_views",
+        "avg_views": "avg_views",
+        "avg_likes": "avg_likes",
+        "avg_comments": "avg_comments",
+        "engagement": "engagement_rate",
+    },
+    "mart_youtube_account",
+    {"recent_posts": "recent_videos"}
+    | {
+        rank: rank.replace("followers", "subscribers")
+        for rank in RANKS
+        if not rank.endswith("_by_cat_lang")
     },
 )
 TABLES: Final[dict[str, _Table]] = {"instagram": _INSTAGRAM, "youtube": _YOUTUBE}
@@ -115,15 +156,14 @@ def search_query(platform: SocialNetwork, request: SearchRequest) -> tuple[str, 
     args = Arguments()
     where: list[str] = []
 
-    ranges = (
-        ("followers", request.followers_min, ">="),
-        ("followers", request.followers_max, "<="),
-        ("engagement_rate", request.engagement_min, ">="),
-        ("engagement_rate", request.engagement_max, "<="),
-    )
-    for key, value, op in ranges:
-        if value is not None:
-            where.append(f"{table.columns[key]} {op} {args(value)}")
+    for metric in SEARCH_METRICS:
+        column = table.metric(metric)
+        for bound, op in (("min", ">="), ("max", "<=")):
+            value = getattr(request, f"{metric}_{bound}")
+            if value is not None:
+                # A range over what the platform does not have (a YouTube following) matches
+                # nothing.
+                where.append("FALSE" if column is None else f"{column} {op} {args(value)}")
     for key in ("category", "language", "country", "city"):
         value = getattr(request, key)
         if value is not None:

@@ -1,28 +1,31 @@
 """collection analytics: a post collection's reach and engagement (the synced post metrics) and
-its daily series (the ClickHouse mart), for the partner's own collections only."""
+its daily series (the ClickHouse mart), and the store orders attributed to a profile
+collection's creators (the synced daily mart, metered), for the partner's own collections
+only."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope
-from reach.api.models import CollectionDay, CollectionSummary
-from reach.api.resources import POST_COLLECTIONS
-from reach.api.routes.deps import DateRangeDep, ServicesDep
-from reach.api.tenancy import CurrentTenant
+from reach.api.models import CollectionDay, CollectionSummary, CreatorOrders
+from reach.api.resources import POST_COLLECTIONS, PROFILE_COLLECTIONS
+from reach.api.routes.deps import DateRangeDep, ServicesDep, metered
+from reach.api.tenancy import CurrentTenant, Tenant, redact_each
 
 router = APIRouter(
-    prefix="/collection-analytics-service/api/collection",
+    prefix="/collection-analytics-service/api",
     tags=["collection analytics"],
     responses=ERROR_RESPONSES,
 )
 CollectionId = Annotated[int, Path(ge=1, lt=2**63)]
 _COLLECTIONS = POST_COLLECTIONS.table.name
+MeteredTenant = Annotated[Tenant, Depends(metered("collection_analytics"))]
 
 
-@router.get("/{collection_id}/summary", response_model=Envelope[CollectionSummary])
+@router.get("/collection/{collection_id}/summary", response_model=Envelope[CollectionSummary])
 async def summary(
     collection_id: CollectionId, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[CollectionSummary]:
@@ -30,10 +33,21 @@ async def summary(
     return Envelope(data=await services.collection_analytics.summary(collection_id))
 
 
-@router.get("/{collection_id}/time-series", response_model=Envelope[list[CollectionDay]])
+@router.get("/collection/{collection_id}/time-series", response_model=Envelope[list[CollectionDay]])
 async def time_series(
     collection_id: CollectionId, dates: DateRangeDep, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[list[CollectionDay]]:
     await services.resources[_COLLECTIONS].get(tenant.partner_id, collection_id)
     days = await services.collection_analytics.days(collection_id, dates.since, dates.until)
     return Envelope(data=days)
+
+
+@router.get(
+    "/profile-collection/{collection_id}/orders", response_model=Envelope[list[CreatorOrders]]
+)
+async def orders(
+    collection_id: CollectionId, tenant: MeteredTenant, services: ServicesDep
+) -> Envelope[list[CreatorOrders]]:
+    await services.resources[PROFILE_COLLECTIONS.table.name].get(tenant.partner_id, collection_id)
+    found = await services.served_marts.collection_orders(collection_id)
+    return Envelope(data=redact_each(found, tenant.plan))

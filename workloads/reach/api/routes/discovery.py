@@ -1,6 +1,7 @@
 """discovery: a profile by platform and handle (cached; 202 while a scrape fetches it), a
-refresh asked for now, a filtered, sorted search with cursor pagination, and an Instagram
-profile's summary and monthly stats by profile id (the daily marts)."""
+refresh asked for now, a filtered, sorted search with cursor pagination, an Instagram
+profile's summary and monthly stats by profile id, and a profile's linked socials and
+GPT-inferred audience (the daily marts)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from typing import Annotated, get_args
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
-from reach.api.envelope import ERROR_RESPONSES, Envelope, render
+from reach.api.envelope import ERROR_RESPONSES, Envelope, existing, render
 from reach.api.models import (
     AccountMonth,
     AccountSummary,
+    AudienceInsight,
+    LinkedSocial,
     ProfileLookup,
     SearchRequest,
     SearchResult,
 )
 from reach.api.routes.content import ProfileId
-from reach.api.routes.deps import ServicesDep
-from reach.api.tenancy import CurrentTenant, redact
+from reach.api.routes.deps import DiscoveryTenant, ServicesDep
+from reach.api.tenancy import CurrentTenant, redact, redact_each
 from reach.common.identifiers import INSTAGRAM_HANDLE, YOUTUBE_HANDLE
 from reach.common.networks import SocialNetwork
 
@@ -92,19 +95,17 @@ for _platform in get_args(SocialNetwork):
 async def search(
     platform: SocialNetwork,
     request: Annotated[SearchRequest, Body()],
-    tenant: CurrentTenant,
+    tenant: DiscoveryTenant,
     services: ServicesDep,
 ) -> Envelope[SearchResult]:
-    await services.usage.charge(tenant, "discovery")
     profiles, cursor = await services.profiles.search(platform, request)
     return Envelope(data=redact(SearchResult(profiles=profiles, next_cursor=cursor), tenant.plan))
 
 
 @router.get("/profile/instagram/{profile_id}/summary", response_model=Envelope[AccountSummary])
 async def instagram_summary(
-    profile_id: ProfileId, tenant: CurrentTenant, services: ServicesDep
+    profile_id: ProfileId, tenant: DiscoveryTenant, services: ServicesDep
 ) -> Envelope[AccountSummary]:
-    await services.usage.charge(tenant, "discovery")
     return Envelope(data=redact(await services.accounts.summary(profile_id), tenant.plan))
 
 
@@ -113,12 +114,33 @@ async def instagram_summary(
 )
 async def instagram_monthly_stats(
     profile_id: ProfileId,
-    tenant: CurrentTenant,
+    tenant: DiscoveryTenant,
     services: ServicesDep,
     months: Annotated[
         int, Query(ge=1, le=120, description="The latest `months` observed months.")
     ] = 12,
 ) -> Envelope[list[AccountMonth]]:
-    await services.usage.charge(tenant, "discovery")
     found = await services.accounts.monthly(profile_id, months)
-    return Envelope(data=[redact(month, tenant.plan) for month in found])
+    return Envelope(data=redact_each(found, tenant.plan))
+
+
+@router.get(
+    "/profile/{platform}/{profile_id}/linked-socials", response_model=Envelope[list[LinkedSocial]]
+)
+async def linked_socials(
+    platform: SocialNetwork, profile_id: ProfileId, tenant: DiscoveryTenant, services: ServicesDep
+) -> Envelope[list[LinkedSocial]]:
+    found = await services.served_marts.linked_socials(platform, profile_id)
+    linked = existing(found, f"{platform} profile {profile_id}")
+    return Envelope(data=redact_each(linked, tenant.plan))
+
+
+@router.get(
+    "/profile/{platform}/{profile_id}/audience-insight", response_model=Envelope[AudienceInsight]
+)
+async def audience_insight(
+    platform: SocialNetwork, profile_id: ProfileId, tenant: DiscoveryTenant, services: ServicesDep
+) -> Envelope[AudienceInsight]:
+    found = await services.served_marts.audience_insight(platform, profile_id)
+    what = f"audience insight of {platform} profile {profile_id}"
+    return Envelope(data=redact(existing(found, what), tenant.plan))

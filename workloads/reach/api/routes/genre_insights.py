@@ -1,5 +1,6 @@
 """genre insights: each genre's creators, followers and engagement (the weekly ClickHouse mart),
-and a genre's trending content: its creators' most engaging recent posts."""
+a genre's trending posts (its creators' most engaging recent posts, live) and its trending
+content as the daily mart ranked it (engagement per 100 followers, usage-metered)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
-from reach.api.models import Genre, PageOf, Post
+from reach.api.models import Genre, PageOf, Post, TrendingPost
 from reach.api.repositories.posts import PostFilter
-from reach.api.routes.deps import GenreOrderDep, PagingDep, ServicesDep
-from reach.api.tenancy import TENANTED
+from reach.api.routes.deps import DiscoveryTenant, GenreOrderDep, PagingDep, ServicesDep
+from reach.api.tenancy import TENANTED, redact
 from reach.common.networks import SocialNetwork
 
 router = APIRouter(
@@ -58,3 +59,13 @@ async def trending(
         platform, where, "engagement", "desc", paging.offset, paging.size
     )
     return Envelope(data=paging.results(found, total))
+
+
+@router.get(
+    "/genre/instagram/{category}/trending-content", response_model=Envelope[PageOf[TrendingPost]]
+)
+async def trending_content(
+    category: Category, tenant: DiscoveryTenant, services: ServicesDep, paging: PagingDep
+) -> Envelope[PageOf[TrendingPost]]:
+    found, total = await services.served_marts.trending(category, paging.offset, paging.size)
+    return Envelope(data=redact(paging.results(found, total), tenant.plan))
