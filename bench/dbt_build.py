@@ -46,7 +46,7 @@ REPLICA_TABLES = {
         profile_pic_url Nullable(String), audience_gender Nullable(String),
         audience_age Nullable(String), audience_location Nullable(String),
         refreshed_at Nullable(DateTime64(6)), biography Nullable(String),
-        external_url Nullable(String)""",
+        external_url Nullable(String), gender Nullable(String), topics Array(String)""",
     "instagram_post": """
         post_id String, shortcode String, profile_id String, post_type Nullable(String),
         caption Nullable(String), hashtags Array(String), likes Nullable(Int64),
@@ -144,7 +144,10 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             '{{"IN": 0.9, "US": 0.1}}', now64(6), 'Creator',
             -- One in five links a YouTube channel (mart_linked_socials).
             if(number % 5 = 0,
-                concat('https://youtube.com/@channel_', toString(number % {youtube})), NULL)
+                concat('https://youtube.com/@channel_', toString(number % {youtube})), NULL),
+            -- What the GPT enrichment inferred (mart_instagram_gpt_data).
+            ['male', 'female', 'unknown', NULL][1 + number % 4],
+            arraySlice({HASHTAGS}, 1 + number % 8, number % 4)
         FROM numbers({instagram})""",
         f"""INSERT INTO public.instagram_post
         SELECT concat('igp', toString(number)), concat('sc', toString(number)),
