@@ -3,12 +3,12 @@
 
 Builds a temporary chdb folder, migrates it and generates the sources inside ClickHouse with
 INSERT ... SELECT FROM numbers(): the scraper's and the API's tables (profiles 80% Instagram,
-20% YouTube, posts split the same way, collections) in a database `public` shaped as
-ClickHouse's postgresql() reads them, and in `_e` `--snapshots` profile snapshots per profile,
-15 days apart (so the leaderboard spans months), collection post snapshots, follower fetches and
-follower scores. The project reads the replica tables from that database
-(`postgres_replica_sources: []`), as from a replicated copy of PostgreSQL: the figure is the
-transformation, not PostgreSQL's scan speed. Then times `reach pipelines dbt build` in-process.
+20% YouTube, posts split the same way, collections, inferred GPT audiences) in a database
+`public` shaped as ClickHouse's postgresql() reads them, and in `_e` `--snapshots` profile
+snapshots per profile, 15 days apart (so the leaderboard spans months), collection post
+snapshots, follower fetches and follower scores. The project reads the replica tables from that
+database (`postgres_replica_sources: []`), as from a replicated copy of PostgreSQL: the figure is
+the transformation, not PostgreSQL's scan speed. Then times `reach pipelines dbt build` in-process.
 
 Prints one JSON line last: `profiles`, `posts`, `seconds`, `profile_snapshots`, `models` and
 `tests` (how many the build ran), `measured`.
@@ -100,6 +100,10 @@ REPLICA_TABLES = {
         platform String, post_id String, comments Int32, mean_score Nullable(Float64),
         positive Int32, negative Int32, neutral Int32, scored_until Nullable(DateTime64(6)),
         reported_at DateTime64(6)""",
+    "audience_info_gpt": """
+        network String, profile_id String, audience_gender String, audience_age String,
+        audience_location String, interests Array(String), task_id Nullable(Int64),
+        source String, updated_at DateTime64(6)""",
     "partner": "id Int64, name String, plan_type String, status String, created_at DateTime64(6)",
     "account": "id Int64, partner_id Int64, name String, created_at DateTime64(6)",
     "account_user": "id Int64, account_id Int64, role String, created_at DateTime64(6)",
@@ -179,6 +183,16 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             toInt64(intHash32(number + 2) % 3000), NULL,
             now64(6) - toIntervalSecond(intHash32(number + 3) % (365 * 86400))
         FROM numbers({youtube_posts})""",
+        # The audience a GPT enrichment inferred for every third profile.
+        f"""INSERT INTO public.audience_info_gpt
+        SELECT if(number < {instagram}, 'instagram', 'youtube'),
+            if(number < {instagram}, concat('ig', toString(number)),
+                concat('UC', toString(number - {instagram}))),
+            '{{"female": 0.6, "male": 0.4}}', '{{"18-24": 0.7, "25-34": 0.3}}',
+            '{{"IN": 0.8, "AE": 0.2}}', arraySlice({HASHTAGS}, 1 + number % 8, 2), NULL,
+            'openai', now64(6) - toIntervalSecond(number % 86400)
+        FROM numbers({instagram + youtube})
+        WHERE number % 3 = 0""",
         """INSERT INTO public.partner VALUES (1, 'Bench', 'PRO', 'ACTIVE', now64(6))""",
         """INSERT INTO public.post_collection
         SELECT number + 1, 1, concat('Campaign ', toString(number)),
@@ -193,7 +207,9 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             concat('share-p', toString(number)), 'SAAS', now64(6)
         FROM numbers(100)""",
         f"""INSERT INTO public.profile_collection_item
-        SELECT 1 + number % 100, 'instagram', concat('ig', toString(number * 31 % {instagram})),
+        SELECT 1 + number % 100, if(number % 5 = 0, 'youtube', 'instagram'),
+            if(number % 5 = 0, concat('UC', toString(number * 31 % {youtube})),
+                concat('ig', toString(number * 31 % {instagram}))),
             now64(6)
         FROM numbers({min(10_000, instagram)})""",
         # Snapshots 15 days apart, the latest today; followers drift from one to the next.

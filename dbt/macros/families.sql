@@ -152,9 +152,8 @@
 
 {#
     A staging-collection mart: every item of the `kind` collections ("profile" or "post") on
-    `platform`, with its collection's name and partner (its name too: that also builds the
-    partners a collection's tests look up on a fresh database) and the latest data of the profile or
-    post it names (NULL while that was never scraped: `is_scraped` says which).
+    `platform`, with its collection's name and partner (id and name) and the latest data of the
+    profile or post it names (NULL while that was never scraped: `is_scraped` says which).
 #}
 {% macro staging_collection(kind, platform) -%}
 {%- set member = mart_families().staging_collection[kind] -%}
