@@ -3,12 +3,12 @@
 
 Builds a temporary chdb folder, migrates it and generates the sources inside ClickHouse with
 INSERT ... SELECT FROM numbers(): the scraper's and the API's tables (profiles 80% Instagram,
-20% YouTube, posts split the same way, collections) in a database `public` shaped as
-ClickHouse's postgresql() reads them, and in `_e` `--snapshots` profile snapshots per profile,
-15 days apart (so the leaderboard spans months), collection post snapshots, follower fetches and
-follower scores. The project reads the replica tables from that database
-(`postgres_replica_sources: []`), as from a replicated copy of PostgreSQL: the figure is the
-transformation, not PostgreSQL's scan speed. Then times `reach pipelines dbt build` in-process.
+20% YouTube, posts split the same way, collections, inferred GPT audiences) in a database
+`public` shaped as ClickHouse's postgresql() reads them, and in `_e` `--snapshots` profile
+snapshots per profile, 15 days apart (so the leaderboard spans months), collection post
+snapshots, follower fetches and follower scores. The project reads the replica tables from that
+database (`postgres_replica_sources: []`), as from a replicated copy of PostgreSQL: the figure is
+the transformation, not PostgreSQL's scan speed. Then times `reach pipelines dbt build` in-process.
 
 Prints one JSON line last: `profiles`, `posts`, `seconds`, `profile_snapshots`, `models` and
 `tests` (how many the build ran), `measured`.
@@ -46,7 +46,7 @@ REPLICA_TABLES = {
         profile_pic_url Nullable(String), audience_gender Nullable(String),
         audience_age Nullable(String), audience_location Nullable(String),
         refreshed_at Nullable(DateTime64(6)), biography Nullable(String),
-        external_url Nullable(String)""",
+        external_url Nullable(String), gender Nullable(String), topics Array(String)""",
     "instagram_post": """
         post_id String, shortcode String, profile_id String, post_type Nullable(String),
         caption Nullable(String), hashtags Array(String), likes Nullable(Int64),
@@ -155,7 +155,10 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             '{{"IN": 0.9, "US": 0.1}}', now64(6), 'Creator',
             -- One in five links a YouTube channel (mart_linked_socials).
             if(number % 5 = 0,
-                concat('https://youtube.com/@channel_', toString(number % {youtube})), NULL)
+                concat('https://youtube.com/@channel_', toString(number % {youtube})), NULL),
+            -- What the GPT enrichment inferred (mart_instagram_gpt_data).
+            ['male', 'female', 'unknown', NULL][1 + number % 4],
+            arraySlice({HASHTAGS}, 1 + number % 8, number % 4)
         FROM numbers({instagram})""",
         f"""INSERT INTO public.instagram_post
         SELECT concat('igp', toString(number)), concat('sc', toString(number)),
@@ -192,6 +195,16 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             toInt64(intHash32(number + 2) % 3000), NULL,
             now64(6) - toIntervalSecond(intHash32(number + 3) % (365 * 86400))
         FROM numbers({youtube_posts})""",
+        # The audience a GPT enrichment inferred for every third profile.
+        f"""INSERT INTO public.audience_info_gpt
+        SELECT if(number < {instagram}, 'instagram', 'youtube'),
+            if(number < {instagram}, concat('ig', toString(number)),
+                concat('UC', toString(number - {instagram}))),
+            '{{"female": 0.6, "male": 0.4}}', '{{"18-24": 0.7, "25-34": 0.3}}',
+            '{{"IN": 0.8, "AE": 0.2}}', arraySlice({HASHTAGS}, 1 + number % 8, 2), NULL,
+            'openai', now64(6) - toIntervalSecond(number % 86400)
+        FROM numbers({instagram + youtube})
+        WHERE number % 3 = 0""",
         """INSERT INTO public.partner VALUES (1, 'Bench', 'PRO', 'ACTIVE', now64(6))""",
         """INSERT INTO public.post_collection
         SELECT number + 1, 1, concat('Campaign ', toString(number)),
@@ -206,7 +219,9 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
             concat('share-p', toString(number)), 'SAAS', now64(6)
         FROM numbers(100)""",
         f"""INSERT INTO public.profile_collection_item
-        SELECT 1 + number % 100, 'instagram', concat('ig', toString(number * 31 % {instagram})),
+        SELECT 1 + number % 100, if(number % 5 = 0, 'youtube', 'instagram'),
+            if(number % 5 = 0, concat('UC', toString(number * 31 % {youtube})),
+                concat('ig', toString(number * 31 % {instagram}))),
             now64(6)
         FROM numbers({min(10_000, instagram)})""",
         # Snapshots 15 days apart, the latest today; followers drift from one to the next.

@@ -178,6 +178,11 @@ def test_build_passes_every_test(built: synthetic.SyntheticData, project: Projec
             "mart_audience_info",
             "mart_audience_info_gpt",
             "mart_instagram_creators_followers_fake_analysis",
+            "mart_fake_events",
+            "mart_instagram_gpt_data",
+            "mart_insta_all_posts",
+            *STAGING_COLLECTION_MARTS,
+            *PARTIAL_UPDATE_MARTS,
         )
     }
     assert all(count > 0 for count in counts.values()), counts
@@ -214,6 +219,109 @@ def test_build_passes_every_test(built: synthetic.SyntheticData, project: Projec
     assert inferred == [
         {"male_share": 0.8, "top_age_group": "18-24", "top_country": "IN", "interests": ["food"]}
     ]
+    assert counts["mart_instagram_gpt_data"] == len(built.postgres["instagram_account"])
+    assert counts["mart_insta_all_posts"] == len(built.postgres["instagram_post"])
+    enriched = rows(
+        project.client,
+        "SELECT profile_id, gender, topics, has_gpt_audience, audience_male_share FROM"
+        f" {schema}.mart_instagram_gpt_data WHERE profile_id IN ('ig0000', 'ig0001', 'ig0004')"
+        " ORDER BY profile_id",
+    )
+    assert enriched == [
+        {
+            "profile_id": "ig0000",
+            "gender": "female",
+            "topics": [],
+            "has_gpt_audience": True,
+            "audience_male_share": 0.8,
+        },
+        {
+            "profile_id": "ig0001",
+            "gender": "male",
+            "topics": ["food"],
+            "has_gpt_audience": False,
+            "audience_male_share": None,
+        },
+        {
+            "profile_id": "ig0004",
+            "gender": None,
+            "topics": [],
+            "has_gpt_audience": False,
+            "audience_male_share": None,
+        },
+    ]
+
+
+STAGING_COLLECTION_MARTS = tuple(
+    f"mart_staging_{platform}_{kind}_collection"
+    for kind in ("profile", "post")
+    for platform in ("instagram", "youtube")
+)
+PARTIAL_UPDATE_MARTS = tuple(
+    f"mart_partial_{platform}_{subset}"
+    for platform in ("instagram", "youtube")
+    for subset in ("followers", "engagement", "attributes", "audience")
+)
+
+
+def _check_staging_collections(client: Client, schema: str, data: synthetic.SyntheticData) -> None:
+    """Each item of each collection kind on its platform, with its profile's or post's latest
+    data where it was scraped."""
+    accounts = reference.instagram_accounts(data)
+    profiles = rows(
+        client,
+        "SELECT profile_id, collection_name, is_scraped, followers, engagement_rate"
+        f" FROM {schema}.mart_staging_instagram_profile_collection",
+    )
+    items = data.postgres["profile_collection_item"]
+    assert sorted(row["profile_id"] for row in profiles) == sorted(
+        item["platform_profile_id"] for item in items if item["platform"] == "instagram"
+    )
+    for row in profiles:
+        want = accounts[row["profile_id"]]
+        assert row == {
+            "profile_id": row["profile_id"],
+            "collection_name": "Shortlist",
+            "is_scraped": True,
+            "followers": want["followers"],
+            "engagement_rate": want["engagement_rate"],
+        }
+    channels = rows(
+        client,
+        "SELECT profile_id, is_scraped, display_name IS NOT NULL AS named"
+        f" FROM {schema}.mart_staging_youtube_profile_collection ORDER BY profile_id",
+    )
+    assert channels == [
+        {"profile_id": "UC0000", "is_scraped": True, "named": True},
+        {"profile_id": "UCnotscraped", "is_scraped": False, "named": False},
+    ]
+    scraped = {post["shortcode"] for post in data.postgres["instagram_post"]}
+    scraped |= {video["video_id"] for video in data.postgres["youtube_post"]}
+    for platform in ("instagram", "youtube"):
+        posts = rows(
+            client,
+            "SELECT post_shortcode, is_scraped, post_type IS NOT NULL AS typed"
+            f" FROM {schema}.mart_staging_{platform}_post_collection",
+        )
+        collected = [
+            item["post_shortcode"]
+            for item in data.postgres["post_collection_item"]
+            if item["platform"] == platform
+        ]
+        assert sorted(row["post_shortcode"] for row in posts) == sorted(collected)
+        for row in posts:
+            known = row["post_shortcode"] in scraped
+            assert row["is_scraped"] == row["typed"] == known, row
+
+
+def _check_partial_updates(client: Client, schema: str, events: list[synthetic.Row]) -> None:
+    for platform in ("instagram", "youtube"):
+        for subset, expected in reference.partial_updates(events, platform).items():
+            assert expected
+            stored = keyed(
+                client, f"{schema}.mart_partial_{platform}_{subset}", ["profile_id"], expected
+            )
+            assert {key[0]: row for key, row in stored.items()} == expected, (platform, subset)
 
 
 def _check_time_series(client: Client, schema: str, events: list[synthetic.Row]) -> None:
@@ -377,16 +485,37 @@ def test_marts_match_the_reference(
     shares = [row["revenue_share"] for row in expected_orders.values()]
     assert None in shares and 0.0 in shares and 1.0 in shares
     assert None in (row["avg_order_value"] for row in expected_orders.values())
+    expected_fakes = reference.fake_events(built.clickhouse["follower_score"])
+    stored_fakes = keyed(
+        project.client,
+        f"{schema}.mart_fake_events",
+        ["platform", "profile_id", "analysis"],
+        expected_fakes,
+    )
+    assert stored_fakes == expected_fakes
+    assert any(row["fake_share_change"] is not None for row in expected_fakes.values())
+    expected_posts = reference.insta_all_posts(built)
+    stored_posts = keyed(
+        project.client, f"{schema}.mart_insta_all_posts", ["post_id"], expected_posts
+    )
+    assert {key[0]: row for key, row in stored_posts.items()} == expected_posts
+    for figure in ("engagement_rate", "reach_engagement_rate", "performance_index"):
+        assert any(row[figure] is None for row in expected_posts.values()), figure
+        assert any(row[figure] for row in expected_posts.values()), figure
+    _check_staging_collections(project.client, schema, built)
+    _check_partial_updates(project.client, schema, events)
 
     # Later days and a late event of the last stored day: the incremental run recomputes the
     # recent days and grows the first new day from the snapshot stored before it.
     later = synthetic.snapshots_after(built, today)
     synthetic.insert_events(project.client, project.events_database, "profile_log", later)
     project.dbt("build", "--select", "mart_time_series+")
+    project.dbt("build", "--select", "path:models/marts/partial_updates")
     events += later
     _check_time_series(project.client, schema, events)
     _check_leaderboard(project.client, schema, built, events)
     _check_account_monthly(project.client, schema, built, events)
+    _check_partial_updates(project.client, schema, events)
 
 
 def build_leaderboard(project: Project, name: str, spec: dict[str, Any]) -> None:

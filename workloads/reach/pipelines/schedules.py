@@ -88,14 +88,14 @@ PIPELINES = (
     Pipeline(
         "dbt_core",
         "Every 15 minutes: the marts the API serves (accounts, leaderboard, time series, "
-        "collections).",
+        "collections) and the incremental partial updates of the accounts.",
         _dbt("core"),
         schedule="*/15 * * * *",
         timeout_minutes=14,
     ),
     Pipeline(
         "dbt_daily",
-        "Daily: hashtags, audience, fake-follower and profile stats marts.",
+        "Daily: hashtags, audience, GPT data, fake-follower, posts and profile stats marts.",
         _dbt("daily"),
         schedule="30 1 * * *",
         timeout_minutes=120,

@@ -145,6 +145,9 @@ def generate(
                     f"https://www.youtube.com/@Channel_{n % 7}" if n % 6 == 0 else None
                 ),
                 "biography": f"Videos: youtube.com/channel/UC{n % 9:04d}" if n % 8 == 0 else None,
+                # What the GPT enrichment inferred, raw as it is stored; not for every fifth.
+                "gender": (" Female", "male", "unknown", "", None)[n % 5],
+                "topics": ["food", "travel", "tech"][: n % 5 % 4],
             }
         )
         # Every tenth profile is a twin of the one before (same followers, same post counters
@@ -310,6 +313,11 @@ def generate(
         pg["profile_collection_item"].append(
             {"collection_id": 1, "platform": "instagram", "platform_profile_id": profile_id}
         )
+    # A YouTube channel, and one never scraped (the staging-collection marts).
+    for channel_id in (youtube_ids[0], "UCnotscraped"):
+        pg["profile_collection_item"].append(
+            {"collection_id": 1, "platform": "youtube", "platform_profile_id": channel_id}
+        )
 
     # Follower fetches and the scorer's verdicts for a few creators, two analyses for one.
     classes = (0.0, 0.0, 0.0, 0.33, 1.0)
@@ -362,6 +370,10 @@ def generate(
         if n % 3 == 0
     ]
     _add_attributed_orders(data, today)
+    # And for a YouTube channel (mart_partial_youtube_audience).
+    pg["audience_info_gpt"].append(
+        pg["audience_info_gpt"][0] | {"network": "youtube", "profile_id": youtube_ids[0]}
+    )
     return data
 
 

@@ -1,9 +1,10 @@
 """The metric math of the dbt marts written again in plain Python, over `SyntheticData`: what
 the marts must hold, computed without ClickHouse. Mirrors dbt/macros/metrics.sql and the CTEs of
-mart_instagram_account, mart_time_series, mart_leaderboard, mart_leaderboard_ranking and the
-profile stats marts (mart_insta_*), and the order attribution of mart_gcc_orders; floats are
-computed in the same order as the SQL so that results compare exactly. The dbt project's tests
-and the Leaderboard tests of the API (built, synced, served) compare against it."""
+mart_instagram_account, mart_time_series, mart_leaderboard, mart_leaderboard_ranking, the
+profile stats marts (mart_insta_*), mart_fake_events, the partial-update marts (mart_partial_*),
+mart_post_location and the order attribution of mart_gcc_orders; floats are computed in the same
+order as the SQL so that results compare exactly. The dbt project's tests and the Leaderboard
+tests of the API (built, synced, served) compare against it."""
 
 from __future__ import annotations
 
@@ -557,3 +558,107 @@ def gcc_orders(data: SyntheticData) -> dict[tuple[int, str, str, str], dict[str,
         row["avg_order_value"] = row["revenue"] / kept if kept > 0 else None
         row["revenue_share"] = row["revenue"] / total if total > 0 else None
     return rows
+
+
+def fake_events(events: Iterable[Row]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """mart_fake_events by (platform, profile_id, analysis), from follower_score events: each
+    analysis's fake share, numbered in the order the profile's analyses ran, and its change
+    since the one before."""
+    scored: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for score in events:
+        if score["platform"] == "instagram":
+            scored[(score["source_profile_id"], score["analysis"])].append(score)
+    by_profile: dict[str, list[tuple[datetime, str, float]]] = defaultdict(list)
+    for (profile_id, analysis), scores in scored.items():
+        fakes = sum(1 for score in scores if score["fake_class"] >= 1)
+        analysed_at = max(score["scored_at"] for score in scores)
+        by_profile[profile_id].append((analysed_at, analysis, fakes / len(scores)))
+    history = {}
+    for profile_id, analyses in by_profile.items():
+        previous: float | None = None
+        for number, (_, analysis, share) in enumerate(sorted(analyses), start=1):
+            history[("instagram", profile_id, analysis)] = {
+                "analysis_number": number,
+                "fake_share": share,
+                "previous_fake_share": previous,
+                "fake_share_change": None if previous is None else share - previous,
+            }
+            previous = share
+    return history
+
+
+def insta_all_posts(data: SyntheticData) -> dict[str, dict[str, Any]]:
+    """mart_insta_all_posts by post id: each post's engagement figures against its author's
+    followers, its reach and its author's recent average."""
+    accounts = instagram_accounts(data)
+    figures = {}
+    for post in data.postgres["instagram_post"]:
+        account = accounts[post["profile_id"]]
+        followers = account["followers"]
+        likes, comments, reach = post["likes"], post["comments"], post["reach"]
+        views = post["views"] if post["views"] is not None else post["plays"]
+        interactions = None if likes is None or comments is None else likes + comments
+        usual = (
+            None
+            if account["avg_likes"] is None or account["avg_comments"] is None
+            else account["avg_likes"] + account["avg_comments"]
+        )
+        figures[post["post_id"]] = {
+            "views": views,
+            "engagement_rate": engagement_rate(interactions, followers),
+            "reach_rate": engagement_rate(reach, followers),
+            "view_rate": engagement_rate(views, followers),
+            "reach_engagement_rate": engagement_rate(
+                None if interactions is None else interactions + post["shares"] + post["saved"],
+                reach,
+            ),
+            "performance_index": (
+                None
+                if interactions is None or usual is None or usual <= 0
+                else interactions / usual
+            ),
+        }
+    return figures
+
+
+def partial_updates(events: Iterable[Row], platform: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The followers and engagement partial-update marts of `platform` (mart_partial_<platform>_
+    followers / _engagement) by profile id, from profile_log events: each from the profile's
+    newest event (time, then event id) that reports what it refreshes."""
+    followers_key = "subscribers" if platform == "youtube" else "followers"
+    newest: dict[str, dict[str, tuple[tuple[datetime, str], dict[str, Any]]]] = {
+        "followers": {},
+        "engagement": {},
+    }
+    for event in events:
+        if event["platform"] != platform:
+            continue
+        metrics = event["metrics"]
+        order = (event["event_timestamp"], event["event_id"])
+        followers = metrics.get(followers_key)
+        likes, comments = metrics.get("avg_likes"), metrics.get("avg_comments")
+        rows = {
+            "followers": None
+            if followers is None
+            else {
+                "followers": followers,
+                "following": metrics.get("following"),
+                "posts": metrics.get("video_count" if platform == "youtube" else "media_count"),
+            },
+            "engagement": None
+            if likes is None or comments is None
+            else {
+                "followers": followers,
+                "avg_likes": likes,
+                "avg_comments": comments,
+                "engagement_rate": engagement_rate(likes + comments, followers),
+            },
+        }
+        for subset, row in rows.items():
+            kept = newest[subset].get(event["profile_id"])
+            if row is not None and (kept is None or order > kept[0]):
+                newest[subset][event["profile_id"]] = (order, row)
+    return {
+        subset: {profile_id: row for profile_id, (_, row) in latest.items()}
+        for subset, latest in newest.items()
+    }

@@ -13,45 +13,29 @@
 
 with
 
-creators as (
-    select
-        profile_id,
-        handle,
-        category,
-        followers
-    from {{ ref('mart_instagram_account') }}
-    where category is not null
-),
-
+-- Each post's engagement rate is mart_insta_all_posts' (per 100 of its creator's followers).
 recent_posts as (
     select
+        category,
         post_id,
         shortcode,
         profile_id,
         post_type,
         likes,
         comments,
-        published_at
-    from {{ ref('stg_beat_instagram_post') }}
-    where toDate(published_at) > toDate(now(), 'UTC') - {{ var('trending_days') }}
-),
-
-scored as (
-    select
-        creators.category as category,
-        recent_posts.post_id as post_id,
-        recent_posts.* except (post_id),
-        creators.handle as handle,
-        {{ engagement_rate('likes + comments', 'followers') }} as engagement_rate
-    from recent_posts
-    inner join creators {{ join_on('recent_posts', 'creators', ['profile_id']) }}
+        published_at,
+        handle,
+        engagement_rate
+    from {{ ref('mart_insta_all_posts') }}
+    where category is not null
+        and toDate(published_at) > toDate(now(), 'UTC') - {{ var('trending_days') }}
 ),
 
 ranked as (
     select
         *,
         {{ rank_desc('engagement_rate', within=['category']) }} as trend_rank
-    from scored
+    from recent_posts
 )
 
 select * from ranked

@@ -11,6 +11,8 @@ renamed as (
         nullIf(lower(trim(language)), '') as language,
         nullIf(upper(trim(country)), '') as country,
         nullIf(city, '') as city,
+        nullIf(lower(trim(gender)), '') as gender,
+        topics,
         followers,
         following,
         media_count,

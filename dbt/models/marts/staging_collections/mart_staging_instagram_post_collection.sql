@@ -1,0 +1,1 @@
+{{ staging_collection('post', 'instagram') }}
