@@ -494,7 +494,7 @@ def _add_youtube_catalogue(ch: dict[str, list[Row]], common: Row) -> None:
 
 
 def _add_attributed_orders(data: SyntheticData, today: date) -> None:
-    """Store orders naming creators of profile collection 1 by coupon (in any case) or
+    """Store orders naming Instagram creators of profile collection 1 by coupon (in any case) or
     utm_source: several currencies, an order refunded after it was paid, a profile whose
     orders were all refunded, a currency the collection earned nothing in, a coupon naming both
     a coupon creator and a utm creator, and an order naming no creator of the collection."""
@@ -502,7 +502,7 @@ def _add_attributed_orders(data: SyntheticData, today: date) -> None:
     members = sorted(
         item["platform_profile_id"]
         for item in data.postgres["profile_collection_item"]
-        if item["collection_id"] == 1
+        if item["collection_id"] == 1 and item["platform"] == "instagram"
     )
     first, second, third = (handles[profile_id] for profile_id in members[:3])
     paid, later = (datetime.combine(today, time(hour), tzinfo=UTC) for hour in (9, 10))
