@@ -277,13 +277,26 @@ FUZZ = settings(max_examples=150, suppress_health_check=[HealthCheck.function_sc
 _STRINGS = st.text(max_size=12)  # what a client's protobuf library lets it set
 
 
+def _repeated(field: FieldDescriptor) -> bool:
+    return field.label == FieldDescriptor.LABEL_REPEATED
+
+
 def _values(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any] | None:
+    is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
+    if _repeated(field) and not is_map:
+        one = _value(field, depth)
+        return None if one is None else st.lists(one, max_size=3)
+    return _value(field, depth)
+
+
+def _value(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any] | None:
+    """One value of `field`'s type (a dict for a map)."""
     if field.message_type is not None and field.message_type.GetOptions().map_entry:
         key, value = (
             field.message_type.fields_by_name["key"],
             field.message_type.fields_by_name["value"],
         )
-        keys, values = _values(key, depth), _values(value, depth)
+        keys, values = _value(key, depth), _value(value, depth)
         assert keys is not None and values is not None
         return st.dictionaries(keys, values, max_size=3)
     if field.message_type is not None:
@@ -322,6 +335,8 @@ def _messages(descriptor: Any, depth: int = 0) -> st.SearchStrategy[Any]:
             )
             if isinstance(value, dict):
                 getattr(message, name).update(value)
+            elif isinstance(value, list):
+                getattr(message, name).extend(value)
             elif target is not None:
                 target.CopyFrom(value)
             else:
@@ -388,10 +403,6 @@ async def test_well_typed_batches_with_invalid_utf8_anywhere_are_refused_by_inde
     refused = {r.index: r.reason for r in response.rejected}
     for index in corrupted:
         assert "not valid UTF-8" in refused[index], (index, refused)
-
-
-def _repeated(field: FieldDescriptor) -> bool:
-    return field.label == FieldDescriptor.LABEL_REPEATED
 
 
 def _map_of_strings(message: Any, name: str) -> bool:
