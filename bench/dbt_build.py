@@ -11,7 +11,7 @@ database (`postgres_replica_sources: []`), as from a replicated copy of PostgreS
 the transformation, not PostgreSQL's scan speed. Then times `reach pipelines dbt build` in-process.
 
 Prints one JSON line last: `profiles`, `posts`, `seconds`, `profile_snapshots`, `models` and
-`tests` (how many the build ran), `measured`.
+`tests` (how many the build ran), `slowest` (the five slowest nodes' seconds), `measured`.
 Run: .venv/bin/python bench/dbt_build.py [--profiles N] [--posts N] [--snapshots N]
 """
 
@@ -272,10 +272,13 @@ def generate(client: Client, instagram: int, youtube: int, posts: int, snapshots
     return (instagram + youtube) * snapshots
 
 
-def built_nodes(run_results: Path) -> Counter[str]:
-    """How many nodes of each kind (model, test, seed) the build ran."""
+def built_nodes(run_results: Path) -> tuple[Counter[str], dict[str, float]]:
+    """How many nodes of each kind (model, test, seed) the build ran, and the slowest five
+    nodes with their seconds (where to look first when the figure slips)."""
     results = json.loads(run_results.read_text())["results"]
-    return Counter(result["unique_id"].split(".")[0] for result in results)
+    kinds = Counter(result["unique_id"].split(".")[0] for result in results)
+    slowest = sorted(results, key=lambda result: -result["execution_time"])[:5]
+    return kinds, {r["unique_id"].split(".")[2]: round(r["execution_time"], 1) for r in slowest}
 
 
 def main() -> None:
@@ -310,7 +313,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         if not outcome.success:
             raise SystemExit(f"dbt build failed: {outcome}")
-        built = built_nodes(work_dir(settings) / "target" / "run_results.json")
+        built, slowest = built_nodes(work_dir(settings) / "target" / "run_results.json")
         print(
             json.dumps(
                 {
@@ -321,6 +324,7 @@ def main() -> None:
                     "generate_seconds": round(generated, 1),
                     "models": built["model"],
                     "tests": built["test"],
+                    "slowest": slowest,
                     "measured": "reach pipelines dbt build (all models, seeds and tests) on "
                     f"embedded ClickHouse, {args.threads} dbt threads; target < 120 s",
                 }

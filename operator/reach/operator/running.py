@@ -37,7 +37,11 @@ def build_registry(settings: OperatorSettings) -> kopf.OperatorRegistry:
         # Our own Events say what changed; Kopf's per-handler chatter would drown them.
         settings.posting.level = logging.WARNING
         settings.watching.server_timeout = 300
-        settings.batching.worker_limit = 64
+        # No cap on a kind's object workers (Kopf's default): a capped kind holds its indexes'
+        # pre-population behind workers that idle out one batch at a time, and no handler runs
+        # until every index is populated, so a restart with a few hundred children stalled.
+        # Requests are bounded by the shared HTTP client's pool instead.
+        settings.batching.worker_limit = None
         memo["kube"] = Kube(kube.login, operator_settings.field_manager)
         memo["conns"] = Connections()
 
