@@ -319,6 +319,21 @@ def generate(
             {"collection_id": 1, "platform": "youtube", "platform_profile_id": channel_id}
         )
 
+    # An account tagging a creator (fetch_instagram_tagged_posts): not a follower, which the
+    # audience marts must not count.
+    ch["profile_relationship_log"].append(
+        {
+            "event_id": "rl-tagged",
+            "event_timestamp": datetime.combine(today, time(3), tzinfo=UTC),
+            "platform": "instagram",
+            "source_profile_id": instagram_ids[0],
+            "target_profile_id": instagram_ids[1],
+            "target_handle": "",
+            "target_full_name": "",
+            "relationship_type": "TAGGED_BY",
+            "source": "synthetic",
+        }
+    )
     # Follower fetches and the scorer's verdicts for a few creators, two analyses for one.
     classes = (0.0, 0.0, 0.0, 0.33, 1.0)
     reasons = ("digits", "non_indic_script", "handle_name_mismatch")
