@@ -85,9 +85,9 @@ class MixedParams:
         channels = [ch for i in range(universe.size) if (ch := universe.channel(i))]
         self.channels = [ch for ch in channels if universe.playlist_count(ch) > 0]
 
-    def creator(self, index: int, flow: Flow[Any] | None = None) -> Creator:
+    def creator(self, index: int, flow: Flow[Any]) -> Creator:
         """The `index`-th creator a task of `flow` asks about."""
-        among = self.connected if flow is not None and flow.name in INSIGHT_FLOWS else self.creators
+        among = self.connected if flow.name in INSIGHT_FLOWS else self.creators
         return among[index % len(among)]
 
     def tokens(self, count: int) -> list[tuple[str, str, str]]:
@@ -122,8 +122,8 @@ class MixedParams:
 
         def profile(flow: Flow[Any], index: int) -> dict[str, Any]:
             if flow.params.model_fields.get("url") is None:
-                return {"network": "instagram", "profile_id": self.creator(index).profile_id}
-            creator = self.creator(index)
+                return {"network": "instagram", "profile_id": self.creator(index, flow).profile_id}
+            creator = self.creator(index, flow)
             return {
                 "network": "instagram",
                 "entity_type": "profile",

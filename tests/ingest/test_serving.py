@@ -281,17 +281,20 @@ def _repeated(field: FieldDescriptor) -> bool:
     return field.label == FieldDescriptor.LABEL_REPEATED
 
 
+def _is_map(field: FieldDescriptor) -> bool:
+    return field.message_type is not None and field.message_type.GetOptions().map_entry
+
+
 def _values(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any] | None:
-    is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
-    if _repeated(field) and not is_map:
-        one = _value(field, depth)
-        return None if one is None else st.lists(one, max_size=3)
-    return _value(field, depth)
+    one = _value(field, depth)
+    if one is None or not _repeated(field) or _is_map(field):
+        return one
+    return st.lists(one, max_size=3)
 
 
 def _value(field: FieldDescriptor, depth: int) -> st.SearchStrategy[Any] | None:
     """One value of `field`'s type (a dict for a map)."""
-    if field.message_type is not None and field.message_type.GetOptions().map_entry:
+    if _is_map(field):
         key, value = (
             field.message_type.fields_by_name["key"],
             field.message_type.fields_by_name["value"],
@@ -418,8 +421,7 @@ def _string_fields(event: pb.Event) -> list[tuple[Any, str]]:
     for message in [event] + ([getattr(event, payload)] if payload else []):
         for field in message.DESCRIPTOR.fields:
             single_string = field.type == FieldDescriptor.TYPE_STRING and not _repeated(field)
-            is_map = field.message_type is not None and field.message_type.GetOptions().map_entry
-            if single_string or is_map:
+            if single_string or _is_map(field):
                 out.append((message, field.name))
     return out
 

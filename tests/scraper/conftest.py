@@ -61,6 +61,13 @@ def universe() -> Universe:
     return Universe(seed=7, creators=40)
 
 
+def business_handle(universe: Universe, n: int = 0) -> str:
+    """The handle of the universe's `n`-th business account."""
+    return [c.handle for i in range(universe.size) if (c := universe.creator(i)) and c.is_business][
+        n
+    ]
+
+
 @pytest.fixture
 async def sandbox(universe: Universe) -> AsyncIterator[tuple[str, SandboxState]]:
     """The sandbox upstreams on a free port: (base URL, its state for faults and counts)."""

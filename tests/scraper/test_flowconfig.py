@@ -27,7 +27,6 @@ from reach.testing import fuzzing
 from reach.testing.operating import load_samples
 
 pytestmark = pytest.mark.unit
-SAMPLES = Path(__file__).resolve().parents[2] / "crds" / "samples"
 KNOWN = [
     *INSTAGRAM_SOURCES,
     "youtube",
@@ -137,11 +136,13 @@ def test_any_flow_file_resolves_or_is_refused_with_a_reason(
         assert str(exc)
 
 
-def test_each_rapidapi_provider_has_its_url_setting_and_the_sample_its_default_limits() -> None:
+def test_each_rapidapi_provider_has_its_url_setting_and_the_sample_its_default_limits(
+    repo_root: Path,
+) -> None:
     """The sample profile ScrapeFlow lists every RapidAPI-style provider with the rate limits
     the scraper defaults to (a changed default changes the sample)."""
     assert all(setting in ScraperSettings.model_fields for setting in RAPIDAPI_PROVIDERS.values())
-    sample = load_samples(SAMPLES)["ScrapeFlow"]["spec"]
+    sample = load_samples(repo_root / "crds" / "samples")["ScrapeFlow"]["spec"]
     assert sample["flow"] == "refresh_instagram_profile"
     listed = {
         s["name"]: [

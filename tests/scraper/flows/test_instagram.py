@@ -13,7 +13,7 @@ import pytest
 
 from reach.sandbox.cdn import mp4
 from reach.sandbox.state import SandboxState, Upstream
-from reach.sandbox.universe import CITIES, Creator, Place, Universe, place, place_by_id
+from reach.sandbox.universe import CITIES, Creator, Place, Post, Universe, place, place_by_id
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
@@ -24,7 +24,14 @@ from reach.scraper.ratelimiting import RateLimit
 from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
 
-from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_queued, run_task, run_until_settled
+from ..conftest import (
+    SANDBOX_CREDENTIALS,
+    EventTap,
+    business_handle,
+    run_queued,
+    run_task,
+    run_until_settled,
+)
 
 pytestmark = pytest.mark.service
 # Retries a task gets by default (ScraperSettings.scraper_max_retries).
@@ -55,12 +62,6 @@ def faults(request: pytest.FixtureRequest, sandbox: tuple[str, SandboxState]) ->
     for upstream, mode in found.items():
         sandbox[1].set_fault(upstream, mode)  # type: ignore[arg-type]
     return found
-
-
-def business_handle(universe: Universe, n: int = 0) -> str:
-    return [c.handle for i in range(universe.size) if (c := universe.creator(i)) and c.is_business][
-        n
-    ]
 
 
 def personal_handle(universe: Universe) -> str:
@@ -491,6 +492,16 @@ async def test_a_malformed_answer_from_every_source_fails_the_task_and_writes_no
         assert await pool.fetchval(f"SELECT count(*) FROM {table}") == 0
 
 
+async def stored_newest_first(pool: asyncpg.Pool, expected: list[Post]) -> list[asyncpg.Record]:
+    """The stored posts, newest first, once checked to be `expected` (each with its author),
+    in that order."""
+    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
+    assert [(r["shortcode"], r["profile_id"]) for r in rows] == [
+        (p.shortcode, p.creator.profile_id) for p in expected
+    ]
+    return rows
+
+
 @pytest.mark.parametrize(("hashtag", "found"), [("#Foodie", 20), ("nosuchtag", 0)])
 async def test_hashtag_posts_land_newest_first(
     runtime: Runtime,
@@ -504,11 +515,7 @@ async def test_hashtag_posts_land_newest_first(
         runtime, "fetch_instagram_hashtag_posts", {"hashtag": hashtag, "limit": 20}
     )
     assert outcome == Complete(source="rapidapi-instagram", result={"posts": found})
-    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
-    expected = universe.hashtag_posts(hashtag)[:found]
-    assert [(r["shortcode"], r["profile_id"]) for r in rows] == [
-        (p.shortcode, p.creator.profile_id) for p in expected
-    ]
+    rows = await stored_newest_first(pool, universe.hashtag_posts(hashtag)[:found])
     assert all("foodie" in r["hashtags"] for r in rows)
     await beat_events.wait_for("post_log", found)
 
@@ -578,10 +585,7 @@ async def test_location_posts_land_with_their_place_newest_first(
         runtime, "fetch_instagram_location_posts", {"location_id": at.location_id, "limit": 15}
     )
     assert outcome == Complete(source="rapidapi-instagram", result={"posts": 15})
-    rows = await pool.fetch("SELECT * FROM instagram_post ORDER BY publish_time DESC")
-    assert [(r["shortcode"], r["profile_id"]) for r in rows] == [
-        (p.shortcode, p.creator.profile_id) for p in expected
-    ]
+    rows = await stored_newest_first(pool, expected)
     assert {
         (r["location_id"], r["location_name"], r["location_lat"], r["location_lng"]) for r in rows
     } == {(at.location_id, at.name, at.lat, at.lng)}

@@ -15,8 +15,7 @@ from reach.sandbox.universe import Creator, Universe
 from reach.scraper.queue.models import Complete, Retry
 from reach.scraper.running import Runtime
 
-from ..conftest import EventTap, run_task, run_until_settled
-from .test_instagram import business_handle
+from ..conftest import EventTap, business_handle, run_task, run_until_settled
 
 pytestmark = pytest.mark.service
 

@@ -4,13 +4,47 @@ tables' sizes (`table-sizes`, what the `table_sizes` pipeline reports)."""
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from reach.cli.running import fail, failing_on, settings_or_exit
 
+if TYPE_CHECKING:
+    import asyncpg
+    from clickhouse_connect.driver.client import Client
+
+    from reach.common.settings import StoreSettings
+
+T = TypeVar("T")
+
 app = typer.Typer(no_args_is_help=True, help="Database schema.")
+
+
+def _on_postgres(settings: StoreSettings, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    """Runs `work` on one connection to the settings' PostgreSQL."""
+    import asyncpg
+
+    async def run() -> T:
+        conn = await asyncpg.connect(str(settings.postgres_dsn))
+        try:
+            return await work(conn)
+        finally:
+            await conn.close()
+
+    return asyncio.run(run())
+
+
+def _on_clickhouse(settings: StoreSettings, work: Callable[[Client], T]) -> T:
+    """Runs `work` with a client of the settings' ClickHouse."""
+    from reach.common import clickhouse as ch
+
+    client = ch.get_client(settings)
+    try:
+        return work(client)
+    finally:
+        client.close()
 
 
 @app.command()
@@ -19,30 +53,15 @@ def migrate(
     clickhouse: bool = typer.Option(True, help="Migrate ClickHouse."),
 ) -> None:
     """Apply pending migrations (idempotent) and report what was applied."""
-    from reach.common import clickhouse as ch
     from reach.common.migrations import MigrationError, migrate_clickhouse, migrate_postgres
     from reach.common.settings import StoreSettings
 
     settings = settings_or_exit(StoreSettings)
-
-    async def run_postgres() -> list[str]:
-        import asyncpg
-
-        conn = await asyncpg.connect(str(settings.postgres_dsn))
-        try:
-            return [m.label for m in await migrate_postgres(conn)]
-        finally:
-            await conn.close()
-
     with failing_on(MigrationError, code=1):
         if postgres:
-            _report("PostgreSQL", asyncio.run(run_postgres()))
+            _report("PostgreSQL", [m.label for m in _on_postgres(settings, migrate_postgres)])
         if clickhouse:
-            client = ch.get_client(settings)
-            try:
-                _report("ClickHouse", [m.label for m in migrate_clickhouse(client)])
-            finally:
-                client.close()
+            _report("ClickHouse", [m.label for m in _on_clickhouse(settings, migrate_clickhouse)])
 
 
 @app.command()
@@ -95,27 +114,11 @@ def table_sizes() -> None:
     import dataclasses
     import json
 
-    import asyncpg
-
-    from reach.common import clickhouse as ch
     from reach.common.settings import StoreSettings
-    from reach.common.sizes import TableSize, clickhouse_sizes, postgres_sizes
+    from reach.common.sizes import clickhouse_sizes, postgres_sizes
 
     settings = settings_or_exit(StoreSettings)
-
-    async def run_postgres() -> list[TableSize]:
-        conn = await asyncpg.connect(str(settings.postgres_dsn))
-        try:
-            return await postgres_sizes(conn)
-        finally:
-            await conn.close()
-
-    sizes = asyncio.run(run_postgres())
-    client = ch.get_client(settings)
-    try:
-        sizes += clickhouse_sizes(client)
-    finally:
-        client.close()
+    sizes = _on_postgres(settings, postgres_sizes) + _on_clickhouse(settings, clickhouse_sizes)
     typer.echo(json.dumps([dataclasses.asdict(s) for s in sizes]))
 
 

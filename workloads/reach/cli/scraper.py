@@ -18,6 +18,8 @@ from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
 if TYPE_CHECKING:
     import asyncpg
 
+    from reach.scraper.settings import ScraperSettings
+
 T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, help="Scraping: task queue, flows, sources, API.")
@@ -121,7 +123,6 @@ def enqueue(
     priority: Annotated[int, typer.Option(min=-100, max=100)] = 0,
 ) -> None:
     """Add tasks (what a ScrapeFlow's schedule runs); prints how many were new."""
-    from reach.common.postgres import create_pool
     from reach.scraper.enqueueing import BadRequest, scheduled_tasks
     from reach.scraper.flows import UnknownFlow
     from reach.scraper.queue.manager import TaskManager
@@ -130,32 +131,31 @@ def enqueue(
     settings = settings_or_exit(ScraperSettings)
     values = _json_object(params, "--params")
 
-    async def run() -> tuple[int, int]:
-        pool = await create_pool(settings, "reach-scraper-enqueue", max_size=2)
-        try:
-            tasks = await scheduled_tasks(pool, flow, values, priority=priority)
-            created = await TaskManager(pool).enqueue_many(tasks)
-            return len(tasks), len(created)
-        finally:
-            await pool.close()
+    async def run(pool: asyncpg.Pool) -> tuple[int, int]:
+        tasks = await scheduled_tasks(pool, flow, values, priority=priority)
+        created = await TaskManager(pool).enqueue_many(tasks)
+        return len(tasks), len(created)
 
     try:
-        asked, created = asyncio.run(run())
+        asked, created = _on_pool(settings, "reach-scraper-enqueue", run, max_size=2)
     except (UnknownFlow, BadRequest) as exc:
         detail = getattr(exc, "errors", None)
         fail(f"{exc}{f' {detail}' if detail else ''}")
     typer.echo(json.dumps({"flow": flow, "tasks": asked, "created": created}))
 
 
-def _on_pool(application: str, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
-    """Runs `work` on a one-connection pool to the scraper's PostgreSQL."""
+def _on_pool(
+    settings: ScraperSettings,
+    application: str,
+    work: Callable[[asyncpg.Pool], Awaitable[T]],
+    max_size: int = 1,
+) -> T:
+    """Runs `work` on a pool of `max_size` connections to the scraper's PostgreSQL, named
+    `application`."""
     from reach.common.postgres import create_pool
-    from reach.scraper.settings import ScraperSettings
-
-    settings = settings_or_exit(ScraperSettings)
 
     async def run() -> T:
-        pool = await create_pool(settings, application, max_size=1)
+        pool = await create_pool(settings, application, max_size=max_size)
         try:
             return await work(pool)
         finally:
@@ -168,8 +168,10 @@ def _on_pool(application: str, work: Callable[[asyncpg.Pool], Awaitable[T]]) -> 
 def stats() -> None:
     """Tasks by flow and status, with the oldest due pending task's age (JSON lines)."""
     from reach.scraper.queue.manager import TaskManager
+    from reach.scraper.settings import ScraperSettings
 
-    for row in _on_pool("reach-scraper-stats", lambda pool: TaskManager(pool).stats()):
+    settings = settings_or_exit(ScraperSettings)
+    for row in _on_pool(settings, "reach-scraper-stats", lambda pool: TaskManager(pool).stats()):
         typer.echo(json.dumps(dataclasses.asdict(row), default=str))
 
 
@@ -191,11 +193,14 @@ def queue_health(
     exit 1 when a flow's oldest due task is older than the threshold."""
     from reach.scraper import monitoring
     from reach.scraper.queue.manager import TaskManager
+    from reach.scraper.settings import ScraperSettings
+
+    settings = settings_or_exit(ScraperSettings)
 
     async def stats(pool: asyncpg.Pool) -> list[monitoring.FlowHealth]:
         return monitoring.queue_health(await TaskManager(pool).stats())
 
-    health = _on_pool("reach-scraper-queue-health", stats)
+    health = _on_pool(settings, "reach-scraper-queue-health", stats)
     _report(
         [dataclasses.asdict(h) for h in health],
         monitoring.overdue(health, max_queued_age_minutes * 60),
@@ -212,8 +217,10 @@ def stale_credentials(
     """Credentials disabled, or enabled and unused past the threshold (JSON); exit 1 when
     there is any."""
     from reach.scraper import monitoring
+    from reach.scraper.settings import ScraperSettings
 
     stale = _on_pool(
+        settings_or_exit(ScraperSettings),
         "reach-scraper-credentials",
         lambda pool: monitoring.stale_credentials(pool, unused_hours * 3600),
     )
@@ -229,23 +236,19 @@ def add_credential(
     secrets: Annotated[str, typer.Option(help='The secrets as JSON, e.g. {"key": "..."}')],
 ) -> None:
     """Store a credential (enabled) without checking it; `validate_credential` tasks check."""
-    from reach.common.postgres import create_pool
     from reach.scraper.credentials import CredentialStore
     from reach.scraper.settings import ScraperSettings
 
     settings = settings_or_exit(ScraperSettings)
     values = _json_object(secrets, "--secrets")
 
-    async def run() -> int:
-        pool = await create_pool(settings, "reach-scraper-credentials", max_size=1)
-        try:
-            store = CredentialStore(
-                pool,
-                quota_cooldown_s=settings.credential_quota_cooldown_seconds,
-                auth_cooldown_s=settings.credential_auth_cooldown_seconds,
-            )
-            return await store.put(source, name, values)
-        finally:
-            await pool.close()
+    async def put(pool: asyncpg.Pool) -> int:
+        store = CredentialStore(
+            pool,
+            quota_cooldown_s=settings.credential_quota_cooldown_seconds,
+            auth_cooldown_s=settings.credential_auth_cooldown_seconds,
+        )
+        return await store.put(source, name, values)
 
-    typer.echo(json.dumps({"source": source, "name": name, "id": asyncio.run(run())}))
+    credential_id = _on_pool(settings, "reach-scraper-credentials", put)
+    typer.echo(json.dumps({"source": source, "name": name, "id": credential_id}))

@@ -71,7 +71,8 @@ INSTAGRAM_SOURCES = ("graphapi", *RAPIDAPI_STYLE, "lastresort")
 S = TypeVar("S", bound=Source)
 # The params of a listing of posts: what to list, and how many of its latest posts.
 L = TypeVar("L", bound=ListingParams)
-LISTING_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
+# Listings, stories and insights: 60 a minute over all workers, one a second per handle.
+PER_HANDLE_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
 
 
 @flow(FlowName.REFRESH_INSTAGRAM_PROFILE, sources=INSTAGRAM_SOURCES, rate_limits=PROFILE_LIMITS)
@@ -124,7 +125,7 @@ def posts_listing(
         await ctx.publish(saved, edges)
         return Complete(source=answer.source, result={"posts": len(posts)})
 
-    return Flow(name, run, description, INSTAGRAM_SOURCES, LISTING_LIMITS)
+    return Flow(name, run, description, INSTAGRAM_SOURCES, PER_HANDLE_LIMITS)
 
 
 refresh_recent_posts: Flow[InstagramPostsParams] = posts_listing(
@@ -349,7 +350,7 @@ def story_upload(story: InstagramPost, max_retries: int) -> NewTask:
     )
 
 
-@flow(FlowName.FETCH_INSTAGRAM_STORIES, sources=INSTAGRAM_SOURCES, rate_limits=LISTING_LIMITS)
+@flow(FlowName.FETCH_INSTAGRAM_STORIES, sources=INSTAGRAM_SOURCES, rate_limits=PER_HANDLE_LIMITS)
 async def fetch_stories(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     """Fetch an Instagram account's live stories and hand their media to the asset upload.
 
@@ -373,13 +374,12 @@ async def fetch_stories(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
 # Insights are the Graph API's alone, asked with the account's own token; a post not stored
 # yet is looked up where posts are.
 INSIGHT_SOURCES = ("graphapi",)
-INSIGHT_LIMITS = (RateLimit(60, "minute"), RateLimit(1, "second", "handle"))
 
 
 @flow(
     FlowName.REFRESH_INSTAGRAM_PROFILE_INSIGHTS,
     sources=INSIGHT_SOURCES,
-    rate_limits=INSIGHT_LIMITS,
+    rate_limits=PER_HANDLE_LIMITS,
 )
 async def refresh_profile_insights(ctx: FlowContext, p: InstagramInsightsParams) -> Complete:
     """Refresh a connected business account's daily insights (reach, impressions, profile
@@ -404,7 +404,7 @@ async def refresh_profile_insights(ctx: FlowContext, p: InstagramInsightsParams)
 @flow(
     FlowName.REFRESH_INSTAGRAM_POST_INSIGHTS,
     sources=INSTAGRAM_SOURCES,
-    rate_limits=INSIGHT_LIMITS,
+    rate_limits=PER_HANDLE_LIMITS,
 )
 async def refresh_post_insights(ctx: FlowContext, p: InstagramShortcodeParams) -> Complete:
     """Refresh the insights of a connected business account's post (reach, impressions, saves,
@@ -425,7 +425,7 @@ async def refresh_post_insights(ctx: FlowContext, p: InstagramShortcodeParams) -
     )
 
 
-@flow(FlowName.REFRESH_INSTAGRAM_AUDIENCE, sources=INSIGHT_SOURCES, rate_limits=INSIGHT_LIMITS)
+@flow(FlowName.REFRESH_INSTAGRAM_AUDIENCE, sources=INSIGHT_SOURCES, rate_limits=PER_HANDLE_LIMITS)
 async def refresh_audience(ctx: FlowContext, p: InstagramHandleParams) -> Complete:
     """Refresh who follows a connected business account: the shares of its followers by
     gender, age and country (its audience columns)."""
