@@ -20,7 +20,12 @@ import yaml
 from clickhouse_connect.driver.client import Client
 
 from reach.pipelines import syncing
-from reach.pipelines.definitions import FOLLOWER_AUTHENTICITY, LEADERBOARD, LEADERBOARD_RANKING
+from reach.pipelines.definitions import (
+    FOLLOWER_AUTHENTICITY,
+    LEADERBOARD,
+    LEADERBOARD_RANKING,
+    SYNCS,
+)
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import SyncError, SyncResult, sync, whole_rows
 from reach.pipelines.tables import SpecError, SyncSpec, spec_from_config
@@ -527,3 +532,34 @@ def test_a_partitioned_sync_needs_its_partition_and_others_take_none(
         LEADERBOARD.with_partition("a")
     with pytest.raises(SpecError, match="must lead the primary key"):
         dataclasses.replace(LEADERBOARD_RANKING, primary_key=("month", "leaderboard"))
+
+
+async def test_the_migrations_create_every_declared_target_as_its_sync_declares_it(
+    postgres_dsn: str,
+) -> None:
+    # The API reads these tables before their first sync; a migration written by hand beside
+    # the declaration must not drift from it (columns in order, types, primary key).
+    conn = await asyncpg.connect(postgres_dsn)
+    try:
+        for spec in SYNCS.values():
+            assert spec.columns is not None, spec.name
+            columns = await conn.fetch(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass($1)"
+                " AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                spec.target,
+            )
+            declared = [
+                (c.name, await conn.fetchval("SELECT to_regtype($1)::oid", c.pg_type))
+                for c in spec.columns
+            ]
+            assert [(r["attname"], r["atttypid"]) for r in columns] == declared, spec.name
+            key = await conn.fetch(
+                "SELECT a.attname FROM pg_index i, unnest(i.indkey) WITH ORDINALITY k(attnum, n)"
+                " JOIN pg_attribute a ON a.attnum = k.attnum"
+                " WHERE i.indrelid = to_regclass($1) AND i.indisprimary"
+                " AND a.attrelid = i.indrelid ORDER BY k.n",
+                spec.target,
+            )
+            assert tuple(r["attname"] for r in key) == spec.primary_key, spec.name
+    finally:
+        await conn.close()

@@ -6,24 +6,26 @@ the PostgreSQL migration `0001_initial.sql`, which creates them before the first
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from reach.pipelines import contract
 from reach.pipelines.tables import Column, Index, SyncSpec, pg_array_expression
 
+# The ClickHouse expression filling a column of each PostgreSQL type whose text COPY needs one
+# (see `reach.pipelines.tables.inferred_column`); other columns are copied as they are.
+_FILLS: dict[str, Callable[[str], str]] = {
+    "timestamptz": lambda name: f"toTimeZone({name}, 'UTC')",
+    "text[]": pg_array_expression,
+    "jsonb": lambda name: f"toJSONString({name})",
+}
+
 
 def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
-    return tuple(Column(name, pg_type) for name, pg_type in pairs)
-
-
-def _utc(name: str) -> Column:
-    return Column(name, "timestamptz", f"toTimeZone({name}, 'UTC')")
-
-
-def _texts(name: str) -> Column:
-    return Column(name, "text[]", pg_array_expression(name))
-
-
-def _json(name: str) -> Column:
-    return Column(name, "jsonb", f"toJSONString({name})")
+    """Columns by name and PostgreSQL type, each filled as its type needs (`_FILLS`)."""
+    return tuple(
+        Column(name, pg_type, _FILLS[pg_type](name) if pg_type in _FILLS else None)
+        for name, pg_type in pairs
+    )
 
 
 def _daily_mart(
@@ -87,28 +89,24 @@ LEADERBOARD_RANKING = SyncSpec(
     name=contract.LEADERBOARD_SYNC,
     source_table=contract.LEADERBOARD_MODEL,
     target=contract.LEADERBOARD_TABLE,
-    columns=(
-        *_columns(
-            (contract.LEADERBOARD_KEY, "text"),
-            ("network", "text"),
-            ("metric", "text"),
-        ),
-        _texts("dimensions"),
-        *_columns(
-            ("month", "date"),
-            ("profile_platform", "text"),
-            ("profile_id", "text"),
-            ("handle", "text"),
-            ("category", "text"),
-            ("language", "text"),
-            ("country", "text"),
-            ("value", "double precision"),
-            ("rank", "bigint"),
-            ("rank_change", "bigint"),
-            ("followers", "bigint"),
-            ("engagement_rate", "double precision"),
-            ("views", "bigint"),
-        ),
+    columns=_columns(
+        (contract.LEADERBOARD_KEY, "text"),
+        ("network", "text"),
+        ("metric", "text"),
+        ("dimensions", "text[]"),
+        ("month", "date"),
+        ("profile_platform", "text"),
+        ("profile_id", "text"),
+        ("handle", "text"),
+        ("category", "text"),
+        ("language", "text"),
+        ("country", "text"),
+        ("value", "double precision"),
+        ("rank", "bigint"),
+        ("rank_change", "bigint"),
+        ("followers", "bigint"),
+        ("engagement_rate", "double precision"),
+        ("views", "bigint"),
     ),
     primary_key=(contract.LEADERBOARD_KEY, "month", "profile_platform", "profile_id"),
     indexes=(
@@ -141,19 +139,17 @@ COLLECTION_POST_METRICS = SyncSpec(
     name="collection_post_metrics",
     source_table="mart_collection_post",
     target="collection_post_metrics",
-    columns=(
-        *_columns(
-            ("collection_id", "bigint"),
-            ("platform", "text"),
-            ("post_shortcode", "text"),
-            ("profile_id", "text"),
-            ("likes", "bigint"),
-            ("comments", "bigint"),
-            ("views", "bigint"),
-            ("reach", "bigint"),
-            ("engagement_rate", "double precision"),
-        ),
-        _utc("publish_time"),
+    columns=_columns(
+        ("collection_id", "bigint"),
+        ("platform", "text"),
+        ("post_shortcode", "text"),
+        ("profile_id", "text"),
+        ("likes", "bigint"),
+        ("comments", "bigint"),
+        ("views", "bigint"),
+        ("reach", "bigint"),
+        ("engagement_rate", "double precision"),
+        ("publish_time", "timestamptz"),
     ),
     primary_key=("collection_id", "platform", "post_shortcode"),
 )
@@ -169,28 +165,26 @@ INSTAGRAM_ACCOUNTS = SyncSpec(
     name="instagram_accounts",
     source_table="mart_instagram_account",
     target="mart_instagram_account",
-    columns=(
-        *_columns(
-            ("profile_id", "text"),
-            *_ACCOUNT_ATTRIBUTES,
-            ("full_name", "text"),
-            ("followers", "bigint"),
-            ("following", "bigint"),
-            ("media_count", "bigint"),
-            ("recent_posts", "integer"),
-            ("avg_likes", "double precision"),
-            ("avg_comments", "double precision"),
-            ("engagement_rate", "double precision"),
-            ("follower_tier", "text"),
-            ("engagement_grade", "text"),
-            *((rank, "bigint") for rank in _RANKS),
-            *((f"{rank}_by_cat", "bigint") for rank in _RANKS),
-            *((f"{rank}_by_lang", "bigint") for rank in _RANKS),
-            *((f"{rank}_by_cat_lang", "bigint") for rank in _RANKS),
-            ("is_verified", "boolean"),
-            ("is_business", "boolean"),
-        ),
-        _utc("refreshed_at"),
+    columns=_columns(
+        ("profile_id", "text"),
+        *_ACCOUNT_ATTRIBUTES,
+        ("full_name", "text"),
+        ("followers", "bigint"),
+        ("following", "bigint"),
+        ("media_count", "bigint"),
+        ("recent_posts", "integer"),
+        ("avg_likes", "double precision"),
+        ("avg_comments", "double precision"),
+        ("engagement_rate", "double precision"),
+        ("follower_tier", "text"),
+        ("engagement_grade", "text"),
+        *((rank, "bigint") for rank in _RANKS),
+        *((f"{rank}_by_cat", "bigint") for rank in _RANKS),
+        *((f"{rank}_by_lang", "bigint") for rank in _RANKS),
+        *((f"{rank}_by_cat_lang", "bigint") for rank in _RANKS),
+        ("is_verified", "boolean"),
+        ("is_business", "boolean"),
+        ("refreshed_at", "timestamptz"),
     ),
     primary_key=("profile_id",),
     indexes=(
@@ -204,29 +198,27 @@ YOUTUBE_ACCOUNTS = SyncSpec(
     name="youtube_accounts",
     source_table="mart_youtube_account",
     target="mart_youtube_account",
-    columns=(
-        *_columns(
-            ("channel_id", "text"),
-            *_ACCOUNT_ATTRIBUTES,
-            ("title", "text"),
-            ("subscribers", "bigint"),
-            ("total_views", "bigint"),
-            ("video_count", "bigint"),
-            ("recent_videos", "integer"),
-            ("avg_views", "double precision"),
-            ("avg_likes", "double precision"),
-            ("avg_comments", "double precision"),
-            ("engagement_rate", "double precision"),
-            ("follower_tier", "text"),
-            ("subscribers_rank", "bigint"),
-            ("engagement_rate_rank", "bigint"),
-            ("subscribers_rank_by_cat", "bigint"),
-            ("engagement_rate_rank_by_cat", "bigint"),
-            ("subscribers_rank_by_lang", "bigint"),
-            ("engagement_rate_rank_by_lang", "bigint"),
-            ("is_verified", "boolean"),
-        ),
-        _utc("refreshed_at"),
+    columns=_columns(
+        ("channel_id", "text"),
+        *_ACCOUNT_ATTRIBUTES,
+        ("title", "text"),
+        ("subscribers", "bigint"),
+        ("total_views", "bigint"),
+        ("video_count", "bigint"),
+        ("recent_videos", "integer"),
+        ("avg_views", "double precision"),
+        ("avg_likes", "double precision"),
+        ("avg_comments", "double precision"),
+        ("engagement_rate", "double precision"),
+        ("follower_tier", "text"),
+        ("subscribers_rank", "bigint"),
+        ("engagement_rate_rank", "bigint"),
+        ("subscribers_rank_by_cat", "bigint"),
+        ("engagement_rate_rank_by_cat", "bigint"),
+        ("subscribers_rank_by_lang", "bigint"),
+        ("engagement_rate_rank_by_lang", "bigint"),
+        ("is_verified", "boolean"),
+        ("refreshed_at", "timestamptz"),
     ),
     primary_key=("channel_id",),
     indexes=(
@@ -239,17 +231,15 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
     name="follower_authenticity",
     source_table="mart_follower_authenticity",
     target="follower_authenticity",
-    columns=(
-        *_columns(
-            ("platform", "text"),
-            ("profile_id", "text"),
-            ("followers_scored", "bigint"),
-            ("real_share", "double precision"),
-            ("weak_fake_share", "double precision"),
-            ("fake_share", "double precision"),
-        ),
-        _texts("top_fake_reasons"),
-        _utc("analysed_at"),
+    columns=_columns(
+        ("platform", "text"),
+        ("profile_id", "text"),
+        ("followers_scored", "bigint"),
+        ("real_share", "double precision"),
+        ("weak_fake_share", "double precision"),
+        ("fake_share", "double precision"),
+        ("top_fake_reasons", "text[]"),
+        ("analysed_at", "timestamptz"),
     ),
     primary_key=("platform", "profile_id"),
     after_tag="daily",
@@ -304,54 +294,50 @@ INSTA_ACCOUNT_MONTHLY = _daily_mart(
 # the GPT-inferred audiences (`.../audience-insight`); migration 0013 creates the tables.
 GENRE_TRENDING_CONTENT = _daily_mart(
     "genre_trending_content",
-    (
-        *_columns(
-            ("category", "text"),
-            ("trend_rank", "bigint"),
-            ("post_id", "text"),
-            ("shortcode", "text"),
-            ("profile_id", "text"),
-            ("handle", "text"),
-            ("post_type", "text"),
-            ("likes", "bigint"),
-            ("comments", "bigint"),
-        ),
-        _utc("published_at"),
-        Column("engagement_rate", "double precision"),
+    _columns(
+        ("category", "text"),
+        ("trend_rank", "bigint"),
+        ("post_id", "text"),
+        ("shortcode", "text"),
+        ("profile_id", "text"),
+        ("handle", "text"),
+        ("post_type", "text"),
+        ("likes", "bigint"),
+        ("comments", "bigint"),
+        ("published_at", "timestamptz"),
+        ("engagement_rate", "double precision"),
     ),
     primary_key=("post_id",),
     indexes=(Index(("category", "trend_rank"), name="mart_genre_trending_content_rank_idx"),),
 )
 LINKED_SOCIALS = _daily_mart(
     "linked_socials",
-    (
-        *_columns(("instagram_profile_id", "text"), ("youtube_channel_id", "text")),
-        _texts("linked_by"),
-        *_columns(
-            ("instagram_handle", "text"),
-            ("youtube_handle", "text"),
-            ("instagram_followers", "bigint"),
-            ("youtube_subscribers", "bigint"),
-            ("combined_followers", "bigint"),
-        ),
+    _columns(
+        ("instagram_profile_id", "text"),
+        ("youtube_channel_id", "text"),
+        ("linked_by", "text[]"),
+        ("instagram_handle", "text"),
+        ("youtube_handle", "text"),
+        ("instagram_followers", "bigint"),
+        ("youtube_subscribers", "bigint"),
+        ("combined_followers", "bigint"),
     ),
     primary_key=("instagram_profile_id", "youtube_channel_id"),
     indexes=(Index(("youtube_channel_id",), name="mart_linked_socials_youtube_idx"),),
 )
 AUDIENCE_INFO_GPT = _daily_mart(
     "audience_info_gpt",
-    (
-        *_columns(
-            ("platform", "text"),
-            ("profile_id", "text"),
-            ("male_share", "double precision"),
-            ("female_share", "double precision"),
-        ),
-        _json("age_split"),
-        _json("country_split"),
-        *_columns(("top_age_group", "text"), ("top_country", "text")),
-        _texts("interests"),
-        _utc("inferred_at"),
+    _columns(
+        ("platform", "text"),
+        ("profile_id", "text"),
+        ("male_share", "double precision"),
+        ("female_share", "double precision"),
+        ("age_split", "jsonb"),
+        ("country_split", "jsonb"),
+        ("top_age_group", "text"),
+        ("top_country", "text"),
+        ("interests", "text[]"),
+        ("inferred_at", "timestamptz"),
     ),
     primary_key=("platform", "profile_id"),
 )
@@ -361,23 +347,21 @@ AUDIENCE_INFO_GPT = _daily_mart(
 # 0013 creates the table.
 GCC_ORDERS = _daily_mart(
     "gcc_orders",
-    (
-        *_columns(
-            ("collection_id", "bigint"),
-            ("partner_id", "bigint"),
-            ("platform", "text"),
-            ("profile_id", "text"),
-            ("handle", "text"),
-            ("currency", "text"),
-            ("orders", "bigint"),
-            ("refunded_orders", "bigint"),
-            ("revenue", "double precision"),
-            ("items", "bigint"),
-            ("avg_order_value", "double precision"),
-            ("revenue_share", "double precision"),
-        ),
-        _utc("first_order_at"),
-        _utc("last_order_at"),
+    _columns(
+        ("collection_id", "bigint"),
+        ("partner_id", "bigint"),
+        ("platform", "text"),
+        ("profile_id", "text"),
+        ("handle", "text"),
+        ("currency", "text"),
+        ("orders", "bigint"),
+        ("refunded_orders", "bigint"),
+        ("revenue", "double precision"),
+        ("items", "bigint"),
+        ("avg_order_value", "double precision"),
+        ("revenue_share", "double precision"),
+        ("first_order_at", "timestamptz"),
+        ("last_order_at", "timestamptz"),
     ),
     primary_key=("collection_id", "platform", "profile_id", "currency"),
 )
@@ -386,21 +370,19 @@ GCC_ORDERS = _daily_mart(
 # migration 0012 creates the table, so the API can read it before the first sync.
 POST_LOCATION = _daily_mart(
     "post_location",
-    (
-        *_columns(
-            ("location_id", "text"),
-            ("location_name", "text"),
-            ("location_lat", "double precision"),
-            ("location_lng", "double precision"),
-            ("posts", "bigint"),
-            ("creators", "bigint"),
-            ("likes", "bigint"),
-            ("comments", "bigint"),
-            ("avg_likes", "double precision"),
-            ("avg_comments", "double precision"),
-            ("engagement_rate", "double precision"),
-        ),
-        _utc("latest_post_at"),
+    _columns(
+        ("location_id", "text"),
+        ("location_name", "text"),
+        ("location_lat", "double precision"),
+        ("location_lng", "double precision"),
+        ("posts", "bigint"),
+        ("creators", "bigint"),
+        ("likes", "bigint"),
+        ("comments", "bigint"),
+        ("avg_likes", "double precision"),
+        ("avg_comments", "double precision"),
+        ("engagement_rate", "double precision"),
+        ("latest_post_at", "timestamptz"),
     ),
     primary_key=("location_id",),
 )

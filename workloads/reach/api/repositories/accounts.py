@@ -8,9 +8,9 @@ from typing import Final
 import asyncpg
 
 from reach.api.models import AccountMonth, AccountSummary
-from reach.api.repositories.synced import SyncedRows
+from reach.api.repositories.synced import SyncedRows, columns
 
-_MONTH_COLUMNS: Final = ", ".join(AccountMonth.model_fields)
+_MONTH_COLUMNS: Final = columns(AccountMonth)
 
 
 class AccountStatsRepository:
@@ -32,9 +32,6 @@ class AccountStatsRepository:
             profile_id,
             count,
         )
-        if not rows and not await self.pool.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM mart_insta_account_summary WHERE profile_id = $1)",
-            profile_id,
-        ):
+        if not rows and not await self._summaries.exists(profile_id):
             return None
         return [AccountMonth.model_validate(dict(r)) for r in rows]

@@ -75,8 +75,11 @@ class LeaderboardRepository:
         profile_id: str | None = None,
     ) -> tuple[list[LeaderboardEntry], int]:
         args = Arguments()
-        where = [f"platform = {args(platform)}", f"month = {args(month)}"]
-        where.append(f"{rank_column} IS NOT NULL")
+        where = [
+            f"platform = {args(platform)}",
+            f"month = {args(month)}",
+            f"{rank_column} IS NOT NULL",
+        ]
         filters = (("category", category), ("language", language), ("profile_id", profile_id))
         where += [f"{column} = {args(value)}" for column, value in filters if value is not None]
         condition = " AND ".join(where)
@@ -87,15 +90,13 @@ class LeaderboardRepository:
             f" ORDER BY {rank_column}, profile_id OFFSET {offset} LIMIT {size}",
             *args,
         )
-        entries = [LeaderboardEntry.model_validate(dict(r)) for r in rows]
-        count = f"SELECT count(*) FROM leaderboard WHERE {condition}"
-        if profile_id is not None:
-            # Not cached: every profile looked up would push the boards' totals out.
-            return entries, await self.pool.fetchval(count, *args)
-        key = (rank_column, *args)
-        if key not in self._totals:
-            self._totals[key] = await self.pool.fetchval(count, *args)
-        return entries, self._totals[key]
+        # Not cached for a profile: every profile looked up would push the boards' totals out.
+        total = await self._count(
+            None if profile_id is not None else (rank_column, *args),
+            f"SELECT count(*) FROM leaderboard WHERE {condition}",
+            args,
+        )
+        return [LeaderboardEntry.model_validate(dict(r)) for r in rows], total
 
     async def ranking_head(self, name: str) -> RankingHead | None:
         """None when no ranking of that name has been synced (not cached: the first sync of a
@@ -125,9 +126,16 @@ class LeaderboardRepository:
             f" ORDER BY rank, profile_platform, profile_id OFFSET {offset} LIMIT {size}",
             *args,
         )
-        key = ("ranking", *args)
+        total = await self._count(
+            ("ranking", *args), f"SELECT count(*) FROM leaderboard_ranking WHERE {condition}", args
+        )
+        return [RankingEntry.model_validate(dict(r)) for r in rows], total
+
+    async def _count(self, key: tuple[object, ...] | None, sql: str, args: Arguments) -> int:
+        """The count `sql` answers, kept a while under `key` (None: asked every time)."""
+        if key is None:
+            count: int = await self.pool.fetchval(sql, *args)
+            return count
         if key not in self._totals:
-            self._totals[key] = await self.pool.fetchval(
-                f"SELECT count(*) FROM leaderboard_ranking WHERE {condition}", *args
-            )
-        return [RankingEntry.model_validate(dict(r)) for r in rows], self._totals[key]
+            self._totals[key] = await self.pool.fetchval(sql, *args)
+        return self._totals[key]

@@ -33,20 +33,11 @@ class _Table:
     # Column of each `SearchRequest` attribute filter and sort key.
     columns: dict[str, str]
     # The column of each `SEARCH_METRICS` metric the platform has: of the account's row, or
-    # (`mart_metrics`) of its row in the synced accounts mart `mart`, null (matching no range)
-    # until a sync has the account.
+    # (`mart_metrics`) of its row in the synced accounts mart `mart`: until a sync has the
+    # account, a range over those matches none.
     metrics: dict[str, str]
     mart: str
     mart_metrics: dict[str, str]
-
-    def metric(self, name: str) -> str | None:
-        """The SQL of metric `name` for the row `a`; None where the platform has no such one."""
-        if name in self.mart_metrics:
-            return (
-                f"(SELECT m.{self.mart_metrics[name]} FROM {self.mart} m"
-                f" WHERE m.{self.key} = a.{self.key})"
-            )
-        return self.metrics.get(name)
 
 
 _INSTAGRAM: Final = _Table(
@@ -156,14 +147,26 @@ def search_query(platform: SocialNetwork, request: SearchRequest) -> tuple[str, 
     args = Arguments()
     where: list[str] = []
 
+    in_mart: list[str] = []
     for metric in SEARCH_METRICS:
-        column = table.metric(metric)
         for bound, op in (("min", ">="), ("max", "<=")):
             value = getattr(request, f"{metric}_{bound}")
-            if value is not None:
+            if value is None:
+                continue
+            if metric in table.mart_metrics:
+                in_mart.append(f"{table.mart_metrics[metric]} {op} {args(value)}")
+            elif metric in table.metrics:
+                where.append(f"{table.metrics[metric]} {op} {args(value)}")
+            else:
                 # A range over what the platform does not have (a YouTube following) matches
                 # nothing.
-                where.append("FALSE" if column is None else f"{column} {op} {args(value)}")
+                where.append("FALSE")
+    if in_mart:
+        # All the mart's ranges in one look-up, not one per range and account row; its rank
+        # indexes can serve it.
+        where.append(
+            f"a.{table.key} IN (SELECT {table.key} FROM {table.mart} WHERE {' AND '.join(in_mart)})"
+        )
     for key in ("category", "language", "country", "city"):
         value = getattr(request, key)
         if value is not None:

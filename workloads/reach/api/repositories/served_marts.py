@@ -8,16 +8,11 @@ from __future__ import annotations
 from typing import Final
 
 import asyncpg
-from pydantic import BaseModel
 
 from reach.api.models import AudienceInsight, CreatorOrders, LinkedSocial, TrendingPost
 from reach.api.repositories.profiles import TABLES
+from reach.api.repositories.synced import SyncedRows, columns
 from reach.common.networks import SocialNetwork
-
-
-def _columns(model: type[BaseModel]) -> str:
-    return ", ".join(model.model_fields)
-
 
 # Each side of a link in `mart_linked_socials`: its profile id, handle and audience columns.
 _LINK_SIDES: Final[dict[SocialNetwork, tuple[str, str, str]]] = {
@@ -40,6 +35,9 @@ def linked_query(platform: SocialNetwork) -> str:
 class ServedMartsRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
+        self._audiences = SyncedRows(
+            pool, "mart_audience_info_gpt", AudienceInsight, "platform", "profile_id"
+        )
 
     async def _profile_exists(self, platform: SocialNetwork, profile_id: str) -> bool:
         table = TABLES[platform]
@@ -54,7 +52,7 @@ class ServedMartsRepository:
         """A genre's trending posts by rank (the category compared case-blind, as the mart
         lower-cases it)."""
         rows = await self.pool.fetch(
-            f"SELECT {_columns(TrendingPost)}, count(*) OVER () AS _total"
+            f"SELECT {columns(TrendingPost)}, count(*) OVER () AS _total"
             " FROM mart_genre_trending_content WHERE category = lower($1)"
             " ORDER BY trend_rank, post_id OFFSET $2 LIMIT $3",
             category,
@@ -82,18 +80,12 @@ class ServedMartsRepository:
     async def audience_insight(
         self, platform: SocialNetwork, profile_id: str
     ) -> AudienceInsight | None:
-        row = await self.pool.fetchrow(
-            f"SELECT {_columns(AudienceInsight)} FROM mart_audience_info_gpt"
-            " WHERE platform = $1 AND profile_id = $2",
-            platform,
-            profile_id,
-        )
-        return None if row is None else AudienceInsight.model_validate(dict(row))
+        return await self._audiences.one(platform, profile_id)
 
     async def collection_orders(self, collection_id: int) -> list[CreatorOrders]:
         """The orders attributed to the collection's creators, the most earning first."""
         rows = await self.pool.fetch(
-            f"SELECT {_columns(CreatorOrders)} FROM mart_gcc_orders WHERE collection_id = $1"
+            f"SELECT {columns(CreatorOrders)} FROM mart_gcc_orders WHERE collection_id = $1"
             " ORDER BY currency, revenue DESC, platform, profile_id",
             collection_id,
         )
