@@ -180,6 +180,9 @@ async def test_before_the_first_sync_profiles_are_404_and_bad_input_422_naming_t
         assert (answer.status_code, named) == (status, said), url
     trending = await seen(client, tenants, f"{GENRES}/food/trending-content", "PRO")
     assert trending["page"]["total"] == 0
+    # The two 404s and the last request are charged; the 422s never reached their route.
+    usage = await seen(client, tenants, "/usage-service/api/usage", "PRO")
+    assert [(u["module"], u["used"]) for u in usage] == [("discovery", 3)]
 
 
 ORDERS = (

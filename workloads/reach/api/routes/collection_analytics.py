@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
 from reach.api.envelope import ERROR_RESPONSES, Envelope
 from reach.api.models import CollectionDay, CollectionSummary, CreatorOrders
 from reach.api.resources import POST_COLLECTIONS, PROFILE_COLLECTIONS
-from reach.api.routes.deps import DateRangeDep, ServicesDep, metered
-from reach.api.tenancy import CurrentTenant, Tenant, redact_each
+from reach.api.routes.deps import DateRangeDep, ServicesDep
+from reach.api.tenancy import CurrentTenant, redact_each
 
 router = APIRouter(
     prefix="/collection-analytics-service/api",
@@ -22,7 +22,6 @@ router = APIRouter(
 )
 CollectionId = Annotated[int, Path(ge=1, lt=2**63)]
 _COLLECTIONS = POST_COLLECTIONS.table.name
-MeteredTenant = Annotated[Tenant, Depends(metered("collection_analytics"))]
 
 
 @router.get("/collection/{collection_id}/summary", response_model=Envelope[CollectionSummary])
@@ -46,8 +45,9 @@ async def time_series(
     "/profile-collection/{collection_id}/orders", response_model=Envelope[list[CreatorOrders]]
 )
 async def orders(
-    collection_id: CollectionId, tenant: MeteredTenant, services: ServicesDep
+    collection_id: CollectionId, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[list[CreatorOrders]]:
+    await services.usage.charge(tenant, "collection_analytics")
     await services.resources[PROFILE_COLLECTIONS.table.name].get(tenant.partner_id, collection_id)
     found = await services.served_marts.collection_orders(collection_id)
     return Envelope(data=redact_each(found, tenant.plan))

@@ -1,6 +1,6 @@
 """What routes get injected: the services built at start-up (`reach.api.app.Services`),
-pagination, the order of a sorted list, date ranges and the tenant of a metered route, its
-request counted against its plan. (The tenant itself comes from `reach.api.tenancy`.)"""
+pagination, the order of a sorted list and date ranges. (The tenant comes from
+`reach.api.tenancy`.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from reach.api.envelope import invalid
 from reach.api.models import Order, Page, PageOf
 from reach.api.repositories.analytics import GenreSort
 from reach.api.repositories.posts import PostSort
-from reach.api.tenancy import CurrentTenant, Tenant
 
 if TYPE_CHECKING:
     from reach.api.app import Services
@@ -31,20 +30,6 @@ async def _services(request: Request) -> Services:
 
 
 ServicesDep = Annotated["Services", Depends(_services)]
-
-
-def metered(module: str) -> Callable[..., Awaitable[Tenant]]:
-    """The dependency giving a route the tenant once its request was charged to `module`
-    (429 over the plan's limit)."""
-
-    async def charged(tenant: CurrentTenant, services: ServicesDep) -> Tenant:
-        await services.usage.charge(tenant, module)
-        return tenant
-
-    return charged
-
-
-DiscoveryTenant = Annotated[Tenant, Depends(metered("discovery"))]
 
 
 @dataclass(frozen=True)

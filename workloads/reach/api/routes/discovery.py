@@ -20,7 +20,7 @@ from reach.api.models import (
     SearchResult,
 )
 from reach.api.routes.content import ProfileId
-from reach.api.routes.deps import DiscoveryTenant, ServicesDep
+from reach.api.routes.deps import ServicesDep
 from reach.api.tenancy import CurrentTenant, redact, redact_each
 from reach.common.identifiers import INSTAGRAM_HANDLE, YOUTUBE_HANDLE
 from reach.common.networks import SocialNetwork
@@ -95,17 +95,19 @@ for _platform in get_args(SocialNetwork):
 async def search(
     platform: SocialNetwork,
     request: Annotated[SearchRequest, Body()],
-    tenant: DiscoveryTenant,
+    tenant: CurrentTenant,
     services: ServicesDep,
 ) -> Envelope[SearchResult]:
+    await services.usage.charge(tenant, "discovery")
     profiles, cursor = await services.profiles.search(platform, request)
     return Envelope(data=redact(SearchResult(profiles=profiles, next_cursor=cursor), tenant.plan))
 
 
 @router.get("/profile/instagram/{profile_id}/summary", response_model=Envelope[AccountSummary])
 async def instagram_summary(
-    profile_id: ProfileId, tenant: DiscoveryTenant, services: ServicesDep
+    profile_id: ProfileId, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[AccountSummary]:
+    await services.usage.charge(tenant, "discovery")
     return Envelope(data=redact(await services.accounts.summary(profile_id), tenant.plan))
 
 
@@ -114,12 +116,13 @@ async def instagram_summary(
 )
 async def instagram_monthly_stats(
     profile_id: ProfileId,
-    tenant: DiscoveryTenant,
+    tenant: CurrentTenant,
     services: ServicesDep,
     months: Annotated[
         int, Query(ge=1, le=120, description="The latest `months` observed months.")
     ] = 12,
 ) -> Envelope[list[AccountMonth]]:
+    await services.usage.charge(tenant, "discovery")
     found = await services.accounts.monthly(profile_id, months)
     return Envelope(data=redact_each(found, tenant.plan))
 
@@ -128,8 +131,9 @@ async def instagram_monthly_stats(
     "/profile/{platform}/{profile_id}/linked-socials", response_model=Envelope[list[LinkedSocial]]
 )
 async def linked_socials(
-    platform: SocialNetwork, profile_id: ProfileId, tenant: DiscoveryTenant, services: ServicesDep
+    platform: SocialNetwork, profile_id: ProfileId, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[list[LinkedSocial]]:
+    await services.usage.charge(tenant, "discovery")
     found = await services.served_marts.linked_socials(platform, profile_id)
     linked = existing(found, f"{platform} profile {profile_id}")
     return Envelope(data=redact_each(linked, tenant.plan))
@@ -139,8 +143,9 @@ async def linked_socials(
     "/profile/{platform}/{profile_id}/audience-insight", response_model=Envelope[AudienceInsight]
 )
 async def audience_insight(
-    platform: SocialNetwork, profile_id: ProfileId, tenant: DiscoveryTenant, services: ServicesDep
+    platform: SocialNetwork, profile_id: ProfileId, tenant: CurrentTenant, services: ServicesDep
 ) -> Envelope[AudienceInsight]:
+    await services.usage.charge(tenant, "discovery")
     found = await services.served_marts.audience_insight(platform, profile_id)
     what = f"audience insight of {platform} profile {profile_id}"
     return Envelope(data=redact(existing(found, what), tenant.plan))

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Path, Query
 from reach.api.envelope import ERROR_RESPONSES, Envelope, existing
 from reach.api.models import Genre, PageOf, Post, TrendingPost
 from reach.api.repositories.posts import PostFilter
-from reach.api.routes.deps import DiscoveryTenant, GenreOrderDep, PagingDep, ServicesDep
-from reach.api.tenancy import TENANTED, redact
+from reach.api.routes.deps import GenreOrderDep, PagingDep, ServicesDep
+from reach.api.tenancy import TENANTED, CurrentTenant, redact
 from reach.common.networks import SocialNetwork
 
 router = APIRouter(
@@ -65,7 +65,8 @@ async def trending(
     "/genre/instagram/{category}/trending-content", response_model=Envelope[PageOf[TrendingPost]]
 )
 async def trending_content(
-    category: Category, tenant: DiscoveryTenant, services: ServicesDep, paging: PagingDep
+    category: Category, tenant: CurrentTenant, services: ServicesDep, paging: PagingDep
 ) -> Envelope[PageOf[TrendingPost]]:
+    await services.usage.charge(tenant, "discovery")
     found, total = await services.served_marts.trending(category, paging.offset, paging.size)
     return Envelope(data=redact(paging.results(found, total), tenant.plan))
