@@ -73,6 +73,19 @@ def offset_of(token: str | None) -> int:
         return 0
 
 
+# A listing's items from index `start` on, at most `size`, and the next offset's cursor
+# (None at the end).
+Slice = tuple[list[Any], str | None]
+
+
+def take(total: int, start: int, size: int, item: Callable[[int], Any | None]) -> Slice:
+    """Items `item(i)` (None: no such item) of up to `size` indexes from `start`, below
+    `total`, and the cursor of the offset after them (None when none are left)."""
+    found = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
+    end = start + len(found)
+    return found, cursor(end) if found and end < total else None
+
+
 def split_fields(text: str) -> list[str]:
     """Top-level comma-separated fields of a Graph API `fields` expression."""
     parts, depth, start = [], 0, 0
@@ -382,14 +395,8 @@ def _page(
     """The page of a listing that the request's `pagination_token` points at: items
     `item(i)` (None: no such item) of up to `size` indexes below `total`."""
     start = offset_of(request.query_params.get("pagination_token"))
-    items = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
-    end = start + len(items)
-    return JSONResponse(
-        {
-            "data": {"count": total, "items": items},
-            "pagination_token": cursor(end) if items and end < total else None,
-        }
-    )
+    items, after = take(total, start, size, item)
+    return JSONResponse({"data": {"count": total, "items": items}, "pagination_token": after})
 
 
 def routes(state: SandboxState) -> list[Route]:

@@ -31,12 +31,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from reach.sandbox.instagram import (
+    Slice,
     cdn,
-    cursor,
     mobile_media,
     offset_of,
     rapid_key,
     rapid_story,
+    take,
     web_node,
 )
 from reach.sandbox.instagram import web_user as web_user_of
@@ -50,15 +51,6 @@ PAGE = 12
 X = TypeVar("X")
 ACCOUNTS_PAGE = 50
 _INSTAGRAM = "https://www.instagram.com/"
-# A listing's items from index `start` on, at most `size`, and the next offset's cursor
-# (None at the end).
-Slice = tuple[list[Any], str | None]
-
-
-def take(total: int, start: int, size: int, item: Callable[[int], Any | None]) -> Slice:
-    found = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
-    end = start + len(found)
-    return found, cursor(end) if found and end < total else None
 
 
 def mobile_user(p: Person) -> dict[str, Any]:
