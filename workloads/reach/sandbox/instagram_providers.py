@@ -38,6 +38,7 @@ from reach.sandbox.instagram import (
     rapid_account,
     rapid_key,
     rapid_story,
+    rapid_user,
     take,
     web_node,
 )
@@ -255,20 +256,11 @@ def routes(state: SandboxState) -> list[Route]:
         creator = u.by_handle(handle)
         if creator is None:
             return JSONResponse([{"name": "INVALID_USERNAME", "username": handle}])
-        entry: dict[str, Any] = {
-            "pk": int(creator.profile_id),
-            "username": creator.handle,
-            "full_name": creator.full_name,
-            "biography": creator.biography,
-            "category": creator.category.title(),
-            "follower_count": creator.followers,
-            "following_count": creator.following,
-            "media_count": creator.media_count,
-            "is_verified": creator.is_verified,
-            "is_business": creator.is_business,
-            "is_private": False,
-            "profile_pic_url": cdn(request, "instagram", "profile", creator.profile_id),
+        # The mobile app's user: the first provider's, its id a number under `pk`.
+        user = {
+            k: v for k, v in rapid_user(request, creator).items() if k not in ("id", "external_url")
         }
+        entry: dict[str, Any] = {"pk": int(creator.profile_id), **user}
         if request.query_params.get("response_type") == "feeds":
             items, _ = media(request, creator, 0, PAGE)
             entry["feed"] = {"data": items}
