@@ -130,6 +130,12 @@ def to_post(item: Mapping[str, Any], source: str = NAME, **known: Any) -> Instag
     return _POST.read(source, item, **{"post_type": post_type, **known})
 
 
+def to_account(item: Mapping[str, Any], source: str = NAME, **known: Any) -> Follower:
+    """A user of Instagram's lists (followers, likers...) as our follower; `known` as in
+    `Wire.read`."""
+    return _FOLLOWER.read(source, item, **{"full_name": pick(item, "full_name") or "", **known})
+
+
 def to_story(item: Mapping[str, Any], profile_id: str, source: str = NAME) -> InstagramPost:
     """A story item of an account's reel as our post (of type `story`)."""
     media = parse(source, _StoryMedia, item)
@@ -191,10 +197,7 @@ class RapidApiInstagram(RapidApiSource):
 
     async def _accounts(self, path: str, params: Params, cursor: str | None) -> Page[Follower]:
         page = await self._listing(path, params, cursor)
-        items = [
-            _FOLLOWER.read(NAME, item, full_name=pick(item, "full_name") or "")
-            for item in page.data.items
-        ]
+        items = [to_account(item) for item in page.data.items]
         return Page[Follower](items=items, next_cursor=page.pagination_token)
 
     async def instagram_connections(
