@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -236,6 +236,48 @@ def demographics(u: Universe, c: Creator, breakdown: str) -> dict[str, Any]:
     return _insight(c.profile_id, DEMOGRAPHICS, "lifetime", answer, "Follower demographics")
 
 
+def _refused_metrics(metrics: Sequence[str], known: Sequence[str]) -> Response | None:
+    """The Graph API's refusal of an insights request asking for no metric, or for one the
+    node does not have."""
+    if metrics and all(m in known for m in metrics):
+        return None
+    return _graph_error(
+        100, f"(#100) metric[0] must be one of the following values: {', '.join(known)}"
+    )
+
+
+def media_insights(u: Universe, node_id: str, post: Post, metrics: Sequence[str]) -> Response:
+    """A post's lifetime insights answer."""
+    if refused := _refused_metrics(metrics, MEDIA_METRICS):
+        return refused
+    counts = u.post_insights(post) | {"likes": post.likes}
+    data = [_insight(node_id, m, "lifetime", {"values": [{"value": counts[m]}]}) for m in metrics]
+    return JSONResponse({"data": data})
+
+
+def audience_insights(u: Universe, c: Creator, q: Mapping[str, str]) -> Response:
+    """A business account's followers counted per bucket of the one breakdown asked for."""
+    breakdown = q.get("breakdown", "")
+    if q.get("metric_type") != "total_value" or breakdown not in DEMOGRAPHIC_BREAKDOWNS:
+        return _graph_error(
+            100,
+            "(#100) follower_demographics needs metric_type=total_value and one"
+            f" breakdown of {', '.join(DEMOGRAPHIC_BREAKDOWNS)}",
+        )
+    return JSONResponse({"data": [demographics(u, c, breakdown)]})
+
+
+def day_insights(u: Universe, c: Creator, metrics: Sequence[str], q: Mapping[str, str]) -> Response:
+    """A business account's days from `since` to `until` (1 to 30 of them)."""
+    if refused := _refused_metrics(metrics, USER_DAY_METRICS):
+        return refused
+    until = _day_of(q.get("until"), datetime.now(UTC).date())
+    since = _day_of(q.get("since"), until - timedelta(days=DEFAULT_DAYS))
+    if not timedelta(0) < until - since <= timedelta(days=30):
+        return _graph_error(100, "(#100) The since and until range must be 1 to 30 days")
+    return JSONResponse({"data": user_days(u, c, metrics, since, until)})
+
+
 def rapid_user(request: Request, c: Creator) -> dict[str, Any]:
     return {
         "id": c.profile_id,
@@ -429,46 +471,16 @@ def routes(state: SandboxState) -> list[Route]:
         node_id, q = request.path_params["node_id"], request.query_params
         metrics = [m for m in q.get("metric", "").split(",") if m]
         creator, post = u.by_profile_id(node_id), u.by_post_id(node_id)
-        if creator is None and post is None:
-            return _graph_error(100, f"Unsupported get request. Object with ID '{node_id}'")
         owner = creator or (post.creator if post else None)
-        if owner is not None and not owner.is_business:
+        if owner is None:
+            return _graph_error(100, f"Unsupported get request. Object with ID '{node_id}'")
+        if not owner.is_business:
             return _graph_error(10, "(#10) User does not have permission for this action")
         if post is not None:
-            known: Sequence[str] = MEDIA_METRICS
-        elif metrics == [DEMOGRAPHICS]:
-            known = (DEMOGRAPHICS,)
-        else:
-            known = USER_DAY_METRICS
-        wrong = [m for m in metrics if m not in known] or ([] if metrics else ["(none)"])
-        if wrong:
-            return _graph_error(
-                100, f"(#100) metric[0] must be one of the following values: {', '.join(known)}"
-            )
-        if post is not None:
-            counts = u.post_insights(post) | {"likes": post.likes}
-            data = [
-                _insight(node_id, m, "lifetime", {"values": [{"value": counts[m]}]})
-                for m in metrics
-            ]
-        elif metrics == [DEMOGRAPHICS]:
-            breakdown = q.get("breakdown", "")
-            if q.get("metric_type") != "total_value" or breakdown not in DEMOGRAPHIC_BREAKDOWNS:
-                return _graph_error(
-                    100,
-                    "(#100) follower_demographics needs metric_type=total_value and one"
-                    f" breakdown of {', '.join(DEMOGRAPHIC_BREAKDOWNS)}",
-                )
-            assert creator is not None
-            data = [demographics(u, creator, breakdown)]
-        else:
-            assert creator is not None
-            until = _day_of(q.get("until"), datetime.now(UTC).date())
-            since = _day_of(q.get("since"), until - timedelta(days=DEFAULT_DAYS))
-            if not timedelta(0) < until - since <= timedelta(days=30):
-                return _graph_error(100, "(#100) The since and until range must be 1 to 30 days")
-            data = user_days(u, creator, metrics, since, until)
-        return JSONResponse({"data": data})
+            return media_insights(u, node_id, post, metrics)
+        if metrics == [DEMOGRAPHICS]:
+            return audience_insights(u, owner, q)
+        return day_insights(u, owner, metrics, q)
 
     def account(request: Request) -> Creator | None:
         return u.by_handle(request.query_params.get("username_or_id_or_url", ""))
