@@ -35,7 +35,6 @@ from reach.sandbox.instagram import (
     cdn,
     mobile_media,
     offset_of,
-    rapid_account,
     rapid_key,
     rapid_story,
     rapid_user,
@@ -244,7 +243,7 @@ def routes(state: SandboxState) -> list[Route]:
         "short_code",
         ("shortcode_media", u.by_shortcode),
         u.liker_count,
-        lambda request, post, i: rapid_account(request, u.liker(post, i)),
+        lambda _, post, i: _liker(u.liker(post, i)),
         "edge_liked_by",
         ACCOUNTS_PAGE,
     )
@@ -303,3 +302,7 @@ def _clip(request: Request, post: Post | None) -> dict[str, Any] | None:
 
 def _node(request: Request, post: Post | None) -> dict[str, Any] | None:
     return None if post is None else web_node(request, post)
+
+
+def _liker(p: Person) -> dict[str, Any]:
+    return {"id": p.profile_id, "username": p.handle, "full_name": p.full_name, "is_private": False}
