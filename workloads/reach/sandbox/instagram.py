@@ -349,6 +349,13 @@ def rapid_story(request: Request, s: Story) -> dict[str, Any]:
     return item
 
 
+def live_stories(request: Request, u: Universe, creator: Creator) -> list[dict[str, Any]]:
+    """The account's live stories, as Instagram lists the items of its reel."""
+    return [
+        rapid_story(request, s) for i in range(u.story_count(creator)) if (s := u.story(creator, i))
+    ]
+
+
 def rapid_account(request: Request, p: Person) -> dict[str, Any]:
     return {"id": p.profile_id, "username": p.handle, "full_name": p.full_name, "is_private": False}
 
@@ -558,11 +565,7 @@ def routes(state: SandboxState) -> list[Route]:
 
     @of("/v1/stories", account)
     def rapid_stories(request: Request, creator: Creator) -> Response:
-        stories = [
-            rapid_story(request, s)
-            for i in range(u.story_count(creator))
-            if (s := u.story(creator, i))
-        ]
+        stories = live_stories(request, u, creator)
         reel = {
             "id": creator.profile_id,
             "reel_type": "user_reel",

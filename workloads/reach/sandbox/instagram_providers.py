@@ -33,10 +33,10 @@ from starlette.routing import Route
 from reach.sandbox.instagram import (
     Slice,
     cdn,
+    live_stories,
     mobile_media,
     offset_of,
     rapid_key,
-    rapid_story,
     rapid_user,
     take,
     web_node,
@@ -137,9 +137,7 @@ def routes(state: SandboxState) -> list[Route]:
         ids = (await asked(request)).get("ids")
         reels: dict[str, Any] = {}
         for creator in (u.by_profile_id(str(i)) for i in (ids if isinstance(ids, list) else [])):
-            if creator is not None and u.story_count(creator):
-                stories = [u.story(creator, i) for i in range(u.story_count(creator))]
-                items = [rapid_story(request, s) for s in stories if s]
+            if creator is not None and (items := live_stories(request, u, creator)):
                 owner = {"pk": int(creator.profile_id), "username": creator.handle}
                 reels[creator.profile_id] = {
                     "id": creator.profile_id,
