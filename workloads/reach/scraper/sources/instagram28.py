@@ -22,7 +22,8 @@ from reach.scraper.sources.http import parse
 from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource, account_cursor
 
 NAME = "instagram28"
-PAGE_SIZE = 12
+# Likers asked for per page.
+_LIKERS_PAGE = 48
 _MEDIAS = AccountListing(
     "/medias", cursor_param="next_cursor", id_param="user_id", size_param="batch_size"
 )
@@ -95,7 +96,7 @@ class Instagram28(RapidApiSource):
         )
 
     async def instagram_likers(self, shortcode: str, cursor: str | None) -> Page[Follower]:
-        params: dict[str, str | int] = {"short_code": shortcode, "batch_size": PAGE_SIZE * 4}
+        params: dict[str, str | int] = {"short_code": shortcode, "batch_size": _LIKERS_PAGE}
         if cursor:
             params["next_cursor"] = cursor
         media = parse(NAME, _Likers, await self.get("/media_likers", params)).data.shortcode_media
