@@ -119,15 +119,15 @@ def to_profile(user: Mapping[str, Any]) -> InstagramProfile:
     return _PROFILE.read(NAME, user)
 
 
-def to_post(item: Mapping[str, Any], source: str = NAME, **known: Any) -> InstagramPost:
-    """A media item as our post; `known` as in `Wire.read`. The mobile app's item ids end
-    with `_` and the author's id; the post's id is the part before."""
+def to_post(item: Mapping[str, Any], source: str = NAME) -> InstagramPost:
+    """A media item as our post. The mobile app's item ids end with `_` and the author's id;
+    the post's id is the part before."""
     p = parse(source, _Kind, item)
-    if "post_id" not in known and isinstance(media_id := item.get("id"), str):
-        known["post_id"] = media_id.split("_")[0]
     kind = p.product_type if p.product_type in ("clips", "igtv") else None
-    post_type = kind or _MEDIA_TYPES.get(p.media_type or 0)
-    return _POST.read(source, item, **{"post_type": post_type, **known})
+    known: dict[str, Any] = {"post_type": kind or _MEDIA_TYPES.get(p.media_type or 0)}
+    if isinstance(media_id := item.get("id"), str):
+        known["post_id"] = media_id.split("_")[0]
+    return _POST.read(source, item, **known)
 
 
 def to_account(item: Mapping[str, Any], source: str = NAME, **known: Any) -> Follower:
