@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -71,6 +71,19 @@ def offset_of(token: str | None) -> int:
         return max(0, int(raw.removeprefix("offset:")))
     except ValueError:
         return 0
+
+
+# A listing's items from index `start` on, at most `size`, and the next offset's cursor
+# (None at the end).
+Slice = tuple[list[Any], str | None]
+
+
+def take(total: int, start: int, size: int, item: Callable[[int], Any | None]) -> Slice:
+    """Items `item(i)` (None: no such item) of up to `size` indexes from `start`, below
+    `total`, and the cursor of the offset after them (None when none are left)."""
+    found = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
+    end = start + len(found)
+    return found, cursor(end) if found and end < total else None
 
 
 def split_fields(text: str) -> list[str]:
@@ -223,6 +236,48 @@ def demographics(u: Universe, c: Creator, breakdown: str) -> dict[str, Any]:
     return _insight(c.profile_id, DEMOGRAPHICS, "lifetime", answer, "Follower demographics")
 
 
+def _refused_metrics(metrics: Sequence[str], known: Sequence[str]) -> Response | None:
+    """The Graph API's refusal of an insights request asking for no metric, or for one the
+    node does not have."""
+    if metrics and all(m in known for m in metrics):
+        return None
+    return _graph_error(
+        100, f"(#100) metric[0] must be one of the following values: {', '.join(known)}"
+    )
+
+
+def media_insights(u: Universe, node_id: str, post: Post, metrics: Sequence[str]) -> Response:
+    """A post's lifetime insights answer."""
+    if refused := _refused_metrics(metrics, MEDIA_METRICS):
+        return refused
+    counts = u.post_insights(post) | {"likes": post.likes}
+    data = [_insight(node_id, m, "lifetime", {"values": [{"value": counts[m]}]}) for m in metrics]
+    return JSONResponse({"data": data})
+
+
+def audience_insights(u: Universe, c: Creator, q: Mapping[str, str]) -> Response:
+    """A business account's followers counted per bucket of the one breakdown asked for."""
+    breakdown = q.get("breakdown", "")
+    if q.get("metric_type") != "total_value" or breakdown not in DEMOGRAPHIC_BREAKDOWNS:
+        return _graph_error(
+            100,
+            "(#100) follower_demographics needs metric_type=total_value and one"
+            f" breakdown of {', '.join(DEMOGRAPHIC_BREAKDOWNS)}",
+        )
+    return JSONResponse({"data": [demographics(u, c, breakdown)]})
+
+
+def day_insights(u: Universe, c: Creator, metrics: Sequence[str], q: Mapping[str, str]) -> Response:
+    """A business account's days from `since` to `until` (1 to 30 of them)."""
+    if refused := _refused_metrics(metrics, USER_DAY_METRICS):
+        return refused
+    until = _day_of(q.get("until"), datetime.now(UTC).date())
+    since = _day_of(q.get("since"), until - timedelta(days=DEFAULT_DAYS))
+    if not timedelta(0) < until - since <= timedelta(days=30):
+        return _graph_error(100, "(#100) The since and until range must be 1 to 30 days")
+    return JSONResponse({"data": user_days(u, c, metrics, since, until)})
+
+
 def rapid_user(request: Request, c: Creator) -> dict[str, Any]:
     return {
         "id": c.profile_id,
@@ -292,6 +347,13 @@ def rapid_story(request: Request, s: Story) -> dict[str, Any]:
             {"url": media.removesuffix(".png") + ".mp4", "width": 720, "height": 1280}
         ]
     return item
+
+
+def live_stories(request: Request, u: Universe, creator: Creator) -> list[dict[str, Any]]:
+    """The account's live stories, as Instagram lists the items of its reel."""
+    return [
+        rapid_story(request, s) for i in range(u.story_count(creator)) if (s := u.story(creator, i))
+    ]
 
 
 def rapid_account(request: Request, p: Person) -> dict[str, Any]:
@@ -382,14 +444,8 @@ def _page(
     """The page of a listing that the request's `pagination_token` points at: items
     `item(i)` (None: no such item) of up to `size` indexes below `total`."""
     start = offset_of(request.query_params.get("pagination_token"))
-    items = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
-    end = start + len(items)
-    return JSONResponse(
-        {
-            "data": {"count": total, "items": items},
-            "pagination_token": cursor(end) if items and end < total else None,
-        }
-    )
+    items, after = take(total, start, size, item)
+    return JSONResponse({"data": {"count": total, "items": items}, "pagination_token": after})
 
 
 def routes(state: SandboxState) -> list[Route]:
@@ -422,46 +478,16 @@ def routes(state: SandboxState) -> list[Route]:
         node_id, q = request.path_params["node_id"], request.query_params
         metrics = [m for m in q.get("metric", "").split(",") if m]
         creator, post = u.by_profile_id(node_id), u.by_post_id(node_id)
-        if creator is None and post is None:
-            return _graph_error(100, f"Unsupported get request. Object with ID '{node_id}'")
         owner = creator or (post.creator if post else None)
-        if owner is not None and not owner.is_business:
+        if owner is None:
+            return _graph_error(100, f"Unsupported get request. Object with ID '{node_id}'")
+        if not owner.is_business:
             return _graph_error(10, "(#10) User does not have permission for this action")
         if post is not None:
-            known: Sequence[str] = MEDIA_METRICS
-        elif metrics == [DEMOGRAPHICS]:
-            known = (DEMOGRAPHICS,)
-        else:
-            known = USER_DAY_METRICS
-        wrong = [m for m in metrics if m not in known] or ([] if metrics else ["(none)"])
-        if wrong:
-            return _graph_error(
-                100, f"(#100) metric[0] must be one of the following values: {', '.join(known)}"
-            )
-        if post is not None:
-            counts = u.post_insights(post) | {"likes": post.likes}
-            data = [
-                _insight(node_id, m, "lifetime", {"values": [{"value": counts[m]}]})
-                for m in metrics
-            ]
-        elif metrics == [DEMOGRAPHICS]:
-            breakdown = q.get("breakdown", "")
-            if q.get("metric_type") != "total_value" or breakdown not in DEMOGRAPHIC_BREAKDOWNS:
-                return _graph_error(
-                    100,
-                    "(#100) follower_demographics needs metric_type=total_value and one"
-                    f" breakdown of {', '.join(DEMOGRAPHIC_BREAKDOWNS)}",
-                )
-            assert creator is not None
-            data = [demographics(u, creator, breakdown)]
-        else:
-            assert creator is not None
-            until = _day_of(q.get("until"), datetime.now(UTC).date())
-            since = _day_of(q.get("since"), until - timedelta(days=DEFAULT_DAYS))
-            if not timedelta(0) < until - since <= timedelta(days=30):
-                return _graph_error(100, "(#100) The since and until range must be 1 to 30 days")
-            data = user_days(u, creator, metrics, since, until)
-        return JSONResponse({"data": data})
+            return media_insights(u, node_id, post, metrics)
+        if metrics == [DEMOGRAPHICS]:
+            return audience_insights(u, owner, q)
+        return day_insights(u, owner, metrics, q)
 
     def account(request: Request) -> Creator | None:
         return u.by_handle(request.query_params.get("username_or_id_or_url", ""))
@@ -539,11 +565,7 @@ def routes(state: SandboxState) -> list[Route]:
 
     @of("/v1/stories", account)
     def rapid_stories(request: Request, creator: Creator) -> Response:
-        stories = [
-            rapid_story(request, s)
-            for i in range(u.story_count(creator))
-            if (s := u.story(creator, i))
-        ]
+        stories = live_stories(request, u, creator)
         reel = {
             "id": creator.profile_id,
             "reel_type": "user_reel",

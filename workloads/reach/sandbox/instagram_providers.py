@@ -31,12 +31,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from reach.sandbox.instagram import (
+    Slice,
     cdn,
-    cursor,
+    live_stories,
     mobile_media,
     offset_of,
     rapid_key,
-    rapid_story,
+    rapid_user,
+    take,
     web_node,
 )
 from reach.sandbox.instagram import web_user as web_user_of
@@ -50,15 +52,6 @@ PAGE = 12
 X = TypeVar("X")
 ACCOUNTS_PAGE = 50
 _INSTAGRAM = "https://www.instagram.com/"
-# A listing's items from index `start` on, at most `size`, and the next offset's cursor
-# (None at the end).
-Slice = tuple[list[Any], str | None]
-
-
-def take(total: int, start: int, size: int, item: Callable[[int], Any | None]) -> Slice:
-    found = [x for i in range(start, min(start + size, total)) if (x := item(i)) is not None]
-    end = start + len(found)
-    return found, cursor(end) if found and end < total else None
 
 
 def mobile_user(p: Person) -> dict[str, Any]:
@@ -144,9 +137,7 @@ def routes(state: SandboxState) -> list[Route]:
         ids = (await asked(request)).get("ids")
         reels: dict[str, Any] = {}
         for creator in (u.by_profile_id(str(i)) for i in (ids if isinstance(ids, list) else [])):
-            if creator is not None and u.story_count(creator):
-                stories = [u.story(creator, i) for i in range(u.story_count(creator))]
-                items = [rapid_story(request, s) for s in stories if s]
+            if creator is not None and (items := live_stories(request, u, creator)):
                 owner = {"pk": int(creator.profile_id), "username": creator.handle}
                 reels[creator.profile_id] = {
                     "id": creator.profile_id,
@@ -262,20 +253,11 @@ def routes(state: SandboxState) -> list[Route]:
         creator = u.by_handle(handle)
         if creator is None:
             return JSONResponse([{"name": "INVALID_USERNAME", "username": handle}])
-        entry: dict[str, Any] = {
-            "pk": int(creator.profile_id),
-            "username": creator.handle,
-            "full_name": creator.full_name,
-            "biography": creator.biography,
-            "category": creator.category.title(),
-            "follower_count": creator.followers,
-            "following_count": creator.following,
-            "media_count": creator.media_count,
-            "is_verified": creator.is_verified,
-            "is_business": creator.is_business,
-            "is_private": False,
-            "profile_pic_url": cdn(request, "instagram", "profile", creator.profile_id),
+        # The mobile app's user: the first provider's, its id a number under `pk`.
+        user = {
+            k: v for k, v in rapid_user(request, creator).items() if k not in ("id", "external_url")
         }
+        entry: dict[str, Any] = {"pk": int(creator.profile_id), **user}
         if request.query_params.get("response_type") == "feeds":
             items, _ = media(request, creator, 0, PAGE)
             entry["feed"] = {"data": items}

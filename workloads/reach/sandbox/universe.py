@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 import string
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -359,26 +360,29 @@ class Universe:
         category = next((c for c, tags in TAGS.items() if tag in tags), None)
         if category is None:
             return []
-        found = [
-            post
-            for i in range(CATEGORIES.index(category), self.size, len(CATEGORIES))
-            if (creator := self.creator(i))
-            for index in range(10)
-            if (post := self.post(creator, index)) and f"#{tag}" in post.caption.split()
-        ]
-        return sorted(found, key=lambda p: p.taken_at, reverse=True)
+        creators = (
+            self.creator(i) for i in range(CATEGORIES.index(category), self.size, len(CATEGORIES))
+        )
+        return self._latest(creators, lambda post: f"#{tag}" in post.caption.split())
 
     def location_posts(self, found: Place) -> list[Post]:
         """Posts tagged at the place among the ten latest of each creator living there,
         newest first."""
-        posts = [
+        creators = (c for i in range(self.size) if (c := self.creator(i)) and c.city == found.name)
+        return self._latest(creators, lambda post: post.place == found)
+
+    def _latest(
+        self, creators: Iterable[Creator | None], keep: Callable[[Post], bool]
+    ) -> list[Post]:
+        """The posts `keep` keeps among the ten latest of each of `creators`, newest first."""
+        found = [
             post
-            for i in range(self.size)
-            if (creator := self.creator(i)) and creator.city == found.name
+            for creator in creators
+            if creator
             for index in range(10)
-            if (post := self.post(creator, index)) and post.place == found
+            if (post := self.post(creator, index)) and keep(post)
         ]
-        return sorted(posts, key=lambda p: p.taken_at, reverse=True)
+        return sorted(found, key=lambda p: p.taken_at, reverse=True)
 
     def by_shortcode(self, shortcode: str) -> Post | None:
         found = item_of(shortcode, "C")

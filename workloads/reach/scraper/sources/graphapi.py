@@ -195,9 +195,7 @@ def to_profile(discovery: dict[str, Any]) -> InstagramProfile:
     return _PROFILE.read(NAME, discovery, is_business=True)
 
 
-def insight_days(
-    platform: str, profile_id: str, insights: Iterable[_Insight]
-) -> list[ProfileInsights]:
+def insight_days(profile_id: str, insights: Iterable[_Insight]) -> list[ProfileInsights]:
     """An account's days from its `period=day` insights, oldest first. A value's `end_time`
     closes the day it counts."""
     days: dict[date, dict[str, int]] = {}
@@ -210,7 +208,7 @@ def insight_days(
                 days.setdefault(day, {})[insight.name] = v.value
     return [
         ProfileInsights.model_validate(
-            {"platform": platform, "profile_id": profile_id, "date": day, **counts}
+            {"platform": "instagram", "profile_id": profile_id, "date": day, **counts}
         )
         for day, counts in sorted(days.items())
     ]
@@ -307,7 +305,7 @@ class GraphApi(CredentialedSource):
             "until": str(_midnight(until + timedelta(days=1))),
         }
         found = await self._insights(profile_id, profile_id, params)
-        return [d for d in insight_days("instagram", profile_id, found.data) if d.date >= since]
+        return [d for d in insight_days(profile_id, found.data) if d.date >= since]
 
     async def instagram_post_insights(
         self, post_id: str, shortcode: str, profile_id: str

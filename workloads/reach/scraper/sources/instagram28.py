@@ -15,18 +15,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from reach.scraper.models import Follower, InstagramPost, Page
-from reach.scraper.sources import instagram_web
+from reach.scraper.sources import instagram_web, rapidapi
 from reach.scraper.sources.capabilities import Profiled
 from reach.scraper.sources.errors import NotFound
-from reach.scraper.sources.http import Wire, parse
+from reach.scraper.sources.http import parse
 from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource, account_cursor
 
 NAME = "instagram28"
-PAGE_SIZE = 12
+# Likers asked for per page.
+_LIKERS_PAGE = 48
 _MEDIAS = AccountListing(
     "/medias", cursor_param="next_cursor", id_param="user_id", size_param="batch_size"
 )
-_LIKER = Wire(Follower, {"profile_id": "id", "handle": "username"})
 
 
 class _PageInfo(BaseModel):
@@ -96,14 +96,12 @@ class Instagram28(RapidApiSource):
         )
 
     async def instagram_likers(self, shortcode: str, cursor: str | None) -> Page[Follower]:
-        params: dict[str, str | int] = {"short_code": shortcode, "batch_size": PAGE_SIZE * 4}
+        params: dict[str, str | int] = {"short_code": shortcode, "batch_size": _LIKERS_PAGE}
         if cursor:
             params["next_cursor"] = cursor
         media = parse(NAME, _Likers, await self.get("/media_likers", params)).data.shortcode_media
         if media is None:
             raise NotFound(NAME, f"no post {shortcode!r}")
         liked = media.edge_liked_by
-        items = [
-            _LIKER.read(NAME, e.node, full_name=e.node.get("full_name") or "") for e in liked.edges
-        ]
+        items = [rapidapi.to_account(e.node, NAME) for e in liked.edges]
         return Page[Follower](items=items, next_cursor=liked.page_info.next)

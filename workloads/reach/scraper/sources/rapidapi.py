@@ -119,15 +119,21 @@ def to_profile(user: Mapping[str, Any]) -> InstagramProfile:
     return _PROFILE.read(NAME, user)
 
 
-def to_post(item: Mapping[str, Any], source: str = NAME, **known: Any) -> InstagramPost:
-    """A media item as our post; `known` as in `Wire.read`. The mobile app's item ids end
-    with `_` and the author's id; the post's id is the part before."""
+def to_post(item: Mapping[str, Any], source: str = NAME) -> InstagramPost:
+    """A media item as our post. The mobile app's item ids end with `_` and the author's id;
+    the post's id is the part before."""
     p = parse(source, _Kind, item)
-    if "post_id" not in known and isinstance(media_id := item.get("id"), str):
-        known["post_id"] = media_id.split("_")[0]
     kind = p.product_type if p.product_type in ("clips", "igtv") else None
-    post_type = kind or _MEDIA_TYPES.get(p.media_type or 0)
-    return _POST.read(source, item, **{"post_type": post_type, **known})
+    known: dict[str, Any] = {"post_type": kind or _MEDIA_TYPES.get(p.media_type or 0)}
+    if isinstance(media_id := item.get("id"), str):
+        known["post_id"] = media_id.split("_")[0]
+    return _POST.read(source, item, **known)
+
+
+def to_account(item: Mapping[str, Any], source: str = NAME, **known: Any) -> Follower:
+    """A user of Instagram's lists (followers, likers...) as our follower; `known` as in
+    `Wire.read`."""
+    return _FOLLOWER.read(source, item, **{"full_name": pick(item, "full_name") or "", **known})
 
 
 def to_story(item: Mapping[str, Any], profile_id: str, source: str = NAME) -> InstagramPost:
@@ -191,10 +197,7 @@ class RapidApiInstagram(RapidApiSource):
 
     async def _accounts(self, path: str, params: Params, cursor: str | None) -> Page[Follower]:
         page = await self._listing(path, params, cursor)
-        items = [
-            _FOLLOWER.read(NAME, item, full_name=pick(item, "full_name") or "")
-            for item in page.data.items
-        ]
+        items = [to_account(item) for item in page.data.items]
         return Page[Follower](items=items, next_cursor=page.pagination_token)
 
     async def instagram_connections(

@@ -22,7 +22,7 @@ from reach.scraper.models import Follower, InstagramPost, Page
 from reach.scraper.sources import instagram_web, rapidapi
 from reach.scraper.sources.capabilities import Profiled, Relationship
 from reach.scraper.sources.errors import NotFound, Unavailable
-from reach.scraper.sources.http import Wire, parse
+from reach.scraper.sources.http import parse, pick
 from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource, account_cursor
 
 NAME = "rocketapi-instagram"
@@ -31,8 +31,6 @@ _CONNECTIONS: dict[Relationship, AccountListing] = {
     "FOLLOWER": AccountListing("/instagram/user/get_followers"),
     "FOLLOWING": AccountListing("/instagram/user/get_following"),
 }
-# A user of the mobile app's lists: `pk` is its id as a number, `pk_id` as a string.
-_ACCOUNT = Wire(Follower, {"profile_id": "pk_id", "handle": "username"})
 
 
 class _Response(BaseModel):
@@ -95,7 +93,8 @@ class RocketApiInstagram(RapidApiSource):
     ) -> Page[Follower]:
         account_id, envelope = await self.account_page(_CONNECTIONS[relationship], handle, cursor)
         users = parse(NAME, _Users, unwrap(envelope))
-        items = [_ACCOUNT.read(NAME, u, full_name=u.get("full_name") or "") for u in users.users]
+        # A user of the mobile app's lists: `pk` is its id as a number, `pk_id` as a string.
+        items = [rapidapi.to_account(u, NAME, profile_id=pick(u, "pk_id")) for u in users.users]
         return Page[Follower](
             items=items, next_cursor=account_cursor(account_id, users.next_max_id)
         )
