@@ -38,15 +38,13 @@ from reach.common.lifecycle import Shutdown
 from reach.common.migrations import migrate_postgres
 from reach.common.postgres import create_pool
 from reach.common.settings import StoreSettings
-from reach.sandbox.app import scraper_environment
-from reach.sandbox.state import DEFAULT_TOKEN
 from reach.sandbox.universe import CATEGORIES, CITIES, TAGS, Channel, Creator, Universe, place
+from reach.sandbox.upstreams import DEFAULT_TOKEN, SANDBOX_CREDENTIALS, scraper_environment
 from reach.scraper.contract import INSIGHT_FLOWS
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import PAYLOADS
 from reach.scraper.flows import FLOWS
 from reach.scraper.flows.base import Flow
-from reach.scraper.flows.instagram import RAPIDAPI_STYLE
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.running import flow_worker, open_runtime, run_worker
@@ -57,12 +55,6 @@ from reach.testing.ports import free_port
 FLOW = "refresh_instagram_profile"
 UNFINISHED = "status IN ('PENDING', 'PROCESSING')"
 # Credentials the sandbox accepts, by source (Shopify's are per shop, stored with the shop).
-SECRETS: dict[str, dict[str, str]] = {
-    "graphapi": {"access_token": DEFAULT_TOKEN, "user_id": "1"},
-    **{key: {"key": DEFAULT_TOKEN} for key in RAPIDAPI_STYLE},
-    "youtube": {"key": DEFAULT_TOKEN},
-    "openai": {"api_key": DEFAULT_TOKEN},
-}
 REGIONS = ("US", "IN", "GB", "DE", "FR", "BR", "JP", "CA", "AU", "ES", "IT", "MX")
 
 
@@ -93,7 +85,11 @@ class MixedParams:
     def tokens(self, count: int) -> list[tuple[str, str, str]]:
         """The credentials of the first `count` connected accounts, named by their ids."""
         return [
-            ("graphapi", c.profile_id, json.dumps(SECRETS["graphapi"] | {"user_id": c.profile_id}))
+            (
+                "graphapi",
+                c.profile_id,
+                json.dumps({**SANDBOX_CREDENTIALS["graphapi"], "user_id": c.profile_id}),
+            )
             for c in self.connected[:count]
         ]
 
@@ -103,7 +99,7 @@ class MixedParams:
     def by_field(self) -> dict[str, Callable[[Flow[Any], int], dict[str, Any]]]:
         universe = self.universe
         tags = [tag for group in TAGS.values() for tag in group]
-        sources = sorted(SECRETS)
+        sources = sorted(SANDBOX_CREDENTIALS)
 
         def post(flow: Flow[Any], index: int) -> str:
             found = universe.post(self.creator(index, flow), 0)
@@ -150,7 +146,7 @@ class MixedParams:
             "secrets": lambda _, i: {
                 "source": sources[i % len(sources)],
                 "name": f"bench-{i}",
-                "secrets": SECRETS[sources[i % len(sources)]],
+                "secrets": dict(SANDBOX_CREDENTIALS[sources[i % len(sources)]]),
             },
         }
 
@@ -286,7 +282,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         await migrate_postgres(conn)
         await conn.executemany(
             "INSERT INTO credential (source, name, credentials) VALUES ($1, $2, $3)",
-            [(source, "bench", json.dumps(s)) for source, s in SECRETS.items()]
+            [(source, "bench", json.dumps(dict(s))) for source, s in SANDBOX_CREDENTIALS.items()]
             + [
                 ("shopify", shop(i), json.dumps({"access_token": DEFAULT_TOKEN}))
                 for i in range(args.mixed_tasks)
@@ -304,7 +300,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         for payload in PAYLOADS:
             await sink.bind(exchange, routing_key=payload)
         await wait_for_port(port)
-        env = scraper_environment(f"http://127.0.0.1:{port}", DEFAULT_TOKEN)
+        env = scraper_environment(f"http://127.0.0.1:{port}")
         upstreams = {
             name.removeprefix("REACH_").lower(): value
             for name, value in env.items()

@@ -21,15 +21,15 @@ from reach.common.lifecycle import Shutdown
 from reach.common.postgres import create_pool
 from reach.common.settings import StoreSettings
 from reach.common.webserver import serve_http
-from reach.sandbox.app import create_app, provider_urls
-from reach.sandbox.state import DEFAULT_TOKEN, SandboxState
+from reach.sandbox.app import create_app
+from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Universe
+from reach.sandbox.upstreams import SANDBOX_CREDENTIALS, scraper_urls
 from reach.scraper import events
 from reach.scraper.enqueueing import new_task
 from reach.scraper.flowconfig import resolve
 from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import handle_task
-from reach.scraper.flows.instagram import RAPIDAPI_STYLE
 from reach.scraper.publishing import EXCHANGE
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import Fail, Outcome, Retry
@@ -108,24 +108,8 @@ def scraper_settings(
         scraper_http_timeout_seconds=2.0,
         scraper_poll_seconds=0.5,
         scraper_retry_backoff_seconds=0.0,
-        instagram_graph_url=f"{base}/graph/v15.0",
-        rapidapi_instagram_url=f"{base}/rapidapi/instagram",
-        **provider_urls(base),
-        instagram_web_url=f"{base}/instagram-web",
-        youtube_api_url=f"{base}/youtube/v3",
-        invidious_url=f"{base}/invidious",
-        llm_url=f"{base}/openai/v1",
-        shopify_admin_url=f"{base}/shopify/{{shop}}/admin/api/2024-01",
+        **scraper_urls(base),
     )
-
-
-# Credentials the sandbox accepts, one per source that takes one.
-SANDBOX_CREDENTIALS: dict[str, dict[str, str]] = {
-    "graphapi": {"access_token": DEFAULT_TOKEN, "user_id": "17841499999999999"},
-    **{key: {"key": DEFAULT_TOKEN} for key in RAPIDAPI_STYLE},
-    "youtube": {"key": DEFAULT_TOKEN},
-    "openai": {"api_key": DEFAULT_TOKEN},
-}
 
 
 @pytest.fixture
@@ -136,7 +120,7 @@ async def runtime(
     a queue taking every event it publishes (without one, publishes are refused)."""
     async with open_runtime(scraper_settings, "reach-scraper-test") as rt:
         for source, secrets in SANDBOX_CREDENTIALS.items():
-            await rt.credentials.put(source, "sandbox", secrets)
+            await rt.credentials.put(source, "sandbox", dict(secrets))
         yield rt
 
 

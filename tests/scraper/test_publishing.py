@@ -17,6 +17,7 @@ import pytest
 from reach.common.events import events_pb2 as pb
 from reach.common.lifecycle import Shutdown
 from reach.sandbox.universe import Universe
+from reach.sandbox.upstreams import SANDBOX_CREDENTIALS
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flowconfig import resolve
@@ -28,8 +29,6 @@ from reach.scraper.running import open_runtime, task_handler
 from reach.scraper.settings import ScraperSettings
 from reach.testing.polling import eventually
 from reach.testing.rabbitmq import PrivateRabbitMQ, drain_event_ids, private_rabbitmq
-
-from .conftest import SANDBOX_CREDENTIALS
 
 pytestmark = pytest.mark.service
 FLOW = "refresh_instagram_profile"
@@ -75,7 +74,7 @@ async def _through_an_outage(
     handles = [universe.creator(i).handle for i in range(universe.size)]
     async with open_runtime(settings, "reach-scraper-outage") as rt:
         for source, secrets in SANDBOX_CREDENTIALS.items():
-            await rt.credentials.put(source, "sandbox", secrets)
+            await rt.credentials.put(source, "sandbox", dict(secrets))
         publisher = RecordingPublisher(rt.publisher)
         rt.publisher = publisher
         resolved = resolve(flow, None, list(rt.sources))

@@ -13,12 +13,13 @@ from reach.api.repositories.profiles import ProfileRepository
 from reach.sandbox.cdn import png
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Universe
+from reach.sandbox.upstreams import SANDBOX_CREDENTIALS
 from reach.scraper.queue.models import Complete, Fail
 from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
 from reach.scraper.storage import LocalFolderStore
 
-from ..conftest import SANDBOX_CREDENTIALS, EventTap, run_task
+from ..conftest import EventTap, run_task
 
 pytestmark = pytest.mark.service
 CDN = "https://assets.reach.example"
@@ -81,7 +82,7 @@ async def test_once_the_picture_is_stored_the_api_serves_the_copy(
     settings = scraper_settings.model_copy(update={"asset_cdn_url": CDN})
     async with open_runtime(settings, "reach-scraper-test") as runtime:
         for source, secrets in SANDBOX_CREDENTIALS.items():
-            await runtime.credentials.put(source, "sandbox", secrets)
+            await runtime.credentials.put(source, "sandbox", dict(secrets))
         # A creator refreshed from the sandbox: the API serves the platform CDN's picture...
         handle = next(
             c.handle for i in range(universe.size) if (c := universe.creator(i)) and c.is_business

@@ -14,6 +14,7 @@ import pytest
 from reach.sandbox.cdn import mp4
 from reach.sandbox.state import SandboxState, Upstream
 from reach.sandbox.universe import CITIES, Creator, Place, Post, Universe, place, place_by_id
+from reach.sandbox.upstreams import SANDBOX_CREDENTIALS
 from reach.scraper.enqueueing import new_task
 from reach.scraper.events import event_id
 from reach.scraper.flows import get_flow
@@ -25,7 +26,6 @@ from reach.scraper.running import Runtime, open_runtime
 from reach.scraper.settings import ScraperSettings
 
 from ..conftest import (
-    SANDBOX_CREDENTIALS,
     EventTap,
     business_handle,
     run_queued,
@@ -311,7 +311,7 @@ async def test_an_event_nobody_takes_retries_the_task(
     is retried rather than completed with its event lost."""
     async with open_runtime(scraper_settings, "reach-scraper-test-unbound") as rt:
         for source, secrets in SANDBOX_CREDENTIALS.items():
-            await rt.credentials.put(source, "sandbox", secrets)
+            await rt.credentials.put(source, "sandbox", dict(secrets))
         _, outcome = await run_task(
             rt, "refresh_instagram_profile", {"handle": business_handle(universe, 7)}
         )

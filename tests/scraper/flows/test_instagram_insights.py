@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from reach.sandbox.state import DEFAULT_TOKEN, SandboxState
+from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Creator, Universe
+from reach.sandbox.upstreams import DEFAULT_TOKEN
 from reach.scraper.queue.models import Complete, Retry
 from reach.scraper.running import Runtime
 

@@ -8,7 +8,8 @@ import math
 import pytest
 
 from reach.sandbox import shopify as sandbox_shopify
-from reach.sandbox.state import DEFAULT_TOKEN, SandboxState
+from reach.sandbox.state import SandboxState
+from reach.sandbox.upstreams import DEFAULT_TOKEN
 from reach.scraper.queue.models import Complete, Retry
 from reach.scraper.running import Runtime
 from reach.scraper.sources.shopify import next_page

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from reach.sandbox.app import create_app
-from reach.sandbox.state import DEFAULT_TOKEN, SandboxState, Upstream
+from reach.sandbox.state import SandboxState, Upstream
 from reach.sandbox.universe import Creator, Universe
+from reach.sandbox.upstreams import DEFAULT_TOKEN
 from reach.scraper.flows.base import collect_pages
 from reach.scraper.models import Follower, InstagramPost
 from reach.scraper.sources import capabilities as cap

@@ -13,12 +13,13 @@ app = typer.Typer(no_args_is_help=True, help="Sandbox upstreams for tests and st
 @app.command()
 def serve() -> None:
     """Serve every sandbox upstream on one port (by path prefix) until SIGTERM."""
-    from reach.sandbox.app import scraper_environment
     from reach.sandbox.app import serve as serve_sandbox
     from reach.sandbox.settings import SandboxSettings
+    from reach.sandbox.upstreams import scraper_environment
 
     settings = settings_or_exit(SandboxSettings)
     base = f"http://{settings.sandbox_host}:{settings.sandbox_port}"
-    for key, value in scraper_environment(base, settings.sandbox_tokens[0]).items():
+    for key, value in scraper_environment(base).items():
         typer.echo(f"{key}={value}")
+    typer.echo(f"REACH_SANDBOX_TOKEN={settings.sandbox_tokens[0]}")
     run_workload(lambda shutdown: serve_sandbox(settings, shutdown))

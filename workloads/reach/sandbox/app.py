@@ -5,7 +5,7 @@ them all and each adapter's base URL is `http://host:port/<prefix>`):
 |---------------------|------------------------------------------|------------------------------|
 | /graph/v15.0        | Instagram Graph API (business_discovery) | REACH_INSTAGRAM_GRAPH_URL    |
 | /rapidapi/instagram | RapidAPI-style Instagram provider        | REACH_RAPIDAPI_INSTAGRAM_URL |
-| /rapidapi/<name>    | the other RapidAPI-style providers       | (see `PROVIDER_SETTINGS`)    |
+| /rapidapi/<name>    | the other RapidAPI-style providers       | (see `reach.sandbox.upstreams`) |
 | /instagram-web      | Instagram web profile JSON (last resort) | REACH_INSTAGRAM_WEB_URL      |
 | /youtube/v3         | YouTube Data API v3                      | REACH_YOUTUBE_API_URL        |
 | /invidious          | Invidious API (the YouTube fallback)     | REACH_INVIDIOUS_URL          |
@@ -100,43 +100,6 @@ def state_from(settings: SandboxSettings) -> SandboxState:
         tokens=set(settings.sandbox_tokens),
         timeout_seconds=settings.sandbox_timeout_seconds,
     )
-
-
-# The scraper setting of each RapidAPI-style provider after the first, by its sandbox upstream
-# (served under /rapidapi/<upstream>).
-PROVIDER_SETTINGS = {
-    "rocketapi": "rocketapi_instagram_url",
-    "looter": "instagram_looter_url",
-    "instagram28": "instagram28_url",
-    "bulkprofile": "instagram_bulk_profile_url",
-    "igstats": "instagram_statistics_url",
-}
-
-
-def provider_urls(base_url: str) -> dict[str, str]:
-    """The scraper settings that point the RapidAPI-style providers after the first at a
-    sandbox at `base_url`."""
-    return {setting: f"{base_url}/rapidapi/{up}" for up, setting in PROVIDER_SETTINGS.items()}
-
-
-def provider_environment(base_url: str) -> dict[str, str]:
-    """`provider_urls` as the environment variables the scraper reads them from."""
-    return {f"REACH_{name.upper()}": url for name, url in provider_urls(base_url).items()}
-
-
-def scraper_environment(base_url: str, token: str) -> dict[str, str]:
-    """The scraper settings that point every adapter at a sandbox at `base_url`."""
-    return {
-        **provider_environment(base_url),
-        "REACH_INSTAGRAM_GRAPH_URL": f"{base_url}/graph/v15.0",
-        "REACH_RAPIDAPI_INSTAGRAM_URL": f"{base_url}/rapidapi/instagram",
-        "REACH_INSTAGRAM_WEB_URL": f"{base_url}/instagram-web",
-        "REACH_YOUTUBE_API_URL": f"{base_url}/youtube/v3",
-        "REACH_INVIDIOUS_URL": f"{base_url}/invidious",
-        "REACH_LLM_URL": f"{base_url}/openai/v1",
-        "REACH_SHOPIFY_ADMIN_URL": f"{base_url}/shopify/{{shop}}/admin/api/{shopify.VERSION}",
-        "REACH_SANDBOX_TOKEN": token,
-    }
 
 
 async def serve(settings: SandboxSettings, shutdown: Shutdown) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, PositiveFloat, PositiveInt
 
 from reach.common.settings import PortOrZero, ReachSettings
-from reach.sandbox.state import DEFAULT_TOKEN
+from reach.sandbox.upstreams import DEFAULT_TOKEN
 
 
 class SandboxSettings(ReachSettings):

@@ -24,8 +24,8 @@ from starlette.routing import Route
 
 from reach.sandbox.routing import UpstreamRoutes
 from reach.sandbox.state import SandboxState
+from reach.sandbox.upstreams import SHOPIFY_VERSION
 
-VERSION = "2024-01"
 MAX_LIMIT = 250
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 STATUSES = ("paid", "paid", "paid", "pending", "refunded", "partially_refunded")
@@ -98,7 +98,9 @@ def routes(state: SandboxState) -> list[Route]:
             )
         return None
 
-    api = UpstreamRoutes(state, "shopify", "/shopify/{shop}/admin/api/" + VERSION, access_token)
+    api = UpstreamRoutes(
+        state, "shopify", "/shopify/{shop}/admin/api/" + SHOPIFY_VERSION, access_token
+    )
 
     @api.serve("/orders.json")
     async def orders(request: Request) -> Response:

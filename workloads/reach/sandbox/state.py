@@ -18,6 +18,7 @@ from typing import Literal, get_args
 from starlette.responses import JSONResponse, Response
 
 from reach.sandbox.universe import Universe
+from reach.sandbox.upstreams import DEFAULT_TOKEN
 
 Upstream = Literal[
     "graph",
@@ -39,7 +40,6 @@ FaultMode = Literal["429", "500", "503", "timeout", "garbage", "shape", "invalid
 FAULT_MODES: tuple[FaultMode, ...] = get_args(FaultMode)
 # Faults an endpoint answers itself, inside the upstream's documented answer.
 IN_ANSWER: tuple[FaultMode, ...] = ("invalid_answer",)
-DEFAULT_TOKEN = "sandbox-token"
 
 
 @dataclass

@@ -11,13 +11,13 @@ used to the end.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from pathlib import Path
 
-from reach.sandbox.app import provider_environment
-from reach.scraper.contract import RAPIDAPI_PROVIDERS
+from reach.sandbox.upstreams import SANDBOX_CREDENTIALS, scraper_environment
 
 HOST = "127.0.0.1"
 
@@ -101,17 +101,6 @@ class Secrets:
     signing_secret: str
 
 
-# Credentials the sandbox accepts, one per source that takes one (see reach.sandbox).
-SANDBOX_CREDENTIALS: Mapping[str, str] = {
-    "graphapi": '{"access_token": "sandbox-token", "user_id": "17841499999999999"}',
-    **{
-        source: '{"key": "sandbox-token"}' for source in ("rapidapi-instagram", *RAPIDAPI_PROVIDERS)
-    },
-    "youtube": '{"key": "sandbox-token"}',
-    "openai": '{"api_key": "sandbox-token"}',
-}
-
-
 def url(ports: Mapping[str, int], name: str) -> str:
     return f"http://{HOST}:{ports[name]}"
 
@@ -129,13 +118,7 @@ def shared_environment(
         "REACH_CLICKHOUSE_SERVER_PORT": str(ports["clickhouse"]),
         "REACH_SANDBOX_HOST": HOST,
         "REACH_SANDBOX_PORT": str(ports["sandbox"]),
-        "REACH_INSTAGRAM_GRAPH_URL": f"{sandbox}/graph/v15.0",
-        "REACH_RAPIDAPI_INSTAGRAM_URL": f"{sandbox}/rapidapi/instagram",
-        **provider_environment(sandbox),
-        "REACH_INSTAGRAM_WEB_URL": f"{sandbox}/instagram-web",
-        "REACH_YOUTUBE_API_URL": f"{sandbox}/youtube/v3",
-        "REACH_INVIDIOUS_URL": f"{sandbox}/invidious",
-        "REACH_LLM_URL": f"{sandbox}/openai/v1",
+        **scraper_environment(sandbox),
         "REACH_INGEST_HOST": HOST,
         "REACH_INGEST_GRPC_PORT": str(ports["ingest-grpc"]),
         "REACH_INGEST_HTTP_PORT": str(ports["ingest-http"]),
@@ -199,7 +182,15 @@ def workload_table(
         *(
             Workload(
                 f"credential-{source}",
-                ("scraper", "credentials", "add", source, "sandbox", "--secrets", secrets),
+                (
+                    "scraper",
+                    "credentials",
+                    "add",
+                    source,
+                    "sandbox",
+                    "--secrets",
+                    json.dumps(dict(secrets)),
+                ),
                 Stage.STORE,
                 needs=("migrate",),
                 job=True,
