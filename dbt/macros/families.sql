@@ -225,8 +225,9 @@ select * from collected
     data of those days counts) and replaces the rows of the accounts it saw.
 #}
 {% macro partial_update(platform, subset) -%}
-{%- set member = mart_families().partial_update[subset] -%}
-{%- set read = mart_families().partial_update_sources[member.reads] -%}
+{%- set families = mart_families() -%}
+{%- set member = families.partial_update[subset] -%}
+{%- set read = families.partial_update_sources[member.reads] -%}
 with
 
 changes as (

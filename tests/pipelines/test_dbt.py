@@ -318,10 +318,12 @@ def _check_partial_updates(client: Client, schema: str, events: list[synthetic.R
     for platform in ("instagram", "youtube"):
         for subset, expected in reference.partial_updates(events, platform).items():
             assert expected
-            stored = keyed(
-                client, f"{schema}.mart_partial_{platform}_{subset}", ["profile_id"], expected
-            )
-            assert {key[0]: row for key, row in stored.items()} == expected, (platform, subset)
+            assert (
+                keyed_by(
+                    client, f"{schema}.mart_partial_{platform}_{subset}", "profile_id", expected
+                )
+                == expected
+            ), (platform, subset)
 
 
 def _check_time_series(client: Client, schema: str, events: list[synthetic.Row]) -> None:
@@ -387,6 +389,13 @@ def keyed(
     }
 
 
+def keyed_by(
+    client: Client, table: str, key: str, expected: dict[Any, dict[str, Any]]
+) -> dict[Any, dict[str, Any]]:
+    """`table`'s rows by their column `key`, with the columns the rows of `expected` have."""
+    return {keys[0]: row for keys, row in keyed(client, table, [key], expected).items()}
+
+
 def _check_account_monthly(
     client: Client, schema: str, data: synthetic.SyntheticData, events: list[synthetic.Row]
 ) -> None:
@@ -438,30 +447,34 @@ def test_marts_match_the_reference(
     _check_leaderboard(project.client, schema, built, events)
     _check_account_monthly(project.client, schema, built, events)
     expected_recent = reference.insta_recent_stats(built, today)
-    stored_recent = keyed(
-        project.client, f"{schema}.mart_insta_recent_stats", ["profile_id"], expected_recent
+    assert (
+        keyed_by(project.client, f"{schema}.mart_insta_recent_stats", "profile_id", expected_recent)
+        == expected_recent
     )
-    assert {key[0]: row for key, row in stored_recent.items()} == expected_recent
     assert any(row["recent_posts"] == 0 for row in expected_recent.values())
     assert any(row["reach_rate"] is not None for row in expected_recent.values())
     expected_summary = reference.insta_account_summary(built, events, today)
-    stored_summary = keyed(
-        project.client, f"{schema}.mart_insta_account_summary", ["profile_id"], expected_summary
+    assert (
+        keyed_by(
+            project.client, f"{schema}.mart_insta_account_summary", "profile_id", expected_summary
+        )
+        == expected_summary
     )
-    assert {key[0]: row for key, row in stored_summary.items()} == expected_summary
     assert any(row["latest_month_followers_growth"] for row in expected_summary.values())
     expected_trending = reference.genre_trending_content(built, today)
-    stored_trending = keyed(
-        project.client, f"{schema}.mart_genre_trending_content", ["post_id"], expected_trending
+    assert (
+        keyed_by(
+            project.client, f"{schema}.mart_genre_trending_content", "post_id", expected_trending
+        )
+        == expected_trending
     )
-    assert {key[0]: row for key, row in stored_trending.items()} == expected_trending
     top = [row["trend_rank"] for row in expected_trending.values()]
     assert reference.TRENDING_TOP in top or len(top) > len(set(top))
     expected_locations = reference.post_location(built)
-    stored_locations = keyed(
-        project.client, f"{schema}.mart_post_location", ["location_id"], expected_locations
+    assert (
+        keyed_by(project.client, f"{schema}.mart_post_location", "location_id", expected_locations)
+        == expected_locations
     )
-    assert {key[0]: row for key, row in stored_locations.items()} == expected_locations
     assert len(expected_locations) == len(synthetic.PLACES)
     assert all(row["engagement_rate"] is not None for row in expected_locations.values())
     expected_links = reference.linked_socials(built)
@@ -495,10 +508,10 @@ def test_marts_match_the_reference(
     assert stored_fakes == expected_fakes
     assert any(row["fake_share_change"] is not None for row in expected_fakes.values())
     expected_posts = reference.insta_all_posts(built)
-    stored_posts = keyed(
-        project.client, f"{schema}.mart_insta_all_posts", ["post_id"], expected_posts
+    assert (
+        keyed_by(project.client, f"{schema}.mart_insta_all_posts", "post_id", expected_posts)
+        == expected_posts
     )
-    assert {key[0]: row for key, row in stored_posts.items()} == expected_posts
     for figure in ("engagement_rate", "reach_engagement_rate", "performance_index"):
         assert any(row[figure] is None for row in expected_posts.values()), figure
         assert any(row[figure] for row in expected_posts.values()), figure

@@ -154,13 +154,18 @@ class Snapshot:
     views: float | None
 
 
+def _oldest_first(events: Iterable[Row]) -> list[Row]:
+    """`events` in the order the marts' argMax over (time, event id) ranks them: whichever
+    comes later in this list is the newer."""
+    return sorted(events, key=lambda event: (event["event_timestamp"], event["event_id"]))
+
+
 def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, Any]]:
     """mart_time_series by (platform, profile_id, date): the day's last snapshot (latest time,
     then the larger event id), its engagement rate and the growth against the previous day."""
-    latest: dict[tuple[str, str, date], tuple[tuple[datetime, str], Snapshot]] = {}
-    for event in events:
+    latest: dict[tuple[str, str, date], Snapshot] = {}
+    for event in _oldest_first(events):
         key = (event["platform"], event["profile_id"], event["event_timestamp"].date())
-        order = (event["event_timestamp"], event["event_id"])
         metrics = event["metrics"]
         followers_key = "subscribers" if event["platform"] == "youtube" else "followers"
         snapshot = Snapshot(
@@ -169,12 +174,11 @@ def time_series(events: Iterable[Row]) -> dict[tuple[str, str, date], dict[str, 
             metrics.get("avg_comments"),
             metrics.get("total_views"),
         )
-        if key not in latest or order > latest[key][0]:
-            latest[key] = (order, snapshot)
+        latest[key] = snapshot
     series: dict[tuple[str, str, date], dict[str, Any]] = {}
     previous: dict[tuple[str, str], float | None] = {}
     for key in sorted(latest):
-        snapshot = latest[key][1]
+        snapshot = latest[key]
         profile = key[:2]
         interactions = (
             None
@@ -516,15 +520,10 @@ def gcc_orders(data: SyntheticData) -> dict[tuple[int, str, str, str], dict[str,
     to the collection profiles of that handle (case-blind); counts, revenue and items of the
     orders not refunded or voided, their mean, and each profile's share of the collection's
     revenue in the currency."""
-    latest: dict[tuple[str, str], Row] = {}
-    for event in data.clickhouse["order_log"]:
-        order_key = (event["platform"], event["order_id"])
-        seen = (event["event_timestamp"], event["event_id"])
-        if order_key not in latest or seen > (
-            latest[order_key]["event_timestamp"],
-            latest[order_key]["event_id"],
-        ):
-            latest[order_key] = event
+    latest = {
+        (event["platform"], event["order_id"]): event
+        for event in _oldest_first(data.clickhouse["order_log"])
+    }
     handles = {
         ("instagram", a["profile_id"]): a["handle"] for a in data.postgres["instagram_account"]
     } | {("youtube", c["channel_id"]): c["handle"] for c in data.postgres["youtube_account"]}
@@ -626,15 +625,11 @@ def partial_updates(events: Iterable[Row], platform: str) -> dict[str, dict[str,
     followers / _engagement) by profile id, from profile_log events: each from the profile's
     newest event (time, then event id) that reports what it refreshes."""
     followers_key = "subscribers" if platform == "youtube" else "followers"
-    newest: dict[str, dict[str, tuple[tuple[datetime, str], dict[str, Any]]]] = {
-        "followers": {},
-        "engagement": {},
-    }
-    for event in events:
+    newest: dict[str, dict[str, dict[str, Any]]] = {"followers": {}, "engagement": {}}
+    for event in _oldest_first(events):
         if event["platform"] != platform:
             continue
         metrics = event["metrics"]
-        order = (event["event_timestamp"], event["event_id"])
         followers = metrics.get(followers_key)
         likes, comments = metrics.get("avg_likes"), metrics.get("avg_comments")
         rows = {
@@ -655,10 +650,6 @@ def partial_updates(events: Iterable[Row], platform: str) -> dict[str, dict[str,
             },
         }
         for subset, row in rows.items():
-            kept = newest[subset].get(event["profile_id"])
-            if row is not None and (kept is None or order > kept[0]):
-                newest[subset][event["profile_id"]] = (order, row)
-    return {
-        subset: {profile_id: row for profile_id, (_, row) in latest.items()}
-        for subset, latest in newest.items()
-    }
+            if row is not None:
+                newest[subset][event["profile_id"]] = row
+    return newest

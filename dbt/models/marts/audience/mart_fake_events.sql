@@ -19,7 +19,8 @@ analyses as (
     from {{ ref('mart_instagram_creators_followers_fake_analysis') }}
 ),
 
--- Each analysis of a creator in the order they ran, beside the one before it.
+-- Each analysis of a creator in the order they ran, beside the one before it (NULL for the
+-- first: lagInFrame of a Nullable defaults to NULL).
 in_order as (
     select
         'instagram' as platform,
@@ -27,7 +28,7 @@ in_order as (
         scored_at as analysed_at,
         * except (creator_profile_id, scored_at),
         row_number() over profile_analyses as analysis_number,
-        lagInFrame(fake_share) over profile_analyses as lagged_fake_share
+        lagInFrame(toNullable(fake_share)) over profile_analyses as previous_fake_share
     from analyses
     window profile_analyses as (
         partition by creator_profile_id
@@ -38,9 +39,8 @@ in_order as (
 
 fake_events as (
     select
-        * except (lagged_fake_share),
-        if(analysis_number > 1, lagged_fake_share, NULL) as previous_fake_share,
-        if(analysis_number > 1, fake_share - lagged_fake_share, NULL) as fake_share_change
+        *,
+        fake_share - previous_fake_share as fake_share_change
     from in_order
 )
 
