@@ -18,12 +18,54 @@ from reach.scraper.contract import (
     PENDING_TASKS,
     EnqueueParamsError,
     FlowName,
+    FlowParams,
     check_enqueue_params,
 )
 from reach.scraper.enqueueing import new_task
 from reach.scraper.flows import FLOWS as REGISTERED
 from reach.scraper.queue.manager import TaskManager
 from reach.scraper.queue.models import NewTask
+
+# A flow's params, and the rate key (and dedup key) they make: its key fields joined by ":".
+RATE_KEYS = [
+    (FlowName.REFRESH_INSTAGRAM_PROFILE, {"handle": "@Priya"}, "priya"),
+    (FlowName.FETCH_INSTAGRAM_HASHTAG_POSTS, {"hashtag": "#Vegan"}, "vegan"),
+    (FlowName.FETCH_INSTAGRAM_POST_COMMENTS, {"shortcode": "CxYz123"}, "CxYz123"),
+    (FlowName.REFRESH_YOUTUBE_VIDEO, {"video_id": "dQw4w9WgXcQ"}, "dQw4w9WgXcQ"),
+    (FlowName.REFRESH_YOUTUBE_VIDEO_CATEGORIES, {}, "US"),
+    (
+        FlowName.UPLOAD_ASSET,
+        {
+            "network": "youtube",
+            "entity_type": "post",
+            "entity_id": "v1",
+            "asset_type": "thumbnail",
+            "url": "https://i.ytimg.com/v1.jpg",
+        },
+        "youtube:post:v1:thumbnail",
+    ),
+    (
+        FlowName.VALIDATE_CREDENTIAL,
+        {"source": "youtube", "name": "k1", "secrets": {}},
+        "youtube:k1",
+    ),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("flow", "params", "key"), RATE_KEYS)
+def test_rate_key_of_params(flow: FlowName, params: dict[str, Any], key: str) -> None:
+    parsed = FLOWS[flow].params.model_validate(params)
+    assert (parsed.rate_key(), parsed.dedup_key()) == (key, key)
+
+
+@pytest.mark.unit
+def test_params_keyed_by_a_field_they_lack_are_refused_at_declaration() -> None:
+    with pytest.raises(TypeError, match=r"Typo is keyed by fields it lacks: \['vidoe_id'\]"):
+
+        class Typo(FlowParams):
+            video_id: str
+            keyed_by = ("vidoe_id",)
 
 
 @pytest.mark.unit

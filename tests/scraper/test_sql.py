@@ -18,8 +18,29 @@ def test_blocks_by_name_without_comments() -> None:
     assert dict(queries) == {"one": "SELECT 1", "two": "SELECT\n  2"}
 
 
+def test_a_part_stands_where_a_query_names_it_indented_as_there() -> None:
+    queries = parse_queries(
+        "-- part: inner\n-- why\nx = 1\n\n"
+        "-- part: outer\n  y = 2,\n{inner}\n\n"
+        "-- name: one\nUPDATE t SET\n{outer};\n\n"
+        "-- name: two\nSELECT 1\nWHERE\n    {inner}\n"
+    )
+    assert dict(queries) == {
+        "one": "UPDATE t SET\n  y = 2,\nx = 1",
+        "two": "SELECT 1\nWHERE\n    x = 1",
+    }
+
+
 @pytest.mark.parametrize(
-    "text", ["-- name: a\n-- only a comment\n", "-- name: a\nSELECT 1;\n-- name: a\nSELECT 2;"]
+    "text",
+    [
+        "-- name: a\n-- only a comment\n",
+        "-- name: a\nSELECT 1;\n-- name: a\nSELECT 2;",
+        "-- part: p\n-- only a comment\n",
+        "-- part: p\nx = 1\n-- part: p\nx = 2\n",
+        "-- name: a\nSELECT\n{missing}\n",
+        "-- name: a\nSELECT\n{p}\n-- part: p\n1\n",
+    ],
 )
 def test_empty_or_repeated_queries_are_errors(text: str) -> None:
     with pytest.raises(QueryFileError):

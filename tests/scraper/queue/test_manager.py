@@ -4,6 +4,7 @@ bounded retries, expiry, leases, release, monitoring."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -138,15 +139,27 @@ async def test_release_and_defer_spend_no_retry(manager: TaskManager, pool: asyn
     assert [t.id for t in tasks] == [a.id]
 
 
+# Each way a task goes back to PENDING, with the reason it leaves when a duplicate supersedes it.
+RETURNS: dict[str, tuple[Callable[[TaskManager, int], Awaitable[object]], str]] = {
+    "retry": (lambda m, task: m.retry(task, "w", "timeout", None, 0), ": timeout"),
+    "defer": (lambda m, task: m.defer(task, "w", datetime.now(UTC), "rate limit"), ""),
+    "release": (lambda m, task: m.release([task], "w"), ""),
+    "reclaim": (lambda m, task: m.reclaim("f"), ""),
+}
+
+
+@pytest.mark.parametrize("way", RETURNS)
 async def test_returning_a_task_yields_to_a_pending_duplicate(
-    manager: TaskManager, pool: asyncpg.Pool
+    manager: TaskManager, pool: asyncpg.Pool, way: str
 ) -> None:
+    give_back, reason = RETURNS[way]
     first = await manager.enqueue(NewTask("f", {"handle": "a"}, dedup_key="a"))
-    await manager.claim("f", "w", 1, 30)
+    # A lease of 0 has run out by the next statement: reclaim takes the task back.
+    await manager.claim("f", "w", 1, 0 if way == "reclaim" else 30)
     second = await manager.enqueue(NewTask("f", {"handle": "a"}, dedup_key="a"))
-    finished = await manager.retry(first.id, "w", "timeout", None, 0)
-    assert finished is not None and finished.status == TaskStatus.FAILED
-    assert (await status(pool, first.id))[2] == f"superseded by pending task {second.id}: timeout"
+    await give_back(manager, first.id)
+    state, _, error = await status(pool, first.id)
+    assert (state, error) == ("FAILED", f"superseded by pending task {second.id}{reason}")
     assert (await status(pool, second.id))[0] == "PENDING"
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -78,10 +78,21 @@ class FlowParams(BaseModel):
     """Parameters of a task; unknown keys are refused so a typo fails at enqueue, not later."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # The fields whose values, joined by ":", are the rate key; a class whose key is computed
+    # otherwise (a handle in lower case) overrides `rate_key` instead.
+    keyed_by: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if unknown := set(cls.keyed_by) - set(cls.model_fields):
+            raise TypeError(f"{cls.__name__} is keyed by fields it lacks: {sorted(unknown)}")
 
     def rate_key(self) -> str | None:
         """What per-handle limits count by (the handle, channel, shortcode...)."""
-        return None
+        if not self.keyed_by:
+            return None
+        return ":".join(str(getattr(self, name)) for name in self.keyed_by)
 
     def dedup_key(self) -> str | None:
         """What makes two pending tasks of the flow the same work."""
@@ -124,8 +135,7 @@ class InstagramHashtagParams(ListingParams):
     def _strip_hash(cls, value: object) -> object:
         return value.lstrip("#").strip().lower() if isinstance(value, str) else value
 
-    def rate_key(self) -> str:
-        return self.hashtag
+    keyed_by = ("hashtag",)
 
 
 class InstagramLocationParams(ListingParams):
@@ -133,8 +143,7 @@ class InstagramLocationParams(ListingParams):
         pattern=INSTAGRAM_LOCATION_ID, description="Instagram's id of the location (digits)."
     )
 
-    def rate_key(self) -> str:
-        return self.location_id
+    keyed_by = ("location_id",)
 
 
 class InstagramFollowersParams(InstagramHandleParams):
@@ -144,8 +153,7 @@ class InstagramFollowersParams(InstagramHandleParams):
 class InstagramShortcodeParams(FlowParams):
     shortcode: str = Field(pattern=INSTAGRAM_SHORTCODE, description="The post's shortcode.")
 
-    def rate_key(self) -> str:
-        return self.shortcode
+    keyed_by = ("shortcode",)
 
 
 class InstagramCommentsParams(InstagramShortcodeParams):
@@ -173,8 +181,7 @@ class YouTubeChannelParams(FlowParams):
 class YouTubeChannelIdParams(FlowParams):
     channel_id: str = Field(pattern=YOUTUBE_CHANNEL_ID)
 
-    def rate_key(self) -> str:
-        return self.channel_id
+    keyed_by = ("channel_id",)
 
 
 class YouTubeChannelVideosParams(YouTubeChannelIdParams):
@@ -195,8 +202,7 @@ class YouTubePlaylistItemsParams(FlowParams):
     playlist_id: str = Field(pattern=YOUTUBE_PLAYLIST_ID)
     limit: int = Field(default=200, ge=1, le=5000, description="Entries to refresh at most.")
 
-    def rate_key(self) -> str:
-        return self.playlist_id
+    keyed_by = ("playlist_id",)
 
 
 class YouTubeRegionParams(FlowParams):
@@ -204,15 +210,13 @@ class YouTubeRegionParams(FlowParams):
         default="US", pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code of a region."
     )
 
-    def rate_key(self) -> str:
-        return self.region
+    keyed_by = ("region",)
 
 
 class YouTubeVideoParams(FlowParams):
     video_id: str = Field(pattern=YOUTUBE_VIDEO_ID)
 
-    def rate_key(self) -> str:
-        return self.video_id
+    keyed_by = ("video_id",)
 
 
 class YouTubeCommentsParams(YouTubeVideoParams):
@@ -243,16 +247,14 @@ class AssetParams(FlowParams):
         " own id when not given.",
     )
 
-    def rate_key(self) -> str:
-        return f"{self.network}:{self.entity_type}:{self.entity_id}:{self.asset_type}"
+    keyed_by = ("network", "entity_type", "entity_id", "asset_type")
 
 
 class EnrichParams(FlowParams):
     network: SocialNetwork
     profile_id: str = Field(min_length=1, max_length=100)
 
-    def rate_key(self) -> str:
-        return f"{self.network}:{self.profile_id}"
+    keyed_by = ("network", "profile_id")
 
 
 class ShopifyOrdersParams(FlowParams):
@@ -264,8 +266,7 @@ class ShopifyOrdersParams(FlowParams):
     limit: int = Field(default=1000, ge=1, le=100_000, description="Orders to fetch at most.")
     page_size: int = Field(default=250, ge=1, le=250, description="Orders per call (at most 250).")
 
-    def rate_key(self) -> str:
-        return self.shop
+    keyed_by = ("shop",)
 
 
 class CredentialParams(FlowParams):
@@ -273,8 +274,7 @@ class CredentialParams(FlowParams):
     name: str = Field(min_length=1, max_length=200)
     secrets: dict[str, Any]
 
-    def rate_key(self) -> str:
-        return f"{self.source}:{self.name}"
+    keyed_by = ("source", "name")
 
 
 # The GPT enrichments of a stored profile, all with its params and monthly cadence: everything

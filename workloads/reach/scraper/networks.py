@@ -27,19 +27,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from reach.common.networks import SocialNetwork
-from reach.scraper.models import (
-    InstagramPost,
-    InstagramProfile,
-    PostInsights,
-    ProfileInsights,
-    YouTubeChannel,
-    YouTubeChannelSection,
-    YouTubePlaylist,
-    YouTubePlaylistItem,
-    YouTubeVideo,
-    YouTubeVideoCategory,
-    engagement,
-)
+from reach.scraper import models
 
 M = TypeVar("M")
 # One getter per attribute path, made once: rows are read on every save.
@@ -334,26 +322,26 @@ class NetworkSchema(Generic[A, P]):
 
 
 def instagram_account(
-    profile: InstagramProfile, recent: Sequence[InstagramPost]
-) -> Account[InstagramProfile]:
+    profile: models.InstagramProfile, recent: Sequence[models.InstagramPost]
+) -> Account[models.InstagramProfile]:
     """An Instagram account with its averages over its recent posts."""
-    avg_likes, avg_comments, rate = engagement(
+    avg_likes, avg_comments, rate = models.engagement(
         profile.followers, [p.likes for p in recent], [p.comments for p in recent]
     )
     return Account(profile, avg_likes, avg_comments, rate)
 
 
-INSTAGRAM: NetworkSchema[InstagramProfile, InstagramPost] = NetworkSchema(
+INSTAGRAM: NetworkSchema[models.InstagramProfile, models.InstagramPost] = NetworkSchema(
     network="instagram",
-    profile_model=InstagramProfile,
+    profile_model=models.InstagramProfile,
     account=Table(
         "instagram_account",
-        (*columns(InstagramProfile, path="profile."), *AVERAGE_COLUMNS),
+        (*columns(models.InstagramProfile, path="profile."), *AVERAGE_COLUMNS),
         refreshed=True,
     ),
     post=Table(
         "instagram_post",
-        columns(InstagramPost, extra={"hashtags": "text[]"}, owner="profile_id"),
+        columns(models.InstagramPost, extra={"hashtags": "text[]"}, owner="profile_id"),
     ),
     post_shortcode="shortcode",
     account_dimensions=same_names(
@@ -380,14 +368,16 @@ INSTAGRAM: NetworkSchema[InstagramProfile, InstagramPost] = NetworkSchema(
     post_text="caption",
 )
 
-YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
+YOUTUBE: NetworkSchema[models.YouTubeChannel, models.YouTubeVideo] = NetworkSchema(
     network="youtube",
-    profile_model=YouTubeChannel,
-    account=Table("youtube_account", columns(YouTubeChannel, path="profile."), refreshed=True),
+    profile_model=models.YouTubeChannel,
+    account=Table(
+        "youtube_account", columns(models.YouTubeChannel, path="profile."), refreshed=True
+    ),
     post=Table(
         "youtube_post",
         columns(
-            YouTubeVideo,
+            models.YouTubeVideo,
             extra={"is_short": "boolean"},
             types_={"duration_s": "integer"},
             owner="channel_id",
@@ -421,20 +411,20 @@ YOUTUBE: NetworkSchema[YouTubeChannel, YouTubeVideo] = NetworkSchema(
 
 # What YouTube says about channels beyond their account and videos, keyed by the API's own ids
 # and upserted like accounts and posts (a poorer answer keeps what a richer one found).
-YOUTUBE_PLAYLISTS: Table[YouTubePlaylist] = Table(
-    "youtube_playlist", columns(YouTubePlaylist), indexed=("channel_id",)
+YOUTUBE_PLAYLISTS: Table[models.YouTubePlaylist] = Table(
+    "youtube_playlist", columns(models.YouTubePlaylist), indexed=("channel_id",)
 )
-YOUTUBE_PLAYLIST_ITEMS: Table[YouTubePlaylistItem] = Table(
+YOUTUBE_PLAYLIST_ITEMS: Table[models.YouTubePlaylistItem] = Table(
     "youtube_playlist_item",
-    columns(YouTubePlaylistItem, types_={"position": "integer"}),
+    columns(models.YouTubePlaylistItem, types_={"position": "integer"}),
     keyed=2,
 )
-YOUTUBE_VIDEO_CATEGORIES: Table[YouTubeVideoCategory] = Table(
-    "youtube_video_category", columns(YouTubeVideoCategory), keyed=2
+YOUTUBE_VIDEO_CATEGORIES: Table[models.YouTubeVideoCategory] = Table(
+    "youtube_video_category", columns(models.YouTubeVideoCategory), keyed=2
 )
-YOUTUBE_CHANNEL_SECTIONS: Table[YouTubeChannelSection] = Table(
+YOUTUBE_CHANNEL_SECTIONS: Table[models.YouTubeChannelSection] = Table(
     "youtube_channel_section",
-    columns(YouTubeChannelSection, types_={"position": "integer"}),
+    columns(models.YouTubeChannelSection, types_={"position": "integer"}),
     indexed=("channel_id", "position"),
 )
 YOUTUBE_CATALOGUE: tuple[Table[Any], ...] = (
@@ -466,14 +456,18 @@ def render_catalogue_migration() -> str:
 
 
 # What the Graph API's insights say about a business account's days and its posts.
-PROFILE_INSIGHTS: Table[ProfileInsights] = Table(
-    "profile_insights", columns(ProfileInsights), keyed=3, natural=True
+PROFILE_INSIGHTS: Table[models.ProfileInsights] = Table(
+    "profile_insights", columns(models.ProfileInsights), keyed=3, natural=True
 )
 # A post's insight counts go on its instagram_post row, merged like any re-scrape of it (the
 # interactions together are the likes, comments, saves and shares the row already counts).
-INSTAGRAM_POST_INSIGHTS: Table[PostInsights] = Table(
+INSTAGRAM_POST_INSIGHTS: Table[models.PostInsights] = Table(
     "instagram_post",
-    tuple(c for c in columns(PostInsights, owner="profile_id") if c.name != "total_interactions"),
+    tuple(
+        c
+        for c in columns(models.PostInsights, owner="profile_id")
+        if c.name != "total_interactions"
+    ),
 )
 POST_INSIGHT_METRICS = same_names("reach", "impressions", "saved", "shares", "total_interactions")
 PROFILE_INSIGHT_METRICS = same_names(

@@ -98,6 +98,27 @@ UPDATE scrape_request_log SET
 WHERE id = $1 AND worker_id = $2 AND status = 'PROCESSING'
 RETURNING id, flow, status, retry_count, extract(epoch FROM now() - picked_at)::float8 AS seconds;
 
+-- part: pending_duplicate
+-- `d`: the pending task with the same flow + dedup key as task `me.task_id`, if one was
+-- enqueued meanwhile (returning `me` to PENDING would then break the partial unique index).
+LEFT JOIN LATERAL (
+    SELECT dup.id FROM scrape_request_log dup, scrape_request_log self
+    WHERE self.id = me.task_id AND dup.flow = self.flow AND dup.dedup_key = self.dedup_key
+      AND dup.status = 'PENDING'
+    LIMIT 1
+) AS d ON true
+
+-- part: task_back
+-- The end of putting worker $2's task $1 back (its SET goes on): its lease is dropped, `d` is
+-- the pending duplicate that supersedes it if there is one, and it returns what a finish does.
+    lease_expires_at = NULL,
+    updated_at = now()
+FROM (SELECT $1::bigint AS task_id) AS me
+{pending_duplicate}
+WHERE t.id = me.task_id AND t.worker_id = $2 AND t.status = 'PROCESSING'
+RETURNING t.id, t.flow, t.status, t.retry_count,
+          extract(epoch FROM now() - t.picked_at)::float8 AS seconds
+
 -- name: retry
 -- A retryable failure of worker $2's task $1 with reason $3 (source $4): back to PENDING after
 -- $5 seconds, or FAILED once max_retries retries were spent.
@@ -114,19 +135,8 @@ UPDATE scrape_request_log AS t SET
         ELSE $3::text END,
     source = $4::text,
     run_after = now() + make_interval(secs => $5::float8),
-    lease_expires_at = NULL,
     completed_at = CASE WHEN t.retry_count >= t.max_retries OR d.id IS NOT NULL THEN now() END,
-    updated_at = now()
-FROM (SELECT $1::bigint AS task_id) AS me
-LEFT JOIN LATERAL (
-    SELECT dup.id FROM scrape_request_log dup, scrape_request_log self
-    WHERE self.id = me.task_id AND dup.flow = self.flow AND dup.dedup_key = self.dedup_key
-      AND dup.status = 'PENDING'
-    LIMIT 1
-) AS d ON true
-WHERE t.id = me.task_id AND t.worker_id = $2 AND t.status = 'PROCESSING'
-RETURNING t.id, t.flow, t.status, t.retry_count,
-          extract(epoch FROM now() - t.picked_at)::float8 AS seconds;
+{task_back};
 
 -- name: defer
 -- Worker $2's task $1 would exceed a rate limit: back to PENDING until $3 (a timestamptz)
@@ -136,19 +146,8 @@ UPDATE scrape_request_log AS t SET
     error = CASE WHEN d.id IS NOT NULL THEN format('superseded by pending task %s', d.id)
         ELSE $4::text END,
     run_after = $3::timestamptz,
-    lease_expires_at = NULL,
     completed_at = CASE WHEN d.id IS NOT NULL THEN now() END,
-    updated_at = now()
-FROM (SELECT $1::bigint AS task_id) AS me
-LEFT JOIN LATERAL (
-    SELECT dup.id FROM scrape_request_log dup, scrape_request_log self
-    WHERE self.id = me.task_id AND dup.flow = self.flow AND dup.dedup_key = self.dedup_key
-      AND dup.status = 'PENDING'
-    LIMIT 1
-) AS d ON true
-WHERE t.id = me.task_id AND t.worker_id = $2 AND t.status = 'PROCESSING'
-RETURNING t.id, t.flow, t.status, t.retry_count,
-          extract(epoch FROM now() - t.picked_at)::float8 AS seconds;
+{task_back};
 
 -- name: release
 -- A stopping worker $2 hands back tasks $1 it did not finish: PENDING again at once, no retry
@@ -162,12 +161,7 @@ UPDATE scrape_request_log AS t SET
     completed_at = CASE WHEN d.id IS NOT NULL THEN now() END,
     updated_at = now()
 FROM unnest($1::bigint[]) AS me (task_id)
-LEFT JOIN LATERAL (
-    SELECT dup.id FROM scrape_request_log dup, scrape_request_log self
-    WHERE self.id = me.task_id AND dup.flow = self.flow AND dup.dedup_key = self.dedup_key
-      AND dup.status = 'PENDING'
-    LIMIT 1
-) AS d ON true
+{pending_duplicate}
 WHERE t.id = me.task_id AND t.worker_id = $2 AND t.status = 'PROCESSING'
 RETURNING t.id, t.status, pg_notify('scrape_request_log', t.flow)::text AS notified;
 
@@ -180,22 +174,14 @@ WITH lost AS (
     ORDER BY lease_expires_at
     LIMIT $2
     FOR UPDATE SKIP LOCKED
-), judged AS (
-    SELECT lost.id, (
-        SELECT dup.id FROM scrape_request_log dup, scrape_request_log self
-        WHERE self.id = lost.id AND dup.flow = self.flow AND dup.dedup_key = self.dedup_key
-          AND dup.status = 'PENDING'
-        LIMIT 1
-    ) AS dup_id
-    FROM lost
 )
 UPDATE scrape_request_log AS t SET
     retry_count = t.retry_count + 1,
     status = CASE
-        WHEN t.retry_count >= t.max_retries OR j.dup_id IS NOT NULL THEN 'FAILED'
+        WHEN t.retry_count >= t.max_retries OR d.id IS NOT NULL THEN 'FAILED'
         ELSE 'PENDING' END,
     error = CASE
-        WHEN j.dup_id IS NOT NULL THEN format('superseded by pending task %s', j.dup_id)
+        WHEN d.id IS NOT NULL THEN format('superseded by pending task %s', d.id)
         WHEN t.retry_count >= t.max_retries
             THEN format('gave up after %s retries: lease of worker %s expired',
                         t.max_retries, t.worker_id)
@@ -203,10 +189,11 @@ UPDATE scrape_request_log AS t SET
     run_after = now(),
     lease_expires_at = NULL,
     completed_at = CASE
-        WHEN t.retry_count >= t.max_retries OR j.dup_id IS NOT NULL THEN now() END,
+        WHEN t.retry_count >= t.max_retries OR d.id IS NOT NULL THEN now() END,
     updated_at = now()
-FROM judged AS j
-WHERE t.id = j.id
+FROM lost AS me (task_id)
+{pending_duplicate}
+WHERE t.id = me.task_id
 RETURNING t.id, t.flow, t.status, t.retry_count, 0.0::float8 AS seconds;
 
 -- name: expire

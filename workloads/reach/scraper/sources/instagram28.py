@@ -19,7 +19,7 @@ from reach.scraper.sources import instagram_web, rapidapi
 from reach.scraper.sources.capabilities import Profiled
 from reach.scraper.sources.errors import NotFound
 from reach.scraper.sources.http import parse
-from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource, account_cursor
+from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource
 
 NAME = "instagram28"
 # Likers asked for per page.
@@ -79,6 +79,12 @@ class _Likers(BaseModel):
     data: _Shortcode
 
 
+def _read_timeline(account_id: str, body: Any) -> tuple[list[InstagramPost], str | None]:
+    timeline = parse(NAME, _Medias, body).data.user.edge_owner_to_timeline_media
+    posts = [instagram_web.to_post(e.node, account_id, NAME) for e in timeline.edges]
+    return posts, timeline.page_info.next
+
+
 class Instagram28(RapidApiSource):
     name = NAME
     host = "instagram28.p.rapidapi.com"
@@ -88,12 +94,7 @@ class Instagram28(RapidApiSource):
         return self.web_user(parse(NAME, _UserInfo, answer).data.user, handle)
 
     async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
-        account_id, body = await self.account_page(_MEDIAS, handle, cursor)
-        timeline = parse(NAME, _Medias, body).data.user.edge_owner_to_timeline_media
-        return Page[InstagramPost](
-            items=[instagram_web.to_post(e.node, account_id, NAME) for e in timeline.edges],
-            next_cursor=account_cursor(account_id, timeline.page_info.next),
-        )
+        return await self.account_page(_MEDIAS, handle, cursor, _read_timeline)
 
     async def instagram_likers(self, shortcode: str, cursor: str | None) -> Page[Follower]:
         params: dict[str, str | int] = {"short_code": shortcode, "batch_size": _LIKERS_PAGE}

@@ -18,7 +18,7 @@ from reach.scraper.models import InstagramPost, Page
 from reach.scraper.sources import rapidapi
 from reach.scraper.sources.capabilities import Profiled
 from reach.scraper.sources.http import parse
-from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource, account_cursor
+from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource
 
 NAME = "instagram-looter"
 _FEED = AccountListing("/user-feeds", cursor_param="end_cursor")
@@ -48,6 +48,17 @@ class _Clips(BaseModel):
     paging_info: _Paging
 
 
+def _read_feed(account_id: str, body: Any) -> tuple[list[InstagramPost], str | None]:
+    feed = parse(NAME, _Feed, body)
+    return [rapidapi.to_post(item, NAME) for item in feed.items], feed.next_max_id
+
+
+def _read_clips(account_id: str, body: Any) -> tuple[list[InstagramPost], str | None]:
+    clips = parse(NAME, _Clips, body)
+    more = clips.paging_info.max_id if clips.paging_info.more_available else None
+    return [rapidapi.to_post(clip.media, NAME) for clip in clips.items], more
+
+
 class LooterInstagram(RapidApiSource):
     name = NAME
     host = "instagram-looter2.p.rapidapi.com"
@@ -58,18 +69,7 @@ class LooterInstagram(RapidApiSource):
         return self.web_user(answer if found else None, handle)
 
     async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
-        account_id, body = await self.account_page(_FEED, handle, cursor)
-        feed = parse(NAME, _Feed, body)
-        return Page[InstagramPost](
-            items=[rapidapi.to_post(item, NAME) for item in feed.items],
-            next_cursor=account_cursor(account_id, feed.next_max_id),
-        )
+        return await self.account_page(_FEED, handle, cursor, _read_feed)
 
     async def instagram_reels(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
-        account_id, body = await self.account_page(_REELS, handle, cursor)
-        clips = parse(NAME, _Clips, body)
-        more = clips.paging_info.max_id if clips.paging_info.more_available else None
-        return Page[InstagramPost](
-            items=[rapidapi.to_post(clip.media, NAME) for clip in clips.items],
-            next_cursor=account_cursor(account_id, more),
-        )
+        return await self.account_page(_REELS, handle, cursor, _read_clips)

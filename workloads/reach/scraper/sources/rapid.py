@@ -12,13 +12,14 @@ provider, whatever the provider; the providers' own answers differ, and each mod
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from reach.scraper.credentials import CredentialStore
+from reach.scraper.models import Page
 from reach.scraper.sources import instagram_web
 from reach.scraper.sources.capabilities import Profiled
 from reach.scraper.sources.errors import NotFound
@@ -28,6 +29,10 @@ from reach.scraper.sources.http import CredentialedSource
 Params = Mapping[str, str | int | list[str]]
 # Between the account id and the provider's own cursor in a listing's cursor.
 _SEPARATOR = "|"
+T = TypeVar("T")
+# Reads a provider's page of an account's listing (given the account's id) into its items and
+# the provider's own cursor of the next page (None at the end).
+ReadPage = Callable[[str, Any], tuple[list[T], str | None]]
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,11 @@ class RapidApiSource(CredentialedSource, ABC):
         return instagram_web.read_user(user, self.name)
 
     async def account_page(
-        self, listing: AccountListing, handle: str, cursor: str | None
-    ) -> tuple[str, Any]:
-        """The account's id and the page of `listing` that `cursor` points at (the first one
-        when None, the account's id then found from its profile)."""
+        self, listing: AccountListing, handle: str, cursor: str | None, read: ReadPage[T]
+    ) -> Page[T]:
+        """The page of `listing` that `cursor` points at (the first one when None, the
+        account's id then found from its profile), as `read` reads it, with the cursor of the
+        next."""
         account_id, token = from_cursor(cursor)
         if account_id is None:
             profile, _ = await self.instagram_profile(handle)
@@ -121,7 +127,8 @@ class RapidApiSource(CredentialedSource, ABC):
         }
         if token:
             params[listing.cursor_param] = token
-        return account_id, await self.get(listing.path, params)
+        items, token = read(account_id, await self.get(listing.path, params))
+        return Page[T](items=items, next_cursor=account_cursor(account_id, token))
 
     async def check_credential(self, secrets: dict[str, Any]) -> None:
         # Any answer but a refusal of the key will do; an unknown account is such an answer.

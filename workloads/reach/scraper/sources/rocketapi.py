@@ -23,7 +23,7 @@ from reach.scraper.sources import instagram_web, rapidapi
 from reach.scraper.sources.capabilities import Profiled, Relationship
 from reach.scraper.sources.errors import NotFound, Unavailable
 from reach.scraper.sources.http import parse, pick
-from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource, account_cursor
+from reach.scraper.sources.rapid import AccountListing, ProfileCall, RapidApiSource
 
 NAME = "rocketapi-instagram"
 _MEDIA = AccountListing("/instagram/user/get_media")
@@ -71,6 +71,18 @@ def unwrap(envelope: Any) -> Any:
     return e.response.body
 
 
+def _read_media(account_id: str, envelope: Any) -> tuple[list[InstagramPost], str | None]:
+    media = parse(NAME, _Media, unwrap(envelope))
+    return [rapidapi.to_post(item, NAME) for item in media.items], media.next_max_id
+
+
+def _read_users(account_id: str, envelope: Any) -> tuple[list[Follower], str | None]:
+    users = parse(NAME, _Users, unwrap(envelope))
+    # A user of the mobile app's lists: `pk` is its id as a number, `pk_id` as a string.
+    followers = [rapidapi.to_account(u, NAME, profile_id=pick(u, "pk_id")) for u in users.users]
+    return followers, users.next_max_id
+
+
 class RocketApiInstagram(RapidApiSource):
     name = NAME
     host = "rocketapi-for-instagram.p.rapidapi.com"
@@ -81,23 +93,12 @@ class RocketApiInstagram(RapidApiSource):
         return instagram_web.read_profile_info(unwrap(answer), NAME)
 
     async def instagram_posts(self, handle: str, cursor: str | None) -> Page[InstagramPost]:
-        account_id, envelope = await self.account_page(_MEDIA, handle, cursor)
-        media = parse(NAME, _Media, unwrap(envelope))
-        items = [rapidapi.to_post(item, NAME) for item in media.items]
-        return Page[InstagramPost](
-            items=items, next_cursor=account_cursor(account_id, media.next_max_id)
-        )
+        return await self.account_page(_MEDIA, handle, cursor, _read_media)
 
     async def instagram_connections(
         self, handle: str, relationship: Relationship, cursor: str | None
     ) -> Page[Follower]:
-        account_id, envelope = await self.account_page(_CONNECTIONS[relationship], handle, cursor)
-        users = parse(NAME, _Users, unwrap(envelope))
-        # A user of the mobile app's lists: `pk` is its id as a number, `pk_id` as a string.
-        items = [rapidapi.to_account(u, NAME, profile_id=pick(u, "pk_id")) for u in users.users]
-        return Page[Follower](
-            items=items, next_cursor=account_cursor(account_id, users.next_max_id)
-        )
+        return await self.account_page(_CONNECTIONS[relationship], handle, cursor, _read_users)
 
     async def instagram_stories(self, handle: str) -> list[InstagramPost]:
         profile, _ = await self.instagram_profile(handle)

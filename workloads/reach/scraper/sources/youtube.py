@@ -15,16 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from reach.scraper.models import (
-    Comment,
-    Page,
-    YouTubeChannel,
-    YouTubeChannelSection,
-    YouTubePlaylist,
-    YouTubePlaylistItem,
-    YouTubeVideo,
-    YouTubeVideoCategory,
-)
+from reach.scraper import models
+from reach.scraper.models import Comment, Page
 from reach.scraper.sources.errors import (
     AuthFailed,
     NotFound,
@@ -119,7 +111,7 @@ class _Video(BaseModel):
 # Our models as the API writes them. Counts are apart: they come as strings, and an unknown one
 # as an empty string.
 _CHANNEL = Wire(
-    YouTubeChannel,
+    models.YouTubeChannel,
     {
         "channel_id": "id",
         "title": "snippet.title",
@@ -134,7 +126,7 @@ _CHANNEL_COUNTS = {
     "video_count": "statistics.videoCount",
 }
 _VIDEO = Wire(
-    YouTubeVideo,
+    models.YouTubeVideo,
     {
         "video_id": "id",
         "channel_id": "snippet.channelId",
@@ -163,7 +155,7 @@ _COMMENT = Wire(
 
 
 _PLAYLIST = Wire(
-    YouTubePlaylist,
+    models.YouTubePlaylist,
     {
         "playlist_id": "id",
         "channel_id": "snippet.channelId",
@@ -175,7 +167,7 @@ _PLAYLIST = Wire(
     },
 )
 _PLAYLIST_ITEM = Wire(
-    YouTubePlaylistItem,
+    models.YouTubePlaylistItem,
     {
         "item_id": "id",
         "video_id": "contentDetails.videoId",
@@ -185,12 +177,12 @@ _PLAYLIST_ITEM = Wire(
 )
 
 _CATEGORY = Wire(
-    YouTubeVideoCategory,
+    models.YouTubeVideoCategory,
     {"category_id": "id", "title": "snippet.title", "assignable": "snippet.assignable"},
 )
 
 _SECTION = Wire(
-    YouTubeChannelSection,
+    models.YouTubeChannelSection,
     {
         "section_id": "id",
         "channel_id": "snippet.channelId",
@@ -232,19 +224,19 @@ def counts(item: dict[str, Any], declared: Mapping[str, str]) -> dict[str, Any]:
     return {ours: None if value == "" else value for ours, value in found.items()}
 
 
-def to_channel(item: dict[str, Any]) -> YouTubeChannel:
+def to_channel(item: dict[str, Any]) -> models.YouTubeChannel:
     snippet = parse(NAME, _Channel, item).snippet
     handle = (snippet.customUrl or "").lstrip("@") or None
     return _read(_CHANNEL, item, _CHANNEL_COUNTS, snippet, handle=handle)
 
 
-def to_video(item: dict[str, Any]) -> YouTubeVideo:
+def to_video(item: dict[str, Any]) -> models.YouTubeVideo:
     v = parse(NAME, _Video, item)
     duration_s = duration_seconds(v.contentDetails.duration if v.contentDetails else None)
     return _read(_VIDEO, item, _VIDEO_COUNTS, v.snippet, duration_s=duration_s)
 
 
-def to_playlist(item: dict[str, Any]) -> YouTubePlaylist:
+def to_playlist(item: dict[str, Any]) -> models.YouTubePlaylist:
     return _read(_PLAYLIST, item, {}, parse(NAME, _Playlist, item).snippet)
 
 
@@ -274,7 +266,7 @@ class YouTubeDataApi(CredentialedSource):
 
     async def youtube_channel(
         self, *, channel_id: str | None = None, handle: str | None = None
-    ) -> YouTubeChannel:
+    ) -> models.YouTubeChannel:
         params: dict[str, str | int] = {"part": "snippet,statistics,contentDetails"}
         if channel_id:
             params["id"] = channel_id
@@ -285,8 +277,8 @@ class YouTubeDataApi(CredentialedSource):
             raise NotFound(NAME, f"no channel {channel_id or handle}")
         return to_channel(listing.items[0])
 
-    async def youtube_videos(self, video_ids: list[str]) -> list[YouTubeVideo]:
-        videos: list[YouTubeVideo] = []
+    async def youtube_videos(self, video_ids: list[str]) -> list[models.YouTubeVideo]:
+        videos: list[models.YouTubeVideo] = []
         for start in range(0, len(video_ids), MAX_IDS):
             batch = ",".join(video_ids[start : start + MAX_IDS])
             listing = await self._get(
@@ -310,20 +302,22 @@ class YouTubeDataApi(CredentialedSource):
 
     async def youtube_playlist_items(
         self, playlist_id: str, cursor: str | None
-    ) -> Page[YouTubePlaylistItem]:
+    ) -> Page[models.YouTubePlaylistItem]:
         params: dict[str, str | int] = {"part": "snippet,contentDetails", "playlistId": playlist_id}
         listing = await self._page("playlistItems", params, cursor)
         items = [_PLAYLIST_ITEM.read(NAME, i, playlist_id=playlist_id) for i in listing.items]
-        return Page[YouTubePlaylistItem](items=items, next_cursor=listing.nextPageToken)
+        return Page[models.YouTubePlaylistItem](items=items, next_cursor=listing.nextPageToken)
 
-    async def youtube_playlists(self, channel_id: str, cursor: str | None) -> Page[YouTubePlaylist]:
+    async def youtube_playlists(
+        self, channel_id: str, cursor: str | None
+    ) -> Page[models.YouTubePlaylist]:
         params: dict[str, str | int] = {
             "part": "snippet,contentDetails,status",
             "channelId": channel_id,
         }
         listing = await self._page("playlists", params, cursor)
         playlists = [to_playlist(item) for item in listing.items]
-        return Page[YouTubePlaylist](items=playlists, next_cursor=listing.nextPageToken)
+        return Page[models.YouTubePlaylist](items=playlists, next_cursor=listing.nextPageToken)
 
     async def youtube_comments(self, video_id: str, cursor: str | None) -> Page[Comment]:
         params: dict[str, str | int] = {
@@ -349,12 +343,12 @@ class YouTubeDataApi(CredentialedSource):
                 ids.append(ident)
         return Page[str](items=ids, next_cursor=listing.nextPageToken)
 
-    async def youtube_video_categories(self, region: str) -> list[YouTubeVideoCategory]:
+    async def youtube_video_categories(self, region: str) -> list[models.YouTubeVideoCategory]:
         params: dict[str, str | int] = {"part": "snippet", "regionCode": region, "hl": "en_US"}
         listing = await self._get("videoCategories", params)
         return [_CATEGORY.read(NAME, item, region=region) for item in listing.items]
 
-    async def youtube_channel_sections(self, channel_id: str) -> list[YouTubeChannelSection]:
+    async def youtube_channel_sections(self, channel_id: str) -> list[models.YouTubeChannelSection]:
         params: dict[str, str | int] = {"part": "snippet,contentDetails", "channelId": channel_id}
         listing = await self._get("channelSections", params)
         return [_SECTION.read(NAME, item) for item in listing.items]
