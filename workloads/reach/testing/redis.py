@@ -1,7 +1,7 @@
-"""Redis for tests: `redis_client` opens one on a store's settings and closes it after (the tests'
-fixtures and the tests of an outage use it); `PrivateRedis` is a server for tests that stop and
-start it (the shared one on 6379 is never touched): `redis-server` on a free loopback port, no
-persistence, its files in a temp folder."""
+"""Redis for tests: `redis_client` opens a client on a store's settings and closes it after (the
+conftest fixtures' clients, of the shared server and of a private one); `PrivateRedis` is a
+server for tests that stop and start it (the shared one on 6379 is never touched):
+`redis-server` on a free loopback port, no persistence, its files in a temp folder."""
 
 from __future__ import annotations
 
