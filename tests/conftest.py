@@ -5,7 +5,8 @@ that asks for `postgres_dsn` gets its own copy (`CREATE DATABASE ... TEMPLATE`),
 ClickHouse: the embedded engine allows one data folder per process, so the session has one and
 each test that asks for `clickhouse_database` gets a fresh database in it; `clickhouse_server`
 is a `reach clickhouse serve` process for what must go over ClickHouse's HTTP interface.
-Redis: `private_redis` is a redis-server of the test's own, for tests that stop and start it.
+Redis: `redis` is a client of the shared server; `private_redis` is a redis-server of the test's
+own, for tests that stop and start it, and `private_redis_client` a client of it.
 Hypothesis: one profile, derandomized and without an example database, so every run (CI
 included) tries the same inputs; example counts are set per property.
 """
@@ -15,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 from clickhouse_connect.driver.client import Client
 from hypothesis import settings as hypothesis_settings
+from redis.asyncio import Redis
 
 from reach.common import clickhouse
 from reach.common.migrations import migrate_clickhouse, migrate_postgres
@@ -31,7 +33,7 @@ from reach.testing.cluster import LocalCluster
 from reach.testing.ports import free_port
 from reach.testing.postgres import admin, new_database, with_database
 from reach.testing.rabbitmq import vhost
-from reach.testing.redis import PrivateRedis
+from reach.testing.redis import PrivateRedis, redis_client
 
 hypothesis_settings.register_profile(
     "reach", derandomize=True, database=None, deadline=None, print_blob=False
@@ -145,12 +147,26 @@ def amqp_url(base_settings: StoreSettings) -> Iterator[str]:
 
 
 @pytest.fixture
+async def redis(base_settings: StoreSettings) -> AsyncIterator[Redis]:
+    """A client of the shared Redis; each test keeps to keys under a prefix of its own."""
+    async with redis_client(base_settings) as client:
+        yield client
+
+
+@pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     """A started redis-server of the test's own (never the shared one), killed after."""
     server = PrivateRedis(tmp_path)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+async def private_redis_client(private_redis: PrivateRedis) -> AsyncIterator[Redis]:
+    """A client of the test's own redis-server, which it reconnects to after a restart."""
+    async with redis_client(StoreSettings(redis_url=private_redis.url)) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

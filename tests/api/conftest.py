@@ -26,13 +26,13 @@ from reach.api.settings import ApiSettings
 from reach.common.events import events_pb2 as pb
 from reach.common.postgres import create_pool
 from reach.common.probes import Readiness
-from reach.common.redis import create_redis
 from reach.common.settings import StoreSettings
 from reach.pipelines.settings import PipelinesSettings
 from reach.pipelines.syncing import sync
 from reach.pipelines.tables import SyncSpec
 from reach.scraper.api import create_app as create_scraper_app
 from reach.scraper.queue.manager import TaskManager
+from reach.testing.redis import redis_client
 
 from .marts import create_marts
 
@@ -68,12 +68,11 @@ async def pool(api_settings: ApiSettings) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture
 async def redis(api_settings: ApiSettings) -> AsyncIterator[Redis]:
-    redis = create_redis(api_settings)
-    yield redis
-    keys = [k async for k in redis.scan_iter(f"{api_settings.cache_prefix}:*", count=10_000)]
-    if keys:
-        await redis.delete(*keys)
-    await redis.aclose()
+    async with redis_client(api_settings) as redis:
+        yield redis
+        keys = [k async for k in redis.scan_iter(f"{api_settings.cache_prefix}:*", count=10_000)]
+        if keys:
+            await redis.delete(*keys)
 
 
 @pytest.fixture

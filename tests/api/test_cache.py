@@ -4,7 +4,7 @@ its message is retried, and once Redis is back the cache fills again."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -14,9 +14,6 @@ from redis.exceptions import RedisError
 
 from reach.api.app import Services
 from reach.api.cache import profile_key
-from reach.api.settings import ApiSettings
-from reach.common.redis import create_redis
-from reach.common.settings import StoreSettings
 from reach.testing.redis import PrivateRedis
 
 from .conftest import ProfileLookup
@@ -25,11 +22,9 @@ pytestmark = pytest.mark.service
 
 
 @pytest.fixture
-async def redis(private_redis: PrivateRedis, api_settings: ApiSettings) -> AsyncIterator[Redis]:
+def redis(private_redis_client: Redis) -> Redis:
     """The API's services on the private Redis (overrides the conftest's shared one)."""
-    client = create_redis(StoreSettings(redis_url=private_redis.url))
-    yield client
-    await client.aclose()
+    return private_redis_client
 
 
 async def test_lookups_degrade_to_postgresql_while_redis_is_down(

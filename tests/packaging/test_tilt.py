@@ -6,11 +6,13 @@ decoded strictly by kind's own Go types."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,60 @@ REPO = Path(__file__).resolve().parents[2]
 KIND_VERSION = "v0.33.0"
 
 
+@dataclass(frozen=True)
+class Builtin:
+    """One Tilt built-in's parameters, with Tilt's names in Tilt's order (space-separated):
+    those it requires, those it has a default for, and those it takes by keyword only. The ones
+    in `lists` take a list or one string, and are recorded as a list ([] when left out)."""
+
+    required: str = ""
+    optional: str = ""
+    keyword_only: str = ""
+    lists: str = ""
+
+    def signature(self) -> inspect.Signature:
+        p = inspect.Parameter
+        groups = (
+            (self.required, p.POSITIONAL_OR_KEYWORD, p.empty),
+            (self.optional, p.POSITIONAL_OR_KEYWORD, None),
+            (self.keyword_only, p.KEYWORD_ONLY, None),
+        )
+        return inspect.Signature(
+            [p(n, kind, default=default) for names, kind, default in groups for n in names.split()]
+        )
+
+
+# The Tilt built-ins the Tiltfile may call that only declare (what they were given is recorded).
+DECLARING = {
+    "allow_k8s_contexts": Builtin("contexts"),
+    "k8s_kind": Builtin(
+        "kind", "api_version", keyword_only="image_json_path image_object pod_readiness"
+    ),
+    "k8s_resource": Builtin(
+        optional="workload new_name port_forwards extra_pod_selectors trigger_mode resource_deps"
+        " objects auto_init pod_readiness links labels discovery_strategy",
+        lists="port_forwards extra_pod_selectors resource_deps objects links labels",
+    ),
+    "local_resource": Builtin(
+        "name",
+        "cmd deps trigger_mode resource_deps ignore auto_init serve_cmd cmd_bat serve_cmd_bat"
+        " allow_parallel links tags env serve_env readiness_probe dir serve_dir labels",
+        lists="deps resource_deps ignore links tags labels",
+    ),
+    "custom_build": Builtin(
+        "ref command deps",
+        "tag disable_push skips_local_docker live_update match_in_env_vars ignore entrypoint"
+        " command_bat_val outputs_image_ref_to command_bat image_deps env dir",
+        lists="deps live_update ignore entrypoint image_deps",
+    ),
+    "fall_back_on": Builtin("files", lists="files"),
+    "sync": Builtin("local_path remote_path"),
+    "run": Builtin("cmd", "trigger echo_off", lists="trigger"),
+    "link": Builtin("url", "name"),
+    "port_forward": Builtin("local_port", "container_port name link_path host"),
+}
+
+
 class Tilt:
     """Stand-ins for the Tilt built-ins the Tiltfile uses, with Tilt's parameter names (so an
     argument Tilt does not know fails the call), recording what they were given."""
@@ -43,156 +99,41 @@ class Tilt:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.objects: list[dict[str, Any]] = []
 
-    def _record(self, builtin: str, /, **args: Any) -> dict[str, Any]:
-        self.calls.append((builtin, args))
-        return {"builtin": builtin, **args}
-
     def of(self, name: str) -> list[dict[str, Any]]:
         return [args for called, args in self.calls if called == name]
 
-    def builtins(self) -> dict[str, Callable[..., Any]]:
-        def allow_k8s_contexts(contexts: Any) -> None:
-            self._record("allow_k8s_contexts", contexts=contexts)
+    def declaring(self, name: str, builtin: Builtin) -> Callable[..., dict[str, Any]]:
+        """The stand-in of one declaring built-in: it returns what it records, so a step or a
+        link given to another built-in is recorded inside that one's arguments."""
+        signature = builtin.signature()
+        lists = builtin.lists.split()
 
+        def call(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            given = signature.bind(*args, **kwargs)
+            given.apply_defaults()
+            recorded = {
+                param: ([value] if isinstance(value, str) else list(value or []))
+                if param in lists
+                else value
+                for param, value in given.arguments.items()
+            }
+            self.calls.append((name, recorded))
+            return {"builtin": name, **recorded}
+
+        return call
+
+    def builtins(self) -> dict[str, Callable[..., Any]]:
         def kustomize(pathToDir: str, kustomize_bin: str | None = None, flags: Any = None) -> str:
-            self._record("kustomize", path=pathToDir)
+            self.calls.append(("kustomize", {"path": pathToDir}))
             return kustomize_build(self.kustomize_bin, REPO / pathToDir)
 
         def k8s_yaml(yaml: Any, allow_duplicates: bool = False) -> None:
             self.objects.extend(documents(yaml))
 
-        def k8s_kind(
-            kind: str,
-            api_version: str | None = None,
-            *,
-            image_json_path: Any = None,
-            image_object: Any = None,
-            pod_readiness: str | None = None,
-        ) -> None:
-            self._record(
-                "k8s_kind", kind=kind, image_json_path=image_json_path, pod_readiness=pod_readiness
-            )
-
-        def k8s_resource(
-            workload: str = "",
-            new_name: str = "",
-            port_forwards: Any = None,
-            extra_pod_selectors: Any = None,
-            trigger_mode: Any = None,
-            resource_deps: Any = None,
-            objects: Any = None,
-            auto_init: bool = True,
-            pod_readiness: str = "",
-            links: Any = None,
-            labels: Any = None,
-            discovery_strategy: str = "",
-        ) -> None:
-            self._record(
-                "k8s_resource",
-                workload=workload,
-                new_name=new_name,
-                objects=list(objects or []),
-                resource_deps=list(resource_deps or []),
-                port_forwards=list(port_forwards or []),
-                extra_pod_selectors=list(extra_pod_selectors or []),
-                labels=list(labels or []),
-            )
-
-        def local_resource(
-            name: str,
-            cmd: Any = None,
-            deps: Any = None,
-            trigger_mode: Any = None,
-            resource_deps: Any = None,
-            ignore: Any = None,
-            auto_init: bool = True,
-            serve_cmd: Any = None,
-            cmd_bat: Any = None,
-            serve_cmd_bat: Any = None,
-            allow_parallel: bool = False,
-            links: Any = None,
-            tags: Any = None,
-            env: Any = None,
-            serve_env: Any = None,
-            readiness_probe: Any = None,
-            dir: Any = None,
-            serve_dir: Any = None,
-            labels: Any = None,
-        ) -> None:
-            self._record(
-                "local_resource",
-                name=name,
-                cmd=cmd,
-                serve_cmd=serve_cmd,
-                deps=list(deps or []),
-                resource_deps=list(resource_deps or []),
-            )
-
-        def custom_build(
-            ref: str,
-            command: Any,
-            deps: Any,
-            tag: str = "",
-            disable_push: bool = False,
-            skips_local_docker: bool = False,
-            live_update: Any = None,
-            match_in_env_vars: bool = False,
-            ignore: Any = None,
-            entrypoint: Any = None,
-            command_bat_val: str = "",
-            outputs_image_ref_to: str = "",
-            command_bat: Any = "",
-            image_deps: Any = None,
-            env: Any = None,
-            dir: str = "",
-        ) -> None:
-            self._record(
-                "custom_build",
-                ref=ref,
-                command=command,
-                deps=list(deps),
-                entrypoint=list(entrypoint or []),
-                live_update=list(live_update or []),
-            )
-
-        def fall_back_on(files: Any) -> dict[str, Any]:
-            paths = [files] if isinstance(files, str) else list(files)
-            return {"step": "fall_back_on", "files": paths}
-
-        def sync(local_path: str, remote_path: str) -> dict[str, Any]:
-            return {"step": "sync", "local_path": local_path, "remote_path": remote_path}
-
-        def run(cmd: Any, trigger: Any = None, echo_off: bool = False) -> dict[str, Any]:
-            return {"step": "run", "cmd": cmd, "trigger": list(trigger or [])}
-
-        def link(url: str, name: str = "") -> dict[str, Any]:
-            return {"url": url, "name": name}
-
-        def port_forward(
-            local_port: int,
-            container_port: int | None = None,
-            name: str = "",
-            link_path: str = "",
-            host: str = "",
-        ) -> dict[str, Any]:
-            return {"local_port": local_port, "container_port": container_port}
-
         return {
-            f.__name__: f
-            for f in (
-                allow_k8s_contexts,
-                kustomize,
-                k8s_yaml,
-                k8s_kind,
-                k8s_resource,
-                local_resource,
-                custom_build,
-                fall_back_on,
-                sync,
-                run,
-                link,
-                port_forward,
-            )
+            "kustomize": kustomize,
+            "k8s_yaml": k8s_yaml,
+            **{name: self.declaring(name, builtin) for name, builtin in DECLARING.items()},
         }
 
 
@@ -241,7 +182,7 @@ def test_build_is_the_image_script_and_its_paths_exist(tilt: Tilt) -> None:
 def test_live_update_syncs_python_where_the_dev_image_runs_it_then_restarts(tilt: Tilt) -> None:
     (build,) = tilt.of("custom_build")
     steps = build["live_update"]
-    kinds = [step["step"] for step in steps]
+    kinds = [step["builtin"] for step in steps]
     assert kinds == ["fall_back_on", "sync", "sync", "run"], kinds
     # What is not Python (locks, metadata, the Containerfile) rebuilds the image.
     assert set(steps[0]["files"]) < set(build["deps"])

@@ -8,14 +8,11 @@ import asyncio
 import dataclasses
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 from redis.asyncio import Redis
 
-from reach.common.redis import create_redis
-from reach.common.settings import StoreSettings
 from reach.scraper.flows import get_flow
 from reach.scraper.flows.base import FlowContext, handle_task
 from reach.scraper.queue.models import Complete, Defer, Task
@@ -29,13 +26,6 @@ from reach.scraper.settings import ScraperSettings
 from reach.testing.redis import PrivateRedis
 
 pytestmark = pytest.mark.service
-
-
-@pytest.fixture
-async def redis(base_settings: StoreSettings) -> AsyncIterator[Redis]:
-    client = create_redis(base_settings)
-    yield client
-    await client.aclose()
 
 
 async def test_a_stack_holds_under_concurrency(redis: Redis, redis_prefix: str) -> None:
@@ -80,10 +70,9 @@ def test_narrowest_windows_are_taken_first() -> None:
 
 
 async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
-    private_redis: PrivateRedis,
+    private_redis: PrivateRedis, private_redis_client: Redis
 ) -> None:
-    client = create_redis(StoreSettings(redis_url=private_redis.url))
-    limiter = StackedLimiter.over(client, "outage")
+    limiter = StackedLimiter.over(private_redis_client, "outage")
     stack = [RateLimit(100, "minute"), RateLimit(5, "second", "handle")]
     ran: list[object] = []
 
@@ -96,20 +85,17 @@ async def test_limits_fail_closed_while_redis_is_down_and_tasks_are_deferred(
                           chain=None, publisher=None, credentials=None, store=None, sources={})  # type: ignore[arg-type]  # fmt: skip
     task = Task(id=1, flow=flow.name, params={"handle": "priya"}, priority=0, retry_count=0,
                 max_retries=3, dedup_key="priya", created_at=datetime.now(UTC))  # fmt: skip
-    try:
-        assert isinstance(await handle_task(flow, context, task, stack), Complete)
-        private_redis.stop()
+    assert isinstance(await handle_task(flow, context, task, stack), Complete)
+    private_redis.stop()
 
-        down = await limiter.acquire("flow", stack, "priya")
-        outcome = await handle_task(flow, context, task, stack)
+    down = await limiter.acquire("flow", stack, "priya")
+    outcome = await handle_task(flow, context, task, stack)
 
-        assert down is not None and down.store_down
-        assert down.until >= time.time() + STORE_DOWN_SECONDS - 5
-        assert isinstance(outcome, Defer), outcome  # not Fail, not Retry: no retry spent
-        assert "rate-limit store unreachable" in outcome.reason
-        assert len(ran) == 1  # no upstream call while the windows could not be taken
-        private_redis.start()
-        assert isinstance(await handle_task(flow, context, task, stack), Complete)
-        assert len(ran) == 2
-    finally:
-        await client.aclose()
+    assert down is not None and down.store_down
+    assert down.until >= time.time() + STORE_DOWN_SECONDS - 5
+    assert isinstance(outcome, Defer), outcome  # not Fail, not Retry: no retry spent
+    assert "rate-limit store unreachable" in outcome.reason
+    assert len(ran) == 1  # no upstream call while the windows could not be taken
+    private_redis.start()
+    assert isinstance(await handle_task(flow, context, task, stack), Complete)
+    assert len(ran) == 2

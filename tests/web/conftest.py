@@ -1,6 +1,6 @@
 """One standalone platform with its demo data for the dashboard's browser tests (starting and
-seeding it is the slow part, so the module shares it), headless Chromium, and the folder the
-pages' screenshots are kept in (.artifacts/dashboard/)."""
+seeding it is the slow part, so the module shares it), headless Chromium, a page signed in on
+the PRO plan, and the folder the pages' screenshots are kept in (.artifacts/dashboard/)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,13 @@ def browser(chromium_browser: Browser) -> Iterator[Browser]:
     yield chromium_browser
     for context in chromium_browser.contexts:
         context.close()
+
+
+@pytest.fixture
+def page(demo: Demo, browser: Browser) -> Page:
+    """A window of the module's browser signed in on the PRO plan (a test wanting another plan
+    or width asks `demo.page` itself)."""
+    return demo.page(browser)
 
 
 Screenshot = Callable[[Page, str], None]

@@ -27,9 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 
 def test_every_page_loads_and_a_search_finds_a_demo_creator(
-    demo: Demo, browser: Browser, screenshot: Screenshot
+    demo: Demo, page: Page, screenshot: Screenshot
 ) -> None:
-    page = demo.page(browser)
     rows = page.locator("table tbody tr")
     expect(rows.first).to_be_visible()
     screenshot(page, "discovery")
@@ -74,10 +73,7 @@ def test_every_page_loads_and_a_search_finds_a_demo_creator(
     screenshot(page, "usage")
 
 
-def test_a_missing_creator_is_fetched_and_shown_without_a_reload(
-    demo: Demo, browser: Browser
-) -> None:
-    page = demo.page(browser)
+def test_a_missing_creator_is_fetched_and_shown_without_a_reload(demo: Demo, page: Page) -> None:
     page.get_by_label("Handle").fill(demo.missing)
     page.get_by_role("button", name="Open profile").click()
     expect(page.get_by_role("status")).to_contain_text("being fetched")
@@ -89,10 +85,9 @@ def test_a_missing_creator_is_fetched_and_shown_without_a_reload(
     expect(page.get_by_text("being fetched")).to_have_count(0)
 
 
-def test_refresh_now_fetches_the_creator_again_and_shows_it(demo: Demo, browser: Browser) -> None:
+def test_refresh_now_fetches_the_creator_again_and_shows_it(demo: Demo, page: Page) -> None:
     handle = demo.handles[-1]
     before = demo.profile(handle)["refreshed_at"]
-    page = demo.page(browser)
     page.goto(f"{demo.gateway}/profile/instagram/{handle}")
     # An idle worker refreshes the creator within milliseconds, before the notice could be seen;
     # holding the workers makes the in-between state last until the page has shown it.
@@ -123,9 +118,8 @@ def test_free_sees_the_gated_fields_locked(
 
 
 def test_a_collection_is_created_shared_and_read_signed_out(
-    demo: Demo, browser: Browser, screenshot: Screenshot
+    demo: Demo, browser: Browser, page: Page, screenshot: Screenshot
 ) -> None:
-    page = demo.page(browser)
     page.get_by_role("link", name="Collections").click()
     expect(page.get_by_role("heading", name="Profile collections", exact=True)).to_be_visible()
     screenshot(page, "collections")
@@ -151,9 +145,8 @@ def test_a_collection_is_created_shared_and_read_signed_out(
 
 
 def test_collections_are_grouped_and_post_collections_show_their_metrics(
-    demo: Demo, browser: Browser, screenshot: Screenshot
+    demo: Demo, page: Page, screenshot: Screenshot
 ) -> None:
-    page = demo.page(browser)
     page.goto(f"{demo.gateway}/collections")
     suffix = uuid.uuid4().hex[:6]
     page.get_by_label("New profile collection name").fill(f"Brand A {suffix}")
@@ -206,8 +199,7 @@ def _tab_reaches_every_control(page: Page) -> None:
     assert not missed, f"{page.url}: not reachable by Tab: {missed}"
 
 
-def test_the_keyboard_reaches_every_control_on_every_page(demo: Demo, browser: Browser) -> None:
-    page = demo.page(browser)
+def test_the_keyboard_reaches_every_control_on_every_page(demo: Demo, page: Page) -> None:
     expect(page.locator("table tbody tr").first).to_be_visible()
     _tab_reaches_every_control(page)
     for path, ready in (

@@ -1,14 +1,32 @@
-"""A private Redis server for tests that stop and start it (the shared one on 6379 is never
-touched): `redis-server` on a free loopback port, no persistence, its files in a temp folder."""
+"""Redis for tests: `redis_client` opens a client on a store's settings and closes it after (the
+conftest fixtures' clients, of the shared server and of a private one); `PrivateRedis` is a
+server for tests that stop and start it (the shared one on 6379 is never touched):
+`redis-server` on a free loopback port, no persistence, its files in a temp folder."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from redis.asyncio import Redis
+
+from reach.common.redis import create_redis
+from reach.common.settings import StoreSettings
 from reach.testing.ports import free_port
+
+
+@asynccontextmanager
+async def redis_client(settings: StoreSettings) -> AsyncIterator[Redis]:
+    """A client of the settings' Redis, closed on the way out."""
+    redis = create_redis(settings)
+    try:
+        yield redis
+    finally:
+        await redis.aclose()
 
 
 class PrivateRedis:
