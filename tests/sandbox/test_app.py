@@ -210,6 +210,23 @@ async def test_youtube_counts_are_strings_and_quota_runs_out(
     assert bad.status_code == 400 and "API key not valid" in bad.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("path", "param", "reason"),
+    [
+        ("playlistItems", "playlistId", "playlistNotFound"),
+        ("commentThreads", "videoId", "videoNotFound"),
+        ("channelSections", "channelId", "channelNotFound"),
+    ],
+)
+async def test_youtube_unknown_ids_get_googles_404(
+    client: httpx.AsyncClient, path: str, param: str, reason: str
+) -> None:
+    answer = await client.get(f"/youtube/v3/{path}", params={param: "nope", "key": TOKEN})
+    assert answer.status_code == 404
+    error = answer.json()["error"]
+    assert error["status"] == "NOT_FOUND" and error["errors"][0]["reason"] == reason
+
+
 async def test_chat_completions_answer_the_known_schemas(client: httpx.AsyncClient) -> None:
     request = {
         "model": "m",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
+from reach.cli.running import Workload, fail, failing_on, serves_http, settings_or_exit
 
 app = typer.Typer(no_args_is_help=True, help="The gateway: tokens, sessions, plans, proxy.")
 session_app = typer.Typer(no_args_is_help=True, help="Sessions: what a login service calls.")
@@ -22,16 +22,14 @@ class PlanName(StrEnum):
     PRO = "PRO"
 
 
-@app.command()
-def serve(
-    port: Annotated[int | None, typer.Option(help="Port [REACH_GATEWAY_PORT, 8009].")] = None,
-) -> None:
+@serves_http(app, "Port [REACH_GATEWAY_PORT, 8009].", uvloop=True)
+def serve(port: int | None) -> Workload:
     """Serve the gateway until SIGTERM; in-flight requests finish first."""
     from reach.gateway.running import serve as run
     from reach.gateway.settings import GatewaySettings
 
     settings = settings_or_exit(GatewaySettings)
-    run_workload(lambda shutdown: run(settings, shutdown, port=port), uvloop=True)
+    return lambda shutdown: run(settings, shutdown, port=port)
 
 
 @session_app.command("create")

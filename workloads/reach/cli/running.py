@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 from pydantic_settings import BaseSettings
@@ -59,3 +59,26 @@ def run_workload(main: Callable[[Shutdown], Awaitable[None]], *, uvloop: bool = 
 
     with asyncio.Runner(loop_factory=loops.new_event_loop) as runner:
         runner.run(run_until_shutdown(main))
+
+
+Workload = Callable[["Shutdown"], Awaitable[None]]
+
+
+def serves_http(
+    app: typer.Typer, port_help: str, *, uvloop: bool = False
+) -> Callable[[Callable[[int | None], Workload]], Callable[[int | None], Workload]]:
+    """Declares the decorated function as the command of `app` named after it (its docstring the
+    help) that serves an HTTP workload on `--port` until SIGTERM. The function is given the port
+    (None: the settings' own), reads its settings and returns the workload to run; it imports
+    what it needs itself, so the CLI starts without it."""
+
+    def declare(workload: Callable[[int | None], Workload]) -> Callable[[int | None], Workload]:
+        def command(port: int | None = None) -> None:
+            run_workload(workload(port), uvloop=uvloop)
+
+        # This module's annotations are strings that cannot name `port_help`, so it is set here.
+        command.__annotations__["port"] = Annotated[int | None, typer.Option(help=port_help)]
+        app.command(workload.__name__, help=workload.__doc__)(command)
+        return workload
+
+    return declare

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from reach.cli.running import fail, failing_on, run_workload, settings_or_exit
+from reach.cli.running import (
+    Workload,
+    fail,
+    failing_on,
+    run_workload,
+    serves_http,
+    settings_or_exit,
+)
 
 if TYPE_CHECKING:
     import asyncpg
@@ -82,16 +89,14 @@ def worker(
         )
 
 
-@app.command()
-def api(
-    port: Annotated[int | None, typer.Option(help="Port [REACH_SCRAPER_API_PORT].")] = None,
-) -> None:
+@serves_http(app, "Port [REACH_SCRAPER_API_PORT].")
+def api(port: int | None) -> Workload:
     """Serve the scraper API: enqueue tasks, read them, queue statistics."""
     from reach.scraper.running import serve_api
     from reach.scraper.settings import ScraperSettings
 
     settings = settings_or_exit(ScraperSettings)
-    run_workload(lambda shutdown: serve_api(settings, shutdown, port=port))
+    return lambda shutdown: serve_api(settings, shutdown, port=port)
 
 
 @app.command()

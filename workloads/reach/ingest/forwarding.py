@@ -11,13 +11,12 @@ Run by `reach ingest sink --sink webengage_api`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from google.protobuf.message import DecodeError
 from tenacity import (
     AsyncRetrying,
@@ -28,9 +27,8 @@ from tenacity import (
 
 from reach.common.events import events_pb2 as pb
 from reach.ingest import metrics
-from reach.ingest.redelivery import give_back
+from reach.ingest.consuming import Consuming, QueueConsumer
 from reach.ingest.routing import Sink
-from reach.ingest.topology import declare_sink
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +52,9 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, httpx.TransportError)
 
 
-class WebengageForwarder:
+class WebengageForwarder(QueueConsumer):
+    max_backoff = 5.0
+
     def __init__(
         self,
         sink: Sink,
@@ -62,34 +62,23 @@ class WebengageForwarder:
         *,
         license_code: str,
         attempts: int,
-        retries: int,
-        queue_type: str = "classic",
-        max_backoff: float = 5.0,
+        **consuming: Unpack[Consuming],
     ) -> None:
-        self.sink = sink
+        super().__init__(sink, **consuming)
         self._client = client
         self._path = f"/v1/accounts/{license_code}/events"
         self._attempts = attempts
-        self._retries = retries
-        self._queue_type = queue_type
-        self._max_backoff = max_backoff
-        self._channel: AbstractChannel | None = None
-        self._queue: AbstractQueue | None = None
-        self._consumer_tag: str | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self._inflight = 0
 
     async def start(self, channel: AbstractChannel, probe_channel: AbstractChannel) -> None:
-        self._channel = channel
-        self._queue = await declare_sink(channel, self.sink, self._queue_type)
-        self._consumer_tag = await self._queue.consume(self._on_message)
+        await self._declare(channel)
+        await self._consume()
 
     async def stop(self) -> None:
         """Stops consuming and waits for the messages being forwarded."""
-        if self._queue is not None and self._consumer_tag is not None:
-            with contextlib.suppress(Exception):  # a closed channel has no consumer to cancel
-                await self._queue.cancel(self._consumer_tag)
+        await self._cancel()
         await self._idle.wait()
 
     async def _on_message(self, message: AbstractIncomingMessage) -> None:
@@ -103,19 +92,18 @@ class WebengageForwarder:
                 self._idle.set()
 
     async def _forward(self, message: AbstractIncomingMessage) -> None:
-        assert self._channel is not None
         try:
             batch = pb.Events.FromString(message.body)
         except DecodeError as exc:
             error = f"body is not an Events message: {exc}"
-            await give_back(self._channel, self.sink, message, error, self._retries)
+            await self._give_back(message, error)
             return
         try:
             for event in batch.events:
                 if event.WhichOneof("payload") == "webengage":
                     await self._post(event)
         except Exception as exc:  # whatever stopped the forward, the message is retried
-            await give_back(self._channel, self.sink, message, str(exc), self._retries)
+            await self._give_back(message, str(exc))
             return
         await message.ack()
 

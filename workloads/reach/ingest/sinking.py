@@ -20,17 +20,17 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Unpack
 
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from google.protobuf.message import DecodeError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from reach.common.events import events_pb2 as pb
 from reach.ingest import metrics
+from reach.ingest.consuming import Consuming, QueueConsumer
 from reach.ingest.inserting import Inserter, dedup_token, is_data_error
-from reach.ingest.redelivery import give_back
 from reach.ingest.routing import Sink
-from reach.ingest.topology import declare_sink
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class _DataRefused(Exception):
     pass
 
 
-class ClickHouseSink:
+class ClickHouseSink(QueueConsumer):
     """One sink: consumes `sink.queue` on `channel`, writes `inserter`'s table."""
 
     def __init__(
@@ -109,41 +109,29 @@ class ClickHouseSink:
         sink: Sink,
         inserter: Inserter,
         policy: FlushPolicy,
-        *,
-        retries: int,
-        queue_type: str = "classic",
-        max_backoff: float = 10.0,
+        **consuming: Unpack[Consuming],
     ) -> None:
-        self.sink = sink
+        super().__init__(sink, **consuming)
         self._inserter = inserter
         self._buffer = Buffer(policy)
-        self._retries = retries
-        self._queue_type = queue_type
-        self._max_backoff = max_backoff
         self._wake = asyncio.Event()
         self._stopping = False
-        self._channel: AbstractChannel | None = None
-        self._queue: AbstractQueue | None = None
-        self._consumer_tag: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, channel: AbstractChannel, probe_channel: AbstractChannel) -> None:
         """Consumes on `channel` (confirming, with a prefetch); `probe_channel` reads the queue
         depth apart, so a failed probe cannot close the consuming channel."""
-        self._channel = channel
-        self._queue = await declare_sink(channel, self.sink, self._queue_type)
+        await self._declare(channel)
         self._tasks = [
             asyncio.create_task(self._flush_loop(), name=f"flush-{self.sink.name}"),
             asyncio.create_task(self._lag_loop(probe_channel), name=f"lag-{self.sink.name}"),
         ]
-        self._consumer_tag = await self._queue.consume(self._on_message)
+        await self._consume()
         log.info("sink consuming", extra={"sink": self.sink.name, "queue": self.sink.queue})
 
     async def stop(self) -> None:
         """Stops consuming, flushes what is buffered (if ClickHouse takes it), and returns."""
-        if self._queue is not None and self._consumer_tag is not None:
-            with contextlib.suppress(Exception):  # a closed channel has no consumer to cancel
-                await self._queue.cancel(self._consumer_tag)
+        await self._cancel()
         self._stopping = True
         self._wake.set()
         if not self._tasks:  # never started
@@ -242,10 +230,6 @@ class ClickHouseSink:
             error,
             extra={"sink": self.sink.name, "attempt": state.attempt_number},
         )
-
-    async def _give_back(self, message: AbstractIncomingMessage, error: str) -> None:
-        assert self._channel is not None
-        await give_back(self._channel, self.sink, message, error, self._retries)
 
     def _gauge(self) -> None:
         metrics.BUFFER_ROWS.labels(self.sink.name).set(self._buffer.rows)

@@ -91,36 +91,42 @@ def _event_id(value: str, name: str) -> str:
     return value or uuid.uuid4().hex
 
 
+def _own_event(
+    body: Mapping[str, Any], now_ms: int, id_key: str, time_key: str, **payload: Any
+) -> pb.Event:
+    """The event of a partner that ids and times its events itself, in `body[id_key]` and
+    `body[time_key]`, with its `payload` (one keyword: the payload's name)."""
+    return pb.Event(
+        event_id=_event_id(_text(body.get(id_key)), id_key),
+        timestamp_ms=_millis(body.get(time_key), time_key, now_ms),
+        **payload,
+    )
+
+
 def branch_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
     user = _object(body.get("user_data"))
     touch = _object(body.get("last_attributed_touch_data"))
-    return pb.Event(
-        event_id=_event_id(_text(body.get("id")), "id"),
-        timestamp_ms=_millis(body.get("timestamp"), "timestamp", now_ms),
-        branch={
-            "event_name": _text(body.get("name")),
-            "developer_identity": _text(user.get("developer_identity")),
-            "os": _text(user.get("os")),
-            "campaign": _text(touch.get("~campaign")),
-            "channel": _text(touch.get("~channel")),
-            "feature": _text(touch.get("~feature")),
-            "country": _text(user.get("geo_country_en")),
-            "city": _text(user.get("geo_city_en")),
-        },
-    )
+    branch = {
+        "event_name": _text(body.get("name")),
+        "developer_identity": _text(user.get("developer_identity")),
+        "os": _text(user.get("os")),
+        "campaign": _text(touch.get("~campaign")),
+        "channel": _text(touch.get("~channel")),
+        "feature": _text(touch.get("~feature")),
+        "country": _text(user.get("geo_country_en")),
+        "city": _text(user.get("geo_city_en")),
+    }
+    return _own_event(body, now_ms, "id", "timestamp", branch=branch)
 
 
 def webengage_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
     data = _object(body.get("eventData"))
-    return pb.Event(
-        event_id=_event_id(_text(body.get("eventId")), "eventId"),
-        timestamp_ms=_millis(body.get("eventTime"), "eventTime", now_ms),
-        webengage={
-            "user_id": _text(body.get("userId")),
-            "event_name": _text(body.get("eventName")),
-            "event_data": {str(k): _text(v) for k, v in data.items()},
-        },
-    )
+    webengage = {
+        "user_id": _text(body.get("userId")),
+        "event_name": _text(body.get("eventName")),
+        "event_data": {str(k): _text(v) for k, v in data.items()},
+    }
+    return _own_event(body, now_ms, "eventId", "eventTime", webengage=webengage)
 
 
 def shopify_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
@@ -140,15 +146,12 @@ def shopify_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.
 
 
 def vidooly_event(body: Mapping[str, Any], headers: Headers, now_ms: int) -> pb.Event:
-    return pb.Event(
-        event_id=_event_id(_text(body.get("id")), "id"),
-        timestamp_ms=_millis(body.get("timestamp"), "timestamp", now_ms),
-        vidooly={
-            "event_name": _text(body.get("event")),
-            "channel_id": _text(body.get("channel_id")),
-            "video_id": _text(body.get("video_id")),
-        },
-    )
+    vidooly = {
+        "event_name": _text(body.get("event")),
+        "channel_id": _text(body.get("channel_id")),
+        "video_id": _text(body.get("video_id")),
+    }
+    return _own_event(body, now_ms, "id", "timestamp", vidooly=vidooly)
 
 
 def shopify_signature_valid(secret: bytes, body: bytes, signature: str) -> bool:

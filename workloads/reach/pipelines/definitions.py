@@ -20,12 +20,56 @@ _FILLS: dict[str, Callable[[str], str]] = {
 }
 
 
-def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
-    """Columns by name and PostgreSQL type, each filled as its type needs (`_FILLS`)."""
-    return tuple(
-        Column(name, pg_type, _FILLS[pg_type](name) if pg_type in _FILLS else None)
-        for name, pg_type in pairs
-    )
+# Each served column's PostgreSQL type, declared once: a column of a given name means the same in
+# every serving table, so the tables below list only names.
+_TYPES: dict[str, str] = {
+    name: pg_type
+    for pg_type, names in {
+        "text": """
+            platform profile_id profile_platform channel_id handle full_name title category language
+            country network metric follower_tier engagement_grade post_id post_shortcode shortcode
+            post_type currency location_id location_name instagram_profile_id youtube_channel_id
+            instagram_handle youtube_handle top_age_group top_country
+        """,
+        "date": "date month latest_month",
+        "bigint": """
+            collection_id partner_id followers following media_count posts posts_published
+            recent_posts recent_reels subscribers total_views video_count likes comments views reach
+            items orders refunded_orders creators trend_rank rank rank_change followers_scored
+            followers_rank engagement_rate_rank followers_rank_by_cat engagement_rate_rank_by_cat
+            followers_rank_by_lang engagement_rate_rank_by_lang followers_rank_by_cat_lang
+            engagement_rate_rank_by_cat_lang followers_rank_change engagement_rate_rank_change
+            subscribers_rank subscribers_rank_by_cat subscribers_rank_by_lang followers_gained
+            previous_month_followers latest_month_followers_gained instagram_followers
+            youtube_subscribers combined_followers
+        """,
+        "double precision": """
+            engagement_rate avg_likes avg_comments avg_views followers_growth reach_rate
+            latest_month_followers_growth value real_share weak_fake_share fake_share male_share
+            female_share location_lat location_lng revenue avg_order_value revenue_share
+        """,
+        "boolean": "is_verified is_business",
+        "timestamptz": """
+            publish_time published_at refreshed_at analysed_at inferred_at latest_post_at
+            first_order_at last_order_at
+        """,
+        "text[]": "dimensions linked_by top_fake_reasons interests",
+        "jsonb": "age_split country_split",
+    }.items()
+    for name in names.split()
+} | {contract.LEADERBOARD_KEY: "text"}
+
+
+def _columns(names: str) -> tuple[Column, ...]:
+    """The columns NAMES (whitespace-separated, in table order), each of its `_TYPES` type unless
+    written `name:type` (a table a released migration created with another), and each filled as
+    its type needs (`_FILLS`)."""
+    columns = []
+    for word in names.split():
+        name, _, pg_type = word.partition(":")
+        pg_type = pg_type or _TYPES[name]
+        columns.append(Column(name, pg_type, _FILLS[pg_type](name) if pg_type in _FILLS else None))
+    return tuple(columns)
 
 
 def _daily_mart(
@@ -47,31 +91,38 @@ def _daily_mart(
     )
 
 
-_RANKS = ("followers_rank", "engagement_rate_rank")
+# The columns an account's rank is also computed within, by the suffix the marts give that rank.
+_SCOPE_SUFFIXES = {"category": "cat", "language": "lang"}
+
+
+def _account_sync(network: str, columns: tuple[Column, ...], rank: str, *scopes: str) -> SyncSpec:
+    """The sync of a network's account mart (`mart_NETWORK_account`) into the table of the same
+    name, keyed by its first column and indexed by RANK overall and within each of SCOPES (columns
+    of `_SCOPE_SUFFIXES`, whose rank the mart names `RANK_by_<suffix>`)."""
+    return SyncSpec(
+        name=f"{network}_accounts",
+        source_table=f"mart_{network}_account",
+        target=f"mart_{network}_account",
+        columns=columns,
+        primary_key=(columns[0].name,),
+        indexes=(
+            Index((rank,)),
+            *(Index((scope, f"{rank}_by_{_SCOPE_SUFFIXES[scope]}")) for scope in scopes),
+        ),
+    )
+
 
 LEADERBOARD = SyncSpec(
     name="leaderboard",
     source_table="mart_leaderboard",
     target=contract.CORE_LEADERBOARD_TABLE,
     columns=_columns(
-        ("platform", "text"),
-        ("profile_id", "text"),
-        ("month", "date"),
-        ("handle", "text"),
-        ("category", "text"),
-        ("language", "text"),
-        ("country", "text"),
-        ("followers", "bigint"),
-        ("engagement_rate", "double precision"),
-        ("followers_rank", "bigint"),
-        ("engagement_rate_rank", "bigint"),
-        ("followers_rank_by_cat", "bigint"),
-        ("engagement_rate_rank_by_cat", "bigint"),
-        ("followers_rank_by_lang", "bigint"),
-        ("engagement_rate_rank_by_lang", "bigint"),
-        ("followers_rank_by_cat_lang", "bigint"),
-        ("followers_rank_change", "bigint"),
-        ("engagement_rate_rank_change", "bigint"),
+        """
+        platform profile_id month handle category language country followers engagement_rate
+        followers_rank engagement_rate_rank followers_rank_by_cat engagement_rate_rank_by_cat
+        followers_rank_by_lang engagement_rate_rank_by_lang followers_rank_by_cat_lang
+        followers_rank_change engagement_rate_rank_change
+        """
     ),
     primary_key=("platform", "month", "profile_id"),
     indexes=(
@@ -90,23 +141,10 @@ LEADERBOARD_RANKING = SyncSpec(
     source_table=contract.LEADERBOARD_MODEL,
     target=contract.LEADERBOARD_TABLE,
     columns=_columns(
-        (contract.LEADERBOARD_KEY, "text"),
-        ("network", "text"),
-        ("metric", "text"),
-        ("dimensions", "text[]"),
-        ("month", "date"),
-        ("profile_platform", "text"),
-        ("profile_id", "text"),
-        ("handle", "text"),
-        ("category", "text"),
-        ("language", "text"),
-        ("country", "text"),
-        ("value", "double precision"),
-        ("rank", "bigint"),
-        ("rank_change", "bigint"),
-        ("followers", "bigint"),
-        ("engagement_rate", "double precision"),
-        ("views", "bigint"),
+        f"""
+        {contract.LEADERBOARD_KEY} network metric dimensions month profile_platform profile_id
+        handle category language country value rank rank_change followers engagement_rate views
+        """
     ),
     primary_key=(contract.LEADERBOARD_KEY, "month", "profile_platform", "profile_id"),
     indexes=(
@@ -121,16 +159,10 @@ SOCIAL_PROFILE_TIME_SERIES = SyncSpec(
     source_table="mart_time_series",
     target="social_profile_time_series",
     columns=_columns(
-        ("platform", "text"),
-        ("profile_id", "text"),
-        ("date", "date"),
-        ("followers", "bigint"),
-        ("following", "bigint"),
-        ("posts", "bigint"),
-        ("engagement_rate", "double precision"),
-        ("avg_likes", "double precision"),
-        ("avg_comments", "double precision"),
-        ("followers_growth", "double precision"),
+        """
+        platform profile_id date followers following posts engagement_rate avg_likes avg_comments
+        followers_growth
+        """
     ),
     primary_key=("platform", "profile_id", "date"),
 )
@@ -140,91 +172,42 @@ COLLECTION_POST_METRICS = SyncSpec(
     source_table="mart_collection_post",
     target="collection_post_metrics",
     columns=_columns(
-        ("collection_id", "bigint"),
-        ("platform", "text"),
-        ("post_shortcode", "text"),
-        ("profile_id", "text"),
-        ("likes", "bigint"),
-        ("comments", "bigint"),
-        ("views", "bigint"),
-        ("reach", "bigint"),
-        ("engagement_rate", "double precision"),
-        ("publish_time", "timestamptz"),
+        """
+        collection_id platform post_shortcode profile_id likes comments views reach
+        engagement_rate publish_time
+        """
     ),
     primary_key=("collection_id", "platform", "post_shortcode"),
 )
 
-_ACCOUNT_ATTRIBUTES = (
-    ("handle", "text"),
-    ("category", "text"),
-    ("language", "text"),
-    ("country", "text"),
+INSTAGRAM_ACCOUNTS = _account_sync(
+    "instagram",
+    _columns(
+        """
+        profile_id handle category language country full_name followers following media_count
+        recent_posts:integer avg_likes avg_comments engagement_rate follower_tier
+        engagement_grade followers_rank engagement_rate_rank followers_rank_by_cat
+        engagement_rate_rank_by_cat followers_rank_by_lang engagement_rate_rank_by_lang
+        followers_rank_by_cat_lang engagement_rate_rank_by_cat_lang is_verified is_business
+        refreshed_at
+        """
+    ),
+    "followers_rank",
+    "category",
+    "language",
 )
-
-INSTAGRAM_ACCOUNTS = SyncSpec(
-    name="instagram_accounts",
-    source_table="mart_instagram_account",
-    target="mart_instagram_account",
-    columns=_columns(
-        ("profile_id", "text"),
-        *_ACCOUNT_ATTRIBUTES,
-        ("full_name", "text"),
-        ("followers", "bigint"),
-        ("following", "bigint"),
-        ("media_count", "bigint"),
-        ("recent_posts", "integer"),
-        ("avg_likes", "double precision"),
-        ("avg_comments", "double precision"),
-        ("engagement_rate", "double precision"),
-        ("follower_tier", "text"),
-        ("engagement_grade", "text"),
-        *((rank, "bigint") for rank in _RANKS),
-        *((f"{rank}_by_cat", "bigint") for rank in _RANKS),
-        *((f"{rank}_by_lang", "bigint") for rank in _RANKS),
-        *((f"{rank}_by_cat_lang", "bigint") for rank in _RANKS),
-        ("is_verified", "boolean"),
-        ("is_business", "boolean"),
-        ("refreshed_at", "timestamptz"),
+YOUTUBE_ACCOUNTS = _account_sync(
+    "youtube",
+    _columns(
+        """
+        channel_id handle category language country title subscribers total_views video_count
+        recent_videos:integer avg_views avg_likes avg_comments engagement_rate follower_tier
+        subscribers_rank engagement_rate_rank subscribers_rank_by_cat engagement_rate_rank_by_cat
+        subscribers_rank_by_lang engagement_rate_rank_by_lang is_verified refreshed_at
+        """
     ),
-    primary_key=("profile_id",),
-    indexes=(
-        Index(("followers_rank",)),
-        Index(("category", "followers_rank_by_cat")),
-        Index(("language", "followers_rank_by_lang")),
-    ),
-)
-
-YOUTUBE_ACCOUNTS = SyncSpec(
-    name="youtube_accounts",
-    source_table="mart_youtube_account",
-    target="mart_youtube_account",
-    columns=_columns(
-        ("channel_id", "text"),
-        *_ACCOUNT_ATTRIBUTES,
-        ("title", "text"),
-        ("subscribers", "bigint"),
-        ("total_views", "bigint"),
-        ("video_count", "bigint"),
-        ("recent_videos", "integer"),
-        ("avg_views", "double precision"),
-        ("avg_likes", "double precision"),
-        ("avg_comments", "double precision"),
-        ("engagement_rate", "double precision"),
-        ("follower_tier", "text"),
-        ("subscribers_rank", "bigint"),
-        ("engagement_rate_rank", "bigint"),
-        ("subscribers_rank_by_cat", "bigint"),
-        ("engagement_rate_rank_by_cat", "bigint"),
-        ("subscribers_rank_by_lang", "bigint"),
-        ("engagement_rate_rank_by_lang", "bigint"),
-        ("is_verified", "boolean"),
-        ("refreshed_at", "timestamptz"),
-    ),
-    primary_key=("channel_id",),
-    indexes=(
-        Index(("subscribers_rank",)),
-        Index(("category", "subscribers_rank_by_cat")),
-    ),
+    "subscribers_rank",
+    "category",
 )
 
 FOLLOWER_AUTHENTICITY = SyncSpec(
@@ -232,14 +215,10 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
     source_table="mart_follower_authenticity",
     target="follower_authenticity",
     columns=_columns(
-        ("platform", "text"),
-        ("profile_id", "text"),
-        ("followers_scored", "bigint"),
-        ("real_share", "double precision"),
-        ("weak_fake_share", "double precision"),
-        ("fake_share", "double precision"),
-        ("top_fake_reasons", "text[]"),
-        ("analysed_at", "timestamptz"),
+        """
+        platform profile_id followers_scored real_share weak_fake_share fake_share
+        top_fake_reasons analysed_at
+        """
     ),
     primary_key=("platform", "profile_id"),
     after_tag="daily",
@@ -251,39 +230,21 @@ FOLLOWER_AUTHENTICITY = SyncSpec(
 INSTA_ACCOUNT_SUMMARY = _daily_mart(
     "insta_account_summary",
     _columns(
-        ("profile_id", "text"),
-        ("handle", "text"),
-        ("category", "text"),
-        ("language", "text"),
-        ("country", "text"),
-        ("followers", "bigint"),
-        ("engagement_rate", "double precision"),
-        ("engagement_grade", "text"),
-        *((rank, "bigint") for rank in _RANKS),
-        ("recent_posts", "bigint"),
-        ("recent_reels", "bigint"),
-        ("reach_rate", "double precision"),
-        ("latest_month", "date"),
-        ("latest_month_followers_gained", "bigint"),
-        ("latest_month_followers_growth", "double precision"),
+        """
+        profile_id handle category language country followers engagement_rate engagement_grade
+        followers_rank engagement_rate_rank recent_posts recent_reels reach_rate latest_month
+        latest_month_followers_gained latest_month_followers_growth
+        """
     ),
     primary_key=("profile_id",),
 )
 INSTA_ACCOUNT_MONTHLY = _daily_mart(
     "insta_account_monthly",
     _columns(
-        ("profile_id", "text"),
-        ("month", "date"),
-        ("followers", "bigint"),
-        ("following", "bigint"),
-        ("media_count", "bigint"),
-        ("previous_month_followers", "bigint"),
-        ("followers_gained", "bigint"),
-        ("followers_growth", "double precision"),
-        ("posts_published", "bigint"),
-        ("avg_likes", "double precision"),
-        ("avg_comments", "double precision"),
-        ("engagement_rate", "double precision"),
+        """
+        profile_id month followers following media_count previous_month_followers
+        followers_gained followers_growth posts_published avg_likes avg_comments engagement_rate
+        """
     ),
     primary_key=("profile_id", "month"),
 )
@@ -295,17 +256,10 @@ INSTA_ACCOUNT_MONTHLY = _daily_mart(
 GENRE_TRENDING_CONTENT = _daily_mart(
     "genre_trending_content",
     _columns(
-        ("category", "text"),
-        ("trend_rank", "bigint"),
-        ("post_id", "text"),
-        ("shortcode", "text"),
-        ("profile_id", "text"),
-        ("handle", "text"),
-        ("post_type", "text"),
-        ("likes", "bigint"),
-        ("comments", "bigint"),
-        ("published_at", "timestamptz"),
-        ("engagement_rate", "double precision"),
+        """
+        category trend_rank post_id shortcode profile_id handle post_type likes comments
+        published_at engagement_rate
+        """
     ),
     primary_key=("post_id",),
     indexes=(Index(("category", "trend_rank"), name="mart_genre_trending_content_rank_idx"),),
@@ -313,14 +267,10 @@ GENRE_TRENDING_CONTENT = _daily_mart(
 LINKED_SOCIALS = _daily_mart(
     "linked_socials",
     _columns(
-        ("instagram_profile_id", "text"),
-        ("youtube_channel_id", "text"),
-        ("linked_by", "text[]"),
-        ("instagram_handle", "text"),
-        ("youtube_handle", "text"),
-        ("instagram_followers", "bigint"),
-        ("youtube_subscribers", "bigint"),
-        ("combined_followers", "bigint"),
+        """
+        instagram_profile_id youtube_channel_id linked_by instagram_handle youtube_handle
+        instagram_followers youtube_subscribers combined_followers
+        """
     ),
     primary_key=("instagram_profile_id", "youtube_channel_id"),
     indexes=(Index(("youtube_channel_id",), name="mart_linked_socials_youtube_idx"),),
@@ -328,16 +278,10 @@ LINKED_SOCIALS = _daily_mart(
 AUDIENCE_INFO_GPT = _daily_mart(
     "audience_info_gpt",
     _columns(
-        ("platform", "text"),
-        ("profile_id", "text"),
-        ("male_share", "double precision"),
-        ("female_share", "double precision"),
-        ("age_split", "jsonb"),
-        ("country_split", "jsonb"),
-        ("top_age_group", "text"),
-        ("top_country", "text"),
-        ("interests", "text[]"),
-        ("inferred_at", "timestamptz"),
+        """
+        platform profile_id male_share female_share age_split country_split top_age_group
+        top_country interests inferred_at
+        """
     ),
     primary_key=("platform", "profile_id"),
 )
@@ -348,20 +292,10 @@ AUDIENCE_INFO_GPT = _daily_mart(
 GCC_ORDERS = _daily_mart(
     "gcc_orders",
     _columns(
-        ("collection_id", "bigint"),
-        ("partner_id", "bigint"),
-        ("platform", "text"),
-        ("profile_id", "text"),
-        ("handle", "text"),
-        ("currency", "text"),
-        ("orders", "bigint"),
-        ("refunded_orders", "bigint"),
-        ("revenue", "double precision"),
-        ("items", "bigint"),
-        ("avg_order_value", "double precision"),
-        ("revenue_share", "double precision"),
-        ("first_order_at", "timestamptz"),
-        ("last_order_at", "timestamptz"),
+        """
+        collection_id partner_id platform profile_id handle currency orders refunded_orders
+        revenue items avg_order_value revenue_share first_order_at last_order_at
+        """
     ),
     primary_key=("collection_id", "platform", "profile_id", "currency"),
 )
@@ -371,18 +305,10 @@ GCC_ORDERS = _daily_mart(
 POST_LOCATION = _daily_mart(
     "post_location",
     _columns(
-        ("location_id", "text"),
-        ("location_name", "text"),
-        ("location_lat", "double precision"),
-        ("location_lng", "double precision"),
-        ("posts", "bigint"),
-        ("creators", "bigint"),
-        ("likes", "bigint"),
-        ("comments", "bigint"),
-        ("avg_likes", "double precision"),
-        ("avg_comments", "double precision"),
-        ("engagement_rate", "double precision"),
-        ("latest_post_at", "timestamptz"),
+        """
+        location_id location_name location_lat location_lng posts creators likes comments
+        avg_likes avg_comments engagement_rate latest_post_at
+        """
     ),
     primary_key=("location_id",),
 )

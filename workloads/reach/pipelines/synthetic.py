@@ -75,6 +75,53 @@ def _maybe(rng: random.Random, value: Any, missing: float = 0.1) -> Any:
     return None if rng.random() < missing else value
 
 
+@dataclass(frozen=True)
+class _Network:
+    """How a network's account rows name what every account has."""
+
+    key: str
+    handle: str
+    name_column: str
+    name: str
+    followers: str
+    # The other counters, each drawn below its bound.
+    counters: tuple[tuple[str, int], ...]
+
+
+_INSTAGRAM = _Network(
+    "profile_id",
+    "creator_{}",
+    "full_name",
+    "Creator {}",
+    "followers",
+    (("following", 2_000), ("media_count", 500)),
+)
+_YOUTUBE = _Network(
+    "channel_id",
+    "channel_{}",
+    "title",
+    "Channel {}",
+    "subscribers",
+    (("total_views", 10_000_000), ("video_count", 300)),
+)
+
+
+def _account(rng: random.Random, network: _Network, n: int, account_id: str) -> dict[str, Any]:
+    """The columns every account row has, of the `n`th account of `network`."""
+    return {
+        network.key: account_id,
+        "handle": network.handle.format(n),
+        network.name_column: network.name.format(n),
+        "category": rng.choice(CATEGORIES),
+        "language": rng.choice(LANGUAGES),
+        "country": rng.choice(COUNTRIES),
+        # Unknown for some: never refreshed successfully.
+        network.followers: _maybe(rng, rng.choice(FOLLOWER_STEPS)),
+        **{counter: rng.randrange(0, bound) for counter, bound in network.counters},
+        "is_verified": rng.random() < 0.2,
+    }
+
+
 def generate(
     today: date,
     *,
@@ -121,18 +168,8 @@ def generate(
     instagram_ids = [f"ig{n:04d}" for n in range(instagram_profiles)]
     for n, profile_id in enumerate(instagram_ids):
         pg["instagram_account"].append(
-            {
-                "profile_id": profile_id,
-                "handle": f"creator_{n}",
-                "full_name": f"Creator {n}",
-                "category": rng.choice(CATEGORIES),
-                "language": rng.choice(LANGUAGES),
-                "country": rng.choice(COUNTRIES),
-                # Unknown for some: never refreshed successfully.
-                "followers": _maybe(rng, rng.choice(FOLLOWER_STEPS)),
-                "following": rng.randrange(0, 2_000),
-                "media_count": rng.randrange(0, 500),
-                "is_verified": rng.random() < 0.2,
+            _account(rng, _INSTAGRAM, n, profile_id)
+            | {
                 "is_business": rng.random() < 0.3,
                 "audience_gender": _maybe(
                     rng, '{"male": 0.6, "female": 0.4}' if n % 2 else '{"female": 0.7}', 0.3
@@ -196,17 +233,8 @@ def generate(
     youtube_ids = [f"UC{n:04d}" for n in range(youtube_channels)]
     for n, channel_id in enumerate(youtube_ids):
         pg["youtube_account"].append(
-            {
-                "channel_id": channel_id,
-                "handle": f"channel_{n}",
-                "title": f"Channel {n}",
-                "category": rng.choice(CATEGORIES),
-                "language": rng.choice(LANGUAGES),
-                "country": rng.choice(COUNTRIES),
-                "subscribers": _maybe(rng, rng.choice(FOLLOWER_STEPS)),
-                "total_views": rng.randrange(0, 10_000_000),
-                "video_count": rng.randrange(0, 300),
-                "is_verified": rng.random() < 0.2,
+            _account(rng, _YOUTUBE, n, channel_id)
+            | {
                 "refreshed_at": datetime.combine(today, time(2), tzinfo=UTC),
                 "description": f"Follow instagram.com/creator_{n * 3}" if n % 4 == 0 else None,
             }

@@ -23,6 +23,15 @@ async def admit_all(request: Request, path: str) -> Response | None:
     return None
 
 
+class Answered(Exception):
+    """Raised inside an endpoint to answer its request with `response` at once (a lookup's 404,
+    say), from however deep a helper found out."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 @dataclass
 class UpstreamRoutes:
     """One upstream's endpoints, in the order they are declared."""
@@ -39,7 +48,12 @@ class UpstreamRoutes:
         def declare(endpoint: Endpoint) -> Endpoint:
             async def guarded(request: Request) -> Response:
                 early = await self.state.intercept(self.upstream) or await self.admit(request, path)
-                return early if early is not None else await endpoint(request)
+                if early is not None:
+                    return early
+                try:
+                    return await endpoint(request)
+                except Answered as answered:
+                    return answered.response
 
             self.routes.append(Route(f"{self.prefix}{path}", guarded, methods=[method]))
             return endpoint

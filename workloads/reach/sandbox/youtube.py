@@ -10,15 +10,16 @@ rest 1, as in the real API).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from reach.sandbox.instagram import cdn, cursor, offset_of
-from reach.sandbox.routing import UpstreamRoutes
+from reach.sandbox.routing import Answered, UpstreamRoutes
 from reach.sandbox.state import SandboxState
 from reach.sandbox.universe import Channel, Playlist, Universe, Video
 
@@ -222,6 +223,26 @@ def _page(kind: str, items: list[dict[str, Any]], start: int, total: int) -> Res
     return JSONResponse(body)
 
 
+T = TypeVar("T")
+
+
+# Google's 404 of each resource a request names by id: its reason and message.
+_NOT_FOUND = {
+    "channelId": ("channelNotFound", "The channel cannot be found."),
+    "playlistId": ("playlistNotFound", "The playlist cannot be found."),
+    "videoId": ("videoNotFound", "The video identified could not be found."),
+}
+
+
+def _named(find: Callable[[str], T | None], request: Request, param: str) -> T:
+    """The resource the request names by its id in `param` (a key of `_NOT_FOUND`), or
+    Google's 404 for it."""
+    found = find(request.query_params.get(param, ""))
+    if found is None:
+        raise Answered(google_error(404, *_NOT_FOUND[param]))
+    return found
+
+
 def routes(state: SandboxState) -> list[Route]:
     u = state.universe
 
@@ -272,7 +293,7 @@ def routes(state: SandboxState) -> list[Route]:
         elif channel is not None:
             found = [p for i in range(u.playlist_count(channel)) if (p := u.playlist(channel, i))]
         else:
-            return google_error(404, "channelNotFound", "The channel cannot be found.")
+            return google_error(404, *_NOT_FOUND["channelId"])
         start = offset_of(request.query_params.get("pageToken"))
         chunk = found[start : start + size(request)]
         items = [playlist_resource(request, p) for p in chunk]
@@ -280,9 +301,7 @@ def routes(state: SandboxState) -> list[Route]:
 
     @api.serve("playlistItems")
     async def playlist_items(request: Request) -> Response:
-        playlist = u.by_playlist_id(request.query_params.get("playlistId", ""))
-        if playlist is None:
-            return google_error(404, "playlistNotFound", "The playlist cannot be found.")
+        playlist = _named(u.by_playlist_id, request, "playlistId")
         start, total = offset_of(request.query_params.get("pageToken")), len(playlist.video_indexes)
         chunk = range(start, min(start + size(request), total))
         videos = [(i, u.video(playlist.channel, playlist.video_indexes[i])) for i in chunk]
@@ -299,9 +318,7 @@ def routes(state: SandboxState) -> list[Route]:
 
     @api.serve("commentThreads")
     async def comment_threads(request: Request) -> Response:
-        video = u.by_video_id(request.query_params.get("videoId", ""))
-        if video is None:
-            return google_error(404, "videoNotFound", "The video identified could not be found.")
+        video = _named(u.by_video_id, request, "videoId")
         start = offset_of(request.query_params.get("pageToken"))
         total = min(video.comments, 500)
         remarks = [
@@ -351,9 +368,7 @@ def routes(state: SandboxState) -> list[Route]:
 
     @api.serve("channelSections")
     async def sections(request: Request) -> Response:
-        channel = u.by_channel_id(request.query_params.get("channelId", ""))
-        if channel is None:
-            return google_error(404, "channelNotFound", "The channel cannot be found.")
+        channel = _named(u.by_channel_id, request, "channelId")
         items = channel_sections(u, channel)
         return _page("youtube#channelSectionListResponse", items, 0, len(items))
 

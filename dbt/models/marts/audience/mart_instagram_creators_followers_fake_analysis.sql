@@ -76,8 +76,7 @@ analysed as (
         per_creator.scored_at as scored_at
     from per_creator
     left join top_reasons
-        on per_creator.analysis = top_reasons.analysis
-        and per_creator.creator_profile_id = top_reasons.creator_profile_id
+        {{ join_on('per_creator', 'top_reasons', ['analysis', 'creator_profile_id']) }}
 )
 
 select * from analysed

@@ -114,9 +114,7 @@ collection_posts as (
         posts.published_at as publish_time,
         collection_items.is_shown_in_report as is_shown_in_report
     from collection_items
-    left join posts
-        on collection_items.platform = posts.platform
-        and collection_items.post_shortcode = posts.post_shortcode
+    left join posts {{ join_on('collection_items', 'posts', ['platform', 'post_shortcode']) }}
 )
 
 select * from collection_posts

@@ -9,18 +9,8 @@ import yaml
 
 from reach.operator.api.leaderboard import LeaderboardSpec
 from reach.operator.api.tablesync import TableSyncSpec
-from reach.operator.builders.common import (
-    Manifest,
-    Owner,
-    Runtime,
-    config_map,
-    config_volume,
-    container,
-    cron_job,
-    job,
-    job_spec,
-    pod_spec,
-)
+from reach.operator.builders import common
+from reach.operator.builders.common import Manifest, Owner, Runtime
 from reach.pipelines import contract
 
 TABLESYNC_CONFIG_PATH = "/etc/reach/tablesync"
@@ -34,7 +24,7 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
     dbt_vars = contract.leaderboard_vars(
         owner.name, spec.network, spec.metric, list(spec.dimensions)
     )
-    build = container(
+    build = common.container(
         "dbt",
         runtime,
         [
@@ -47,7 +37,7 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
             json.dumps(dbt_vars, sort_keys=True),
         ],
     )
-    sync = container(
+    sync = common.container(
         "sync",
         runtime,
         [
@@ -60,15 +50,15 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
             spec.target_table,
         ],
     )
-    pod = pod_spec([sync], init_containers=[build], restart_policy="Never")
+    pod = common.pod_spec([sync], init_containers=[build], restart_policy="Never")
     return [
-        cron_job(
+        common.cron_job(
             owner,
             f"{owner.name}-leaderboard",
             "leaderboard",
             spec.schedule,
             spec.suspend,
-            job_spec(pod, backoffLimit=1),
+            common.job_spec(pod, backoffLimit=1),
         )
     ]
 
@@ -76,23 +66,23 @@ def leaderboard(owner: Owner, spec: LeaderboardSpec, runtime: Runtime) -> list[M
 def tablesync(owner: Owner, spec: TableSyncSpec, runtime: Runtime) -> list[Manifest]:
     config = spec.sync_config().model_dump(by_alias=True, exclude_none=True)
     config_name = f"{owner.name}-tablesync"
-    volume, mount = config_volume(config_name, TABLESYNC_CONFIG_PATH)
-    sync = container(
+    volume, mount = common.config_volume(config_name, TABLESYNC_CONFIG_PATH)
+    sync = common.container(
         "sync",
         runtime,
         ["pipelines", "sync", owner.name, "--config", f"{TABLESYNC_CONFIG_PATH}/sync.yaml"],
         mounts=[mount],
     )
-    pod = pod_spec([sync], volumes=[volume], restart_policy="Never")
+    pod = common.pod_spec([sync], volumes=[volume], restart_policy="Never")
     return [
-        config_map(owner, config_name, "sync", {"sync.yaml": yaml.safe_dump(config)}),
-        cron_job(
+        common.config_map(owner, config_name, "sync", {"sync.yaml": yaml.safe_dump(config)}),
+        common.cron_job(
             owner,
             f"{owner.name}-sync",
             "sync",
             spec.schedule,
             spec.suspend,
-            job_spec(pod, backoffLimit=1),
+            common.job_spec(pod, backoffLimit=1),
         ),
     ]
 
@@ -101,6 +91,6 @@ def run_now(owner: Owner, cron: Manifest, token: str) -> Manifest:
     """The Job `kubectl create job --from=cronjob/...` would make, named after the request."""
     template = cron["spec"]["jobTemplate"]
     component = cron["metadata"]["labels"]["app.kubernetes.io/component"]
-    made = job(owner, f"{cron['metadata']['name']}-now-{token}", component, template["spec"])
+    made = common.job(owner, f"{cron['metadata']['name']}-now-{token}", component, template["spec"])
     made["metadata"]["annotations"] = {"cronjob.kubernetes.io/instantiate": "manual"}
     return made
