@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -150,6 +150,10 @@ class InstagramFollowersParams(InstagramHandleParams):
     limit: int = Field(default=1000, ge=1, le=100_000, description="Accounts to fetch.")
 
 
+# The comment flows of both networks fetch and score at most this many of a post's comments.
+CommentLimit = Annotated[int, Field(ge=1, le=5000, description="Comments to fetch and score.")]
+
+
 class InstagramShortcodeParams(FlowParams):
     shortcode: str = Field(pattern=INSTAGRAM_SHORTCODE, description="The post's shortcode.")
 
@@ -157,7 +161,7 @@ class InstagramShortcodeParams(FlowParams):
 
 
 class InstagramCommentsParams(InstagramShortcodeParams):
-    limit: int = Field(default=100, ge=1, le=5000, description="Comments to fetch and score.")
+    limit: CommentLimit = 100
 
 
 class InstagramLikersParams(InstagramShortcodeParams):
@@ -220,7 +224,7 @@ class YouTubeVideoParams(FlowParams):
 
 
 class YouTubeCommentsParams(YouTubeVideoParams):
-    limit: int = Field(default=100, ge=1, le=5000, description="Comments to fetch and score.")
+    limit: CommentLimit = 100
 
 
 class YouTubeSearchParams(FlowParams):
