@@ -120,7 +120,9 @@ class EventClientTest {
     DispatchException failure = failure(client.send(click("a")));
     assertEquals(Status.Code.DEADLINE_EXCEEDED, failure.code());
     assertEquals(1, failure.attempts());
-    assertEquals(1, server.requests.size());
+    // Under load the deadline can pass before the one request reaches the server; a retry
+    // would make it two.
+    assertTrue(server.requests.size() <= 1, "requests: " + server.requests.size());
   }
 
   @Test
