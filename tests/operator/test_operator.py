@@ -364,7 +364,10 @@ def test_deletion_does_not_deadlock_when_the_platform_is_gone(
     doc = with_sink(samples["EventSink"], "affiliate_order")
     doc["spec"]["deletionPolicy"] = "Delete"
     env.apply_ready(doc, ns)
-    env.kubectl("-n", ns, "delete", "platform", "default", "--timeout=60s")
+    # The Platform goes once the operator released it (Kopf's finalizer stops its resync timer
+    # first); under a loaded run that took over a minute, so it gets longer than kubectl's wait.
+    env.kubectl("-n", ns, "delete", "platform", "default", "--wait=false")
+    eventually_sync(lambda: env.get("platform", "default", ns) is None, "gone", seconds=180)
     env.kubectl("-n", ns, "delete", "eventsink", "click-events", "--timeout=60s")
     events = json.loads(env.kubectl("-n", ns, "get", "events", "-o", "json").stdout)["items"]
     assert any(e["reason"] == "CleanupSkipped" and e["type"] == "Warning" for e in events)
