@@ -44,7 +44,11 @@ def settings_or_exit(model: type[S]) -> S:
         fail(str(exc))
 
 
-def run_workload(main: Callable[[Shutdown], Awaitable[None]], *, uvloop: bool = False) -> None:
+# A process's main coroutine: it runs until the Shutdown it is given is set.
+Workload = Callable[["Shutdown"], Awaitable[None]]
+
+
+def run_workload(main: Workload, *, uvloop: bool = False) -> None:
     """Sets up logging and runs `main` until SIGTERM or SIGINT (`main` drains, then returns).
     With `uvloop`, on uvloop: its faster event loop is worth ~10% more requests/s on HTTP and
     serves grpc.aio as well."""
@@ -59,9 +63,6 @@ def run_workload(main: Callable[[Shutdown], Awaitable[None]], *, uvloop: bool = 
 
     with asyncio.Runner(loop_factory=loops.new_event_loop) as runner:
         runner.run(run_until_shutdown(main))
-
-
-Workload = Callable[["Shutdown"], Awaitable[None]]
 
 
 def serves_http(
